@@ -1,0 +1,55 @@
+package contracts
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// The committed bindings must be exactly what abigen v2 generates from the committed artifacts.
+func TestCommittedBindingsMatchArtifacts(t *testing.T) {
+	want, err := GenerateBindings("artifacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join("bindings", "bindings.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("contracts/bindings/bindings.go differs from the bindings generated from contracts/artifacts: run `make contracts` and commit the result")
+	}
+}
+
+// The committed artifacts must be exactly what the pinned solc builds from the sources.
+func TestCommittedArtifactsMatchSources(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed, so the contracts cannot be rebuilt here (CI has Node and runs this check)")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "solc")); err != nil {
+		t.Fatal("contracts/node_modules is missing: run `make contracts-deps` (npm ci in contracts/) first")
+	}
+	out := t.TempDir()
+	cmd := exec.Command(node, "build.js", "--out", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node build.js: %v\n%s", err, b)
+	}
+	for _, name := range Names {
+		for _, ext := range []string{".abi", ".bin"} {
+			fresh, err := os.ReadFile(filepath.Join(out, name+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			committed, err := os.ReadFile(filepath.Join("artifacts", name+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(fresh, committed) {
+				t.Errorf("contracts/artifacts/%s%s differs from a fresh build of contracts/src: run `make contracts` and commit the result", name, ext)
+			}
+		}
+	}
+}
