@@ -10,16 +10,18 @@ import (
 
 // The committed bindings must be exactly what abigen v2 generates from the committed artifacts.
 func TestCommittedBindingsMatchArtifacts(t *testing.T) {
-	want, err := GenerateBindings("artifacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(filepath.Join("bindings", "bindings.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("contracts/bindings/bindings.go differs from the bindings generated from contracts/artifacts: run `make contracts` and commit the result")
+	for _, c := range All {
+		want, err := GenerateBindings("artifacts", c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(c.BindingsPath())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("contracts/%s differs from the bindings generated from contracts/artifacts: run `make contracts` and commit the result", c.BindingsPath())
+		}
 	}
 }
 
@@ -37,7 +39,8 @@ func TestCommittedArtifactsMatchSources(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node build.js: %v\n%s", err, b)
 	}
-	for _, name := range Names {
+	for _, c := range All {
+		name := c.Name
 		for _, ext := range []string{".abi", ".bin"} {
 			fresh, err := os.ReadFile(filepath.Join(out, name+ext))
 			if err != nil {

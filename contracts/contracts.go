@@ -14,29 +14,41 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/abigen"
 )
 
-// Names are the contracts that get artifacts and bindings, in binding order.
-var Names = []string{"GuildToken", "GuildGovernor", "TimelockController"}
+// Contract is one compiled contract and the Go package its bindings live in.
+type Contract struct {
+	Name    string // contract name, and the artifacts' base name
+	Package string // bindings package, under contracts/bindings/
+}
 
-// GenerateBindings returns the gofmt-ed abigen v2 bindings (package bindings) for every contract
-// in Names, read from <Name>.abi and <Name>.bin in artifactsDir.
-func GenerateBindings(artifactsDir string) ([]byte, error) {
-	var types, abis, bins []string
-	for _, name := range Names {
-		abi, err := os.ReadFile(filepath.Join(artifactsDir, name+".abi"))
-		if err != nil {
-			return nil, fmt.Errorf("read abi: %w", err)
-		}
-		bin, err := os.ReadFile(filepath.Join(artifactsDir, name+".bin"))
-		if err != nil {
-			return nil, fmt.Errorf("read bytecode: %w", err)
-		}
-		types = append(types, name)
-		abis = append(abis, string(abi))
-		bins = append(bins, strings.TrimSpace(string(bin)))
-	}
-	code, err := abigen.BindV2(types, abis, bins, "bindings", map[string]string{}, map[string]string{})
+// All are the contracts that get artifacts and bindings. Each has its own bindings package because
+// abigen names some output types after the method alone (Eip712DomainOutput), which the token and
+// the governor share.
+var All = []Contract{
+	{"GuildToken", "guildtoken"},
+	{"GuildGovernor", "guildgovernor"},
+	{"TimelockController", "timelock"},
+}
+
+// BindingsPath is where c's bindings are written, relative to the contracts directory.
+func (c Contract) BindingsPath() string {
+	return filepath.Join("bindings", c.Package, c.Package+".go")
+}
+
+// GenerateBindings returns c's gofmt-ed abigen v2 bindings, read from <Name>.abi and <Name>.bin
+// in artifactsDir.
+func GenerateBindings(artifactsDir string, c Contract) ([]byte, error) {
+	abi, err := os.ReadFile(filepath.Join(artifactsDir, c.Name+".abi"))
 	if err != nil {
-		return nil, fmt.Errorf("generate bindings: %w", err)
+		return nil, fmt.Errorf("read abi: %w", err)
+	}
+	bin, err := os.ReadFile(filepath.Join(artifactsDir, c.Name+".bin"))
+	if err != nil {
+		return nil, fmt.Errorf("read bytecode: %w", err)
+	}
+	code, err := abigen.BindV2([]string{c.Name}, []string{string(abi)}, []string{strings.TrimSpace(string(bin))},
+		c.Package, map[string]string{}, map[string]string{})
+	if err != nil {
+		return nil, fmt.Errorf("generate %s bindings: %w", c.Name, err)
 	}
 	return format.Source([]byte(code))
 }

@@ -25,11 +25,16 @@ contract GuildToken is ERC20, ERC20Permit, ERC20Votes, AccessControl {
     error BatchLengthMismatch(uint256 recipients, uint256 amounts);
     error EmptyBatch();
 
-    constructor(string memory name_, string memory symbol_, address admin)
+    /// @param admin holds DEFAULT_ADMIN_ROLE (a community's timelock, so only governance changes roles).
+    /// @param minters each get MINTER_ROLE (the timelock for governance grants, the operator for rewards).
+    constructor(string memory name_, string memory symbol_, address admin, address[] memory minters)
         ERC20(name_, symbol_)
         ERC20Permit(name_)
     {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        for (uint256 i; i < minters.length; ++i) {
+            _grantRole(MINTER_ROLE, minters[i]);
+        }
     }
 
     /// @notice Mints `amount` to `to`.

@@ -1,0 +1,91 @@
+// Package api is Guildhall's HTTP server: the routes of the public contract (API.md), request
+// logging, metrics, one error mapper that turns every error into an RFC 9457 problem, and the
+// OpenAPI document that describes them.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/guildhall/guildhall"
+)
+
+// Config holds what the server needs. Only Communities is required.
+type Config struct {
+	// Logger receives one line per request and every internal error. Nil discards logs.
+	Logger *slog.Logger
+
+	// Communities serves the community reads. It must not be nil.
+	Communities guildhall.CommunityStore
+
+	// Ready reports whether the server can do its work (database and chain reachable). A nil error
+	// means ready. Its error is logged in full; callers of /readyz see only the message of a
+	// *guildhall.Error in its chain (so name the failing dependency there, e.g.
+	// fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable"), err))
+	// and a generic message otherwise. A nil Ready means always ready.
+	Ready func(ctx context.Context) error
+
+	// Registry receives the server's request metrics and the Go and process collectors, and is
+	// what /metrics serves. Nil means a new registry owned by this server.
+	Registry *prometheus.Registry
+}
+
+// server holds the dependencies the handlers share.
+type server struct {
+	logger      *slog.Logger
+	communities guildhall.CommunityStore
+	ready       func(ctx context.Context) error
+	registry    *prometheus.Registry
+	metrics     *httpMetrics
+	engine      *gin.Engine
+}
+
+// NewServer returns the HTTP handler serving every route in routes.go.
+//
+// It puts Gin in release mode, which is process-wide. It panics if cfg.Communities is nil or if
+// cfg.Registry holds a different collector under one of the server's metric names: both are
+// wiring mistakes, not runtime conditions.
+func NewServer(cfg Config) http.Handler {
+	return newServer(cfg).engine
+}
+
+// newServer is NewServer keeping the handlers' state in reach, so tests can walk the route table
+// and call the error mapper.
+func newServer(cfg Config) *server {
+	if cfg.Communities == nil {
+		panic("api: NewServer needs a CommunityStore")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	registry := cfg.Registry
+	if registry == nil {
+		registry = prometheus.NewRegistry()
+	}
+	ready := cfg.Ready
+	if ready == nil {
+		ready = func(context.Context) error { return nil }
+	}
+	s := &server{
+		logger:      logger.With("component", "api"),
+		communities: cfg.Communities,
+		ready:       ready,
+		registry:    registry,
+		metrics:     newHTTPMetrics(registry),
+	}
+
+	gin.SetMode(gin.ReleaseMode)
+	s.engine = gin.New()
+	// A trailing-slash redirect would bypass the middleware (no log line, no metric) and is not
+	// part of the contract: an unknown path is a 404 problem.
+	s.engine.RedirectTrailingSlash = false
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.Use(s.requestID, s.observe, s.recoverPanic)
+	addRoutes(s.engine, s)
+	return s
+}

@@ -1,0 +1,264 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+)
+
+func TestHealthz(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, withReady(func(context.Context) error { return errors.New("down") }))
+
+	rec := srv.get(t, "/healthz")
+	if rec.Code != http.StatusOK || rec.Body.String() != `{"status":"ok"}` {
+		t.Errorf("GET /healthz = %d %s, want 200 {\"status\":\"ok\"} even when not ready", rec.Code, rec.Body)
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		ready      func(context.Context) error
+		wantStatus int
+		wantDetail string
+	}{
+		"ready is 200": {
+			ready:      func(context.Context) error { return nil },
+			wantStatus: http.StatusOK,
+		},
+		"unreachable database is a 503 naming it": {
+			ready: func(context.Context) error {
+				return fmt.Errorf("%w: dial tcp 10.0.0.7:5432: connection refused",
+					guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable"))
+			},
+			wantStatus: http.StatusServiceUnavailable,
+			wantDetail: "database not reachable",
+		},
+		"an error of another code is still a 503": {
+			ready:      func(context.Context) error { return guildhall.Errorf(guildhall.EINTERNAL, "chain not reachable") },
+			wantStatus: http.StatusServiceUnavailable,
+			wantDetail: "chain not reachable",
+		},
+		"a plain error is a 503 that does not leak it": {
+			ready: func(context.Context) error {
+				return errors.New(`Post "https://rpc.example/v3/SECRETKEY": timeout`)
+			},
+			wantStatus: http.StatusServiceUnavailable,
+			wantDetail: "not ready",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, withReady(tt.ready))
+			rec := srv.get(t, "/readyz")
+			if tt.wantStatus == http.StatusOK {
+				if rec.Code != http.StatusOK || rec.Body.String() != `{"status":"ok"}` {
+					t.Errorf("GET /readyz = %d %s, want 200 {\"status\":\"ok\"}", rec.Code, rec.Body)
+				}
+				return
+			}
+			p := wantProblem(t, rec, tt.wantStatus)
+			if p.Detail != tt.wantDetail {
+				t.Errorf("detail = %q, want %q", p.Detail, tt.wantDetail)
+			}
+			if body := rec.Body.String(); strings.Contains(body, "SECRETKEY") || strings.Contains(body, "10.0.0.7") {
+				t.Errorf("body %s leaks the cause", body)
+			}
+		})
+	}
+
+	t.Run("the check gets a deadline", func(t *testing.T) {
+		t.Parallel()
+		var hadDeadline bool
+		srv := newTestServer(t, withReady(func(ctx context.Context) error {
+			_, hadDeadline = ctx.Deadline()
+			return nil
+		}))
+		srv.get(t, "/readyz")
+		if !hadDeadline {
+			t.Error("Ready was called without a deadline")
+		}
+	})
+}
+
+func TestUnknownRouteAndMethod(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+
+	tests := map[string]struct {
+		method     string
+		path       string
+		wantStatus int
+		wantType   string
+		wantAllow  string
+	}{
+		"unknown path is a 404 problem": {
+			method: http.MethodGet, path: "/v1/nothing-here",
+			wantStatus: http.StatusNotFound, wantType: "https://guildhall.dev/problems/not-found",
+		},
+		"trailing slash is a 404 problem, not a redirect": {
+			method: http.MethodGet, path: "/v1/communities/",
+			wantStatus: http.StatusNotFound, wantType: "https://guildhall.dev/problems/not-found",
+		},
+		"POST on a read-only list is a 405 problem": {
+			method: http.MethodPost, path: "/v1/communities",
+			wantStatus: http.StatusMethodNotAllowed, wantType: "https://guildhall.dev/problems/method-not-allowed",
+			wantAllow: "GET",
+		},
+		"DELETE on a community is a 405 problem": {
+			method: http.MethodDelete, path: "/v1/communities/alpha",
+			wantStatus: http.StatusMethodNotAllowed, wantType: "https://guildhall.dev/problems/method-not-allowed",
+			wantAllow: "GET",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			rec := srv.do(t, tt.method, tt.path, nil)
+			p := wantProblem(t, rec, tt.wantStatus)
+			if p.Type != tt.wantType {
+				t.Errorf("type = %q, want %q", p.Type, tt.wantType)
+			}
+			if got := rec.Header().Get("Allow"); got != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
+			}
+		})
+	}
+}
+
+func TestErrorMapping(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	tests := map[string]struct {
+		err        error
+		wantStatus int
+		wantDetail string
+	}{
+		"invalid is 400":       {guildhall.Errorf(guildhall.EINVALID, "bad wallet"), 400, "bad wallet"},
+		"unauthorized is 401":  {guildhall.Errorf(guildhall.EUNAUTHORIZED, "no key"), 401, "no key"},
+		"forbidden is 403":     {guildhall.Errorf(guildhall.EFORBIDDEN, "not yours"), 403, "not yours"},
+		"not found is 404":     {guildhall.Errorf(guildhall.ENOTFOUND, "no such reward"), 404, "no such reward"},
+		"conflict is 409":      {guildhall.Errorf(guildhall.ECONFLICT, "key reused"), 409, "key reused"},
+		"unprocessable is 422": {guildhall.Errorf(guildhall.EUNPROCESSABLE, "cap exceeded"), 422, "cap exceeded"},
+		"unavailable is 503":   {guildhall.Errorf(guildhall.EUNAVAILABLE, "chain down"), 503, "chain down"},
+		"wrapped code keeps its status": {
+			fmt.Errorf("store: %w", guildhall.Errorf(guildhall.ECONFLICT, "taken")), 409, "taken",
+		},
+		"internal is a generic 500": {
+			guildhall.Errorf(guildhall.EINTERNAL, "pq: relation secret_table missing"), 500, internalDetail,
+		},
+		"a plain error is a generic 500": {errors.New("pq: password authentication failed"), 500, internalDetail},
+	}
+	for name, tt := range tests {
+		srv.engine.GET("/test/error/"+strings.ReplaceAll(name, " ", "-"), func(c *gin.Context) {
+			srv.writeError(c, tt.err)
+		})
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			rec := srv.get(t, "/test/error/"+strings.ReplaceAll(name, " ", "-"))
+			p := wantProblem(t, rec, tt.wantStatus)
+			if p.Detail != tt.wantDetail {
+				t.Errorf("detail = %q, want %q", p.Detail, tt.wantDetail)
+			}
+			if tt.wantStatus == 500 && !strings.Contains(srv.log.String(), tt.err.Error()) {
+				t.Errorf("the log does not hold the internal error %q", tt.err)
+			}
+		})
+	}
+
+	t.Run("field errors are listed", func(t *testing.T) {
+		srv.engine.GET("/test/fields", func(c *gin.Context) {
+			srv.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid reward",
+				Fields: []guildhall.FieldError{{Field: "wallet", Message: "must be an address"}}})
+		})
+		p := wantProblem(t, srv.get(t, "/test/fields"), http.StatusBadRequest)
+		if len(p.Errors) != 1 || p.Errors[0] != (guildhall.FieldError{Field: "wallet", Message: "must be an address"}) {
+			t.Errorf("errors = %+v", p.Errors)
+		}
+	})
+}
+
+func TestRecoverPanic(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	srv.engine.GET("/test/panic", func(*gin.Context) { panic("boom: nil map") })
+
+	rec := srv.get(t, "/test/panic")
+	p := wantProblem(t, rec, http.StatusInternalServerError)
+	if p.Detail != internalDetail || strings.Contains(rec.Body.String(), "boom") {
+		t.Errorf("body %s leaks the panic or lacks the generic detail", rec.Body)
+	}
+	log := srv.log.String()
+	if !strings.Contains(log, "boom: nil map") || !strings.Contains(log, "request_id="+p.RequestID) {
+		t.Errorf("the log does not hold the panic with its request id:\n%s", log)
+	}
+	if !strings.Contains(log, "status=500") {
+		t.Errorf("the request line does not record the 500:\n%s", log)
+	}
+	if rec := srv.get(t, "/healthz"); rec.Code != http.StatusOK {
+		t.Errorf("after a panic GET /healthz = %d", rec.Code)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+
+	rec := srv.do(t, http.MethodGet, "/v1/communities/some-id", http.Header{"X-Request-Id": {"lb-1234"}})
+	if got := rec.Header().Get("X-Request-Id"); got != "lb-1234" {
+		t.Errorf("X-Request-Id = %q, want the caller's lb-1234", got)
+	}
+	line := regexp.MustCompile(`(?m)^.*msg=request .*request_id=lb-1234.*$`).FindString(srv.log.String())
+	for _, want := range []string{"method=GET", "route=/v1/communities/:cid", "status=404", "duration="} {
+		if !strings.Contains(line, want) {
+			t.Errorf("request log line %q lacks %q", line, want)
+		}
+	}
+
+	t.Run("a forged request id is replaced", func(t *testing.T) {
+		rec := srv.do(t, http.MethodGet, "/healthz", http.Header{"X-Request-Id": {"x\" level=ERROR msg=forged"}})
+		if got := rec.Header().Get("X-Request-Id"); got == "" || strings.Contains(got, "forged") {
+			t.Errorf("X-Request-Id = %q, want a fresh id", got)
+		}
+	})
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	srv.seed(t, "alpha")
+
+	srv.get(t, "/v1/communities/alpha")
+	srv.get(t, "/v1/communities/alpha")
+	srv.get(t, "/v1/communities/missing")
+	srv.get(t, "/no/such/path/1")
+	srv.get(t, "/no/such/path/2")
+
+	rec := srv.get(t, "/metrics")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics = %d", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`guildhall_http_requests_total{method="GET",route="/v1/communities/:cid",status="200"} 2`,
+		`guildhall_http_requests_total{method="GET",route="/v1/communities/:cid",status="404"} 1`,
+		`guildhall_http_requests_total{method="GET",route="unmatched",status="404"} 2`,
+		`guildhall_http_request_duration_seconds_count{method="GET",route="/v1/communities/:cid",status="200"} 2`,
+		"go_goroutines ",
+		"process_open_fds ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// ErrReverted is returned (wrapped) for a mined transaction whose execution failed.
+var ErrReverted = errors.New("transaction reverted")
+
+// ReceiptReader is the part of a Client that reads receipts.
+type ReceiptReader interface {
+	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
+}
+
+// WaitReceipt polls for the receipt of hash until it exists or ctx ends. It polls quickly at first
+// (a dev chain seals within milliseconds) and backs off to once a second.
+func WaitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash) (*types.Receipt, error) {
+	delay := 20 * time.Millisecond
+	for {
+		rcpt, err := c.TransactionReceipt(ctx, hash)
+		if err == nil {
+			return rcpt, nil
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			return nil, fmt.Errorf("read receipt %s: %w", hash, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for receipt %s: %w", hash, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Second)
+	}
+}
+
+// WaitSuccess is WaitReceipt that also fails with ErrReverted when the transaction failed.
+func WaitSuccess(ctx context.Context, c ReceiptReader, hash common.Hash) (*types.Receipt, error) {
+	rcpt, err := WaitReceipt(ctx, c, hash)
+	if err != nil {
+		return nil, err
+	}
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		return rcpt, fmt.Errorf("transaction %s in block %d: %w", hash, rcpt.BlockNumber, ErrReverted)
+	}
+	return rcpt, nil
+}
+
+// RevertData returns the ABI-encoded revert data carried by an error from eth_call or
+// eth_estimateGas (for example a custom error's selector and arguments), if there is any.
+func RevertData(err error) ([]byte, bool) {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return nil, false
+	}
+	s, ok := de.ErrorData().(string)
+	if !ok {
+		return nil, false
+	}
+	data := common.FromHex(s)
+	return data, len(data) >= 4
+}
