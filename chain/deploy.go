@@ -146,3 +146,6 @@ func (d *Deployer) mine() {
 }
 
 func seconds(d time.Duration) *big.Int { return big.NewInt(int64(d / time.Second)) }
+
+// Address is the deploying key's address.
+func (d *Deployer) Address() common.Address { return crypto.PubkeyToAddress(d.Key.PublicKey) }

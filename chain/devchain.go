@@ -1,0 +1,495 @@
+package chain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
+	"github.com/ethereum/go-ethereum/core/rawdb"
+	"github.com/ethereum/go-ethereum/eth"
+	"github.com/ethereum/go-ethereum/eth/catalyst"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/eth/filters"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/event"
+	"github.com/ethereum/go-ethereum/log"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/p2p"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/guildhall/guildhall"
+)
+
+// DevChainConfig configures the embedded dev chain. The zero value is usable: an in-memory chain
+// on 127.0.0.1:8545 with a block every two seconds and no logging.
+type DevChainConfig struct {
+	// DataDir is Guildhall's data directory; the chain lives in DataDir/chain so a restart keeps
+	// it. Empty keeps the chain in memory: gone on Close, and no endpoint file is written.
+	DataDir string
+	// HTTPAddr is where JSON-RPC (eth, net, web3) listens; default 127.0.0.1:8545. Port 0 picks a
+	// free port; RPCURL reports it.
+	HTTPAddr string
+	// BlockInterval is how long the chain may go without a block before an empty one is sealed,
+	// so block timestamps (the governor's clock) keep up with wall time; default 2s. Timestamps
+	// are whole seconds, so intervals under a second act as one second.
+	BlockInterval time.Duration
+	// Logger receives the chain's own lines and go-ethereum's warnings and errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Defaults of DevChainConfig.
+const (
+	DefaultDevRPCAddr       = "127.0.0.1:8545"
+	DefaultDevBlockInterval = 2 * time.Second
+)
+
+// DevChainID is the chain id of the embedded dev chain (as geth --dev, Hardhat's and Anvil's
+// conventional local id differ: 31337).
+const DevChainID = 1337
+
+// DevChain is the embedded dev chain: an in-process go-ethereum node driven by a simulated beacon
+// client, as geth --dev is. It seals a block within a second of a transaction becoming executable
+// and an empty block whenever BlockInterval passes without one. Close it to release its port and
+// data directory.
+type DevChain struct {
+	stack  *node.Node
+	eth    *eth.Ethereum
+	beacon *catalyst.SimulatedBeacon
+	client *ethclient.Client
+	rpcURL string
+
+	dataDir        string
+	interval       time.Duration
+	log            *slog.Logger
+	restoreGethLog func()
+
+	txSub     event.Subscription
+	quit      chan struct{}
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// StartDevChain starts the embedded dev chain and returns once its JSON-RPC endpoint answers.
+// ctx bounds the start only; the chain runs until Close. A busy HTTPAddr is an EUNAVAILABLE
+// *guildhall.Error naming the address and --dev-rpc-addr; a chain directory already open in
+// another process is an EUNAVAILABLE *guildhall.Error too (reach that chain through
+// DevChainInUse instead). With a DataDir, the endpoint is recorded there (see ReadDevEndpoint)
+// until Close.
+//
+// go-ethereum logs through one process-wide logger. When cfg.Logger is set, StartDevChain points
+// it at cfg.Logger (warnings and above) and Close puts the previous one back.
+func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
+	if cfg.HTTPAddr == "" {
+		cfg.HTTPAddr = DefaultDevRPCAddr
+	}
+	if cfg.BlockInterval <= 0 {
+		cfg.BlockInterval = DefaultDevBlockInterval
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.With("component", "devchain")
+
+	host, port, err := splitRPCAddr(cfg.HTTPAddr)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("start dev chain: %w", err)
+	}
+	// Check the port before opening the chain database: go-ethereum binds it only after, and
+	// cannot release a half-started chain cleanly.
+	if port != 0 {
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return nil, listenError(cfg.HTTPAddr, err)
+		}
+		ln.Close()
+	}
+
+	d := &DevChain{
+		interval:       cfg.BlockInterval,
+		log:            logger,
+		restoreGethLog: func() {},
+		quit:           make(chan struct{}),
+	}
+	if cfg.Logger != nil {
+		d.restoreGethLog = routeGethLog(cfg.Logger.Handler())
+	}
+	chainDir := ""
+	if cfg.DataDir != "" {
+		d.dataDir = cfg.DataDir
+		chainDir = filepath.Join(cfg.DataDir, "chain")
+	}
+
+	stack, err := node.New(&node.Config{
+		Name:             "devchain",
+		DataDir:          chainDir,
+		HTTPHost:         host,
+		HTTPPort:         port,
+		HTTPModules:      []string{"eth", "net", "web3"},
+		HTTPCors:         []string{"*"}, // browser wallets and dapps on any local origin
+		HTTPVirtualHosts: virtualHosts(host),
+		HTTPTimeouts:     rpc.DefaultHTTPTimeouts,
+		// Dev chains answer big eth_getLogs and batch calls; keep go-ethereum's defaults.
+		BatchRequestLimit:    node.DefaultConfig.BatchRequestLimit,
+		BatchResponseMaxSize: node.DefaultConfig.BatchResponseMaxSize,
+		HTTPBodyLimit:        node.DefaultConfig.HTTPBodyLimit,
+		P2P: p2p.Config{
+			MaxPeers:    0,
+			ListenAddr:  "",
+			NoDial:      true,
+			NoDiscovery: true,
+			DiscoveryV4: false,
+			DiscoveryV5: false,
+		},
+		// The node's own warnings are about P2P, which the dev chain turns off on purpose.
+		Logger: log.NewLogger(minLevelHandler{min: slog.LevelError, Handler: logger.Handler()}),
+	})
+	if err != nil {
+		d.restoreGethLog()
+		if errors.Is(err, node.ErrDatadirUsed) {
+			return nil, guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"the dev chain in %s is open in another process (a running `guildhall serve`?); stop it or reach it over its JSON-RPC", chainDir)
+		}
+		return nil, fmt.Errorf("create dev chain node: %w", err)
+	}
+	d.stack = stack
+
+	if err := d.start(ctx, cfg, chainDir); err != nil {
+		d.closeErr = stack.Close()
+		d.restoreGethLog()
+		return nil, err
+	}
+	if d.dataDir != "" {
+		if err := WriteDevEndpoint(d.dataDir, d.rpcURL); err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	head := d.eth.BlockChain().CurrentBlock()
+	logger.Info("dev chain started", "rpc_url", d.rpcURL, "chain_id", DevChainID,
+		"block", head.Number.Uint64(), "data_dir", chainDir)
+	return d, nil
+}
+
+// start registers the eth service on d.stack, starts the node and the sealing loop.
+func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir string) error {
+	ethConf := ethconfig.Defaults
+	ethConf.Genesis = devGenesis()
+	ethConf.NetworkId = DevChainID
+	ethConf.SyncMode = ethconfig.FullSync
+	// Archive mode on the hash scheme writes every block's state to disk as it is sealed: a
+	// crash loses no state, and eth_call answers at any past block (the indexer's as_of checks).
+	ethConf.StateScheme = rawdb.HashScheme
+	ethConf.NoPruning = true
+	ethConf.SnapshotCache = 0
+	ethConf.DatabaseCache = 64
+	ethConf.TrieCleanCache = 64
+	ethConf.TrieDirtyCache = 0
+	// Index every transaction and log, however old the chain gets.
+	ethConf.TransactionHistory = 0
+	ethConf.LogHistory = 0
+	ethConf.Miner.GasCeil = devGasLimit
+	ethConf.Miner.GasPrice = common.Big1 // accept any tip, as geth --dev does
+	ethConf.TxPool.Journal = ""
+
+	backend, err := eth.New(d.stack, &ethConf)
+	if err != nil {
+		var mismatch *core.GenesisMismatchError
+		if errors.As(err, &mismatch) {
+			return guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"the chain in %s is not this version's dev chain (genesis %s, want %s); move that directory away to start a new dev chain",
+				chainDir, mismatch.Stored.Hex(), mismatch.New.Hex())
+		}
+		return fmt.Errorf("start dev chain service: %w", err)
+	}
+	d.eth = backend
+	filterSystem := filters.NewFilterSystem(backend.APIBackend, filters.Config{
+		LogCacheSize:  ethConf.FilterLogCacheSize,
+		LogQueryLimit: ethConf.LogQueryLimit,
+		RangeLimit:    ethConf.RangeLimit,
+	})
+	d.stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(filterSystem)}})
+
+	if err := d.stack.Start(); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return listenError(cfg.HTTPAddr, err)
+		}
+		return fmt.Errorf("start dev chain node: %w", err)
+	}
+	// Period 0: the beacon never seals on its own; sealLoop is its only caller, so sealing is
+	// never concurrent (SimulatedBeacon.Commit is not safe for that).
+	beacon, err := catalyst.NewSimulatedBeacon(0, common.Address{}, backend)
+	if err != nil {
+		return fmt.Errorf("start dev chain beacon: %w", err)
+	}
+	d.beacon = beacon
+	d.client = ethclient.NewClient(d.stack.Attach())
+	d.rpcURL = d.stack.HTTPEndpoint()
+	if err := d.waitTxIndex(ctx); err != nil {
+		return err
+	}
+
+	// The pool's event feed blocks its sender until every subscriber receives, and sealing waits
+	// on the pool, so events are drained by their own goroutine into a one-slot signal.
+	txEvents := make(chan core.NewTxsEvent, 16)
+	txArrived := make(chan struct{}, 1)
+	d.txSub = backend.TxPool().SubscribeTransactions(txEvents, true)
+	d.wg.Add(2)
+	go d.forwardTxEvents(txEvents, txArrived)
+	go d.sealLoop(txArrived)
+	return nil
+}
+
+// waitTxIndex makes the chain answer receipt queries before StartDevChain returns. Until the
+// transaction indexer has run once, go-ethereum answers a query for an unknown transaction with
+// "transaction indexing is in progress" instead of null, which clients take for a failure; and it
+// runs only once the chain has a block past genesis.
+func (d *DevChain) waitTxIndex(ctx context.Context) error {
+	chain := d.eth.BlockChain()
+	if chain.CurrentBlock().Number.Sign() == 0 {
+		d.beacon.Commit()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for !chain.TxIndexDone() {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the dev chain's transaction index: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// forwardTxEvents turns every batch of newly executable transactions into one pending signal.
+func (d *DevChain) forwardTxEvents(events <-chan core.NewTxsEvent, arrived chan<- struct{}) {
+	defer d.wg.Done()
+	for {
+		select {
+		case <-d.quit:
+			return
+		case <-d.txSub.Err():
+			return
+		case <-events:
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// sealLoop seals every block of the chain. A block is due as soon as a transaction is executable,
+// or once the interval has passed since the last block. Timestamps are whole seconds and must
+// rise, so a due block waits for the wall clock to pass its parent's timestamp (at most a second:
+// a head ahead of a clock set back gets parent+1 instead). Timestamps therefore equal wall time,
+// and a burst of transactions shares a block rather than running the clock ahead.
+func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
+	defer d.wg.Done()
+	var (
+		chain    = d.eth.BlockChain()
+		pool     = d.eth.TxPool()
+		lastSeal = time.Now()
+		stuck    bool
+		timer    = time.NewTimer(time.Hour)
+	)
+	defer timer.Stop()
+	executable := func() bool {
+		n, _ := pool.Stats()
+		return n > 0
+	}
+	pending := executable()
+	for {
+		now := time.Now()
+		due := lastSeal.Add(d.interval)
+		if pending {
+			due = now
+		}
+		earliest := time.Unix(int64(chain.CurrentBlock().Time)+1, 0)
+		if limit := now.Add(time.Second); earliest.After(limit) {
+			earliest = limit
+		}
+		if due.Before(earliest) {
+			due = earliest
+		}
+		timer.Reset(time.Until(due))
+
+		select {
+		case <-d.quit:
+			return
+		case <-txArrived:
+			pending = true
+		case <-timer.C:
+			before := chain.CurrentBlock().Number.Uint64()
+			d.beacon.Commit()
+			lastSeal = time.Now()
+			pending = executable()
+			head := chain.CurrentBlock()
+			switch sealed := head.Number.Uint64() > before; {
+			case !sealed && !stuck:
+				stuck = true
+				d.log.Warn("dev chain failed to seal a block; retrying every second", "head", before)
+			case sealed && stuck:
+				stuck = false
+				d.log.Info("dev chain sealing again", "head", head.Number.Uint64())
+			}
+		}
+	}
+}
+
+// Client returns an in-process client of the chain (subscriptions work on it). It is closed by
+// Close; do not close it yourself.
+func (d *DevChain) Client() *ethclient.Client { return d.client }
+
+// RPCURL returns the JSON-RPC endpoint with its real port, e.g. http://127.0.0.1:8545.
+func (d *DevChain) RPCURL() string { return d.rpcURL }
+
+// Accounts returns the funded dev accounts; see DevAccounts.
+func (d *DevChain) Accounts() []DevAccount { return DevAccounts() }
+
+// Close stops sealing, stops the node (flushing the chain to DataDir) and removes the endpoint
+// file. It is safe to call more than once; later calls return the first call's error.
+func (d *DevChain) Close() error {
+	d.closeOnce.Do(func() {
+		close(d.quit)
+		d.wg.Wait()
+		d.txSub.Unsubscribe()
+		var errs []error
+		if d.dataDir != "" {
+			if err := removeDevEndpoint(d.dataDir); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := d.beacon.Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stop dev chain beacon: %w", err))
+		}
+		d.client.Close()
+		if err := d.stack.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("stop dev chain node: %w", err))
+		}
+		d.restoreGethLog()
+		d.log.Info("dev chain stopped")
+		d.closeErr = errors.Join(errs...)
+	})
+	return d.closeErr
+}
+
+// splitRPCAddr parses a host:port listen address.
+func splitRPCAddr(addr string) (string, int, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err == nil {
+		port, perr := strconv.Atoi(portText)
+		if perr == nil && port >= 0 && port <= 65535 {
+			if host == "" {
+				host = "127.0.0.1"
+			}
+			return host, port, nil
+		}
+	}
+	return "", 0, guildhall.Errorf(guildhall.EINVALID, "invalid --dev-rpc-addr %q: want host:port, e.g. %s", addr, DefaultDevRPCAddr)
+}
+
+// listenError explains a failure to listen on the dev chain's JSON-RPC address.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"cannot serve the dev chain's JSON-RPC on %s: the address is in use; stop the other process or choose another with --dev-rpc-addr", addr)
+	}
+	var sysErr *os.SyscallError
+	if errors.As(err, &sysErr) {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"cannot serve the dev chain's JSON-RPC on %s: %s; choose another address with --dev-rpc-addr", addr, sysErr.Err)
+	}
+	return guildhall.Errorf(guildhall.EUNAVAILABLE,
+		"cannot serve the dev chain's JSON-RPC on %s: %s; choose another address with --dev-rpc-addr", addr, oneLine(err.Error()))
+}
+
+// virtualHosts lists the Host headers the JSON-RPC server accepts. IP addresses are always
+// accepted by go-ethereum; names guard against DNS rebinding, except on a wildcard bind.
+func virtualHosts(host string) []string {
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return []string{"*"}
+	}
+	hosts := []string{"localhost"}
+	if net.ParseIP(host) == nil && host != "localhost" {
+		hosts = append(hosts, host)
+	}
+	return hosts
+}
+
+// minLevelHandler drops records below min.
+type minLevelHandler struct {
+	min slog.Level
+	slog.Handler
+}
+
+func (h minLevelHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= h.min && h.Handler.Enabled(ctx, level)
+}
+
+func (h minLevelHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevelHandler{h.min, h.Handler.WithAttrs(attrs)}
+}
+
+func (h minLevelHandler) WithGroup(name string) slog.Handler {
+	return minLevelHandler{h.min, h.Handler.WithGroup(name)}
+}
+
+// quietGethHandler drops go-ethereum records below warning, and the warnings that say nothing to
+// a dev chain's user: one per failed RPC call (the caller gets the error), and a fresh
+// database's missing head.
+type quietGethHandler struct{ slog.Handler }
+
+func (h quietGethHandler) Enabled(ctx context.Context, level slog.Level) bool {
+	return level >= slog.LevelWarn && h.Handler.Enabled(ctx, level)
+}
+
+func (h quietGethHandler) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level < slog.LevelError && (strings.HasPrefix(r.Message, "Served ") || r.Message == "Head block is not reachable") {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h quietGethHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quietGethHandler{h.Handler.WithAttrs(attrs)}
+}
+
+func (h quietGethHandler) WithGroup(name string) slog.Handler {
+	return quietGethHandler{h.Handler.WithGroup(name)}
+}
+
+// gethLogger wraps go-ethereum's logger so log.SetDefault leaves the process's slog default
+// alone (it replaces it when given go-ethereum's own logger type).
+type gethLogger struct{ log.Logger }
+
+// routeGethLog points go-ethereum's process-wide logger at h (through quietGethHandler) and returns a
+// function that puts the previous logger back, unless another has replaced ours meanwhile.
+func routeGethLog(h slog.Handler) (restore func()) {
+	prev := log.Root()
+	if _, ok := prev.(gethLogger); !ok {
+		prev = gethLogger{prev}
+	}
+	ours := gethLogger{log.NewLogger(quietGethHandler{h.WithAttrs([]slog.Attr{slog.String("component", "geth")})})}
+	log.SetDefault(ours)
+	return func() {
+		if cur, ok := log.Root().(gethLogger); ok && cur == ours {
+			log.SetDefault(prev)
+		}
+	}
+}

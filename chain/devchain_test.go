@@ -1,0 +1,385 @@
+package chain
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"log/slog"
+	"math/big"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/guildhall/guildhall"
+)
+
+// returns42 is the init code of a contract whose runtime code returns the word 42 on any call.
+var returns42 = common.FromHex("69602a60005260206000f3600052600a6016f3")
+
+func TestDevAccounts(t *testing.T) {
+	first, second := DevAccounts(), DevAccounts()
+	if len(first) != 10 {
+		t.Fatalf("got %d dev accounts, want 10", len(first))
+	}
+	seen := map[common.Address]bool{}
+	for i, a := range first {
+		if a.Address != crypto.PubkeyToAddress(a.Key.PublicKey) {
+			t.Errorf("account %d: address %s does not match its key", i, a.Address)
+		}
+		if a.Address != second[i].Address {
+			t.Errorf("account %d differs between calls: %s, %s", i, a.Address, second[i].Address)
+		}
+		if seen[a.Address] {
+			t.Errorf("account %d: %s repeated", i, a.Address)
+		}
+		seen[a.Address] = true
+	}
+	if devGenesisHash() != devGenesisHash() {
+		t.Error("the dev genesis hash changes between calls; a restart would not reopen the chain")
+	}
+}
+
+// TestDevChain runs the chain a user runs: a wallet-like client over HTTP sends a transfer and
+// deploys a contract, then the chain is stopped and started again on the same data directory.
+func TestDevChain(t *testing.T) {
+	ctx := context.Background()
+	dataDir := t.TempDir()
+	dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+
+	if strings.HasSuffix(dev.RPCURL(), ":0") || !strings.HasPrefix(dev.RPCURL(), "http://127.0.0.1:") {
+		t.Fatalf("RPCURL() = %q, want http://127.0.0.1:<real port>", dev.RPCURL())
+	}
+	client, err := ethclient.Dial(dev.RPCURL())
+	if err != nil {
+		t.Fatalf("dial %s: %v", dev.RPCURL(), err)
+	}
+	t.Cleanup(client.Close)
+
+	id, err := client.ChainID(ctx)
+	if err != nil || id.Int64() != 1337 {
+		t.Fatalf("ChainID() = %v, %v; want 1337", id, err)
+	}
+	if url, ok := DevChainInUse(ctx, dataDir); !ok || url != dev.RPCURL() {
+		t.Errorf("DevChainInUse() = %q, %v; want %q, true", url, ok, dev.RPCURL())
+	}
+
+	from := dev.Accounts()[0]
+	to := common.HexToAddress("0x00000000000000000000000000000000c0ffee01")
+	value := big.NewInt(1234567)
+	start := time.Now()
+	transfer := sendTx(t, client, from.Key, &to, value, nil, 21_000)
+	rcpt := waitMined(t, client, transfer.Hash(), 2*time.Second)
+	t.Logf("transfer mined in block %d after %s", rcpt.BlockNumber, time.Since(start))
+	if rcpt.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("transfer failed: status %d", rcpt.Status)
+	}
+	header, err := client.HeaderByNumber(ctx, rcpt.BlockNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drift := time.Since(time.Unix(int64(header.Time), 0)); drift < -time.Second || drift > 2*time.Second {
+		t.Errorf("block %d timestamp is %s away from wall time", rcpt.BlockNumber, drift)
+	}
+	if header.GasLimit != 60_000_000 {
+		t.Errorf("block gas limit = %d, want 60000000", header.GasLimit)
+	}
+
+	deploy := sendTx(t, client, from.Key, nil, nil, returns42, 200_000)
+	rcpt = waitMined(t, client, deploy.Hash(), 2*time.Second)
+	contract := rcpt.ContractAddress
+	if got := call(t, client, contract); got != 42 {
+		t.Fatalf("contract returned %d, want 42", got)
+	}
+
+	identity, err := Identity(ctx, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if identity.ChainID != 1337 || identity.GenesisHash != devGenesisHash().Hex() {
+		t.Errorf("Identity() = %+v, want 1337 and %s", identity, devGenesisHash().Hex())
+	}
+	height, err := client.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBalance, err := client.BalanceAt(ctx, from.Address, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Close()
+	if err := dev.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	if _, ok, err := ReadDevEndpoint(dataDir); ok || err != nil {
+		t.Errorf("after Close, ReadDevEndpoint() = ok %v, err %v; want the record removed", ok, err)
+	}
+
+	t.Run("restart keeps the chain", func(t *testing.T) {
+		dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+		c := dev.Client()
+		n, err := c.BlockNumber(ctx)
+		if err != nil || n < height {
+			t.Fatalf("after restart BlockNumber() = %d, %v; want at least %d", n, err, height)
+		}
+		if got, err := c.BalanceAt(ctx, to, nil); err != nil || got.Cmp(value) != 0 {
+			t.Errorf("after restart the recipient holds %v (%v), want %v", got, err, value)
+		}
+		if got, err := c.BalanceAt(ctx, from.Address, big.NewInt(int64(height))); err != nil || got.Cmp(fromBalance) != 0 {
+			t.Errorf("after restart the sender held %v at block %d (%v), want %v", got, height, err, fromBalance)
+		}
+		if got := call(t, c, contract); got != 42 {
+			t.Errorf("after restart the contract returned %d, want 42", got)
+		}
+		again, err := Identity(ctx, c)
+		if err != nil || again != identity {
+			t.Errorf("after restart Identity() = %+v, %v; want %+v", again, err, identity)
+		}
+		// The chain keeps sealing from where it stopped.
+		next := sendTx(t, c, from.Key, &to, value, nil, 21_000)
+		waitMined(t, c, next.Hash(), 2*time.Second)
+	})
+}
+
+func TestDevChainSealsEmptyBlocksOnInterval(t *testing.T) {
+	ctx := context.Background()
+	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	c := dev.Client()
+
+	first, err := c.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3500 * time.Millisecond)
+	last, err := c.BlockNumber(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last < first+2 {
+		t.Fatalf("block number went from %d to %d in 3.5s, want at least 2 empty blocks", first, last)
+	}
+	var prev uint64
+	for n := first; n <= last; n++ {
+		h, err := c.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > first && h.Time <= prev {
+			t.Errorf("block %d timestamp %d does not exceed its parent's %d", n, h.Time, prev)
+		}
+		if ahead := time.Until(time.Unix(int64(h.Time), 0)); ahead > 0 {
+			t.Errorf("block %d timestamp is %s ahead of wall time", n, ahead)
+		}
+		prev = h.Time
+	}
+}
+
+// TestDevChainBurst sends many transactions at once, from several senders: all are mined quickly
+// and the block clock does not run ahead of wall time.
+func TestDevChainBurst(t *testing.T) {
+	ctx := context.Background()
+	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Hour})
+	client, err := ethclient.Dial(dev.RPCURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+
+	to := common.HexToAddress("0x00000000000000000000000000000000c0ffee02")
+	var txs []*types.Transaction
+	for _, a := range dev.Accounts()[:4] {
+		for nonce := range uint64(10) {
+			txs = append(txs, sendTxWithNonce(t, client, a.Key, nonce, &to, big.NewInt(1), nil, 21_000))
+		}
+	}
+	for _, tx := range txs {
+		waitMined(t, client, tx.Hash(), 3*time.Second)
+	}
+	head, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ahead := time.Until(time.Unix(int64(head.Time), 0)); ahead > 0 {
+		t.Errorf("head timestamp is %s ahead of wall time after a burst", ahead)
+	}
+	if got, err := client.BalanceAt(ctx, to, nil); err != nil || got.Int64() != int64(len(txs)) {
+		t.Errorf("recipient holds %v (%v), want %d", got, err, len(txs))
+	}
+}
+
+func TestStartDevChainErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { busy.Close() })
+	lockedDir := t.TempDir()
+	startDevChain(t, DevChainConfig{DataDir: lockedDir, HTTPAddr: "127.0.0.1:0"})
+
+	tests := map[string]struct {
+		cfg      DevChainConfig
+		code     string
+		contains []string
+	}{
+		"port in use": {
+			cfg:      DevChainConfig{DataDir: t.TempDir(), HTTPAddr: busy.Addr().String()},
+			code:     guildhall.EUNAVAILABLE,
+			contains: []string{busy.Addr().String(), "in use", "--dev-rpc-addr"},
+		},
+		"bad address": {
+			cfg:      DevChainConfig{HTTPAddr: "localhost"},
+			code:     guildhall.EINVALID,
+			contains: []string{`"localhost"`, "--dev-rpc-addr", "host:port"},
+		},
+		"data dir open in another chain": {
+			cfg:      DevChainConfig{DataDir: lockedDir, HTTPAddr: "127.0.0.1:0"},
+			code:     guildhall.EUNAVAILABLE,
+			contains: []string{lockedDir, "another process"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dev, err := StartDevChain(context.Background(), tc.cfg)
+			if err == nil {
+				dev.Close()
+				t.Fatal("StartDevChain() succeeded, want an error")
+			}
+			assertUserError(t, err, tc.code, tc.contains...)
+		})
+	}
+}
+
+// startDevChain starts a dev chain closed at the end of the test; its log is shown if the test fails.
+func startDevChain(t *testing.T, cfg DevChainConfig) *DevChain {
+	t.Helper()
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	dev, err := StartDevChain(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("StartDevChain() = %v", err)
+	}
+	t.Cleanup(func() {
+		if err := dev.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+		if t.Failed() {
+			t.Logf("dev chain log:\n%s", logs.String())
+		}
+	})
+	return dev
+}
+
+// sendTx signs and sends an EIP-1559 transaction (a contract creation when to is nil) with the
+// sender's next nonce; the sender must have nothing pending.
+func sendTx(t *testing.T, c *ethclient.Client, key *ecdsa.PrivateKey, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
+	t.Helper()
+	nonce, err := c.PendingNonceAt(context.Background(), crypto.PubkeyToAddress(key.PublicKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sendTxWithNonce(t, c, key, nonce, to, value, data, gas)
+}
+
+// sendTxWithNonce is sendTx with the nonce given: the pool's pending nonce lags a transaction
+// just sent, so a sender of several at once counts them itself.
+func sendTxWithNonce(t *testing.T, c *ethclient.Client, key *ecdsa.PrivateKey, nonce uint64, to *common.Address, value *big.Int, data []byte, gas uint64) *types.Transaction {
+	t.Helper()
+	ctx := context.Background()
+	head, err := c.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tip := big.NewInt(params.GWei)
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), tip)
+	if value == nil {
+		value = new(big.Int)
+	}
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(big.NewInt(DevChainID)), &types.DynamicFeeTx{
+		ChainID: big.NewInt(DevChainID), Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
+		Gas: gas, To: to, Value: value, Data: data,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendTransaction(ctx, tx); err != nil {
+		t.Fatalf("send transaction: %v", err)
+	}
+	return tx
+}
+
+// waitMined polls for a receipt and fails the test if none comes within limit.
+func waitMined(t *testing.T, c *ethclient.Client, hash common.Hash, limit time.Duration) *types.Receipt {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		rcpt, err := c.TransactionReceipt(context.Background(), hash)
+		if err == nil {
+			return rcpt
+		}
+		if !errors.Is(err, ethereum.NotFound) {
+			t.Fatalf("receipt %s: %v", hash, err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("transaction %s not mined within %s", hash, limit)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// call calls contract and returns the word it answers.
+func call(t *testing.T, c *ethclient.Client, contract common.Address) int64 {
+	t.Helper()
+	out, err := c.CallContract(context.Background(), ethereum.CallMsg{To: &contract}, nil)
+	if err != nil {
+		t.Fatalf("call %s: %v", contract, err)
+	}
+	return new(big.Int).SetBytes(out).Int64()
+}
+
+// assertUserError checks err is a one-line *guildhall.Error with code whose message contains each
+// of contains.
+func assertUserError(t *testing.T, err error, code string, contains ...string) {
+	t.Helper()
+	var ge *guildhall.Error
+	if !errors.As(err, &ge) {
+		t.Fatalf("error %q (%T) is not a *guildhall.Error", err, err)
+	}
+	if ge.Code != code {
+		t.Errorf("error code = %q, want %q (%s)", ge.Code, code, err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error spans several lines: %q", err)
+	}
+	for _, s := range contains {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the chain's concurrent log writers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

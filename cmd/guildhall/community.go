@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/postgres"
+)
+
+func runCommunity(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		w := e.stderr
+		if len(args) > 0 {
+			w = e.stdout
+		}
+		fmt.Fprint(w, "Usage: guildhall community <create|list> [flags]\n\n"+
+			"  create  deploy a community's token, timelock and governor and record it\n"+
+			"  list    list the recorded communities\n\nRun `guildhall community <subcommand> --help` for flags.\n")
+		if len(args) == 0 {
+			return errUsage
+		}
+		return errHelp
+	}
+	switch args[0] {
+	case "create":
+		return runCommunityCreate(ctx, args[1:], e)
+	case "list":
+		return runCommunityList(ctx, args[1:], e)
+	}
+	fmt.Fprintf(e.stderr, "guildhall community: unknown subcommand %q (want create or list)\n", args[0])
+	return errUsage
+}
+
+func runCommunityCreate(ctx context.Context, args []string, e *env) error {
+	var (
+		c                 commonFlags
+		id, name, symbol  string
+		threshold         string
+		baseUnits, asJSON bool
+		quorum            uint
+		settings          = guildhall.DefaultGovernanceSettings()
+	)
+	fs := newFlagSet(e, "community create", "community create --id SLUG --name NAME --symbol SYMBOL [flags]")
+	c.register(fs)
+	fs.StringVar(&id, "id", "", "the community's id, a slug: lowercase letters, digits and hyphens (required)")
+	fs.StringVar(&name, "name", "", "the community's and its token's name (required)")
+	fs.StringVar(&symbol, "symbol", "", "the token's symbol, 2-11 uppercase letters or digits (required)")
+	fs.DurationVar(&settings.VotingDelay, "voting-delay", settings.VotingDelay, "time from a proposal to the start of its vote (the clock is timestamps)")
+	fs.DurationVar(&settings.VotingPeriod, "voting-period", settings.VotingPeriod, "how long a vote stays open")
+	fs.DurationVar(&settings.TimelockDelay, "timelock-delay", settings.TimelockDelay, "time between queueing a passed proposal and executing it")
+	fs.DurationVar(&settings.LateQuorumExtension, "late-quorum-extension", settings.LateQuorumExtension, "how long a vote stays open after quorum is reached late")
+	fs.UintVar(&quorum, "quorum-percent", uint(settings.QuorumPercent), "share of the supply (For + Abstain) a proposal needs, in percent")
+	fs.StringVar(&threshold, "proposal-threshold", "0", "voting power needed to propose, in tokens (base units with --base-units)")
+	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
+	fs.BoolVar(&asJSON, "json", false, "print the community as JSON")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if err := c.validate(fs); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if id == "" || name == "" || symbol == "" {
+		return usageError(fs, "--id, --name and --symbol are required")
+	}
+	if quorum > 100 {
+		quorum = 101 // refused below with the other fields
+	}
+	settings.QuorumPercent = uint8(quorum)
+	th, err := guildhall.ParseAmount("proposal_threshold", threshold, baseUnits)
+	if err != nil {
+		return err
+	}
+	settings.ProposalThreshold = th
+	// Check everything a user typed before touching the database or the chain.
+	if err := guildhall.ValidateNewCommunity(id, name, symbol, settings); err != nil {
+		return err
+	}
+
+	log := c.logger(e)
+	db, _, err := c.openDatabase(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: "127.0.0.1:0"}, true)
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	if err := bindChain(ctx, db, cc); err != nil {
+		return err
+	}
+	com, err := createCommunity(ctx, log, db, cc, id, name, symbol, settings)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(e.stdout).Encode(communityJSON(com))
+	}
+	fmt.Fprintf(e.stdout, "created community %q (%s, %s) on chain %d at block %d\n  token     %s\n  governor  %s\n  timelock  %s\n",
+		com.ID, com.Name, com.Symbol, com.ChainID, com.DeploymentBlock, com.TokenAddress, com.GovernorAddress, com.TimelockAddress)
+	return nil
+}
+
+// createCommunity deploys a community's contracts from the operator key and records it. The id is
+// checked first so a taken id costs no deployment.
+func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn,
+	id, name, symbol string, settings guildhall.GovernanceSettings) (*guildhall.Community, error) {
+	if err := guildhall.ValidateNewCommunity(id, name, symbol, settings); err != nil {
+		return nil, err
+	}
+	if _, err := db.Community(ctx, id); err == nil {
+		return nil, guildhall.Errorf(guildhall.ECONFLICT, "community %q already exists; choose another --id", id)
+	} else if guildhall.ErrorCode(err) != guildhall.ENOTFOUND {
+		return nil, err
+	}
+	deployer := chain.Deployer{Client: cc.client, Key: cc.operator, Logger: log.With("component", "deployer")}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	dep, err := deployer.Deploy(ctx, chain.CommunitySpec{Name: name, Symbol: symbol, Settings: settings, Operator: deployer.Address()})
+	if err != nil {
+		return nil, fmt.Errorf("deploy community %q: %w", id, err)
+	}
+	com := &guildhall.Community{
+		ID: id, Name: name, Symbol: symbol, ChainID: cc.identity.ChainID,
+		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
+		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: settings,
+	}
+	if err := db.CreateCommunity(ctx, com); err != nil {
+		return nil, err
+	}
+	log.Info("community created", "id", id, "token", com.TokenAddress, "governor", com.GovernorAddress, "timelock", com.TimelockAddress)
+	return com, nil
+}
+
+func runCommunityList(ctx context.Context, args []string, e *env) error {
+	var (
+		c      commonFlags
+		asJSON bool
+	)
+	fs := newFlagSet(e, "community list", "community list [flags]")
+	c.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "print JSON lines, one community each")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if err := c.validate(fs); err != nil {
+		return err
+	}
+	log := c.logger(e)
+	db, _, err := c.openDatabase(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	if !asJSON {
+		fmt.Fprintln(tw, "ID\tNAME\tSYMBOL\tCHAIN\tTOKEN\tGOVERNOR\tTIMELOCK\tBLOCK")
+	}
+	after := ""
+	for {
+		page, err := db.Communities(ctx, after, 500)
+		if err != nil {
+			return err
+		}
+		for _, com := range page {
+			if asJSON {
+				if err := json.NewEncoder(e.stdout).Encode(communityJSON(com)); err != nil {
+					return err
+				}
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%d\n", com.ID, com.Name, com.Symbol, com.ChainID,
+				com.TokenAddress, com.GovernorAddress, com.TimelockAddress, com.DeploymentBlock)
+		}
+		if len(page) < 500 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	return tw.Flush()
+}
+
+func communityJSON(c *guildhall.Community) map[string]any {
+	return map[string]any{
+		"id": c.ID, "name": c.Name, "symbol": c.Symbol, "chain_id": c.ChainID,
+		"token": c.TokenAddress, "governor": c.GovernorAddress, "timelock": c.TimelockAddress,
+		"deployment_block": c.DeploymentBlock, "deployment_tx": c.DeploymentTx,
+	}
+}

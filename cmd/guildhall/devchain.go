@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/guildhall/guildhall/chain"
+)
+
+func runDevchain(ctx context.Context, args []string, e *env) error {
+	var (
+		c             commonFlags
+		devRPCAddr    string
+		blockInterval time.Duration
+	)
+	fs := newFlagSet(e, "devchain", "devchain [flags]")
+	c.register(fs)
+	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the dev chain's JSON-RPC")
+	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "seal an empty block after this long without one")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if err := c.validate(fs); err != nil {
+		return err
+	}
+	if c.rpcURL != "" {
+		return usageError(fs, "devchain runs the embedded chain; --rpc-url does not apply")
+	}
+	log := c.logger(e)
+	d, err := chain.StartDevChain(ctx, chain.DevChainConfig{
+		DataDir: c.dataDir, HTTPAddr: devRPCAddr, BlockInterval: blockInterval, Logger: log.With("component", "devchain"),
+	})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	fmt.Fprintf(e.stdout, "\nGuildhall dev chain: %s  chain id %d  data %s/chain\n", d.RPCURL(), chain.DevChainID, c.dataDir)
+	fmt.Fprint(e.stdout, "\nDev accounts, 10,000 ETH each. Their keys are PUBLIC: dev chain only, never a real network.\n")
+	for i, a := range d.Accounts() {
+		fmt.Fprintf(e.stdout, "  #%d %s  key 0x%x\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)))
+	}
+	fmt.Fprint(e.stdout, "\nStop with Ctrl-C.\n")
+	<-ctx.Done()
+	return nil
+}

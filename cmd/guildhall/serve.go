@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/api"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/postgres"
+)
+
+// The demo community `serve` creates on the dev chain's first start.
+const (
+	demoID     = "demo"
+	demoName   = "Guildhall Demo"
+	demoSymbol = "GUILD"
+)
+
+func runServe(ctx context.Context, args []string, e *env) error {
+	var (
+		c             commonFlags
+		httpAddr      string
+		devRPCAddr    string
+		blockInterval time.Duration
+		demo          bool
+	)
+	fs := newFlagSet(e, "serve", "serve [flags]")
+	c.register(fs)
+	fs.StringVar(&httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
+	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the embedded dev chain's JSON-RPC (without --rpc-url)")
+	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
+	fs.BoolVar(&demo, "demo", true, "on the dev chain, create a demo community when there is none")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if err := c.validate(fs); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	log := c.logger(e)
+
+	db, dbURL, err := c.openDatabase(ctx, log, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: devRPCAddr, blockInterval: blockInterval}, true)
+	if err != nil {
+		return err
+	}
+	defer cc.Close()
+	if err := bindChain(ctx, db, cc); err != nil {
+		return err
+	}
+	if cc.devMode && demo {
+		if err := ensureDemoCommunity(ctx, log, db, cc); err != nil {
+			return err
+		}
+	}
+
+	// Listen before printing, so a taken port is reported instead of a banner.
+	ln, err := net.Listen("tcp", httpAddr)
+	if err != nil {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", httpAddr, errors.Unwrap(err))
+	}
+	registry := prometheus.NewRegistry()
+	handler := api.NewServer(api.Config{
+		Logger:      log.With("component", "api"),
+		Communities: db,
+		Ready:       readiness(db, cc),
+		Registry:    registry,
+	})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), dbURL, db, cc); err != nil {
+		return err
+	}
+	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", cc.rpcURL, "chain_id", cc.identity.ChainID)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
+
+// readiness reports whether the database and the chain answer.
+func readiness(db *postgres.DB, cc *chainConn) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := db.Ping(ctx); err != nil {
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable")
+		}
+		if _, err := cc.client.BlockNumber(ctx); err != nil {
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "chain not reachable")
+		}
+		return nil
+	}
+}
+
+// ensureDemoCommunity deploys and records the demo community the first time the dev chain serves:
+// when the database holds no community yet.
+func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) error {
+	existing, err := db.Communities(ctx, "", 1)
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+	log.Info("deploying the demo community", "id", demoID)
+	_, err = createCommunity(ctx, log, db, cc, demoID, demoName, demoSymbol, guildhall.DefaultGovernanceSettings())
+	return err
+}
+
+func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL string, db *postgres.DB, cc *chainConn) error {
+	mode := "external chain"
+	if cc.devMode {
+		mode = "dev mode"
+	}
+	fmt.Fprintf(w, "\nGuildhall is running (%s)\n\n", mode)
+	fmt.Fprintf(w, "  API        %s   (try: curl %s/v1/communities)\n", apiURL, apiURL)
+	fmt.Fprintf(w, "  OpenAPI    %s/openapi.json\n", apiURL)
+	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
+	fmt.Fprintf(w, "  Database   %s\n", dbURL)
+	communities, err := db.Communities(ctx, "", 20)
+	if err != nil {
+		return err
+	}
+	for _, c := range communities {
+		fmt.Fprintf(w, "\n  Community %q: %s (%s)\n", c.ID, c.Name, c.Symbol)
+		fmt.Fprintf(w, "    token     %s\n    governor  %s\n    timelock  %s\n", c.TokenAddress, c.GovernorAddress, c.TimelockAddress)
+	}
+	if cc.devMode {
+		fmt.Fprint(w, "\n  Dev accounts, 10,000 ETH each. Their keys are PUBLIC: use them on this dev chain only,\n"+
+			"  never on a real network. Import one into MetaMask to act as a member.\n")
+		for i, a := range chain.DevAccounts() {
+			role := ""
+			if i == 0 {
+				role = "  (operator)"
+			}
+			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)), role)
+		}
+	}
+	fmt.Fprint(w, "\n  Stop with Ctrl-C. Running it again keeps the same chain and database.\n\n")
+	return nil
+}

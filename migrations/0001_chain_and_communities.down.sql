@@ -1,0 +1,2 @@
+DROP TABLE communities;
+DROP TABLE chain_identity;

@@ -1,0 +1,212 @@
+// Package postgres implements Guildhall's stores on PostgreSQL with sqlx and lib/pq, runs the
+// embedded migrations, and turns database errors into *guildhall.Error values at its boundary:
+// a unique violation becomes ECONFLICT, a missing row ENOTFOUND, an unreachable server
+// EUNAVAILABLE with a one-line message naming the fix.
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/guildhall/guildhall"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+)
+
+// pingTimeout bounds a connection check when the caller's context has no deadline.
+const pingTimeout = 10 * time.Second
+
+// DB is a pool of connections to one Guildhall database. It is safe for concurrent use; close it
+// with Close.
+type DB struct {
+	db       *sqlx.DB
+	target   string // host:port, for messages
+	user     string
+	database string
+	password string // only to scrub it from messages
+}
+
+// Open connects to the database at databaseURL (a postgres:// URL or a key=value string, as libpq
+// takes; PG* environment variables fill in what it leaves out) and checks that it answers. It does
+// not migrate. Problems a user can fix are EUNAVAILABLE *guildhall.Error values with one-line
+// messages naming the fix, e.g. "cannot reach PostgreSQL at 127.0.0.1:54329: connection refused;
+// start it or fix --database-url"; a malformed URL is EINVALID. No message contains the password.
+func Open(ctx context.Context, databaseURL string) (*DB, error) {
+	cfg, err := pq.NewConfig(databaseURL)
+	if err != nil {
+		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid database URL: %s; fix --database-url",
+			scrub(urlErrorReason(err), passwordOf(databaseURL)))
+	}
+	connector, err := pq.NewConnectorConfig(cfg)
+	if err != nil {
+		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid database URL: %s; fix --database-url",
+			scrub(err.Error(), cfg.Password))
+	}
+	sqlDB := sql.OpenDB(connector)
+	// Enough for the API, the indexer and the minter of one process; PostgreSQL's default
+	// max_connections (100) leaves room for a few processes and psql.
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+
+	db := &DB{
+		db:       sqlx.NewDb(sqlDB, "postgres"),
+		target:   target(cfg),
+		user:     cfg.User,
+		database: cmp.Or(cfg.Database, cfg.User), // libpq's default
+		password: cfg.Password,
+	}
+	if err := db.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes every connection. Calls in flight fail; the DB cannot be used afterwards.
+func (db *DB) Close() error {
+	if err := db.db.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers, for readiness checks. It returns nil or the same
+// one-line EUNAVAILABLE *guildhall.Error as Open.
+func (db *DB) Ping(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, pingTimeout)
+		defer cancel()
+	}
+	if err := db.db.PingContext(ctx); err != nil {
+		return db.connectError(err)
+	}
+	return nil
+}
+
+// connectError turns a failure to connect into a one-line message naming what is wrong and how
+// to fix it.
+func (db *DB) connectError(err error) error {
+	if e := pq.As(err); e != nil {
+		msg := scrub(e.Message, db.password)
+		switch {
+		case e.Code == pqerror.InvalidCatalogName:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"database %q does not exist on PostgreSQL at %s: create it (createdb %s) or fix --database-url",
+				db.database, db.target, db.database)
+		case e.Code == pqerror.InvalidPassword:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"PostgreSQL at %s refused user %q: password authentication failed; fix the user or password in --database-url",
+				db.target, db.user)
+		case e.Code.Class() == pqerror.ClassInvalidAuthorizationSpecification:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"PostgreSQL at %s refused user %q: %s; fix --database-url", db.target, db.user, msg)
+		default:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"PostgreSQL at %s refused the connection: %s", db.target, msg)
+		}
+	}
+	if errors.Is(err, pq.ErrSSLNotSupported) {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"PostgreSQL at %s does not accept SSL: add sslmode=disable to --database-url, or enable SSL on the server", db.target)
+	}
+	return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot reach PostgreSQL at %s: %s; start it or fix --database-url",
+		db.target, scrub(networkReason(err), db.password))
+}
+
+// networkReason names why a connection could not be made, in a few words.
+func networkReason(err error) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		return "timed out"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.As(err, &dnsErr):
+		return "unknown host " + dnsErr.Name
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "no route to host"
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return strings.TrimPrefix(err.Error(), "pq: ")
+}
+
+// target renders the server a config points at, e.g. 127.0.0.1:54329 or /var/run/postgresql:5432.
+func target(cfg pq.Config) string {
+	host := cfg.Host
+	if host == "" {
+		host = "localhost"
+	}
+	if cfg.Hostaddr.IsValid() {
+		host = cfg.Hostaddr.String()
+	}
+	return net.JoinHostPort(host, strconv.Itoa(int(cfg.Port)))
+}
+
+// urlErrorReason returns the reason inside a URL parse error without the URL itself (which would
+// carry the password).
+func urlErrorReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// passwordOf returns the password in a postgres:// URL, or "" if it has none or cannot be parsed.
+func passwordOf(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
+}
+
+// scrub removes password from s: no message we return may carry it.
+func scrub(s, password string) string {
+	if password == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, password, "********")
+}
+
+// queryError wraps the error of a query as "op: err", except that a lost or refused connection
+// becomes the same EUNAVAILABLE message as Open gives.
+func (db *DB) queryError(op string, err error) error {
+	if isConnectionError(err) {
+		return db.connectError(err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// isConnectionError reports whether err means the server could not be reached or went away, as
+// opposed to refusing a statement.
+func isConnectionError(err error) bool {
+	if e := pq.As(err); e != nil {
+		return e.Code.Class() == pqerror.ClassConnectionException ||
+			e.Code == pqerror.AdminShutdown || e.Code == pqerror.CannotConnectNow ||
+			e.Code == pqerror.InvalidCatalogName || e.Code.Class() == pqerror.ClassInvalidAuthorizationSpecification
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED)
+}

@@ -1,0 +1,99 @@
+package postgres_test
+
+import (
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+func TestOpenRefusesWithOneLineFix(t *testing.T) {
+	t.Parallel()
+	closedPort := func(t *testing.T) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+		ln.Close()
+		return port
+	}
+	// onTestServer returns the URL of database on the test server, as user.
+	onTestServer := func(t *testing.T, user, database string) (string, string) {
+		u, err := url.Parse(pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword(user, "s3cret-pw")
+		u.Path = "/" + database
+		return u.String(), u.Host
+	}
+	tests := map[string]struct {
+		url  func(t *testing.T) (databaseURL, want string)
+		code string
+	}{
+		"server not running": {
+			url: func(t *testing.T) (string, string) {
+				port := closedPort(t)
+				return "postgres://guildhall:s3cret-pw@127.0.0.1:" + port + "/guildhall?sslmode=disable",
+					"cannot reach PostgreSQL at 127.0.0.1:" + port + ": connection refused; start it or fix --database-url"
+			},
+			code: guildhall.EUNAVAILABLE,
+		},
+		"database missing": {
+			url: func(t *testing.T) (string, string) {
+				u, host := onTestServer(t, "postgres", "no_such_database")
+				return u, `database "no_such_database" does not exist on PostgreSQL at ` + host + ": create it (createdb no_such_database) or fix --database-url"
+			},
+			code: guildhall.EUNAVAILABLE,
+		},
+		"unknown user": {
+			url: func(t *testing.T) (string, string) {
+				u, host := onTestServer(t, "nobody", "postgres")
+				return u, `PostgreSQL at ` + host + ` refused user "nobody": role "nobody" does not exist; fix --database-url`
+			},
+			code: guildhall.EUNAVAILABLE,
+		},
+		"malformed URL": {
+			url: func(t *testing.T) (string, string) {
+				return "postgres://guildhall:s3cret-pw@127.0.0.1:notaport/guildhall",
+					`invalid database URL: invalid port ":notaport" after host; fix --database-url`
+			},
+			code: guildhall.EINVALID,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			databaseURL, want := tt.url(t)
+			db, err := postgres.Open(t.Context(), databaseURL)
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open(%q) succeeded", databaseURL)
+			}
+			if code := guildhall.ErrorCode(err); code != tt.code {
+				t.Errorf("code = %q, want %q (%v)", code, tt.code, err)
+			}
+			msg := guildhall.ErrorMessage(err)
+			if msg != want {
+				t.Errorf("message\n got %q\nwant %q", msg, want)
+			}
+			if strings.Contains(err.Error(), "s3cret-pw") {
+				t.Errorf("error %q shows the password", err)
+			}
+		})
+	}
+}
+
+func TestPing(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	if err := db.Ping(t.Context()); err != nil {
+		t.Errorf("Ping of an open database: %v", err)
+	}
+}
