@@ -29,13 +29,17 @@ type commonFlags struct {
 	operatorPassphraseFile string
 }
 
-func (c *commonFlags) register(fs *flag.FlagSet) {
+// register adds the shared flags; withChain adds the chain and operator-key flags too.
+func (c *commonFlags) register(fs *flag.FlagSet, withChain bool) {
 	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", "directory for the local PostgreSQL cluster and the dev chain")
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL URL (default: the local cluster under --data-dir, started if needed)")
 	fs.IntVar(&c.pgPort, "pg-port", localpg.DefaultPort, "port of the local PostgreSQL cluster (when --database-url is not set)")
-	fs.StringVar(&c.rpcURL, "rpc-url", "", "JSON-RPC URL of an external EVM chain (default: the embedded dev chain)")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	if !withChain {
+		return
+	}
+	fs.StringVar(&c.rpcURL, "rpc-url", "", "JSON-RPC URL of an external EVM chain (default: the embedded dev chain)")
 	fs.StringVar(&c.operatorKeystore, "operator-keystore", "", "keystore file of the operator key on an external chain (or set GUILDHALL_OPERATOR_KEY)")
 	fs.StringVar(&c.operatorPassphraseFile, "operator-passphrase-file", "", "file holding the operator keystore's passphrase")
 }

@@ -47,7 +47,7 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 		settings          = guildhall.DefaultGovernanceSettings()
 	)
 	fs := newFlagSet(e, "community create", "community create --id SLUG --name NAME --symbol SYMBOL [flags]")
-	c.register(fs)
+	c.register(fs, true)
 	fs.StringVar(&id, "id", "", "the community's id, a slug: lowercase letters, digits and hyphens (required)")
 	fs.StringVar(&name, "name", "", "the community's and its token's name (required)")
 	fs.StringVar(&symbol, "symbol", "", "the token's symbol, 2-11 uppercase letters or digits (required)")
@@ -148,7 +148,7 @@ func runCommunityList(ctx context.Context, args []string, e *env) error {
 		asJSON bool
 	)
 	fs := newFlagSet(e, "community list", "community list [flags]")
-	c.register(fs)
+	c.register(fs, false)
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines, one community each")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err

@@ -15,7 +15,7 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 		blockInterval time.Duration
 	)
 	fs := newFlagSet(e, "devchain", "devchain [flags]")
-	c.register(fs)
+	c.register(fs, false)
 	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the dev chain's JSON-RPC")
 	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "seal an empty block after this long without one")
 	if err := parseFlags(fs, args, e); err != nil {
@@ -24,8 +24,8 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 	if err := c.validate(fs); err != nil {
 		return err
 	}
-	if c.rpcURL != "" {
-		return usageError(fs, "devchain runs the embedded chain; --rpc-url does not apply")
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	log := c.logger(e)
 	d, err := chain.StartDevChain(ctx, chain.DevChainConfig{

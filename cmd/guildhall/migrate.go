@@ -12,8 +12,8 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 		c     commonFlags
 		steps int
 	)
-	fs := newFlagSet(e, "migrate", "migrate <up|down|status> [flags]")
-	c.register(fs)
+	fs := newFlagSet(e, "migrate", "migrate <up|down|status|force VERSION> [flags]")
+	c.register(fs, false)
 	fs.IntVar(&steps, "steps", 1, "how many migrations `down` reverts")
 	// Accept the action before or after the flags.
 	action := ""
@@ -26,11 +26,29 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 	if err := c.validate(fs); err != nil {
 		return err
 	}
-	if action == "" && fs.NArg() > 0 {
-		action = fs.Arg(0)
+	rest := fs.Args()
+	if action == "" && len(rest) > 0 {
+		action, rest = rest[0], rest[1:]
 	}
-	if action != "up" && action != "down" && action != "status" {
-		return usageError(fs, "want up, down or status, not %q", action)
+	var forceVersion uint64
+	switch action {
+	case "up", "down", "status":
+		if len(rest) > 0 {
+			return usageError(fs, "unexpected argument %q", rest[0])
+		}
+	case "force":
+		// After a migration failed half-way: record VERSION as applied and clean, once the
+		// database has been repaired by hand.
+		if len(rest) != 1 {
+			return usageError(fs, "force needs exactly one VERSION")
+		}
+		v, err := strconv.ParseUint(rest[0], 10, 32)
+		if err != nil {
+			return usageError(fs, "VERSION must be a migration number, not %q", rest[0])
+		}
+		forceVersion = v
+	default:
+		return usageError(fs, "want up, down, status or force VERSION, not %q", action)
 	}
 	if steps < 1 {
 		return usageError(fs, "--steps must be at least 1")
@@ -48,6 +66,10 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 		}
 	case "down":
 		if err := db.MigrateDown(ctx, steps); err != nil {
+			return err
+		}
+	case "force":
+		if err := db.MigrateForce(ctx, uint(forceVersion)); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		demo          bool
 	)
 	fs := newFlagSet(e, "serve", "serve [flags]")
-	c.register(fs)
+	c.register(fs, true)
 	fs.StringVar(&httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
 	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the embedded dev chain's JSON-RPC (without --rpc-url)")
 	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")

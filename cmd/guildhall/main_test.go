@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// runCmd runs the program in-process, as main would, with the given environment.
+func runCmd(t *testing.T, environ map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	code = run(ctx, args, func(k string) string { return environ[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{
+		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
+		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, _ := runCmd(t, nil, args...)
+			if code != 0 || !strings.Contains(stdout, "Usage: guildhall") {
+				t.Fatalf("exit %d, stdout %q; want 0 and the usage", code, stdout)
+			}
+		})
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no command":             {},
+		"unknown command":        {"frobnicate"},
+		"unknown flag":           {"serve", "--no-such-flag"},
+		"bad log format":         {"serve", "--log-format", "yaml"},
+		"create without its id":  {"community", "create", "--name", "X", "--symbol", "XX"},
+		"unknown migrate action": {"migrate", "sideways"},
+		"unknown community verb": {"community", "delete"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if code, _, stderr := runCmd(t, nil, args...); code != 2 || stderr == "" {
+				t.Fatalf("exit %d, stderr %q; want 2 and a message", code, stderr)
+			}
+		})
+	}
+}
+
+// Each refusal is one line on stderr naming the problem and the fix, exit status 1, and nothing
+// recorded.
+func TestRefusalsAreOneLineAndWriteNothing(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	otherChainDB := pgtest.URL(t)
+	db, err := postgres.Open(context.Background(), otherChainDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MigrateUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindChain(context.Background(), guildhall.ChainIdentity{ChainID: 5, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	closed := closedPort(t)
+	key := map[string]string{"GUILDHALL_OPERATOR_KEY": "0x" + strings.Repeat("11", 32)}
+	create := func(extra ...string) []string {
+		return append([]string{"community", "create", "--id", "corner-bakery", "--name", "Corner Bakery", "--symbol", "BAKE",
+			"--data-dir", t.TempDir()}, extra...)
+	}
+
+	tests := map[string]struct {
+		env  map[string]string
+		args []string
+		want []string // all must appear in the one line
+	}{
+		"invalid slug": {nil, []string{"community", "create", "--id", "Corner_Bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--database-url", dbURL},
+			[]string{"id:", "lowercase"}},
+		"invalid symbol": {nil, []string{"community", "create", "--id", "corner-bakery", "--name", "Corner Bakery", "--symbol", "bake!", "--database-url", dbURL},
+			[]string{"symbol:", "uppercase"}},
+		"quorum over 100": {nil, create("--quorum-percent", "150", "--database-url", dbURL), []string{"quorum_percent"}},
+		"unreachable database": {nil, create("--database-url", "postgres://postgres@127.0.0.1:"+closed+"/guildhall?sslmode=disable"),
+			[]string{"cannot reach PostgreSQL", "--database-url"}},
+		"unreachable chain": {key, create("--database-url", dbURL, "--rpc-url", "http://127.0.0.1:"+closed),
+			[]string{"cannot reach the chain", "--rpc-url"}},
+		"missing operator key": {nil, create("--database-url", dbURL, "--rpc-url", "http://127.0.0.1:"+closed),
+			[]string{"no operator key", "GUILDHALL_OPERATOR_KEY"}},
+		"database of another chain": {nil, create("--database-url", otherChainDB),
+			[]string{"belongs to chain 5", "not chain 1337"}},
+	}
+
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, tt.env, tt.args...)
+			if code != 1 {
+				t.Fatalf("exit %d (stdout %q, stderr %q), want 1", code, stdout, stderr)
+			}
+			last := lastLine(stderr)
+			for _, w := range tt.want {
+				if !strings.Contains(last, w) {
+					t.Errorf("error line %q does not mention %q", last, w)
+				}
+			}
+			if strings.Contains(stderr, strings.Repeat("11", 32)) {
+				t.Error("the operator key appears in the output")
+			}
+		})
+	}
+	for _, u := range []string{dbURL, otherChainDB} {
+		code, stdout, stderr := runCmd(t, nil, "community", "list", "--database-url", u, "--json")
+		if code != 0 || strings.TrimSpace(stdout) != "" {
+			t.Errorf("after refusals community list = exit %d %q %q; want no community", code, stdout, stderr)
+		}
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	l.Close()
+	return port
+}
+
+// buildBinary builds the guildhall binary once per test binary run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "guildhall")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer is a bytes.Buffer the child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+type served struct {
+	cmd    *exec.Cmd
+	stdout *syncBuffer
+	stderr *syncBuffer
+	api    string
+}
+
+func startServe(t *testing.T, bin string, args ...string) *served {
+	t.Helper()
+	s := &served{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	s.cmd = exec.Command(bin, append([]string{"serve"}, args...)...)
+	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.cmd.Process.Kill(); _, _ = s.cmd.Process.Wait() })
+	return s
+}
+
+func (s *served) waitHealthy(t *testing.T, api string) {
+	t.Helper()
+	s.api = api
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(api + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("serve did not become healthy\nstdout:\n%s\nstderr:\n%s", s.stdout, s.stderr)
+}
+
+func (s *served) stop(t *testing.T) {
+	t.Helper()
+	_ = s.cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve exited with %v after SIGINT\nstderr:\n%s", err, s.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop within 30s of SIGINT\nstderr:\n%s", s.stderr)
+	}
+}
+
+func getJSON(t *testing.T, url string, out any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(body, out); err != nil {
+			t.Fatalf("decode %s: %v\n%s", url, err, body)
+		}
+	}
+	return resp.StatusCode
+}
+
+type communityList struct {
+	Items []struct {
+		ID    string `json:"id"`
+		Token struct {
+			Address string `json:"address"`
+			Symbol  string `json:"symbol"`
+		} `json:"token"`
+		Governor string `json:"governor"`
+	} `json:"items"`
+}
+
+// The newcomer's path: serve on a fresh data dir deploys the demo community, whose token answers
+// over the printed RPC URL; another command reaches the running chain; a restart keeps it all.
+func TestServeEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test of the real binary; runs without -short")
+	}
+	bin := buildBinary(t)
+	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
+	api := "http://127.0.0.1:" + closedPort(t)
+	rpcAddr := "127.0.0.1:" + closedPort(t)
+	args := []string{"--data-dir", dataDir, "--database-url", dbURL, "--http-addr", strings.TrimPrefix(api, "http://"),
+		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s"}
+
+	s := startServe(t, bin, args...)
+	s.waitHealthy(t, api)
+	var list communityList
+	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 || list.Items[0].ID != "demo" {
+		t.Fatalf("GET /v1/communities = %d %+v, want the demo community", code, list)
+	}
+	demo := list.Items[0]
+	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C"} {
+		if !strings.Contains(s.stdout.String(), want) {
+			t.Errorf("the banner does not show %q:\n%s", want, s.stdout)
+		}
+	}
+	if code := getJSON(t, api+"/readyz", nil); code != 200 {
+		t.Errorf("/readyz = %d, want 200", code)
+	}
+
+	// An ordinary client reads the token over the printed RPC URL.
+	client, err := ethclient.Dial("http://" + rpcAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	token := guildtoken.NewGuildToken()
+	instance := token.Instance(client, common.HexToAddress(demo.Token.Address))
+	name, err := bind.Call(instance, nil, token.PackName(), token.UnpackName)
+	if err != nil || name != "Guildhall Demo" {
+		t.Fatalf("name() = %q, %v; want Guildhall Demo", name, err)
+	}
+	symbol, err := bind.Call(instance, nil, token.PackSymbol(), token.UnpackSymbol)
+	if err != nil || symbol != "GUILD" {
+		t.Fatalf("symbol() = %q, %v; want GUILD", symbol, err)
+	}
+
+	// While serve runs, another command creates a community on the same chain.
+	create := exec.Command(bin, "community", "create", "--id", "corner-bakery", "--name", "Corner Bakery", "--symbol", "BAKE",
+		"--data-dir", dataDir, "--database-url", dbURL)
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("community create while serving: %v\n%s", err, out)
+	}
+	if code := getJSON(t, api+"/v1/communities/corner-bakery", nil); code != 200 {
+		t.Fatalf("GET the new community = %d, want 200", code)
+	}
+	blockBefore, err := client.BlockNumber(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.stop(t)
+
+	// A second start keeps the chain and the communities and deploys nothing new.
+	s2 := startServe(t, bin, args...)
+	s2.waitHealthy(t, api)
+	var again communityList
+	getJSON(t, api+"/v1/communities", &again)
+	if len(again.Items) != 2 || again.Items[1].ID != "demo" || again.Items[1].Token.Address != demo.Token.Address {
+		t.Fatalf("after restart communities = %+v, want corner-bakery and the same demo", again)
+	}
+	client2, err := ethclient.Dial("http://" + rpcAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client2.Close()
+	blockAfter, err := client2.BlockNumber(context.Background())
+	if err != nil || blockAfter < blockBefore {
+		t.Fatalf("after restart head = %d, %v; want at least %d (the chain kept)", blockAfter, err, blockBefore)
+	}
+	name, err = bind.Call(token.Instance(client2, common.HexToAddress(demo.Token.Address)), nil, token.PackName(), token.UnpackName)
+	if err != nil || name != "Guildhall Demo" {
+		t.Fatalf("after restart name() = %q, %v", name, err)
+	}
+	s2.stop(t)
+}
