@@ -14,5 +14,42 @@ func addRoutes(r *gin.Engine, s *server) {
 	r.GET("/openapi.json", s.handleOpenAPI)
 
 	r.GET("/v1/communities", s.handleListCommunities)
-	r.GET("/v1/communities/:cid", s.handleGetCommunity)
+	r.GET("/v1/communities/:cid", s.handleGetCommunityIndexed)
+
+	// Indexed chain data (api/chaindata.go, api/governance_reads.go): public reads, each true
+	// at the block its as_of names.
+	r.GET("/v1/communities/:cid/accounts/:address", s.handleGetAccount)
+	r.GET("/v1/communities/:cid/accounts/:address/transfers", s.handleListTransfers)
+	r.GET("/v1/communities/:cid/holders", s.handleListHolders)
+	r.GET("/v1/communities/:cid/proposals", s.handleListProposals)
+	r.GET("/v1/communities/:cid/proposals/:pid", s.handleGetProposal)
+	r.GET("/v1/communities/:cid/proposals/:pid/votes", s.handleListVotes)
+
+	// Rewards: issuer endpoints, each reachable only with a key of the community in the path.
+	issuer := r.Group("/v1/communities/:cid", s.requireIssuer)
+	issuer.GET("/rules", s.handleListRules)
+	issuer.PUT("/rules/:activity", s.handlePutRule)
+	issuer.POST("/rewards", s.handleCreateReward)
+	issuer.POST(`/rewards\:batch`, s.handleCreateRewardBatch) // a literal colon, escaped for Gin
+	issuer.GET("/rewards", s.handleListRewards)
+	issuer.GET("/rewards/:id", s.handleGetReward)
+	issuer.GET("/issuer", s.handleGetIssuer)
+	r.GET("/v1/communities/:cid/leaderboard", s.handleLeaderboard)
+
+	// Governance writes: issuers open, queue and execute proposals (sent by the operator); anyone
+	// relays a wallet's signed ballot or delegation (the signature is the authority).
+	issuer.POST("/proposals", s.handleOpenProposal)
+	issuer.POST("/proposals/:pid/queue", s.handleQueueProposal)
+	issuer.POST("/proposals/:pid/execute", s.handleExecuteProposal)
+	r.GET("/v1/communities/:cid/proposals/:pid/ballot-typed-data", s.handleBallotTypedData)
+	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.handleRelayBallot)
+	r.GET("/v1/communities/:cid/delegation-typed-data", s.handleDelegationTypedData)
+	r.POST("/v1/communities/:cid/delegations", s.handleRelayDelegation)
+	// The tally with quorum, turnout and the chain cross-check (api/tally_enrich.go).
+	r.GET("/v1/communities/:cid/proposals/:pid/tally", s.handleTally)
+
+	// Members: Sign-In with Ethereum (EIP-4361) and the signed-in member's standing.
+	r.POST("/v1/auth/nonce", s.handleSIWENonce)
+	r.POST("/v1/auth/verify", s.handleSIWEVerify)
+	r.GET("/v1/me", s.requireMember, s.handleMe)
 }

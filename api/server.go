@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
 )
 
 // Config holds what the server needs. Only Communities is required.
@@ -29,6 +30,19 @@ type Config struct {
 	// and a generic message otherwise. A nil Ready means always ready.
 	Ready func(ctx context.Context) error
 
+	// Rewards serves the issuer API (rules, rewards, budgets) and the leaderboard. Nil answers
+	// those routes with 503.
+	Rewards rewards.Store
+
+	// Governance opens, queues and executes proposals, relays gasless ballots and delegations,
+	// cross-checks tallies with the chain and signs members in (Sign-In with Ethereum). A nil part
+	// answers its routes with 503.
+	Governance GovernanceConfig
+
+	// Index serves the indexed chain data (balances, holders, transfers, proposals, votes) and the
+	// community detail's supply and holders. Nil answers those routes with 503.
+	Index IndexReader
+
 	// Registry receives the server's request metrics and the Go and process collectors, and is
 	// what /metrics serves. Nil means a new registry owned by this server.
 	Registry *prometheus.Registry
@@ -38,6 +52,11 @@ type Config struct {
 type server struct {
 	logger      *slog.Logger
 	communities guildhall.CommunityStore
+	rewards     rewards.Store
+	gov         GovernanceConfig
+	index       IndexReader
+	tallies     tallyCache
+	supplies    supplyCache
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
@@ -74,6 +93,9 @@ func newServer(cfg Config) *server {
 	s := &server{
 		logger:      logger.With("component", "api"),
 		communities: cfg.Communities,
+		rewards:     cfg.Rewards,
+		gov:         cfg.Governance,
+		index:       cfg.Index,
 		ready:       ready,
 		registry:    registry,
 		metrics:     newHTTPMetrics(registry),

@@ -44,7 +44,8 @@ type DevChainConfig struct {
 	// so block timestamps (the governor's clock) keep up with wall time; default 2s. Timestamps
 	// are whole seconds, so intervals under a second act as one second.
 	BlockInterval time.Duration
-	// Logger receives the chain's own lines and go-ethereum's warnings and errors; nil discards them.
+	// Logger receives the chain's own lines and go-ethereum's warnings and errors (marked
+	// source=geth); nil discards them. Name it for its component, e.g. With("component", "devchain").
 	Logger *slog.Logger
 }
 
@@ -89,7 +90,8 @@ type DevChain struct {
 // until Close.
 //
 // go-ethereum logs through one process-wide logger. When cfg.Logger is set, StartDevChain points
-// it at cfg.Logger (warnings and above) and Close puts the previous one back.
+// it at cfg.Logger (warnings and errors, less the one go-ethereum logs per failed RPC call) and
+// Close puts the previous one back; run one dev chain per process to keep their logs apart.
 func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	if cfg.HTTPAddr == "" {
 		cfg.HTTPAddr = DefaultDevRPCAddr
@@ -101,7 +103,6 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	logger = logger.With("component", "devchain")
 
 	host, port, err := splitRPCAddr(cfg.HTTPAddr)
 	if err != nil {
@@ -129,7 +130,7 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	if cfg.Logger != nil {
 		d.restoreGethLog = routeGethLog(cfg.Logger.Handler())
 	}
-	chainDir := ""
+	chainDir := "" // in memory
 	if cfg.DataDir != "" {
 		d.dataDir = cfg.DataDir
 		chainDir = filepath.Join(cfg.DataDir, "chain")
@@ -170,7 +171,10 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	d.stack = stack
 
 	if err := d.start(ctx, cfg, chainDir); err != nil {
-		d.closeErr = stack.Close()
+		if d.client != nil {
+			d.client.Close()
+		}
+		_ = stack.Close() // the start error says more
 		d.restoreGethLog()
 		return nil, err
 	}
@@ -180,9 +184,12 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 			return nil, err
 		}
 	}
-	head := d.eth.BlockChain().CurrentBlock()
+	where := chainDir
+	if where == "" {
+		where = "memory"
+	}
 	logger.Info("dev chain started", "rpc_url", d.rpcURL, "chain_id", DevChainID,
-		"block", head.Number.Uint64(), "data_dir", chainDir)
+		"block", d.eth.BlockChain().CurrentBlock().Number.Uint64(), "state", where)
 	return d, nil
 }
 
@@ -200,9 +207,11 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 	ethConf.DatabaseCache = 64
 	ethConf.TrieCleanCache = 64
 	ethConf.TrieDirtyCache = 0
-	// Index every transaction and log, however old the chain gets.
+	// Index every transaction, however old the chain gets. Logs are searched block by block, as
+	// in the simulated backend: a dev chain is short, and go-ethereum's log index costs a
+	// noticeable pause at every restart (seconds under the race detector).
 	ethConf.TransactionHistory = 0
-	ethConf.LogHistory = 0
+	ethConf.LogNoHistory = true
 	ethConf.Miner.GasCeil = devGasLimit
 	ethConf.Miner.GasPrice = common.Big1 // accept any tip, as geth --dev does
 	ethConf.TxPool.Journal = ""
@@ -263,6 +272,7 @@ func (d *DevChain) waitTxIndex(ctx context.Context) error {
 	chain := d.eth.BlockChain()
 	if chain.CurrentBlock().Number.Sign() == 0 {
 		d.beacon.Commit()
+		d.persist()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -274,6 +284,19 @@ func (d *DevChain) waitTxIndex(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// persist makes the blocks sealed so far survive a crash of the process. go-ethereum writes to
+// its database without waiting for the write-ahead log and leaves up to a 32 KB log block in
+// memory, which on a dev chain is the last several blocks (all of them on a young chain): a
+// killed `guildhall serve` would come back with blocks, and the mints in them, gone.
+func (d *DevChain) persist() {
+	if d.dataDir == "" {
+		return
+	}
+	if err := d.eth.ChainDb().SyncKeyValue(); err != nil {
+		d.log.Warn("dev chain could not flush its database; a crash may lose recent blocks", "err", err)
+	}
 }
 
 // forwardTxEvents turns every batch of newly executable transactions into one pending signal.
@@ -340,7 +363,11 @@ func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
 			lastSeal = time.Now()
 			pending = executable()
 			head := chain.CurrentBlock()
-			switch sealed := head.Number.Uint64() > before; {
+			sealed := head.Number.Uint64() > before
+			if sealed {
+				d.persist()
+			}
+			switch {
 			case !sealed && !stuck:
 				stuck = true
 				d.log.Warn("dev chain failed to seal a block; retrying every second", "head", before)
@@ -485,7 +512,7 @@ func routeGethLog(h slog.Handler) (restore func()) {
 	if _, ok := prev.(gethLogger); !ok {
 		prev = gethLogger{prev}
 	}
-	ours := gethLogger{log.NewLogger(quietGethHandler{h.WithAttrs([]slog.Attr{slog.String("component", "geth")})})}
+	ours := gethLogger{log.NewLogger(quietGethHandler{h.WithAttrs([]slog.Attr{slog.String("source", "geth")})})}
 	log.SetDefault(ours)
 	return func() {
 		if cur, ok := log.Root().(gethLogger); ok && cur == ours {

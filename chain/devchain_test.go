@@ -1,13 +1,18 @@
 package chain
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +23,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/p2p"
 	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/triedb"
 
 	"github.com/guildhall/guildhall"
 )
@@ -97,7 +105,8 @@ func TestDevChain(t *testing.T) {
 	deploy := sendTx(t, client, from.Key, nil, nil, returns42, 200_000)
 	rcpt = waitMined(t, client, deploy.Hash(), 2*time.Second)
 	contract := rcpt.ContractAddress
-	if got := call(t, client, contract); got != 42 {
+	// At the receipt's block: go-ethereum shows a receipt a moment before it moves "latest".
+	if got := call(t, client, contract, rcpt.BlockNumber); got != 42 {
 		t.Fatalf("contract returned %d, want 42", got)
 	}
 
@@ -108,11 +117,8 @@ func TestDevChain(t *testing.T) {
 	if identity.ChainID != 1337 || identity.GenesisHash != devGenesisHash().Hex() {
 		t.Errorf("Identity() = %+v, want 1337 and %s", identity, devGenesisHash().Hex())
 	}
-	height, err := client.BlockNumber(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromBalance, err := client.BalanceAt(ctx, from.Address, nil)
+	height := rcpt.BlockNumber.Uint64()
+	fromBalance, err := client.BalanceAt(ctx, from.Address, new(big.Int).SetUint64(height))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +143,7 @@ func TestDevChain(t *testing.T) {
 		if got, err := c.BalanceAt(ctx, from.Address, big.NewInt(int64(height))); err != nil || got.Cmp(fromBalance) != 0 {
 			t.Errorf("after restart the sender held %v at block %d (%v), want %v", got, height, err, fromBalance)
 		}
-		if got := call(t, c, contract); got != 42 {
+		if got := call(t, c, contract, nil); got != 42 {
 			t.Errorf("after restart the contract returned %d, want 42", got)
 		}
 		again, err := Identity(ctx, c)
@@ -201,17 +207,24 @@ func TestDevChainBurst(t *testing.T) {
 			txs = append(txs, sendTxWithNonce(t, client, a.Key, nonce, &to, big.NewInt(1), nil, 21_000))
 		}
 	}
+	blocks := map[uint64]bool{}
+	last := new(big.Int)
 	for _, tx := range txs {
-		waitMined(t, client, tx.Hash(), 3*time.Second)
+		rcpt := waitMined(t, client, tx.Hash(), 3*time.Second)
+		blocks[rcpt.BlockNumber.Uint64()] = true
+		if rcpt.BlockNumber.Cmp(last) > 0 {
+			last = rcpt.BlockNumber
+		}
 	}
-	head, err := client.HeaderByNumber(ctx, nil)
+	t.Logf("%d transactions mined in %d blocks", len(txs), len(blocks))
+	head, err := client.HeaderByNumber(ctx, last)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ahead := time.Until(time.Unix(int64(head.Time), 0)); ahead > 0 {
-		t.Errorf("head timestamp is %s ahead of wall time after a burst", ahead)
+		t.Errorf("block %d timestamp is %s ahead of wall time after a burst", last, ahead)
 	}
-	if got, err := client.BalanceAt(ctx, to, nil); err != nil || got.Int64() != int64(len(txs)) {
+	if got, err := client.BalanceAt(ctx, to, last); err != nil || got.Int64() != int64(len(txs)) {
 		t.Errorf("recipient holds %v (%v), want %d", got, err, len(txs))
 	}
 }
@@ -335,10 +348,10 @@ func waitMined(t *testing.T, c *ethclient.Client, hash common.Hash, limit time.D
 	}
 }
 
-// call calls contract and returns the word it answers.
-func call(t *testing.T, c *ethclient.Client, contract common.Address) int64 {
+// call calls contract at block (nil: latest) and returns the word it answers.
+func call(t *testing.T, c *ethclient.Client, contract common.Address, block *big.Int) int64 {
 	t.Helper()
-	out, err := c.CallContract(context.Background(), ethereum.CallMsg{To: &contract}, nil)
+	out, err := c.CallContract(context.Background(), ethereum.CallMsg{To: &contract}, block)
 	if err != nil {
 		t.Fatalf("call %s: %v", contract, err)
 	}
@@ -382,4 +395,128 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestStartDevChainForeignChain: a chain directory holding another chain (another genesis) is
+// refused with a message saying what to do, not opened or overwritten.
+func TestStartDevChainForeignChain(t *testing.T) {
+	dataDir := t.TempDir()
+	stack, err := node.New(&node.Config{Name: "devchain", DataDir: filepath.Join(dataDir, "chain"), P2P: p2p.Config{NoDiscovery: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := stack.OpenDatabaseWithOptions("chaindata", node.DatabaseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign := devGenesis()
+	foreign.ExtraData = []byte("some other chain")
+	if _, err := foreign.Commit(db, triedb.NewDatabase(db, triedb.HashDefaults), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	dev, err := StartDevChain(context.Background(), DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	if err == nil {
+		dev.Close()
+		t.Fatal("StartDevChain() opened a foreign chain")
+	}
+	assertUserError(t, err, guildhall.EUNAVAILABLE, filepath.Join(dataDir, "chain"), "not this version's dev chain", "move that directory away")
+}
+
+// TestDevChainSurvivesKill kills a process running the dev chain after one of its transactions is
+// mined (no Close, as with kill -9 or a crash) and reopens the chain: the transaction and its
+// block are still there.
+func TestDevChainSurvivesKill(t *testing.T) {
+	if dataDir := os.Getenv("GUILDHALL_TEST_DEVCHAIN_CHILD"); dataDir != "" {
+		runDevChainChild(dataDir)
+		return
+	}
+	dataDir := t.TempDir()
+	child := exec.Command(os.Args[0], "-test.run=^TestDevChainSurvivesKill$")
+	child.Env = append(os.Environ(), "GUILDHALL_TEST_DEVCHAIN_CHILD="+dataDir)
+	child.Stderr = os.Stderr
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = child.Process.Kill(); _ = child.Wait() })
+
+	var (
+		block  uint64
+		txHash string
+	)
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		if _, err := fmt.Sscanf(lines.Text(), "mined %d %s", &block, &txHash); err == nil {
+			break
+		}
+	}
+	if txHash == "" {
+		t.Fatalf("the child process never reported a mined transaction (%v)", lines.Err())
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+
+	dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	if n, err := dev.Client().BlockNumber(context.Background()); err != nil || n < block {
+		t.Fatalf("after the kill BlockNumber() = %d, %v; want at least %d", n, err, block)
+	}
+	rcpt, err := dev.Client().TransactionReceipt(context.Background(), common.HexToHash(txHash))
+	if err != nil || rcpt.BlockNumber.Uint64() != block {
+		t.Fatalf("after the kill the receipt of %s is %v, %v; want one in block %d", txHash, rcpt, err, block)
+	}
+}
+
+// runDevChainChild is the killed process of TestDevChainSurvivesKill: it mines a transfer,
+// reports it on stdout and waits to be killed.
+func runDevChainChild(dataDir string) {
+	fail := func(err error) {
+		fmt.Fprintln(os.Stderr, "dev chain child:", err)
+		os.Exit(1)
+	}
+	dev, err := StartDevChain(context.Background(), DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	if err != nil {
+		fail(err)
+	}
+	c, key := dev.Client(), dev.Accounts()[1].Key
+	ctx := context.Background()
+	head, err := c.HeaderByNumber(ctx, nil)
+	if err != nil {
+		fail(err)
+	}
+	to := common.HexToAddress("0x00000000000000000000000000000000c0ffee03")
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(big.NewInt(DevChainID)), &types.DynamicFeeTx{
+		ChainID: big.NewInt(DevChainID), Nonce: 0, GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(2)), big.NewInt(params.GWei)),
+		Gas:       21_000, To: &to, Value: big.NewInt(1),
+	})
+	if err != nil {
+		fail(err)
+	}
+	if err := c.SendTransaction(ctx, tx); err != nil {
+		fail(err)
+	}
+	var rcpt *types.Receipt
+	for rcpt == nil {
+		rcpt, _ = c.TransactionReceipt(ctx, tx.Hash())
+		time.Sleep(10 * time.Millisecond)
+	}
+	// A block is flushed right after it is sealed, a moment after its receipts show: once the
+	// next block shows, this one is on disk.
+	for {
+		if n, err := c.BlockNumber(ctx); err == nil && n > rcpt.BlockNumber.Uint64() {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	fmt.Printf("mined %d %s\n", rcpt.BlockNumber.Uint64(), tx.Hash().Hex())
+	select {} // until killed
 }

@@ -162,7 +162,7 @@ func TestMigrateRefusesDatabaseItCannotTrust(t *testing.T) {
 		mentions []string
 	}{
 		"dirty after a failed migration": {
-			tamper:   `UPDATE schema_migrations SET dirty = true`,
+			tamper:   `UPDATE schema_migrations SET version = 1, dirty = true`,
 			mentions: []string{"dirty", "migration 1 failed", "guildhall migrate force 0"},
 		},
 		"migrated by a newer guildhall": {
@@ -207,12 +207,14 @@ func TestMigrateForceClearsDirty(t *testing.T) {
 	if _, err := raw.ExecContext(t.Context(), `UPDATE schema_migrations SET dirty = true`); err != nil {
 		t.Fatal(err)
 	}
+	// The newest migration is the one marked dirty.
 	states, dirty, err := db.MigrationStatus(t.Context())
-	if err != nil || !dirty || states[0].Applied {
-		t.Fatalf("status of a dirty database: %+v dirty=%v err=%v; want dirty with migration 1 not applied", states, dirty, err)
+	if err != nil || !dirty || len(states) == 0 || states[len(states)-1].Applied {
+		t.Fatalf("status of a dirty database: %+v dirty=%v err=%v; want dirty with the newest migration not applied", states, dirty, err)
 	}
-	if err := db.MigrateForce(t.Context(), 1); err != nil {
-		t.Fatalf("MigrateForce(1): %v", err)
+	newest := states[len(states)-1].Version
+	if err := db.MigrateForce(t.Context(), newest); err != nil {
+		t.Fatalf("MigrateForce(%d): %v", newest, err)
 	}
 	assertStatus(t, db, true, false)
 	if err := db.MigrateUp(t.Context()); err != nil {

@@ -49,6 +49,8 @@ func commands() []command {
 		{"migrate", "apply or revert database migrations: up | down | status", runMigrate},
 		{"community", "create or list communities: create | list", runCommunity},
 		{"devchain", "run the embedded dev chain alone", runDevchain},
+		{"issuer", "create, list, revoke or rotate issuers and their API keys: create | list | revoke | rotate", runIssuer},
+		{"rewards", "export a community's reward ledger as CSV: export", runRewards},
 	}
 }
 

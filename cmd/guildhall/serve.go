@@ -15,6 +15,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/postgres"
 )
 
@@ -32,6 +33,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		devRPCAddr    string
 		blockInterval time.Duration
 		demo          bool
+		finalityDepth uint64
+		pollInterval  time.Duration
+		siweDomain    string
+		relayPerHour  int
 	)
 	fs := newFlagSet(e, "serve", "serve [flags]")
 	c.register(fs, true)
@@ -39,6 +44,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the embedded dev chain's JSON-RPC (without --rpc-url)")
 	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
 	fs.BoolVar(&demo, "demo", true, "on the dev chain, create a demo community when there is none")
+	fs.StringVar(&siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
+	fs.IntVar(&relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
+	fs.Uint64Var(&finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
+	fs.DurationVar(&pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -69,15 +78,44 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}
 	}
 
+	// Rewards: the operator's sender, the minter, and the indexer that confirms their mints.
+	if finalityDepth == 0 {
+		finalityDepth = 64
+		if cc.devMode {
+			finalityDepth = 2
+		}
+	}
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth)
+	if err != nil {
+		stopBackground()
+		return err
+	}
+	defer waitBackground()
+	defer stopBackground()
+
+	if siweDomain == "" {
+		siweDomain = defaultSIWEDomain(httpAddr)
+	}
+	govConfig, err := governanceConfig(ctx, log, db, cc, siweDomain, relayPerHour, finalityDepth)
+	if err != nil {
+		return err
+	}
+
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", httpAddr)
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", httpAddr, errors.Unwrap(err))
 	}
 	registry := prometheus.NewRegistry()
+	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, finalityDepth, pollInterval, registry))
+	defer stopIndexer()
 	handler := api.NewServer(api.Config{
 		Logger:      log.With("component", "api"),
 		Communities: db,
+		Rewards:     db,
+		Governance:  govConfig,
+		Index:       db,
 		Ready:       readiness(db, cc),
 		Registry:    registry,
 	})

@@ -1,0 +1,216 @@
+package api
+
+import (
+	"context"
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
+)
+
+// IndexReader reads the indexed chain data (postgres.DB). Every view is true at its AsOf block.
+// An unknown community or proposal is ENOTFOUND; a community not indexed yet EUNAVAILABLE.
+type IndexReader interface {
+	CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error)
+	Account(ctx context.Context, community, address string) (*indexer.AccountView, error)
+	Transfers(ctx context.Context, community, address string, page indexer.Page) (*indexer.List[indexer.TransferView], error)
+	Holders(ctx context.Context, community string, page indexer.Page) (*indexer.List[indexer.HolderView], error)
+	Proposals(ctx context.Context, community, state string, page indexer.Page) (*indexer.List[indexer.ProposalView], error)
+	Proposal(ctx context.Context, community, id string) (*indexer.ProposalView, error)
+	Votes(ctx context.Context, community, id string, page indexer.Page) (*indexer.List[indexer.VoteView], error)
+}
+
+// newAsOf renders the block a view is true at.
+func newAsOf(a indexer.AsOf) asOfJSON {
+	out := asOfJSON{BlockNumber: a.BlockNumber, BlockHash: a.BlockHash}
+	if a.BlockTime != 0 {
+		out.BlockTime = time.Unix(int64(a.BlockTime), 0).UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+// indexReader returns the index, or an EUNAVAILABLE error when the server has none.
+func (s *server) indexReader() (IndexReader, error) {
+	if s.index == nil {
+		return nil, guildhall.Errorf(guildhall.EUNAVAILABLE, "chain data is not available: the index is not configured")
+	}
+	return s.index, nil
+}
+
+// indexPage reads ?limit= and ?cursor= for an index list.
+func indexPage(c *gin.Context) (indexer.Page, error) {
+	p, err := parsePage(c)
+	if err != nil {
+		return indexer.Page{}, err
+	}
+	return indexer.Page{After: p.after, Limit: p.limit}, nil
+}
+
+// nextCursor renders a list's continuation: null on the last page.
+func nextCursor(key string) *string {
+	if key == "" {
+		return nil
+	}
+	c := encodeCursor(key)
+	return &c
+}
+
+// amount renders base units as API.md wants them: a decimal string.
+func amount(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}
+
+// communityIndexedJSON is GET /v1/communities/{cid}: the community, its settings, and its token
+// figures from the index. The index fields are null while the community is not indexed yet (just
+// created) or the server has no index.
+type communityIndexedJSON struct {
+	communityDetailJSON
+	TotalSupply          *string   `json:"total_supply"`
+	TotalSupplyFormatted *string   `json:"total_supply_formatted"`
+	Holders              *int64    `json:"holders"`
+	AsOf                 *asOfJSON `json:"as_of"`
+}
+
+// handleGetCommunityIndexed serves one community with its governance settings and, from the
+// index, its total supply and holder count as of one block.
+func (s *server) handleGetCommunityIndexed(c *gin.Context) {
+	ctx := c.Request.Context()
+	community, err := s.communities.Community(ctx, c.Param("cid"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := communityIndexedJSON{communityDetailJSON: newCommunityDetailJSON(community)}
+	if s.index != nil {
+		view, err := s.index.CommunityIndex(ctx, community.ID)
+		switch {
+		case guildhall.ErrorCode(err) == guildhall.EUNAVAILABLE: // not indexed yet: settings only
+		case err != nil:
+			s.writeError(c, err)
+			return
+		default:
+			supply, formatted, asOf := amount(view.TotalSupply), guildhall.FormatAmount(view.TotalSupply), newAsOf(view.AsOf)
+			out.TotalSupply, out.TotalSupplyFormatted, out.Holders, out.AsOf = &supply, &formatted, &view.Holders, &asOf
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// accountJSON is GET /v1/communities/{cid}/accounts/{address}.
+type accountJSON struct {
+	Address              string   `json:"address"`
+	Balance              string   `json:"balance"`
+	BalanceFormatted     string   `json:"balance_formatted"`
+	VotingPower          string   `json:"voting_power"`
+	VotingPowerFormatted string   `json:"voting_power_formatted"`
+	Delegate             *string  `json:"delegate"`
+	RewardsReceived      string   `json:"rewards_received"`
+	AsOf                 asOfJSON `json:"as_of"`
+}
+
+func (s *server) handleGetAccount(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := idx.Account(c.Request.Context(), c.Param("cid"), c.Param("address"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := accountJSON{
+		Address: v.Address, Balance: amount(v.Balance), BalanceFormatted: guildhall.FormatAmount(v.Balance),
+		VotingPower: amount(v.VotingPower), VotingPowerFormatted: guildhall.FormatAmount(v.VotingPower),
+		RewardsReceived: amount(v.RewardsReceived), AsOf: newAsOf(v.AsOf),
+	}
+	if v.Delegate != "" {
+		out.Delegate = &v.Delegate
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// transferJSON is one transfer; timestamp is the block's, RFC 3339.
+type transferJSON struct {
+	BlockNumber uint64 `json:"block_number"`
+	TxHash      string `json:"tx_hash"`
+	LogIndex    uint   `json:"log_index"`
+	From        string `json:"from"`
+	To          string `json:"to"`
+	Value       string `json:"value"`
+	Timestamp   string `json:"timestamp"`
+}
+
+type transferListJSON struct {
+	Items      []transferJSON `json:"items"`
+	NextCursor *string        `json:"next_cursor"`
+	AsOf       asOfJSON       `json:"as_of"`
+}
+
+func (s *server) handleListTransfers(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	page, err := indexPage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	list, err := idx.Transfers(c.Request.Context(), c.Param("cid"), c.Param("address"), page)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := transferListJSON{Items: make([]transferJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
+	for _, t := range list.Items {
+		out.Items = append(out.Items, transferJSON{
+			BlockNumber: t.BlockNumber, TxHash: t.TxHash, LogIndex: t.LogIndex, From: t.From, To: t.To,
+			Value: amount(t.Value), Timestamp: time.Unix(int64(t.BlockTime), 0).UTC().Format(time.RFC3339),
+		})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type holderJSON struct {
+	Address     string `json:"address"`
+	Balance     string `json:"balance"`
+	VotingPower string `json:"voting_power"`
+}
+
+type holderListJSON struct {
+	Items      []holderJSON `json:"items"`
+	NextCursor *string      `json:"next_cursor"`
+	AsOf       asOfJSON     `json:"as_of"`
+}
+
+func (s *server) handleListHolders(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	page, err := indexPage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	list, err := idx.Holders(c.Request.Context(), c.Param("cid"), page)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := holderListJSON{Items: make([]holderJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
+	for _, h := range list.Items {
+		out.Items = append(out.Items, holderJSON{Address: h.Address, Balance: amount(h.Balance), VotingPower: amount(h.VotingPower)})
+	}
+	c.JSON(http.StatusOK, out)
+}

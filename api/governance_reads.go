@@ -1,0 +1,181 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
+)
+
+// proposalStates are the values ?state= takes: IGovernor.ProposalState's names.
+var proposalStates = []string{"pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed"}
+
+// supportNames names a vote's support as API.md does.
+var supportNames = map[uint8]string{0: "against", 1: "for", 2: "abstain"}
+
+type proposalSummaryJSON struct {
+	ID           string `json:"id"`
+	Proposer     string `json:"proposer"`
+	Title        string `json:"title"`
+	State        string `json:"state"`
+	VoteStart    uint64 `json:"vote_start"`
+	VoteEnd      uint64 `json:"vote_end"`
+	CreatedBlock uint64 `json:"created_block"`
+	CreatedTx    string `json:"created_tx"`
+}
+
+type proposalListJSON struct {
+	Items      []proposalSummaryJSON `json:"items"`
+	NextCursor *string               `json:"next_cursor"`
+	AsOf       asOfJSON              `json:"as_of"`
+}
+
+type actionJSON struct {
+	Target    string `json:"target"`
+	Value     string `json:"value"`
+	Calldata  string `json:"calldata"`
+	Signature string `json:"signature,omitempty"`
+}
+
+// indexedTallyJSON is the running tally as indexed (the full tally with quorum and the chain
+// cross-check is GET .../tally).
+type indexedTallyJSON struct {
+	For           string `json:"for"`
+	Against       string `json:"against"`
+	Abstain       string `json:"abstain"`
+	Voters        int64  `json:"voters"`
+	ForVoters     int64  `json:"for_voters"`
+	AgainstVoters int64  `json:"against_voters"`
+	AbstainVoters int64  `json:"abstain_voters"`
+}
+
+type proposalDetailJSON struct {
+	proposalSummaryJSON
+	Description string           `json:"description"`
+	Actions     []actionJSON     `json:"actions"`
+	Eta         *uint64          `json:"eta"`
+	StateSource string           `json:"state_source"` // "governor": state() at as_of; "events": derived
+	Tally       indexedTallyJSON `json:"tally"`
+	AsOf        asOfJSON         `json:"as_of"`
+}
+
+func newProposalSummary(p *indexer.ProposalView) proposalSummaryJSON {
+	return proposalSummaryJSON{
+		ID: p.ID.String(), Proposer: p.Proposer, Title: p.Title, State: p.State,
+		VoteStart: p.VoteStart, VoteEnd: p.VoteEnd, CreatedBlock: p.CreatedBlock, CreatedTx: p.CreatedTx,
+	}
+}
+
+func (s *server) handleListProposals(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	page, err := indexPage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	state := c.Query("state")
+	if state != "" && !slices.Contains(proposalStates, state) {
+		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
+			Field: "state", Message: "must be one of pending, active, canceled, defeated, succeeded, queued, expired, executed"}}})
+		return
+	}
+	list, err := idx.Proposals(c.Request.Context(), c.Param("cid"), state, page)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := proposalListJSON{Items: make([]proposalSummaryJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
+	for i := range list.Items {
+		out.Items = append(out.Items, newProposalSummary(&list.Items[i]))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *server) handleGetProposal(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	p, err := idx.Proposal(c.Request.Context(), c.Param("cid"), c.Param("pid"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := proposalDetailJSON{
+		proposalSummaryJSON: newProposalSummary(p),
+		Description:         p.Description,
+		Actions:             make([]actionJSON, 0, len(p.Actions)),
+		StateSource:         "events",
+		Tally: indexedTallyJSON{
+			For: amount(p.Tally.For), Against: amount(p.Tally.Against), Abstain: amount(p.Tally.Abstain),
+			Voters: p.Tally.Voters(), ForVoters: p.Tally.ForVoters, AgainstVoters: p.Tally.AgainstVoters, AbstainVoters: p.Tally.AbstainVoters,
+		},
+		AsOf: newAsOf(p.AsOf),
+	}
+	if p.StateFromNode {
+		out.StateSource = "governor"
+	}
+	if p.Eta != 0 {
+		eta := p.Eta
+		out.Eta = &eta
+	}
+	for _, a := range p.Actions {
+		out.Actions = append(out.Actions, actionJSON{Target: a.Target, Value: amount(a.Value), Calldata: hexutil.Encode(a.Calldata), Signature: a.Signature})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type voteJSON struct {
+	Voter       string  `json:"voter"`
+	Support     string  `json:"support"`
+	Weight      string  `json:"weight"`
+	Reason      string  `json:"reason"`
+	Params      *string `json:"params"`
+	BlockNumber uint64  `json:"block_number"`
+	TxHash      string  `json:"tx_hash"`
+	LogIndex    uint    `json:"log_index"`
+}
+
+type voteListJSON struct {
+	Items      []voteJSON `json:"items"`
+	NextCursor *string    `json:"next_cursor"`
+	AsOf       asOfJSON   `json:"as_of"`
+}
+
+func (s *server) handleListVotes(c *gin.Context) {
+	idx, err := s.indexReader()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	page, err := indexPage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	list, err := idx.Votes(c.Request.Context(), c.Param("cid"), c.Param("pid"), page)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := voteListJSON{Items: make([]voteJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
+	for _, v := range list.Items {
+		vj := voteJSON{Voter: v.Voter, Support: supportNames[v.Support], Weight: amount(v.Weight), Reason: v.Reason,
+			BlockNumber: v.BlockNumber, TxHash: v.TxHash, LogIndex: v.LogIndex}
+		if v.Params != nil {
+			p := hexutil.Encode(v.Params)
+			vj.Params = &p
+		}
+		out.Items = append(out.Items, vj)
+	}
+	c.JSON(http.StatusOK, out)
+}

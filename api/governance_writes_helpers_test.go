@@ -1,0 +1,279 @@
+package api
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"encoding/json"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/signer/core/apitypes"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/chain/chaintest"
+	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/governance"
+	"github.com/guildhall/guildhall/governance/govchain"
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+var (
+	govABI   = guildgovernor.NewGuildGovernor()
+	tokenABI = guildtoken.NewGuildToken()
+)
+
+var govTestSettings = guildhall.GovernanceSettings{
+	VotingDelay:         10 * time.Second,
+	VotingPeriod:        300 * time.Second,
+	TimelockDelay:       30 * time.Second,
+	LateQuorumExtension: 60 * time.Second,
+	QuorumPercent:       4,
+	ProposalThreshold:   new(big.Int),
+}
+
+// govHarness is a community on a simulated chain, a real database, the indexer stepped by hand,
+// the operator's persistent sender, and the API server with governance wired as serve wires it.
+type govHarness struct {
+	sim    *chaintest.Sim
+	dep    *chain.Deployment
+	db     *postgres.DB
+	srv    *server
+	ix     *indexer.Indexer
+	sender *chain.Sender
+	key    string // the issuer's API key
+	cid    string
+	log    *syncBuffer
+}
+
+func tokens(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
+
+// newGovHarness deploys a community whose members 1..len(holdings) hold the given whole tokens.
+func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts int, holdings ...int64) *govHarness {
+	t.Helper()
+	sim := chaintest.New(t, accounts)
+	dep := sim.Deploy(t, settings)
+	db := pgtest.NewDB(t)
+	ctx := t.Context()
+	id, err := chain.Identity(ctx, sim.Client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BindChain(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &syncBuffer{}}
+	err = db.CreateCommunity(ctx, &guildhall.Community{
+		ID: h.cid, Name: "Corner Bakery", Symbol: "BAKE", ChainID: sim.ChainID.Uint64(),
+		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
+		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: settings,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := rewards.NewAPIKey()
+	if err := db.CreateIssuer(ctx, &rewards.Issuer{CommunityID: h.cid, Name: "till", Budget: tokens(1000)}, key); err != nil {
+		t.Fatal(err)
+	}
+	h.key = key.Secret
+	if slices.ContainsFunc(holdings, func(n int64) bool { return n > 0 }) {
+		var to []common.Address
+		var amounts []*big.Int
+		for i, n := range holdings {
+			if n > 0 {
+				to = append(to, sim.Address(i+1))
+				amounts = append(amounts, tokens(n))
+			}
+		}
+		sim.MustTransact(t, sim.Accounts[0], dep.Token, tokenABI.PackMintBatch(common.Hash{1}, to, amounts))
+		(&govHarness{sim: sim}).advance(t, time.Second)
+	}
+	h.sender, err = chain.NewSender(ctx, chain.SenderConfig{Client: sim.Client, Key: sim.Accounts[0], Store: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := govchain.NewReader(sim.Client)
+	svc := &govchain.Service{
+		Reader: reader, Backend: sim.Client,
+		Relayer: &govchain.SenderRelayer{Sender: h.sender},
+		Relays:  db, Plans: db, Operator: sim.Address(0),
+		Limit: governance.RelayLimit{Max: 5, Window: time.Hour}, Clock: governance.TimestampClock,
+	}
+	h.srv = newServer(Config{
+		Logger:      slog.New(slog.NewTextHandler(h.log, nil)),
+		Communities: db, Rewards: db, Index: db, Registry: prometheus.NewRegistry(),
+		Governance: GovernanceConfig{
+			Service: svc, Reader: reader, Tallies: db, Members: db,
+			SIWE: SIWEConfig{Domain: "guildhall.test", ChainID: sim.ChainID.Uint64(), Verifier: reader},
+		},
+	})
+	h.ix = indexer.New(sim.Client, db, indexer.Config{FinalityDepth: 16})
+	if tt, ok := t.(*testing.T); ok {
+		tt.Cleanup(func() {
+			if tt.Failed() {
+				tt.Logf("server log:\n%s", h.log.String())
+			}
+		})
+	}
+	return h
+}
+
+// sync steps the indexer to the head.
+func (h *govHarness) sync(t testing.TB) {
+	t.Helper()
+	for range 10_000 {
+		idle, err := h.ix.Step(t.Context())
+		if err != nil {
+			t.Fatalf("index: %v", err)
+		}
+		if idle {
+			return
+		}
+	}
+	t.Fatal("the indexer did not catch up")
+}
+
+// mine seals the pending transactions and waits for tx to succeed.
+func (h *govHarness) mine(t testing.TB, tx string) {
+	t.Helper()
+	h.sim.Backend.Commit()
+	if _, err := chain.WaitSuccess(t.Context(), h.sim.Client, common.HexToHash(tx)); err != nil {
+		t.Fatalf("transaction %s: %v", tx, err)
+	}
+}
+
+func (h *govHarness) do(t testing.TB, method, path, auth string, body any) *httptest.ResponseRecorder {
+	t.Helper()
+	var buf bytes.Buffer
+	if body != nil {
+		if err := json.NewEncoder(&buf).Encode(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req := httptest.NewRequestWithContext(t.Context(), method, path, &buf)
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.srv.engine.ServeHTTP(rec, req)
+	return rec
+}
+
+func (h *govHarness) want(t testing.TB, rec *httptest.ResponseRecorder, status int) map[string]any {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status %d, want %d: %s", rec.Code, status, rec.Body)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	return v
+}
+
+// signTypedData signs typed data as a wallet's eth_signTypedData_v4 does, from the JSON the API
+// served.
+func signTypedData(t testing.TB, body []byte, key *ecdsa.PrivateKey) string {
+	t.Helper()
+	var td apitypes.TypedData
+	if err := json.Unmarshal(body, &td); err != nil {
+		t.Fatalf("decode typed data %s: %v", body, err)
+	}
+	return signTD(t, td, key)
+}
+
+func signTD(t testing.TB, td apitypes.TypedData, key *ecdsa.PrivateKey) string {
+	t.Helper()
+	digest, err := governance.Digest(td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := crypto.Sign(digest[:], key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig[64] += 27
+	return hexutil.Encode(sig)
+}
+
+// operatorNonce is the operator's pending nonce: refusals must leave it alone.
+func (h *govHarness) operatorNonce(t testing.TB) uint64 {
+	t.Helper()
+	n, err := h.sim.Client.PendingNonceAt(t.Context(), h.sim.Address(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (h *govHarness) state(t testing.TB, pid *big.Int) governance.State {
+	t.Helper()
+	tl, err := govchain.NewReader(h.sim.Client).Timeline(t.Context(), h.dep.Governor, pid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tl.State
+}
+
+func (h *govHarness) deadline(t testing.TB, pid *big.Int) uint64 {
+	t.Helper()
+	tl, err := govchain.NewReader(h.sim.Client).Timeline(t.Context(), h.dep.Governor, pid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tl.Deadline
+}
+
+func (h *govHarness) advancePast(t testing.TB, ts uint64) {
+	t.Helper()
+	if head := h.sim.HeadTime(t); head <= ts {
+		h.advance(t, time.Duration(ts-head+1)*time.Second)
+	}
+}
+
+// advance seals an empty block d later than the head. Right after a commit the simulated chain's
+// pool may still list the mined transactions for a moment (it resets asynchronously), which
+// AdjustTime takes for pending ones; so it retries briefly.
+func (h *govHarness) advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	var err error
+	for range 100 {
+		if err = h.sim.Backend.AdjustTime(d); err == nil || !strings.Contains(err.Error(), "non-empty block") {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("advance time: %v", err)
+	}
+}
+
+func (h *govHarness) balance(t testing.TB, a common.Address) *big.Int {
+	t.Helper()
+	v, err := tokenABI.UnpackBalanceOf(h.sim.Call(t, h.dep.Token, tokenABI.PackBalanceOf(a)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func (h *govHarness) tally(t testing.TB, pid string) map[string]any {
+	t.Helper()
+	h.sync(t)
+	return h.want(t, h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+pid+"/tally", "", nil), http.StatusOK)
+}

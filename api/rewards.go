@@ -1,0 +1,386 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// maxRewardsBody bounds a rewards request body: a full batch of 1000 items fits many times over.
+const maxRewardsBody = 4 << 20
+
+// rewardRequestJSON is one reward as an issuer sends it. Amount is a decimal string of base units.
+type rewardRequestJSON struct {
+	Wallet    string  `json:"wallet"`
+	Activity  string  `json:"activity"`
+	Reference string  `json:"reference,omitempty"`
+	Amount    *string `json:"amount,omitempty"`
+}
+
+// rewardJSON is one reward as the API answers it.
+type rewardJSON struct {
+	ID          *string `json:"id"`
+	Status      string  `json:"status"`
+	Wallet      string  `json:"wallet"`
+	Activity    string  `json:"activity"`
+	Reference   *string `json:"reference"`
+	Amount      string  `json:"amount"`
+	AmountFmt   string  `json:"amount_formatted"`
+	TxHash      *string `json:"tx_hash"`
+	BlockNumber *uint64 `json:"block_number"`
+	CreatedAt   *string `json:"created_at"`
+}
+
+func newRewardJSON(r *rewards.Reward, dryRun bool) rewardJSON {
+	out := rewardJSON{Status: r.Status, Wallet: r.Wallet, Activity: r.Activity, Amount: r.Amount.String(), AmountFmt: guildhall.FormatAmount(r.Amount)}
+	if !dryRun {
+		id := strconv.FormatInt(r.ID, 10)
+		created := r.CreatedAt.UTC().Format(time.RFC3339Nano)
+		out.ID, out.CreatedAt = &id, &created
+	}
+	if r.Reference != "" {
+		ref := r.Reference
+		out.Reference = &ref
+	}
+	if r.TxHash != "" {
+		h, b := r.TxHash, r.BlockNumber
+		out.TxHash = &h
+		if b > 0 {
+			out.BlockNumber = &b
+		}
+	}
+	return out
+}
+
+// decodeStrict reads a JSON body into v: unknown fields, trailing data and a body over the limit
+// are EINVALID, as is malformed JSON, with a message naming what is wrong.
+func decodeStrict(c *gin.Context, v any) error {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxRewardsBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return guildhall.Errorf(guildhall.EINVALID, "request body is larger than %d bytes", maxRewardsBody)
+		}
+		return guildhall.Errorf(guildhall.EINVALID, "cannot read the request body")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return &guildhall.Error{Code: guildhall.EINVALID, Message: "malformed JSON body",
+				Fields: []guildhall.FieldError{{Field: typeErr.Field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}}}
+		}
+		return guildhall.Errorf(guildhall.EINVALID, "malformed JSON body: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if dec.More() {
+		return guildhall.Errorf(guildhall.EINVALID, "malformed JSON body: more than one JSON value")
+	}
+	return nil
+}
+
+func jsonKind(kind string) string {
+	switch kind {
+	case "string", "ptr":
+		return "string (amounts are decimal strings of base units)"
+	case "slice":
+		return "list"
+	default:
+		return kind
+	}
+}
+
+// toRequest validates one item: every problem is a field error under field.
+func (r rewardRequestJSON) toRequest(field string) (rewards.Request, []guildhall.FieldError) {
+	req := rewards.Request{Wallet: r.Wallet, Activity: r.Activity, Reference: r.Reference}
+	var fields []guildhall.FieldError
+	if r.Amount != nil {
+		s := *r.Amount
+		v, ok := new(big.Int).SetString(s, 10)
+		switch {
+		case !ok || strings.HasPrefix(s, "+"):
+			fields = append(fields, guildhall.FieldError{Field: field + "amount", Message: "must be a decimal string of base units, e.g. \"1000000000000000000\" for one token"})
+		default:
+			req.Amount = v
+		}
+	}
+	req, more := req.Normalize(field)
+	return req, append(fields, more...)
+}
+
+// requestHash identifies a request for its idempotency key: the normalized items, so the same
+// request in another JSON layout is the same request.
+func requestHash(kind string, items []rewards.Request) []byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", kind)
+	for _, it := range items {
+		amount := "-"
+		if it.Amount != nil {
+			amount = it.Amount.String()
+		}
+		fmt.Fprintf(h, "%q %q %q %s\n", it.Wallet, it.Activity, it.Reference, amount)
+	}
+	return h.Sum(nil)
+}
+
+// idempotencyKey reads the Idempotency-Key header: required to write, 1-200 visible ASCII characters.
+func idempotencyKey(c *gin.Context, dryRun bool) (string, error) {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" && dryRun {
+		return "", nil
+	}
+	bad := func(msg string) error {
+		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid Idempotency-Key header", Fields: []guildhall.FieldError{{Field: "Idempotency-Key", Message: msg}}}
+	}
+	if key == "" {
+		return "", bad("is required: send a unique key (e.g. a UUID) per reward request, and the same key when you retry it")
+	}
+	if len(key) > rewards.MaxIdempotencyLen {
+		return "", bad("must be at most 200 characters")
+	}
+	for _, r := range key {
+		if r < 0x21 || r > 0x7e {
+			return "", bad("must be visible ASCII characters")
+		}
+	}
+	return key, nil
+}
+
+func dryRunOf(c *gin.Context) (bool, error) {
+	switch c.Query("dry_run") {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	}
+	return false, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid dry_run", Fields: []guildhall.FieldError{{Field: "dry_run", Message: "must be true or false"}}}
+}
+
+// handleCreateReward records one reward.
+func (s *server) handleCreateReward(c *gin.Context) {
+	var body rewardRequestJSON
+	s.acceptRewards(c, "single", func() ([]rewards.Request, error) {
+		if err := decodeStrict(c, &body); err != nil {
+			return nil, err
+		}
+		req, fields := body.toRequest("")
+		if len(fields) > 0 {
+			return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid reward", Fields: fields}
+		}
+		return []rewards.Request{req}, nil
+	}, func(rs []*rewards.Reward, dry bool) any {
+		return newRewardJSON(rs[0], dry)
+	})
+}
+
+// handleCreateRewardBatch records up to 1000 rewards, all or none.
+func (s *server) handleCreateRewardBatch(c *gin.Context) {
+	var body struct {
+		Items []rewardRequestJSON `json:"items"`
+	}
+	s.acceptRewards(c, "batch", func() ([]rewards.Request, error) {
+		if err := decodeStrict(c, &body); err != nil {
+			return nil, err
+		}
+		if len(body.Items) == 0 || len(body.Items) > rewards.MaxBatchItems {
+			return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid batch",
+				Fields: []guildhall.FieldError{{Field: "items", Message: fmt.Sprintf("must hold 1 to %d rewards", rewards.MaxBatchItems)}}}
+		}
+		reqs := make([]rewards.Request, len(body.Items))
+		var fields []guildhall.FieldError
+		for k, it := range body.Items {
+			req, fe := it.toRequest(fmt.Sprintf("items[%d].", k))
+			reqs[k], fields = req, append(fields, fe...)
+		}
+		if len(fields) > 0 {
+			return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid batch: nothing was recorded", Fields: fields}
+		}
+		return reqs, nil
+	}, func(rs []*rewards.Reward, dry bool) any {
+		items := make([]rewardJSON, len(rs))
+		for k, r := range rs {
+			items[k] = newRewardJSON(r, dry)
+		}
+		return gin.H{"items": items}
+	})
+}
+
+// acceptRewards is the shared path of both reward endpoints.
+func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewards.Request, error), render func([]*rewards.Reward, bool) any) {
+	dry, err := dryRunOf(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	key, err := idempotencyKey(c, dry)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	items, err := parse()
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out, err := s.rewards.Accept(c.Request.Context(), rewards.AcceptInput{
+		Issuer: issuerOf(c), IdempotencyKey: key, RequestHash: requestHash(kind, items), Items: items, DryRun: dry, Now: time.Now(),
+		Render: func(rs []*rewards.Reward) ([]byte, error) {
+			v := render(rs, dry)
+			if dry {
+				return json.Marshal(gin.H{"dry_run": true, "result": v})
+			}
+			return json.Marshal(v)
+		},
+	})
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	status := http.StatusAccepted
+	if dry {
+		status = http.StatusOK
+	}
+	if out.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Data(status, "application/json; charset=utf-8", out.Body)
+}
+
+// handleGetReward answers one reward of the issuer's community.
+func (s *server) handleGetReward(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(c, guildhall.Errorf(guildhall.ENOTFOUND, "reward %q not found", c.Param("id")))
+		return
+	}
+	r, err := s.rewards.Reward(c.Request.Context(), issuerOf(c).CommunityID, id)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newRewardJSON(r, false))
+}
+
+// handleListRewards lists the community's rewards newest first, filtered by wallet, activity, status.
+func (s *server) handleListRewards(c *gin.Context) {
+	p, err := parsePage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	f := rewards.RewardFilter{Activity: c.Query("activity"), Status: c.Query("status"), Limit: p.limit + 1}
+	var fields []guildhall.FieldError
+	if w := c.Query("wallet"); w != "" {
+		req, fe := rewards.Request{Wallet: w, Activity: "x"}.Normalize("")
+		fields = append(fields, fe...)
+		f.Wallet = req.Wallet
+	}
+	switch f.Status {
+	case "", rewards.StatusPending, rewards.StatusSubmitted, rewards.StatusConfirmed, rewards.StatusFailed:
+	default:
+		fields = append(fields, guildhall.FieldError{Field: "status", Message: "must be pending, submitted, confirmed or failed"})
+	}
+	if p.after != "" {
+		if f.BeforeID, err = strconv.ParseInt(p.after, 10, 64); err != nil {
+			fields = append(fields, guildhall.FieldError{Field: "cursor", Message: "is not a cursor this server issued"})
+		}
+	}
+	if len(fields) > 0 {
+		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid filters", Fields: fields})
+		return
+	}
+	rs, err := s.rewards.Rewards(c.Request.Context(), issuerOf(c).CommunityID, f)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var next *string
+	if len(rs) > p.limit {
+		rs = rs[:p.limit]
+		cur := encodeCursor(strconv.FormatInt(rs[len(rs)-1].ID, 10))
+		next = &cur
+	}
+	items := make([]rewardJSON, len(rs))
+	for k, r := range rs {
+		items[k] = newRewardJSON(r, false)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}
+
+// handleGetIssuer answers the authenticated issuer's budget.
+func (s *server) handleGetIssuer(c *gin.Context) {
+	iss, err := s.rewards.Issuer(c.Request.Context(), issuerOf(c).ID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{
+		"id": strconv.FormatInt(iss.ID, 10), "community": iss.CommunityID, "name": iss.Name,
+		"budget": iss.Budget.String(), "spent": iss.Spent.String(), "remaining": iss.Remaining().String(),
+		"budget_formatted": guildhall.FormatAmount(iss.Budget), "remaining_formatted": guildhall.FormatAmount(iss.Remaining()),
+	})
+}
+
+// handleLeaderboard ranks a community's members by earned rewards in a period (public).
+func (s *server) handleLeaderboard(c *gin.Context) {
+	if s.rewards == nil {
+		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "rewards are not enabled on this server"))
+		return
+	}
+	p, err := parsePage(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var since time.Time
+	switch period := c.DefaultQuery("period", "all"); period {
+	case "7d":
+		since = time.Now().Add(-7 * 24 * time.Hour)
+	case "30d":
+		since = time.Now().Add(-30 * 24 * time.Hour)
+	case "all":
+	default:
+		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid period", Fields: []guildhall.FieldError{{Field: "period", Message: "must be 7d, 30d or all"}}})
+		return
+	}
+	if _, err := s.communities.Community(c.Request.Context(), c.Param("cid")); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	offset := 0
+	if p.after != "" {
+		if offset, err = strconv.Atoi(p.after); err != nil || offset < 0 {
+			s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid cursor", Fields: []guildhall.FieldError{{Field: "cursor", Message: "is not a cursor this server issued"}}})
+			return
+		}
+	}
+	entries, err := s.rewards.Leaderboard(c.Request.Context(), c.Param("cid"), since, offset, p.limit+1)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var next *string
+	if len(entries) > p.limit {
+		entries = entries[:p.limit]
+		cur := encodeCursor(strconv.Itoa(offset + p.limit))
+		next = &cur
+	}
+	items := make([]gin.H, len(entries))
+	for k, e := range entries {
+		items[k] = gin.H{"rank": e.Rank, "address": e.Wallet, "earned": e.Earned.String(), "earned_formatted": guildhall.FormatAmount(e.Earned)}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}

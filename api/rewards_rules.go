@@ -1,0 +1,98 @@
+package api
+
+import (
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// ruleJSON is a reward rule as the API reads and writes it. Amounts are decimal strings of base
+// units; times are RFC 3339.
+type ruleJSON struct {
+	Activity     string     `json:"activity"`
+	Amount       string     `json:"amount"`
+	CapPerMember *string    `json:"cap_per_member"`
+	CapPeriod    *string    `json:"cap_period"`
+	ActiveFrom   *time.Time `json:"active_from"`
+	ActiveUntil  *time.Time `json:"active_until"`
+	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+}
+
+func newRuleJSON(r *rewards.Rule) ruleJSON {
+	out := ruleJSON{Activity: r.Activity, Amount: r.Amount.String(), ActiveFrom: r.ActiveFrom, ActiveUntil: r.ActiveUntil}
+	if r.CapPerMember != nil {
+		c, p := r.CapPerMember.String(), string(r.CapPeriod)
+		out.CapPerMember, out.CapPeriod = &c, &p
+	}
+	u := r.UpdatedAt.UTC()
+	out.UpdatedAt = &u
+	return out
+}
+
+// handleListRules answers the community's current rules.
+func (s *server) handleListRules(c *gin.Context) {
+	rules, err := s.rewards.Rules(c.Request.Context(), issuerOf(c).CommunityID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	items := make([]ruleJSON, len(rules))
+	for k, r := range rules {
+		items[k] = newRuleJSON(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nil})
+}
+
+// handlePutRule creates or replaces the rule of one activity.
+func (s *server) handlePutRule(c *gin.Context) {
+	var body struct {
+		Activity     *string    `json:"activity"`
+		Amount       string     `json:"amount"`
+		CapPerMember *string    `json:"cap_per_member"`
+		CapPeriod    *string    `json:"cap_period"`
+		ActiveFrom   *time.Time `json:"active_from"`
+		ActiveUntil  *time.Time `json:"active_until"`
+	}
+	if err := decodeStrict(c, &body); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	rule := &rewards.Rule{CommunityID: issuerOf(c).CommunityID, Activity: c.Param("activity"), ActiveFrom: body.ActiveFrom, ActiveUntil: body.ActiveUntil}
+	var fields []guildhall.FieldError
+	if body.Activity != nil && *body.Activity != rule.Activity {
+		fields = append(fields, guildhall.FieldError{Field: "activity", Message: "must match the activity in the path, or be left out"})
+	}
+	parse := func(field, s string) *big.Int {
+		v, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			fields = append(fields, guildhall.FieldError{Field: field, Message: "must be a decimal string of base units"})
+		}
+		return v
+	}
+	rule.Amount = parse("amount", body.Amount)
+	if body.CapPerMember != nil {
+		rule.CapPerMember = parse("cap_per_member", *body.CapPerMember)
+	}
+	if body.CapPeriod != nil {
+		rule.CapPeriod = rewards.CapPeriod(*body.CapPeriod)
+	}
+	if len(fields) == 0 {
+		if err := rewards.ValidateRule(rule); err != nil {
+			fields = guildhall.ErrorFields(err)
+		}
+	}
+	if len(fields) > 0 {
+		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid rule", Fields: fields})
+		return
+	}
+	if err := s.rewards.PutRule(c.Request.Context(), rule); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newRuleJSON(rule))
+}

@@ -1,0 +1,489 @@
+package chain
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Transaction states of the sender.
+const (
+	TxPending = "pending" // signed and recorded, not (yet, or no longer) in a block
+	TxMined   = "mined"   // in a block, not final yet
+	TxFinal   = "final"   // in a block at least the confirmation depth deep
+)
+
+// TxAttempt is one signed version of an intent: the first, or a replacement with higher fees.
+type TxAttempt struct {
+	Hash      common.Hash
+	Raw       []byte // the signed transaction, as broadcast
+	MaxFee    *big.Int
+	Tip       *big.Int
+	CreatedAt time.Time
+}
+
+// TxRecord is an intent to send Data to To from the operator key, exactly once: the nonce it holds
+// and every attempt signed for it, oldest first.
+type TxRecord struct {
+	ID          int64
+	Key         string // the caller's name for the intent; one record per key
+	ChainID     uint64
+	From, To    common.Address
+	Nonce       uint64
+	Data        []byte
+	Value       *big.Int
+	GasLimit    uint64
+	State       string
+	MinedHash   common.Hash // the attempt that was mined, once mined
+	BlockNumber uint64
+	BlockHash   common.Hash
+	Succeeded   bool // the mined attempt's receipt status
+	Attempts    []TxAttempt
+}
+
+// TxStore keeps the sender's intents durably. Everything is recorded before it is broadcast, so
+// after a crash the sender rebroadcasts or finds mined exactly what was recorded.
+type TxStore interface {
+	// TxByKey returns the intent recorded under key, or nil and no error if there is none.
+	TxByKey(ctx context.Context, key string) (*TxRecord, error)
+	// RecordTx stores rec under rec.Key with the next nonce of (rec.ChainID, rec.From), which is at
+	// least minNonce, and the first attempt sign returns for that nonce, in one transaction that
+	// also advances the nonce. If rec.Key is already recorded it returns that record instead and
+	// does not call sign.
+	RecordTx(ctx context.Context, rec *TxRecord, minNonce uint64, sign func(nonce uint64) (TxAttempt, error)) (*TxRecord, error)
+	// AddAttempt records another attempt of an intent (a fee bump).
+	AddAttempt(ctx context.Context, txID int64, a TxAttempt) error
+	// Renonce gives a pending intent whose nonce was taken by a transaction from elsewhere a new
+	// nonce (at least minNonce) and its first attempt at that nonce.
+	Renonce(ctx context.Context, txID int64, minNonce uint64, sign func(nonce uint64) (TxAttempt, error)) error
+	// SetTxState records where an intent is: pending again (its block was reorged away), mined
+	// (hash, block, success) or final.
+	SetTxState(ctx context.Context, txID int64, state string, mined common.Hash, block uint64, blockHash common.Hash, succeeded bool) error
+	// OpenTxs returns the intents of (chainID, from) that are not final, by nonce.
+	OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*TxRecord, error)
+	// TxByID returns one intent; nil when unknown.
+	TxByID(ctx context.Context, id int64) (*TxRecord, error)
+}
+
+// ErrWouldRevert is returned (wrapped, with the node's error carrying the revert data, see
+// RevertData) by Send when gas estimation shows the call would revert. Nothing is recorded.
+var ErrWouldRevert = errors.New("the call would revert")
+
+// SenderConfig configures a Sender.
+type SenderConfig struct {
+	Client Client
+	Key    *ecdsa.PrivateKey
+	Store  TxStore
+	Logger *slog.Logger
+	// Confirmations is how many blocks must be on top of a transaction's block for it to be final
+	// (0: final once mined).
+	Confirmations uint64
+	// PollInterval is how often Run checks open transactions; default 500ms.
+	PollInterval time.Duration
+	// StuckAfter is how long an attempt may wait unmined before it is replaced with higher fees;
+	// default 30s.
+	StuckAfter time.Duration
+	// MaxFeeCap bounds the fee per gas of any attempt; default 1000 gwei.
+	MaxFeeCap *big.Int
+}
+
+// Sender sends calldata from one key, exactly once per key, surviving crashes: every intent is
+// recorded with its nonce and signed bytes before it is broadcast; Run rebroadcasts what is not
+// mined, replaces stuck transactions with higher fees, follows receipts to the confirmation depth
+// and notices reorgs. One Sender per key per chain, in one process at a time.
+type Sender struct {
+	cfg     SenderConfig
+	chainID *big.Int
+	from    common.Address
+	signer  types.Signer
+	log     *slog.Logger
+	mu      sync.Mutex // serializes Tick
+	wake    chan struct{}
+}
+
+// NewSender reads the chain id and returns a sender.
+func NewSender(ctx context.Context, cfg SenderConfig) (*Sender, error) {
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 500 * time.Millisecond
+	}
+	if cfg.StuckAfter <= 0 {
+		cfg.StuckAfter = 30 * time.Second
+	}
+	if cfg.MaxFeeCap == nil {
+		cfg.MaxFeeCap = big.NewInt(1000e9)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var id *big.Int
+	err := retry(ctx, func() error {
+		var err error
+		id, err = cfg.Client.ChainID(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read chain id: %w", err)
+	}
+	return &Sender{
+		cfg: cfg, chainID: id, from: crypto.PubkeyToAddress(cfg.Key.PublicKey), signer: types.LatestSignerForChainID(id),
+		log: log.With("component", "sender"), wake: make(chan struct{}, 1),
+	}, nil
+}
+
+// Client is the chain the sender sends to.
+func (s *Sender) Client() Client { return s.cfg.Client }
+
+// From is the sending address.
+func (s *Sender) From() common.Address { return s.from }
+
+// Send records the intent named key (to, data, value) and broadcasts it, returning its record.
+// If key is already recorded, it returns that record and sends nothing. gasLimit 0 estimates the
+// gas (with GasWithHeadroom); an estimate that reverts is ErrWouldRevert and records nothing.
+// RPC errors are retried with backoff until ctx ends. A failed broadcast is not an error: Run
+// broadcasts again.
+func (s *Sender) Send(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*TxRecord, error) {
+	if rec, err := s.cfg.Store.TxByKey(ctx, key); err != nil || rec != nil {
+		return rec, err
+	}
+	if value == nil {
+		value = new(big.Int)
+	}
+	if gasLimit == 0 {
+		var est uint64
+		err := retry(ctx, func() error {
+			var err error
+			est, err = s.cfg.Client.EstimateGas(ctx, ethereum.CallMsg{From: s.from, To: &to, Data: data, Value: value})
+			if err != nil && isRevert(err) {
+				return permanent{fmt.Errorf("%w: %w", ErrWouldRevert, err)}
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("estimate gas: %w", err)
+		}
+		gasLimit = min(GasWithHeadroom(est), MaxTxGas)
+	}
+	tip, maxFee, err := s.fees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var pending uint64
+	if err := retry(ctx, func() error {
+		var err error
+		pending, err = s.cfg.Client.PendingNonceAt(ctx, s.from)
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("read nonce: %w", err)
+	}
+	rec := &TxRecord{Key: key, ChainID: s.chainID.Uint64(), From: s.from, To: to, Data: data, Value: value, GasLimit: gasLimit, State: TxPending}
+	rec, err = s.cfg.Store.RecordTx(ctx, rec, pending, func(nonce uint64) (TxAttempt, error) {
+		return s.sign(nonce, to, data, value, gasLimit, tip, maxFee)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record transaction %s: %w", key, err)
+	}
+	s.broadcast(ctx, rec.Attempts[len(rec.Attempts)-1])
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return rec, nil
+}
+
+// MaxTxGas is the most gas one transaction may use since Osaka (EIP-7825).
+const MaxTxGas = 1 << 24
+
+// Tx returns the record of an intent by key; nil if unknown.
+func (s *Sender) Tx(ctx context.Context, key string) (*TxRecord, error) {
+	return s.cfg.Store.TxByKey(ctx, key)
+}
+
+func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.Int, gas uint64, tip, maxFee *big.Int) (TxAttempt, error) {
+	tx, err := types.SignNewTx(s.cfg.Key, s.signer, &types.DynamicFeeTx{
+		ChainID: s.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: maxFee, Gas: gas, To: &to, Value: value, Data: data,
+	})
+	if err != nil {
+		return TxAttempt{}, err
+	}
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		return TxAttempt{}, err
+	}
+	return TxAttempt{Hash: tx.Hash(), Raw: raw, MaxFee: maxFee, Tip: tip, CreatedAt: time.Now()}, nil
+}
+
+// fees returns an EIP-1559 tip and fee cap: the node's suggested tip and twice the latest base
+// fee on top, so the transaction stays includable while the base fee rises for a few blocks.
+func (s *Sender) fees(ctx context.Context) (tip, maxFee *big.Int, err error) {
+	var head *types.Header
+	err = retry(ctx, func() error {
+		var err error
+		if tip, err = s.cfg.Client.SuggestGasTipCap(ctx); err != nil {
+			return err
+		}
+		head, err = s.cfg.Client.HeaderByNumber(ctx, nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read fees: %w", err)
+	}
+	if tip.Sign() == 0 {
+		tip = big.NewInt(1)
+	}
+	maxFee = new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+	if maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
+		maxFee = new(big.Int).Set(s.cfg.MaxFeeCap)
+		if tip.Cmp(maxFee) > 0 {
+			tip = new(big.Int).Set(maxFee)
+		}
+	}
+	return tip, maxFee, nil
+}
+
+// broadcast sends a signed attempt; errors that mean the node has it or has moved past its nonce
+// are expected, others are logged: Run tries again.
+func (s *Sender) broadcast(ctx context.Context, a TxAttempt) {
+	tx := new(types.Transaction)
+	if err := tx.UnmarshalBinary(a.Raw); err != nil {
+		s.log.Error("stored transaction does not decode", "hash", a.Hash, "err", err)
+		return
+	}
+	err := s.cfg.Client.SendTransaction(ctx, tx)
+	if err != nil && !knownTxError(err) {
+		s.log.Warn("broadcast failed; will retry", "hash", a.Hash, "nonce", tx.Nonce(), "err", err)
+	}
+}
+
+func knownTxError(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "already known") || strings.Contains(msg, "nonce too low") ||
+		strings.Contains(msg, "replacement transaction underpriced") || strings.Contains(msg, "already imported")
+}
+
+// Run checks open transactions every PollInterval (and right after a Send) until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	t := time.NewTicker(s.cfg.PollInterval)
+	defer t.Stop()
+	first := true
+	for {
+		if err := s.Tick(ctx, first); err != nil && ctx.Err() == nil {
+			s.log.Warn("checking transactions failed; will retry", "err", err)
+		} else if err == nil {
+			first = false
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// Tick checks every open transaction once: marks mined and final ones, rebroadcasts pending ones
+// when rebroadcast is set or their last attempt is stuck (with higher fees), re-nonces an intent
+// whose nonce was taken by a foreign transaction, and returns a mined one to pending when its
+// block left the canonical chain.
+func (s *Sender) Tick(ctx context.Context, rebroadcast bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	open, err := s.cfg.Store.OpenTxs(ctx, s.chainID.Uint64(), s.from)
+	if err != nil {
+		return err
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	head, err := s.cfg.Client.BlockNumber(ctx)
+	if err != nil {
+		return fmt.Errorf("read head: %w", err)
+	}
+	for _, rec := range open {
+		if err := s.check(ctx, rec, head, rebroadcast); err != nil {
+			return fmt.Errorf("check transaction %s: %w", rec.Key, err)
+		}
+	}
+	return nil
+}
+
+func (s *Sender) check(ctx context.Context, rec *TxRecord, head uint64, rebroadcast bool) error {
+	// Which attempt, if any, is in a block? Any one may be: a replacement does not stop the
+	// original from being mined.
+	var rcpt *types.Receipt
+	for i := len(rec.Attempts) - 1; i >= 0; i-- {
+		r, err := s.cfg.Client.TransactionReceipt(ctx, rec.Attempts[i].Hash)
+		if errors.Is(err, ethereum.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rcpt = r
+		break
+	}
+	if rcpt == nil {
+		if rec.State != TxPending {
+			s.log.Warn("transaction left the chain (reorg); sending it again", "key", rec.Key, "nonce", rec.Nonce)
+			if err := s.cfg.Store.SetTxState(ctx, rec.ID, TxPending, common.Hash{}, 0, common.Hash{}, false); err != nil {
+				return err
+			}
+			rebroadcast = true
+		}
+		return s.pending(ctx, rec, head, rebroadcast)
+	}
+	block := rcpt.BlockNumber.Uint64()
+	ok := rcpt.Status == types.ReceiptStatusSuccessful
+	state := TxMined
+	if head >= block+s.cfg.Confirmations {
+		state = TxFinal
+	}
+	if state == rec.State && rcpt.BlockHash == rec.BlockHash {
+		return nil
+	}
+	if state == TxFinal {
+		// The receipt's block must be the canonical one at that height.
+		h, err := s.cfg.Client.HeaderByNumber(ctx, rcpt.BlockNumber)
+		if err != nil {
+			return err
+		}
+		if h.Hash() != rcpt.BlockHash {
+			return nil // a reorg under way; look again next time
+		}
+	}
+	s.log.Debug("transaction "+state, "key", rec.Key, "hash", rcpt.TxHash, "block", block, "success", ok)
+	return s.cfg.Store.SetTxState(ctx, rec.ID, state, rcpt.TxHash, block, rcpt.BlockHash, ok)
+}
+
+// pending handles an intent none of whose attempts is in a block.
+func (s *Sender) pending(ctx context.Context, rec *TxRecord, head uint64, rebroadcast bool) error {
+	// A nonce the chain has moved past, final deep, without any of our attempts: a transaction
+	// from elsewhere took it, so this intent never ran and gets a new nonce.
+	var finalHead *big.Int
+	if head >= s.cfg.Confirmations {
+		finalHead = new(big.Int).SetUint64(head - s.cfg.Confirmations)
+	}
+	used, err := s.cfg.Client.NonceAt(ctx, s.from, finalHead)
+	if err != nil {
+		return err
+	}
+	if used > rec.Nonce {
+		// Look once more: a receipt may have appeared in between.
+		for _, a := range rec.Attempts {
+			if _, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash); err == nil {
+				return nil
+			}
+		}
+		s.log.Warn("nonce taken by another transaction from the operator key; sending with a new nonce", "key", rec.Key, "nonce", rec.Nonce)
+		pendingNonce, err := s.cfg.Client.PendingNonceAt(ctx, s.from)
+		if err != nil {
+			return err
+		}
+		tip, maxFee, err := s.fees(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.cfg.Store.Renonce(ctx, rec.ID, pendingNonce, func(nonce uint64) (TxAttempt, error) {
+			return s.sign(nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, tip, maxFee)
+		}); err != nil {
+			return err
+		}
+		fresh, err := s.cfg.Store.TxByID(ctx, rec.ID)
+		if err != nil || fresh == nil {
+			return err
+		}
+		s.broadcast(ctx, fresh.Attempts[len(fresh.Attempts)-1])
+		return nil
+	}
+	last := rec.Attempts[len(rec.Attempts)-1]
+	if time.Since(last.CreatedAt) < s.cfg.StuckAfter {
+		if rebroadcast {
+			s.broadcast(ctx, last)
+		}
+		return nil
+	}
+	// Stuck: replace it at the same nonce with fees at least 12.5% higher (nodes want 10%) and
+	// at least what the chain asks now.
+	tip, maxFee, err := s.fees(ctx)
+	if err != nil {
+		return err
+	}
+	bump := func(old, now *big.Int) *big.Int {
+		v := new(big.Int).Add(old, new(big.Int).Rsh(old, 3))
+		v.Add(v, big.NewInt(1))
+		if now.Cmp(v) > 0 {
+			return now
+		}
+		return v
+	}
+	tip, maxFee = bump(last.Tip, tip), bump(last.MaxFee, maxFee)
+	if maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
+		s.log.Warn("transaction stuck at the fee cap; rebroadcasting as is", "key", rec.Key, "nonce", rec.Nonce, "max_fee", last.MaxFee)
+		s.broadcast(ctx, last)
+		return nil
+	}
+	if tip.Cmp(maxFee) > 0 {
+		tip = new(big.Int).Set(maxFee)
+	}
+	a, err := s.sign(rec.Nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, tip, maxFee)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.AddAttempt(ctx, rec.ID, a); err != nil {
+		return err
+	}
+	s.log.Info("replacing a stuck transaction with higher fees", "key", rec.Key, "nonce", rec.Nonce, "tip", tip, "max_fee", maxFee, "hash", a.Hash)
+	s.broadcast(ctx, a)
+	return nil
+}
+
+// isRevert reports whether an estimate failed because the call reverts (as opposed to the node
+// failing).
+func isRevert(err error) bool {
+	if _, ok := RevertData(err); ok {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "execution reverted") || strings.Contains(msg, "gas required exceeds")
+}
+
+// permanent marks an error retry must not retry.
+type permanent struct{ error }
+
+func (p permanent) Unwrap() error { return p.error }
+
+// retry runs fn until it succeeds, returns a permanent error, or ctx ends, backing off from 50ms
+// to 5s between tries: RPC errors (a dropped connection, a node restarting) are usually brief.
+func retry(ctx context.Context, fn func() error) error {
+	delay := 50 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil {
+			return nil
+		}
+		var p permanent
+		if errors.As(err, &p) {
+			return p.error
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
+}
+
+// Retry is retry for other packages: it retries fn with backoff until it succeeds or ctx ends.
+func Retry(ctx context.Context, fn func() error) error { return retry(ctx, fn) }

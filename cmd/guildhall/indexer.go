@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
+)
+
+// indexerConfig is the indexer's configuration for serve: the dev chain polls faster (its blocks
+// come at most a second apart and never reorg).
+func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Duration, registry prometheus.Registerer) indexer.Config {
+	if pollInterval <= 0 {
+		pollInterval = 2 * time.Second
+		if cc.devMode {
+			pollInterval = 500 * time.Millisecond
+		}
+	}
+	return indexer.Config{
+		FinalityDepth: finalityDepth,
+		PollInterval:  pollInterval,
+		Metrics:       indexer.NewMetrics(registry),
+	}
+}
+
+// startIndexer runs the indexer until ctx ends or stop is called; stop returns once it has ended. Only one
+// indexer runs per database: a second serve waits for the lock. A reorg deeper than the finality
+// depth stops the indexer (the API keeps serving the index as of its last block, and the
+// guildhall_indexer_stopped metric says so).
+func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, cfg indexer.Config) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	cfg.Logger = log
+	ix := indexer.New(cc.client, db, cfg)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := ix.Run(ctx); err != nil {
+			if errors.Is(err, indexer.ErrDeepReorg) {
+				log.Error("the indexer stopped; reads stay at its last block until it is restarted", "err", err)
+				return
+			}
+			log.Error("indexer failed", "err", err)
+		}
+	}()
+	return func() { cancel(); wg.Wait() }
+}

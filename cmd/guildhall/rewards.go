@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/minter"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+func runRewards(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		w := e.stderr
+		if len(args) > 0 {
+			w = e.stdout
+		}
+		fmt.Fprint(w, "Usage: guildhall rewards export --community ID [flags]\n\n"+
+			"  export  write a community's reward ledger as CSV: every reward with its issuer, rule,\n"+
+			"          activity, reference, batch and mint transaction\n")
+		if len(args) == 0 {
+			return errUsage
+		}
+		return errHelp
+	}
+	if args[0] != "export" {
+		fmt.Fprintf(e.stderr, "guildhall rewards: unknown subcommand %q (want export)\n", args[0])
+		return errUsage
+	}
+	var (
+		c         commonFlags
+		community string
+	)
+	fs := newFlagSet(e, "rewards export", "rewards export --community ID [flags] > ledger.csv")
+	c.register(fs, false)
+	fs.StringVar(&community, "community", "", "the community whose ledger to export (required)")
+	if err := parseFlags(fs, args[1:], e); err != nil {
+		return err
+	}
+	if err := c.validate(fs); err != nil {
+		return err
+	}
+	if community == "" {
+		return usageError(fs, "--community is required")
+	}
+	db, _, err := c.openDatabase(ctx, c.logger(e), true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Community(ctx, community); err != nil {
+		return err
+	}
+	return exportLedger(ctx, db, community, e)
+}
+
+func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env) error {
+	w := csv.NewWriter(e.stdout)
+	_ = w.Write([]string{"reward_id", "created_at", "community", "wallet", "amount", "activity", "reference",
+		"rule_id", "rule_amount", "issuer_id", "issuer_name", "status", "batch_row", "batch_id", "tx_hash", "block_number"})
+	err := db.Ledger(ctx, community, func(r rewards.LedgerRow) error {
+		batch, block := "", ""
+		if r.BatchID != 0 {
+			batch = strconv.FormatInt(r.BatchID, 10)
+		}
+		if r.BlockNumber != 0 {
+			block = strconv.FormatUint(r.BlockNumber, 10)
+		}
+		return w.Write([]string{strconv.FormatInt(r.ID, 10), r.CreatedAt.UTC().Format(time.RFC3339Nano), r.CommunityID, r.Wallet,
+			r.Amount.String(), r.Activity, r.Reference, strconv.FormatInt(r.RuleID, 10), r.RuleAmount.String(),
+			strconv.FormatInt(r.IssuerID, 10), r.IssuerName, r.Status, batch, r.BatchHash, r.TxHash, block})
+	})
+	if err != nil {
+		return err
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// startMinting runs the operator's sender, the reward minter and the indexer that confirms the
+// mints (until the indexer is wired into serve on its own) until ctx ends; the returned
+// function waits for them to stop.
+func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (wait func(), err error) {
+	sender, err := chain.NewSender(ctx, chain.SenderConfig{
+		Client: cc.client, Key: cc.operator, Store: db, Logger: log, Confirmations: finalityDepth,
+		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log})
+	// The indexer that confirms the mints is serve's one indexer (startIndexer, cmd/guildhall/indexer.go).
+	done := make(chan struct{}, 2)
+	go func() { _ = sender.Run(ctx); done <- struct{}{} }()
+	go func() { _ = m.Run(ctx); done <- struct{}{} }()
+	return func() { <-done; <-done }, nil
+}

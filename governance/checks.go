@@ -1,0 +1,105 @@
+package governance
+
+import (
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// BallotFacts is what the chain says about a signed ballot before it is relayed.
+type BallotFacts struct {
+	Ballot    Ballot   // as the voter claims it, with the governor's current nonce
+	Domain    Domain   // the governor's eip712Domain()
+	Timeline  Timeline // the proposal's state and timepoints now
+	Recovered common.Address
+	// ContractSignatureValid is set when the voter is a contract wallet whose ERC-1271
+	// isValidSignature accepted the signature.
+	ContractSignatureValid bool
+	// UsedNonce is non-nil when the signature recovers the voter only under an older nonce:
+	// the signature was relayed (or used on chain) before.
+	UsedNonce *big.Int
+	Weight    *big.Int // getVotes(voter, snapshot)
+	HasVoted  bool
+}
+
+// CheckBallot returns nil when a ballot can be relayed, and otherwise an EUNPROCESSABLE
+// *guildhall.Error saying why: the signature does not come from the voter (another chain,
+// governor, nonce or message), it was used before, the proposal does not accept votes, the
+// voter already voted, or the voter had no voting power at the snapshot.
+func CheckBallot(f BallotFacts, clock Clock) error {
+	b := f.Ballot
+	switch {
+	case f.UsedNonce != nil:
+		return refuse("this ballot signature was already used (it was signed with nonce %s; %s's current nonce on the governor is %s): a signature is good for one vote",
+			f.UsedNonce, b.Voter.Hex(), orZero(b.Nonce))
+	case f.Recovered != b.Voter && !f.ContractSignatureValid:
+		return refuse("the signature does not recover the voter %s for this ballot: it must be signed for governor %s on chain %s (domain %q version %q) with support %q and nonce %s; fetch ballot-typed-data and sign exactly that",
+			b.Voter.Hex(), f.Domain.VerifyingContract.Hex(), orZero(f.Domain.ChainID), f.Domain.Name, f.Domain.Version, b.Support, orZero(b.Nonce))
+	}
+	if err := CanVote(f.Timeline, clock); err != nil {
+		return err
+	}
+	if f.HasVoted {
+		return refuse("%s has already voted on this proposal; a vote cannot be changed", b.Voter.Hex())
+	}
+	if f.Weight == nil || f.Weight.Sign() <= 0 {
+		return refuse("%s had no voting power at the proposal's snapshot (%s): only tokens delegated before the snapshot count",
+			b.Voter.Hex(), clock.Describe(f.Timeline.Snapshot))
+	}
+	return nil
+}
+
+// DelegationFacts is what the chain says about a signed delegation before it is relayed.
+type DelegationFacts struct {
+	Delegator    common.Address // as the caller claims it
+	Delegation   Delegation
+	Domain       Domain   // the token's eip712Domain()
+	CurrentNonce *big.Int // the token's nonces(delegator)
+	Recovered    common.Address
+	Now          uint64 // the head block's timestamp
+}
+
+// CheckDelegation returns nil when a delegation can be relayed, and otherwise an EUNPROCESSABLE
+// *guildhall.Error saying why: expired, a nonce that is not the delegator's current one, or a
+// signature that does not recover the delegator.
+func CheckDelegation(f DelegationFacts, clock Clock) error {
+	d := f.Delegation
+	if exp := orZero(d.Expiry); !exp.IsUint64() || exp.Uint64() <= f.Now {
+		return refuse("the delegation signature expired at %s; the chain's time is %s: sign a new one with a later expiry",
+			clock.Describe(exp.Uint64()), clock.Describe(f.Now))
+	}
+	if cur := orZero(f.CurrentNonce); orZero(d.Nonce).Cmp(cur) != 0 {
+		if orZero(d.Nonce).Cmp(cur) < 0 {
+			return refuse("nonce %s was already used by %s on the token (the current nonce is %s): this signature was used before or replaced; sign a new one",
+				orZero(d.Nonce), f.Delegator.Hex(), cur)
+		}
+		return refuse("nonce %s is not %s's current nonce on the token (%s)", orZero(d.Nonce), f.Delegator.Hex(), cur)
+	}
+	if f.Recovered != f.Delegator {
+		return refuse("the signature does not recover the delegator %s: it must be signed for token %s on chain %s (domain %q version %q) with delegatee %s, nonce %s and expiry %s (contract wallets cannot delegate by signature)",
+			f.Delegator.Hex(), f.Domain.VerifyingContract.Hex(), orZero(f.Domain.ChainID), f.Domain.Name, f.Domain.Version,
+			d.Delegatee.Hex(), orZero(d.Nonce), orZero(d.Expiry))
+	}
+	return nil
+}
+
+// RelayLimit bounds how many transactions the relay sends for one wallet in a window, so one
+// wallet cannot spend the operator's gas without bound.
+type RelayLimit struct {
+	Max    int
+	Window time.Duration
+}
+
+// DefaultRelayLimit is 20 relayed transactions per wallet per hour.
+var DefaultRelayLimit = RelayLimit{Max: 20, Window: time.Hour}
+
+// Check returns an EUNPROCESSABLE *guildhall.Error when a wallet that already had used relayed
+// transactions in the window may have no more.
+func (l RelayLimit) Check(wallet common.Address, used int) error {
+	if l.Max > 0 && used >= l.Max {
+		return refuse("%s has used its %d relayed transactions per %s; vote or delegate from the wallet directly, or try later",
+			wallet.Hex(), l.Max, l.Window)
+	}
+	return nil
+}

@@ -1,0 +1,362 @@
+package govchain
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/signer/core/apitypes"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/governance"
+)
+
+// Relayer sends a transaction from the operator account. It is the one sender of the operator's
+// key (nonces, fees, replacement), shared with the minter. key names the intent: sending the same
+// key twice sends one transaction (e.g. "gov:queue:bakery:123"). It returns once the transaction
+// is durably recorded and broadcast, not when it is mined.
+type Relayer interface {
+	Send(ctx context.Context, to common.Address, calldata []byte, key string) (txHash common.Hash, err error)
+}
+
+// RelayRecord is one transaction the relay sends for a wallet.
+type RelayRecord struct {
+	ID          int64
+	CommunityID string
+	Kind        string // "ballot" or "delegation"
+	Wallet      common.Address
+	ProposalID  *big.Int // ballots
+	Nonce       *big.Int // the signature's nonce
+	TxHash      common.Hash
+}
+
+// RelayStore records relayed transactions. ReserveRelay must be atomic: under any concurrency a
+// wallet never gets more than limit.Max relays in limit.Window, and one ballot (community,
+// proposal, voter) or one delegation nonce (community, delegator, nonce) is relayed at most once.
+type RelayStore interface {
+	// ReserveRelay records r before it is sent and sets r.ID. It returns an EUNPROCESSABLE
+	// *guildhall.Error when the wallet used its limit or the same ballot or delegation was relayed.
+	ReserveRelay(ctx context.Context, r *RelayRecord, limit governance.RelayLimit, now time.Time) error
+	// FinishRelay records the transaction that carries a reserved relay.
+	FinishRelay(ctx context.Context, id int64, tx common.Hash) error
+	// CancelRelay forgets a reservation whose transaction was not sent.
+	CancelRelay(ctx context.Context, id int64) error
+}
+
+// PlanStore keeps what proposals execute, so the API can queue and execute them.
+type PlanStore interface {
+	// SavePlan records the plan of a proposal the API opened.
+	SavePlan(ctx context.Context, communityID string, pid *big.Int, p *Plan, tx common.Hash) error
+	// Plan returns a proposal's plan (from the API's own records or the indexed ProposalCreated);
+	// ENOTFOUND when neither knows it.
+	Plan(ctx context.Context, communityID string, pid *big.Int) (*Plan, error)
+}
+
+// Service checks and sends governance transactions from the operator account.
+type Service struct {
+	Reader   *Reader
+	Backend  Backend
+	Relayer  Relayer
+	Relays   RelayStore
+	Plans    PlanStore
+	Operator common.Address
+	Limit    governance.RelayLimit
+	Clock    governance.Clock
+	Now      func() time.Time // wall time, for relay windows; nil is time.Now
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// BallotRequest is a signed gasless vote.
+type BallotRequest struct {
+	ProposalID *big.Int
+	Voter      common.Address
+	Support    governance.Support
+	Reason     *string // non-nil: an ExtendedBallot (castVoteWithReasonAndParamsBySig, empty params)
+	Signature  []byte
+}
+
+// BallotTypedData returns what voter signs to vote support on pid, with the governor's current
+// nonce; a reason makes it an ExtendedBallot.
+func (s *Service) BallotTypedData(ctx context.Context, c Contracts, pid *big.Int, voter common.Address, support governance.Support, reason *string) (apitypes.TypedData, error) {
+	if _, err := s.Reader.Timeline(ctx, c.Governor, pid, nil); err != nil {
+		return apitypes.TypedData{}, err
+	}
+	domain, err := s.Reader.Domain(ctx, c.Governor)
+	if err != nil {
+		return apitypes.TypedData{}, err
+	}
+	nonce, err := s.Reader.Nonce(ctx, c.Governor, voter)
+	if err != nil {
+		return apitypes.TypedData{}, err
+	}
+	return ballot(pid, voter, support, reason, nonce).TypedData(domain), nil
+}
+
+func ballot(pid *big.Int, voter common.Address, support governance.Support, reason *string, nonce *big.Int) governance.Ballot {
+	b := governance.Ballot{ProposalID: pid, Support: support, Voter: voter, Nonce: nonce}
+	if reason != nil {
+		b.Extended, b.Reason = true, *reason
+	}
+	return b
+}
+
+// RelayBallot checks a signed ballot against the chain (signature, replay, state, prior vote,
+// weight), simulates it, and relays it. Every refusal is an EUNPROCESSABLE *guildhall.Error and
+// sends nothing.
+func (s *Service) RelayBallot(ctx context.Context, communityID string, c Contracts, req BallotRequest) (common.Hash, error) {
+	sig, err := governance.NormalizeSignature(req.Signature)
+	if err != nil {
+		return common.Hash{}, guildhall.Errorf(guildhall.EUNPROCESSABLE, "unusable signature: %v", err)
+	}
+	timeline, err := s.Reader.Timeline(ctx, c.Governor, req.ProposalID, nil)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	domain, err := s.Reader.Domain(ctx, c.Governor)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	nonce, err := s.Reader.Nonce(ctx, c.Governor, req.Voter)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	facts := governance.BallotFacts{Ballot: ballot(req.ProposalID, req.Voter, req.Support, req.Reason, nonce), Domain: domain, Timeline: timeline}
+	digest, err := governance.Digest(facts.Ballot.TypedData(domain))
+	if err != nil {
+		return common.Hash{}, err
+	}
+	facts.Recovered, _ = governance.Recover(digest, sig)
+	if facts.Recovered != req.Voter {
+		if valid, hasCode, err := s.Reader.IsValidSignature(ctx, req.Voter, digest, sig); err != nil {
+			return common.Hash{}, err
+		} else if hasCode {
+			facts.ContractSignatureValid = valid
+		} else {
+			facts.UsedNonce = usedNonce(domain, facts.Ballot, sig)
+		}
+	}
+	if facts.Recovered == req.Voter || facts.ContractSignatureValid {
+		if facts.HasVoted, err = s.Reader.HasVoted(ctx, c.Governor, req.ProposalID, req.Voter); err != nil {
+			return common.Hash{}, err
+		}
+		if timeline.State == governance.Active {
+			if facts.Weight, err = s.Reader.Votes(ctx, c.Governor, req.Voter, timeline.Snapshot); err != nil {
+				return common.Hash{}, err
+			}
+		}
+	}
+	if err := governance.CheckBallot(facts, s.Clock); err != nil {
+		return common.Hash{}, err
+	}
+	var calldata []byte
+	if req.Reason != nil {
+		calldata = governorABI.PackCastVoteWithReasonAndParamsBySig(req.ProposalID, uint8(req.Support), req.Voter, *req.Reason, nil, sig)
+	} else {
+		calldata = governorABI.PackCastVoteBySig(req.ProposalID, uint8(req.Support), req.Voter, sig)
+	}
+	rec := &RelayRecord{CommunityID: communityID, Kind: "ballot", Wallet: req.Voter, ProposalID: req.ProposalID, Nonce: nonce}
+	return s.relay(ctx, rec, c.Governor, calldata, fmt.Sprintf("gov:ballot:%s:%s:%s", communityID, req.ProposalID, req.Voter.Hex()))
+}
+
+// usedNonce returns the older governor nonce under which sig recovers b's voter, if any: the
+// signature of a ballot relayed (or cast by signature) before.
+func usedNonce(d governance.Domain, b governance.Ballot, sig []byte) *big.Int {
+	if b.Nonce == nil || !b.Nonce.IsUint64() {
+		return nil
+	}
+	cur := b.Nonce.Uint64()
+	for n := cur; n > 0 && cur-n < 64; n-- {
+		old := b
+		old.Nonce = new(big.Int).SetUint64(n - 1)
+		digest, err := governance.Digest(old.TypedData(d))
+		if err != nil {
+			return nil
+		}
+		if who, err := governance.Recover(digest, sig); err == nil && who == b.Voter {
+			return old.Nonce
+		}
+	}
+	return nil
+}
+
+// DelegationRequest is a signed gasless delegation.
+type DelegationRequest struct {
+	Delegator common.Address
+	Delegatee common.Address
+	Nonce     *big.Int
+	Expiry    *big.Int
+	Signature []byte
+}
+
+// DelegationTypedData returns what delegator signs to delegate to delegatee, with the token's
+// current nonce and the given expiry (Unix seconds).
+func (s *Service) DelegationTypedData(ctx context.Context, c Contracts, delegator, delegatee common.Address, expiry *big.Int) (apitypes.TypedData, error) {
+	domain, err := s.Reader.Domain(ctx, c.Token)
+	if err != nil {
+		return apitypes.TypedData{}, err
+	}
+	nonce, err := s.Reader.Nonce(ctx, c.Token, delegator)
+	if err != nil {
+		return apitypes.TypedData{}, err
+	}
+	return governance.Delegation{Delegatee: delegatee, Nonce: nonce, Expiry: expiry}.TypedData(domain), nil
+}
+
+// RelayDelegation checks a signed delegation (expiry, nonce, signature), simulates it and relays
+// delegateBySig. Every refusal is an EUNPROCESSABLE *guildhall.Error and sends nothing.
+func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Contracts, req DelegationRequest) (common.Hash, error) {
+	sig, err := governance.NormalizeSignature(req.Signature)
+	if err != nil {
+		return common.Hash{}, guildhall.Errorf(guildhall.EUNPROCESSABLE, "unusable signature: %v", err)
+	}
+	domain, err := s.Reader.Domain(ctx, c.Token)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	nonce, err := s.Reader.Nonce(ctx, c.Token, req.Delegator)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	head, err := s.Reader.Head(ctx)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	del := governance.Delegation{Delegatee: req.Delegatee, Nonce: req.Nonce, Expiry: req.Expiry}
+	digest, err := governance.Digest(del.TypedData(domain))
+	if err != nil {
+		return common.Hash{}, err
+	}
+	recovered, _ := governance.Recover(digest, sig)
+	facts := governance.DelegationFacts{Delegator: req.Delegator, Delegation: del, Domain: domain, CurrentNonce: nonce, Recovered: recovered, Now: head.Time}
+	if err := governance.CheckDelegation(facts, s.Clock); err != nil {
+		return common.Hash{}, err
+	}
+	calldata := tokenABI.PackDelegateBySig(req.Delegatee, req.Nonce, req.Expiry, sig[64], [32]byte(sig[:32]), [32]byte(sig[32:64]))
+	rec := &RelayRecord{CommunityID: communityID, Kind: "delegation", Wallet: req.Delegator, Nonce: req.Nonce}
+	return s.relay(ctx, rec, c.Token, calldata, fmt.Sprintf("gov:delegation:%s:%s:%s", communityID, req.Delegator.Hex(), req.Nonce))
+}
+
+// relay simulates calldata, reserves the wallet's relay and sends it.
+func (s *Service) relay(ctx context.Context, rec *RelayRecord, to common.Address, calldata []byte, key string) (common.Hash, error) {
+	if err := s.simulate(ctx, to, calldata); err != nil {
+		return common.Hash{}, err
+	}
+	if err := s.Relays.ReserveRelay(ctx, rec, s.Limit, s.now()); err != nil {
+		return common.Hash{}, err
+	}
+	tx, err := s.Relayer.Send(ctx, to, calldata, key)
+	if err != nil {
+		// A send that failed may still have reached the node; keeping the reservation would
+		// block a retry for good, so only a clean refusal releases it.
+		_ = s.Relays.CancelRelay(context.WithoutCancel(ctx), rec.ID)
+		return common.Hash{}, fmt.Errorf("relay %s: %w", key, err)
+	}
+	if err := s.Relays.FinishRelay(context.WithoutCancel(ctx), rec.ID, tx); err != nil {
+		return tx, err
+	}
+	return tx, nil
+}
+
+// simulate runs calldata from the operator against the head and turns a revert into an
+// EUNPROCESSABLE *guildhall.Error naming the contract's error.
+func (s *Service) simulate(ctx context.Context, to common.Address, calldata []byte) error {
+	_, err := s.Backend.EstimateGas(ctx, ethereum.CallMsg{From: s.Operator, To: &to, Data: calldata})
+	if err == nil {
+		return nil
+	}
+	if reason, ok := DescribeRevert(err); ok {
+		return guildhall.Errorf(guildhall.EUNPROCESSABLE, "the chain refuses this transaction: %s; nothing was sent", reason)
+	}
+	return fmt.Errorf("simulate transaction to %s: %w", to.Hex(), err)
+}
+
+// Propose opens a proposal from the operator account and returns its transaction and id. A
+// proposal with the same actions and description exists already: ECONFLICT.
+func (s *Service) Propose(ctx context.Context, communityID string, c Contracts, p *Plan) (common.Hash, *big.Int, error) {
+	pid, err := s.Reader.uint256Call(ctx, c.Governor, governorABI.PackHashProposal(p.Targets, p.Values, p.Calldatas,
+		crypto.Keccak256Hash([]byte(p.Description))), nil, "hashProposal")
+	if err != nil {
+		return common.Hash{}, nil, err
+	}
+	if _, err := s.Reader.Timeline(ctx, c.Governor, pid, nil); err == nil {
+		return common.Hash{}, nil, guildhall.Errorf(guildhall.ECONFLICT, "proposal %s with these actions and description exists already; change the description to propose it again", pid)
+	} else if guildhall.ErrorCode(err) != guildhall.ENOTFOUND {
+		return common.Hash{}, nil, err
+	}
+	calldata := governorABI.PackPropose(p.Targets, p.Values, p.Calldatas, p.Description)
+	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+		return common.Hash{}, nil, err
+	}
+	tx, err := s.Relayer.Send(ctx, c.Governor, calldata, "gov:propose:"+communityID+":"+pid.String())
+	if err != nil {
+		return common.Hash{}, nil, fmt.Errorf("send propose: %w", err)
+	}
+	if err := s.Plans.SavePlan(context.WithoutCancel(ctx), communityID, pid, p, tx); err != nil {
+		return tx, pid, err
+	}
+	return tx, pid, nil
+}
+
+// Queue queues a succeeded proposal in the timelock.
+func (s *Service) Queue(ctx context.Context, communityID string, c Contracts, pid *big.Int) (common.Hash, error) {
+	t, err := s.Reader.Timeline(ctx, c.Governor, pid, nil)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	if err := governance.CanQueue(t, s.Clock); err != nil {
+		return common.Hash{}, err
+	}
+	p, err := s.plan(ctx, communityID, pid)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	calldata := governorABI.PackQueue(p.Targets, p.Values, p.Calldatas, crypto.Keccak256Hash([]byte(p.Description)))
+	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+		return common.Hash{}, err
+	}
+	return s.Relayer.Send(ctx, c.Governor, calldata, "gov:queue:"+communityID+":"+pid.String())
+}
+
+// Execute executes a queued proposal whose timelock delay has passed.
+func (s *Service) Execute(ctx context.Context, communityID string, c Contracts, pid *big.Int) (common.Hash, error) {
+	t, err := s.Reader.Timeline(ctx, c.Governor, pid, nil)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	head, err := s.Reader.Head(ctx)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	// The transaction runs in a later block than the head, so ETA == head+1 is fine.
+	if err := governance.CanExecute(t, s.Clock, head.Time+1); err != nil {
+		return common.Hash{}, err
+	}
+	p, err := s.plan(ctx, communityID, pid)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	calldata := governorABI.PackExecute(p.Targets, p.Values, p.Calldatas, crypto.Keccak256Hash([]byte(p.Description)))
+	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+		return common.Hash{}, err
+	}
+	return s.Relayer.Send(ctx, c.Governor, calldata, "gov:execute:"+communityID+":"+pid.String())
+}
+
+func (s *Service) plan(ctx context.Context, communityID string, pid *big.Int) (*Plan, error) {
+	p, err := s.Plans.Plan(ctx, communityID, pid)
+	if guildhall.ErrorCode(err) == guildhall.ENOTFOUND {
+		return nil, guildhall.Errorf(guildhall.EUNPROCESSABLE,
+			"proposal %s's actions are not known yet: the indexer has not seen its ProposalCreated event; try again in a few seconds", pid)
+	}
+	return p, err
+}

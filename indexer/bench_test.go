@@ -1,0 +1,252 @@
+package indexer_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// BenchmarkBackfill generates GUILDHALL_BENCH_TRANSFERS (default 200,000) Transfer events on the
+// embedded dev chain (mintBatch in big batches, several transactions per block), then measures in
+// one run (a) the raw ceiling: the backfill's own eth_getLogs ranges fetched over JSON-RPC and
+// decoded, nothing written, and (b) a full backfill into PostgreSQL with derived state. It prints
+// events/s of both, their ratio and the peak heap. Run it with `make bench`.
+func BenchmarkBackfill(b *testing.B) {
+	if b.N > 1 {
+		b.Skip("one run is the measurement")
+	}
+	want := 200_000
+	if s := os.Getenv("GUILDHALL_BENCH_TRANSFERS"); s != "" {
+		want, _ = strconv.Atoi(s)
+	}
+	ctx := context.Background()
+	dev, err := chain.StartDevChain(ctx, chain.DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dev.Close()
+	key := chain.DevAccounts()[0].Key
+	dep, err := (&chain.Deployer{Client: dev.Client(), Key: key}).Deploy(ctx, chain.CommunitySpec{
+		Name: "Bench", Symbol: "BENCH", Settings: guildhall.DefaultGovernanceSettings(), Operator: crypto.PubkeyToAddress(key.PublicKey),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	generated := generateTransfers(b, dev, key, dep.Token, want)
+	b.Logf("generated %d Transfer events in %s", generated, time.Since(start).Round(time.Second))
+
+	rpc, err := ethclient.Dial(dev.RPCURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rpc.Close()
+	db := pgtest.NewDB(b)
+	id, err := chain.Identity(ctx, rpc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.BindChain(ctx, id); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
+		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
+		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
+		b.Fatal(err)
+	}
+
+	// (b) the full backfill, recording its ranges.
+	rec := &recordingClient{Client: rpc}
+	ix := indexer.New(rec, db, indexer.Config{FinalityDepth: 2, InitialRange: 100, MaxRange: 10_000})
+	peak := watchHeap()
+	b.ResetTimer()
+	start = time.Now()
+	for {
+		idle, err := ix.Step(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if idle {
+			break
+		}
+	}
+	backfillTime := time.Since(start)
+	backfillPeak := peak()
+	counts, err := db.EventCounts(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events int64
+	for _, n := range counts {
+		events += n
+	}
+
+	// (a) the raw ceiling over the same ranges.
+	targets, err := db.IndexTargets(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	peak = watchHeap()
+	start = time.Now()
+	scanned, err := indexer.Scan(ctx, rpc, targets, rec.ranges)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rawTime := time.Since(start)
+	rawPeak := peak()
+	b.StopTimer()
+
+	rawRate := float64(scanned) / rawTime.Seconds()
+	rate := float64(events) / backfillTime.Seconds()
+	fmt.Printf("\nindexer benchmark: %d Transfer events generated, %d events in total (%v) over %d eth_getLogs ranges\n",
+		counts["token_transfers"], events, counts, len(rec.ranges))
+	fmt.Printf("  raw ceiling (getLogs + decode, no writes): %8.0f events/s  (%d events in %s, peak heap %d MiB)\n",
+		rawRate, scanned, rawTime.Round(time.Millisecond), rawPeak>>20)
+	fmt.Printf("  backfill into PostgreSQL + derived state:  %8.0f events/s  (%d events in %s, peak heap %d MiB)\n",
+		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20)
+	fmt.Printf("  backfill / raw ceiling: %.2f\n\n", rate/rawRate)
+	b.ReportMetric(rate, "backfill_events/s")
+	b.ReportMetric(rawRate, "raw_events/s")
+	b.ReportMetric(rate/rawRate, "ratio")
+	b.ReportMetric(float64(backfillPeak>>20), "peak_heap_MiB")
+	if counts["token_transfers"] < int64(want) {
+		b.Errorf("indexed %d transfers, generated %d", counts["token_transfers"], generated)
+	}
+}
+
+// recordingClient records the ranges of every successful eth_getLogs.
+type recordingClient struct {
+	indexer.Client
+	ranges []indexer.Range
+}
+
+func (c *recordingClient) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	logs, err := c.Client.FilterLogs(ctx, q)
+	if err == nil {
+		c.ranges = append(c.ranges, indexer.Range{From: q.FromBlock.Uint64(), To: q.ToBlock.Uint64()})
+	}
+	return logs, err
+}
+
+// watchHeap samples the heap in use until the returned function reports the peak.
+func watchHeap() func() uint64 {
+	runtime.GC()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() uint64 { close(stop); wg.Wait(); return peak.Load() }
+}
+
+// generateTransfers mints to a few thousand members with mintBatch, many mints per transaction and
+// several transactions per block, sent with explicit nonces. Each mint is one Transfer (and one
+// DelegateVotesChanged; a member's first also a DelegateChanged).
+func generateTransfers(b *testing.B, dev *chain.DevChain, key interface{}, token common.Address, want int) int {
+	b.Helper()
+	ctx := context.Background()
+	c := dev.Client()
+	k := chain.DevAccounts()[0].Key
+	from := crypto.PubkeyToAddress(k.PublicKey)
+	chainID, err := c.ChainID(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const members = 4000
+	const perTx = 250
+	sentSoFar := 0
+	batch := func(n, seq int) []byte {
+		to := make([]common.Address, n)
+		amounts := make([]*big.Int, n)
+		for i := range to {
+			to[i] = common.BigToAddress(big.NewInt(int64(0x10000 + (sentSoFar+i)%members)))
+			amounts[i] = big.NewInt(int64(1e15 + i))
+		}
+		var id common.Hash
+		copy(id[:], fmt.Sprintf("bench-%d", seq))
+		return tokenABI.PackMintBatch(id, to, amounts)
+	}
+	nonce, err := c.PendingNonceAt(ctx, from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tip := big.NewInt(1e9)
+	head, err := c.HeaderByNumber(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	feeCap := new(big.Int).Add(new(big.Int).Mul(head.BaseFee, big.NewInt(4)), tip)
+	signer := types.LatestSignerForChainID(chainID)
+	var pending []common.Hash
+	sent := 0
+	for seq := 0; sent < want; seq++ {
+		// A member's first mint also delegates (about 5x the gas): the first round goes in small
+		// transactions.
+		n := min(perTx, want-sent)
+		if sent < members {
+			n = min(100, want-sent)
+		}
+		tx := types.MustSignNewTx(k, signer, &types.DynamicFeeTx{ChainID: chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
+			Gas: 16_000_000, To: &token, Data: batch(n, seq)})
+		if err := c.SendTransaction(ctx, tx); err != nil {
+			b.Fatalf("send mint %d: %v", seq, err)
+		}
+		nonce++
+		sent += n
+		sentSoFar = sent
+		pending = append(pending, tx.Hash())
+		if len(pending) >= 12 {
+			for _, h := range pending[:6] {
+				r, err := chain.WaitSuccess(ctx, c, h)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if os.Getenv("GUILDHALL_BENCH_DEBUG") != "" {
+					b.Logf("gas used %d", r.GasUsed)
+				}
+			}
+			pending = pending[6:]
+		}
+	}
+	for _, h := range pending {
+		if _, err := chain.WaitSuccess(ctx, c, h); err != nil {
+			b.Fatal(err)
+		}
+	}
+	_ = key
+	return sent
+}
+
+var tokenABI = token

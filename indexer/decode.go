@@ -1,0 +1,238 @@
+package indexer
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/contracts/bindings/timelock"
+)
+
+var (
+	tokenABI    = guildtoken.NewGuildToken()
+	governorABI = guildgovernor.NewGuildGovernor()
+	timelockABI = timelock.NewTimelockController()
+)
+
+// Topic 0 of every event the indexer keeps.
+var (
+	topicTransfer           = tokenABI.GetABI().Events["Transfer"].ID
+	topicDelegateChanged    = tokenABI.GetABI().Events["DelegateChanged"].ID
+	topicDelegateVotes      = tokenABI.GetABI().Events["DelegateVotesChanged"].ID
+	topicRewardBatchMinted  = tokenABI.GetABI().Events["RewardBatchMinted"].ID
+	topicProposalCreated    = governorABI.GetABI().Events["ProposalCreated"].ID
+	topicVoteCast           = governorABI.GetABI().Events["VoteCast"].ID
+	topicVoteCastWithParams = governorABI.GetABI().Events["VoteCastWithParams"].ID
+	topicProposalQueued     = governorABI.GetABI().Events["ProposalQueued"].ID
+	topicProposalExecuted   = governorABI.GetABI().Events["ProposalExecuted"].ID
+	topicProposalCanceled   = governorABI.GetABI().Events["ProposalCanceled"].ID
+	topicProposalExtended   = governorABI.GetABI().Events["ProposalExtended"].ID
+	topicCallScheduled      = timelockABI.GetABI().Events["CallScheduled"].ID
+	topicCallExecuted       = timelockABI.GetABI().Events["CallExecuted"].ID
+	topicCancelled          = timelockABI.GetABI().Events["Cancelled"].ID
+)
+
+// Topics is every event signature the indexer asks the node for, in one eth_getLogs topic set.
+var Topics = []common.Hash{
+	topicTransfer, topicDelegateChanged, topicDelegateVotes, topicRewardBatchMinted,
+	topicProposalCreated, topicVoteCast, topicVoteCastWithParams, topicProposalQueued,
+	topicProposalExecuted, topicProposalCanceled, topicProposalExtended,
+	topicCallScheduled, topicCallExecuted, topicCancelled,
+}
+
+// contractRole is what a watched address is.
+type contractRole uint8
+
+const (
+	roleToken contractRole = iota + 1
+	roleGovernor
+	roleTimelock
+)
+
+type watched struct {
+	community string
+	role      contractRole
+}
+
+// decoder turns logs of the watched contracts into events.
+type decoder struct {
+	byAddress map[common.Address]watched
+}
+
+func newDecoder(targets []Target) *decoder {
+	d := &decoder{byAddress: make(map[common.Address]watched, 3*len(targets))}
+	for _, t := range targets {
+		d.byAddress[t.Token] = watched{t.CommunityID, roleToken}
+		d.byAddress[t.Governor] = watched{t.CommunityID, roleGovernor}
+		d.byAddress[t.Timelock] = watched{t.CommunityID, roleTimelock}
+	}
+	return d
+}
+
+func (d *decoder) addresses() []common.Address {
+	out := make([]common.Address, 0, len(d.byAddress))
+	for a := range d.byAddress {
+		out = append(out, a)
+	}
+	return out
+}
+
+// decode appends the events in logs to ev. Logs of other contracts or events are skipped; a log
+// that claims a known signature but does not decode is an error (the node or the ABI is wrong).
+// The hot token events are decoded by hand: they are most of the volume and ABI reflection would
+// dominate a backfill.
+func (d *decoder) decode(logs []types.Log, ev *Events) error {
+	for i := range logs {
+		l := &logs[i]
+		w, ok := d.byAddress[l.Address]
+		if !ok || len(l.Topics) == 0 || l.Removed {
+			continue
+		}
+		meta := EventMeta{
+			CommunityID: w.community, BlockNumber: l.BlockNumber, BlockHash: l.BlockHash,
+			BlockTime: l.BlockTimestamp, TxHash: l.TxHash, LogIndex: l.Index,
+		}
+		if err := d.decodeOne(w.role, l, meta, ev); err != nil {
+			return fmt.Errorf("decode log %d of tx %s in block %d: %w", l.Index, l.TxHash, l.BlockNumber, err)
+		}
+	}
+	return nil
+}
+
+func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev *Events) error {
+	t0 := l.Topics[0]
+	switch role {
+	case roleToken:
+		switch t0 {
+		case topicTransfer:
+			if len(l.Topics) != 3 || len(l.Data) != 32 {
+				return errShape
+			}
+			ev.Transfers = append(ev.Transfers, Transfer{EventMeta: meta,
+				From: topicAddress(l.Topics[1]), To: topicAddress(l.Topics[2]), Value: new(big.Int).SetBytes(l.Data)})
+		case topicDelegateVotes:
+			if len(l.Topics) != 2 || len(l.Data) != 64 {
+				return errShape
+			}
+			ev.DelegateVotes = append(ev.DelegateVotes, DelegateVotes{EventMeta: meta, Delegate: topicAddress(l.Topics[1]),
+				PreviousVotes: new(big.Int).SetBytes(l.Data[:32]), NewVotes: new(big.Int).SetBytes(l.Data[32:])})
+		case topicDelegateChanged:
+			if len(l.Topics) != 4 {
+				return errShape
+			}
+			ev.DelegateChanges = append(ev.DelegateChanges, DelegateChange{EventMeta: meta, Delegator: topicAddress(l.Topics[1]),
+				FromDelegate: topicAddress(l.Topics[2]), ToDelegate: topicAddress(l.Topics[3])})
+		case topicRewardBatchMinted:
+			e, err := tokenABI.UnpackRewardBatchMintedEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.RewardBatches = append(ev.RewardBatches, RewardBatch{EventMeta: meta, BatchID: e.BatchId, Count: e.Count, Total: e.Total})
+		}
+	case roleGovernor:
+		switch t0 {
+		case topicProposalCreated:
+			e, err := governorABI.UnpackProposalCreatedEvent(l)
+			if err != nil {
+				return err
+			}
+			if len(e.Targets) != len(e.Values) || len(e.Targets) != len(e.Calldatas) {
+				return errShape
+			}
+			p := ProposalCreated{EventMeta: meta, ProposalID: e.ProposalId, Proposer: e.Proposer,
+				VoteStart: e.VoteStart.Uint64(), VoteEnd: e.VoteEnd.Uint64(), Description: e.Description}
+			for i := range e.Targets {
+				a := Action{Target: e.Targets[i], Value: e.Values[i], Calldata: e.Calldatas[i]}
+				if i < len(e.Signatures) {
+					a.Signature = e.Signatures[i]
+				}
+				p.Actions = append(p.Actions, a)
+			}
+			ev.Proposals = append(ev.Proposals, p)
+		case topicVoteCast:
+			e, err := governorABI.UnpackVoteCastEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
+				Support: e.Support, Weight: e.Weight, Reason: e.Reason})
+		case topicVoteCastWithParams:
+			e, err := governorABI.UnpackVoteCastWithParamsEvent(l)
+			if err != nil {
+				return err
+			}
+			params := e.Params
+			if params == nil {
+				params = []byte{}
+			}
+			ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
+				Support: e.Support, Weight: e.Weight, Reason: e.Reason, Params: params})
+		case topicProposalQueued:
+			e, err := governorABI.UnpackProposalQueuedEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
+				Kind: ProposalQueued, Eta: e.EtaSeconds.Uint64()})
+		case topicProposalExecuted:
+			e, err := governorABI.UnpackProposalExecutedEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalExecuted})
+		case topicProposalCanceled:
+			e, err := governorABI.UnpackProposalCanceledEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalCanceled})
+		case topicProposalExtended:
+			e, err := governorABI.UnpackProposalExtendedEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
+				Kind: ProposalExtended, ExtendedDeadline: e.ExtendedDeadline})
+		}
+	case roleTimelock:
+		switch t0 {
+		case topicCallScheduled:
+			e, err := timelockABI.UnpackCallScheduledEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockScheduled,
+				OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data),
+				Predecessor: e.Predecessor, Delay: e.Delay})
+		case topicCallExecuted:
+			e, err := timelockABI.UnpackCallExecutedEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockExecuted,
+				OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data)})
+		case topicCancelled:
+			e, err := timelockABI.UnpackCancelledEvent(l)
+			if err != nil {
+				return err
+			}
+			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockCancelled, OperationID: e.Id})
+		}
+	}
+	return nil
+}
+
+var errShape = fmt.Errorf("unexpected topics or data length for its signature")
+
+func topicAddress(h common.Hash) common.Address { return common.BytesToAddress(h[12:]) }
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

@@ -1,0 +1,186 @@
+package indexer
+
+import (
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// BlockRef names one block.
+type BlockRef struct {
+	Number     uint64
+	Hash       common.Hash
+	ParentHash common.Hash // zero when unknown
+	Time       uint64      // Unix seconds; zero when unknown
+}
+
+// EventMeta is where an event was emitted: the natural key of every stored event is
+// (BlockHash, LogIndex).
+type EventMeta struct {
+	CommunityID string
+	BlockNumber uint64
+	BlockHash   common.Hash
+	BlockTime   uint64
+	TxHash      common.Hash
+	LogIndex    uint
+}
+
+// Transfer is a token Transfer: a mint when From is zero, a burn when To is zero.
+type Transfer struct {
+	EventMeta
+	From, To common.Address
+	Value    *big.Int
+}
+
+// DelegateChange is a token DelegateChanged.
+type DelegateChange struct {
+	EventMeta
+	Delegator, FromDelegate, ToDelegate common.Address
+}
+
+// DelegateVotes is a token DelegateVotesChanged: NewVotes is Delegate's voting power from then on.
+type DelegateVotes struct {
+	EventMeta
+	Delegate                common.Address
+	PreviousVotes, NewVotes *big.Int
+}
+
+// RewardBatch is a token RewardBatchMinted.
+type RewardBatch struct {
+	EventMeta
+	BatchID      common.Hash
+	Count, Total *big.Int
+}
+
+// Action is one call a proposal makes when executed.
+type Action struct {
+	Target    common.Address
+	Value     *big.Int
+	Calldata  []byte
+	Signature string
+}
+
+// ProposalCreated is a governor ProposalCreated.
+type ProposalCreated struct {
+	EventMeta
+	ProposalID  *big.Int
+	Proposer    common.Address
+	Actions     []Action
+	VoteStart   uint64
+	VoteEnd     uint64
+	Description string
+}
+
+// Vote is a governor VoteCast or VoteCastWithParams (Params non-nil).
+type Vote struct {
+	EventMeta
+	ProposalID *big.Int
+	Voter      common.Address
+	Support    uint8
+	Weight     *big.Int
+	Reason     string
+	Params     []byte
+}
+
+// Proposal event kinds.
+const (
+	ProposalQueued   = "queued"
+	ProposalExecuted = "executed"
+	ProposalCanceled = "canceled"
+	ProposalExtended = "extended"
+)
+
+// ProposalEvent is a governor ProposalQueued (Eta set), ProposalExecuted, ProposalCanceled or
+// ProposalExtended (ExtendedDeadline set).
+type ProposalEvent struct {
+	EventMeta
+	ProposalID       *big.Int
+	Kind             string
+	Eta              uint64
+	ExtendedDeadline uint64
+}
+
+// Timelock event kinds.
+const (
+	TimelockScheduled = "scheduled"
+	TimelockExecuted  = "executed"
+	TimelockCancelled = "cancelled"
+)
+
+// TimelockEvent is a timelock CallScheduled, CallExecuted or Cancelled (only OperationID set).
+type TimelockEvent struct {
+	EventMeta
+	Kind        string
+	OperationID common.Hash
+	Index       *big.Int
+	Target      common.Address
+	Value       *big.Int
+	Data        []byte
+	Predecessor common.Hash
+	Delay       *big.Int
+}
+
+// ProposalState is the governor's state() of one proposal at a block.
+type ProposalState struct {
+	CommunityID string
+	ProposalID  *big.Int
+	State       string
+}
+
+// Proposal states, as the API names IGovernor.ProposalState's values.
+var proposalStates = []string{"pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed"}
+
+// StateName returns the API name of the governor's state() value s.
+func StateName(s uint8) string {
+	if int(s) < len(proposalStates) {
+		return proposalStates[s]
+	}
+	return "unknown"
+}
+
+// Final reports whether a proposal in state can no longer change state.
+func Final(state string) bool {
+	switch state {
+	case "canceled", "defeated", "expired", "executed":
+		return true
+	}
+	return false
+}
+
+// Events is everything decoded from one range of logs, in chain order within each kind.
+type Events struct {
+	Transfers       []Transfer
+	DelegateChanges []DelegateChange
+	DelegateVotes   []DelegateVotes
+	RewardBatches   []RewardBatch
+	Proposals       []ProposalCreated
+	Votes           []Vote
+	ProposalEvents  []ProposalEvent
+	TimelockEvents  []TimelockEvent
+}
+
+// Len is the number of events.
+func (e *Events) Len() int {
+	return len(e.Transfers) + len(e.DelegateChanges) + len(e.DelegateVotes) + len(e.RewardBatches) +
+		len(e.Proposals) + len(e.Votes) + len(e.ProposalEvents) + len(e.TimelockEvents)
+}
+
+// Batch is one atomic step of the indexer: events of the blocks From..To of some communities, and
+// what moves forward with them. The store applies it in one transaction, or not at all.
+type Batch struct {
+	From, To uint64
+	// End is block To: the communities' progress (and, with Advance, the cursor) moves to it.
+	End BlockRef
+	// Communities are the communities whose events these are and whose progress moves to End.
+	Communities []string
+	// Advance moves the cursor to End and stores Blocks; a catch-up batch of a community behind
+	// the cursor leaves both alone.
+	Advance bool
+	// Blocks are headers to remember for reorg detection.
+	Blocks []BlockRef
+	// PruneBelow drops remembered blocks below it (0: keep all).
+	PruneBelow uint64
+	Events
+	// States are state() values read at End, for proposals still open.
+	States []ProposalState
+}

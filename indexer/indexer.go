@@ -1,0 +1,704 @@
+// Package indexer keeps PostgreSQL equal to the chain: every token, governor and timelock event of
+// every community, and the state derived from them (balances, voting power, supply, proposals,
+// tallies), across reorgs.
+//
+// It follows the shape of chainlink's log poller. The indexer depends on a narrow Client (a few
+// JSON-RPC calls) and a Store declared here (package postgres implements it). Each Step reads the
+// head, checks that the newest indexed block is still canonical (else walks back to the common
+// ancestor through the remembered block hashes and has the store delete everything above it, in
+// one transaction), then fetches the next range of blocks with one eth_getLogs over all addresses
+// and topics and hands the decoded events to the store, which writes them, their derived state and
+// the new cursor in one transaction. A kill at any moment therefore loses and doubles nothing: the
+// cursor moves with the data. Blocks deeper than the finality depth are final; a reorg deeper than
+// that stops the indexer with ErrDeepReorg rather than rewrite final history.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+)
+
+// ErrDeepReorg is returned (wrapped) when the chain replaced blocks deeper than the finality
+// depth. The indexer stops: an operator must look (a wrong --finality-depth, or a node that
+// switched chains), since final history is never rewritten silently.
+var ErrDeepReorg = errors.New("reorg deeper than the finality depth")
+
+// Client is what the indexer needs from a node. chain.Client, *ethclient.Client and the simulated
+// backend's client satisfy it.
+type Client interface {
+	// HeaderByNumber returns the canonical header at number; nil means the head.
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
+	CallContract(ctx context.Context, call ethereum.CallMsg, blockNumber *big.Int) ([]byte, error)
+}
+
+// Target is one community's contracts and how far they are indexed.
+type Target struct {
+	CommunityID               string
+	Token, Governor, Timelock common.Address
+	DeploymentBlock           uint64
+	// Progress is the block the community is indexed through; nil before its first batch.
+	Progress *BlockRef
+}
+
+// OpenProposal is a proposal whose state may still change.
+type OpenProposal struct {
+	CommunityID string
+	ProposalID  *big.Int
+}
+
+// Store keeps what the indexer writes. Every method is one database transaction.
+type Store interface {
+	// LockIndexer takes the database's indexer lock, waiting while another indexer holds it,
+	// until unlock is called or ctx ends.
+	LockIndexer(ctx context.Context) (unlock func(), err error)
+	// IndexCursor returns the cursor, nil before the first batch.
+	IndexCursor(ctx context.Context) (*BlockRef, error)
+	// IndexTargets returns every community with its progress.
+	IndexTargets(ctx context.Context) ([]Target, error)
+	// RecentBlocks returns the remembered blocks, newest first.
+	RecentBlocks(ctx context.Context) ([]BlockRef, error)
+	// OpenProposals returns the proposals of the given communities not in a final state.
+	OpenProposals(ctx context.Context, communities []string) ([]OpenProposal, error)
+	// ApplyBatch writes b: events, derived state, progress, cursor and blocks, all or nothing.
+	// Events already stored are skipped, so applying a batch twice changes nothing.
+	ApplyBatch(ctx context.Context, b *Batch) error
+	// Rewind deletes every event above ancestor and everything derived from them, recomputes the
+	// derived state they touched, and moves the cursor, progress and remembered blocks back to
+	// ancestor: all in one transaction.
+	Rewind(ctx context.Context, ancestor BlockRef) error
+}
+
+// Config tunes an Indexer. Zero values take the defaults.
+type Config struct {
+	// FinalityDepth is how many blocks below the head can still be replaced by a reorg; default 64.
+	FinalityDepth uint64
+	// PollInterval is how often the head is polled when caught up; default 2s.
+	PollInterval time.Duration
+	// MaxRange bounds the blocks of one eth_getLogs; default 10,000. The indexer starts at
+	// InitialRange (default 1,000), halves (or follows the node's hint) when the node refuses a
+	// range, and grows back after successes.
+	MaxRange, InitialRange uint64
+	// TargetLogs is the number of logs per batch the range size aims at, bounding memory;
+	// default 20,000.
+	TargetLogs int
+	// ProgressEvery is how often a backfill logs its progress; default 5s.
+	ProgressEvery time.Duration
+	// StateWindow: proposals' state() is read only for batches ending within this many blocks
+	// of the head (older state may be pruned from the node); default 64.
+	StateWindow uint64
+	Logger      *slog.Logger
+	Metrics     *Metrics
+}
+
+func (c *Config) defaults() {
+	if c.FinalityDepth == 0 {
+		c.FinalityDepth = 64
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 2 * time.Second
+	}
+	if c.MaxRange == 0 {
+		c.MaxRange = 10_000
+	}
+	if c.InitialRange == 0 {
+		c.InitialRange = min(1_000, c.MaxRange)
+	}
+	if c.TargetLogs <= 0 {
+		c.TargetLogs = 20_000
+	}
+	if c.ProgressEvery <= 0 {
+		c.ProgressEvery = 5 * time.Second
+	}
+	if c.StateWindow == 0 {
+		c.StateWindow = 64
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Indexer indexes every community of one database from one chain. Run it once per database:
+// Run takes the store's lock, so a second indexer waits.
+type Indexer struct {
+	client Client
+	store  Store
+	cfg    Config
+	log    *slog.Logger
+	m      *Metrics
+	ranger *ranger
+
+	progress progress
+	ahead    *ahead
+}
+
+// ahead is a range of final blocks fetched while the batch before it is written.
+type ahead struct {
+	from, to uint64
+	key      string
+	done     chan struct{}
+	logs     []types.Log
+	end      *types.Header
+	err      error
+}
+
+// fetchAhead starts fetching the logs of from..to (all final) and the header of to.
+func (ix *Indexer) fetchAhead(ctx context.Context, from, to uint64, targets []Target, key string) {
+	p := &ahead{from: from, to: to, key: key, done: make(chan struct{})}
+	ix.ahead = p
+	go func() {
+		defer close(p.done)
+		if p.logs, p.err = ix.fetchLogs(ctx, from, to, targets); p.err != nil || p.logs == nil {
+			return
+		}
+		p.end, p.err = ix.header(ctx, to)
+	}()
+}
+
+// dropAhead waits for and discards a range fetched ahead.
+func (ix *Indexer) dropAhead() {
+	if p := ix.ahead; p != nil {
+		<-p.done
+		ix.ahead = nil
+	}
+}
+
+func targetsKey(targets []Target) string {
+	var b strings.Builder
+	for _, t := range targets {
+		b.WriteString(t.CommunityID)
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// New returns an indexer reading from client and writing to store.
+func New(client Client, store Store, cfg Config) *Indexer {
+	cfg.defaults()
+	m := cfg.Metrics
+	if m == nil {
+		m = NewMetrics(nil)
+	}
+	return &Indexer{
+		client: client, store: store, cfg: cfg, m: m,
+		log:    cfg.Logger.With("component", "indexer"),
+		ranger: newRanger(cfg.InitialRange, cfg.MaxRange),
+	}
+}
+
+// Run indexes until ctx ends (returning nil) or a deep reorg (returning ErrDeepReorg wrapped).
+// Other errors (node or database unreachable) are logged and retried with a backoff.
+func (ix *Indexer) Run(ctx context.Context) error {
+	ix.log.Info("waiting for the indexer lock")
+	unlock, err := ix.store.LockIndexer(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	defer unlock()
+	ix.log.Info("indexer started", "finality_depth", ix.cfg.FinalityDepth, "poll_interval", ix.cfg.PollInterval)
+
+	heads, stopHeads := ix.subscribeHeads(ctx)
+	defer stopHeads()
+	backoff := time.Second
+	for {
+		idle, err := ix.Step(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, ErrDeepReorg):
+			ix.m.stopped.Set(1)
+			ix.log.Error("indexer stopped", "err", err)
+			return err
+		case err != nil:
+			ix.m.errors.Inc()
+			ix.log.Warn("index step failed; retrying", "err", err, "in", backoff)
+			if !sleep(ctx, backoff) {
+				return nil
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		if idle {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-heads:
+			case <-time.After(ix.cfg.PollInterval):
+			}
+		}
+	}
+}
+
+// headSubscriber is implemented by clients that push new heads (websocket, in-process).
+type headSubscriber interface {
+	SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error)
+}
+
+// subscribeHeads returns a channel that receives a value on each new head when the client can
+// push them; otherwise a channel that never does (polling alone then drives the indexer).
+func (ix *Indexer) subscribeHeads(ctx context.Context) (<-chan struct{}, func()) {
+	wake := make(chan struct{}, 1)
+	hs, ok := ix.client.(headSubscriber)
+	if !ok {
+		return wake, func() {}
+	}
+	ch := make(chan *types.Header, 16)
+	sub, err := hs.SubscribeNewHead(ctx, ch)
+	if err != nil {
+		return wake, func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ch:
+				select {
+				case wake <- struct{}{}:
+				default:
+				}
+			case <-sub.Err():
+				return
+			case <-done:
+				return
+			}
+		}
+	}()
+	return wake, func() { sub.Unsubscribe(); close(done) }
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(d):
+		return true
+	}
+}
+
+// Step does one unit of work: initialize the cursor, handle a reorg, catch up one community
+// behind the cursor, or index the next range. idle is true when the index is at the head.
+func (ix *Indexer) Step(ctx context.Context) (idle bool, err error) {
+	head, err := ix.client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("read head: %w", err)
+	}
+	ix.m.head.Set(float64(head.Number.Uint64()))
+	cursor, err := ix.store.IndexCursor(ctx)
+	if err != nil {
+		return false, err
+	}
+	targets, err := ix.store.IndexTargets(ctx)
+	if err != nil {
+		return false, err
+	}
+	if cursor == nil {
+		return false, ix.initCursor(ctx, head, targets)
+	}
+	ix.m.cursor.Set(float64(cursor.Number))
+	ix.m.lag.Set(float64(head.Number.Uint64()) - float64(cursor.Number))
+
+	// Is the cursor block still canonical?
+	if head.Number.Uint64() < cursor.Number {
+		return false, ix.reorg(ctx, head, *cursor)
+	}
+	canon := head
+	if head.Number.Uint64() != cursor.Number {
+		if canon, err = ix.header(ctx, cursor.Number); err != nil {
+			return false, err
+		}
+	}
+	if canon.Hash() != cursor.Hash {
+		return false, ix.reorg(ctx, head, *cursor)
+	}
+
+	var live, behind []Target
+	for _, t := range targets {
+		switch {
+		case t.DeploymentBlock > cursor.Number, t.Progress != nil && t.Progress.Number >= cursor.Number:
+			live = append(live, t)
+		default:
+			behind = append(behind, t)
+		}
+	}
+	if len(behind) > 0 {
+		return false, ix.catchUp(ctx, *cursor, behind)
+	}
+	if head.Number.Uint64() == cursor.Number {
+		ix.progress.done(ix, head.Number.Uint64(), cursor.Number)
+		return true, nil
+	}
+	return false, ix.advance(ctx, head, *cursor, live)
+}
+
+// initCursor places the cursor before the first community's deployment, or at the head when
+// there is none.
+func (ix *Indexer) initCursor(ctx context.Context, head *types.Header, targets []Target) error {
+	start := head.Number.Uint64()
+	for _, t := range targets {
+		if t.DeploymentBlock > 0 && t.DeploymentBlock-1 < start {
+			start = t.DeploymentBlock - 1
+		}
+	}
+	h, err := ix.header(ctx, start)
+	if err != nil {
+		return err
+	}
+	ref := refOf(h)
+	ix.log.Info("indexing starts", "block", start)
+	return ix.store.ApplyBatch(ctx, &Batch{From: start, To: start, End: ref, Advance: true, Blocks: []BlockRef{ref}})
+}
+
+// reorg finds the newest remembered block that is still canonical and rewinds the store to it.
+func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRef) error {
+	ix.dropAhead()
+	blocks, err := ix.store.RecentBlocks(ctx)
+	if err != nil {
+		return err
+	}
+	headNum := head.Number.Uint64()
+	for _, b := range blocks {
+		if cursor.Number-b.Number > ix.cfg.FinalityDepth {
+			break
+		}
+		if b.Number > headNum {
+			continue
+		}
+		h, err := ix.header(ctx, b.Number)
+		if err != nil {
+			return err
+		}
+		if h.Hash() != b.Hash {
+			continue
+		}
+		depth := cursor.Number - b.Number
+		ix.log.Warn("reorg: rewinding to the common ancestor", "ancestor", b.Number, "ancestor_hash", b.Hash,
+			"old_cursor", cursor.Number, "depth", depth)
+		if err := ix.store.Rewind(ctx, b); err != nil {
+			return fmt.Errorf("rewind to block %d: %w", b.Number, err)
+		}
+		ix.m.reorgs.Inc()
+		ix.m.reorgDepth.Observe(float64(depth))
+		return nil
+	}
+	ix.m.deepReorgs.Inc()
+	return fmt.Errorf("%w: block %d (%s) is no longer canonical and no common ancestor lies within %d blocks of it; "+
+		"the index is left as it was: check the node and --finality-depth, then rebuild the database if the chain really changed",
+		ErrDeepReorg, cursor.Number, cursor.Hash, ix.cfg.FinalityDepth)
+}
+
+// catchUp indexes the next range of the community furthest behind the cursor, up to the cursor.
+// It neither moves the cursor nor remembers blocks: the range is already covered by them.
+func (ix *Indexer) catchUp(ctx context.Context, cursor BlockRef, behind []Target) error {
+	ix.dropAhead()
+	sort.Slice(behind, func(i, j int) bool { return startOf(behind[i]) < startOf(behind[j]) })
+	from := startOf(behind[0])
+	var group []Target
+	for _, t := range behind {
+		if startOf(t) == from {
+			group = append(group, t)
+		}
+	}
+	to := min(cursor.Number, from+ix.ranger.size()-1)
+	logs, err := ix.fetchLogs(ctx, from, to, group)
+	if err != nil {
+		return err
+	}
+	if logs == nil { // range refused and shrunk: try again
+		return nil
+	}
+	end := cursor
+	if to != cursor.Number {
+		h, err := ix.header(ctx, to)
+		if err != nil {
+			return err
+		}
+		end = refOf(h)
+	}
+	known, err := ix.recentByNumber(ctx)
+	if err != nil {
+		return err
+	}
+	if err := checkLogHashes(logs, known); err != nil {
+		return err
+	}
+	b := &Batch{From: from, To: to, End: end}
+	for _, t := range group {
+		b.Communities = append(b.Communities, t.CommunityID)
+	}
+	if err := ix.fill(ctx, b, logs, group, nil, cursor.Number); err != nil {
+		return err
+	}
+	if err := ix.store.ApplyBatch(ctx, b); err != nil {
+		return err
+	}
+	ix.log.Info("caught up a community", "communities", b.Communities, "from", from, "to", to, "events", b.Len())
+	return nil
+}
+
+func startOf(t Target) uint64 {
+	if t.Progress != nil {
+		return t.Progress.Number + 1
+	}
+	return t.DeploymentBlock
+}
+
+func (ix *Indexer) recentByNumber(ctx context.Context) (map[uint64]common.Hash, error) {
+	blocks, err := ix.store.RecentBlocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[uint64]common.Hash, len(blocks))
+	for _, b := range blocks {
+		m[b.Number] = b.Hash
+	}
+	return m, nil
+}
+
+// errChanged means the chain changed while a range was read; the next step sorts it out.
+var errChanged = errors.New("the chain changed while the range was read")
+
+func checkLogHashes(logs []types.Log, known map[uint64]common.Hash) error {
+	for i := range logs {
+		if h, ok := known[logs[i].BlockNumber]; ok && h != logs[i].BlockHash {
+			return fmt.Errorf("%w: log in block %d has hash %s, expected %s", errChanged, logs[i].BlockNumber, logs[i].BlockHash, h)
+		}
+	}
+	return nil
+}
+
+// advance indexes the next range above the cursor for the live communities.
+func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor BlockRef, live []Target) error {
+	headNum := head.Number.Uint64()
+	from := cursor.Number + 1
+	to := min(headNum, cursor.Number+ix.ranger.size())
+	var finalTop uint64 // blocks at or below are final
+	if headNum > ix.cfg.FinalityDepth {
+		finalTop = headNum - ix.cfg.FinalityDepth
+	}
+
+	// A range fetched ahead while the previous batch was written (final blocks only).
+	var headers []*types.Header
+	var logs []types.Log
+	key := targetsKey(live)
+	if p := ix.ahead; p != nil {
+		ix.ahead = nil
+		<-p.done
+		if p.err == nil && p.logs != nil && p.from == from && p.key == key && p.to <= headNum {
+			to, logs, headers = p.to, p.logs, []*types.Header{p.end}
+		}
+	}
+	// Headers: every block that may still be reorged, and the range's end.
+	for n := max(from, finalTop+1); headers == nil && n <= to; n++ {
+		h := head
+		if n != headNum {
+			var err error
+			if h, err = ix.header(ctx, n); err != nil {
+				return err
+			}
+		}
+		headers = append(headers, h)
+	}
+	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
+		h, err := ix.header(ctx, to)
+		if err != nil {
+			return err
+		}
+		headers = append(headers, h)
+	}
+	// Parent links: the first header must sit on the cursor when adjacent, and each on the one before.
+	prev := cursor
+	for _, h := range headers {
+		if n := h.Number.Uint64(); n == prev.Number+1 && h.ParentHash != prev.Hash {
+			if n == from {
+				return ix.reorg(ctx, head, cursor)
+			}
+			return fmt.Errorf("%w: block %d does not sit on block %d", errChanged, n, prev.Number)
+		}
+		prev = refOf(h)
+	}
+
+	if logs == nil && len(live) > 0 {
+		var err error
+		if logs, err = ix.fetchLogs(ctx, from, to, live); err != nil {
+			return err
+		}
+		if logs == nil {
+			return nil
+		}
+	}
+	known := make(map[uint64]common.Hash, len(headers))
+	blocks := make([]BlockRef, 0, len(headers))
+	for _, h := range headers {
+		known[h.Number.Uint64()] = h.Hash()
+		blocks = append(blocks, refOf(h))
+	}
+	if err := checkLogHashes(logs, known); err != nil {
+		return err
+	}
+	end := blocks[len(blocks)-1]
+	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
+	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
+		b.PruneBelow = to - keep
+	}
+	for _, t := range live {
+		b.Communities = append(b.Communities, t.CommunityID)
+	}
+	timeOf := make(map[uint64]uint64, len(headers))
+	for _, h := range headers {
+		timeOf[h.Number.Uint64()] = h.Time
+	}
+	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
+		return err
+	}
+	// Backfill: fetch the next final range while this one is written.
+	if next := to + 1; len(live) > 0 && next <= finalTop {
+		ix.fetchAhead(ctx, next, min(finalTop, to+ix.ranger.size()), live, key)
+	}
+	if err := ix.store.ApplyBatch(ctx, b); err != nil {
+		ix.dropAhead()
+		return err
+	}
+	ix.m.events.Add(float64(b.Len()))
+	ix.m.blocks.Add(float64(to - from + 1))
+	ix.m.cursor.Set(float64(to))
+	ix.m.lag.Set(float64(headNum - to))
+	ix.progress.report(ix, from, to, headNum, b.Len())
+	return nil
+}
+
+// fill decodes logs into b, gives every event its block time and reads state() of the open
+// proposals when b ends near the head.
+func (ix *Indexer) fill(ctx context.Context, b *Batch, logs []types.Log, targets []Target, timeOf map[uint64]uint64, headNum uint64) error {
+	if err := ix.fillTimes(ctx, logs, timeOf); err != nil {
+		return err
+	}
+	if err := newDecoder(targets).decode(logs, &b.Events); err != nil {
+		return err
+	}
+	b.End.Time = max(b.End.Time, timeOfBlock(timeOf, b.End.Number))
+	if headNum-b.To > ix.cfg.StateWindow {
+		return nil
+	}
+	return ix.readStates(ctx, b, targets)
+}
+
+func timeOfBlock(m map[uint64]uint64, n uint64) uint64 { return m[n] }
+
+// fillTimes sets BlockTimestamp on logs from nodes that do not send it (older than go-ethereum
+// 1.16), from the headers at hand or fetched once per block.
+func (ix *Indexer) fillTimes(ctx context.Context, logs []types.Log, timeOf map[uint64]uint64) error {
+	for i := range logs {
+		l := &logs[i]
+		if l.BlockTimestamp != 0 {
+			continue
+		}
+		t, ok := timeOf[l.BlockNumber]
+		if !ok {
+			h, err := ix.header(ctx, l.BlockNumber)
+			if err != nil {
+				return err
+			}
+			if timeOf == nil {
+				timeOf = map[uint64]uint64{}
+			}
+			t = h.Time
+			timeOf[l.BlockNumber] = t
+		}
+		l.BlockTimestamp = t
+	}
+	return nil
+}
+
+// readStates reads state() at b.End of every open proposal of b's communities and of those
+// created in b. A node that no longer has that block's state leaves the states to a later batch.
+func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) error {
+	governors := make(map[string]common.Address, len(targets))
+	ids := make([]string, 0, len(targets))
+	for _, t := range targets {
+		governors[t.CommunityID] = t.Governor
+		ids = append(ids, t.CommunityID)
+	}
+	open, err := ix.store.OpenProposals(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, p := range b.Proposals {
+		open = append(open, OpenProposal{CommunityID: p.CommunityID, ProposalID: p.ProposalID})
+	}
+	at := new(big.Int).SetUint64(b.End.Number)
+	for _, p := range open {
+		gov := governors[p.CommunityID]
+		out, err := ix.client.CallContract(ctx, ethereum.CallMsg{To: &gov, Data: governorABI.PackState(p.ProposalID)}, at)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			ix.log.Debug("state() not readable; derived from events instead", "proposal", p.ProposalID, "block", b.End.Number, "err", err)
+			return nil
+		}
+		s, err := governorABI.UnpackState(out)
+		if err != nil {
+			return fmt.Errorf("decode state() of proposal %s: %w", p.ProposalID, err)
+		}
+		b.States = append(b.States, ProposalState{CommunityID: p.CommunityID, ProposalID: p.ProposalID, State: StateName(s)})
+	}
+	return nil
+}
+
+// fetchLogs returns the logs of the targets' contracts in from..to. When the node refuses the
+// range as too large it shrinks the range size and returns nil logs and no error: the caller
+// tries again with the smaller size. An empty result is a non-nil empty slice.
+func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target) ([]types.Log, error) {
+	addrs := make([]common.Address, 0, 3*len(targets))
+	for _, t := range targets {
+		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
+	}
+	logs, err := ix.client.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
+		Addresses: addrs, Topics: [][]common.Hash{Topics},
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if size, ok := ix.ranger.refused(err, to-from+1); ok {
+			ix.m.rangeRefusals.Inc()
+			ix.m.rangeSize.Set(float64(size))
+			ix.log.Info("the node refused the log range; shrinking it", "from", from, "to", to, "new_size", size, "err", err)
+			return nil, nil
+		}
+		return nil, fmt.Errorf("get logs %d..%d: %w", from, to, err)
+	}
+	ix.ranger.succeeded(to-from+1, len(logs), ix.cfg.TargetLogs)
+	ix.m.rangeSize.Set(float64(ix.ranger.size()))
+	if logs == nil {
+		logs = []types.Log{}
+	}
+	return logs, nil
+}
+
+func (ix *Indexer) header(ctx context.Context, n uint64) (*types.Header, error) {
+	h, err := ix.client.HeaderByNumber(ctx, new(big.Int).SetUint64(n))
+	if err != nil {
+		return nil, fmt.Errorf("read header %d: %w", n, err)
+	}
+	return h, nil
+}
+
+func refOf(h *types.Header) BlockRef {
+	return BlockRef{Number: h.Number.Uint64(), Hash: h.Hash(), ParentHash: h.ParentHash, Time: h.Time}
+}

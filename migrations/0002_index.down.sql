@@ -1,0 +1,14 @@
+DROP TABLE timelock_events;
+DROP TABLE proposal_events;
+DROP TABLE votes;
+DROP TABLE proposal_actions;
+DROP TABLE proposals;
+DROP TABLE token_supply;
+DROP TABLE token_accounts;
+DROP TABLE token_delegate_votes;
+DROP TABLE token_delegate_changes;
+DROP TABLE token_reward_batches;
+DROP TABLE token_transfers;
+DROP TABLE index_progress;
+DROP TABLE index_blocks;
+DROP TABLE index_cursor;

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE rewards;
+DROP TABLE mint_batches;
+DROP TABLE chain_tx_attempts;
+DROP TABLE chain_txs;
+DROP TABLE chain_nonces;
+DROP TABLE member_cap_usage;
+DROP TABLE members;
+DROP TABLE reward_rules;
+DROP TABLE issuers;

@@ -1,0 +1,193 @@
+package minter_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/api"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/chain/chaintest"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/minter"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// BenchmarkMintGas compares the gas per reward of one mintBatch of 100 with 100 mint calls, for
+// new holders and for returning ones (who hold tokens and a checkpoint from an earlier block).
+func BenchmarkMintGas(b *testing.B) {
+	sim := chaintest.New(b, 1)
+	dep := sim.Deploy(b, guildhall.DefaultGovernanceSettings())
+	token := guildtoken.NewGuildToken()
+	const n = 100
+	wallets := func(base int) []common.Address {
+		out := make([]common.Address, n)
+		for k := range out {
+			out[k] = common.BigToAddress(big.NewInt(int64(base + k)))
+		}
+		return out
+	}
+	amounts := slices.Repeat([]*big.Int{big.NewInt(1e18)}, n)
+	batch := func(ws []common.Address, id int64) float64 {
+		r := sim.MustTransact(b, sim.Accounts[0], dep.Token, token.PackMintBatch(rewards.BatchID("bench", id), ws, amounts))
+		return float64(r.GasUsed) / n
+	}
+	single := func(ws []common.Address) float64 {
+		var gas uint64
+		for _, w := range ws {
+			gas += sim.MustTransact(b, sim.Accounts[0], dep.Token, token.PackMint(w, big.NewInt(1e18))).GasUsed
+		}
+		return float64(gas) / n
+	}
+	sim.Advance(b, time.Second)
+	batchNew, singleNew := batch(wallets(0x1000), 1), single(wallets(0x2000))
+	sim.Advance(b, time.Second)
+	batchRet, singleRet := batch(wallets(0x1000), 2), single(wallets(0x2000))
+	b.ReportMetric(batchNew, "gas/reward-batched-new")
+	b.ReportMetric(singleNew, "gas/reward-single-new")
+	b.ReportMetric(batchRet, "gas/reward-batched-returning")
+	b.ReportMetric(singleRet, "gas/reward-single-returning")
+	b.Logf("gas per reward: new holders batched %.0f vs one tx each %.0f (%.2fx); returning batched %.0f vs %.0f (%.2fx)",
+		batchNew, singleNew, batchNew/singleNew, batchRet, singleRet, batchRet/singleRet)
+	for b.Loop() {
+	}
+}
+
+// BenchmarkRewardsEndToEnd runs the embedded dev chain, the API, the minter, the sender and the
+// indexer in one process: POST .../rewards latency under 32 concurrent clients, then rewards per
+// second from API acceptance (batch endpoint) to confirmed.
+func BenchmarkRewardsEndToEnd(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dev, err := chain.StartDevChain(ctx, chain.DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dev.Close()
+	client := dev.Client()
+	op := chain.DevAccounts()[0]
+	dep, err := (&chain.Deployer{Client: client, Key: op.Key}).Deploy(ctx, chain.CommunitySpec{Name: "Bench", Symbol: "BNCH",
+		Settings: guildhall.DefaultGovernanceSettings(), Operator: op.Address})
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := pgtest.NewDB(b)
+	id, _ := chain.Identity(ctx, client)
+	if err := db.BindChain(ctx, id); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BNCH", ChainID: id.ChainID,
+		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
+		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.PutRule(ctx, &rewards.Rule{CommunityID: "bench", Activity: "visit", Amount: big.NewInt(1e18)}); err != nil {
+		b.Fatal(err)
+	}
+	key := rewards.NewAPIKey()
+	if err := db.CreateIssuer(ctx, &rewards.Issuer{CommunityID: "bench", Name: "bench", Budget: new(big.Int).Lsh(big.NewInt(1), 200)}, key); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(api.NewServer(api.Config{Communities: db, Rewards: db}))
+	defer srv.Close()
+	post := func(path, idem, body string) (int, time.Duration) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/v1/communities/bench"+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key.Secret)
+		req.Header.Set("Idempotency-Key", idem)
+		t0 := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, time.Since(t0)
+	}
+	wallet := func(k int) string {
+		return crypto.PubkeyToAddress(chain.DevAccounts()[k%10].Key.PublicKey).Hex()[:34] + fmt.Sprintf("%08x", k%2000)
+	}
+
+	// Latency of single rewards under 32 concurrent clients.
+	const singles, clients = 3000, 32
+	lat := make([]time.Duration, singles)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range clients {
+		wg.Go(func() {
+			for k := range next {
+				code, d := post("/rewards", fmt.Sprint("s", k), fmt.Sprintf(`{"wallet":"%s","activity":"visit"}`, wallet(k)))
+				if code != 202 {
+					b.Errorf("POST = %d", code)
+				}
+				lat[k] = d
+			}
+		})
+	}
+	t0 := time.Now()
+	for k := range singles {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	acceptRate := float64(singles) / time.Since(t0).Seconds()
+	slices.Sort(lat)
+	p50, p99 := lat[singles/2], lat[singles*99/100]
+
+	// End to end: rewards accepted through the batch endpoint, minted and confirmed.
+	s, err := chain.NewSender(ctx, chain.SenderConfig{Client: client, Key: op.Key, Store: db, Confirmations: 2, PollInterval: 200 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := minter.New(db, s, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
+	ix := indexer.New(client, db, indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
+	start := time.Now()
+	go s.Run(ctx)
+	go m.Run(ctx)
+	go ix.Run(ctx)
+	const batches = 20
+	for k := range batches {
+		var items []string
+		for j := range 1000 {
+			items = append(items, fmt.Sprintf(`{"wallet":"%s","activity":"visit"}`, wallet(k*1000+j)))
+		}
+		if code, _ := post("/rewards:batch", fmt.Sprint("b", k), `{"items":[`+strings.Join(items, ",")+`]}`); code != 202 {
+			b.Fatalf("batch POST = %d", code)
+		}
+	}
+	total := singles + batches*1000
+	for {
+		rs, err := db.Rewards(ctx, "bench", rewards.RewardFilter{Status: rewards.StatusConfirmed, Limit: total + 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rs) == total {
+			break
+		}
+		if time.Since(start) > 10*time.Minute {
+			b.Fatalf("%d of %d confirmed after 10 minutes", len(rs), total)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	rate := float64(total) / elapsed.Seconds()
+	b.ReportMetric(rate, "rewards/s-confirmed")
+	b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50-POST")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "ms-p99-POST")
+	b.ReportMetric(acceptRate, "POST/s")
+	b.Logf("%d rewards confirmed end to end in %s: %.0f rewards/s; POST .../rewards x%d with %d clients: p50 %s p99 %s (%.0f/s)",
+		total, elapsed.Round(time.Millisecond), rate, singles, clients, p50, p99, acceptRate)
+	for b.Loop() {
+	}
+}

@@ -1,0 +1,75 @@
+package postgres_test
+
+import (
+	"math/big"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/governance"
+	"github.com/guildhall/guildhall/governance/govchain"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
+	db := pgtest.NewDB(t)
+	bind(t, db, devChain)
+	if err := db.CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
+		t.Fatal(err)
+	}
+	wallet := common.HexToAddress("0x00000000000000000000000000000000000000a1")
+	limit := governance.RelayLimit{Max: 3, Window: time.Hour}
+	now := time.Now()
+	var ok, refused atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(int64(i)), Nonce: big.NewInt(int64(i))}
+			err := db.ReserveRelay(t.Context(), r, limit, now)
+			switch guildhall.ErrorCode(err) {
+			case "":
+				ok.Add(1)
+			case guildhall.EUNPROCESSABLE:
+				refused.Add(1)
+			default:
+				t.Errorf("reserve: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if ok.Load() != 3 || refused.Load() != 7 {
+		t.Fatalf("%d reserved, %d refused; want exactly the limit of 3 reserved", ok.Load(), refused.Load())
+	}
+	// An hour later the window has room again; the same ballot twice is refused.
+	r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(9)}
+	if err := db.ReserveRelay(t.Context(), r, limit, now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.FinishRelay(t.Context(), r.ID, common.HexToHash("0xab")); err != nil {
+		t.Fatal(err)
+	}
+	again := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(10)}
+	err := db.ReserveRelay(t.Context(), again, limit, now.Add(2*time.Hour))
+	assertCode(t, err, guildhall.EUNPROCESSABLE)
+}
+
+func TestSignInNonceIsSingleUseAndExpires(t *testing.T) {
+	db := pgtest.NewDB(t)
+	now := time.Now()
+	if err := db.CreateSIWENonce(t.Context(), "abcdefgh1234", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UseSIWENonce(t.Context(), "abcdefgh1234", now); err != nil {
+		t.Fatal(err)
+	}
+	assertCode(t, db.UseSIWENonce(t.Context(), "abcdefgh1234", now), guildhall.EUNAUTHORIZED)
+	assertCode(t, db.UseSIWENonce(t.Context(), "neverissued1", now), guildhall.EUNAUTHORIZED)
+	if err := db.CreateSIWENonce(t.Context(), "expiring1234", now.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	assertCode(t, db.UseSIWENonce(t.Context(), "expiring1234", now.Add(2*time.Minute)), guildhall.EUNAUTHORIZED)
+}

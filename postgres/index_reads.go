@@ -1,0 +1,454 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
+)
+
+// The index's reads. Each runs in one REPEATABLE READ, read-only transaction that first reads the
+// community's progress (the view's AsOf), so every number in a view is true at that block even
+// while the indexer writes or rewinds.
+
+// readIndex runs fn in a read-only REPEATABLE READ transaction after reading community's as_of.
+// An unknown community is ENOTFOUND; one the indexer has not reached yet EUNAVAILABLE.
+func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *sqlx.Tx, asOf indexer.AsOf) error) error {
+	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return db.queryError(op, err)
+	}
+	defer tx.Rollback()
+	var row struct {
+		Number sql.NullInt64  `db:"block_number"`
+		Hash   sql.NullString `db:"block_hash"`
+		Time   sql.NullInt64  `db:"block_time"`
+	}
+	err = tx.GetContext(ctx, &row, `
+		SELECT p.block_number, p.block_hash, p.block_time
+		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id WHERE c.id = $1`, community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
+	}
+	if err != nil {
+		return db.queryError(op, err)
+	}
+	if !row.Number.Valid {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE, "community %q is not indexed yet; try again in a few seconds", community)
+	}
+	asOf := indexer.AsOf{BlockNumber: uint64(row.Number.Int64), BlockHash: row.Hash.String, BlockTime: uint64(row.Time.Int64)}
+	if err := fn(tx, asOf); err != nil {
+		var ge *guildhall.Error
+		if errors.As(err, &ge) {
+			return err
+		}
+		return db.queryError(op, err)
+	}
+	return nil
+}
+
+// CommunityIndex returns a community's total supply and holder count.
+func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error) {
+	var v indexer.CommunityView
+	err := db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var row struct {
+			Supply  string `db:"supply"`
+			Holders int64  `db:"holders"`
+		}
+		err := tx.GetContext(ctx, &row, `
+			SELECT coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)::text AS supply,
+			       (SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0) AS holders`, community)
+		if err != nil {
+			return err
+		}
+		v = indexer.CommunityView{TotalSupply: indexBig(row.Supply), Holders: row.Holders, AsOf: asOf}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Account returns one account of a community; an account the chain never saw has zeros.
+// rewards_received sums the mints to it made by reward batches (mintBatch).
+func (db *DB) Account(ctx context.Context, community, address string) (*indexer.AccountView, error) {
+	addr, err := indexAddress("address", address)
+	if err != nil {
+		return nil, err
+	}
+	var v indexer.AccountView
+	err = db.readIndex(ctx, "read account", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var row struct {
+			Balance  string         `db:"balance"`
+			Power    string         `db:"voting_power"`
+			Delegate sql.NullString `db:"delegate"`
+			Rewards  string         `db:"rewards"`
+		}
+		err := tx.GetContext(ctx, &row, `
+			SELECT coalesce(a.balance, 0)::text AS balance, coalesce(a.voting_power, 0)::text AS voting_power, a.delegate,
+			       (SELECT coalesce(sum(t.value), 0)::text FROM token_transfers t
+			        WHERE t.community_id = $1 AND t.to_address = $2 AND t.from_address = $3
+			          AND EXISTS (SELECT 1 FROM token_reward_batches r WHERE r.community_id = t.community_id AND r.tx_hash = t.tx_hash)) AS rewards
+			FROM (SELECT 1) one LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = $2`,
+			community, addr, indexZeroAddress)
+		if err != nil {
+			return err
+		}
+		v = indexer.AccountView{Address: addr, Balance: indexBig(row.Balance), VotingPower: indexBig(row.Power),
+			Delegate: row.Delegate.String, RewardsReceived: indexBig(row.Rewards), AsOf: asOf}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Transfers returns the transfers from or to address, newest first.
+func (db *DB) Transfers(ctx context.Context, community, address string, page indexer.Page) (*indexer.List[indexer.TransferView], error) {
+	addr, err := indexAddress("address", address)
+	if err != nil {
+		return nil, err
+	}
+	block, index, err := indexChainKey(page.After)
+	if err != nil {
+		return nil, err
+	}
+	var out indexer.List[indexer.TransferView]
+	err = db.readIndex(ctx, "list transfers", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var rows []struct {
+			Number int64  `db:"block_number"`
+			Time   int64  `db:"block_time"`
+			Tx     string `db:"tx_hash"`
+			Index  int64  `db:"log_index"`
+			From   string `db:"from_address"`
+			To     string `db:"to_address"`
+			Value  string `db:"value"`
+		}
+		q := `SELECT block_number, block_time, tx_hash, log_index, from_address, to_address, value::text AS value
+			FROM token_transfers WHERE community_id = $1 AND %s = $2 AND (block_number, log_index) < ($3, $4)
+			ORDER BY block_number DESC, log_index DESC LIMIT $5`
+		err := tx.SelectContext(ctx, &rows, `SELECT * FROM (
+			(`+fmt.Sprintf(q, "from_address")+`) UNION (`+fmt.Sprintf(q, "to_address")+`)) x
+			ORDER BY block_number DESC, log_index DESC LIMIT $5`,
+			community, addr, block, index, page.Limit+1)
+		if err != nil {
+			return err
+		}
+		out.AsOf = asOf
+		for i, r := range rows {
+			if i == page.Limit {
+				last := out.Items[len(out.Items)-1]
+				out.Next = fmt.Sprintf("%d:%d", last.BlockNumber, last.LogIndex)
+				break
+			}
+			out.Items = append(out.Items, indexer.TransferView{BlockNumber: uint64(r.Number), BlockTime: uint64(r.Time),
+				TxHash: r.Tx, LogIndex: uint(r.Index), From: r.From, To: r.To, Value: indexBig(r.Value)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Holders returns the accounts with a positive balance, largest first.
+func (db *DB) Holders(ctx context.Context, community string, page indexer.Page) (*indexer.List[indexer.HolderView], error) {
+	balance, address := "", ""
+	if page.After != "" {
+		var ok bool
+		balance, address, ok = strings.Cut(page.After, ":")
+		if _, valid := new(big.Int).SetString(balance, 10); !ok || !valid || !common.IsHexAddress(address) {
+			return nil, indexBadCursor()
+		}
+	}
+	var out indexer.List[indexer.HolderView]
+	err := db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var rows []struct {
+			Address string `db:"address"`
+			Balance string `db:"balance"`
+			Power   string `db:"voting_power"`
+		}
+		var err error
+		const cols = `SELECT address, balance::text AS balance, voting_power::text AS voting_power FROM token_accounts`
+		if page.After == "" {
+			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
+				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1)
+		} else {
+			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
+				AND (balance < $3::numeric OR (balance = $3::numeric AND address > $4))
+				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1, balance, address)
+		}
+		if err != nil {
+			return err
+		}
+		out.AsOf = asOf
+		for i, r := range rows {
+			if i == page.Limit {
+				last := out.Items[len(out.Items)-1]
+				out.Next = last.Balance.String() + ":" + last.Address
+				break
+			}
+			out.Items = append(out.Items, indexer.HolderView{Address: r.Address, Balance: indexBig(r.Balance), VotingPower: indexBig(r.Power)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// indexProposalRow is a proposals row as the reads scan it.
+type indexProposalRow struct {
+	ID            string        `db:"proposal_id"`
+	Proposer      string        `db:"proposer"`
+	Title         string        `db:"title"`
+	Description   string        `db:"description"`
+	State         string        `db:"state"`
+	Checked       sql.NullInt64 `db:"state_checked_block"`
+	VoteStart     int64         `db:"vote_start"`
+	VoteEnd       int64         `db:"vote_end"`
+	Block         int64         `db:"block_number"`
+	Index         int64         `db:"log_index"`
+	Tx            string        `db:"tx_hash"`
+	Eta           sql.NullInt64 `db:"eta"`
+	For           string        `db:"for_votes"`
+	Against       string        `db:"against_votes"`
+	Abstain       string        `db:"abstain_votes"`
+	ForVoters     int64         `db:"for_voters"`
+	AgainstVoters int64         `db:"against_voters"`
+	AbstainVoters int64         `db:"abstain_voters"`
+}
+
+const indexProposalColumns = `SELECT proposal_id::text AS proposal_id, proposer, title, description, state, state_checked_block,
+	vote_start, vote_end, block_number, log_index, tx_hash, eta, for_votes::text AS for_votes,
+	against_votes::text AS against_votes, abstain_votes::text AS abstain_votes, for_voters, against_voters, abstain_voters
+	FROM proposals`
+
+func (r *indexProposalRow) view(asOf indexer.AsOf) indexer.ProposalView {
+	return indexer.ProposalView{
+		ID: indexBig(r.ID), Proposer: r.Proposer, Title: r.Title, Description: r.Description, State: r.State,
+		StateFromNode: r.Checked.Valid, VoteStart: uint64(r.VoteStart), VoteEnd: uint64(r.VoteEnd),
+		CreatedBlock: uint64(r.Block), CreatedTx: r.Tx, Eta: uint64(r.Eta.Int64),
+		Tally: indexer.TallyView{For: indexBig(r.For), Against: indexBig(r.Against), Abstain: indexBig(r.Abstain),
+			ForVoters: r.ForVoters, AgainstVoters: r.AgainstVoters, AbstainVoters: r.AbstainVoters},
+		AsOf: asOf,
+	}
+}
+
+// Proposals returns a community's proposals, newest first, only those in state when it is set.
+func (db *DB) Proposals(ctx context.Context, community, state string, page indexer.Page) (*indexer.List[indexer.ProposalView], error) {
+	block, index, err := indexChainKey(page.After)
+	if err != nil {
+		return nil, err
+	}
+	var out indexer.List[indexer.ProposalView]
+	err = db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var rows []indexProposalRow
+		err := tx.SelectContext(ctx, &rows, indexProposalColumns+`
+			WHERE community_id = $1 AND ($2 = '' OR state = $2) AND (block_number, log_index) < ($3, $4)
+			ORDER BY block_number DESC, log_index DESC LIMIT $5`, community, state, block, index, page.Limit+1)
+		if err != nil {
+			return err
+		}
+		out.AsOf = asOf
+		for i := range rows {
+			if i == page.Limit {
+				last := rows[i-1]
+				out.Next = fmt.Sprintf("%d:%d", last.Block, last.Index)
+				break
+			}
+			out.Items = append(out.Items, rows[i].view(asOf))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Proposal returns one proposal with its actions and tally; ENOTFOUND if the community has no
+// proposal with that id (as of the index).
+func (db *DB) Proposal(ctx context.Context, community, id string) (*indexer.ProposalView, error) {
+	pid, err := indexProposalID(id)
+	if err != nil {
+		return nil, err
+	}
+	var v indexer.ProposalView
+	err = db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var row indexProposalRow
+		err := tx.GetContext(ctx, &row, indexProposalColumns+` WHERE community_id = $1 AND proposal_id = $2::numeric`, community, pid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return guildhall.Errorf(guildhall.ENOTFOUND, "proposal %s not found in community %q", pid, community)
+		}
+		if err != nil {
+			return err
+		}
+		v = row.view(asOf)
+		var actions []struct {
+			Target    string `db:"target"`
+			Value     string `db:"value"`
+			Calldata  []byte `db:"calldata"`
+			Signature string `db:"signature"`
+		}
+		if err := tx.SelectContext(ctx, &actions, `SELECT target, value::text AS value, calldata, signature FROM proposal_actions
+			WHERE community_id = $1 AND proposal_id = $2::numeric ORDER BY index`, community, pid); err != nil {
+			return err
+		}
+		v.Actions = make([]indexer.ActionView, 0, len(actions))
+		for _, a := range actions {
+			v.Actions = append(v.Actions, indexer.ActionView{Target: a.Target, Value: indexBig(a.Value), Calldata: a.Calldata, Signature: a.Signature})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// Votes returns a proposal's votes, newest first; ENOTFOUND for an unknown proposal.
+func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page) (*indexer.List[indexer.VoteView], error) {
+	pid, err := indexProposalID(id)
+	if err != nil {
+		return nil, err
+	}
+	block, index, err := indexChainKey(page.After)
+	if err != nil {
+		return nil, err
+	}
+	var out indexer.List[indexer.VoteView]
+	err = db.readIndex(ctx, "list votes", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM proposals WHERE community_id = $1 AND proposal_id = $2::numeric)`,
+			community, pid); err != nil {
+			return err
+		}
+		if !exists {
+			return guildhall.Errorf(guildhall.ENOTFOUND, "proposal %s not found in community %q", pid, community)
+		}
+		var rows []struct {
+			Voter   string `db:"voter"`
+			Support int16  `db:"support"`
+			Weight  string `db:"weight"`
+			Reason  string `db:"reason"`
+			Params  []byte `db:"params"`
+			Block   int64  `db:"block_number"`
+			Tx      string `db:"tx_hash"`
+			Index   int64  `db:"log_index"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `
+			SELECT voter, support, weight::text AS weight, reason, params, block_number, tx_hash, log_index FROM votes
+			WHERE community_id = $1 AND proposal_id = $2::numeric AND (block_number, log_index) < ($3, $4)
+			ORDER BY block_number DESC, log_index DESC LIMIT $5`, community, pid, block, index, page.Limit+1); err != nil {
+			return err
+		}
+		out.AsOf = asOf
+		for i, r := range rows {
+			if i == page.Limit {
+				last := out.Items[len(out.Items)-1]
+				out.Next = fmt.Sprintf("%d:%d", last.BlockNumber, last.LogIndex)
+				break
+			}
+			out.Items = append(out.Items, indexer.VoteView{Voter: r.Voter, Support: uint8(r.Support), Weight: indexBig(r.Weight),
+				Reason: r.Reason, Params: r.Params, BlockNumber: uint64(r.Block), TxHash: r.Tx, LogIndex: uint(r.Index)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DuplicateEvents counts events stored more than once under different keys (the same
+// transaction and log index twice): zero unless something is wrong.
+func (db *DB) DuplicateEvents(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.db.GetContext(ctx, &n, `SELECT
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_transfers) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_delegate_votes) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_delegate_changes) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_reward_batches) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM votes) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM proposal_events) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM timelock_events) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM proposals)`)
+	if err != nil {
+		return 0, db.queryError("count duplicate events", err)
+	}
+	return n, nil
+}
+
+// EventCounts returns the number of stored events per table.
+func (db *DB) EventCounts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, table := range []string{"token_transfers", "token_delegate_votes", "token_delegate_changes", "token_reward_batches",
+		"proposals", "votes", "proposal_events", "timelock_events"} {
+		var n int64
+		if err := db.db.GetContext(ctx, &n, `SELECT count(*) FROM `+table); err != nil {
+			return nil, db.queryError("count events", err)
+		}
+		out[table] = n
+	}
+	return out, nil
+}
+
+// indexChainKey parses a "block:log_index" list key; "" is the start of the list.
+func indexChainKey(key string) (int64, int64, error) {
+	if key == "" {
+		return 1<<63 - 1, 0, nil
+	}
+	b, i, ok := strings.Cut(key, ":")
+	block, err1 := strconv.ParseInt(b, 10, 64)
+	index, err2 := strconv.ParseInt(i, 10, 64)
+	if !ok || err1 != nil || err2 != nil || block < 0 || index < 0 {
+		return 0, 0, indexBadCursor()
+	}
+	return block, index, nil
+}
+
+func indexBadCursor() error {
+	return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
+		Field: "cursor", Message: "is not a cursor this server issued; pass next_cursor from the previous page unchanged"}}}
+}
+
+// indexAddress returns s as an EIP-55 address, or an EINVALID error naming field.
+func indexAddress(field, s string) (string, error) {
+	if !common.IsHexAddress(s) || !(strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")) {
+		return "", &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid " + field,
+			Fields: []guildhall.FieldError{{Field: field, Message: "must be a 0x-prefixed 20-byte hex address"}}}
+	}
+	return common.HexToAddress(s).Hex(), nil
+}
+
+// indexProposalID returns s as a decimal uint256, or an EINVALID error.
+func indexProposalID(s string) (string, error) {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok || v.Sign() < 0 || v.BitLen() > 256 || strings.HasPrefix(s, "+") {
+		return "", &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid proposal id",
+			Fields: []guildhall.FieldError{{Field: "pid", Message: "must be a decimal uint256, as the governor's proposal ids are"}}}
+	}
+	return v.String(), nil
+}
+
+func indexBig(s string) *big.Int {
+	v, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return new(big.Int)
+	}
+	return v
+}

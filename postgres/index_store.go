@@ -1,0 +1,740 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall/indexer"
+)
+
+// DB implements the indexer's store.
+var _ indexer.Store = (*DB)(nil)
+
+// indexerLockKey is the advisory lock held by the one indexer of a database.
+const indexerLockKey = 0x6775696c6469 // "guildi"
+
+const indexZeroAddress = "0x0000000000000000000000000000000000000000"
+
+// LockIndexer takes the indexer's advisory lock on a connection of its own, waiting while another
+// process holds it, until unlock is called. Cancelling ctx while waiting returns ctx's error.
+func (db *DB) LockIndexer(ctx context.Context) (unlock func(), err error) {
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return nil, db.connectError(err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, indexerLockKey); err != nil {
+		_ = conn.Close()
+		return nil, db.queryError("lock indexer", err)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, indexerLockKey); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		_ = conn.Close()
+	}, nil
+}
+
+// IndexCursor returns the indexer's cursor, nil before its first batch.
+func (db *DB) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
+	var row struct {
+		Number int64  `db:"block_number"`
+		Hash   string `db:"block_hash"`
+	}
+	err := db.db.GetContext(ctx, &row, `SELECT block_number, block_hash FROM index_cursor`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.queryError("read index cursor", err)
+	}
+	return &indexer.BlockRef{Number: uint64(row.Number), Hash: common.HexToHash(row.Hash)}, nil
+}
+
+// IndexTargets returns every community's contracts with how far they are indexed.
+func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
+	var rows []struct {
+		ID         string         `db:"id"`
+		Token      string         `db:"token_address"`
+		Governor   string         `db:"governor_address"`
+		Timelock   string         `db:"timelock_address"`
+		Deployment int64          `db:"deployment_block"`
+		Progress   sql.NullInt64  `db:"progress_block"`
+		Hash       sql.NullString `db:"progress_hash"`
+	}
+	err := db.db.SelectContext(ctx, &rows, `
+		SELECT c.id, c.token_address, c.governor_address, c.timelock_address, c.deployment_block,
+		       p.block_number AS progress_block, p.block_hash AS progress_hash
+		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id
+		ORDER BY c.id`)
+	if err != nil {
+		return nil, db.queryError("read index targets", err)
+	}
+	out := make([]indexer.Target, 0, len(rows))
+	for _, r := range rows {
+		t := indexer.Target{
+			CommunityID: r.ID, Token: common.HexToAddress(r.Token), Governor: common.HexToAddress(r.Governor),
+			Timelock: common.HexToAddress(r.Timelock), DeploymentBlock: uint64(r.Deployment),
+		}
+		if r.Progress.Valid {
+			t.Progress = &indexer.BlockRef{Number: uint64(r.Progress.Int64), Hash: common.HexToHash(r.Hash.String)}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// RecentBlocks returns the remembered blocks, newest first.
+func (db *DB) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
+	var rows []struct {
+		Number int64  `db:"block_number"`
+		Hash   string `db:"block_hash"`
+		Parent string `db:"parent_hash"`
+		Time   int64  `db:"block_time"`
+	}
+	if err := db.db.SelectContext(ctx, &rows,
+		`SELECT block_number, block_hash, parent_hash, block_time FROM index_blocks ORDER BY block_number DESC`); err != nil {
+		return nil, db.queryError("read recent blocks", err)
+	}
+	out := make([]indexer.BlockRef, len(rows))
+	for i, r := range rows {
+		out[i] = indexer.BlockRef{Number: uint64(r.Number), Hash: common.HexToHash(r.Hash),
+			ParentHash: common.HexToHash(r.Parent), Time: uint64(r.Time)}
+	}
+	return out, nil
+}
+
+// OpenProposals returns the proposals of the given communities whose state may still change, or
+// whose state was derived rather than read from the governor.
+func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexer.OpenProposal, error) {
+	var rows []struct {
+		Community string `db:"community_id"`
+		ID        string `db:"proposal_id"`
+	}
+	err := db.db.SelectContext(ctx, &rows, `
+		SELECT community_id, proposal_id::text AS proposal_id FROM proposals
+		WHERE community_id = ANY($1) AND (state_checked_block IS NULL OR state NOT IN ('canceled', 'defeated', 'expired', 'executed'))
+		ORDER BY community_id, block_number, log_index`, pq.Array(communities))
+	if err != nil {
+		return nil, db.queryError("read open proposals", err)
+	}
+	out := make([]indexer.OpenProposal, len(rows))
+	for i, r := range rows {
+		id, _ := new(big.Int).SetString(r.ID, 10)
+		out[i] = indexer.OpenProposal{CommunityID: r.Community, ProposalID: id}
+	}
+	return out, nil
+}
+
+// ApplyBatch writes a batch of events with their derived state, the communities' progress and,
+// for a batch that advances, the cursor and remembered blocks, in one transaction. Events are
+// inserted with ON CONFLICT DO NOTHING on their natural key and derived state is updated only from
+// the rows actually inserted, so a batch applied twice changes nothing.
+func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return db.queryError("apply index batch", err)
+	}
+	defer tx.Rollback()
+	if err := applyIndexBatch(ctx, tx, b); err != nil {
+		return db.queryError(fmt.Sprintf("apply index batch %d..%d", b.From, b.To), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.queryError("apply index batch", err)
+	}
+	return nil
+}
+
+func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
+	if b.Advance {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO index_cursor (block_number, block_hash) VALUES ($1, $2)
+			ON CONFLICT (singleton) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash, updated_at = now()`,
+			int64(b.End.Number), indexHash(b.End.Hash)); err != nil {
+			return err
+		}
+		if err := insertIndexBlocks(ctx, tx, b.Blocks); err != nil {
+			return err
+		}
+		if b.PruneBelow > 0 {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM index_blocks WHERE block_number < $1`, int64(b.PruneBelow)); err != nil {
+				return err
+			}
+		}
+	}
+	if len(b.Communities) > 0 {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO index_progress (community_id, block_number, block_hash, block_time)
+			SELECT unnest($1::text[]), $2, $3, $4
+			ON CONFLICT (community_id) DO UPDATE SET block_number = excluded.block_number,
+				block_hash = excluded.block_hash, block_time = excluded.block_time`,
+			pq.Array(b.Communities), int64(b.End.Number), indexHash(b.End.Hash), int64(b.End.Time)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO token_supply (community_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+			pq.Array(b.Communities)); err != nil {
+			return err
+		}
+	}
+	steps := []func(context.Context, *sqlx.Tx, *indexer.Events) error{
+		insertTransfers, insertDelegateVotes, insertDelegateChanges, insertRewardBatches,
+		insertTimelockEvents,
+	}
+	for _, step := range steps {
+		if err := step(ctx, tx, &b.Events); err != nil {
+			return err
+		}
+	}
+	touched, err := insertIndexGovernance(ctx, tx, &b.Events)
+	if err != nil {
+		return err
+	}
+	if err := refreshIndexedProposals(ctx, tx, touched); err != nil {
+		return err
+	}
+	return applyIndexStates(ctx, tx, b)
+}
+
+func insertIndexBlocks(ctx context.Context, tx *sqlx.Tx, blocks []indexer.BlockRef) error {
+	if len(blocks) == 0 {
+		return nil
+	}
+	nums := make([]int64, len(blocks))
+	hashes := make([]string, len(blocks))
+	parents := make([]string, len(blocks))
+	times := make([]int64, len(blocks))
+	for i, bl := range blocks {
+		nums[i], hashes[i], parents[i], times[i] = int64(bl.Number), indexHash(bl.Hash), indexHash(bl.ParentHash), int64(bl.Time)
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO index_blocks (block_number, block_hash, parent_hash, block_time)
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])
+		ON CONFLICT (block_number) DO UPDATE SET block_hash = excluded.block_hash,
+			parent_hash = excluded.parent_hash, block_time = excluded.block_time`,
+		pq.Array(nums), pq.Array(hashes), pq.Array(parents), pq.Array(times))
+	return err
+}
+
+// indexMetaColumns holds the columns every event row starts with.
+type indexMetaColumns struct {
+	community []string
+	number    []int64
+	hash      []string
+	time      []int64
+	tx        []string
+	index     []int64
+}
+
+func newIndexMetaColumns(n int) indexMetaColumns {
+	return indexMetaColumns{
+		community: make([]string, 0, n), number: make([]int64, 0, n), hash: make([]string, 0, n),
+		time: make([]int64, 0, n), tx: make([]string, 0, n), index: make([]int64, 0, n),
+	}
+}
+
+func (m *indexMetaColumns) add(e *indexer.EventMeta) {
+	m.community = append(m.community, e.CommunityID)
+	m.number = append(m.number, int64(e.BlockNumber))
+	m.hash = append(m.hash, indexHash(e.BlockHash))
+	m.time = append(m.time, int64(e.BlockTime))
+	m.tx = append(m.tx, indexHash(e.TxHash))
+	m.index = append(m.index, int64(e.LogIndex))
+}
+
+// args returns the six meta arrays as query arguments $1..$6.
+func (m *indexMetaColumns) args() []any {
+	return []any{pq.Array(m.community), pq.Array(m.number), pq.Array(m.hash), pq.Array(m.time), pq.Array(m.tx), pq.Array(m.index)}
+}
+
+const indexMetaUnnest = `$1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::int[]`
+
+// insertTransfers stores Transfer events and applies the rows actually inserted to balances and
+// total supply.
+func insertTransfers(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+	if len(ev.Transfers) == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(len(ev.Transfers))
+	from := make([]string, 0, len(ev.Transfers))
+	to := make([]string, 0, len(ev.Transfers))
+	value := make([]string, 0, len(ev.Transfers))
+	for i := range ev.Transfers {
+		t := &ev.Transfers[i]
+		meta.add(&t.EventMeta)
+		from = append(from, t.From.Hex())
+		to = append(to, t.To.Hex())
+		value = append(value, t.Value.String())
+	}
+	args := append(meta.args(), pq.Array(from), pq.Array(to), pq.Array(value), indexZeroAddress)
+	_, err := tx.ExecContext(ctx, `
+		WITH ins AS (
+			INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				from_address, to_address, value)
+			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::numeric[])
+			ON CONFLICT DO NOTHING
+			RETURNING community_id, from_address, to_address, value
+		), supply AS (
+			INSERT INTO token_supply (community_id, total_supply)
+			SELECT community_id, sum(CASE WHEN from_address = $10 THEN value ELSE -value END)
+			FROM ins WHERE (from_address = $10) <> (to_address = $10)
+			GROUP BY community_id
+			ON CONFLICT (community_id) DO UPDATE SET total_supply = token_supply.total_supply + excluded.total_supply
+		), deltas AS (
+			SELECT community_id, to_address AS address, value AS delta FROM ins WHERE to_address <> $10
+			UNION ALL
+			SELECT community_id, from_address, -value FROM ins WHERE from_address <> $10
+		)
+		INSERT INTO token_accounts (community_id, address, balance)
+		SELECT community_id, address, sum(delta) FROM deltas GROUP BY community_id, address
+		ON CONFLICT (community_id, address) DO UPDATE SET balance = token_accounts.balance + excluded.balance`, args...)
+	return err
+}
+
+// insertDelegateVotes stores DelegateVotesChanged events; each delegate's newest inserted
+// new_votes becomes its voting power. Batches come in chain order, so the newest event of a batch
+// is newer than anything stored.
+func insertDelegateVotes(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+	if len(ev.DelegateVotes) == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(len(ev.DelegateVotes))
+	delegate := make([]string, 0, len(ev.DelegateVotes))
+	prev := make([]string, 0, len(ev.DelegateVotes))
+	next := make([]string, 0, len(ev.DelegateVotes))
+	for i := range ev.DelegateVotes {
+		d := &ev.DelegateVotes[i]
+		meta.add(&d.EventMeta)
+		delegate = append(delegate, d.Delegate.Hex())
+		prev = append(prev, d.PreviousVotes.String())
+		next = append(next, d.NewVotes.String())
+	}
+	args := append(meta.args(), pq.Array(delegate), pq.Array(prev), pq.Array(next))
+	_, err := tx.ExecContext(ctx, `
+		WITH ins AS (
+			INSERT INTO token_delegate_votes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				delegate, previous_votes, new_votes)
+			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::numeric[], $9::numeric[])
+			ON CONFLICT DO NOTHING
+			RETURNING community_id, delegate, new_votes, block_number, log_index
+		), latest AS (
+			SELECT DISTINCT ON (community_id, delegate) community_id, delegate, new_votes
+			FROM ins ORDER BY community_id, delegate, block_number DESC, log_index DESC
+		)
+		INSERT INTO token_accounts (community_id, address, voting_power)
+		SELECT community_id, delegate, new_votes FROM latest
+		ON CONFLICT (community_id, address) DO UPDATE SET voting_power = excluded.voting_power`, args...)
+	return err
+}
+
+// insertDelegateChanges stores DelegateChanged events; each delegator's newest inserted
+// to_delegate becomes its delegate (null for the zero address).
+func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+	if len(ev.DelegateChanges) == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(len(ev.DelegateChanges))
+	delegator := make([]string, 0, len(ev.DelegateChanges))
+	from := make([]string, 0, len(ev.DelegateChanges))
+	to := make([]string, 0, len(ev.DelegateChanges))
+	for i := range ev.DelegateChanges {
+		d := &ev.DelegateChanges[i]
+		meta.add(&d.EventMeta)
+		delegator = append(delegator, d.Delegator.Hex())
+		from = append(from, d.FromDelegate.Hex())
+		to = append(to, d.ToDelegate.Hex())
+	}
+	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress)
+	_, err := tx.ExecContext(ctx, `
+		WITH ins AS (
+			INSERT INTO token_delegate_changes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				delegator, from_delegate, to_delegate)
+			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::text[])
+			ON CONFLICT DO NOTHING
+			RETURNING community_id, delegator, to_delegate, block_number, log_index
+		), latest AS (
+			SELECT DISTINCT ON (community_id, delegator) community_id, delegator, NULLIF(to_delegate, $10) AS delegate
+			FROM ins ORDER BY community_id, delegator, block_number DESC, log_index DESC
+		)
+		INSERT INTO token_accounts (community_id, address, delegate)
+		SELECT community_id, delegator, delegate FROM latest
+		ON CONFLICT (community_id, address) DO UPDATE SET delegate = excluded.delegate`, args...)
+	return err
+}
+
+func insertRewardBatches(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+	if len(ev.RewardBatches) == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(len(ev.RewardBatches))
+	ids := make([]string, 0, len(ev.RewardBatches))
+	counts := make([]string, 0, len(ev.RewardBatches))
+	totals := make([]string, 0, len(ev.RewardBatches))
+	for i := range ev.RewardBatches {
+		r := &ev.RewardBatches[i]
+		meta.add(&r.EventMeta)
+		ids = append(ids, indexHash(r.BatchID))
+		counts = append(counts, r.Count.String())
+		totals = append(totals, r.Total.String())
+	}
+	args := append(meta.args(), pq.Array(ids), pq.Array(counts), pq.Array(totals))
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO token_reward_batches (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			batch_id, count, total)
+		SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::numeric[], $9::numeric[])
+		ON CONFLICT DO NOTHING`, args...)
+	return err
+}
+
+func insertTimelockEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+	for i := range ev.TimelockEvents {
+		e := &ev.TimelockEvents[i]
+		var target, predecessor sql.NullString
+		var index, value, delay sql.NullString
+		if e.Kind != indexer.TimelockCancelled {
+			target = sql.NullString{String: e.Target.Hex(), Valid: true}
+			index = indexBigNull(e.Index)
+			value = indexBigNull(e.Value)
+		}
+		if e.Kind == indexer.TimelockScheduled {
+			predecessor = sql.NullString{String: indexHash(e.Predecessor), Valid: true}
+			delay = indexBigNull(e.Delay)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO timelock_events (community_id, kind, operation_id, call_index, target, value, data, predecessor, delay,
+				block_number, block_hash, block_time, tx_hash, log_index)
+			VALUES ($1, $2, $3, $4::numeric, $5, $6::numeric, $7, $8, $9::numeric, $10, $11, $12, $13, $14)
+			ON CONFLICT DO NOTHING`,
+			e.CommunityID, e.Kind, indexHash(e.OperationID), index, target, value, e.Data, predecessor, delay,
+			int64(e.BlockNumber), indexHash(e.BlockHash), int64(e.BlockTime), indexHash(e.TxHash), int64(e.LogIndex)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexProposalKey names a proposal.
+type indexProposalKey struct {
+	community string
+	id        string
+}
+
+type indexProposalKeys map[indexProposalKey]struct{}
+
+func (k indexProposalKeys) add(community string, id *big.Int) { k[indexProposalKey{community, id.String()}] = struct{}{} }
+
+func (k indexProposalKeys) arrays() (communities, ids []string) {
+	for key := range k {
+		communities = append(communities, key.community)
+		ids = append(ids, key.id)
+	}
+	return communities, ids
+}
+
+// insertIndexGovernance stores proposals (with their actions), votes and proposal events, and returns
+// the proposals they touch.
+func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) (indexProposalKeys, error) {
+	touched := indexProposalKeys{}
+	for i := range ev.Proposals {
+		p := &ev.Proposals[i]
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO proposals (community_id, proposal_id, proposer, description, title, vote_start, vote_end,
+				original_vote_end, block_number, block_hash, block_time, tx_hash, log_index, state)
+			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 'pending')
+			ON CONFLICT DO NOTHING`,
+			p.CommunityID, p.ProposalID.String(), p.Proposer.Hex(), p.Description, ProposalTitle(p.Description),
+			int64(p.VoteStart), int64(p.VoteEnd), int64(p.BlockNumber), indexHash(p.BlockHash), int64(p.BlockTime),
+			indexHash(p.TxHash), int64(p.LogIndex))
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
+		for j, a := range p.Actions {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO proposal_actions (community_id, proposal_id, index, target, value, calldata, signature)
+				VALUES ($1, $2::numeric, $3, $4, $5::numeric, $6, $7)`,
+				p.CommunityID, p.ProposalID.String(), j, a.Target.Hex(), a.Value.String(), indexBytes(a.Calldata), a.Signature); err != nil {
+				return nil, err
+			}
+		}
+		touched.add(p.CommunityID, p.ProposalID)
+	}
+	for i := range ev.Votes {
+		v := &ev.Votes[i]
+		var params any // NULL for VoteCast
+		if v.Params != nil {
+			params = v.Params
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO votes (community_id, proposal_id, voter, support, weight, reason, params,
+				block_number, block_hash, block_time, tx_hash, log_index)
+			VALUES ($1, $2::numeric, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT DO NOTHING`,
+			v.CommunityID, v.ProposalID.String(), v.Voter.Hex(), int16(v.Support), v.Weight.String(), v.Reason, params,
+			int64(v.BlockNumber), indexHash(v.BlockHash), int64(v.BlockTime), indexHash(v.TxHash), int64(v.LogIndex)); err != nil {
+			return nil, err
+		}
+		touched.add(v.CommunityID, v.ProposalID)
+	}
+	for i := range ev.ProposalEvents {
+		e := &ev.ProposalEvents[i]
+		var eta, deadline sql.NullInt64
+		switch e.Kind {
+		case indexer.ProposalQueued:
+			eta = sql.NullInt64{Int64: int64(e.Eta), Valid: true}
+		case indexer.ProposalExtended:
+			deadline = sql.NullInt64{Int64: int64(e.ExtendedDeadline), Valid: true}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO proposal_events (community_id, proposal_id, kind, eta, extended_deadline,
+				block_number, block_hash, block_time, tx_hash, log_index)
+			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT DO NOTHING`,
+			e.CommunityID, e.ProposalID.String(), e.Kind, eta, deadline,
+			int64(e.BlockNumber), indexHash(e.BlockHash), int64(e.BlockTime), indexHash(e.TxHash), int64(e.LogIndex)); err != nil {
+			return nil, err
+		}
+		touched.add(e.CommunityID, e.ProposalID)
+	}
+	return touched, nil
+}
+
+// refreshIndexedProposals recomputes the tallies and lifecycle columns of the given proposals from the
+// stored votes and proposal events.
+func refreshIndexedProposals(ctx context.Context, tx *sqlx.Tx, keys indexProposalKeys) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	communities, ids := keys.arrays()
+	_, err := tx.ExecContext(ctx, `
+		WITH k AS (SELECT * FROM unnest($1::text[], $2::numeric[]) AS k(community_id, proposal_id)),
+		t AS (
+			SELECT k.community_id, k.proposal_id,
+				coalesce(sum(v.weight) FILTER (WHERE v.support = 1), 0) AS for_votes,
+				coalesce(sum(v.weight) FILTER (WHERE v.support = 0), 0) AS against_votes,
+				coalesce(sum(v.weight) FILTER (WHERE v.support = 2), 0) AS abstain_votes,
+				count(v.voter) FILTER (WHERE v.support = 1) AS for_voters,
+				count(v.voter) FILTER (WHERE v.support = 0) AS against_voters,
+				count(v.voter) FILTER (WHERE v.support = 2) AS abstain_voters
+			FROM k LEFT JOIN votes v ON v.community_id = k.community_id AND v.proposal_id = k.proposal_id
+			GROUP BY k.community_id, k.proposal_id
+		), e AS (
+			SELECT k.community_id, k.proposal_id,
+				max(pe.block_number) FILTER (WHERE pe.kind = 'queued') AS queued_block,
+				max(pe.eta) FILTER (WHERE pe.kind = 'queued') AS eta,
+				max(pe.block_number) FILTER (WHERE pe.kind = 'executed') AS executed_block,
+				max(pe.block_number) FILTER (WHERE pe.kind = 'canceled') AS canceled_block,
+				max(pe.extended_deadline) FILTER (WHERE pe.kind = 'extended') AS extended
+			FROM k LEFT JOIN proposal_events pe ON pe.community_id = k.community_id AND pe.proposal_id = k.proposal_id
+			GROUP BY k.community_id, k.proposal_id
+		)
+		UPDATE proposals p SET
+			for_votes = t.for_votes, against_votes = t.against_votes, abstain_votes = t.abstain_votes,
+			for_voters = t.for_voters, against_voters = t.against_voters, abstain_voters = t.abstain_voters,
+			queued_block = e.queued_block, eta = e.eta, executed_block = e.executed_block, canceled_block = e.canceled_block,
+			vote_end = greatest(p.original_vote_end, coalesce(e.extended, 0))
+		FROM t JOIN e USING (community_id, proposal_id)
+		WHERE p.community_id = t.community_id AND p.proposal_id = t.proposal_id`,
+		pq.Array(communities), pq.Array(ids))
+	return err
+}
+
+// indexDerivedState is a proposal's state from its events and the clock at $2, for when the governor's
+// state() could not be read. Without the quorum at hand an ended vote counts as succeeded when For
+// beats Against; the next batch near the head replaces it with state().
+const indexDerivedState = `CASE
+	WHEN canceled_block IS NOT NULL THEN 'canceled'
+	WHEN executed_block IS NOT NULL THEN 'executed'
+	WHEN queued_block IS NOT NULL THEN 'queued'
+	WHEN $2 <= vote_start THEN 'pending'
+	WHEN $2 <= vote_end THEN 'active'
+	WHEN for_votes > against_votes THEN 'succeeded'
+	ELSE 'defeated' END`
+
+// applyIndexStates sets the state of the batch's communities' proposals: state() where the indexer
+// read it, else derived from events and the batch's end time.
+func applyIndexStates(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
+	if len(b.Communities) == 0 {
+		return nil
+	}
+	if b.End.Time != 0 {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
+			WHERE community_id = ANY($1) AND NOT (state_checked_block IS NOT NULL AND state IN ('canceled', 'defeated', 'expired', 'executed'))`,
+			pq.Array(b.Communities), int64(b.End.Time)); err != nil {
+			return err
+		}
+	}
+	for _, s := range b.States {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE proposals SET state = $3, state_checked_block = $4 WHERE community_id = $1 AND proposal_id = $2::numeric`,
+			s.CommunityID, s.ProposalID.String(), s.State, int64(b.End.Number)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rewind removes every event above ancestor and everything derived from them in one
+// transaction: balances and supply get the removed transfers' amounts back, voting power and
+// delegates of the accounts involved are recomputed from the events that remain, proposals
+// created above are deleted and the others' tallies and lifecycle recomputed; the cursor,
+// progress and remembered blocks move back to ancestor.
+func (db *DB) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return db.queryError("rewindIndex index", err)
+	}
+	defer tx.Rollback()
+	if err := rewindIndex(ctx, tx, ancestor); err != nil {
+		return db.queryError(fmt.Sprintf("rewindIndex index to block %d", ancestor.Number), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return db.queryError("rewindIndex index", err)
+	}
+	return nil
+}
+
+func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
+	n := int64(a.Number)
+	var ancestorTime int64
+	if err := tx.GetContext(ctx, &ancestorTime, `SELECT coalesce((SELECT block_time FROM index_blocks WHERE block_number = $1), 0)`, n); err != nil {
+		return err
+	}
+	if a.Time != 0 {
+		ancestorTime = int64(a.Time)
+	}
+	stmts := []string{
+		// Balances and supply: undo the removed transfers.
+		`WITH del AS (
+			DELETE FROM token_transfers WHERE block_number > $1 RETURNING community_id, from_address, to_address, value
+		), supply AS (
+			UPDATE token_supply s SET total_supply = s.total_supply - d.delta
+			FROM (SELECT community_id, sum(CASE WHEN from_address = $2 THEN value ELSE -value END) AS delta
+			      FROM del WHERE (from_address = $2) <> (to_address = $2) GROUP BY community_id) d
+			WHERE s.community_id = d.community_id
+		), deltas AS (
+			SELECT community_id, to_address AS address, value AS delta FROM del WHERE to_address <> $2
+			UNION ALL
+			SELECT community_id, from_address, -value FROM del WHERE from_address <> $2
+		)
+		UPDATE token_accounts a SET balance = a.balance - d.delta
+		FROM (SELECT community_id, address, sum(delta) AS delta FROM deltas GROUP BY community_id, address) d
+		WHERE a.community_id = d.community_id AND a.address = d.address`,
+		// Voting power: the newest remaining DelegateVotesChanged, else none.
+		`WITH del AS (
+			DELETE FROM token_delegate_votes WHERE block_number > $1 RETURNING community_id, delegate
+		)
+		UPDATE token_accounts a SET voting_power = coalesce((
+			SELECT d.new_votes FROM token_delegate_votes d
+			WHERE d.community_id = a.community_id AND d.delegate = a.address AND d.block_number <= $1
+			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1), 0)
+		FROM (SELECT DISTINCT community_id, delegate FROM del) x
+		WHERE a.community_id = x.community_id AND a.address = x.delegate`,
+		// Delegates: the newest remaining DelegateChanged, else none.
+		`WITH del AS (
+			DELETE FROM token_delegate_changes WHERE block_number > $1 RETURNING community_id, delegator
+		)
+		UPDATE token_accounts a SET delegate = (
+			SELECT NULLIF(d.to_delegate, $2) FROM token_delegate_changes d
+			WHERE d.community_id = a.community_id AND d.delegator = a.address AND d.block_number <= $1
+			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1)
+		FROM (SELECT DISTINCT community_id, delegator FROM del) x
+		WHERE a.community_id = x.community_id AND a.address = x.delegator`,
+		`DELETE FROM token_reward_batches WHERE block_number > $1`,
+		`DELETE FROM timelock_events WHERE block_number > $1`,
+	}
+	for _, s := range stmts {
+		args := []any{n}
+		if strings.Contains(s, "$2") {
+			args = append(args, indexZeroAddress)
+		}
+		if _, err := tx.ExecContext(ctx, s, args...); err != nil {
+			return err
+		}
+	}
+	// Governance: collect the surviving proposals the removed votes and events touched.
+	var touchedRows []struct {
+		Community string `db:"community_id"`
+		ID        string `db:"proposal_id"`
+	}
+	if err := tx.SelectContext(ctx, &touchedRows, `
+		WITH dv AS (DELETE FROM votes WHERE block_number > $1 RETURNING community_id, proposal_id),
+		     de AS (DELETE FROM proposal_events WHERE block_number > $1 RETURNING community_id, proposal_id)
+		SELECT DISTINCT community_id, proposal_id::text AS proposal_id FROM (SELECT * FROM dv UNION ALL SELECT * FROM de) x`, n); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM proposals WHERE block_number > $1`, n); err != nil {
+		return err
+	}
+	touched := indexProposalKeys{}
+	for _, r := range touchedRows {
+		id, _ := new(big.Int).SetString(r.ID, 10)
+		touched.add(r.Community, id)
+	}
+	if err := refreshIndexedProposals(ctx, tx, touched); err != nil {
+		return err
+	}
+	// States read at removed blocks no longer hold: derive them at the ancestor until state()
+	// is read again.
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
+		WHERE state_checked_block > $1`, n, ancestorTime); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM index_blocks WHERE block_number > $1`, n); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE index_cursor SET block_number = $1, block_hash = $2, updated_at = now()`,
+		n, indexHash(a.Hash)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE index_progress SET block_number = $1, block_hash = $2, block_time = $3 WHERE block_number > $1`,
+		n, indexHash(a.Hash), ancestorTime)
+	return err
+}
+
+// ProposalTitle returns a proposal's title: the first non-empty line of its description without
+// Markdown heading marks, at most 200 characters.
+func ProposalTitle(description string) string {
+	for _, line := range strings.Split(description, "\n") {
+		line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#"))
+		if line == "" {
+			continue
+		}
+		if r := []rune(line); len(r) > 200 {
+			line = string(r[:200])
+		}
+		return line
+	}
+	return ""
+}
+
+func indexHash(h common.Hash) string { return strings.ToLower(h.Hex()) }
+
+func indexBigNull(v *big.Int) sql.NullString {
+	if v == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: v.String(), Valid: true}
+}
+
+func indexBytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}

@@ -1,0 +1,184 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall/rewards"
+)
+
+type batchRow struct {
+	ID          int64         `db:"id"`
+	CommunityID string        `db:"community_id"`
+	Token       string        `db:"token_address"`
+	BatchID     string        `db:"batch_id"`
+	Count       int           `db:"reward_count"`
+	Total       string        `db:"total"`
+	State       string        `db:"state"`
+	TxID        sql.NullInt64 `db:"tx_id"`
+	CreatedAt   time.Time     `db:"created_at"`
+}
+
+const batchSelect = `SELECT b.id, b.community_id, c.token_address, b.batch_id, b.reward_count, b.total::text AS total, b.state, b.tx_id, b.created_at
+	FROM mint_batches b JOIN communities c ON c.id = b.community_id `
+
+func (r batchRow) batch() *rewards.Batch {
+	return &rewards.Batch{ID: r.ID, CommunityID: r.CommunityID, Token: common.HexToAddress(r.Token), BatchID: common.HexToHash(r.BatchID),
+		Count: r.Count, Total: parseBig(r.Total), State: r.State, TxID: r.TxID.Int64, CreatedAt: r.CreatedAt}
+}
+
+// ClaimBatch moves up to max of a community's unbatched rewards, oldest first, into a new batch,
+// when there are max of them or the oldest has waited maxWait; otherwise it returns nil.
+// Concurrent claimers skip each other's rows, so no reward lands in two batches.
+func (db *DB) ClaimBatch(ctx context.Context, communityID string, max int, maxWait time.Duration) (*rewards.Batch, error) {
+	var out *rewards.Batch
+	err := db.inTx(ctx, "claim mint batch", true, func(tx *sqlx.Tx) error {
+		out = nil
+		var rows []struct {
+			ID        int64     `db:"id"`
+			Amount    string    `db:"amount"`
+			CreatedAt time.Time `db:"created_at"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, amount::text AS amount, created_at FROM rewards
+			WHERE community_id = $1 AND batch_id IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, communityID, max); err != nil {
+			return err
+		}
+		if len(rows) == 0 || (len(rows) < max && time.Since(rows[0].CreatedAt) < maxWait) {
+			return nil
+		}
+		var id int64
+		if err := tx.GetContext(ctx, &id, `SELECT nextval('mint_batches_id_seq')`); err != nil {
+			return err
+		}
+		total := new(big.Int)
+		ids := make([]int64, len(rows))
+		for k, r := range rows {
+			total.Add(total, parseBig(r.Amount))
+			ids[k] = r.ID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total) VALUES ($1, $2, $3, $4, $5::numeric)`,
+			id, communityID, rewards.BatchID(communityID, id).Hex(), len(rows), total.String()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rewards SET batch_id = $1, status = 'submitted' WHERE id = ANY($2)`, id, int64s(ids)); err != nil {
+			return err
+		}
+		var r batchRow
+		if err := tx.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, id); err != nil {
+			return err
+		}
+		out = r.batch()
+		return nil
+	})
+	return out, err
+}
+
+// UnconfirmedBatches returns the batches not confirmed yet, oldest first.
+func (db *DB) UnconfirmedBatches(ctx context.Context) ([]*rewards.Batch, error) {
+	var rows []batchRow
+	if err := db.db.SelectContext(ctx, &rows, batchSelect+`WHERE b.state <> 'confirmed' ORDER BY b.id`); err != nil {
+		return nil, db.queryError("list mint batches", err)
+	}
+	out := make([]*rewards.Batch, len(rows))
+	for k, r := range rows {
+		out[k] = r.batch()
+	}
+	return out, nil
+}
+
+// BatchRewards returns a batch's rewards by id.
+func (db *DB) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error) {
+	var rows []rewardRow
+	if err := db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.batch_id = $1 ORDER BY r.id`, batchID); err != nil {
+		return nil, db.queryError("list batch rewards", err)
+	}
+	out := make([]*rewards.Reward, len(rows))
+	for k, r := range rows {
+		out[k] = r.reward()
+	}
+	return out, nil
+}
+
+// MarkBatchSent links a batch to the sender's transaction that mints it.
+func (db *DB) MarkBatchSent(ctx context.Context, batchID, txID int64) error {
+	if _, err := db.db.ExecContext(ctx, `UPDATE mint_batches SET state = 'sent', tx_id = $2 WHERE id = $1 AND state <> 'confirmed'`, batchID, txID); err != nil {
+		return db.queryError("mark batch sent", err)
+	}
+	return nil
+}
+
+// ConfirmBatchFromIndex confirms a batch, and its rewards, when the indexer has stored its
+// RewardBatchMinted event at or below the final block (the community's indexed block less
+// finalityDepth) and the mints of that transaction are exactly the batch's coalesced mints. It
+// reports whether it confirmed; false means not yet (not indexed, not final, or not matching).
+func (db *DB) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, mints []rewards.Mint, finalityDepth uint64) (confirmed bool, txHash string, err error) {
+	err = db.inTx(ctx, "confirm mint batch", true, func(tx *sqlx.Tx) error {
+		confirmed = false
+		var ev struct {
+			Block  int64  `db:"block_number"`
+			TxHash string `db:"tx_hash"`
+			Count  string `db:"count"`
+			Total  string `db:"total"`
+			Final  bool   `db:"final"`
+		}
+		err := tx.GetContext(ctx, &ev, `SELECT e.block_number, e.tx_hash, e.count::text AS count, e.total::text AS total,
+				e.block_number + $3 <= p.block_number AS final
+			FROM token_reward_batches e JOIN index_progress p ON p.community_id = e.community_id
+			WHERE e.community_id = $1 AND e.batch_id = $2 ORDER BY e.block_number LIMIT 1`,
+			b.CommunityID, b.BatchID.Hex(), int64(finalityDepth))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !ev.Final || parseBig(ev.Count).Int64() != int64(len(mints)) || parseBig(ev.Total).Cmp(b.Total) != 0 {
+			return nil
+		}
+		var transfers []struct {
+			To    string `db:"to_address"`
+			Value string `db:"value"`
+		}
+		if err := tx.SelectContext(ctx, &transfers, `SELECT to_address, value::text AS value FROM token_transfers
+			WHERE community_id = $1 AND tx_hash = $2 AND from_address = '0x0000000000000000000000000000000000000000' ORDER BY log_index`,
+			b.CommunityID, ev.TxHash); err != nil {
+			return err
+		}
+		if len(transfers) != len(mints) {
+			return nil
+		}
+		for k, m := range mints {
+			if common.HexToAddress(transfers[k].To) != m.Wallet || parseBig(transfers[k].Value).Cmp(m.Amount) != 0 {
+				return nil
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mint_batches SET state = 'confirmed', tx_hash = $2, block_number = $3, confirmed_at = now() WHERE id = $1`,
+			b.ID, ev.TxHash, ev.Block); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rewards SET status = 'confirmed' WHERE batch_id = $1`, b.ID); err != nil {
+			return err
+		}
+		confirmed, txHash = true, ev.TxHash
+		return nil
+	})
+	return confirmed, txHash, err
+}
+
+// SetBatchTxHash records the transaction hash of a batch's mined transaction, for the API, before
+// it is confirmed.
+func (db *DB) SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error {
+	if _, err := db.db.ExecContext(ctx, `UPDATE mint_batches SET tx_hash = $2, block_number = $3 WHERE id = $1 AND state <> 'confirmed'`, batchID, txHash, int64(block)); err != nil {
+		return db.queryError("record batch transaction", err)
+	}
+	return nil
+}
+
+func int64s(v []int64) any { return pq.Array(v) }

@@ -1,0 +1,128 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+type rewardRow struct {
+	ID          int64          `db:"id"`
+	CommunityID string         `db:"community_id"`
+	IssuerID    int64          `db:"issuer_id"`
+	RuleID      int64          `db:"rule_id"`
+	Activity    string         `db:"activity"`
+	Wallet      string         `db:"wallet"`
+	Reference   sql.NullString `db:"reference"`
+	Amount      string         `db:"amount"`
+	Status      string         `db:"status"`
+	BatchID     sql.NullInt64  `db:"batch_id"`
+	TxHash      sql.NullString `db:"tx_hash"`
+	BlockNumber sql.NullInt64  `db:"block_number"`
+	CreatedAt   time.Time      `db:"created_at"`
+}
+
+const rewardSelect = `SELECT r.id, r.community_id, r.issuer_id, r.rule_id, r.activity, r.wallet, r.reference,
+	r.amount::text AS amount, r.status, r.batch_id, b.tx_hash, b.block_number, r.created_at
+	FROM rewards r LEFT JOIN mint_batches b ON b.id = r.batch_id `
+
+func (r rewardRow) reward() *rewards.Reward {
+	return &rewards.Reward{
+		ID: r.ID, CommunityID: r.CommunityID, IssuerID: r.IssuerID, RuleID: r.RuleID, Activity: r.Activity,
+		Wallet: r.Wallet, Reference: r.Reference.String, Amount: parseBig(r.Amount), Status: r.Status,
+		BatchID: r.BatchID.Int64, TxHash: r.TxHash.String, BlockNumber: uint64(r.BlockNumber.Int64), CreatedAt: r.CreatedAt,
+	}
+}
+
+// Reward returns one reward of a community; ENOTFOUND if the community has no such reward.
+func (db *DB) Reward(ctx context.Context, communityID string, id int64) (*rewards.Reward, error) {
+	var r rewardRow
+	err := db.db.GetContext(ctx, &r, rewardSelect+`WHERE r.community_id = $1 AND r.id = $2`, communityID, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "reward %d not found in community %q", id, communityID)
+	}
+	if err != nil {
+		return nil, db.queryError("find reward", err)
+	}
+	return r.reward(), nil
+}
+
+// Rewards lists a community's rewards newest first.
+func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardFilter) ([]*rewards.Reward, error) {
+	var rows []rewardRow
+	before := f.BeforeID
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	err := db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.community_id = $1 AND r.id < $2
+		AND ($3 = '' OR r.wallet = $3) AND ($4 = '' OR r.activity = $4) AND ($5 = '' OR r.status = $5)
+		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit)
+	if err != nil {
+		return nil, db.queryError("list rewards", err)
+	}
+	out := make([]*rewards.Reward, len(rows))
+	for k, r := range rows {
+		out[k] = r.reward()
+	}
+	return out, nil
+}
+
+// Leaderboard ranks members by the sum of their rewards (all but failed) created since since.
+func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
+	var rows []struct {
+		Wallet string `db:"wallet"`
+		Earned string `db:"earned"`
+		Rank   int    `db:"rank"`
+	}
+	err := db.db.SelectContext(ctx, &rows, `
+		SELECT wallet, earned::text AS earned, rank FROM (
+			SELECT wallet, sum(amount) AS earned, rank() OVER (ORDER BY sum(amount) DESC) AS rank
+			FROM rewards WHERE community_id = $1 AND created_at >= $2 AND status <> 'failed'
+			GROUP BY wallet) t
+		ORDER BY rank, wallet OFFSET $3 LIMIT $4`, communityID, since, offset, limit)
+	if err != nil {
+		return nil, db.queryError("leaderboard", err)
+	}
+	out := make([]rewards.LeaderEntry, len(rows))
+	for k, r := range rows {
+		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned)}
+	}
+	return out, nil
+}
+
+// Ledger streams every reward of a community with its audit links, oldest first.
+func (db *DB) Ledger(ctx context.Context, communityID string, fn func(rewards.LedgerRow) error) error {
+	rows, err := db.db.QueryxContext(ctx, `
+		SELECT r.id, r.community_id, r.issuer_id, r.rule_id, r.activity, r.wallet, r.reference,
+			r.amount::text AS amount, r.status, r.batch_id, b.tx_hash, b.block_number, r.created_at,
+			i.name AS issuer_name, ru.amount::text AS rule_amount, coalesce(b.batch_id, '') AS batch_hash
+		FROM rewards r JOIN issuers i ON i.id = r.issuer_id JOIN reward_rules ru ON ru.id = r.rule_id
+		LEFT JOIN mint_batches b ON b.id = r.batch_id
+		WHERE r.community_id = $1 ORDER BY r.id`, communityID)
+	if err != nil {
+		return db.queryError("export ledger", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var row struct {
+			rewardRow
+			IssuerName string `db:"issuer_name"`
+			RuleAmount string `db:"rule_amount"`
+			BatchHash  string `db:"batch_hash"`
+		}
+		if err := rows.StructScan(&row); err != nil {
+			return db.queryError("export ledger", err)
+		}
+		if err := fn(rewards.LedgerRow{Reward: *row.reward(), IssuerName: row.IssuerName, RuleAmount: parseBig(row.RuleAmount), BatchHash: row.BatchHash}); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return db.queryError("export ledger", err)
+	}
+	return nil
+}

@@ -1,0 +1,528 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// DB implements the rewards store.
+var _ rewards.Store = (*DB)(nil)
+
+// maxTxRetries bounds how often a transaction that lost a deadlock or serialization race is run
+// again; each retry starts afresh, so all-or-none still holds.
+const maxTxRetries = 8
+
+// inTx runs fn in a transaction, committing when it returns nil (and commit is set) and rolling
+// back otherwise. A deadlock or serialization failure runs it again.
+func (db *DB) inTx(ctx context.Context, op string, commit bool, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tryTx(ctx, commit, fn)
+		if e := pq.As(err, pqerror.TRDeadlockDetected, pqerror.TRSerializationFailure); e != nil && attempt < maxTxRetries {
+			time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)
+			continue
+		}
+		var ge *guildhall.Error
+		if err == nil || errors.As(err, &ge) {
+			return err
+		}
+		return db.queryError(op, err)
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, commit bool, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if !commit {
+		return nil
+	}
+	return tx.Commit()
+}
+
+// bigText renders an amount for a numeric column.
+func bigText(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}
+
+// parseBig reads a numeric column scanned as text.
+func parseBig(s string) *big.Int {
+	v, ok := new(big.Int).SetString(strings.TrimSuffix(s, ".0"), 10)
+	if !ok {
+		return new(big.Int)
+	}
+	return v
+}
+
+func nullBig(s sql.NullString) *big.Int {
+	if !s.Valid {
+		return nil
+	}
+	return parseBig(s.String)
+}
+
+// --- issuers ---
+
+type issuerRow struct {
+	ID          int64        `db:"id"`
+	CommunityID string       `db:"community_id"`
+	Name        string       `db:"name"`
+	KeyPrefix   string       `db:"key_prefix"`
+	KeyHash     []byte       `db:"key_hash"`
+	Budget      string       `db:"budget"`
+	Spent       string       `db:"spent"`
+	RevokedAt   sql.NullTime `db:"revoked_at"`
+	CreatedAt   time.Time    `db:"created_at"`
+}
+
+const issuerColumns = `id, community_id, name, key_prefix, key_hash, budget::text AS budget, spent::text AS spent, revoked_at, created_at`
+
+func (r issuerRow) issuer() *rewards.Issuer {
+	return &rewards.Issuer{
+		ID: r.ID, CommunityID: r.CommunityID, Name: r.Name, KeyPrefix: r.KeyPrefix,
+		Budget: parseBig(r.Budget), Spent: parseBig(r.Spent), Revoked: r.RevokedAt.Valid, CreatedAt: r.CreatedAt,
+	}
+}
+
+// CreateIssuer stores a new issuer of an existing community. ENOTFOUND for an unknown community,
+// ECONFLICT when the community has an active issuer of that name.
+func (db *DB) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
+	if n := len([]rune(i.Name)); n == 0 || n > 100 {
+		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "name", Message: "must be 1-100 characters"}}}
+	}
+	if i.Budget == nil || i.Budget.Sign() < 0 || i.Budget.BitLen() > 255 {
+		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "budget", Message: "must be zero or a positive amount"}}}
+	}
+	err := db.db.QueryRowxContext(ctx, `
+		INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
+		VALUES ($1, $2, $3, $4, $5::numeric) RETURNING id, created_at`,
+		i.CommunityID, i.Name, key.Prefix, key.Hash, bigText(i.Budget)).Scan(&i.ID, &i.CreatedAt)
+	if e := pq.As(err, pqerror.ForeignKeyViolation); e != nil {
+		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", i.CommunityID)
+	}
+	if e := pq.As(err, pqerror.UniqueViolation); e != nil {
+		if e.Constraint == "issuers_key_prefix_key" {
+			return fmt.Errorf("create issuer: key prefix collision, try again: %w", err)
+		}
+		return guildhall.Errorf(guildhall.ECONFLICT, "community %q already has an issuer named %q", i.CommunityID, i.Name)
+	}
+	if err != nil {
+		return db.queryError("create issuer", err)
+	}
+	i.KeyPrefix, i.Spent = key.Prefix, new(big.Int)
+	return nil
+}
+
+// Issuers lists issuers by id.
+func (db *DB) Issuers(ctx context.Context, communityID string) ([]*rewards.Issuer, error) {
+	var rows []issuerRow
+	err := db.db.SelectContext(ctx, &rows, `SELECT `+issuerColumns+` FROM issuers WHERE $1 = '' OR community_id = $1 ORDER BY id`, communityID)
+	if err != nil {
+		return nil, db.queryError("list issuers", err)
+	}
+	out := make([]*rewards.Issuer, len(rows))
+	for k, r := range rows {
+		out[k] = r.issuer()
+	}
+	return out, nil
+}
+
+// Issuer returns one issuer; ENOTFOUND if there is none.
+func (db *DB) Issuer(ctx context.Context, id int64) (*rewards.Issuer, error) {
+	var r issuerRow
+	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
+	}
+	if err != nil {
+		return nil, db.queryError("find issuer", err)
+	}
+	return r.issuer(), nil
+}
+
+// IssuerByKey finds the active issuer holding a key.
+func (db *DB) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
+	var r issuerRow
+	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE key_prefix = $1`, prefix)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!match(r.KeyHash) || r.RevokedAt.Valid)) {
+		return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
+	}
+	if err != nil {
+		return nil, db.queryError("find issuer", err)
+	}
+	return r.issuer(), nil
+}
+
+// RevokeIssuer revokes an issuer's key; revoking twice is a no-op.
+func (db *DB) RevokeIssuer(ctx context.Context, id int64) error {
+	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
+	if err != nil {
+		return db.queryError("revoke issuer", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
+	}
+	return nil
+}
+
+// RotateIssuerKey gives an active issuer a new key.
+func (db *DB) RotateIssuerKey(ctx context.Context, id int64, key rewards.APIKey) error {
+	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET key_prefix = $2, key_hash = $3, rotated_at = now() WHERE id = $1 AND revoked_at IS NULL`, id, key.Prefix, key.Hash)
+	if err != nil {
+		return db.queryError("rotate issuer key", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := db.Issuer(ctx, id); err != nil {
+			return err
+		}
+		return guildhall.Errorf(guildhall.ECONFLICT, "issuer %d is revoked; create a new issuer instead", id)
+	}
+	return nil
+}
+
+// --- rules ---
+
+type ruleRow struct {
+	ID           int64          `db:"id"`
+	CommunityID  string         `db:"community_id"`
+	Activity     string         `db:"activity"`
+	Amount       string         `db:"amount"`
+	CapPerMember sql.NullString `db:"cap_per_member"`
+	CapPeriod    sql.NullString `db:"cap_period"`
+	ActiveFrom   sql.NullTime   `db:"active_from"`
+	ActiveUntil  sql.NullTime   `db:"active_until"`
+	CreatedAt    time.Time      `db:"created_at"`
+}
+
+const ruleColumns = `id, community_id, activity, amount::text AS amount, cap_per_member::text AS cap_per_member, cap_period, active_from, active_until, created_at`
+
+func (r ruleRow) rule() *rewards.Rule {
+	out := &rewards.Rule{
+		ID: r.ID, CommunityID: r.CommunityID, Activity: r.Activity, Amount: parseBig(r.Amount),
+		CapPerMember: nullBig(r.CapPerMember), CapPeriod: rewards.CapPeriod(r.CapPeriod.String), UpdatedAt: r.CreatedAt,
+	}
+	if r.ActiveFrom.Valid {
+		t := r.ActiveFrom.Time
+		out.ActiveFrom = &t
+	}
+	if r.ActiveUntil.Valid {
+		t := r.ActiveUntil.Time
+		out.ActiveUntil = &t
+	}
+	return out
+}
+
+// Rules returns a community's current rules by activity.
+func (db *DB) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, error) {
+	var rows []ruleRow
+	err := db.db.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules WHERE community_id = $1 AND superseded_at IS NULL ORDER BY activity`, communityID)
+	if err != nil {
+		return nil, db.queryError("list rules", err)
+	}
+	out := make([]*rewards.Rule, len(rows))
+	for k, r := range rows {
+		out[k] = r.rule()
+	}
+	return out, nil
+}
+
+// PutRule supersedes the current rule of the activity (if any) with r.
+func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
+	if err := rewards.ValidateRule(r); err != nil {
+		return err
+	}
+	var capAmount, capPeriod any
+	if r.CapPerMember != nil {
+		capAmount, capPeriod = r.CapPerMember.String(), string(r.CapPeriod)
+	}
+	return db.inTx(ctx, "put rule", true, func(tx *sqlx.Tx) error {
+		// Lock the community's row so two writers of one activity take turns.
+		var one int
+		if err := tx.QueryRowxContext(ctx, `SELECT 1 FROM communities WHERE id = $1 FOR UPDATE`, r.CommunityID).Scan(&one); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", r.CommunityID)
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE reward_rules SET superseded_at = now() WHERE community_id = $1 AND activity = $2 AND superseded_at IS NULL`, r.CommunityID, r.Activity); err != nil {
+			return err
+		}
+		return tx.QueryRowxContext(ctx, `
+			INSERT INTO reward_rules (community_id, activity, amount, cap_per_member, cap_period, active_from, active_until)
+			VALUES ($1, $2, $3::numeric, $4::numeric, $5, $6, $7) RETURNING id, created_at`,
+			r.CommunityID, r.Activity, r.Amount.String(), capAmount, capPeriod, r.ActiveFrom, r.ActiveUntil).Scan(&r.ID, &r.UpdatedAt)
+	})
+}
+
+// --- accepting rewards ---
+
+// Accept records rewards; see rewards.Store. Locks are taken in one order by every caller (the
+// idempotency key, members by wallet, cap counters by activity and wallet, the issuer's budget
+// row), so concurrent requests queue instead of deadlocking; a deadlock all the same retries.
+func (db *DB) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	var out *rewards.AcceptOutput
+	err := db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = accept(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	iss := in.Issuer
+	if !in.DryRun {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+			VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING`, iss.ID, in.IdempotencyKey, in.RequestHash)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var prev struct {
+				Hash     []byte `db:"request_hash"`
+				Response []byte `db:"response"`
+			}
+			if err := tx.GetContext(ctx, &prev, `SELECT request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = $2`, iss.ID, in.IdempotencyKey); err != nil {
+				return nil, err
+			}
+			if !slices.Equal(prev.Hash, in.RequestHash) {
+				return nil, guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", in.IdempotencyKey)
+			}
+			return &rewards.AcceptOutput{Body: prev.Response, Replayed: true}, nil
+		}
+	}
+
+	// Price every item with the current rule of its activity.
+	activities := map[string]bool{}
+	for _, it := range in.Items {
+		activities[it.Activity] = true
+	}
+	var ruleRows []ruleRow
+	if err := tx.SelectContext(ctx, &ruleRows, `SELECT `+ruleColumns+` FROM reward_rules
+		WHERE community_id = $1 AND superseded_at IS NULL AND activity = ANY($2)`,
+		iss.CommunityID, pq.Array(keysOf(activities))); err != nil {
+		return nil, err
+	}
+	rules := map[string]*rewards.Rule{}
+	for _, r := range ruleRows {
+		rules[r.Activity] = r.rule()
+	}
+	batch := len(in.Items) > 1
+	field := func(k int) string {
+		if batch {
+			return fmt.Sprintf("items[%d].", k)
+		}
+		return ""
+	}
+	rs := make([]*rewards.Reward, len(in.Items))
+	total := new(big.Int)
+	type capKey struct{ activity, wallet string }
+	capUse := map[capKey]*big.Int{}
+	for k, it := range in.Items {
+		rule := rules[it.Activity]
+		amount, err := rewards.Price(rule, it, in.Now, field(k))
+		if err != nil {
+			return nil, err
+		}
+		rs[k] = &rewards.Reward{
+			CommunityID: iss.CommunityID, IssuerID: iss.ID, RuleID: rule.ID, Activity: it.Activity,
+			Wallet: it.Wallet, Reference: it.Reference, Amount: amount, Status: rewards.StatusPending,
+		}
+		total.Add(total, amount)
+		if rule.CapPerMember != nil {
+			key := capKey{it.Activity, it.Wallet}
+			if capUse[key] == nil {
+				capUse[key] = new(big.Int)
+			}
+			capUse[key].Add(capUse[key], amount)
+			if capUse[key].Cmp(rule.CapPerMember) > 0 {
+				return nil, capError(rule, it.Wallet, field(k), nil)
+			}
+		}
+	}
+
+	// Members, in wallet order.
+	walletSet := map[string]bool{}
+	for _, r := range rs {
+		walletSet[r.Wallet] = true
+	}
+	wallets := keysOf(walletSet)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO members (community_id, wallet)
+		SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`,
+		iss.CommunityID, pq.Array(wallets)); err != nil {
+		return nil, err
+	}
+
+	// Cap counters, in (activity, wallet) order: each row is locked by its update, and a row whose
+	// new total would pass the cap is not updated (and not returned).
+	if len(capUse) > 0 {
+		keys := make([]capKey, 0, len(capUse))
+		for k := range capUse {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b capKey) int {
+			return strings.Compare(a.activity+"\x00"+a.wallet, b.activity+"\x00"+b.wallet)
+		})
+		var acts, ws, amounts, caps []string
+		var starts []time.Time
+		for _, k := range keys {
+			rule := rules[k.activity]
+			acts, ws = append(acts, k.activity), append(ws, k.wallet)
+			amounts, caps = append(amounts, capUse[k].String()), append(caps, rule.CapPerMember.String())
+			starts = append(starts, rule.CapPeriod.Start(in.Now))
+		}
+		startText := make([]string, len(starts))
+		for k, s := range starts {
+			startText[k] = s.Format(time.RFC3339)
+		}
+		var updated []struct {
+			Activity string `db:"activity"`
+			Wallet   string `db:"wallet"`
+		}
+		err := tx.SelectContext(ctx, &updated, `
+			INSERT INTO member_cap_usage AS u (community_id, activity, wallet, period_start, earned)
+			SELECT $1, a, w, s, e FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::numeric[])
+				WITH ORDINALITY AS t(a, w, s, e, c, n) ORDER BY n
+			ON CONFLICT (community_id, activity, wallet, period_start) DO UPDATE
+				SET earned = u.earned + EXCLUDED.earned
+				WHERE u.earned + EXCLUDED.earned <= (SELECT c FROM unnest($3::text[], $2::text[], $6::numeric[]) AS x(w2, a2, c)
+				                                      WHERE w2 = EXCLUDED.wallet AND a2 = EXCLUDED.activity LIMIT 1)
+			RETURNING u.activity, u.wallet`,
+			iss.CommunityID, pq.Array(acts), pq.Array(ws), pq.Array(startText), pq.Array(amounts), pq.Array(caps))
+		if err != nil {
+			return nil, err
+		}
+		if len(updated) < len(keys) {
+			done := map[capKey]bool{}
+			for _, u := range updated {
+				done[capKey{u.Activity, u.Wallet}] = true
+			}
+			for k, it := range in.Items {
+				key := capKey{it.Activity, it.Wallet}
+				if _, capped := capUse[key]; capped && !done[key] {
+					rule := rules[key.activity]
+					var used string
+					_ = tx.GetContext(ctx, &used, `SELECT earned::text FROM member_cap_usage WHERE community_id = $1 AND activity = $2 AND wallet = $3 AND period_start = $4`,
+						iss.CommunityID, key.activity, key.wallet, rule.CapPeriod.Start(in.Now))
+					return nil, capError(rule, it.Wallet, field(k), parseBig(used))
+				}
+			}
+		}
+	}
+
+	// The issuer's budget: the row is locked by the update, and not updated past the budget.
+	var spent string
+	err := tx.QueryRowxContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric
+		WHERE id = $1 AND revoked_at IS NULL AND spent + $2::numeric <= budget RETURNING spent::text`,
+		iss.ID, total.String()).Scan(&spent)
+	if errors.Is(err, sql.ErrNoRows) {
+		var cur issuerRow
+		if err := tx.GetContext(ctx, &cur, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, iss.ID); err != nil {
+			return nil, err
+		}
+		if cur.RevokedAt.Valid {
+			return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
+		}
+		i := cur.issuer()
+		return nil, guildhall.Errorf(guildhall.EUNPROCESSABLE,
+			"budget exceeded: this request needs %s base units and issuer %q has %s left of %s", total, i.Name, i.Remaining(), i.Budget)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	// The ledger rows, in request order.
+	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]sql.NullString, len(rs)), make([]string, len(rs))
+	for k, r := range rs {
+		ruleIDs[k], acts[k], ws[k], amounts[k] = r.RuleID, r.Activity, r.Wallet, r.Amount.String()
+		refs[k] = sql.NullString{String: r.Reference, Valid: r.Reference != ""}
+	}
+	refArr := make([]*string, len(refs))
+	for k, r := range refs {
+		if r.Valid {
+			s := r.String
+			refArr[k] = &s
+		}
+	}
+	var inserted []struct {
+		ID        int64     `db:"id"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := tx.SelectContext(ctx, &inserted, `
+		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount)
+		SELECT $1, $2, r, a, w, f, m FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[])
+			WITH ORDINALITY AS t(r, a, w, f, m, n) ORDER BY n
+		RETURNING id, created_at`,
+		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refArr), pq.Array(amounts)); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(inserted, func(a, b struct {
+		ID        int64     `db:"id"`
+		CreatedAt time.Time `db:"created_at"`
+	}) int {
+		return int(a.ID - b.ID)
+	})
+	for k := range rs {
+		rs[k].ID, rs[k].CreatedAt = inserted[k].ID, inserted[k].CreatedAt
+	}
+
+	out := &rewards.AcceptOutput{Rewards: rs}
+	if in.Render != nil {
+		body, err := in.Render(rs)
+		if err != nil {
+			return nil, err
+		}
+		out.Body = body
+	}
+	if out.Body == nil {
+		out.Body = []byte{}
+	}
+	if !in.DryRun {
+		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 202, response = $3 WHERE issuer_id = $1 AND key = $2`,
+			iss.ID, in.IdempotencyKey, out.Body); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func capError(rule *rewards.Rule, wallet, field string, used *big.Int) error {
+	msg := fmt.Sprintf("member cap exceeded: %s may earn at most %s base units per %s for %q", wallet, rule.CapPerMember, rule.CapPeriod, rule.Activity)
+	if used != nil {
+		msg += fmt.Sprintf(" and has %s this %s", used, rule.CapPeriod)
+	}
+	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: msg, Fields: []guildhall.FieldError{{Field: field + "wallet", Message: "member cap exceeded"}}}
+}
+
+func keysOf(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
