@@ -75,7 +75,7 @@ func BenchmarkBackfill(b *testing.B) {
 
 	// (b) the full backfill, recording its ranges.
 	rec := &recordingClient{Client: rpc}
-	ix := indexer.New(rec, db, indexer.Config{FinalityDepth: 2, InitialRange: 100, MaxRange: 10_000})
+	ix := indexer.New(rec, db, indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
 	peak := watchHeap()
 	b.ResetTimer()
 	start = time.Now()

@@ -123,9 +123,16 @@ func (s *Sim) Call(t testing.TB, to common.Address, calldata []byte) []byte {
 // Advance seals one empty block d later than the head, moving the timestamp clock forward.
 func (s *Sim) Advance(t testing.TB, d time.Duration) {
 	t.Helper()
-	if err := s.Backend.AdjustTime(d); err != nil {
-		t.Fatalf("advance time: %v", err)
+	// The transaction pool drops mined transactions asynchronously after a Commit, so AdjustTime
+	// can briefly see a mined transaction as pending; wait for the pool to catch up.
+	var err error
+	for range 100 {
+		if err = s.Backend.AdjustTime(d); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
+	t.Fatalf("advance time: %v", err)
 }
 
 // HeadTime returns the head block's timestamp.
