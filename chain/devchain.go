@@ -37,8 +37,9 @@ type DevChainConfig struct {
 	// DataDir is Guildhall's data directory; the chain lives in DataDir/chain so a restart keeps
 	// it. Empty keeps the chain in memory: gone on Close, and no endpoint file is written.
 	DataDir string
-	// HTTPAddr is where JSON-RPC (eth, net, web3) listens; default 127.0.0.1:8545. Port 0 picks a
-	// free port; RPCURL reports it.
+	// HTTPAddr is where JSON-RPC (eth, net, web3) listens; default 127.0.0.1:8545, and an empty
+	// host means 127.0.0.1 (name 0.0.0.0 to listen on every interface). Port 0 picks a free
+	// port; RPCURL reports it.
 	HTTPAddr string
 	// BlockInterval is how long the chain may go without a block before an empty one is sealed,
 	// so block timestamps (the governor's clock) keep up with wall time; default 2s. Timestamps
