@@ -98,8 +98,8 @@ func TestDevChain(t *testing.T) {
 	if drift := time.Since(time.Unix(int64(header.Time), 0)); drift < -time.Second || drift > 2*time.Second {
 		t.Errorf("block %d timestamp is %s away from wall time", rcpt.BlockNumber, drift)
 	}
-	if header.GasLimit != 60_000_000 {
-		t.Errorf("block gas limit = %d, want 60000000", header.GasLimit)
+	if header.GasLimit != devGasLimit {
+		t.Errorf("block gas limit = %d, want %d", header.GasLimit, devGasLimit)
 	}
 
 	deploy := sendTx(t, client, from.Key, nil, nil, returns42, 200_000)

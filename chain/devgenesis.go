@@ -23,7 +23,11 @@ type DevAccount struct {
 
 const (
 	devAccountCount = 10
-	devGasLimit     = 60_000_000
+	// devGasLimit is the dev chain's block gas limit, from genesis (the miner's ceiling is the
+	// same, so it never drifts). Blocks come at most once a second (whole-second timestamps), so
+	// this is the chain's throughput: 300M fits about 18 full mintBatch transactions (2^24 gas
+	// each, EIP-7825), a few thousand rewards a block.
+	devGasLimit = 300_000_000
 )
 
 // devAccountBalance is what each dev account holds at genesis: 10,000 ETH.
@@ -81,7 +85,7 @@ func devChainConfig() *params.ChainConfig {
 }
 
 // devGenesis returns the dev chain's genesis, identical on every call so a restart reopens the
-// same chain: the pinned rules, a 60M gas limit, the system contracts the forks call into, and
+// same chain: the pinned rules, a 300M gas limit, the system contracts the forks call into, and
 // the funded dev accounts.
 func devGenesis() *core.Genesis {
 	alloc := types.GenesisAlloc{

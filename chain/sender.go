@@ -74,6 +74,19 @@ type TxStore interface {
 	OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*TxRecord, error)
 	// TxByID returns one intent; nil when unknown.
 	TxByID(ctx context.Context, id int64) (*TxRecord, error)
+	// TxStatuses returns where each of the intents ids is, without payloads; unknown ids are
+	// absent from the map.
+	TxStatuses(ctx context.Context, ids []int64) (map[int64]TxStatus, error)
+}
+
+// TxStatus is where an intent is, without its calldata and signed attempts: what a caller that
+// follows many intents needs on every look.
+type TxStatus struct {
+	ID          int64
+	State       string
+	MinedHash   common.Hash
+	BlockNumber uint64
+	Succeeded   bool
 }
 
 // ErrWouldRevert is returned (wrapped, with the node's error carrying the revert data, see
@@ -161,17 +174,9 @@ func (s *Sender) Send(ctx context.Context, key string, to common.Address, data [
 		value = new(big.Int)
 	}
 	if gasLimit == 0 {
-		var est uint64
-		err := retry(ctx, func() error {
-			var err error
-			est, err = s.cfg.Client.EstimateGas(ctx, ethereum.CallMsg{From: s.from, To: &to, Data: data, Value: value})
-			if err != nil && isRevert(err) {
-				return permanent{fmt.Errorf("%w: %w", ErrWouldRevert, err)}
-			}
-			return err
-		})
+		est, err := s.EstimateGas(ctx, to, data, value)
 		if err != nil {
-			return nil, fmt.Errorf("estimate gas: %w", err)
+			return nil, err
 		}
 		gasLimit = min(GasWithHeadroom(est), MaxTxGas)
 	}
@@ -205,9 +210,41 @@ func (s *Sender) Send(ctx context.Context, key string, to common.Address, data [
 // MaxTxGas is the most gas one transaction may use since Osaka (EIP-7825).
 const MaxTxGas = 1 << 24
 
+// EstimateGas returns the node's gas estimate for sending data and value to `to` from the
+// sender's key, at the latest block (see GasWithHeadroom for what that misses). A call that would
+// revert is ErrWouldRevert (wrapped, with the revert data, see RevertData); RPC errors are retried
+// with backoff until ctx ends.
+func (s *Sender) EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error) {
+	if value == nil {
+		value = new(big.Int)
+	}
+	var est uint64
+	err := retry(ctx, func() error {
+		var err error
+		est, err = s.cfg.Client.EstimateGas(ctx, ethereum.CallMsg{From: s.from, To: &to, Data: data, Value: value})
+		if err != nil && isRevert(err) {
+			return permanent{fmt.Errorf("%w: %w", ErrWouldRevert, err)}
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("estimate gas: %w", err)
+	}
+	return est, nil
+}
+
 // Tx returns the record of an intent by key; nil if unknown.
 func (s *Sender) Tx(ctx context.Context, key string) (*TxRecord, error) {
 	return s.cfg.Store.TxByKey(ctx, key)
+}
+
+// TxStatuses returns where each intent of ids is (one read, however many): for callers that keep
+// many intents in flight. Unknown ids are absent.
+func (s *Sender) TxStatuses(ctx context.Context, ids []int64) (map[int64]TxStatus, error) {
+	if len(ids) == 0 {
+		return map[int64]TxStatus{}, nil
+	}
+	return s.cfg.Store.TxStatuses(ctx, ids)
 }
 
 func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.Int, gas uint64, tip, maxFee *big.Int) (TxAttempt, error) {
@@ -310,15 +347,29 @@ func (s *Sender) Tick(ctx context.Context, rebroadcast bool) error {
 	if err != nil {
 		return fmt.Errorf("read head: %w", err)
 	}
+	t := &tick{head: head}
 	for _, rec := range open {
-		if err := s.check(ctx, rec, head, rebroadcast); err != nil {
+		if err := s.check(ctx, t, rec, rebroadcast); err != nil {
 			return fmt.Errorf("check transaction %s: %w", rec.Key, err)
 		}
 	}
 	return nil
 }
 
-func (s *Sender) check(ctx context.Context, rec *TxRecord, head uint64, rebroadcast bool) error {
+// tick is what one Tick learns once and uses for every open intent.
+type tick struct {
+	head      uint64
+	finalUsed *uint64 // the key's nonce at the final block, read when first needed
+}
+
+func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast bool) error {
+	head := t.head
+	if rec.State == TxMined && head < rec.BlockNumber+s.cfg.Confirmations {
+		// Mined and not deep enough to be final: nothing to record until it is. Fetching the
+		// receipt (thousands of logs for a full mintBatch) on every tick would only tell a reorg
+		// sooner; the receipt is fetched again, and its block checked, once the depth is reached.
+		return nil
+	}
 	// Which attempt, if any, is in a block? Any one may be: a replacement does not stop the
 	// original from being mined.
 	var rcpt *types.Receipt
@@ -341,7 +392,7 @@ func (s *Sender) check(ctx context.Context, rec *TxRecord, head uint64, rebroadc
 			}
 			rebroadcast = true
 		}
-		return s.pending(ctx, rec, head, rebroadcast)
+		return s.pending(ctx, t, rec, rebroadcast)
 	}
 	block := rcpt.BlockNumber.Uint64()
 	ok := rcpt.Status == types.ReceiptStatusSuccessful
@@ -367,18 +418,21 @@ func (s *Sender) check(ctx context.Context, rec *TxRecord, head uint64, rebroadc
 }
 
 // pending handles an intent none of whose attempts is in a block.
-func (s *Sender) pending(ctx context.Context, rec *TxRecord, head uint64, rebroadcast bool) error {
+func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcast bool) error {
 	// A nonce the chain has moved past, final deep, without any of our attempts: a transaction
 	// from elsewhere took it, so this intent never ran and gets a new nonce.
-	var finalHead *big.Int
-	if head >= s.cfg.Confirmations {
-		finalHead = new(big.Int).SetUint64(head - s.cfg.Confirmations)
+	if t.finalUsed == nil {
+		var finalHead *big.Int
+		if t.head >= s.cfg.Confirmations {
+			finalHead = new(big.Int).SetUint64(t.head - s.cfg.Confirmations)
+		}
+		used, err := s.cfg.Client.NonceAt(ctx, s.from, finalHead)
+		if err != nil {
+			return err
+		}
+		t.finalUsed = &used
 	}
-	used, err := s.cfg.Client.NonceAt(ctx, s.from, finalHead)
-	if err != nil {
-		return err
-	}
-	if used > rec.Nonce {
+	if used := *t.finalUsed; used > rec.Nonce {
 		// Look once more: a receipt may have appeared in between.
 		for _, a := range rec.Attempts {
 			if _, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash); err == nil {

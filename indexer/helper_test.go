@@ -1,11 +1,9 @@
 package indexer_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
@@ -291,11 +288,6 @@ func (h *harness) eventCounts(t *testing.T) string {
 	}
 	return fmt.Sprint(c)
 }
-
-func addrOf(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
-
-var _ = strings.ToLower
-var _ context.Context
 
 func callMsg(to common.Address, data []byte) ethereum.CallMsg {
 	return ethereum.CallMsg{To: &to, Data: data}

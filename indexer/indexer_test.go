@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/indexer"
 )
@@ -228,5 +227,3 @@ func (h *harness) head(t *testing.T) common.Hash {
 	}
 	return hdr.Hash()
 }
-
-var _ = crypto.Keccak256

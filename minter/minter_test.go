@@ -193,6 +193,39 @@ func TestMinterMintsEveryRewardOnce(t *testing.T) {
 	h.check(t)
 }
 
+func TestMinterCutsBatchesToFitOneTransaction(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.reward(t, 700, 100_000) // nearly all new holders: ~101k gas each, so 300 need ~30M
+	p := h.start(t, h.sim.Client)
+	p.minter = minter.New(h.db, p.sender, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 300, MaxInFlight: 8})
+	for i := 0; h.unconfirmed(t) > 0; i++ {
+		if i > 200 {
+			t.Fatalf("%d rewards still unconfirmed after 200 blocks", h.unconfirmed(t))
+		}
+		p.step(t, h, false)
+	}
+	h.check(t)
+	token := guildtoken.NewGuildToken()
+	logs, err := h.sim.Client.FilterLogs(t.Context(), ethereum.FilterQuery{Addresses: []common.Address{h.dep.Token},
+		Topics: [][]common.Hash{{token.GetABI().Events["RewardBatchMinted"].ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range logs {
+		r, err := h.sim.Client.TransactionReceipt(t.Context(), l.TxHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.GasUsed > chain.MaxTxGas {
+			t.Errorf("mintBatch %s used %d gas, over the per-transaction cap", l.TxHash, r.GasUsed)
+		}
+	}
+	if len(logs) < 5 {
+		t.Errorf("700 new holders minted in %d transactions; want batches cut to fit (at least 5)", len(logs))
+	}
+}
+
 func TestMinterSurvivesRestartsAtAnyStep(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

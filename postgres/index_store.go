@@ -431,7 +431,9 @@ type indexProposalKey struct {
 
 type indexProposalKeys map[indexProposalKey]struct{}
 
-func (k indexProposalKeys) add(community string, id *big.Int) { k[indexProposalKey{community, id.String()}] = struct{}{} }
+func (k indexProposalKeys) add(community string, id *big.Int) {
+	k[indexProposalKey{community, id.String()}] = struct{}{}
+}
 
 func (k indexProposalKeys) arrays() (communities, ids []string) {
 	for key := range k {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -104,6 +105,42 @@ func (db *DB) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Rewar
 		out[k] = r.reward()
 	}
 	return out, nil
+}
+
+// ShrinkBatch returns every reward of an open batch (one nothing was sent for) after its first keep,
+// by id, to the unbatched pool, and returns the batch as it is then. The minter cuts a claimed
+// batch this way when its mintBatch would not fit one transaction's gas; the rewards it lets go
+// are the oldest unbatched ones again, so the next batch takes them. A batch no longer open, or
+// keep < 1, is an error and nothing changes.
+func (db *DB) ShrinkBatch(ctx context.Context, batchID int64, keep int) (*rewards.Batch, error) {
+	if keep < 1 {
+		return nil, errors.New("shrink mint batch: must keep at least one reward")
+	}
+	var out *rewards.Batch
+	err := db.inTx(ctx, "shrink mint batch", true, func(tx *sqlx.Tx) error {
+		var state string
+		if err := tx.GetContext(ctx, &state, `SELECT state FROM mint_batches WHERE id = $1 FOR UPDATE`, batchID); err != nil {
+			return err
+		}
+		if state != rewards.BatchOpen {
+			return fmt.Errorf("batch %d is %s, not open: its rewards are fixed", batchID, state)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE rewards SET batch_id = NULL, status = 'pending'
+			WHERE id IN (SELECT id FROM rewards WHERE batch_id = $1 ORDER BY id OFFSET $2)`, batchID, keep); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mint_batches b SET reward_count = s.n, total = s.total
+			FROM (SELECT count(*) AS n, sum(amount) AS total FROM rewards WHERE batch_id = $1) s WHERE b.id = $1`, batchID); err != nil {
+			return err
+		}
+		var r batchRow
+		if err := tx.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, batchID); err != nil {
+			return err
+		}
+		out = r.batch()
+		return nil
+	})
+	return out, err
 }
 
 // MarkBatchSent links a batch to the sender's transaction that mints it.

@@ -256,3 +256,24 @@ func (db *DB) OpenTxs(ctx context.Context, chainID uint64, from common.Address) 
 	}
 	return recs, nil
 }
+
+// TxStatuses returns where each intent of ids is, without payloads; see chain.TxStore.
+func (db *DB) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
+	var rows []struct {
+		ID          int64          `db:"id"`
+		State       string         `db:"state"`
+		MinedHash   sql.NullString `db:"mined_hash"`
+		BlockNumber sql.NullInt64  `db:"block_number"`
+		Succeeded   sql.NullBool   `db:"succeeded"`
+	}
+	if err := db.db.SelectContext(ctx, &rows, `SELECT id, state, mined_hash, block_number, succeeded FROM chain_txs WHERE id = ANY($1)`,
+		pq.Array(ids)); err != nil {
+		return nil, db.queryError("read transaction states", err)
+	}
+	out := make(map[int64]chain.TxStatus, len(rows))
+	for _, r := range rows {
+		out[r.ID] = chain.TxStatus{ID: r.ID, State: r.State, MinedHash: common.HexToHash(r.MinedHash.String),
+			BlockNumber: uint64(r.BlockNumber.Int64), Succeeded: r.Succeeded.Bool}
+	}
+	return out, nil
+}

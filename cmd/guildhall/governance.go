@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net"
 	"time"
 
@@ -17,17 +15,11 @@ import (
 
 // governanceConfig wires governance writes, tallies and member sign-in for serve.
 //
-// Transactions go through a chain.Sender over the same key and the same nonce table as the
-// minter's: nonces are allocated under a row lock in PostgreSQL, so the two never collide, and
-// the minter's sender's Run follows (rebroadcasts, replaces, confirms) every open intent of the
-// key, this one's included. This sender only records and broadcasts; it never runs its own loop.
-func governanceConfig(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, siweDomain string, relayPerHour int, confirmations uint64) (api.GovernanceConfig, error) {
-	sender, err := chain.NewSender(ctx, chain.SenderConfig{
-		Client: cc.client, Key: cc.operator, Store: db, Logger: log, Confirmations: confirmations,
-	})
-	if err != nil {
-		return api.GovernanceConfig{}, err
-	}
+// Transactions (proposals, relayed ballots and delegations) go through sender, the operator's one
+// sender that startMinting runs: its nonces are allocated under a row lock in PostgreSQL and its
+// Run loop rebroadcasts, replaces and confirms every open intent of the key, the minter's and
+// these alike.
+func governanceConfig(cc *chainConn, db *postgres.DB, sender *chain.Sender, siweDomain string, relayPerHour int) api.GovernanceConfig {
 	reader := govchain.NewReader(cc.client)
 	return api.GovernanceConfig{
 		Service: &govchain.Service{
@@ -42,7 +34,7 @@ func governanceConfig(ctx context.Context, log *slog.Logger, db *postgres.DB, cc
 		Tallies: db,
 		Members: db,
 		SIWE:    api.SIWEConfig{Domain: siweDomain, ChainID: cc.identity.ChainID, Verifier: reader},
-	}, nil
+	}
 }
 
 // defaultSIWEDomain is the authority wallets see when they reach the API at httpAddr directly:

@@ -82,21 +82,22 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 	return w.Error()
 }
 
-// startMinting runs the operator's sender, the reward minter and the indexer that confirms the
-// mints (until the indexer is wired into serve on its own) until ctx ends; the returned
-// function waits for them to stop.
-func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (wait func(), err error) {
-	sender, err := chain.NewSender(ctx, chain.SenderConfig{
+// startMinting starts the operator's sender and the reward minter, which run until ctx ends;
+// wait waits for them to stop. The sender is the one for the operator key in this process: every
+// other transaction from that key (governance relays) goes through it too, so one nonce table
+// and one Run loop follow them all. The indexer that confirms the mints is serve's one indexer
+// (startIndexer, cmd/guildhall/indexer.go).
+func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (sender *chain.Sender, wait func(), err error) {
+	sender, err = chain.NewSender(ctx, chain.SenderConfig{
 		Client: cc.client, Key: cc.operator, Store: db, Logger: log, Confirmations: finalityDepth,
 		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log})
-	// The indexer that confirms the mints is serve's one indexer (startIndexer, cmd/guildhall/indexer.go).
 	done := make(chan struct{}, 2)
 	go func() { _ = sender.Run(ctx); done <- struct{}{} }()
 	go func() { _ = m.Run(ctx); done <- struct{}{} }()
-	return func() { <-done; <-done }, nil
+	return sender, func() { <-done; <-done }, nil
 }

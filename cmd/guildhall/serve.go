@@ -86,7 +86,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}
 	}
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth)
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth)
 	if err != nil {
 		stopBackground()
 		return err
@@ -97,10 +97,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if siweDomain == "" {
 		siweDomain = defaultSIWEDomain(httpAddr)
 	}
-	govConfig, err := governanceConfig(ctx, log, db, cc, siweDomain, relayPerHour, finalityDepth)
-	if err != nil {
-		return err
-	}
+	govConfig := governanceConfig(cc, db, sender, siweDomain, relayPerHour)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", httpAddr)
@@ -111,7 +108,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, finalityDepth, pollInterval, registry))
 	defer stopIndexer()
 	handler := api.NewServer(api.Config{
-		Logger:      log.With("component", "api"),
+		Logger:      log,
 		Communities: db,
 		Rewards:     db,
 		Governance:  govConfig,
