@@ -282,8 +282,13 @@ func TestServeEndToEnd(t *testing.T) {
 			t.Errorf("the banner does not show %q:\n%s", want, s.stdout)
 		}
 	}
-	if code := getJSON(t, api+"/readyz", nil); code != 200 {
-		t.Errorf("/readyz = %d, want 200", code)
+	// Ready once the indexer has caught up with the head.
+	ready := false
+	for deadline := time.Now().Add(60 * time.Second); !ready && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		ready = getJSON(t, api+"/readyz", nil) == 200
+	}
+	if !ready {
+		t.Errorf("/readyz never answered 200\nstderr:\n%s", s.stderr)
 	}
 
 	// An ordinary client reads the token over the printed RPC URL.

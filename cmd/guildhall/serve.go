@@ -34,6 +34,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		blockInterval time.Duration
 		demo          bool
 		finalityDepth uint64
+		maxIndexLag   uint64
 		pollInterval  time.Duration
 		siweDomain    string
 		relayPerHour  int
@@ -46,6 +47,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.BoolVar(&demo, "demo", true, "on the dev chain, create a demo community when there is none")
 	fs.StringVar(&siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
 	fs.IntVar(&relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
+	fs.Uint64Var(&maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
 	fs.Uint64Var(&finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	if err := parseFlags(fs, args, e); err != nil {
@@ -113,7 +115,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Rewards:     db,
 		Governance:  govConfig,
 		Index:       db,
-		Ready:       readiness(db, cc),
+		Ready:       readiness(db, cc, maxIndexLag),
 		Registry:    registry,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
@@ -138,14 +140,27 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-// readiness reports whether the database and the chain answer.
-func readiness(db *postgres.DB, cc *chainConn) func(context.Context) error {
+// readiness reports whether the database and the chain answer and the indexer is within maxLag
+// blocks of the head (so reads are current: a backfill, a stalled or a stopped indexer is not ready).
+func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := db.Ping(ctx); err != nil {
-			return guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable")
+			return fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable"), err)
 		}
-		if _, err := cc.client.BlockNumber(ctx); err != nil {
-			return guildhall.Errorf(guildhall.EUNAVAILABLE, "chain not reachable")
+		head, err := cc.client.BlockNumber(ctx)
+		if err != nil {
+			return fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE, "chain not reachable"), err)
+		}
+		cursor, err := db.IndexCursor(ctx)
+		if err != nil {
+			return err
+		}
+		switch {
+		case cursor == nil:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "indexer has not indexed a block yet (head %d)", head)
+		case head > cursor.Number+maxLag:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "indexer is %d blocks behind the head (at %d of %d; ready within %d)",
+				head-cursor.Number, cursor.Number, head, maxLag)
 		}
 		return nil
 	}
