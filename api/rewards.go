@@ -380,7 +380,8 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 	}
 	items := make([]gin.H, len(entries))
 	for k, e := range entries {
-		items[k] = gin.H{"rank": e.Rank, "address": e.Wallet, "earned": e.Earned.String(), "earned_formatted": guildhall.FormatAmount(e.Earned)}
+		items[k] = gin.H{"rank": e.Rank, "address": e.Wallet, "earned": e.Earned.String(), "earned_formatted": guildhall.FormatAmount(e.Earned),
+			"balance": e.Balance.String(), "balance_formatted": guildhall.FormatAmount(e.Balance)}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
 }

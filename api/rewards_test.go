@@ -173,7 +173,8 @@ func TestRewardAcceptReplayAndRead(t *testing.T) {
 		t.Errorf("issuer = %d %s", budget.Code, budget.Body)
 	}
 	board := srv.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?period=7d", "", "", "")
-	if board.Code != http.StatusOK || !strings.Contains(board.Body.String(), `"rank":1`) {
+	if board.Code != http.StatusOK || !strings.Contains(board.Body.String(), `"rank":1`) ||
+		!strings.Contains(board.Body.String(), `"balance":"0"`) { // accepted, not yet minted
 		t.Errorf("leaderboard = %d %s", board.Code, board.Body)
 	}
 	rules := srv.send(t, http.MethodGet, "/v1/communities/bakery/rules", srv.key, "", "")

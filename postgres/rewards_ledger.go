@@ -71,25 +71,28 @@ func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardF
 	return out, nil
 }
 
-// Leaderboard ranks members by the sum of their rewards (all but failed) created since since.
+// Leaderboard ranks members by the sum of their rewards (all but failed) created since since,
+// each with its balance as indexed (zero before the indexer has seen its first mint).
 func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
 	var rows []struct {
-		Wallet string `db:"wallet"`
-		Earned string `db:"earned"`
-		Rank   int    `db:"rank"`
+		Wallet  string `db:"wallet"`
+		Earned  string `db:"earned"`
+		Balance string `db:"balance"`
+		Rank    int    `db:"rank"`
 	}
 	err := db.db.SelectContext(ctx, &rows, `
-		SELECT wallet, earned::text AS earned, rank FROM (
+		SELECT t.wallet, t.earned::text AS earned, coalesce(a.balance, 0)::text AS balance, t.rank FROM (
 			SELECT wallet, sum(amount) AS earned, rank() OVER (ORDER BY sum(amount) DESC) AS rank
 			FROM rewards WHERE community_id = $1 AND created_at >= $2 AND status <> 'failed'
 			GROUP BY wallet) t
-		ORDER BY rank, wallet OFFSET $3 LIMIT $4`, communityID, since, offset, limit)
+		LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = t.wallet
+		ORDER BY t.rank, t.wallet OFFSET $3 LIMIT $4`, communityID, since, offset, limit)
 	if err != nil {
 		return nil, db.queryError("leaderboard", err)
 	}
 	out := make([]rewards.LeaderEntry, len(rows))
 	for k, r := range rows {
-		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned)}
+		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned), Balance: parseBig(r.Balance)}
 	}
 	return out, nil
 }

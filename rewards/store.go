@@ -38,9 +38,10 @@ type RewardFilter struct {
 
 // LeaderEntry is one member's place on a leaderboard.
 type LeaderEntry struct {
-	Rank   int
-	Wallet string
-	Earned *big.Int
+	Rank    int
+	Wallet  string
+	Earned  *big.Int
+	Balance *big.Int // the wallet's indexed token balance
 }
 
 // LedgerRow is one reward as the audit export writes it: the reward with its rule, issuer and
