@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -247,6 +248,11 @@ func (s *server) handleRelayBallot(c *gin.Context) {
 	if serr != nil || len(sig) != 65 {
 		fields = append(fields, guildhall.FieldError{Field: "signature", Message: "must be the wallet's 65-byte signature as 0x-prefixed hex"})
 	}
+	if req.Reason != nil {
+		if ferr := checkReason(*req.Reason); ferr != nil {
+			fields = append(fields, *ferr)
+		}
+	}
 	if len(fields) > 0 {
 		s.writeError(c, invalid("invalid ballot", fields))
 		return
@@ -354,4 +360,13 @@ func (s *server) handleRelayDelegation(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"tx_hash": tx.Hex()})
+}
+
+// checkReason refuses a vote reason the index could not store as text (NUL, invalid UTF-8) or that
+// would make a relayed vote needlessly expensive.
+func checkReason(reason string) *guildhall.FieldError {
+	if strings.ContainsRune(reason, 0) || !utf8.ValidString(reason) || len(reason) > 2000 {
+		return &guildhall.FieldError{Field: "reason", Message: "must be valid text without NUL characters, at most 2000 bytes"}
+	}
+	return nil
 }

@@ -104,6 +104,16 @@ func TestGovernanceLifecycleThroughTheAPIAndWallets(t *testing.T) {
 			h.wantRefused(t, rec, rec.Body.String(), rec.Code, tt.reason, nonce)
 		})
 	}
+	t.Run("a reason with a NUL is refused before anything is sent", func(t *testing.T) {
+		rec := h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": h.sim.Address(4).Hex(), "support": "for",
+			"reason": "a\u0000b", "signature": h.signBallot(t, 4, pid, "for", "")})
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"field":"reason"`) {
+			t.Fatalf("got %d %s, want 400 naming the reason", rec.Code, rec.Body)
+		}
+		if got := h.operatorNonce(t); got != nonce {
+			t.Fatalf("operator nonce moved from %d to %d: a transaction was sent", nonce, got)
+		}
+	})
 	t.Run("expired delegation", func(t *testing.T) {
 		expiry := h.sim.HeadTime(t) - 1
 		rec := h.do(t, http.MethodGet, fmt.Sprintf("/v1/communities/bakery/delegation-typed-data?delegator=%s&delegatee=%s&expiry=%d",

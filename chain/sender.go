@@ -433,10 +433,16 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 		t.finalUsed = &used
 	}
 	if used := *t.finalUsed; used > rec.Nonce {
-		// Look once more: a receipt may have appeared in between.
+		// Look once more: a receipt may have appeared in between. Only a definite "not found"
+		// for every attempt counts as not mined; any other error (a flaky node) waits for the
+		// next tick rather than risk sending the intent twice.
 		for _, a := range rec.Attempts {
-			if _, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash); err == nil {
+			_, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash)
+			if err == nil {
 				return nil
+			}
+			if !errors.Is(err, ethereum.NotFound) {
+				return fmt.Errorf("check receipt before renonce: %w", err)
 			}
 		}
 		s.log.Warn("nonce taken by another transaction from the operator key; sending with a new nonce", "key", rec.Key, "nonce", rec.Nonce)

@@ -90,6 +90,9 @@ const (
 	txSlack = 100_000
 )
 
+// communityPage is how many communities one read of the store lists; a step reads them all.
+const communityPage = 500
+
 // gasLimit is the gas to send a mintBatch of mints recipients with, given the node's estimate.
 func gasLimit(estimate uint64, mints int) uint64 {
 	return estimate + uint64(mints)*checkpointSlack + txSlack
@@ -199,9 +202,17 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 		}
 		busy = busy || progressed
 	}
-	communities, err := m.store.Communities(ctx, "", 500)
-	if err != nil {
-		return busy, err
+	var communities []*guildhall.Community
+	for after := ""; ; {
+		page, err := m.store.Communities(ctx, after, communityPage)
+		if err != nil {
+			return busy, err
+		}
+		communities = append(communities, page...)
+		if len(page) < communityPage {
+			break
+		}
+		after = page[len(page)-1].ID
 	}
 	for _, c := range communities {
 		for len(m.flights) < m.cfg.MaxInFlight {

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -162,6 +163,9 @@ func (r Request) Normalize(field string) (Request, []guildhall.FieldError) {
 	}
 	if len(r.Reference) > MaxReferenceLen {
 		fields = append(fields, guildhall.FieldError{Field: field + "reference", Message: "must be at most 200 characters"})
+	} else if !utf8.ValidString(r.Reference) || strings.ContainsRune(r.Reference, 0) {
+		// PostgreSQL text holds neither: storing it would fail after the checks, as a 5xx.
+		fields = append(fields, guildhall.FieldError{Field: field + "reference", Message: "must be UTF-8 text without NUL characters"})
 	}
 	if r.Amount != nil && (r.Amount.Sign() <= 0 || r.Amount.Cmp(MaxAmount) > 0) {
 		fields = append(fields, guildhall.FieldError{Field: field + "amount", Message: "must be a positive amount of base units, at most 10^27 (a billion tokens)"})

@@ -125,20 +125,22 @@ func TestRequestNormalize(t *testing.T) {
 		wantFields []string
 		wantWallet string
 	}{
-		"lower-case wallet comes back EIP-55":   {req: rewards.Request{Wallet: strings.ToLower(wallet), Activity: "purchase"}, wantWallet: wallet},
-		"surrounding spaces are ignored":        {req: rewards.Request{Wallet: " " + wallet + " ", Activity: "purchase"}, wantWallet: wallet},
-		"wallet without 0x is refused":          {req: rewards.Request{Wallet: wallet[2:], Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
-		"short wallet is refused":               {req: rewards.Request{Wallet: wallet[:40], Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
-		"zero address is refused":               {req: rewards.Request{Wallet: common.Address{}.Hex(), Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
-		"upper-case activity is refused":        {req: rewards.Request{Wallet: wallet, Activity: "Purchase"}, wantFields: []string{"items[0].activity"}},
-		"empty activity is refused":             {req: rewards.Request{Wallet: wallet, Activity: ""}, wantFields: []string{"items[0].activity"}},
-		"65-character activity is refused":      {req: rewards.Request{Wallet: wallet, Activity: strings.Repeat("a", 65)}, wantFields: []string{"items[0].activity"}},
-		"64-character activity is fine":         {req: rewards.Request{Wallet: wallet, Activity: strings.Repeat("a", 64)}, wantWallet: wallet},
-		"201-character reference is refused":    {req: rewards.Request{Wallet: wallet, Activity: "purchase", Reference: strings.Repeat("r", 201)}, wantFields: []string{"items[0].reference"}},
-		"zero amount is refused":                {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: new(big.Int)}, wantFields: []string{"items[0].amount"}},
-		"more than a billion tokens is refused": {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: new(big.Int).Add(rewards.MaxAmount, big.NewInt(1))}, wantFields: []string{"items[0].amount"}},
-		"a billion tokens exactly is fine":      {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: rewards.MaxAmount}, wantWallet: wallet},
-		"every problem is reported at once":     {req: rewards.Request{Wallet: "nope", Activity: "", Amount: big.NewInt(-1)}, wantFields: []string{"items[0].wallet", "items[0].activity", "items[0].amount"}},
+		"lower-case wallet comes back EIP-55":     {req: rewards.Request{Wallet: strings.ToLower(wallet), Activity: "purchase"}, wantWallet: wallet},
+		"surrounding spaces are ignored":          {req: rewards.Request{Wallet: " " + wallet + " ", Activity: "purchase"}, wantWallet: wallet},
+		"wallet without 0x is refused":            {req: rewards.Request{Wallet: wallet[2:], Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
+		"short wallet is refused":                 {req: rewards.Request{Wallet: wallet[:40], Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
+		"zero address is refused":                 {req: rewards.Request{Wallet: common.Address{}.Hex(), Activity: "purchase"}, wantFields: []string{"items[0].wallet"}},
+		"upper-case activity is refused":          {req: rewards.Request{Wallet: wallet, Activity: "Purchase"}, wantFields: []string{"items[0].activity"}},
+		"empty activity is refused":               {req: rewards.Request{Wallet: wallet, Activity: ""}, wantFields: []string{"items[0].activity"}},
+		"65-character activity is refused":        {req: rewards.Request{Wallet: wallet, Activity: strings.Repeat("a", 65)}, wantFields: []string{"items[0].activity"}},
+		"64-character activity is fine":           {req: rewards.Request{Wallet: wallet, Activity: strings.Repeat("a", 64)}, wantWallet: wallet},
+		"201-character reference is refused":      {req: rewards.Request{Wallet: wallet, Activity: "purchase", Reference: strings.Repeat("r", 201)}, wantFields: []string{"items[0].reference"}},
+		"reference with a NUL byte is refused":    {req: rewards.Request{Wallet: wallet, Activity: "purchase", Reference: "order\x001"}, wantFields: []string{"items[0].reference"}},
+		"reference with invalid UTF-8 is refused": {req: rewards.Request{Wallet: wallet, Activity: "purchase", Reference: "order\xff"}, wantFields: []string{"items[0].reference"}},
+		"zero amount is refused":                  {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: new(big.Int)}, wantFields: []string{"items[0].amount"}},
+		"more than a billion tokens is refused":   {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: new(big.Int).Add(rewards.MaxAmount, big.NewInt(1))}, wantFields: []string{"items[0].amount"}},
+		"a billion tokens exactly is fine":        {req: rewards.Request{Wallet: wallet, Activity: "purchase", Amount: rewards.MaxAmount}, wantWallet: wallet},
+		"every problem is reported at once":       {req: rewards.Request{Wallet: "nope", Activity: "", Amount: big.NewInt(-1)}, wantFields: []string{"items[0].wallet", "items[0].activity", "items[0].amount"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

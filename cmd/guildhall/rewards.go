@@ -96,8 +96,26 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 		return nil, nil, err
 	}
 	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log})
-	done := make(chan struct{}, 2)
-	go func() { _ = sender.Run(ctx); done <- struct{}{} }()
-	go func() { _ = m.Run(ctx); done <- struct{}{} }()
-	return sender, func() { <-done; <-done }, nil
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// One minter and one sender loop per database: a second serve sends relays through
+		// its sender (the nonce row serializes them) but waits here to mint and follow them.
+		var unlock func()
+		if err := chain.Retry(ctx, func() (err error) {
+			if unlock, err = db.LockMinter(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("cannot take the minter lock; will retry", "err", err)
+			}
+			return err
+		}); err != nil {
+			return // ctx ended
+		}
+		defer unlock()
+		ran := make(chan struct{}, 2)
+		go func() { _ = sender.Run(ctx); ran <- struct{}{} }()
+		go func() { _ = m.Run(ctx); ran <- struct{}{} }()
+		<-ran
+		<-ran
+	}()
+	return sender, func() { <-done }, nil
 }

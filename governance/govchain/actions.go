@@ -3,6 +3,7 @@ package govchain
 import (
 	"math/big"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -55,6 +56,9 @@ func BuildPlan(c Contracts, description string, specs []ActionSpec) (*Plan, erro
 	}
 	if len(description) > 10_000 {
 		fields = append(fields, guildhall.FieldError{Field: "description", Message: "must be at most 10000 bytes"})
+	} else if !utf8.ValidString(description) || strings.ContainsRune(description, 0) {
+		// Neither fits PostgreSQL text: the proposal would be opened on chain and then not recorded.
+		fields = append(fields, guildhall.FieldError{Field: "description", Message: "must be UTF-8 text without NUL characters"})
 	}
 	if len(specs) == 0 || len(specs) > 10 {
 		fields = append(fields, guildhall.FieldError{Field: "actions", Message: "must hold 1 to 10 actions"})
