@@ -68,11 +68,32 @@ type SenderRelayer struct {
 	AfterSend func()
 }
 
+// maxRetries bounds how many times one request key is sent again after its transaction reverted.
+const maxRetries = 8
+
 // Send implements Relayer. It returns the hash of the intent's newest attempt.
+//
+// A key names one intent, so a retried request finds the first transaction. But when that
+// transaction was mined and reverted (an execute whose call failed when it ran), the caller has just
+// checked and simulated the request again, so it is sent anew under key:retry-N.
 func (r *SenderRelayer) Send(ctx context.Context, to common.Address, calldata []byte, key string) (common.Hash, error) {
-	rec, err := r.Sender.Send(ctx, key, to, calldata, nil, 0)
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("send %s: %w", key, err)
+	var rec *chain.TxRecord
+	for attempt := 0; ; attempt++ {
+		k := key
+		if attempt > 0 {
+			k = fmt.Sprintf("%s:retry-%d", key, attempt)
+		}
+		var err error
+		if rec, err = r.Sender.Send(ctx, k, to, calldata, nil, 0); err != nil {
+			return common.Hash{}, fmt.Errorf("send %s: %w", k, err)
+		}
+		reverted := (rec.State == chain.TxMined || rec.State == chain.TxFinal) && !rec.Succeeded
+		if !reverted {
+			break
+		}
+		if attempt == maxRetries {
+			return common.Hash{}, fmt.Errorf("send %s: reverted %d times", key, attempt+1)
+		}
 	}
 	if r.AfterSend != nil {
 		r.AfterSend()
