@@ -146,6 +146,9 @@ func New(store Store, sender Sender, cfg Config) *Minter {
 
 // Run mints until ctx ends. Errors (database or chain unreachable) are logged and retried.
 func (m *Minter) Run(ctx context.Context) error {
+	// Start from the ledger, not from what a previous Run had in flight: between two runs (the
+	// minter lock lost and taken again) another process may have led.
+	m.flights = nil
 	delay := m.cfg.PollInterval
 	for {
 		busy, err := m.Step(ctx)
