@@ -6,6 +6,8 @@ import (
 	"math/big"
 	"os"
 	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -74,10 +76,20 @@ func BenchmarkBackfill(b *testing.B) {
 		b.Fatal(err)
 	}
 
+	// eth_getLogs straight over HTTP with the compact parser, as serve does (set
+	// GUILDHALL_BENCH_GETH_CLIENT to measure go-ethereum's client instead).
+	var client indexer.Client = rpc
+	if os.Getenv("GUILDHALL_BENCH_GETH_CLIENT") == "" {
+		if client, err = indexer.HTTPLogs(rpc, dev.RPCURL()); err != nil {
+			b.Fatal(err)
+		}
+	}
+
 	// (b) the full backfill, recording its ranges.
-	rec := &recordingClient{Client: rpc}
+	rec := &recordingClient{Client: client}
 	ix := indexer.New(rec, db, indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
 	peak := watchHeap()
+	stopProfile := cpuProfile(b, "backfill")
 	b.ResetTimer()
 	start = time.Now()
 	for {
@@ -90,7 +102,8 @@ func BenchmarkBackfill(b *testing.B) {
 		}
 	}
 	backfillTime := time.Since(start)
-	backfillPeak := peak()
+	stopProfile()
+	backfillPeak, backfillLive := peak()
 	counts, err := db.EventCounts(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -106,31 +119,51 @@ func BenchmarkBackfill(b *testing.B) {
 		b.Fatal(err)
 	}
 	peak = watchHeap()
+	stopProfile = cpuProfile(b, "raw")
 	start = time.Now()
-	scanned, err := indexer.Scan(ctx, rpc, targets, rec.ranges)
+	scanned, err := indexer.Scan(ctx, client, targets, rec.ranges)
 	if err != nil {
 		b.Fatal(err)
 	}
 	rawTime := time.Since(start)
-	rawPeak := peak()
+	stopProfile()
+	rawPeak, rawLive := peak()
 	b.StopTimer()
 
 	rawRate := float64(scanned) / rawTime.Seconds()
 	rate := float64(events) / backfillTime.Seconds()
 	fmt.Printf("\nindexer benchmark: %d Transfer events generated, %d events in total (%v) over %d eth_getLogs ranges\n",
 		counts["token_transfers"], events, counts, len(rec.ranges))
-	fmt.Printf("  raw ceiling (getLogs + decode, no writes): %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB)\n",
-		rawRate, scanned, rawTime.Round(time.Millisecond), rawPeak>>20)
-	fmt.Printf("  backfill into PostgreSQL + derived state:  %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB)\n",
-		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20)
+	fmt.Printf("  raw ceiling (getLogs + decode, no writes): %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB in use, %d MiB live)\n",
+		rawRate, scanned, rawTime.Round(time.Millisecond), rawPeak>>20, rawLive>>20)
+	fmt.Printf("  backfill into PostgreSQL + derived state:  %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB in use, %d MiB live)\n",
+		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20, backfillLive>>20)
 	fmt.Printf("  backfill / raw ceiling: %.2f\n\n", rate/rawRate)
 	b.ReportMetric(rate, "backfill_events/s")
 	b.ReportMetric(rawRate, "raw_events/s")
 	b.ReportMetric(rate/rawRate, "ratio")
 	b.ReportMetric(float64(backfillPeak>>20), "peak_heap_MiB")
+	b.ReportMetric(float64(backfillLive>>20), "peak_live_heap_MiB")
 	if counts["token_transfers"] < int64(want) {
 		b.Errorf("indexed %d transfers, generated %d", counts["token_transfers"], generated)
 	}
+}
+
+// cpuProfile writes a CPU profile of one phase to $GUILDHALL_BENCH_CPUPROFILE-<phase>.pprof when
+// that variable is set (go test's -cpuprofile would include the event generation).
+func cpuProfile(b *testing.B, phase string) (stop func()) {
+	prefix := os.Getenv("GUILDHALL_BENCH_CPUPROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "-" + phase + ".pprof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // recordingClient records the ranges of every successful eth_getLogs.
@@ -147,24 +180,34 @@ func (c *recordingClient) FilterLogs(ctx context.Context, q ethereum.FilterQuery
 	return logs, err
 }
 
-// watchHeap samples the heap in use until the returned function reports its peak above the heap
-// at the start (after a GC). The dev chain runs in this process, so the baseline (its caches) is
-// left out: what remains is the indexer's working set and the node's transient eth_getLogs memory.
-func watchHeap() func() uint64 {
+// watchHeap samples the heap until the returned function reports its peaks above the heap at the
+// start (after a GC). The dev chain runs in this process, so the baseline (its caches) is left out:
+// what remains is the indexer's working set and the node's transient eth_getLogs memory. inUse is
+// the heap in use, garbage included (so it also reflects how far the GC lets the heap grow past
+// the node's large baseline); live is the heap the GC found reachable, the working set proper.
+func watchHeap() func() (inUse, live uint64) {
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
-	var peak atomic.Uint64
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	baseLive := sample[0].Value.Uint64()
+	var peak, peakLive atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		var ms runtime.MemStats
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		for {
 			runtime.ReadMemStats(&ms)
 			if ms.HeapInuse > peak.Load() {
 				peak.Store(ms.HeapInuse)
+			}
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peakLive.Load() {
+				peakLive.Store(v)
 			}
 			select {
 			case <-stop:
@@ -173,7 +216,11 @@ func watchHeap() func() uint64 {
 			}
 		}
 	}()
-	return func() uint64 { close(stop); wg.Wait(); return peak.Load() - min(peak.Load(), base.HeapInuse) }
+	return func() (uint64, uint64) {
+		close(stop)
+		wg.Wait()
+		return peak.Load() - min(peak.Load(), base.HeapInuse), peakLive.Load() - min(peakLive.Load(), baseLive)
+	}
 }
 
 // generateTransfers mints to a few thousand members with mintBatch, many mints per transaction and

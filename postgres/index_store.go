@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
@@ -147,6 +148,17 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 		return db.queryError("apply index batch", err)
 	}
 	defer tx.Rollback()
+	// The commit need not wait for the WAL flush (synchronous_commit off, this transaction only).
+	// A batch is replayable: the cursor moves in the same transaction as the rows, and every row
+	// is idempotent on its natural key. If the server crashes before the flush, the transaction
+	// is lost as a whole (never half of it, never the rows without the cursor) and the indexer
+	// fetches and applies the same range again on restart, from the chain that still has it. And
+	// nothing durable can have built on a lost batch: WAL is flushed in order, so any transaction
+	// that read these rows and then committed durably (a reward confirmed from token_transfers)
+	// flushed this commit too.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return db.queryError("apply index batch", err)
+	}
 	if err := applyIndexBatch(ctx, tx, b); err != nil {
 		return db.queryError(fmt.Sprintf("apply index batch %d..%d", b.From, b.To), err)
 	}
@@ -187,12 +199,12 @@ func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
 			return err
 		}
 	}
-	steps := []func(context.Context, *sqlx.Tx, *indexer.Events) error{
-		insertTransfers, insertDelegateVotes, insertDelegateChanges, insertRewardBatches,
-		insertTimelockEvents,
+	txt := &indexTexts{addr: addressHex{}, hash: hashHex{}}
+	steps := []func(context.Context, *sqlx.Tx, *indexer.Events, *indexTexts) error{
+		applyTokenEvents, insertRewardBatches, insertTimelockEvents,
 	}
 	for _, step := range steps {
-		if err := step(ctx, tx, &b.Events); err != nil {
+		if err := step(ctx, tx, &b.Events, txt); err != nil {
 			return err
 		}
 	}
@@ -226,8 +238,41 @@ func insertIndexBlocks(ctx context.Context, tx *sqlx.Tx, blocks []indexer.BlockR
 	return err
 }
 
+// addressHex caches EIP-55 text of addresses: a checksum costs a Keccak-256, and a batch names the
+// same few thousand accounts over and over.
+type addressHex map[common.Address]string
+
+func (m addressHex) hex(a common.Address) string {
+	s, ok := m[a]
+	if !ok {
+		s = a.Hex()
+		m[a] = s
+	}
+	return s
+}
+
+// hashHex caches the text of block and transaction hashes, repeated by every event of a block or
+// transaction (and shared, as Go strings, by the arrays of all event kinds of a batch).
+type hashHex map[common.Hash]string
+
+func (m hashHex) hex(h common.Hash) string {
+	s, ok := m[h]
+	if !ok {
+		s = indexHash(h)
+		m[h] = s
+	}
+	return s
+}
+
+// indexTexts is a batch's text caches.
+type indexTexts struct {
+	addr addressHex
+	hash hashHex
+}
+
 // indexMetaColumns holds the columns every event row starts with.
 type indexMetaColumns struct {
+	txt       *indexTexts
 	community []string
 	number    []int64
 	hash      []string
@@ -236,8 +281,8 @@ type indexMetaColumns struct {
 	index     []int64
 }
 
-func newIndexMetaColumns(n int) indexMetaColumns {
-	return indexMetaColumns{
+func newIndexMetaColumns(n int, txt *indexTexts) indexMetaColumns {
+	return indexMetaColumns{txt: txt,
 		community: make([]string, 0, n), number: make([]int64, 0, n), hash: make([]string, 0, n),
 		time: make([]int64, 0, n), tx: make([]string, 0, n), index: make([]int64, 0, n),
 	}
@@ -246,9 +291,9 @@ func newIndexMetaColumns(n int) indexMetaColumns {
 func (m *indexMetaColumns) add(e *indexer.EventMeta) {
 	m.community = append(m.community, e.CommunityID)
 	m.number = append(m.number, int64(e.BlockNumber))
-	m.hash = append(m.hash, indexHash(e.BlockHash))
+	m.hash = append(m.hash, m.txt.hash.hex(e.BlockHash))
 	m.time = append(m.time, int64(e.BlockTime))
-	m.tx = append(m.tx, indexHash(e.TxHash))
+	m.tx = append(m.tx, m.txt.hash.hex(e.TxHash))
 	m.index = append(m.index, int64(e.LogIndex))
 }
 
@@ -261,19 +306,19 @@ const indexMetaUnnest = `$1::text[], $2::bigint[], $3::text[], $4::bigint[], $5:
 
 // insertTransfers stores Transfer events and applies the rows actually inserted to balances and
 // total supply.
-func insertTransfers(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+func insertTransfers(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	if len(ev.Transfers) == 0 {
 		return nil
 	}
-	meta := newIndexMetaColumns(len(ev.Transfers))
+	meta := newIndexMetaColumns(len(ev.Transfers), txt)
 	from := make([]string, 0, len(ev.Transfers))
 	to := make([]string, 0, len(ev.Transfers))
 	value := make([]string, 0, len(ev.Transfers))
 	for i := range ev.Transfers {
 		t := &ev.Transfers[i]
 		meta.add(&t.EventMeta)
-		from = append(from, t.From.Hex())
-		to = append(to, t.To.Hex())
+		from = append(from, txt.addr.hex(t.From))
+		to = append(to, txt.addr.hex(t.To))
 		value = append(value, t.Value.String())
 	}
 	args := append(meta.args(), pq.Array(from), pq.Array(to), pq.Array(value), indexZeroAddress)
@@ -304,18 +349,18 @@ func insertTransfers(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error
 // insertDelegateVotes stores DelegateVotesChanged events; each delegate's newest inserted
 // new_votes becomes its voting power. Batches come in chain order, so the newest event of a batch
 // is newer than anything stored.
-func insertDelegateVotes(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+func insertDelegateVotes(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	if len(ev.DelegateVotes) == 0 {
 		return nil
 	}
-	meta := newIndexMetaColumns(len(ev.DelegateVotes))
+	meta := newIndexMetaColumns(len(ev.DelegateVotes), txt)
 	delegate := make([]string, 0, len(ev.DelegateVotes))
 	prev := make([]string, 0, len(ev.DelegateVotes))
 	next := make([]string, 0, len(ev.DelegateVotes))
 	for i := range ev.DelegateVotes {
 		d := &ev.DelegateVotes[i]
 		meta.add(&d.EventMeta)
-		delegate = append(delegate, d.Delegate.Hex())
+		delegate = append(delegate, txt.addr.hex(d.Delegate))
 		prev = append(prev, d.PreviousVotes.String())
 		next = append(next, d.NewVotes.String())
 	}
@@ -339,20 +384,20 @@ func insertDelegateVotes(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) e
 
 // insertDelegateChanges stores DelegateChanged events; each delegator's newest inserted
 // to_delegate becomes its delegate (null for the zero address).
-func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	if len(ev.DelegateChanges) == 0 {
 		return nil
 	}
-	meta := newIndexMetaColumns(len(ev.DelegateChanges))
+	meta := newIndexMetaColumns(len(ev.DelegateChanges), txt)
 	delegator := make([]string, 0, len(ev.DelegateChanges))
 	from := make([]string, 0, len(ev.DelegateChanges))
 	to := make([]string, 0, len(ev.DelegateChanges))
 	for i := range ev.DelegateChanges {
 		d := &ev.DelegateChanges[i]
 		meta.add(&d.EventMeta)
-		delegator = append(delegator, d.Delegator.Hex())
-		from = append(from, d.FromDelegate.Hex())
-		to = append(to, d.ToDelegate.Hex())
+		delegator = append(delegator, txt.addr.hex(d.Delegator))
+		from = append(from, txt.addr.hex(d.FromDelegate))
+		to = append(to, txt.addr.hex(d.ToDelegate))
 	}
 	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress)
 	_, err := tx.ExecContext(ctx, `
@@ -372,11 +417,11 @@ func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 	return err
 }
 
-func insertRewardBatches(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+func insertRewardBatches(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	if len(ev.RewardBatches) == 0 {
 		return nil
 	}
-	meta := newIndexMetaColumns(len(ev.RewardBatches))
+	meta := newIndexMetaColumns(len(ev.RewardBatches), txt)
 	ids := make([]string, 0, len(ev.RewardBatches))
 	counts := make([]string, 0, len(ev.RewardBatches))
 	totals := make([]string, 0, len(ev.RewardBatches))
@@ -396,7 +441,7 @@ func insertRewardBatches(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) e
 	return err
 }
 
-func insertTimelockEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events) error {
+func insertTimelockEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	for i := range ev.TimelockEvents {
 		e := &ev.TimelockEvents[i]
 		var target, predecessor sql.NullString
@@ -454,7 +499,7 @@ func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 				original_vote_end, block_number, block_hash, block_time, tx_hash, log_index, state)
 			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 'pending')
 			ON CONFLICT DO NOTHING`,
-			p.CommunityID, p.ProposalID.String(), p.Proposer.Hex(), p.Description, ProposalTitle(p.Description),
+			p.CommunityID, p.ProposalID.String(), p.Proposer.Hex(), indexText(p.Description), ProposalTitle(indexText(p.Description)),
 			int64(p.VoteStart), int64(p.VoteEnd), int64(p.BlockNumber), indexHash(p.BlockHash), int64(p.BlockTime),
 			indexHash(p.TxHash), int64(p.LogIndex))
 		if err != nil {
@@ -484,7 +529,7 @@ func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 				block_number, block_hash, block_time, tx_hash, log_index)
 			VALUES ($1, $2::numeric, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT DO NOTHING`,
-			v.CommunityID, v.ProposalID.String(), v.Voter.Hex(), int16(v.Support), v.Weight.String(), v.Reason, params,
+			v.CommunityID, v.ProposalID.String(), v.Voter.Hex(), int16(v.Support), v.Weight.String(), indexText(v.Reason), params,
 			int64(v.BlockNumber), indexHash(v.BlockHash), int64(v.BlockTime), indexHash(v.TxHash), int64(v.LogIndex)); err != nil {
 			return nil, err
 		}
@@ -707,6 +752,18 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 		UPDATE index_progress SET block_number = $1, block_hash = $2, block_time = $3 WHERE block_number > $1`,
 		n, indexHash(a.Hash), ancestorTime)
 	return err
+}
+
+// indexText makes a string from the chain storable as PostgreSQL text. Anyone can put arbitrary
+// bytes in a proposal description or a vote reason; a NUL or invalid UTF-8 must not stop the
+// indexer (it would retry the batch forever), so both become U+FFFD. A wallet proposal whose
+// description needed this cannot be queued or executed through the API (its description hash is
+// that of the original bytes); from a wallet it can.
+func indexText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // ProposalTitle returns a proposal's title: the first non-empty line of its description without

@@ -66,7 +66,8 @@ func TestLockMinterEndsWhenTheConnectionIsLost(t *testing.T) {
 	}
 	defer raw.Close()
 	if _, err := raw.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks
-		WHERE locktype = 'advisory' AND granted AND objid = $1`, 0x6775696c646d&0xffffffff); err != nil {
+		WHERE locktype = 'advisory' AND granted AND objid = $1
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`, 0x6775696c646d&0xffffffff); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -36,7 +36,13 @@ func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Durati
 func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, cfg indexer.Config) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	cfg.Logger = log
-	ix := indexer.New(cc.client, db, cfg)
+	// eth_getLogs over plain HTTP with one-pass decoding: the indexer's hot path (see
+	// indexer.HTTPLogs); a websocket or in-process URL keeps the client as it is.
+	var client indexer.Client = cc.client
+	if fast, err := indexer.HTTPLogs(cc.client, cc.rpcURL); err == nil {
+		client = fast
+	}
+	ix := indexer.New(client, db, cfg)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

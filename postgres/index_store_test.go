@@ -1,0 +1,243 @@
+package postgres_test
+
+import (
+	"database/sql"
+	"fmt"
+	"math/big"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// indexDB is a migrated database with one community, and a plain connection to read it.
+func indexDB(t *testing.T) (*postgres.DB, *sql.DB) {
+	t.Helper()
+	url := pgtest.URL(t)
+	db, err := postgres.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.MigrateUp(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	bind(t, db, devChain)
+	for i, id := range []string{"one", "two"} {
+		n := big.NewInt(int64(i))
+		if err := db.CreateCommunity(t.Context(), &guildhall.Community{ID: id, Name: id, Symbol: strings.ToUpper(id), ChainID: devChain.ChainID,
+			TokenAddress:    common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x100))).Hex(),
+			GovernorAddress: common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x200))).Hex(),
+			TimelockAddress: common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x300))).Hex(),
+			DeploymentBlock: 1, DeploymentTx: fmt.Sprintf("0x%064x", 1), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db, raw
+}
+
+// randomTokenEvents returns blocks 1..blocks of mints, transfers, burns, delegations and vote
+// changes among a few accounts of two communities, in chain order.
+func randomTokenEvents(r *rand.Rand, blocks int) []indexer.Events {
+	out := make([]indexer.Events, blocks)
+	acct := func() common.Address { return common.BigToAddress(big.NewInt(int64(0x1000 + r.Intn(6)))) }
+	for b := range out {
+		ev := &out[b]
+		block := uint64(b + 1)
+		for i := range 12 {
+			meta := indexer.EventMeta{CommunityID: []string{"one", "two"}[r.Intn(2)], BlockNumber: block,
+				BlockHash: common.BigToHash(big.NewInt(int64(block))), BlockTime: 1000 + block,
+				TxHash: common.BigToHash(big.NewInt(int64(block*100 + uint64(i)))), LogIndex: uint(i)}
+			v := big.NewInt(int64(1 + r.Intn(1000)))
+			switch r.Intn(5) {
+			case 0: // mint
+				ev.Transfers = append(ev.Transfers, indexer.Transfer{EventMeta: meta, To: acct(), Value: v})
+			case 1: // transfer
+				ev.Transfers = append(ev.Transfers, indexer.Transfer{EventMeta: meta, From: acct(), To: acct(), Value: v})
+			case 2: // burn
+				ev.Transfers = append(ev.Transfers, indexer.Transfer{EventMeta: meta, From: acct(), Value: v})
+			case 3:
+				to := acct()
+				if r.Intn(3) == 0 {
+					to = common.Address{}
+				}
+				ev.DelegateChanges = append(ev.DelegateChanges, indexer.DelegateChange{EventMeta: meta, Delegator: acct(),
+					FromDelegate: acct(), ToDelegate: to})
+			case 4:
+				ev.DelegateVotes = append(ev.DelegateVotes, indexer.DelegateVotes{EventMeta: meta, Delegate: acct(),
+					PreviousVotes: big.NewInt(int64(r.Intn(1000))), NewVotes: v})
+			}
+		}
+	}
+	return out
+}
+
+func tokenBatch(blocks []indexer.Events, from, to int) *indexer.Batch {
+	b := &indexer.Batch{From: uint64(from), To: uint64(to), Communities: []string{"one", "two"},
+		End: indexer.BlockRef{Number: uint64(to), Hash: common.BigToHash(big.NewInt(int64(to))), Time: 1000 + uint64(to)}}
+	for _, ev := range blocks[from-1 : to] {
+		b.Transfers = append(b.Transfers, ev.Transfers...)
+		b.DelegateChanges = append(b.DelegateChanges, ev.DelegateChanges...)
+		b.DelegateVotes = append(b.DelegateVotes, ev.DelegateVotes...)
+	}
+	return b
+}
+
+func tokenState(t *testing.T, raw *sql.DB) string {
+	t.Helper()
+	var out strings.Builder
+	for _, q := range []string{
+		`SELECT community_id || ' ' || address || ' ' || balance || ' ' || voting_power || ' ' || coalesce(delegate, '-') FROM token_accounts ORDER BY 1`,
+		`SELECT community_id || ' ' || total_supply FROM token_supply ORDER BY 1`,
+		`SELECT 'transfers ' || count(*) FROM token_transfers`,
+		`SELECT 'votes ' || count(*) FROM token_delegate_votes`,
+		`SELECT 'changes ' || count(*) FROM token_delegate_changes`,
+	} {
+		rows, err := raw.QueryContext(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out.WriteString(s + "\n")
+		}
+		rows.Close()
+	}
+	return out.String()
+}
+
+// Derived token state is the same however the events arrive: in consecutive batches (the fast
+// path, aggregated in Go), in one batch applied twice (the second changes nothing), or in
+// overlapping batches (events partly stored already: the general path, from the rows inserted).
+func TestTokenEventsDeriveTheSameStateAnyWay(t *testing.T) {
+	t.Parallel()
+	blocks := randomTokenEvents(rand.New(rand.NewSource(7)), 30)
+	apply := func(db *postgres.DB, from, to int) {
+		t.Helper()
+		if err := db.ApplyBatch(t.Context(), tokenBatch(blocks, from, to)); err != nil {
+			t.Fatalf("apply %d..%d: %v", from, to, err)
+		}
+	}
+
+	consecutive, consecutiveRaw := indexDB(t)
+	for from := 1; from <= 30; from += 7 {
+		apply(consecutive, from, min(from+6, 30))
+	}
+	want := tokenState(t, consecutiveRaw)
+
+	twice, twiceRaw := indexDB(t)
+	apply(twice, 1, 30)
+	if got := tokenState(t, twiceRaw); got != want {
+		t.Fatalf("one batch:\n%s\nconsecutive batches:\n%s", got, want)
+	}
+	apply(twice, 1, 30)
+	if got := tokenState(t, twiceRaw); got != want {
+		t.Fatalf("one batch applied twice:\n%s\nconsecutive batches:\n%s", got, want)
+	}
+
+	overlapping, overlappingRaw := indexDB(t)
+	apply(overlapping, 1, 10)
+	apply(overlapping, 5, 20)
+	apply(overlapping, 1, 30)
+	if got := tokenState(t, overlappingRaw); got != want {
+		t.Fatalf("overlapping batches:\n%s\nconsecutive batches:\n%s", got, want)
+	}
+
+	// And the state is what the events say.
+	type key struct{ c, a string }
+	bal, votes, del := map[key]*big.Int{}, map[key]string{}, map[key]string{}
+	supply := map[string]*big.Int{"one": new(big.Int), "two": new(big.Int)}
+	get := func(k key) *big.Int {
+		if bal[k] == nil {
+			bal[k] = new(big.Int)
+			votes[k], del[k] = "0", "-"
+		}
+		return bal[k]
+	}
+	var zero common.Address
+	for _, ev := range blocks {
+		for _, tr := range ev.Transfers {
+			if tr.To != zero {
+				get(key{tr.CommunityID, tr.To.Hex()}).Add(get(key{tr.CommunityID, tr.To.Hex()}), tr.Value)
+			} else {
+				supply[tr.CommunityID].Sub(supply[tr.CommunityID], tr.Value)
+			}
+			if tr.From != zero {
+				get(key{tr.CommunityID, tr.From.Hex()}).Sub(get(key{tr.CommunityID, tr.From.Hex()}), tr.Value)
+			} else {
+				supply[tr.CommunityID].Add(supply[tr.CommunityID], tr.Value)
+			}
+		}
+		for _, c := range ev.DelegateChanges {
+			k := key{c.CommunityID, c.Delegator.Hex()}
+			get(k)
+			del[k] = c.ToDelegate.Hex()
+			if c.ToDelegate == zero {
+				del[k] = "-"
+			}
+		}
+		for _, v := range ev.DelegateVotes {
+			k := key{v.CommunityID, v.Delegate.Hex()}
+			get(k)
+			votes[k] = v.NewVotes.String()
+		}
+	}
+	var lines []string
+	for k, b := range bal {
+		lines = append(lines, fmt.Sprintf("%s %s %s %s %s", k.c, k.a, b, votes[k], del[k]))
+	}
+	for _, line := range lines {
+		if !strings.Contains(want, line+"\n") {
+			t.Errorf("state lacks %q:\n%s", line, want)
+		}
+	}
+	for c, s := range supply {
+		if !strings.Contains(want, c+" "+s.String()+"\n") {
+			t.Errorf("state lacks supply %s %s:\n%s", c, s, want)
+		}
+	}
+}
+
+// Anyone can vote with any bytes as the reason, or propose with any description: a NUL or invalid
+// UTF-8 is stored as U+FFFD instead of stopping the indexer.
+func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
+	db, raw := indexDB(t)
+	meta := func(i uint) indexer.EventMeta {
+		return indexer.EventMeta{CommunityID: "one", BlockNumber: 1, BlockHash: common.BigToHash(big.NewInt(1)), BlockTime: 1001,
+			TxHash: common.BigToHash(big.NewInt(int64(100 + i))), LogIndex: i}
+	}
+	pid := big.NewInt(42)
+	b := &indexer.Batch{From: 1, To: 1, Communities: []string{"one"}, Advance: true,
+		End: indexer.BlockRef{Number: 1, Hash: common.BigToHash(big.NewInt(1)), Time: 1001}}
+	b.Proposals = append(b.Proposals, indexer.ProposalCreated{EventMeta: meta(0), ProposalID: pid, Proposer: common.Address{1},
+		VoteStart: 1000, VoteEnd: 2000, Description: "Grant\x00 \xff\nmore"})
+	b.Votes = append(b.Votes, indexer.Vote{EventMeta: meta(1), ProposalID: pid, Voter: common.Address{2}, Support: 1,
+		Weight: big.NewInt(5), Reason: "because\x00\xfe"})
+	if err := db.ApplyBatch(t.Context(), b); err != nil {
+		t.Fatalf("a batch with NUL and invalid UTF-8 from the chain: %v", err)
+	}
+	var title, reason string
+	if err := raw.QueryRowContext(t.Context(), `SELECT title FROM proposals WHERE proposal_id = 42`).Scan(&title); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRowContext(t.Context(), `SELECT reason FROM votes WHERE proposal_id = 42`).Scan(&reason); err != nil {
+		t.Fatal(err)
+	}
+	if title != "Grant\uFFFD \uFFFD" || reason != "because\uFFFD\uFFFD" {
+		t.Fatalf("stored title %q and reason %q, want the bad bytes as U+FFFD", title, reason)
+	}
+}
