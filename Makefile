@@ -14,6 +14,7 @@ help:
 	@echo "make build      build $(BIN)"
 
 build:
+	@[ -x $(BIN) ] || echo "building $(BIN): the first build compiles go-ethereum and takes a few minutes on 2 cores"
 	$(GO) build -o $(BIN) ./cmd/guildhall
 
 # Installs PostgreSQL if it is missing; guildhall itself creates and starts the cluster.
