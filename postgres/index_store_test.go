@@ -241,3 +241,52 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 		t.Fatalf("stored title %q and reason %q, want the bad bytes as U+FFFD", title, reason)
 	}
 }
+
+// The reads of token_transfers still find an index after migration 0006 (partial
+// token_transfers_from, BRIN *_block): an account's transfer list by from_address, and the
+// rewind's delete by block number. Sequential scans are disabled so the tiny table cannot hide a
+// missing index.
+func TestTokenTransferReadsUseIndexes(t *testing.T) {
+	t.Parallel()
+	db, raw := indexDB(t)
+	blocks := randomTokenEvents(rand.New(rand.NewSource(7)), 30)
+	if err := db.ApplyBatch(t.Context(), tokenBatch(blocks, 1, 30)); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.BeginTx(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(t.Context(), `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(q string, args ...any) string {
+		t.Helper()
+		rows, err := tx.QueryContext(t.Context(), `EXPLAIN `+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, line)
+		}
+		return strings.Join(out, "\n")
+	}
+	account := common.BigToAddress(big.NewInt(0x1001)).Hex()
+	if p := plan(`SELECT block_number FROM token_transfers WHERE community_id = $1 AND from_address = $2 AND (block_number, log_index) < ($3, $4)
+		ORDER BY block_number DESC, log_index DESC LIMIT 10`, "one", account, int64(1<<62), 0); !strings.Contains(p, "token_transfers_from") {
+		t.Errorf("transfers from an account: plan does not use token_transfers_from:\n%s", p)
+	}
+	if p := plan(`DELETE FROM token_transfers WHERE block_number > $1`, 10); !strings.Contains(p, "token_transfers_block") {
+		t.Errorf("rewind: plan does not use token_transfers_block:\n%s", p)
+	}
+	if p := plan(`DELETE FROM token_delegate_votes WHERE block_number > $1`, 10); strings.Contains(p, "Seq Scan") {
+		t.Errorf("rewind: no index serves the delete:\n%s", p)
+	}
+}

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -15,14 +17,17 @@ import (
 // applyTokenEvents stores a batch's Transfer, DelegateVotesChanged and DelegateChanged events and
 // applies them to token_accounts and token_supply.
 //
-// The fast path (every backfill batch): the events are inserted with ON CONFLICT DO NOTHING and no
-// RETURNING; when each kind was inserted entirely (or not at all: a batch applied again), the
-// derived state is aggregated here, in Go, and written with one UPDATE and one INSERT of one row
-// per account touched, instead of one upsert per kind of event: an account row is rewritten once
-// per batch, not once for its balance and again for its voting power. When some but not all
-// events of a kind were already stored (never in normal operation: batches are applied whole, in
-// order), the savepoint is rolled back and the general path derives the state from exactly the
-// rows it inserts (insertTransfers and its siblings, with RETURNING).
+// The fast path (every backfill batch): the events are written with COPY (lib/pq's CopyIn), with
+// no ON CONFLICT and no RETURNING: COPY inserts heap tuples in bulk, and skips the speculative
+// insertion that probes the primary key before each row (with the new indexes of migration
+// 0006, this path ran about 1.4 times as fast as an INSERT ... SELECT FROM unnest(...) ON
+// CONFLICT DO NOTHING). When every event went in, the derived state is aggregated here, in Go,
+// and written with one UPDATE and one INSERT of one row per account touched, instead of one
+// upsert per kind of event: an account row is rewritten once per batch, not once for its balance
+// and again for its voting power. When some event was already stored (a batch applied again
+// after a lost commit, never in normal operation), the COPY fails on the natural key, the
+// savepoint is rolled back and the general path derives the state from exactly the rows it
+// inserts (insertTransfers and its siblings: ON CONFLICT DO NOTHING with RETURNING).
 func applyTokenEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	if len(ev.Transfers)+len(ev.DelegateVotes)+len(ev.DelegateChanges) == 0 {
 		return nil
@@ -53,89 +58,86 @@ func applyTokenEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt 
 	return applyAccountDeltas(ctx, tx, aggregateTokenEvents(ev, full), txt)
 }
 
-// insertedKinds says which kinds of token events a batch inserted (all of them) rather than
-// found already stored (all of them).
+// insertedKinds says which kinds of token events a batch inserted (all of them).
 type insertedKinds struct{ transfers, votes, changes bool }
 
-// insertTokenEventsOnly inserts the events without deriving anything. It returns nil when a kind
-// was inserted only in part.
+// insertTokenEventsOnly inserts the events without deriving anything. It returns nil when some
+// event was stored already (the transaction is then aborted until the caller rolls back to its
+// savepoint).
 func insertTokenEventsOnly(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) (*insertedKinds, error) {
 	var full insertedKinds
-	check := func(res sql.Result, n int, into *bool) (ok bool, err error) {
+	check := func(res sql.Result, err error, n int, into *bool) (ok bool, _ error) {
+		if err != nil {
+			var pqErr *pq.Error
+			if errors.As(err, &pqErr) && pqErr.Code == "23505" { // unique_violation: stored before
+				return false, nil
+			}
+			return false, err
+		}
 		got, err := res.RowsAffected()
 		if err != nil {
 			return false, err
 		}
-		*into = got == int64(n)
-		return got == 0 || got == int64(n), nil
+		if got != int64(n) {
+			return false, fmt.Errorf("inserted %d of %d events", got, n)
+		}
+		*into = true
+		return true, nil
+	}
+	meta := func(dst []any, e *indexer.EventMeta) {
+		dst[0], dst[1], dst[2], dst[3], dst[4], dst[5] = e.CommunityID, int64(e.BlockNumber), txt.hash.hex(e.BlockHash),
+			int64(e.BlockTime), txt.hash.hex(e.TxHash), int64(e.LogIndex)
 	}
 	if n := len(ev.Transfers); n > 0 {
-		meta := newIndexMetaColumns(n, txt)
-		from, to, value := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		for i := range ev.Transfers {
+		res, err := copyIndexRows(ctx, tx, "token_transfers", []string{"from_address", "to_address", "value"}, n, func(i int, dst []any) {
 			t := &ev.Transfers[i]
-			meta.add(&t.EventMeta)
-			from = append(from, txt.addr.hex(t.From))
-			to = append(to, txt.addr.hex(t.To))
-			value = append(value, t.Value.String())
-		}
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index,
-				from_address, to_address, value)
-			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::numeric[])
-			ON CONFLICT DO NOTHING`, append(meta.args(), pq.Array(from), pq.Array(to), pq.Array(value))...)
-		if err != nil {
-			return nil, err
-		}
-		if ok, err := check(res, n, &full.transfers); !ok || err != nil {
+			meta(dst, &t.EventMeta)
+			dst[6], dst[7], dst[8] = txt.addr.hex(t.From), txt.addr.hex(t.To), t.Value.String()
+		})
+		if ok, err := check(res, err, n, &full.transfers); !ok || err != nil {
 			return nil, err
 		}
 	}
 	if n := len(ev.DelegateVotes); n > 0 {
-		meta := newIndexMetaColumns(n, txt)
-		delegate, prev, next := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		for i := range ev.DelegateVotes {
+		res, err := copyIndexRows(ctx, tx, "token_delegate_votes", []string{"delegate", "previous_votes", "new_votes"}, n, func(i int, dst []any) {
 			d := &ev.DelegateVotes[i]
-			meta.add(&d.EventMeta)
-			delegate = append(delegate, txt.addr.hex(d.Delegate))
-			prev = append(prev, d.PreviousVotes.String())
-			next = append(next, d.NewVotes.String())
-		}
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO token_delegate_votes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
-				delegate, previous_votes, new_votes)
-			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::numeric[], $9::numeric[])
-			ON CONFLICT DO NOTHING`, append(meta.args(), pq.Array(delegate), pq.Array(prev), pq.Array(next))...)
-		if err != nil {
-			return nil, err
-		}
-		if ok, err := check(res, n, &full.votes); !ok || err != nil {
+			meta(dst, &d.EventMeta)
+			dst[6], dst[7], dst[8] = txt.addr.hex(d.Delegate), d.PreviousVotes.String(), d.NewVotes.String()
+		})
+		if ok, err := check(res, err, n, &full.votes); !ok || err != nil {
 			return nil, err
 		}
 	}
 	if n := len(ev.DelegateChanges); n > 0 {
-		meta := newIndexMetaColumns(n, txt)
-		delegator, from, to := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-		for i := range ev.DelegateChanges {
+		res, err := copyIndexRows(ctx, tx, "token_delegate_changes", []string{"delegator", "from_delegate", "to_delegate"}, n, func(i int, dst []any) {
 			d := &ev.DelegateChanges[i]
-			meta.add(&d.EventMeta)
-			delegator = append(delegator, txt.addr.hex(d.Delegator))
-			from = append(from, txt.addr.hex(d.FromDelegate))
-			to = append(to, txt.addr.hex(d.ToDelegate))
-		}
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO token_delegate_changes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
-				delegator, from_delegate, to_delegate)
-			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::text[])
-			ON CONFLICT DO NOTHING`, append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to))...)
-		if err != nil {
-			return nil, err
-		}
-		if ok, err := check(res, n, &full.changes); !ok || err != nil {
+			meta(dst, &d.EventMeta)
+			dst[6], dst[7], dst[8] = txt.addr.hex(d.Delegator), txt.addr.hex(d.FromDelegate), txt.addr.hex(d.ToDelegate)
+		})
+		if ok, err := check(res, err, n, &full.changes); !ok || err != nil {
 			return nil, err
 		}
 	}
 	return &full, nil
+}
+
+// copyIndexRows COPYs n event rows into table: the six meta columns, then cols. COPY fails as a
+// whole on a row already stored, like a plain INSERT.
+func copyIndexRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, row func(i int, dst []any)) (sql.Result, error) {
+	all := append([]string{"community_id", "block_number", "block_hash", "block_time", "tx_hash", "log_index"}, cols...)
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, all...))
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	vals := make([]any, len(all))
+	for i := range n {
+		row(i, vals)
+		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
+			return nil, err
+		}
+	}
+	return stmt.ExecContext(ctx)
 }
 
 type accountKey struct {
