@@ -3,12 +3,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/big"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -26,25 +24,10 @@ const indexerLockKey = 0x6775696c6469 // "guildi"
 
 const indexZeroAddress = "0x0000000000000000000000000000000000000000"
 
-// LockIndexer takes the indexer's advisory lock on a connection of its own, waiting while another
-// process holds it, until unlock is called. Cancelling ctx while waiting returns ctx's error.
-func (db *DB) LockIndexer(ctx context.Context) (unlock func(), err error) {
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		return nil, db.connectError(err)
-	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, indexerLockKey); err != nil {
-		_ = conn.Close()
-		return nil, db.queryError("lock indexer", err)
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, indexerLockKey); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		_ = conn.Close()
-	}, nil
+// LockIndexer takes the indexer's advisory lock, waiting while another process holds it, until
+// unlock is called; held ends if the lock is lost with its connection (see holdAdvisoryLock).
+func (db *DB) LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error) {
+	return db.holdAdvisoryLock(ctx, indexerLockKey, "lock indexer")
 }
 
 // IndexCursor returns the indexer's cursor, nil before its first batch.
