@@ -148,36 +148,15 @@ type transferJSON struct {
 	Timestamp   string `json:"timestamp"`
 }
 
-type transferListJSON struct {
-	Items      []transferJSON `json:"items"`
-	NextCursor *string        `json:"next_cursor"`
-	AsOf       asOfJSON       `json:"as_of"`
-}
-
 func (s *server) handleListTransfers(c *gin.Context) {
-	idx, err := s.indexReader()
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	page, err := indexPage(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	list, err := idx.Transfers(c.Request.Context(), c.Param("cid"), c.Param("address"), page)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := transferListJSON{Items: make([]transferJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
-	for _, t := range list.Items {
-		out.Items = append(out.Items, transferJSON{
+	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.TransferView], error) {
+		return idx.Transfers(ctx, c.Param("cid"), c.Param("address"), page)
+	}, func(t *indexer.TransferView) transferJSON {
+		return transferJSON{
 			BlockNumber: t.BlockNumber, TxHash: t.TxHash, LogIndex: t.LogIndex, From: t.From, To: t.To,
 			Value: amount(t.Value), Timestamp: time.Unix(int64(t.BlockTime), 0).UTC().Format(time.RFC3339),
-		})
-	}
-	c.JSON(http.StatusOK, out)
+		}
+	})
 }
 
 type holderJSON struct {
@@ -186,13 +165,25 @@ type holderJSON struct {
 	VotingPower string `json:"voting_power"`
 }
 
-type holderListJSON struct {
-	Items      []holderJSON `json:"items"`
-	NextCursor *string      `json:"next_cursor"`
-	AsOf       asOfJSON     `json:"as_of"`
+func (s *server) handleListHolders(c *gin.Context) {
+	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.HolderView], error) {
+		return idx.Holders(ctx, c.Param("cid"), page)
+	}, func(h *indexer.HolderView) holderJSON {
+		return holderJSON{Address: h.Address, Balance: amount(h.Balance), VotingPower: amount(h.VotingPower)}
+	})
 }
 
-func (s *server) handleListHolders(c *gin.Context) {
+// listJSON is one page of an indexed list, every item true at as_of.
+type listJSON[J any] struct {
+	Items      []J      `json:"items"`
+	NextCursor *string  `json:"next_cursor"`
+	AsOf       asOfJSON `json:"as_of"`
+}
+
+// serveIndexList answers one page of an indexed list: it reads the page parameters, fetches the
+// page from the index and writes each item as toJSON renders it.
+func serveIndexList[T, J any](s *server, c *gin.Context,
+	fetch func(context.Context, IndexReader, indexer.Page) (*indexer.List[T], error), toJSON func(*T) J) {
 	idx, err := s.indexReader()
 	if err != nil {
 		s.writeError(c, err)
@@ -203,14 +194,14 @@ func (s *server) handleListHolders(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	list, err := idx.Holders(c.Request.Context(), c.Param("cid"), page)
+	list, err := fetch(c.Request.Context(), idx, page)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	out := holderListJSON{Items: make([]holderJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
-	for _, h := range list.Items {
-		out.Items = append(out.Items, holderJSON{Address: h.Address, Balance: amount(h.Balance), VotingPower: amount(h.VotingPower)})
+	out := listJSON[J]{Items: make([]J, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
+	for i := range list.Items {
+		out.Items = append(out.Items, toJSON(&list.Items[i]))
 	}
 	c.JSON(http.StatusOK, out)
 }

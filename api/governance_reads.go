@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -26,12 +27,6 @@ type proposalSummaryJSON struct {
 	VoteEnd      uint64 `json:"vote_end"`
 	CreatedBlock uint64 `json:"created_block"`
 	CreatedTx    string `json:"created_tx"`
-}
-
-type proposalListJSON struct {
-	Items      []proposalSummaryJSON `json:"items"`
-	NextCursor *string               `json:"next_cursor"`
-	AsOf       asOfJSON              `json:"as_of"`
 }
 
 type actionJSON struct {
@@ -71,32 +66,15 @@ func newProposalSummary(p *indexer.ProposalView) proposalSummaryJSON {
 }
 
 func (s *server) handleListProposals(c *gin.Context) {
-	idx, err := s.indexReader()
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	page, err := indexPage(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
 	state := c.Query("state")
 	if state != "" && !slices.Contains(proposalStates, state) {
 		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
 			Field: "state", Message: "must be one of pending, active, canceled, defeated, succeeded, queued, expired, executed"}}})
 		return
 	}
-	list, err := idx.Proposals(c.Request.Context(), c.Param("cid"), state, page)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := proposalListJSON{Items: make([]proposalSummaryJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
-	for i := range list.Items {
-		out.Items = append(out.Items, newProposalSummary(&list.Items[i]))
-	}
-	c.JSON(http.StatusOK, out)
+	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.ProposalView], error) {
+		return idx.Proposals(ctx, c.Param("cid"), state, page)
+	}, newProposalSummary)
 }
 
 func (s *server) handleGetProposal(c *gin.Context) {
@@ -145,37 +123,16 @@ type voteJSON struct {
 	LogIndex    uint    `json:"log_index"`
 }
 
-type voteListJSON struct {
-	Items      []voteJSON `json:"items"`
-	NextCursor *string    `json:"next_cursor"`
-	AsOf       asOfJSON   `json:"as_of"`
-}
-
 func (s *server) handleListVotes(c *gin.Context) {
-	idx, err := s.indexReader()
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	page, err := indexPage(c)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	list, err := idx.Votes(c.Request.Context(), c.Param("cid"), c.Param("pid"), page)
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	out := voteListJSON{Items: make([]voteJSON, 0, len(list.Items)), NextCursor: nextCursor(list.Next), AsOf: newAsOf(list.AsOf)}
-	for _, v := range list.Items {
+	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.VoteView], error) {
+		return idx.Votes(ctx, c.Param("cid"), c.Param("pid"), page)
+	}, func(v *indexer.VoteView) voteJSON {
 		vj := voteJSON{Voter: v.Voter, Support: supportNames[v.Support], Weight: amount(v.Weight), Reason: v.Reason,
 			BlockNumber: v.BlockNumber, TxHash: v.TxHash, LogIndex: v.LogIndex}
 		if v.Params != nil {
 			p := hexutil.Encode(v.Params)
 			vj.Params = &p
 		}
-		out.Items = append(out.Items, vj)
-	}
-	c.JSON(http.StatusOK, out)
+		return vj
+	})
 }
