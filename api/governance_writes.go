@@ -90,6 +90,24 @@ func parseAddress(field, raw string) (common.Address, *guildhall.FieldError) {
 	return common.Address{}, &guildhall.FieldError{Field: field, Message: "must be a 0x-prefixed 20-byte address"}
 }
 
+// parseSupport reads a vote's support as a name or its number.
+func parseSupport(raw string) (governance.Support, *guildhall.FieldError) {
+	support, ok := governance.ParseSupport(raw)
+	if !ok {
+		return support, &guildhall.FieldError{Field: "support", Message: `must be "for", "against" or "abstain" (or 1, 0, 2)`}
+	}
+	return support, nil
+}
+
+// parseSignature reads a wallet's 65-byte signature in 0x-prefixed hex.
+func parseSignature(raw string) ([]byte, *guildhall.FieldError) {
+	sig, err := hexutil.Decode(raw)
+	if err != nil || len(sig) != 65 {
+		return nil, &guildhall.FieldError{Field: "signature", Message: "must be the wallet's 65-byte signature as 0x-prefixed hex"}
+	}
+	return sig, nil
+}
+
 func invalid(msg string, fields []guildhall.FieldError) error {
 	return &guildhall.Error{Code: guildhall.EINVALID, Message: msg, Fields: fields}
 }
@@ -191,9 +209,9 @@ func (s *server) handleBallotTypedData(c *gin.Context) {
 	if ferr != nil {
 		fields = append(fields, *ferr)
 	}
-	support, sok := governance.ParseSupport(c.Query("support"))
-	if !sok {
-		fields = append(fields, guildhall.FieldError{Field: "support", Message: `must be "for", "against" or "abstain" (or 1, 0, 2)`})
+	support, ferr := parseSupport(c.Query("support"))
+	if ferr != nil {
+		fields = append(fields, *ferr)
 	}
 	if len(fields) > 0 {
 		s.writeError(c, invalid("invalid ballot", fields))
@@ -240,13 +258,13 @@ func (s *server) handleRelayBallot(c *gin.Context) {
 	if ferr != nil {
 		fields = append(fields, *ferr)
 	}
-	support, sok := governance.ParseSupport(strings.Trim(string(req.Support), `"`))
-	if !sok {
-		fields = append(fields, guildhall.FieldError{Field: "support", Message: `must be "for", "against" or "abstain" (or 1, 0, 2)`})
+	support, ferr := parseSupport(strings.Trim(string(req.Support), `"`))
+	if ferr != nil {
+		fields = append(fields, *ferr)
 	}
-	sig, serr := hexutil.Decode(req.Signature)
-	if serr != nil || len(sig) != 65 {
-		fields = append(fields, guildhall.FieldError{Field: "signature", Message: "must be the wallet's 65-byte signature as 0x-prefixed hex"})
+	sig, ferr := parseSignature(req.Signature)
+	if ferr != nil {
+		fields = append(fields, *ferr)
 	}
 	if req.Reason != nil {
 		if ferr := checkReason(*req.Reason); ferr != nil {
@@ -344,9 +362,9 @@ func (s *server) handleRelayDelegation(c *gin.Context) {
 	if !eok || expiry.Sign() < 0 || expiry.BitLen() > 256 {
 		fields = append(fields, guildhall.FieldError{Field: "expiry", Message: "must be the expiry from delegation-typed-data (Unix seconds)"})
 	}
-	sig, serr := hexutil.Decode(req.Signature)
-	if serr != nil || len(sig) != 65 {
-		fields = append(fields, guildhall.FieldError{Field: "signature", Message: "must be the wallet's 65-byte signature as 0x-prefixed hex"})
+	sig, ferr := parseSignature(req.Signature)
+	if ferr != nil {
+		fields = append(fields, *ferr)
 	}
 	if len(fields) > 0 {
 		s.writeError(c, invalid("invalid delegation", fields))
