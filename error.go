@@ -6,6 +6,7 @@ package guildhall
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each maps to exactly one HTTP status (api) and one exit status (cmd/guildhall).
@@ -16,6 +17,7 @@ const (
 	ENOTFOUND      = "not_found"     // unknown resource: 404
 	ECONFLICT      = "conflict"      // already exists, or a key reused with another body: 409
 	EUNPROCESSABLE = "unprocessable" // well-formed but refused by the rules: 422
+	ERATELIMITED   = "rate_limited"  // too many requests in a window; RetryAfter says when: 429
 	EUNAVAILABLE   = "unavailable"   // a dependency (database, chain) is not ready: 503
 	EINTERNAL      = "internal"      // a bug: 500
 )
@@ -31,6 +33,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// RetryAfter is, for ERATELIMITED, how long until the caller may try again (0: unknown).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

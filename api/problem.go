@@ -2,7 +2,10 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,6 +48,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case guildhall.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case guildhall.ERATELIMITED:
+		return http.StatusTooManyRequests
 	case guildhall.EUNAVAILABLE:
 		return http.StatusServiceUnavailable
 	default:
@@ -69,6 +74,8 @@ func problemSlug(status int) string {
 		return "conflict"
 	case http.StatusUnprocessableEntity:
 		return "unprocessable"
+	case http.StatusTooManyRequests:
+		return "rate-limited"
 	case http.StatusServiceUnavailable:
 		return "unavailable"
 	default:
@@ -108,6 +115,10 @@ func (s *server) writeError(c *gin.Context, err error) {
 		}
 		p = newProblem(status, detail)
 		p.Errors = guildhall.ErrorFields(err)
+		var e *guildhall.Error
+		if errors.As(err, &e) && e.RetryAfter > 0 {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+		}
 	}
 	s.writeProblem(c, p)
 }

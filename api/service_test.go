@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -150,6 +151,9 @@ func TestErrorMapping(t *testing.T) {
 		"conflict is 409":      {guildhall.Errorf(guildhall.ECONFLICT, "key reused"), 409, "key reused"},
 		"unprocessable is 422": {guildhall.Errorf(guildhall.EUNPROCESSABLE, "cap exceeded"), 422, "cap exceeded"},
 		"unavailable is 503":   {guildhall.Errorf(guildhall.EUNAVAILABLE, "chain down"), 503, "chain down"},
+		"rate limited is 429 with Retry-After": {
+			&guildhall.Error{Code: guildhall.ERATELIMITED, Message: "slow down", RetryAfter: 1500 * time.Millisecond}, 429, "slow down",
+		},
 		"wrapped code keeps its status": {
 			fmt.Errorf("store: %w", guildhall.Errorf(guildhall.ECONFLICT, "taken")), 409, "taken",
 		},
@@ -169,6 +173,10 @@ func TestErrorMapping(t *testing.T) {
 			p := wantProblem(t, rec, tt.wantStatus)
 			if p.Detail != tt.wantDetail {
 				t.Errorf("detail = %q, want %q", p.Detail, tt.wantDetail)
+			}
+			// Retry-After is whole seconds, rounded up; only a rate limit sends it.
+			if got, want := rec.Header().Get("Retry-After"), map[bool]string{true: "2"}[tt.wantStatus == 429]; got != want {
+				t.Errorf("Retry-After = %q, want %q", got, want)
 			}
 			if tt.wantStatus == 500 && !strings.Contains(srv.log.String(), tt.err.Error()) {
 				t.Errorf("the log does not hold the internal error %q", tt.err)

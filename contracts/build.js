@@ -10,6 +10,8 @@ const CONTRACTS = {
   "GuildToken.sol": ["GuildToken"],
   "GuildGovernor.sol": ["GuildGovernor"],
   "@openzeppelin/contracts/governance/TimelockController.sol": ["TimelockController"],
+  // Test fixtures (testdata/): built and checked like the rest, never deployed by Guildhall.
+  "testdata/ContractWallet.sol": ["ContractWallet"],
 };
 
 function main() {
@@ -20,6 +22,10 @@ function main() {
   const sources = {};
   for (const f of fs.readdirSync(srcDir).filter((f) => f.endsWith(".sol")).sort()) {
     sources[f] = { content: fs.readFileSync(path.join(srcDir, f), "utf8") };
+  }
+  const testDir = path.join(__dirname, "testdata");
+  for (const f of fs.readdirSync(testDir).filter((f) => f.endsWith(".sol")).sort()) {
+    sources[`testdata/${f}`] = { content: fs.readFileSync(path.join(testDir, f), "utf8") };
   }
   const input = {
     language: "Solidity",

@@ -27,6 +27,7 @@ var All = []Contract{
 	{"GuildToken", "guildtoken"},
 	{"GuildGovernor", "guildgovernor"},
 	{"TimelockController", "timelock"},
+	{"ContractWallet", "contractwallet"}, // a test fixture (testdata/): an ERC-1271 smart-contract wallet
 }
 
 // BindingsPath is where c's bindings are written, relative to the contracts directory.

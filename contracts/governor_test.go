@@ -48,7 +48,9 @@ type grantProposal struct {
 	id          *big.Int
 }
 
-func (g *grantProposal) descriptionHash() common.Hash { return crypto.Keccak256Hash([]byte(g.description)) }
+func (g *grantProposal) descriptionHash() common.Hash {
+	return crypto.Keccak256Hash([]byte(g.description))
+}
 
 // governed is a community with members 1..3 holding 60, 30 and 10 tokens (quorum 4% = 4 tokens).
 func governed(t *testing.T, settings guildhall.GovernanceSettings) *community {

@@ -1,10 +1,13 @@
 package governance
 
 import (
+	"fmt"
 	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall"
 )
 
 // BallotFacts is what the chain says about a signed ballot before it is relayed.
@@ -94,12 +97,18 @@ type RelayLimit struct {
 // DefaultRelayLimit is 20 relayed transactions per wallet per hour.
 var DefaultRelayLimit = RelayLimit{Max: 20, Window: time.Hour}
 
-// Check returns an EUNPROCESSABLE *guildhall.Error when a wallet that already had used relayed
-// transactions in the window may have no more.
-func (l RelayLimit) Check(wallet common.Address, used int) error {
-	if l.Max > 0 && used >= l.Max {
-		return refuse("%s has used its %d relayed transactions per %s; vote or delegate from the wallet directly, or try later",
-			wallet.Hex(), l.Max, l.Window)
+// Check returns an ERATELIMITED *guildhall.Error when a wallet that has used relayed transactions
+// in the window may have no more; oldest is when the oldest of them was sent, so room opens again
+// one window after it.
+func (l RelayLimit) Check(wallet common.Address, used int, oldest, now time.Time) error {
+	if l.Max <= 0 || used < l.Max {
+		return nil
 	}
-	return nil
+	again := oldest.Add(l.Window)
+	return &guildhall.Error{
+		Code: guildhall.ERATELIMITED,
+		Message: fmt.Sprintf("%s has used its %d relayed transactions per %s; vote or delegate from the wallet directly, or try again after %s",
+			wallet.Hex(), l.Max, l.Window, again.UTC().Format(time.RFC3339)),
+		RetryAfter: max(again.Sub(now), time.Second),
+	}
 }

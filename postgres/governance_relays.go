@@ -37,14 +37,17 @@ func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit g
 		return db.queryError("reserve relay", err)
 	}
 	if limit.Max > 0 {
-		var used int
-		err := tx.GetContext(ctx, &used, `SELECT count(*) FROM governance_relays
+		var window struct {
+			Used   int          `db:"used"`
+			Oldest sql.NullTime `db:"oldest"`
+		}
+		err := tx.GetContext(ctx, &window, `SELECT count(*) AS used, min(created_at) AS oldest FROM governance_relays
 			WHERE community_id = $1 AND wallet = $2 AND created_at > $3`,
 			r.CommunityID, r.Wallet.Hex(), now.Add(-limit.Window))
 		if err != nil {
 			return db.queryError("reserve relay", err)
 		}
-		if err := limit.Check(r.Wallet, used); err != nil {
+		if err := limit.Check(r.Wallet, window.Used, window.Oldest.Time, now); err != nil {
 			return err
 		}
 	}

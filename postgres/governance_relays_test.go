@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"errors"
 	"math/big"
 	"sync"
 	"sync/atomic"
@@ -30,10 +31,15 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 		wg.Go(func() {
 			r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(int64(i)), Nonce: big.NewInt(int64(i))}
 			err := db.ReserveRelay(t.Context(), r, limit, now)
+			var e *guildhall.Error
 			switch guildhall.ErrorCode(err) {
 			case "":
 				ok.Add(1)
-			case guildhall.EUNPROCESSABLE:
+			case guildhall.ERATELIMITED:
+				// Room opens again an hour after the first relay, which was sent at now.
+				if errors.As(err, &e); e.RetryAfter.Round(time.Millisecond) != time.Hour { // the database keeps microseconds
+					t.Errorf("retry after %s, want 1h: %v", e.RetryAfter, err)
+				}
 				refused.Add(1)
 			default:
 				t.Errorf("reserve: %v", err)

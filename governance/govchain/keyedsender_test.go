@@ -61,4 +61,3 @@ func TestSenderRelayerSendsAgainOnlyAfterARevert(t *testing.T) {
 		}
 	})
 }
-
