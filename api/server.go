@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -42,6 +43,9 @@ type Config struct {
 	// Index serves the indexed chain data (balances, holders, transfers, proposals, votes) and the
 	// community detail's supply and holders. Nil answers those routes with 503.
 	Index IndexReader
+
+	// Dashboard is the members' dashboard (web.FS), served at / and /assets/. Nil serves none.
+	Dashboard fs.FS
 
 	// Registry receives the server's request metrics and the Go and process collectors, and is
 	// what /metrics serves. Nil means a new registry owned by this server.
@@ -109,5 +113,8 @@ func newServer(cfg Config) *server {
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.Use(s.requestID, s.observe, s.recoverPanic)
 	addRoutes(s.engine, s)
+	if cfg.Dashboard != nil {
+		addDashboard(s.engine, cfg.Dashboard)
+	}
 	return s
 }

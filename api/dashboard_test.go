@@ -1,0 +1,73 @@
+package api
+
+import (
+	"io/fs"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/guildhall/guildhall/web"
+)
+
+func withDashboard(cfg *Config) { cfg.Dashboard = web.FS }
+
+// The dashboard's page is served at / and every asset it links is served beside it.
+func TestDashboardIsServed(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, withDashboard)
+	rec := srv.get(t, "/")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET / = %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	links := regexp.MustCompile(`(?:src|href)="(/assets/[^"]+)"`).FindAllStringSubmatch(rec.Body.String(), -1)
+	if len(links) < 2 {
+		t.Fatalf("the page links %d assets, want its script and stylesheet: %s", len(links), rec.Body)
+	}
+	wantType := map[string]string{".js": "text/javascript", ".css": "text/css"}
+	for _, l := range links {
+		rec := srv.get(t, l[1])
+		ext := l[1][strings.LastIndex(l[1], "."):]
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), wantType[ext]) || rec.Body.Len() == 0 {
+			t.Errorf("GET %s = %d %q (%d bytes)", l[1], rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len())
+		}
+	}
+	wantProblem(t, srv.get(t, "/assets/missing.js"), http.StatusNotFound)
+
+	// Without a dashboard, / is an unknown path like any other.
+	wantProblem(t, newTestServer(t).get(t, "/"), http.StatusNotFound)
+}
+
+// Every API call the dashboard makes names a route the server serves, so the page does not drift
+// from the API it reads.
+func TestDashboardCallsOnlyServedRoutes(t *testing.T) {
+	t.Parallel()
+	src, err := fs.ReadFile(web.FS, "app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newTestServer(t)
+	var routes []*regexp.Regexp
+	for _, r := range srv.engine.Routes() {
+		pattern := regexp.MustCompile(`:[a-z]+`).ReplaceAllString(regexp.QuoteMeta(r.Path), `[^/]+`)
+		routes = append(routes, regexp.MustCompile("^"+pattern+"$"))
+	}
+	// api("/v1/…") and community("/…") with template placeholders; the query string is dropped.
+	calls := regexp.MustCompile("(api|community)\\([\"`]([^\"`?]*)").FindAllStringSubmatch(string(src), -1)
+	if len(calls) < 10 {
+		t.Fatalf("found %d API calls in app.js; the pattern no longer matches how it calls the API", len(calls))
+	}
+	for _, c := range calls {
+		path := regexp.MustCompile(`\$\{[^}]+\}`).ReplaceAllString(c[2], "x")
+		if c[1] == "community" {
+			path = "/v1/communities/x" + path
+		}
+		served := false
+		for _, r := range routes {
+			served = served || r.MatchString(path)
+		}
+		if !served {
+			t.Errorf("app.js calls %s (%s), which the server does not serve", c[2], path)
+		}
+	}
+}
