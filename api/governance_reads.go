@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/indexer"
 )
 
@@ -18,15 +19,19 @@ var proposalStates = []string{"pending", "active", "canceled", "defeated", "succ
 // supportNames names a vote's support as API.md does.
 var supportNames = map[uint8]string{0: "against", 1: "for", 2: "abstain"}
 
+// proposalSummaryJSON gives each timepoint as the chain gives it (clock units: Unix seconds, as
+// the governor runs in timestamp mode) and beside it as RFC 3339 (the _at fields).
 type proposalSummaryJSON struct {
-	ID           string `json:"id"`
-	Proposer     string `json:"proposer"`
-	Title        string `json:"title"`
-	State        string `json:"state"`
-	VoteStart    uint64 `json:"vote_start"`
-	VoteEnd      uint64 `json:"vote_end"`
-	CreatedBlock uint64 `json:"created_block"`
-	CreatedTx    string `json:"created_tx"`
+	ID           string  `json:"id"`
+	Proposer     string  `json:"proposer"`
+	Title        string  `json:"title"`
+	State        string  `json:"state"`
+	VoteStart    uint64  `json:"vote_start"`
+	VoteStartAt  *string `json:"vote_start_at"`
+	VoteEnd      uint64  `json:"vote_end"`
+	VoteEndAt    *string `json:"vote_end_at"`
+	CreatedBlock uint64  `json:"created_block"`
+	CreatedTx    string  `json:"created_tx"`
 }
 
 type actionJSON struct {
@@ -53,6 +58,7 @@ type proposalDetailJSON struct {
 	Description string           `json:"description"`
 	Actions     []actionJSON     `json:"actions"`
 	Eta         *uint64          `json:"eta"`
+	EtaAt       *string          `json:"eta_at"`
 	StateSource string           `json:"state_source"` // "governor": state() at as_of; "events": derived
 	Tally       indexedTallyJSON `json:"tally"`
 	AsOf        asOfJSON         `json:"as_of"`
@@ -61,8 +67,19 @@ type proposalDetailJSON struct {
 func newProposalSummary(p *indexer.ProposalView) proposalSummaryJSON {
 	return proposalSummaryJSON{
 		ID: p.ID.String(), Proposer: p.Proposer, Title: p.Title, State: p.State,
-		VoteStart: p.VoteStart, VoteEnd: p.VoteEnd, CreatedBlock: p.CreatedBlock, CreatedTx: p.CreatedTx,
+		VoteStart: p.VoteStart, VoteStartAt: timepointAt(p.VoteStart),
+		VoteEnd: p.VoteEnd, VoteEndAt: timepointAt(p.VoteEnd),
+		CreatedBlock: p.CreatedBlock, CreatedTx: p.CreatedTx,
 	}
+}
+
+// timepointAt is a governor timepoint as RFC 3339, or nil for 0 (not set).
+func timepointAt(timepoint uint64) *string {
+	if timepoint == 0 {
+		return nil
+	}
+	t := governance.TimestampClock.RFC3339(timepoint)
+	return &t
 }
 
 func (s *server) handleListProposals(c *gin.Context) {
@@ -104,7 +121,7 @@ func (s *server) handleGetProposal(c *gin.Context) {
 	}
 	if p.Eta != 0 {
 		eta := p.Eta
-		out.Eta = &eta
+		out.Eta, out.EtaAt = &eta, timepointAt(eta)
 	}
 	for _, a := range p.Actions {
 		out.Actions = append(out.Actions, actionJSON{Target: a.Target, Value: amount(a.Value), Calldata: hexutil.Encode(a.Calldata), Signature: a.Signature})

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"crypto/ecdsa"
+	"database/sql"
 	"encoding/json"
 	"log/slog"
 	"math/big"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,6 +32,8 @@ import (
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
+
+	_ "github.com/lib/pq" // the "postgres" driver of relayRows
 )
 
 var (
@@ -58,6 +62,9 @@ type govHarness struct {
 	key    string // the issuer's API key
 	cid    string
 	log    *syncBuffer
+	dbURL  string // the database's, for checks no store method offers
+	// skew moves the server's wall clock (sign-in nonces and sessions) ahead of time.Now.
+	skew atomic.Int64
 }
 
 func tokens(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e18)) }
@@ -67,8 +74,16 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	t.Helper()
 	sim := chaintest.New(t, accounts)
 	dep := sim.Deploy(t, settings)
-	db := pgtest.NewDB(t)
 	ctx := t.Context()
+	dbURL := pgtest.URL(t)
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	id, err := chain.Identity(ctx, sim.Client)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +91,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	if err := db.BindChain(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &syncBuffer{}}
+	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &syncBuffer{}, dbURL: dbURL}
 	err = db.CreateCommunity(ctx, &guildhall.Community{
 		ID: h.cid, Name: "Corner Bakery", Symbol: "BAKE", ChainID: sim.ChainID.Uint64(),
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
@@ -119,6 +134,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 		Governance: GovernanceConfig{
 			Service: svc, Reader: reader, Tallies: db, Members: db,
 			SIWE: SIWEConfig{Domain: "guildhall.test", ChainID: sim.ChainID.Uint64(), Verifier: reader},
+			Now:  func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) },
 		},
 	})
 	h.ix = indexer.New(sim.Client, db, indexer.Config{FinalityDepth: 16})
@@ -276,4 +292,30 @@ func (h *govHarness) tally(t testing.TB, pid string) map[string]any {
 	t.Helper()
 	h.sync(t)
 	return h.want(t, h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+pid+"/tally", "", nil), http.StatusOK)
+}
+
+// relayRows counts the community's relay records, sent or only reserved: a refusal must leave
+// none behind (a stale reservation would block the wallet's real vote and count toward its limit).
+func (h *govHarness) relayRows(t testing.TB) int {
+	t.Helper()
+	conn, err := sql.Open("postgres", h.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM governance_relays WHERE community_id = $1`, h.cid).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// pid reads a proposal id as the API gives it.
+func (h *govHarness) pid(t testing.TB, id string) *big.Int {
+	t.Helper()
+	v, ok := new(big.Int).SetString(id, 10)
+	if !ok {
+		t.Fatalf("proposal id %q is not a decimal", id)
+	}
+	return v
 }

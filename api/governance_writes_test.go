@@ -61,6 +61,13 @@ func TestGovernanceLifecycleThroughTheAPIAndWallets(t *testing.T) {
 	if tally := h.tally(t, pid); tally["state"] != "pending" || tally["consistent"] != true {
 		t.Fatalf("new proposal's tally: %v", tally)
 	}
+	detail, item := h.proposalReads(t, pid)
+	wantProposalTimes(t, detail, "ProposalDetail")
+	wantProposalTimes(t, item, "ProposalSummary")
+	if detail["eta"] != nil || detail["eta_at"] != nil || detail["vote_end"].(float64)-detail["vote_start"].(float64) != govTestSettings.VotingPeriod.Seconds() {
+		t.Fatalf("a pending proposal: eta %v (%v), voting from %v to %v; want no eta and the voting period between them",
+			detail["eta"], detail["eta_at"], detail["vote_start_at"], detail["vote_end_at"])
+	}
 	// Queue before voting: refused, naming the state and when voting opens.
 	nonce := h.operatorNonce(t)
 	rec = h.do(t, http.MethodPost, "/v1/communities/bakery/proposals/"+pid+"/queue", h.key, nil)
@@ -173,6 +180,16 @@ func TestGovernanceLifecycleThroughTheAPIAndWallets(t *testing.T) {
 	if tally["state"] != "executed" || tally["onchain"].(map[string]any)["state"] != "executed" || tally["consistent"] != true {
 		t.Fatalf("tally after execution: %v", tally)
 	}
+	// Executed everywhere: the proposal's page and the list say so too, with the queued ETA.
+	detail, item = h.proposalReads(t, pid)
+	if detail["state"] != "executed" || item["state"] != "executed" {
+		t.Fatalf("after execution: proposal state %v, list state %v; want executed", detail["state"], item["state"])
+	}
+	if eta, ok := tally["eta"].(map[string]any); !ok || detail["eta"] != eta["clock"] || detail["eta_at"] != eta["time"] {
+		t.Fatalf("after execution: eta %v (%v), want the tally's %v", detail["eta"], detail["eta_at"], tally["eta"])
+	}
+	wantProposalTimes(t, detail, "ProposalDetail")
+	wantProposalTimes(t, item, "ProposalSummary")
 	nonce = h.operatorNonce(t)
 	rec = h.do(t, http.MethodPost, "/v1/communities/bakery/proposals/"+pid+"/queue", h.key, nil)
 	h.wantRefused(t, rec, rec.Body.String(), rec.Code, "executed, which is final", nonce)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
@@ -110,14 +111,42 @@ func (sc *supplyCache) Put(key string, v *big.Int) {
 	sc.m[key] = v
 }
 
-// onchain reads the governor's figures for pid at block asOf (cached by its hash).
-func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *big.Int, snapshot uint64, asOf governance.BlockRef) (*onchainFacts, error) {
+// onchainTally reads the governor's figures for pid at block asOf. Where the node calls at a
+// block hash (EIP-1898) every read runs at asOf's hash, so the figures are that block's even if
+// the chain reorganizes while they are read. Otherwise they are read by number and are asOf's
+// only if the block at that number is still asOf afterwards. exact is false when the figures may
+// be another block's: they are then not cached, and the tally must not claim to agree.
+func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *big.Int, snapshot uint64, asOf governance.BlockRef) (f *onchainFacts, exact bool, err error) {
 	key := c.Governor.Hex() + "/" + pid.String() + "/" + asOf.Hash
 	if f := s.tallies.get(key); f != nil {
-		return f, nil
+		return f, true, nil
 	}
-	r := s.gov.Reader
+	hash := common.HexToHash(asOf.Hash)
+	if pinned, ok := s.gov.Reader.AtHash(hash); ok {
+		if f, err := readOnchainFacts(ctx, pinned, c, pid, snapshot, nil); err == nil {
+			s.tallies.put(key, f)
+			return f, true, nil
+		}
+		// The node may no longer have the block (reorganized away and pruned, or a different
+		// node behind a balancer); read by number below, which says whether that is still asOf.
+	}
 	block := new(big.Int).SetUint64(asOf.Number)
+	if f, err = readOnchainFacts(ctx, s.gov.Reader, c, pid, snapshot, block); err != nil {
+		return nil, false, err
+	}
+	header, err := s.gov.Reader.Header(ctx, block)
+	if err != nil {
+		return nil, false, err
+	}
+	if header.Hash() != hash {
+		return f, false, nil
+	}
+	s.tallies.put(key, f)
+	return f, true, nil
+}
+
+// readOnchainFacts reads the governor's figures for pid through r at block.
+func readOnchainFacts(ctx context.Context, r *govchain.Reader, c govchain.Contracts, pid *big.Int, snapshot uint64, block *big.Int) (*onchainFacts, error) {
 	votes, err := r.ProposalVotes(ctx, c.Governor, pid, block)
 	if err != nil {
 		return nil, err
@@ -133,7 +162,6 @@ func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *bi
 	if f.totalSupply, _, err = r.PastTotalSupply(ctx, c.Token, snapshot, block); err != nil {
 		return nil, err
 	}
-	s.tallies.put(key, f)
 	return f, nil
 }
 
@@ -179,7 +207,7 @@ func (s *server) enrichTally(ctx context.Context, community *guildhall.Community
 		}
 		return resp, nil
 	}
-	facts, err := s.onchainTally(ctx, govchain.ContractsOf(community), pid, t.Snapshot, t.AsOf)
+	facts, exact, err := s.onchainTally(ctx, govchain.ContractsOf(community), pid, t.Snapshot, t.AsOf)
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +233,8 @@ func (s *server) enrichTally(ctx context.Context, community *guildhall.Community
 	if resp.State == "" {
 		resp.State = facts.state.String()
 	}
-	resp.Consistent = governance.Consistent(t.Votes, facts.votes, t.State, facts.state)
+	// Figures from another block than as_of (a reorg under the index) prove nothing either way.
+	resp.Consistent = exact && governance.Consistent(t.Votes, facts.votes, t.State, facts.state)
 	return resp, nil
 }
 

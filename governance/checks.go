@@ -24,12 +24,16 @@ type BallotFacts struct {
 	UsedNonce *big.Int
 	Weight    *big.Int // getVotes(voter, snapshot)
 	HasVoted  bool
+	// Next is the earliest timepoint of the block that would carry the vote: the head's plus one
+	// (a relayed vote is never mined in the head block). Zero skips the check.
+	Next uint64
 }
 
 // CheckBallot returns nil when a ballot can be relayed, and otherwise an EUNPROCESSABLE
 // *guildhall.Error saying why: the signature does not come from the voter (another chain,
-// governor, nonce or message), it was used before, the proposal does not accept votes, the
-// voter already voted, or the voter had no voting power at the snapshot.
+// governor, nonce or message), it was used before, the proposal does not accept votes (now, or
+// any longer by the next block), the voter already voted, or the voter had no voting power at the
+// snapshot.
 func CheckBallot(f BallotFacts, clock Clock) error {
 	b := f.Ballot
 	switch {
@@ -42,6 +46,13 @@ func CheckBallot(f BallotFacts, clock Clock) error {
 	}
 	if err := CanVote(f.Timeline, clock); err != nil {
 		return err
+	}
+	// The head may still be inside the voting period while the block that would carry the vote
+	// is not: the governor counts votes only up to and including the deadline, so a vote relayed
+	// at head == deadline is accepted here and then reverts on chain.
+	if f.Next > f.Timeline.Deadline && f.Timeline.State == Active {
+		return refuse("voting on this proposal closes at %s, before the next block (the earliest a relayed vote can be mined, %s): it is too late to relay a vote",
+			clock.Describe(f.Timeline.Deadline+1), clock.Describe(f.Next))
 	}
 	if f.HasVoted {
 		return refuse("%s has already voted on this proposal; a vote cannot be changed", b.Voter.Hex())
@@ -60,17 +71,21 @@ type DelegationFacts struct {
 	Domain       Domain   // the token's eip712Domain()
 	CurrentNonce *big.Int // the token's nonces(delegator)
 	Recovered    common.Address
-	Now          uint64 // the head block's timestamp
+	// Next is the earliest timestamp of the block that would carry the delegation: the head's plus
+	// one. The token refuses a signature whose expiry is before the block's timestamp.
+	Next uint64
 }
 
 // CheckDelegation returns nil when a delegation can be relayed, and otherwise an EUNPROCESSABLE
-// *guildhall.Error saying why: expired, a nonce that is not the delegator's current one, or a
-// signature that does not recover the delegator.
+// *guildhall.Error saying why: expired by the next block, a nonce that is not the delegator's
+// current one, or a signature that does not recover the delegator.
 func CheckDelegation(f DelegationFacts, clock Clock) error {
 	d := f.Delegation
-	if exp := orZero(d.Expiry); !exp.IsUint64() || exp.Uint64() <= f.Now {
-		return refuse("the delegation signature expired at %s; the chain's time is %s: sign a new one with a later expiry",
-			clock.Describe(exp.Uint64()), clock.Describe(f.Now))
+	// delegateBySig reverts when block.timestamp > expiry, and the relayed transaction lands in a
+	// block after the head: judge the expiry against that block's earliest time.
+	if exp := orZero(d.Expiry); exp.IsUint64() && exp.Uint64() < f.Next {
+		return refuse("the delegation signature expired at %s; the next block, the earliest a relayed delegation can be mined, is at %s: sign a new one with a later expiry",
+			clock.Describe(exp.Uint64()), clock.Describe(f.Next))
 	}
 	if cur := orZero(f.CurrentNonce); orZero(d.Nonce).Cmp(cur) != 0 {
 		if orZero(d.Nonce).Cmp(cur) < 0 {

@@ -102,16 +102,20 @@ func TestCheckBallotRefusals(t *testing.T) {
 		Timeline:  Timeline{State: Active, Snapshot: 100, Deadline: 200},
 		Recovered: voter,
 		Weight:    tok(1),
+		Next:      150,
 	}
 	tests := map[string]struct {
 		change func(*BallotFacts)
 		want   string
 	}{
-		"valid":              {func(*BallotFacts) {}, ""},
-		"replayed":           {func(f *BallotFacts) { f.Recovered = common.Address{}; f.UsedNonce = big.NewInt(0) }, "already used"},
-		"another signer":     {func(f *BallotFacts) { f.Recovered = common.HexToAddress("0x9") }, "does not recover the voter"},
-		"closed":             {func(f *BallotFacts) { f.Timeline.State = Defeated }, "voting on this proposal closed"},
-		"not open yet":       {func(f *BallotFacts) { f.Timeline.State = Pending }, "voting opens at"},
+		"valid":                      {func(*BallotFacts) {}, ""},
+		"replayed":                   {func(f *BallotFacts) { f.Recovered = common.Address{}; f.UsedNonce = big.NewInt(0) }, "already used"},
+		"another signer":             {func(f *BallotFacts) { f.Recovered = common.HexToAddress("0x9") }, "does not recover the voter"},
+		"closed":                     {func(f *BallotFacts) { f.Timeline.State = Defeated }, "voting on this proposal closed"},
+		"not open yet":               {func(f *BallotFacts) { f.Timeline.State = Pending }, "voting opens at"},
+		"next block at the deadline": {func(f *BallotFacts) { f.Next = 200 }, ""},
+		"next block after the deadline": {func(f *BallotFacts) { f.Next = 201 },
+			"voting on this proposal closes at 1970-01-01T00:03:21Z (timestamp 201), before the next block"},
 		"second vote":        {func(f *BallotFacts) { f.HasVoted = true }, "already voted"},
 		"no voting power":    {func(f *BallotFacts) { f.Weight = new(big.Int) }, "no voting power at the proposal's snapshot"},
 		"contract wallet ok": {func(f *BallotFacts) { f.Recovered = common.Address{}; f.ContractSignatureValid = true }, ""},
@@ -153,5 +157,36 @@ func TestNormalizeSignatureRefusesWhatTheContractsRefuse(t *testing.T) {
 	}
 	if _, err := NormalizeSignature(sig[:64]); err != ErrSignatureLength {
 		t.Errorf("64 bytes: %v", err)
+	}
+}
+
+// delegateBySig reverts when block.timestamp > expiry; a relayed delegation lands in the next
+// block at the earliest, so its expiry is judged against that block.
+func TestCheckDelegationJudgesExpiryAgainstTheNextBlock(t *testing.T) {
+	key, _ := crypto.GenerateKey()
+	delegator := crypto.PubkeyToAddress(key.PublicKey)
+	tests := map[string]struct {
+		expiry *big.Int
+		next   uint64
+		want   string
+	}{
+		"expires with the next block":   {big.NewInt(100), 100, ""},
+		"expires before the next block": {big.NewInt(100), 101, "the delegation signature expired at 1970-01-01T00:01:40Z (timestamp 100); the next block"},
+		"beyond uint64":                 {new(big.Int).Lsh(big.NewInt(1), 70), 101, ""},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := CheckDelegation(DelegationFacts{Delegator: delegator, Recovered: delegator, CurrentNonce: big.NewInt(0),
+				Delegation: Delegation{Nonce: big.NewInt(0), Expiry: tt.expiry}, Next: tt.next}, TimestampClock)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if guildhall.ErrorCode(err) != guildhall.EUNPROCESSABLE || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CheckDelegation = %v, want a 422 containing %q", err, tt.want)
+			}
+		})
 	}
 }

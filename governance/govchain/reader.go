@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
@@ -35,15 +37,34 @@ var (
 	tokenABI    = guildtoken.NewGuildToken()
 )
 
+// HashCaller runs a call at a block named by its hash (EIP-1898), whether or not that block is
+// still canonical. *ethclient.Client (and so the simulated backend's client) has it.
+type HashCaller interface {
+	CallContractAtHash(ctx context.Context, msg ethereum.CallMsg, blockHash common.Hash) ([]byte, error)
+}
+
 // Reader reads governance facts from the chain. Calls take a block: nil is the head. It caches
 // the contracts' EIP-712 domains (they cannot change) and is safe for concurrent use.
 type Reader struct {
 	backend Backend
-	domains sync.Map // common.Address -> governance.Domain
+	domains *sync.Map // common.Address -> governance.Domain
+	// atHash, when set, pins every call to that block (see AtHash): the block numbers callers
+	// pass are ignored.
+	atHash *common.Hash
 }
 
 // NewReader returns a Reader over backend.
-func NewReader(backend Backend) *Reader { return &Reader{backend: backend} }
+func NewReader(backend Backend) *Reader { return &Reader{backend: backend, domains: &sync.Map{}} }
+
+// AtHash returns a Reader whose calls all run at the block with hash h, whatever block number
+// they are given, so several reads describe exactly that block even if the chain reorganizes
+// between them. ok is false when the backend cannot call at a block hash.
+func (r *Reader) AtHash(h common.Hash) (pinned *Reader, ok bool) {
+	if _, ok := r.backend.(HashCaller); !ok {
+		return nil, false
+	}
+	return &Reader{backend: r.backend, domains: r.domains, atHash: &h}, true
+}
 
 // Contracts are a community's governor and token.
 type Contracts struct {
@@ -56,7 +77,13 @@ func ContractsOf(c *guildhall.Community) Contracts {
 }
 
 func (r *Reader) call(ctx context.Context, to common.Address, data []byte, block *big.Int) ([]byte, error) {
-	out, err := r.backend.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, block)
+	var out []byte
+	var err error
+	if r.atHash != nil {
+		out, err = r.backend.(HashCaller).CallContractAtHash(ctx, ethereum.CallMsg{To: &to, Data: data}, *r.atHash)
+	} else {
+		out, err = r.backend.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, block)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -203,9 +230,17 @@ func (r *Reader) Domain(ctx context.Context, contract common.Address) (governanc
 
 // Head returns the head block's header.
 func (r *Reader) Head(ctx context.Context) (*types.Header, error) {
-	h, err := r.backend.HeaderByNumber(ctx, nil)
+	return r.Header(ctx, nil)
+}
+
+// Header returns the canonical header at number (nil: the head).
+func (r *Reader) Header(ctx context.Context, number *big.Int) (*types.Header, error) {
+	h, err := r.backend.HeaderByNumber(ctx, number)
 	if err != nil {
-		return nil, fmt.Errorf("read head: %w", err)
+		if number == nil {
+			return nil, fmt.Errorf("read head: %w", err)
+		}
+		return nil, fmt.Errorf("read header %s: %w", number, err)
 	}
 	return h, nil
 }
@@ -214,11 +249,14 @@ func (r *Reader) Head(ctx context.Context) (*types.Header, error) {
 var erc1271Magic = [4]byte{0x16, 0x26, 0xba, 0x7e}
 
 // IsValidSignature asks account, if it is a contract, whether it accepts sig over hash
-// (ERC-1271). hasCode is false for plain keys.
+// (ERC-1271). hasCode is false for plain keys. A wallet that reverts (or otherwise fails in the
+// EVM) refuses the signature; a node that cannot be asked is an EUNAVAILABLE *guildhall.Error,
+// since refusing a good signature because the node hiccuped would tell the member it is bad.
 func (r *Reader) IsValidSignature(ctx context.Context, account common.Address, hash common.Hash, sig []byte) (valid, hasCode bool, err error) {
 	code, err := r.backend.CodeAt(ctx, account, nil)
 	if err != nil {
-		return false, false, fmt.Errorf("read code of %s: %w", account.Hex(), err)
+		return false, false, fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"could not read whether %s is a contract wallet: the chain node did not answer; try again", account.Hex()), err)
 	}
 	if len(code) == 0 {
 		return false, false, nil
@@ -226,9 +264,37 @@ func (r *Reader) IsValidSignature(ctx context.Context, account common.Address, h
 	data := append(common.FromHex("0x1626ba7e"), packBytes32AndBytes(hash, sig)...)
 	out, err := r.call(ctx, account, data, nil)
 	if err != nil {
-		return false, true, nil // a revert is a refusal
+		if isExecutionFailure(err) {
+			return false, true, nil // the wallet refuses
+		}
+		return false, true, fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"could not ask the contract wallet %s whether it accepts the signature (ERC-1271): the chain node did not answer; try again", account.Hex()), err)
 	}
 	return len(out) >= 4 && [4]byte(out[:4]) == erc1271Magic, true, nil
+}
+
+// evmFailures are the messages of geth's EVM errors an eth_call reports when the called code
+// fails without revert data.
+var evmFailures = []string{"execution reverted", "invalid opcode", "out of gas", "invalid jump destination", "stack underflow"}
+
+// isExecutionFailure reports whether a call's error is the node's answer that the code failed
+// (a revert, with or without data, or another EVM failure), as opposed to no answer: a transport
+// failure, a timeout, or the node refusing the request (unknown block, rate limit).
+func isExecutionFailure(err error) bool {
+	if _, ok := chain.RevertData(err); ok {
+		return true
+	}
+	var re rpc.Error
+	if errors.As(err, &re) && re.ErrorCode() == 3 { // geth's and most nodes' "execution reverted"
+		return true
+	}
+	msg := err.Error()
+	for _, f := range evmFailures {
+		if strings.Contains(msg, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // packBytes32AndBytes ABI-encodes (bytes32, bytes).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 
@@ -38,8 +39,9 @@ type RelayRecord struct {
 // wallet never gets more than limit.Max relays in limit.Window, and one ballot (community,
 // proposal, voter) or one delegation nonce (community, delegator, nonce) is relayed at most once.
 type RelayStore interface {
-	// ReserveRelay records r before it is sent and sets r.ID. It returns an EUNPROCESSABLE
-	// *guildhall.Error when the wallet used its limit or the same ballot or delegation was relayed.
+	// ReserveRelay records r before it is sent and sets r.ID. It returns an ERATELIMITED
+	// *guildhall.Error (from limit.Check, with RetryAfter) when the wallet used its limit, and an
+	// EUNPROCESSABLE one when the same ballot or delegation was relayed.
 	ReserveRelay(ctx context.Context, r *RelayRecord, limit governance.RelayLimit, now time.Time) error
 	// FinishRelay records the transaction that carries a reserved relay.
 	FinishRelay(ctx context.Context, id int64, tx common.Hash) error
@@ -111,14 +113,21 @@ func ballot(pid *big.Int, voter common.Address, support governance.Support, reas
 }
 
 // RelayBallot checks a signed ballot against the chain (signature, replay, state, prior vote,
-// weight), simulates it, and relays it. Every refusal is an EUNPROCESSABLE *guildhall.Error and
+// weight, and that voting is still open in the block after the head, where it would be mined),
+// simulates it, and relays it. Every refusal is an EUNPROCESSABLE *guildhall.Error and
 // sends nothing.
 func (s *Service) RelayBallot(ctx context.Context, communityID string, c Contracts, req BallotRequest) (common.Hash, error) {
 	sig, err := governance.NormalizeSignature(req.Signature)
 	if err != nil {
 		return common.Hash{}, guildhall.Errorf(guildhall.EUNPROCESSABLE, "unusable signature: %v", err)
 	}
-	timeline, err := s.Reader.Timeline(ctx, c.Governor, req.ProposalID, nil)
+	// State and deadline are read at a known head, so the check below can ask whether the block
+	// after it (the earliest that can carry the vote) is still inside the voting period.
+	head, err := s.Reader.Head(ctx)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	timeline, err := s.Reader.Timeline(ctx, c.Governor, req.ProposalID, head.Number)
 	if err != nil {
 		return common.Hash{}, err
 	}
@@ -130,7 +139,8 @@ func (s *Service) RelayBallot(ctx context.Context, communityID string, c Contrac
 	if err != nil {
 		return common.Hash{}, err
 	}
-	facts := governance.BallotFacts{Ballot: ballot(req.ProposalID, req.Voter, req.Support, req.Reason, nonce), Domain: domain, Timeline: timeline}
+	facts := governance.BallotFacts{Ballot: ballot(req.ProposalID, req.Voter, req.Support, req.Reason, nonce), Domain: domain, Timeline: timeline,
+		Next: s.nextTimepoint(head)}
 	digest, err := governance.Digest(facts.Ballot.TypedData(domain))
 	if err != nil {
 		return common.Hash{}, err
@@ -166,6 +176,15 @@ func (s *Service) RelayBallot(ctx context.Context, communityID string, c Contrac
 	}
 	rec := &RelayRecord{CommunityID: communityID, Kind: "ballot", Wallet: req.Voter, ProposalID: req.ProposalID, Nonce: nonce}
 	return s.relay(ctx, rec, c.Governor, calldata, fmt.Sprintf("gov:ballot:%s:%s:%s", communityID, req.ProposalID, req.Voter.Hex()))
+}
+
+// nextTimepoint is the governor's clock in the earliest block after head: what a transaction
+// relayed now is judged against, since it cannot be mined in the head block.
+func (s *Service) nextTimepoint(head *types.Header) uint64 {
+	if s.Clock.IsTimestamp() {
+		return head.Time + 1
+	}
+	return head.Number.Uint64() + 1
 }
 
 // usedNonce returns the older governor nonce under which sig recovers b's voter, if any: the
@@ -212,7 +231,8 @@ func (s *Service) DelegationTypedData(ctx context.Context, c Contracts, delegato
 	return governance.Delegation{Delegatee: delegatee, Nonce: nonce, Expiry: expiry}.TypedData(domain), nil
 }
 
-// RelayDelegation checks a signed delegation (expiry, nonce, signature), simulates it and relays
+// RelayDelegation checks a signed delegation (expiry against the block after the head, nonce,
+// signature), simulates it and relays
 // delegateBySig. Every refusal is an EUNPROCESSABLE *guildhall.Error and sends nothing.
 func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Contracts, req DelegationRequest) (common.Hash, error) {
 	sig, err := governance.NormalizeSignature(req.Signature)
@@ -237,7 +257,8 @@ func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Con
 		return common.Hash{}, err
 	}
 	recovered, _ := governance.Recover(digest, sig)
-	facts := governance.DelegationFacts{Delegator: req.Delegator, Delegation: del, Domain: domain, CurrentNonce: nonce, Recovered: recovered, Now: head.Time}
+	facts := governance.DelegationFacts{Delegator: req.Delegator, Delegation: del, Domain: domain, CurrentNonce: nonce, Recovered: recovered,
+		Next: head.Time + 1} // the token checks expiry against block.timestamp, whatever the governor's clock
 	if err := governance.CheckDelegation(facts, s.Clock); err != nil {
 		return common.Hash{}, err
 	}
