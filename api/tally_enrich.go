@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"net/http"
 	"sync"
@@ -209,6 +210,11 @@ func (s *server) enrichTally(ctx context.Context, community *guildhall.Community
 	}
 	facts, exact, err := s.onchainTally(ctx, govchain.ContractsOf(community), pid, t.Snapshot, t.AsOf)
 	if err != nil {
+		if guildhall.ErrorCode(err) == guildhall.EINTERNAL && ctx.Err() == nil {
+			// The node failed, not the request: a 503 the caller can retry, not a 500.
+			err = fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"the chain node did not answer the tally's on-chain cross-check; try again shortly"), err)
+		}
 		return nil, err
 	}
 	f := governance.Compute(t.Votes, facts.quorum, facts.totalSupply, t.DelegatedSupply)

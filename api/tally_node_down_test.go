@@ -1,0 +1,50 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	ethereum "github.com/ethereum/go-ethereum"
+
+	"github.com/guildhall/guildhall/governance/govchain"
+)
+
+// callsDown is a node whose eth_call fails as a dropped connection does; it cannot call at a block
+// hash either, so the tally takes its by-number path.
+type callsDown struct{ govchain.Backend }
+
+func (callsDown) CallContract(context.Context, ethereum.CallMsg, *big.Int) ([]byte, error) {
+	return nil, errors.New(`Post "http://node:8545": dial tcp 10.0.0.9:8545: connect: connection refused`)
+}
+
+// A tally whose on-chain cross-check cannot be read is a 503 to retry, never a 500, and the cause
+// stays in the log, not in the answer.
+func TestTallyWhenTheNodeDoesNotAnswer(t *testing.T) {
+	h := newGovHarness(t, govTestSettings, 3, 40)
+	rec := h.do(t, http.MethodPost, "/v1/communities/bakery/proposals", h.key, map[string]any{
+		"description": "Grant 1 BAKE",
+		"actions":     []map[string]string{{"kind": "mint", "to": h.sim.Address(2).Hex(), "amount": tokens(1).String()}},
+	})
+	opened := h.want(t, rec, http.StatusAccepted)
+	h.mine(t, opened["tx_hash"].(string))
+	h.advance(t, time.Second)
+	h.sync(t)
+
+	healthy := h.srv.gov.Reader
+	h.srv.gov.Reader = govchain.NewReader(callsDown{h.sim.Client})
+	rec = h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+opened["id"].(string)+"/tally", "", nil)
+	p := h.want(t, rec, http.StatusServiceUnavailable)
+	if detail := p["detail"].(string); !strings.Contains(detail, "did not answer") || strings.Contains(detail, "10.0.0.9") {
+		t.Fatalf("tally with the node down: %v, want a 503 saying the node did not answer, without the cause", p)
+	}
+
+	h.srv.gov.Reader = healthy
+	if tally := h.tally(t, opened["id"].(string)); tally["consistent"] != true {
+		t.Fatalf("tally with the node back: %v", tally)
+	}
+}
