@@ -2,9 +2,13 @@ package guildhall
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Community is one tokenized community: its token, governor and timelock on one chain.
@@ -45,6 +49,11 @@ func DefaultGovernanceSettings() GovernanceSettings {
 	}
 }
 
+// MaxCommunityNameBytes is the longest community name, in bytes of UTF-8. The name is the
+// token's name and its EIP-712 (permit) domain name, which OpenZeppelin's EIP712 stores in one
+// word: a longer one makes the token's constructor revert.
+const MaxCommunityNameBytes = 31
+
 var (
 	slugPattern   = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$`)
 	symbolPattern = regexp.MustCompile(`^[A-Z0-9]{2,11}$`)
@@ -57,8 +66,16 @@ func ValidateNewCommunity(id, name, symbol string, s GovernanceSettings) error {
 	if !slugPattern.MatchString(id) {
 		fields = append(fields, FieldError{"id", "must be 3-40 lowercase letters, digits or hyphens, starting and ending with a letter or digit (e.g. corner-bakery)"})
 	}
-	if n := len([]rune(name)); n == 0 || n > 100 {
-		fields = append(fields, FieldError{"name", "must be 1-100 characters"})
+	switch n := utf8.RuneCountInString(name); {
+	case !utf8.ValidString(name):
+		// Caught here, before any deployment: the chain would take the bytes, the database would not.
+		fields = append(fields, FieldError{"name", "must be valid UTF-8 text (check your terminal's or file's encoding)"})
+	case strings.ContainsFunc(name, unicode.IsControl):
+		fields = append(fields, FieldError{"name", "must not contain control characters such as tabs or line breaks"})
+	case n == 0 || len(name) > MaxCommunityNameBytes:
+		fields = append(fields, FieldError{"name", fmt.Sprintf(
+			"must be 1-%d bytes of UTF-8 (%[1]d plain letters, fewer with accents or emoji): the token's EIP-712 signing domain holds no more",
+			MaxCommunityNameBytes)})
 	}
 	if !symbolPattern.MatchString(symbol) {
 		fields = append(fields, FieldError{"symbol", "must be 2-11 uppercase letters or digits (e.g. BAKE)"})

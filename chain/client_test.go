@@ -60,7 +60,7 @@ func TestConnectToDevChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := guildhall.ChainIdentity{ChainID: 1337, GenesisHash: devGenesisHash().Hex()}
+	want := guildhall.ChainIdentity{ChainID: 1337, GenesisHash: dev.GenesisHash().Hex()}
 	if overHTTP != want || inProcess != want {
 		t.Errorf("Identity() = %+v over HTTP, %+v in process; want %+v", overHTTP, inProcess, want)
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -82,24 +84,39 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 	timelockABI := timelock.NewTimelockController()
 	governorABI := guildgovernor.NewGuildGovernor()
 
-	send := func(n uint64, bin string, input []byte) (*types.Transaction, error) {
+	tokenInput := tokenABI.PackConstructor(spec.Name, spec.Symbol, want.Timelock, []common.Address{want.Timelock, spec.Operator})
+	timelockInput := timelockABI.PackConstructor(seconds(s.TimelockDelay), []common.Address{want.Governor}, []common.Address{{}}, common.Address{})
+
+	// Nothing is sent unless the key can pay for all three contracts: a key that runs dry midway
+	// leaves contracts no community records.
+	if err := d.checkFunds(ctx, chainID, from,
+		append(common.FromHex(guildtoken.GuildTokenMetaData.Bin), tokenInput...),
+		append(common.FromHex(timelock.TimelockControllerMetaData.Bin), timelockInput...)); err != nil {
+		return nil, err
+	}
+
+	send := func(what string, n uint64, bin string, input []byte) (*types.Transaction, error) {
 		opts := bind.NewKeyedTransactor(d.Key, chainID)
 		opts.Context = ctx
 		opts.Nonce = new(big.Int).SetUint64(n)
 		_, tx, err := bind.DeployContract(opts, common.FromHex(bin), d.Client, input)
-		return tx, err
+		if err != nil {
+			if isInsufficientFunds(err) {
+				return nil, d.unfunded(ctx, chainID, from, nil)
+			}
+			return nil, fmt.Errorf("deploy %s: %w", what, err)
+		}
+		return tx, nil
 	}
 
 	// Round 1: token and timelock depend on nothing deployed.
-	tokenTx, err := send(nonce, guildtoken.GuildTokenMetaData.Bin, tokenABI.PackConstructor(
-		spec.Name, spec.Symbol, want.Timelock, []common.Address{want.Timelock, spec.Operator}))
+	tokenTx, err := send("token", nonce, guildtoken.GuildTokenMetaData.Bin, tokenInput)
 	if err != nil {
-		return nil, fmt.Errorf("deploy token: %w", err)
+		return nil, err
 	}
-	timelockTx, err := send(nonce+1, timelock.TimelockControllerMetaData.Bin, timelockABI.PackConstructor(
-		seconds(s.TimelockDelay), []common.Address{want.Governor}, []common.Address{{}}, common.Address{}))
+	timelockTx, err := send("timelock", nonce+1, timelock.TimelockControllerMetaData.Bin, timelockInput)
 	if err != nil {
-		return nil, fmt.Errorf("deploy timelock: %w", err)
+		return nil, err
 	}
 	d.mine()
 	tokenRcpt, err := WaitSuccess(ctx, d.Client, tokenTx.Hash())
@@ -112,12 +129,12 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 	log.Info("token and timelock deployed", "token", want.Token, "timelock", want.Timelock)
 
 	// Round 2: the governor reads the token's clock in its constructor.
-	govTx, err := send(nonce+2, guildgovernor.GuildGovernorMetaData.Bin, governorABI.PackConstructor(
-		spec.Name+" Governor", want.Token, want.Timelock,
+	govTx, err := send("governor", nonce+2, guildgovernor.GuildGovernorMetaData.Bin, governorABI.PackConstructor(
+		GovernorName(spec.Name), want.Token, want.Timelock,
 		seconds(s.VotingDelay), uint32(s.VotingPeriod/time.Second), s.ProposalThreshold,
 		big.NewInt(int64(s.QuorumPercent)), seconds(s.LateQuorumExtension)))
 	if err != nil {
-		return nil, fmt.Errorf("deploy governor: %w", err)
+		return nil, err
 	}
 	d.mine()
 	if _, err := WaitSuccess(ctx, d.Client, govTx.Hash()); err != nil {
@@ -137,6 +154,114 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 	want.Block = tokenRcpt.BlockNumber.Uint64()
 	want.TxHash = tokenTx.Hash()
 	return &want, nil
+}
+
+// maxEIP712Name is the longest name, in bytes, OpenZeppelin's EIP712 accepts (one word, a
+// ShortString); a longer one makes the constructor revert with StringTooLong.
+const maxEIP712Name = 31
+
+// GovernorName is the name a community's governor is deployed with, its EIP-712 domain name for
+// ballots: the community's name and " Governor" when that fits the 31 bytes EIP-712 allows, else
+// the community's name alone (guildhall.ValidateNewCommunity keeps that within 31 bytes). Clients
+// read it from the governor (name(), eip712Domain()) rather than derive it.
+func GovernorName(community string) string {
+	if name := community + " Governor"; len(name) <= maxEIP712Name {
+		return name
+	}
+	return community
+}
+
+// governorDeployGas is what the governor's deployment may use. It cannot be estimated before the
+// token exists (its constructor reads the token's clock); TestDeployGasBudget checks it covers
+// what the deployment uses.
+const governorDeployGas = 6_000_000
+
+// checkFunds refuses, before anything is sent, a deploying key whose balance does not cover the
+// deployment at the current fees: the estimated gas of the given contract creations plus the
+// governor's, at the fee cap the transactions will carry (what a node checks the balance against).
+func (d *Deployer) checkFunds(ctx context.Context, chainID *big.Int, from common.Address, creations ...[]byte) error {
+	gas := uint64(governorDeployGas)
+	for _, data := range creations {
+		g, err := d.Client.EstimateGas(ctx, ethereum.CallMsg{From: from, Data: data})
+		if err != nil {
+			if isInsufficientFunds(err) {
+				return d.unfunded(ctx, chainID, from, nil)
+			}
+			return fmt.Errorf("estimate deployment gas: %w", err)
+		}
+		gas += g
+	}
+	feeCap, err := d.feeCap(ctx)
+	if err != nil {
+		return err
+	}
+	need := new(big.Int).Mul(new(big.Int).SetUint64(gas), feeCap)
+	balance, err := d.Client.BalanceAt(ctx, from, nil)
+	if err != nil {
+		return fmt.Errorf("read the balance of %s: %w", from.Hex(), err)
+	}
+	if balance.Cmp(need) < 0 {
+		return d.unfunded(ctx, chainID, from, need)
+	}
+	return nil
+}
+
+// feeCap is the most a deployment transaction may pay per gas, as the bindings set it: twice the
+// head's base fee plus the suggested tip on an EIP-1559 chain, else the suggested gas price.
+func (d *Deployer) feeCap(ctx context.Context) (*big.Int, error) {
+	head, err := d.Client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read the head block: %w", err)
+	}
+	if head.BaseFee == nil {
+		price, err := d.Client.SuggestGasPrice(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read the gas price: %w", err)
+		}
+		return price, nil
+	}
+	tip, err := d.Client.SuggestGasTipCap(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the gas tip: %w", err)
+	}
+	return new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2))), nil
+}
+
+// unfunded is the one-line EUNAVAILABLE error for a deploying key that cannot pay: it names the
+// address, its balance, the chain, what the deployment needs when known, and the fix.
+func (d *Deployer) unfunded(ctx context.Context, chainID *big.Int, from common.Address, need *big.Int) error {
+	fix := fmt.Sprintf("send it ETH on that chain, or set %s (or --operator-keystore) to a funded account", OperatorKeyEnv)
+	balance, err := d.Client.BalanceAt(ctx, from, nil)
+	switch {
+	case err != nil:
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"the operator %s on chain %s has too little ETH to pay for deploying a community: %s", from.Hex(), chainID, fix)
+	case need == nil:
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"the operator %s on chain %s holds %s ETH, too little to pay for deploying a community: %s",
+			from.Hex(), chainID, formatEther(balance, false), fix)
+	default:
+		return guildhall.Errorf(guildhall.EUNAVAILABLE,
+			"the operator %s on chain %s holds %s ETH, but deploying a community needs about %s ETH at current fees: %s",
+			from.Hex(), chainID, formatEther(balance, false), formatEther(need, true), fix)
+	}
+}
+
+// isInsufficientFunds reports whether a node refused a transaction or an estimate because the
+// sender cannot pay (go-ethereum: "insufficient funds for gas * price + value" or "... for
+// transfer"; other nodes word it alike). Over JSON-RPC only the text survives.
+func isInsufficientFunds(err error) bool {
+	return err != nil && strings.Contains(strings.ToLower(err.Error()), "insufficient funds")
+}
+
+// formatEther writes wei as ETH with at most 6 decimals, rounded up or down.
+func formatEther(wei *big.Int, up bool) string {
+	const unit = 1_000_000_000_000 // 10^-6 ETH
+	q, r := new(big.Int).QuoRem(wei, big.NewInt(unit), new(big.Int))
+	if up && r.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return guildhall.FormatAmount(q.Mul(q, big.NewInt(unit)))
 }
 
 func (d *Deployer) mine() {

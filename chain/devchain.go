@@ -35,7 +35,9 @@ import (
 // on 127.0.0.1:8545 with a block every two seconds and no logging.
 type DevChainConfig struct {
 	// DataDir is Guildhall's data directory; the chain lives in DataDir/chain so a restart keeps
-	// it. Empty keeps the chain in memory: gone on Close, and no endpoint file is written.
+	// it, with the random salt that gives it a genesis hash of its own (DataDir/chain/genesis-salt,
+	// written when the chain is created). Empty keeps the chain in memory, with a new genesis
+	// every start: gone on Close, and no endpoint file is written.
 	DataDir string
 	// HTTPAddr is where JSON-RPC (eth, net, web3) listens; default 127.0.0.1:8545, and an empty
 	// host means 127.0.0.1 (name 0.0.0.0 to listen on every interface). Port 0 picks a free
@@ -70,6 +72,8 @@ type DevChain struct {
 	beacon *catalyst.SimulatedBeacon
 	client *ethclient.Client
 	rpcURL string
+	// genesis is this chain's genesis block hash, unique to the chain (see devGenesis).
+	genesis common.Hash
 
 	dataDir        string
 	interval       time.Duration
@@ -171,7 +175,16 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	}
 	d.stack = stack
 
-	if err := d.start(ctx, cfg, chainDir); err != nil {
+	// The node holds the chain directory's lock from here, so no other process creates a salt.
+	genesis, err := d.chooseGenesis(stack)
+	if err != nil {
+		_ = stack.Close()
+		d.restoreGethLog()
+		return nil, err
+	}
+	d.genesis = genesis.ToBlock().Hash()
+
+	if err := d.start(ctx, cfg, chainDir, genesis); err != nil {
 		if d.client != nil {
 			d.client.Close()
 		}
@@ -189,15 +202,41 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	if where == "" {
 		where = "memory"
 	}
-	logger.Info("dev chain started", "rpc_url", d.rpcURL, "chain_id", DevChainID,
+	logger.Info("dev chain started", "rpc_url", d.rpcURL, "chain_id", DevChainID, "genesis", d.genesis,
 		"block", d.eth.BlockChain().CurrentBlock().Number.Uint64(), "state", where)
 	return d, nil
 }
 
+// chooseGenesis returns the genesis of the chain to open: a new one with a random salt for an
+// in-memory chain or a data directory without a chain, else the one the data directory's chain
+// was created with (its recorded salt; no salt for a chain created before salts existed). A new
+// data directory's salt is recorded before the chain is created, so a restart reopens the chain.
+func (d *DevChain) chooseGenesis(stack *node.Node) (*core.Genesis, error) {
+	if d.dataDir == "" {
+		return devGenesis(newDevSalt()), nil
+	}
+	salt, ok, err := readDevSalt(d.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return devGenesis(salt), nil
+	}
+	if _, err := os.Stat(stack.ResolvePath("chaindata")); err == nil {
+		d.log.Info("the dev chain predates per-chain genesis salts; keeping its genesis", "dir", filepath.Dir(devSaltPath(d.dataDir)))
+		return devGenesis(nil), nil
+	}
+	salt = newDevSalt()
+	if err := writeDevSalt(d.dataDir, salt); err != nil {
+		return nil, err
+	}
+	return devGenesis(salt), nil
+}
+
 // start registers the eth service on d.stack, starts the node and the sealing loop.
-func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir string) error {
+func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir string, genesis *core.Genesis) error {
 	ethConf := ethconfig.Defaults
-	ethConf.Genesis = devGenesis()
+	ethConf.Genesis = genesis
 	ethConf.NetworkId = DevChainID
 	ethConf.SyncMode = ethconfig.FullSync
 	// Archive mode on the hash scheme writes every block's state to disk as it is sealed: a
@@ -222,7 +261,7 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 		var mismatch *core.GenesisMismatchError
 		if errors.As(err, &mismatch) {
 			return guildhall.Errorf(guildhall.EUNAVAILABLE,
-				"the chain in %s is not this version's dev chain (genesis %s, want %s); move that directory away to start a new dev chain",
+				"the chain in %s is not the dev chain this data directory records (genesis %s, want %s); move that directory away to start a new dev chain",
 				chainDir, mismatch.Stored.Hex(), mismatch.New.Hex())
 		}
 		return fmt.Errorf("start dev chain service: %w", err)
@@ -386,6 +425,11 @@ func (d *DevChain) Client() *ethclient.Client { return d.client }
 
 // RPCURL returns the JSON-RPC endpoint with its real port, e.g. http://127.0.0.1:8545.
 func (d *DevChain) RPCURL() string { return d.rpcURL }
+
+// GenesisHash returns the hash of the chain's genesis block. Every dev chain has its own: a new
+// data directory (or an in-memory chain) gets a new one, a restart on the same data directory
+// keeps it.
+func (d *DevChain) GenesisHash() common.Hash { return d.genesis }
 
 // Accounts returns the funded dev accounts; see DevAccounts.
 func (d *DevChain) Accounts() []DevAccount { return DevAccounts() }

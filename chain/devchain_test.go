@@ -20,6 +20,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -52,8 +53,15 @@ func TestDevAccounts(t *testing.T) {
 		}
 		seen[a.Address] = true
 	}
-	if devGenesisHash() != devGenesisHash() {
-		t.Error("the dev genesis hash changes between calls; a restart would not reopen the chain")
+	salt := newDevSalt()
+	if devGenesisHash(salt) != devGenesisHash(bytes.Clone(salt)) {
+		t.Error("the dev genesis hash changes between calls with one salt; a restart would not reopen the chain")
+	}
+	if devGenesisHash(salt) == devGenesisHash(newDevSalt()) || devGenesisHash(salt) == devGenesisHash(nil) {
+		t.Error("two salts give the same genesis hash; a new dev chain would pass for an old one")
+	}
+	if n := len(devGenesis(salt).ExtraData); n > 32 {
+		t.Errorf("genesis ExtraData is %d bytes, more than a header may hold (32)", n)
 	}
 }
 
@@ -114,8 +122,8 @@ func TestDevChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if identity.ChainID != 1337 || identity.GenesisHash != devGenesisHash().Hex() {
-		t.Errorf("Identity() = %+v, want 1337 and %s", identity, devGenesisHash().Hex())
+	if identity.ChainID != 1337 || identity.GenesisHash != dev.GenesisHash().Hex() {
+		t.Errorf("Identity() = %+v, want 1337 and %s", identity, dev.GenesisHash().Hex())
 	}
 	height := rcpt.BlockNumber.Uint64()
 	fromBalance, err := client.BalanceAt(ctx, from.Address, new(big.Int).SetUint64(height))
@@ -397,10 +405,10 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestStartDevChainForeignChain: a chain directory holding another chain (another genesis) is
-// refused with a message saying what to do, not opened or overwritten.
-func TestStartDevChainForeignChain(t *testing.T) {
-	dataDir := t.TempDir()
+// commitGenesis writes genesis into dataDir's chain directory as a chain created by another
+// program (or an older Guildhall) would have.
+func commitGenesis(t *testing.T, dataDir string, genesis *core.Genesis) {
+	t.Helper()
 	stack, err := node.New(&node.Config{Name: "devchain", DataDir: filepath.Join(dataDir, "chain"), P2P: p2p.Config{NoDiscovery: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -409,21 +417,127 @@ func TestStartDevChainForeignChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign := devGenesis()
-	foreign.ExtraData = []byte("some other chain")
-	if _, err := foreign.Commit(db, triedb.NewDatabase(db, triedb.HashDefaults), nil); err != nil {
+	if _, err := genesis.Commit(db, triedb.NewDatabase(db, triedb.HashDefaults), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := stack.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestStartDevChainForeignChain: a chain directory holding another chain (another genesis) is
+// refused with a message saying what to do, not opened or overwritten.
+func TestStartDevChainForeignChain(t *testing.T) {
+	dataDir := t.TempDir()
+	foreign := devGenesis(nil)
+	foreign.ExtraData = []byte("some other chain")
+	commitGenesis(t, dataDir, foreign)
 
 	dev, err := StartDevChain(context.Background(), DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
 	if err == nil {
 		dev.Close()
 		t.Fatal("StartDevChain() opened a foreign chain")
 	}
-	assertUserError(t, err, guildhall.EUNAVAILABLE, filepath.Join(dataDir, "chain"), "not this version's dev chain", "move that directory away")
+	assertUserError(t, err, guildhall.EUNAVAILABLE, filepath.Join(dataDir, "chain"), "not the dev chain this data directory records", "move that directory away")
+}
+
+// TestDevChainGenesisIsPerChain: every new dev chain (new data dir, or in memory) has a genesis
+// hash of its own, so a database bound to one refuses another; a restart keeps the hash.
+func TestDevChainGenesisIsPerChain(t *testing.T) {
+	ctx := context.Background()
+	dirA, dirB := t.TempDir(), t.TempDir()
+	identity := func(dev *DevChain) guildhall.ChainIdentity {
+		t.Helper()
+		id, err := Identity(ctx, dev.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.GenesisHash != dev.GenesisHash().Hex() {
+			t.Errorf("the node reports genesis %s, GenesisHash() says %s", id.GenesisHash, dev.GenesisHash().Hex())
+		}
+		return id
+	}
+
+	devA := startDevChain(t, DevChainConfig{DataDir: dirA, HTTPAddr: "127.0.0.1:0"})
+	idA := identity(devA)
+	devB := startDevChain(t, DevChainConfig{DataDir: dirB, HTTPAddr: "127.0.0.1:0"})
+	idB := identity(devB)
+	inMemory := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0"})
+	idMem := identity(inMemory)
+	if idA.ChainID != DevChainID || idB.ChainID != DevChainID {
+		t.Fatalf("chain ids %d, %d; want %d", idA.ChainID, idB.ChainID, DevChainID)
+	}
+	if idA == idB || idA == idMem || idB == idMem {
+		t.Fatalf("two new dev chains share a genesis: %s (A), %s (B), %s (in memory)", idA.GenesisHash, idB.GenesisHash, idMem.GenesisHash)
+	}
+	if fi, err := os.Stat(devSaltPath(dirA)); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("genesis salt file: %v, %v; want it recorded with mode 0600", fi, err)
+	}
+
+	// A record in B pointing at A's chain (B's own chain stopped, A's took its port) is not B's chain.
+	if err := WriteDevEndpoint(dirB, devA.RPCURL()); err != nil {
+		t.Fatal(err)
+	}
+	if url, ok := DevChainInUse(ctx, dirB); ok {
+		t.Errorf("DevChainInUse(B) = %q, true for A's chain; want false", url)
+	}
+	if url, ok := DevChainInUse(ctx, dirA); !ok || url != devA.RPCURL() {
+		t.Errorf("DevChainInUse(A) = %q, %v; want %q, true", url, ok, devA.RPCURL())
+	}
+
+	if err := devA.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := startDevChain(t, DevChainConfig{DataDir: dirA, HTTPAddr: "127.0.0.1:0"})
+	if got := identity(again); got != idA {
+		t.Errorf("after a restart the chain is %+v, want %+v", got, idA)
+	}
+}
+
+// TestDevChainBeforeSalts: a data directory whose chain was created before genesis salts (the
+// shared genesis, no salt file) still opens, as the same chain.
+func TestDevChainBeforeSalts(t *testing.T) {
+	dataDir := t.TempDir()
+	commitGenesis(t, dataDir, devGenesis(nil))
+	dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	if dev.GenesisHash() != devGenesisHash(nil) {
+		t.Errorf("GenesisHash() = %s, want the unsalted %s", dev.GenesisHash(), devGenesisHash(nil))
+	}
+	if _, err := os.Stat(devSaltPath(dataDir)); err == nil {
+		t.Error("a salt was recorded for a chain that has none")
+	}
+	if _, ok := DevChainInUse(context.Background(), dataDir); !ok {
+		t.Error("DevChainInUse() does not recognize the unsalted chain")
+	}
+}
+
+// TestDevChainDamagedSalt: a salt file that is not a salt, or lost while the chain is kept, stops
+// the start with one line naming the file and the fix, and the chain is left alone.
+func TestDevChainDamagedSalt(t *testing.T) {
+	dataDir := t.TempDir()
+	dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	if err := dev.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(devSaltPath(dataDir), []byte("not a salt\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := StartDevChain(context.Background(), DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"}); err == nil {
+		d.Close()
+		t.Fatal("StartDevChain() accepted a damaged salt")
+	} else {
+		assertUserError(t, err, guildhall.EUNAVAILABLE, devSaltPath(dataDir), "damaged", "move")
+	}
+
+	if err := writeDevSalt(dataDir, newDevSalt()); err != nil { // another chain's salt
+		t.Fatal(err)
+	}
+	if d, err := StartDevChain(context.Background(), DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"}); err == nil {
+		d.Close()
+		t.Fatal("StartDevChain() opened a chain whose salt does not match it")
+	} else {
+		assertUserError(t, err, guildhall.EUNAVAILABLE, "not the dev chain this data directory records", "move that directory away")
+	}
 }
 
 // TestDevChainSurvivesKill kills a process running the dev chain after one of its transactions is

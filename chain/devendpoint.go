@@ -91,12 +91,17 @@ func removeDevEndpoint(dataDir string) error {
 const devChainProbeTimeout = 2 * time.Second
 
 // DevChainInUse reports whether a dev chain of dataDir is running in another process, and where:
-// ok is true only if an endpoint is recorded and it answers as this dev chain (chain id 1337 and
-// the dev genesis, so a stale record now pointing at another local node is not mistaken for it).
+// ok is true only if an endpoint is recorded and it answers as this data directory's dev chain
+// (chain id 1337 and the genesis recorded in dataDir, so a stale record now pointing at another
+// local node, or at the dev chain of another data directory, is not mistaken for it).
 // It waits at most a couple of seconds, less if ctx ends first.
 func DevChainInUse(ctx context.Context, dataDir string) (rpcURL string, ok bool) {
 	url, ok, err := ReadDevEndpoint(dataDir)
 	if err != nil || !ok {
+		return "", false
+	}
+	genesis, err := dataDirGenesis(dataDir)
+	if err != nil {
 		return "", false
 	}
 	ctx, cancel := context.WithTimeout(ctx, devChainProbeTimeout)
@@ -107,7 +112,7 @@ func DevChainInUse(ctx context.Context, dataDir string) (rpcURL string, ok bool)
 	}
 	defer client.Close()
 	id, err := Identity(ctx, client)
-	if err != nil || id.ChainID != DevChainID || id.GenesisHash != devGenesisHash().Hex() {
+	if err != nil || id.ChainID != DevChainID || id.GenesisHash != genesis.ToBlock().Hash().Hex() {
 		return "", false
 	}
 	return url, true

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -34,14 +35,25 @@ func (c *commonFlags) register(fs *flag.FlagSet, withChain bool) {
 	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", "directory for the local PostgreSQL cluster and the dev chain")
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL URL (default: the local cluster under --data-dir, started if needed)")
 	fs.IntVar(&c.pgPort, "pg-port", localpg.DefaultPort, "port of the local PostgreSQL cluster (when --database-url is not set)")
-	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	c.registerLogs(fs)
 	if !withChain {
 		return
 	}
 	fs.StringVar(&c.rpcURL, "rpc-url", "", "JSON-RPC URL of an external EVM chain (default: the embedded dev chain)")
 	fs.StringVar(&c.operatorKeystore, "operator-keystore", "", "keystore file of the operator key on an external chain (or set GUILDHALL_OPERATOR_KEY)")
 	fs.StringVar(&c.operatorPassphraseFile, "operator-passphrase-file", "", "file holding the operator keystore's passphrase")
+}
+
+// registerChainOnly adds the flags of a command that runs the dev chain and nothing else: the data
+// directory (for its chain) and logging, no database.
+func (c *commonFlags) registerChainOnly(fs *flag.FlagSet) {
+	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", "directory whose chain/ holds the dev chain's state")
+	c.registerLogs(fs)
+}
+
+func (c *commonFlags) registerLogs(fs *flag.FlagSet) {
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 }
 
 func (c *commonFlags) validate(fs *flag.FlagSet) error {
@@ -173,14 +185,109 @@ func bindChain(ctx context.Context, db *postgres.DB, cc *chainConn) error {
 	return db.BindChain(ctx, cc.identity)
 }
 
-// redactURL drops a password from a URL for display.
+// redactURL shows where a PostgreSQL connection string points, never its password: as
+// postgres://user@host:port/dbname whether it is a URL (postgres://..., postgresql://...) or a
+// key=value string (host=... dbname=...). Passwords, query parameters (password=, sslkey=, ...)
+// and every other setting are dropped; a string that parses as neither is not shown at all.
 func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	var user, host, port, dbname string
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return hiddenDatabaseURL
+		}
+		if u.User != nil {
+			user = u.User.Username()
+		}
+		host, port = u.Hostname(), u.Port()
+		dbname = strings.TrimPrefix(u.Path, "/")
+		q := u.Query() // settings may come as parameters too: ?host=...&user=...
+		user, host, port, dbname = orElse(user, q.Get("user")), orElse(host, q.Get("host")), orElse(port, q.Get("port")), orElse(dbname, q.Get("dbname"))
+	} else {
+		kv, ok := parseDSN(raw)
+		if !ok {
+			return hiddenDatabaseURL
+		}
+		user, host, port, dbname = kv["user"], kv["host"], kv["port"], kv["dbname"]
 	}
-	if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if host == "" {
+		host = "localhost" // lib/pq's default
 	}
-	return u.String()
+	out := "postgres://"
+	if user != "" {
+		out += url.PathEscape(user) + "@"
+	}
+	if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") { // an IPv6 address
+		host = "[" + host + "]"
+	}
+	out += host
+	if port != "" {
+		out += ":" + port
+	}
+	if dbname != "" {
+		out += "/" + url.PathEscape(dbname)
+	}
+	return out
+}
+
+const hiddenDatabaseURL = "(the --database-url given, not shown)"
+
+func orElse(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// parseDSN parses a libpq key=value connection string ("host=db user=app password='a b'"):
+// values may be single-quoted, with backslash escapes. ok is false for anything else.
+func parseDSN(s string) (map[string]string, bool) {
+	kv := map[string]string{}
+	rest := strings.TrimSpace(s)
+	for rest != "" {
+		eq := strings.IndexByte(rest, '=')
+		if eq <= 0 {
+			return nil, false
+		}
+		key := strings.TrimSpace(rest[:eq])
+		if key == "" || strings.ContainsAny(key, " \t'") {
+			return nil, false
+		}
+		rest = strings.TrimLeft(rest[eq+1:], " \t")
+		var val strings.Builder
+		if strings.HasPrefix(rest, "'") {
+			closed := false
+			i := 1
+			for ; i < len(rest); i++ {
+				switch c := rest[i]; {
+				case c == '\\' && i+1 < len(rest):
+					i++
+					val.WriteByte(rest[i])
+				case c == '\'':
+					closed = true
+				default:
+					val.WriteByte(c)
+				}
+				if closed {
+					break
+				}
+			}
+			if !closed {
+				return nil, false
+			}
+			rest = rest[i+1:]
+		} else {
+			i := 0
+			for ; i < len(rest) && rest[i] != ' ' && rest[i] != '\t'; i++ {
+				if rest[i] == '\\' && i+1 < len(rest) {
+					i++
+				}
+				val.WriteByte(rest[i])
+			}
+			rest = rest[i:]
+		}
+		kv[key] = val.String()
+		rest = strings.TrimLeft(rest, " \t")
+	}
+	return kv, len(kv) > 0
 }

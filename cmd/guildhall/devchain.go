@@ -15,7 +15,7 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 		blockInterval time.Duration
 	)
 	fs := newFlagSet(e, "devchain", "devchain [flags]")
-	c.register(fs, false)
+	c.registerChainOnly(fs)
 	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the dev chain's JSON-RPC")
 	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "seal an empty block after this long without one")
 	if err := parseFlags(fs, args, e); err != nil {
@@ -35,7 +35,7 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer d.Close()
-	fmt.Fprintf(e.stdout, "\nGuildhall dev chain: %s  chain id %d  data %s/chain\n", d.RPCURL(), chain.DevChainID, c.dataDir)
+	fmt.Fprintf(e.stdout, "\nGuildhall dev chain: %s  chain id %d  genesis %s  data %s/chain\n", d.RPCURL(), chain.DevChainID, d.GenesisHash().Hex(), c.dataDir)
 	fmt.Fprint(e.stdout, "\nDev accounts, 10,000 ETH each. Their keys are PUBLIC: dev chain only, never a real network.\n")
 	for i, a := range d.Accounts() {
 		fmt.Fprintf(e.stdout, "  #%d %s  key 0x%x\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)))

@@ -20,7 +20,8 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 		fmt.Fprintf(out, "Usage: guildhall %s\n\nFlags (each also read from its environment twin):\n", synopsis)
 		fs.VisitAll(func(f *flag.Flag) {
 			def := ""
-			if f.DefValue != "" && f.DefValue != "false" {
+			// A usage text that explains its own default (a zero value meaning "depends") keeps it.
+			if f.DefValue != "" && f.DefValue != "false" && !strings.Contains(f.Usage, "(default") {
 				def = fmt.Sprintf(" (default %s)", f.DefValue)
 			}
 			fmt.Fprintf(out, "  --%s  [%s]\n      %s%s\n", f.Name, envName(f.Name), f.Usage, def)
@@ -30,19 +31,27 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 }
 
 // parseFlags parses args, then fills every flag not given on the command line from its
-// environment twin. --help prints usage to stdout and returns errHelp.
+// environment twin. --help prints the usage once, to stdout, and returns errHelp; a bad flag
+// prints flag's one-line complaint and the usage to stderr and returns errUsage.
 func parseFlags(fs *flag.FlagSet, args []string, e *env) error {
-	if err := fs.Parse(args); err != nil {
+	// flag.Parse prints the usage itself on -h and on errors, always to the set's output; print it
+	// here instead, to the stream that fits.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(e.stdout)
 			fs.Usage()
+			fs.SetOutput(e.stderr)
 			return errHelp
 		}
+		fs.Usage() // after flag's own line, on stderr
 		return errUsage
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var err error
 	fs.VisitAll(func(f *flag.Flag) {
 		if set[f.Name] || err != nil {
 			return

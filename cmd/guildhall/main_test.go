@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -21,6 +25,7 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
@@ -39,14 +44,45 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
 		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
+		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			code, stdout, _ := runCmd(t, nil, args...)
+			code, stdout, stderr := runCmd(t, nil, args...)
 			if code != 0 || !strings.Contains(stdout, "Usage: guildhall") {
 				t.Fatalf("exit %d, stdout %q; want 0 and the usage", code, stdout)
 			}
+			if n := strings.Count(stdout, "Usage: guildhall"); n != 1 {
+				t.Errorf("the usage is printed %d times:\n%s", n, stdout)
+			}
+			if stderr != "" {
+				t.Errorf("--help wrote to stderr: %q", stderr)
+			}
+			for _, line := range strings.Split(stdout, "\n") {
+				if strings.Count(line, "(default") > 1 {
+					t.Errorf("a flag shows two defaults: %q", strings.TrimSpace(line))
+				}
+			}
 		})
 	}
+	t.Run("devchain lists only its own flags", func(t *testing.T) {
+		_, stdout, _ := runCmd(t, nil, "devchain", "--help")
+		for _, absent := range []string{"--database-url", "--pg-port", "--rpc-url"} {
+			if strings.Contains(stdout, absent) {
+				t.Errorf("devchain --help lists %s, which it never uses:\n%s", absent, stdout)
+			}
+		}
+		for _, present := range []string{"--data-dir", "--dev-rpc-addr", "--block-interval", "--log-level"} {
+			if !strings.Contains(stdout, present) {
+				t.Errorf("devchain --help does not list %s:\n%s", present, stdout)
+			}
+		}
+	})
+	t.Run("a bad flag prints one complaint and the usage to stderr", func(t *testing.T) {
+		code, stdout, stderr := runCmd(t, nil, "serve", "--no-such-flag")
+		if code != 2 || stdout != "" || strings.Count(stderr, "Usage: guildhall") != 1 || !strings.Contains(stderr, "no-such-flag") {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing on stdout, the complaint and the usage once on stderr", code, stdout, stderr)
+		}
+	})
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
@@ -108,6 +144,12 @@ func TestRefusalsAreOneLineAndWriteNothing(t *testing.T) {
 			[]string{"no operator key", "GUILDHALL_OPERATOR_KEY"}},
 		"database of another chain": {nil, create("--database-url", otherChainDB),
 			[]string{"belongs to chain 5", "not chain 1337"}},
+		"name not UTF-8": {nil, []string{"community", "create", "--id", "cafe", "--name", "Caf\xe9", "--symbol", "CAFE",
+			"--data-dir", t.TempDir(), "--database-url", dbURL}, []string{"name:", "valid UTF-8"}},
+		"name with a line break": {nil, []string{"community", "create", "--id", "cafe", "--name", "Caf\nBar", "--symbol", "CAFE",
+			"--data-dir", t.TempDir(), "--database-url", dbURL}, []string{"name:", "control characters"}},
+		"name too long for the token": {nil, []string{"community", "create", "--id", "cafe", "--name", strings.Repeat("Café ", 7), "--symbol", "CAFE",
+			"--data-dir", t.TempDir(), "--database-url", dbURL}, []string{"name:", "1-31 bytes"}},
 	}
 
 	for name, tt := range tests {
@@ -115,6 +157,13 @@ func TestRefusalsAreOneLineAndWriteNothing(t *testing.T) {
 			code, stdout, stderr := runCmd(t, tt.env, tt.args...)
 			if code != 1 {
 				t.Fatalf("exit %d (stdout %q, stderr %q), want 1", code, stdout, stderr)
+			}
+			// Input refused before anything starts: no database, no chain, no log line.
+			if strings.HasPrefix(name, "name ") && strings.TrimSpace(stderr) != lastLine(stderr) {
+				t.Errorf("stderr holds more than the one line (something started before the name was checked): %q", stderr)
+			}
+			if !utf8.ValidString(stderr) || strings.Contains(stderr, "pq:") {
+				t.Errorf("stderr echoes the bad input or a raw database error: %q", stderr)
 			}
 			last := lastLine(stderr)
 			for _, w := range tt.want {
@@ -135,6 +184,118 @@ func TestRefusalsAreOneLineAndWriteNothing(t *testing.T) {
 	}
 }
 
+// TestNewDevChainRefusedByOldDatabase: a database used with one data dir's dev chain refuses the
+// dev chain of a new data dir (its communities' contracts do not exist there), with one line
+// naming both chains; the first data dir's chain, restarted, is still accepted.
+func TestNewDevChainRefusedByOldDatabase(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	first, fresh := t.TempDir(), t.TempDir()
+	create := func(id, dataDir string) (int, string, string) {
+		return runCmd(t, nil, "community", "create", "--id", id, "--name", "Corner Bakery", "--symbol", "BAKE",
+			"--data-dir", dataDir, "--database-url", dbURL, "--log-level", "warn")
+	}
+	if code, stdout, stderr := create("bakery", first); code != 0 {
+		t.Fatalf("community create on the first dev chain = exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	code, stdout, stderr := create("florist", fresh)
+	if code != 1 {
+		t.Fatalf("community create on a new dev chain with the old database = exit %d (stdout %q, stderr %q), want 1", code, stdout, stderr)
+	}
+	if strings.TrimSpace(stderr) != lastLine(stderr) {
+		t.Errorf("stderr holds more than the one line: %q", stderr)
+	}
+	for _, want := range []string{"belongs to chain 1337 (genesis", "not chain 1337 (genesis", "--data-dir"} {
+		if !strings.Contains(lastLine(stderr), want) {
+			t.Errorf("error line %q does not mention %q", lastLine(stderr), want)
+		}
+	}
+
+	// The same data dir again: its chain reopens with the same genesis and is accepted.
+	if code, stdout, stderr := create("florist", first); code != 0 {
+		t.Fatalf("community create after restarting the first dev chain = exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCmd(t, nil, "community", "list", "--database-url", dbURL, "--json")
+	if code != 0 || strings.Count(stdout, "\n") != 2 || !strings.Contains(stdout, `"bakery"`) || !strings.Contains(stdout, `"florist"`) {
+		t.Errorf("community list = exit %d %q %q; want bakery and florist", code, stdout, stderr)
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://postgres@127.0.0.1:54329/guildhall?sslmode=disable":               "postgres://postgres@127.0.0.1:54329/guildhall",
+		"postgres://app:s3cret@db.example.org:5432/guild?sslmode=require":             "postgres://app@db.example.org:5432/guild",
+		"postgresql://app@db.example.org/guild?password=s3cret&sslmode=verify-full":   "postgres://app@db.example.org/guild",
+		"postgres://app:s3cret@db.example.org/guild?sslpassword=s3cret":               "postgres://app@db.example.org/guild",
+		"postgres:///guild?host=/var/run/postgresql&user=app&password=s3cret":         "postgres://app@/var/run/postgresql/guild",
+		"postgres://app:s3cret@[::1]:5432/guild":                                      "postgres://app@[::1]:5432/guild",
+		"host=db.example.org port=5432 user=app password=s3cret dbname=guild":         "postgres://app@db.example.org:5432/guild",
+		"host=db user=app password='s3cret with spaces' dbname=guild sslmode=require": "postgres://app@db/guild",
+		"user = app password = s3cret dbname = guild":                                 "postgres://app@localhost/guild",
+		`password='it\'s s3cret' user=app host=db`:                                    "postgres://app@db",
+		"postgres://app:s3cret@db.example.org:notaport/guild":                         hiddenDatabaseURL,
+		"app:s3cret@db.example.org/guild":                                             hiddenDatabaseURL,
+		"host=db password='s3cret":                                                    hiddenDatabaseURL,
+	} {
+		got := redactURL(in)
+		if got != want {
+			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
+		}
+		if strings.Contains(got, "s3cret") {
+			t.Errorf("redactURL(%q) = %q shows the password", in, got)
+		}
+	}
+}
+
+// TestLocalPostgresNote: with the local cluster, serve's banner says it keeps running and gives a
+// command that really stops it; with --database-url it says nothing.
+func TestLocalPostgresNote(t *testing.T) {
+	if note := (&commonFlags{dataDir: t.TempDir(), databaseURL: "postgres://db/x"}).localPostgresNote(t.Context()); note != "" {
+		t.Errorf("with --database-url the note is %q, want none", note)
+	}
+
+	base := filepath.Join(t.TempDir(), "data dir") // a space, to check the quoting
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 { // the server runs as postgres, which must reach the directory
+		for d := base; d != "/"; d = filepath.Dir(d) {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if d == os.TempDir() {
+				break
+			}
+		}
+	}
+	port, err := strconv.Atoi(closedPort(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cluster := &localpg.Cluster{Dir: filepath.Join(base, "postgres"), Port: port, Settings: map[string]string{"fsync": "off"}}
+	t.Cleanup(func() { _ = cluster.Stop(context.Background()) })
+	if _, err := cluster.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	note := (&commonFlags{dataDir: base, pgPort: port}).localPostgresNote(t.Context())
+	for _, want := range []string{"keeps running after Ctrl-C", cluster.Dir, strconv.Itoa(port), "pg_ctl"} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the note %q does not mention %q", note, want)
+		}
+	}
+	_, command, ok := strings.Cut(note, "to stop it:")
+	if !ok {
+		t.Fatalf("the note gives no command: %q", note)
+	}
+	if out, err := exec.Command("sh", "-c", strings.TrimSpace(command)).CombinedOutput(); err != nil {
+		t.Fatalf("the printed command %q failed: %v\n%s", command, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(cluster.Dir, "postmaster.pid")); err == nil {
+		t.Errorf("PostgreSQL still runs after %q", command)
+	}
+}
+
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
@@ -151,13 +312,38 @@ func closedPort(t *testing.T) string {
 	return port
 }
 
-// buildBinary builds the guildhall binary once per test binary run.
+// binDir holds the guildhall binary the end-to-end tests build (about 80 MB); TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		if err := os.RemoveAll(binDir); err != nil {
+			fmt.Fprintln(os.Stderr, "remove the test binary:", err)
+		}
+	}
+	os.Exit(code)
+}
+
+var buildOnce = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "guildhall-bin")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "guildhall")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// buildBinary builds the guildhall binary once per test binary run, for every test that runs it.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "guildhall")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := buildOnce()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -277,7 +463,13 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("GET /v1/communities = %d %+v, want the demo community", code, list)
 	}
 	demo := list.Items[0]
-	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C"} {
+	// The members' dashboard is served by the same binary.
+	if resp, err := http.Get(api + "/"); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET / (the dashboard) = %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C", "Dashboard  " + api + "/"} {
 		if !strings.Contains(s.stdout.String(), want) {
 			t.Errorf("the banner does not show %q:\n%s", want, s.stdout)
 		}

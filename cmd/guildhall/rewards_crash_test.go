@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -28,19 +27,6 @@ import (
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
 )
-
-var buildRewardsBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "guildhall-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "guildhall")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -60,10 +46,7 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end crash test")
 	}
-	bin, err := buildRewardsBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildBinary(t)
 	dbURL := pgtest.URL(t)
 	chainDir, serveDir := t.TempDir(), t.TempDir()
 	operator := chain.DevAccounts()[0]

@@ -8,6 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,7 +22,9 @@ import (
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/governance"
+	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/web"
 )
 
 // The demo community `serve` creates on the dev chain's first start.
@@ -117,9 +125,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Index:       db,
 		Ready:       readiness(db, cc, maxIndexLag),
 		Registry:    registry,
+		Dashboard:   web.FS,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), dbURL, db, cc); err != nil {
+	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
 	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", cc.rpcURL, "chain_id", cc.identity.ChainID)
@@ -181,7 +190,9 @@ func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB,
 	return err
 }
 
-func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL string, db *postgres.DB, cc *chainConn) error {
+// printBanner prints where everything is. pgNote, when not empty, says the local PostgreSQL
+// outlives this process and how to stop it (see localPostgresNote).
+func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL, pgNote string, db *postgres.DB, cc *chainConn) error {
 	mode := "external chain"
 	if cc.devMode {
 		mode = "dev mode"
@@ -189,6 +200,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL string, db *pos
 	fmt.Fprintf(w, "\nGuildhall is running (%s)\n\n", mode)
 	fmt.Fprintf(w, "  API        %s   (try: curl %s/v1/communities)\n", apiURL, apiURL)
 	fmt.Fprintf(w, "  OpenAPI    %s/openapi.json\n", apiURL)
+	fmt.Fprintf(w, "  Dashboard  %s/   (members: connect a wallet, sign in, vote)\n", apiURL)
 	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
 	fmt.Fprintf(w, "  Database   %s\n", dbURL)
 	communities, err := db.Communities(ctx, "", 20)
@@ -210,6 +222,56 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL string, db *pos
 			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)), role)
 		}
 	}
-	fmt.Fprint(w, "\n  Stop with Ctrl-C. Running it again keeps the same chain and database.\n\n")
+	fmt.Fprint(w, "\n  Stop with Ctrl-C. Running it again keeps the same chain and database.\n")
+	if pgNote != "" {
+		fmt.Fprint(w, pgNote)
+	}
+	fmt.Fprint(w, "\n")
 	return nil
+}
+
+// localPostgresNote tells, when the database is the local cluster under --data-dir, that the
+// cluster keeps running after Ctrl-C (so the next start reuses it at once) and gives the command
+// that stops it; "" with --database-url.
+func (c *commonFlags) localPostgresNote(ctx context.Context) string {
+	if c.databaseURL != "" {
+		return ""
+	}
+	dir := filepath.Join(c.dataDir, "postgres")
+	return fmt.Sprintf("  The local PostgreSQL (%s, port %d) keeps running after Ctrl-C, so the next start\n"+
+		"  reuses it; to stop it:  %s\n", dir, c.pgPort, pgStopCommand(ctx, dir))
+}
+
+// pgStopCommand is the shell command that stops the local cluster in dir, as localpg stops it:
+// pg_ctl from the installed PostgreSQL, run as the cluster's owner when this process is root
+// (PostgreSQL refuses to run as root, so localpg runs it as that account).
+func pgStopCommand(ctx context.Context, dir string) string {
+	pgCtl := "pg_ctl"
+	if binDir, err := localpg.FindBinDir(ctx); err == nil {
+		pgCtl = filepath.Join(binDir, "pg_ctl")
+	}
+	cmd := shellQuote(pgCtl) + " stop -D " + shellQuote(dir)
+	if os.Geteuid() == 0 {
+		owner := "postgres"
+		if fi, err := os.Stat(filepath.Join(dir, "PG_VERSION")); err == nil {
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Uid != 0 {
+				if u, err := user.LookupId(strconv.FormatUint(uint64(st.Uid), 10)); err == nil {
+					owner = u.Username
+				}
+			}
+		}
+		cmd = "runuser -u " + shellQuote(owner) + " -- " + cmd
+	}
+	return cmd
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain path characters.
+func shellQuote(s string) string {
+	plain := s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@%", r))
+	})
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
