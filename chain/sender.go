@@ -180,7 +180,7 @@ func (s *Sender) Send(ctx context.Context, key string, to common.Address, data [
 		}
 		gasLimit = min(GasWithHeadroom(est), MaxTxGas)
 	}
-	tip, maxFee, err := s.fees(ctx)
+	fee, err := s.fees(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (s *Sender) Send(ctx context.Context, key string, to common.Address, data [
 	}
 	rec := &TxRecord{Key: key, ChainID: s.chainID.Uint64(), From: s.from, To: to, Data: data, Value: value, GasLimit: gasLimit, State: TxPending}
 	rec, err = s.cfg.Store.RecordTx(ctx, rec, pending, func(nonce uint64) (TxAttempt, error) {
-		return s.sign(nonce, to, data, value, gasLimit, tip, maxFee)
+		return s.sign(nonce, to, data, value, gasLimit, fee)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record transaction %s: %w", key, err)
@@ -247,10 +247,16 @@ func (s *Sender) TxStatuses(ctx context.Context, ids []int64) (map[int64]TxStatu
 	return s.cfg.Store.TxStatuses(ctx, ids)
 }
 
-func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.Int, gas uint64, tip, maxFee *big.Int) (TxAttempt, error) {
-	tx, err := types.SignNewTx(s.cfg.Key, s.signer, &types.DynamicFeeTx{
-		ChainID: s.chainID, Nonce: nonce, GasTipCap: tip, GasFeeCap: maxFee, Gas: gas, To: &to, Value: value, Data: data,
-	})
+// sign signs an attempt at nonce with fee: an EIP-1559 transaction, or a legacy (EIP-155) one on a
+// chain without base fees.
+func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.Int, gas uint64, fee fee) (TxAttempt, error) {
+	var inner types.TxData
+	if fee.legacy {
+		inner = &types.LegacyTx{Nonce: nonce, GasPrice: fee.maxFee, Gas: gas, To: &to, Value: value, Data: data}
+	} else {
+		inner = &types.DynamicFeeTx{ChainID: s.chainID, Nonce: nonce, GasTipCap: fee.tip, GasFeeCap: fee.maxFee, Gas: gas, To: &to, Value: value, Data: data}
+	}
+	tx, err := types.SignNewTx(s.cfg.Key, s.signer, inner)
 	if err != nil {
 		return TxAttempt{}, err
 	}
@@ -258,35 +264,59 @@ func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.I
 	if err != nil {
 		return TxAttempt{}, err
 	}
-	return TxAttempt{Hash: tx.Hash(), Raw: raw, MaxFee: maxFee, Tip: tip, CreatedAt: time.Now()}, nil
+	return TxAttempt{Hash: tx.Hash(), Raw: raw, MaxFee: fee.maxFee, Tip: fee.tip, CreatedAt: time.Now()}, nil
+}
+
+// fee is what one attempt pays per gas. A legacy attempt pays maxFee (its gas price); tip is then
+// the same value, so a replacement bumps both alike.
+type fee struct {
+	tip, maxFee *big.Int
+	legacy      bool
 }
 
 // fees returns an EIP-1559 tip and fee cap: the node's suggested tip and twice the latest base
-// fee on top, so the transaction stays includable while the base fee rises for a few blocks.
-func (s *Sender) fees(ctx context.Context) (tip, maxFee *big.Int, err error) {
-	var head *types.Header
-	err = retry(ctx, func() error {
+// fee on top, so the transaction stays includable while the base fee rises for a few blocks. On a
+// chain whose blocks carry no base fee (before London, or a chain that never enabled it) it
+// returns the node's suggested gas price for a legacy transaction instead. Both are bounded by
+// MaxFeeCap.
+func (s *Sender) fees(ctx context.Context) (fee, error) {
+	var (
+		head *types.Header
+		tip  *big.Int
+	)
+	err := retry(ctx, func() error {
 		var err error
-		if tip, err = s.cfg.Client.SuggestGasTipCap(ctx); err != nil {
+		if head, err = s.cfg.Client.HeaderByNumber(ctx, nil); err != nil {
 			return err
 		}
-		head, err = s.cfg.Client.HeaderByNumber(ctx, nil)
+		if head.BaseFee == nil {
+			tip, err = s.cfg.Client.SuggestGasPrice(ctx)
+		} else {
+			tip, err = s.cfg.Client.SuggestGasTipCap(ctx)
+		}
 		return err
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read fees: %w", err)
+		return fee{}, fmt.Errorf("read fees: %w", err)
 	}
-	if tip.Sign() == 0 {
+	if tip == nil || tip.Sign() <= 0 {
 		tip = big.NewInt(1)
 	}
-	maxFee = new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
+	if head.BaseFee == nil {
+		price := tip
+		if price.Cmp(s.cfg.MaxFeeCap) > 0 {
+			price = new(big.Int).Set(s.cfg.MaxFeeCap)
+		}
+		return fee{tip: price, maxFee: price, legacy: true}, nil
+	}
+	maxFee := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
 	if maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
 		maxFee = new(big.Int).Set(s.cfg.MaxFeeCap)
 		if tip.Cmp(maxFee) > 0 {
 			tip = new(big.Int).Set(maxFee)
 		}
 	}
-	return tip, maxFee, nil
+	return fee{tip: tip, maxFee: maxFee}, nil
 }
 
 // broadcast sends a signed attempt; errors that mean the node has it or has moved past its nonce
@@ -315,9 +345,13 @@ func (s *Sender) Run(ctx context.Context) error {
 	defer t.Stop()
 	first := true
 	for {
-		if err := s.Tick(ctx, first); err != nil && ctx.Err() == nil {
+		// The first tick that reaches the open transactions rebroadcasts them (they may never
+		// have reached the node before a restart); later ones rebroadcast only what is stuck.
+		reached, err := s.tickOnce(ctx, first)
+		if err != nil && ctx.Err() == nil {
 			s.log.Warn("checking transactions failed; will retry", "err", err)
-		} else if err == nil {
+		}
+		if reached {
 			first = false
 		}
 		select {
@@ -332,28 +366,41 @@ func (s *Sender) Run(ctx context.Context) error {
 // Tick checks every open transaction once: marks mined and final ones, rebroadcasts pending ones
 // when rebroadcast is set or their last attempt is stuck (with higher fees), re-nonces an intent
 // whose nonce was taken by a foreign transaction, and returns a mined one to pending when its
-// block left the canonical chain.
+// block left the canonical chain. Run rebroadcasts only on its first tick (a restart); after
+// that a broadcast the node lost goes through the stuck-replacement path.
 func (s *Sender) Tick(ctx context.Context, rebroadcast bool) error {
+	_, err := s.tickOnce(ctx, rebroadcast)
+	return err
+}
+
+// tickOnce is Tick; reached reports that it got as far as checking each open transaction.
+func (s *Sender) tickOnce(ctx context.Context, rebroadcast bool) (reached bool, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	open, err := s.cfg.Store.OpenTxs(ctx, s.chainID.Uint64(), s.from)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(open) == 0 {
-		return nil
+		return true, nil
 	}
 	head, err := s.cfg.Client.BlockNumber(ctx)
 	if err != nil {
-		return fmt.Errorf("read head: %w", err)
+		return false, fmt.Errorf("read head: %w", err)
 	}
+	// One intent that cannot be checked (a flaky answer about it, a store error) does not hold
+	// up the others: every one is checked, and the errors are returned together.
 	t := &tick{head: head}
+	var errs []error
 	for _, rec := range open {
 		if err := s.check(ctx, t, rec, rebroadcast); err != nil {
-			return fmt.Errorf("check transaction %s: %w", rec.Key, err)
+			if ctx.Err() != nil {
+				return false, err
+			}
+			errs = append(errs, fmt.Errorf("check transaction %s: %w", rec.Key, err))
 		}
 	}
-	return nil
+	return true, errors.Join(errs...)
 }
 
 // tick is what one Tick learns once and uses for every open intent.
@@ -450,12 +497,12 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 		if err != nil {
 			return err
 		}
-		tip, maxFee, err := s.fees(ctx)
+		f, err := s.fees(ctx)
 		if err != nil {
 			return err
 		}
 		if err := s.cfg.Store.Renonce(ctx, rec.ID, pendingNonce, func(nonce uint64) (TxAttempt, error) {
-			return s.sign(nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, tip, maxFee)
+			return s.sign(nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, f)
 		}); err != nil {
 			return err
 		}
@@ -475,7 +522,7 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 	}
 	// Stuck: replace it at the same nonce with fees at least 12.5% higher (nodes want 10%) and
 	// at least what the chain asks now.
-	tip, maxFee, err := s.fees(ctx)
+	now, err := s.fees(ctx)
 	if err != nil {
 		return err
 	}
@@ -487,23 +534,23 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 		}
 		return v
 	}
-	tip, maxFee = bump(last.Tip, tip), bump(last.MaxFee, maxFee)
-	if maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
+	f := fee{tip: bump(last.Tip, now.tip), maxFee: bump(last.MaxFee, now.maxFee), legacy: now.legacy}
+	if f.maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
 		s.log.Warn("transaction stuck at the fee cap; rebroadcasting as is", "key", rec.Key, "nonce", rec.Nonce, "max_fee", last.MaxFee)
 		s.broadcast(ctx, last)
 		return nil
 	}
-	if tip.Cmp(maxFee) > 0 {
-		tip = new(big.Int).Set(maxFee)
+	if f.tip.Cmp(f.maxFee) > 0 {
+		f.tip = new(big.Int).Set(f.maxFee)
 	}
-	a, err := s.sign(rec.Nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, tip, maxFee)
+	a, err := s.sign(rec.Nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, f)
 	if err != nil {
 		return err
 	}
 	if err := s.cfg.Store.AddAttempt(ctx, rec.ID, a); err != nil {
 		return err
 	}
-	s.log.Info("replacing a stuck transaction with higher fees", "key", rec.Key, "nonce", rec.Nonce, "tip", tip, "max_fee", maxFee, "hash", a.Hash)
+	s.log.Info("replacing a stuck transaction with higher fees", "key", rec.Key, "nonce", rec.Nonce, "tip", f.tip, "max_fee", f.maxFee, "hash", a.Hash)
 	s.broadcast(ctx, a)
 	return nil
 }

@@ -7,6 +7,14 @@
 // is recorded by the sender under a key named after the batch before it is broadcast; a resend
 // after a crash reuses that record, and should a second transaction for the same batch ever be
 // mined, the token refuses it (BatchAlreadyMinted) because the batch id is the same.
+//
+// Failures are per batch: a batch that cannot be minted (its mintBatch would revert because the
+// operator lost MINTER_ROLE, its community's token is not a GuildToken, its transaction reverted,
+// a store error) is logged, counted and tried again after an exponential backoff while every
+// other batch goes on, and its community claims no new batch until it moves again. Its rewards
+// stay where they are (pending, or submitted in the batch): they are never dropped, marked failed
+// or minted twice. The in-flight slots are shared round-robin between communities, so a busy one
+// does not starve the others.
 package minter
 
 import (
@@ -18,6 +26,7 @@ import (
 	"maps"
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -32,6 +41,8 @@ import (
 // Store is what the minter needs of the ledger.
 type Store interface {
 	Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error)
+	// Batch returns one batch by row id; nil when there is none.
+	Batch(ctx context.Context, batchID int64) (*rewards.Batch, error)
 	// ClaimBatch claims up to max unbatched rewards of a community into a new batch when there are
 	// max of them or the oldest waited maxWait; nil when there is nothing to claim yet.
 	ClaimBatch(ctx context.Context, communityID string, max int, maxWait time.Duration) (*rewards.Batch, error)
@@ -69,7 +80,18 @@ type Config struct {
 	FinalityDepth uint64
 	// PollInterval is how often the ledger is polled; default 100ms.
 	PollInterval time.Duration
-	Logger       *slog.Logger
+	// RetryBackoff is how long a batch that failed waits before it is tried again; it doubles
+	// with each failure in a row, up to MaxRetryBackoff. Defaults 1s and 5m. A batch whose
+	// mintBatch would revert costs nothing while it waits (no transaction is sent), so it is
+	// tried again for as long as it takes: governance may grant MINTER_ROLE back.
+	RetryBackoff, MaxRetryBackoff time.Duration
+	// MaxReverts bounds the transactions of one batch this minter lets be mined and revert (each
+	// costs gas though its gas estimate passed): after that many the batch is parked, logged at
+	// error level and counted, and not sent again until the minter restarts. Default 3.
+	MaxReverts int
+	// Metrics receives the minter's metrics; nil: metrics that are not registered anywhere.
+	Metrics *Metrics
+	Logger  *slog.Logger
 }
 
 const (
@@ -110,6 +132,21 @@ type Minter struct {
 
 	flights   map[int64]*flight // nil: load from the ledger on the next step
 	claimSize map[string]int    // per community: how many rewards fit a transaction lately
+	// retries holds the failures of batches; unlike flights it outlives a reload from the
+	// ledger, so a failing batch keeps its backoff and its count of reverted transactions.
+	retries map[int64]*retryState
+	tokens  map[common.Address]bool // tokens seen answering batchMinted: GuildTokens
+	turn    int                     // where the next step's round-robin of communities starts
+	metrics *Metrics
+}
+
+// retryState is what the minter remembers of a batch's failures.
+type retryState struct {
+	community string
+	failures  int // in a row, since the batch last moved on
+	at        time.Time
+	reverted  map[int64]bool // the batch's sender intents that were mined and reverted
+	parked    bool
 }
 
 // flight is a batch the minter follows until it is confirmed.
@@ -120,6 +157,7 @@ type flight struct {
 	attempt int   // the newest attempt's number (txKey)
 	txID    int64 // the newest attempt's sender intent; 0 when none is recorded
 	hashSet bool  // the mined transaction's hash is recorded on the batch
+	stale   bool  // an error may have left it unlike the ledger: read it again before use
 }
 
 // New returns a minter.
@@ -136,12 +174,26 @@ func New(store Store, sender Sender, cfg Config) *Minter {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 100 * time.Millisecond
 	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = time.Second
+	}
+	if cfg.MaxRetryBackoff <= 0 {
+		cfg.MaxRetryBackoff = 5 * time.Minute
+	}
+	cfg.MaxRetryBackoff = max(cfg.MaxRetryBackoff, cfg.RetryBackoff)
+	if cfg.MaxReverts <= 0 {
+		cfg.MaxReverts = 3
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	metrics := cfg.Metrics
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
 	return &Minter{store: store, sender: sender, cfg: cfg, log: log.With("component", "minter"), token: guildtoken.NewGuildToken(),
-		claimSize: map[string]int{}}
+		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{}, metrics: metrics}
 }
 
 // Run mints until ctx ends. Errors (database or chain unreachable) are logged and retried.
@@ -174,13 +226,17 @@ func (m *Minter) Run(ctx context.Context) error {
 
 // Step moves every batch in flight one step on (send it, confirm it) and claims and sends new
 // batches while fewer than MaxInFlight are unconfirmed, so several transactions are on their way
-// at once (the sender gives them consecutive nonces). busy reports that it did something. After
-// an error the next step starts again from what the ledger and the sender recorded.
+// at once (the sender gives them consecutive nonces). busy reports that it did something.
+//
+// A batch that fails is set aside (see fail) and the step goes on with the others. An error of
+// the step itself (the ledger or the sender's store unreachable) ends it, and the next step
+// starts again from what the ledger and the sender recorded.
 func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 	defer func() {
 		if err != nil {
 			m.flights = nil
 		}
+		m.gauges()
 	}()
 	if m.flights == nil {
 		if err := m.load(ctx); err != nil {
@@ -197,12 +253,21 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	now := time.Now()
 	for _, id := range slices.Sorted(maps.Keys(m.flights)) {
 		f := m.flights[id]
+		if m.waiting(id, now) {
+			continue
+		}
 		progressed, err := m.advance(ctx, f, statuses[f.txID])
 		if err != nil {
-			return busy, fmt.Errorf("batch %d: %w", id, err)
+			if ctx.Err() != nil {
+				return busy, ctx.Err()
+			}
+			m.fail(f, err)
+			continue
 		}
+		m.moved(id)
 		busy = busy || progressed
 	}
 	var communities []*guildhall.Community
@@ -217,8 +282,36 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 		}
 		after = page[len(page)-1].ID
 	}
-	for _, c := range communities {
-		for len(m.flights) < m.cfg.MaxInFlight {
+	claimed, err := m.claim(ctx, communities)
+	return busy || claimed, err
+}
+
+// claim claims and sends new batches while slots are free, one batch per community per round,
+// starting each step's rounds one community further on, so that the slots a busy community's
+// confirmed batches free are shared with every community that has rewards waiting. A community
+// with a batch that failed and has not moved on since claims nothing: it would only fail again
+// and take more slots.
+func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) (busy bool, err error) {
+	if len(communities) == 0 {
+		return false, nil
+	}
+	blocked := map[string]bool{}
+	for _, r := range m.retries {
+		if r.failures > 0 || r.parked {
+			blocked[r.community] = true
+		}
+	}
+	m.turn = (m.turn + 1) % len(communities)
+	round := append(slices.Clone(communities[m.turn:]), communities[:m.turn]...)
+	for len(round) > 0 && len(m.flights) < m.cfg.MaxInFlight {
+		var next []*guildhall.Community
+		for _, c := range round {
+			if len(m.flights) >= m.cfg.MaxInFlight {
+				break
+			}
+			if blocked[c.ID] {
+				continue
+			}
 			size := m.cfg.MaxBatch
 			if n, ok := m.claimSize[c.ID]; ok {
 				size = n
@@ -228,19 +321,105 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 				return busy, err
 			}
 			if b == nil {
-				break
+				continue // nothing (more) to claim this step
 			}
 			busy = true
+			next = append(next, c)
 			f, err := m.track(ctx, b)
 			if err != nil {
 				return busy, fmt.Errorf("batch %d: %w", b.ID, err)
 			}
 			if _, err := m.advance(ctx, f, chain.TxStatus{}); err != nil {
-				return busy, fmt.Errorf("batch %d: %w", b.ID, err)
+				if ctx.Err() != nil {
+					return busy, ctx.Err()
+				}
+				m.fail(f, err)
+				blocked[c.ID] = true
 			}
 		}
+		round = next
 	}
 	return busy, nil
+}
+
+// errReverted is a batch's mined transaction that reverted without minting it.
+var errReverted = errors.New("mintBatch transaction reverted without minting the batch")
+
+// errNotGuildToken is a community token that does not answer GuildToken's batchMinted.
+var errNotGuildToken = errors.New("the community's token is not a GuildToken")
+
+// fail sets a batch that failed aside: it is tried again after a backoff that doubles with each
+// failure in a row, and its community claims nothing new meanwhile. The batch and its rewards
+// stay as they are in the ledger; nothing is dropped.
+func (m *Minter) fail(f *flight, err error) {
+	r := m.retry(f.b)
+	r.failures++
+	wait := m.cfg.MaxRetryBackoff
+	if r.failures <= 30 {
+		wait = min(m.cfg.RetryBackoff<<(r.failures-1), m.cfg.MaxRetryBackoff)
+	}
+	r.at = time.Now().Add(wait)
+	reason := reasonError
+	switch {
+	case errors.Is(err, chain.ErrWouldRevert):
+		reason = reasonWouldRevert
+	case errors.Is(err, errNotGuildToken):
+		reason = reasonNotGuildToken
+	case errors.Is(err, errReverted):
+		reason = reasonReverted
+	default:
+		// A store or node error may have come after a write it did not see the end of (a shrink,
+		// a recorded transaction): read the batch again before the next try.
+		f.stale = true
+	}
+	m.metrics.failures.WithLabelValues(reason).Inc()
+	m.log.Warn("minting a batch failed; the other batches go on, this one is tried again later",
+		"batch", f.b.ID, "community", f.b.CommunityID, "rewards", f.b.Count, "reason", reason,
+		"failures_in_a_row", r.failures, "retry_in", wait.String(), "err", err)
+}
+
+// retry returns the failure record of batch b, creating it.
+func (m *Minter) retry(b *rewards.Batch) *retryState {
+	r := m.retries[b.ID]
+	if r == nil {
+		r = &retryState{community: b.CommunityID, reverted: map[int64]bool{}}
+		m.retries[b.ID] = r
+	}
+	return r
+}
+
+// moved records that a batch was moved on without an error: its failures in a row are over (and
+// its community claims again). Its reverted transactions stay counted.
+func (m *Minter) moved(id int64) {
+	if r := m.retries[id]; r != nil {
+		r.failures, r.at = 0, time.Time{}
+		if len(r.reverted) == 0 && !r.parked {
+			delete(m.retries, id)
+		}
+	}
+}
+
+// waiting reports whether batch id is set aside at now: backing off or parked.
+func (m *Minter) waiting(id int64, now time.Time) bool {
+	r := m.retries[id]
+	return r != nil && (r.parked || now.Before(r.at))
+}
+
+// gauges updates the in-flight gauges.
+func (m *Minter) gauges() {
+	now := time.Now()
+	var backingOff, parked int
+	for _, r := range m.retries {
+		switch {
+		case r.parked:
+			parked++
+		case now.Before(r.at):
+			backingOff++
+		}
+	}
+	m.metrics.inFlight.Set(float64(len(m.flights)))
+	m.metrics.backingOff.Set(float64(backingOff))
+	m.metrics.parked.Set(float64(parked))
 }
 
 // load reads the ledger's unconfirmed batches and the newest transaction of each.
@@ -251,35 +430,59 @@ func (m *Minter) load(ctx context.Context) error {
 	}
 	m.flights = map[int64]*flight{}
 	for _, b := range open {
-		f, err := m.track(ctx, b)
-		if err != nil {
+		if _, err := m.track(ctx, b); err != nil {
 			m.flights = nil
 			return fmt.Errorf("batch %d: %w", b.ID, err)
 		}
-		for n := 0; ; n++ {
-			rec, err := m.sender.Tx(ctx, txKey(b, n))
-			if err != nil {
-				m.flights = nil
-				return err
-			}
-			if rec == nil {
-				break
-			}
-			f.attempt, f.txID = n, rec.ID
+	}
+	for id := range m.retries {
+		if m.flights[id] == nil {
+			delete(m.retries, id) // confirmed meanwhile (by another minter)
 		}
 	}
 	return nil
 }
 
-// track starts following batch b.
+// track starts following batch b: its rewards as the ledger holds them and the newest
+// transaction the sender recorded for it.
 func (m *Minter) track(ctx context.Context, b *rewards.Batch) (*flight, error) {
 	rs, err := m.store.BatchRewards(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
 	f := &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs)}
+	for n := 0; ; n++ {
+		rec, err := m.sender.Tx(ctx, txKey(b, n))
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		f.attempt, f.txID = n, rec.ID
+	}
 	m.flights[b.ID] = f
 	return f, nil
+}
+
+// refresh reads a stale flight again from the ledger and the sender; nil when the batch is no
+// longer unconfirmed.
+func (m *Minter) refresh(ctx context.Context, f *flight) (*flight, error) {
+	b, err := m.store.Batch(ctx, f.b.ID)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil || b.State == rewards.BatchConfirmed {
+		delete(m.flights, f.b.ID)
+		delete(m.retries, f.b.ID)
+		return nil, nil
+	}
+	nf, err := m.track(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	nf.hashSet = f.hashSet
+	return nf, nil
 }
 
 // txKey names the sender intent of a batch's attempt n (0 first; more only after a revert).
@@ -294,6 +497,15 @@ func txKey(b *rewards.Batch, n int) string {
 // send it when it has no transaction, confirm it when its transaction is final, send it again
 // when that transaction reverted without minting the batch.
 func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (bool, error) {
+	if f.stale {
+		nf, err := m.refresh(ctx, f)
+		if err != nil || nf == nil {
+			return nf == nil && err == nil, err
+		}
+		if f = nf; st.ID != f.txID {
+			st = chain.TxStatus{} // read for another intent: look again next step
+		}
+	}
 	b := f.b
 	if f.txID == 0 {
 		return m.sendAttempt(ctx, f)
@@ -318,10 +530,25 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		return false, nil
 	}
 	if !st.Succeeded && !m.minted(ctx, b) {
-		m.log.Warn("mint transaction reverted without minting the batch; sending it again", "batch", b.ID, "tx", st.MinedHash)
+		// Resent (as the next attempt, after a backoff) at most MaxReverts times in this
+		// process: each revert costs gas, and one whose estimate passed is not something
+		// sending again is likely to fix.
+		r := m.retry(b)
+		if !r.reverted[f.txID] {
+			r.reverted[f.txID] = true
+			m.metrics.reverted.Inc()
+		}
+		if len(r.reverted) >= m.cfg.MaxReverts {
+			if !r.parked {
+				r.parked = true
+				m.log.Error("mint transactions of a batch reverted too often; the batch is parked (its rewards stay unminted) until the minter restarts",
+					"batch", b.ID, "community", b.CommunityID, "rewards", b.Count, "reverted", len(r.reverted), "tx", st.MinedHash)
+			}
+			return false, nil
+		}
 		f.attempt++
 		f.txID = 0
-		return m.sendAttempt(ctx, f)
+		return false, fmt.Errorf("%w: %s (%d of at most %d)", errReverted, st.MinedHash, len(r.reverted), m.cfg.MaxReverts)
 	}
 	return m.confirm(ctx, f)
 }
@@ -336,6 +563,9 @@ func (m *Minter) confirm(ctx context.Context, f *flight) (bool, error) {
 	m.log.Debug("batch confirmed", "batch", f.b.ID, "rewards", f.b.Count, "tx", txHash)
 	f.b.State = rewards.BatchConfirmed
 	delete(m.flights, f.b.ID)
+	delete(m.retries, f.b.ID)
+	m.metrics.confirmed.Inc()
+	m.metrics.rewardsConfirmed.Add(float64(f.b.Count))
 	return true, nil
 }
 
@@ -350,6 +580,8 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 		return m.confirm(ctx, f)
 	}
 	f.txID = rec.ID
+	m.moved(f.b.ID)
+	m.metrics.sent.Inc()
 	if err := m.store.MarkBatchSent(ctx, f.b.ID, rec.ID); err != nil {
 		return false, err
 	}
@@ -364,6 +596,9 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 	if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
 		return rec, err // recorded before a crash (or by an earlier step): never signed twice
 	}
+	if err := m.checkToken(ctx, f.b.Token); err != nil {
+		return nil, err
+	}
 	for {
 		if len(f.mints) == 0 {
 			return nil, errors.New("batch has no rewards")
@@ -377,14 +612,14 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 				m.log.Info("batch already minted on chain; waiting for its indexed event", "batch", f.b.ID)
 				return nil, nil
 			}
-			if !reverted && canCut {
-				// No revert reason: out of gas at the node's cap (2^24 since Osaka). Halve it.
+			if !reverted && canCut && !strings.Contains(strings.ToLower(err.Error()), "execution reverted") {
+				// Out of gas at the node's cap (2^24 since Osaka), not a revert: halve it.
 				if err := m.shrink(ctx, f, uint64(chain.MaxTxGas)*2); err != nil {
 					return nil, err
 				}
 				continue
 			}
-			return nil, fmt.Errorf("mintBatch would revert (does the operator hold MINTER_ROLE?): %w", err)
+			return nil, fmt.Errorf("mintBatch of token %s would revert%s: %w", f.b.Token, m.revertReason(rd), err)
 		}
 		if err != nil {
 			return nil, err
@@ -435,9 +670,23 @@ func (m *Minter) shrink(ctx context.Context, f *flight, est uint64) error {
 	if err != nil {
 		return err
 	}
+	// What is minted is what the ledger now holds for the batch, read back, not a cut of the
+	// list read before: the two must agree, and a batch that does not add up is not sent.
+	rs, err := m.store.BatchRewards(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	total := new(big.Int)
+	for _, r := range rs {
+		total.Add(total, r.Amount)
+	}
+	if len(rs) != b.Count || total.Cmp(b.Total) != 0 || len(rs) != keep {
+		return fmt.Errorf("batch %d after cutting it to %d rewards holds %d rewards of %s, its row says %d of %s",
+			b.ID, keep, len(rs), total, b.Count, b.Total)
+	}
 	m.log.Debug("batch cut to fit one transaction", "batch", f.b.ID, "rewards", keep, "was", len(f.rewards))
-	f.b, f.rewards = b, f.rewards[:keep]
-	f.mints = rewards.Coalesce(f.rewards)
+	f.b, f.rewards = b, rs
+	f.mints = rewards.Coalesce(rs)
 	m.claimSize[b.CommunityID] = keep
 	return nil
 }
@@ -461,6 +710,66 @@ func (m *Minter) minted(ctx context.Context, b *rewards.Batch) bool {
 	}
 	minted, err := m.token.UnpackBatchMinted(out)
 	return err != nil || minted
+}
+
+// checkToken makes sure token is a GuildToken before the first batch is sent to it: it must
+// answer batchMinted with a boolean. An account without code (or another contract) would take a
+// mintBatch without reverting and mint nothing, so the batch would never confirm. A sender that
+// does not expose its client is trusted.
+func (m *Minter) checkToken(ctx context.Context, token common.Address) error {
+	if m.tokens[token] {
+		return nil
+	}
+	c, ok := m.sender.(interface{ Client() chain.Client })
+	if !ok {
+		return nil
+	}
+	var out []byte
+	var revert error
+	err := chain.Retry(ctx, func() error {
+		var err error
+		out, err = c.Client().CallContract(ctx, ethereum.CallMsg{To: &token, Data: m.token.PackBatchMinted(common.Hash{})}, nil)
+		if err != nil && isRevert(err) {
+			revert, err = err, nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("check token %s: %w", token, err)
+	}
+	if revert != nil {
+		return fmt.Errorf("%w: %s reverts batchMinted: %v", errNotGuildToken, token, revert)
+	}
+	if _, err := m.token.UnpackBatchMinted(out); err != nil {
+		return fmt.Errorf("%w: %s answers batchMinted with %d bytes", errNotGuildToken, token, len(out))
+	}
+	m.tokens[token] = true
+	return nil
+}
+
+// isRevert reports whether a call failed because it reverted, as opposed to the node failing.
+func isRevert(err error) bool {
+	if _, ok := chain.RevertData(err); ok {
+		return true
+	}
+	return strings.Contains(strings.ToLower(err.Error()), "execution reverted")
+}
+
+// revertReason names the token's custom error in revert data (such as
+// AccessControlUnauthorizedAccount: the operator lacks MINTER_ROLE), for the log.
+func (m *Minter) revertReason(data []byte) string {
+	if len(data) < 4 {
+		return ""
+	}
+	for name, e := range m.token.GetABI().Errors {
+		if bytes.Equal(e.ID[:4], data[:4]) {
+			if name == "AccessControlUnauthorizedAccount" {
+				return " (" + name + ": the operator lacks MINTER_ROLE)"
+			}
+			return " (" + name + ")"
+		}
+	}
+	return ""
 }
 
 var batchAlreadyMintedSelector = func() []byte {

@@ -94,6 +94,19 @@ func (db *DB) UnconfirmedBatches(ctx context.Context) ([]*rewards.Batch, error) 
 	return out, nil
 }
 
+// Batch returns one mint batch by row id, or nil when there is none.
+func (db *DB) Batch(ctx context.Context, batchID int64) (*rewards.Batch, error) {
+	var r batchRow
+	err := db.db.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, batchID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.queryError("read mint batch", err)
+	}
+	return r.batch(), nil
+}
+
 // BatchRewards returns a batch's rewards by id.
 func (db *DB) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error) {
 	var rows []rewardRow
