@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -236,7 +237,8 @@ func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewa
 		return
 	}
 	out, err := s.rewards.Accept(c.Request.Context(), rewards.AcceptInput{
-		Issuer: issuerOf(c), IdempotencyKey: key, RequestHash: requestHash(kind, items), Items: items, DryRun: dry, Now: time.Now(),
+		Issuer: issuerOf(c), IdempotencyKey: key, RequestHash: requestHash(kind, items), Items: items, Batch: kind == "batch",
+		DryRun: dry, Now: time.Now(),
 		Render: func(rs []*rewards.Reward) ([]byte, error) {
 			v := render(rs, dry)
 			if dry {
@@ -288,13 +290,20 @@ func (s *server) handleListRewards(c *gin.Context) {
 		fields = append(fields, fe...)
 		f.Wallet = req.Wallet
 	}
+	// A malformed activity can match no reward: say so rather than answer an empty list.
+	if f.Activity != "" {
+		if fe := rewards.ValidateActivity("activity", f.Activity); fe != nil {
+			fields = append(fields, *fe)
+		}
+	}
 	switch f.Status {
 	case "", rewards.StatusPending, rewards.StatusSubmitted, rewards.StatusConfirmed, rewards.StatusFailed:
 	default:
 		fields = append(fields, guildhall.FieldError{Field: "status", Message: "must be pending, submitted, confirmed or failed"})
 	}
 	if p.after != "" {
-		if f.BeforeID, err = strconv.ParseInt(p.after, 10, 64); err != nil {
+		// The cursor is a reward id; a non-positive one would silently restart from the newest.
+		if f.BeforeID, err = strconv.ParseInt(p.after, 10, 64); err != nil || f.BeforeID <= 0 {
 			fields = append(fields, guildhall.FieldError{Field: "cursor", Message: "is not a cursor this server issued"})
 		}
 	}
@@ -334,6 +343,25 @@ func (s *server) handleGetIssuer(c *gin.Context) {
 	})
 }
 
+// leaderEntryJSON is one place on the leaderboard. Balance is the indexed balance at the page's
+// as_of; null (as as_of is) while the indexer has not reached the community.
+type leaderEntryJSON struct {
+	Rank             int     `json:"rank"`
+	Address          string  `json:"address"`
+	Earned           string  `json:"earned"`
+	EarnedFormatted  string  `json:"earned_formatted"`
+	Balance          *string `json:"balance"`
+	BalanceFormatted *string `json:"balance_formatted"`
+}
+
+// leaderboardJSON is one page of the leaderboard; earned comes from the ledger, balances from the
+// index, both read at as_of.
+type leaderboardJSON struct {
+	Items      []leaderEntryJSON `json:"items"`
+	NextCursor *string           `json:"next_cursor"`
+	AsOf       *asOfJSON         `json:"as_of"`
+}
+
 // handleLeaderboard ranks a community's members by earned rewards in a period (public).
 func (s *server) handleLeaderboard(c *gin.Context) {
 	if s.rewards == nil {
@@ -356,10 +384,6 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid period", Fields: []guildhall.FieldError{{Field: "period", Message: "must be 7d, 30d or all"}}})
 		return
 	}
-	if _, err := s.communities.Community(c.Request.Context(), c.Param("cid")); err != nil {
-		s.writeError(c, err)
-		return
-	}
 	offset := 0
 	if p.after != "" {
 		if offset, err = strconv.Atoi(p.after); err != nil || offset < 0 {
@@ -367,21 +391,30 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 			return
 		}
 	}
-	entries, err := s.rewards.Leaderboard(c.Request.Context(), c.Param("cid"), since, offset, p.limit+1)
+	// The store answers ENOTFOUND for an unknown community.
+	page, err := s.rewards.Leaderboard(c.Request.Context(), c.Param("cid"), since, offset, p.limit+1)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	var next *string
+	entries := page.Entries
+	out := leaderboardJSON{Items: make([]leaderEntryJSON, 0, len(entries))}
 	if len(entries) > p.limit {
 		entries = entries[:p.limit]
 		cur := encodeCursor(strconv.Itoa(offset + p.limit))
-		next = &cur
+		out.NextCursor = &cur
 	}
-	items := make([]gin.H, len(entries))
-	for k, e := range entries {
-		items[k] = gin.H{"rank": e.Rank, "address": e.Wallet, "earned": e.Earned.String(), "earned_formatted": guildhall.FormatAmount(e.Earned),
-			"balance": e.Balance.String(), "balance_formatted": guildhall.FormatAmount(e.Balance)}
+	if page.AsOf != nil {
+		a := newAsOf(indexer.AsOf{BlockNumber: page.AsOf.BlockNumber, BlockHash: page.AsOf.BlockHash, BlockTime: page.AsOf.BlockTime})
+		out.AsOf = &a
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+	for _, e := range entries {
+		item := leaderEntryJSON{Rank: e.Rank, Address: e.Wallet, Earned: e.Earned.String(), EarnedFormatted: guildhall.FormatAmount(e.Earned)}
+		if e.Balance != nil {
+			b, f := e.Balance.String(), guildhall.FormatAmount(e.Balance)
+			item.Balance, item.BalanceFormatted = &b, &f
+		}
+		out.Items = append(out.Items, item)
+	}
+	c.JSON(http.StatusOK, out)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"math/big"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -68,8 +69,9 @@ func (s *server) handlePutRule(c *gin.Context) {
 		fields = append(fields, guildhall.FieldError{Field: "activity", Message: "must match the activity in the path, or be left out"})
 	}
 	parse := func(field, s string) *big.Int {
+		// As for reward amounts: digits with an optional '-' (refused below as not positive), no '+'.
 		v, ok := new(big.Int).SetString(s, 10)
-		if !ok {
+		if !ok || strings.HasPrefix(s, "+") {
 			fields = append(fields, guildhall.FieldError{Field: field, Message: "must be a decimal string of base units"})
 		}
 		return v

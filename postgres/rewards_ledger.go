@@ -6,7 +6,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -72,15 +75,44 @@ func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardF
 }
 
 // Leaderboard ranks members by the sum of their rewards (all but failed) created since since,
-// each with its balance as indexed (zero before the indexer has seen its first mint).
-func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
+// each with its indexed balance. The ranking and the balances are read in one snapshot with the
+// community's indexed block (readIndex, as every read of chain data), so each balance is the
+// chain's at the AsOf the page names. Before the indexer reaches the community the ranking is
+// served all the same, without AsOf or balances: nothing is known of them yet.
+func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
+	var page *rewards.LeaderboardPage
+	err := db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+		entries, err := leaderboard(ctx, tx, communityID, since, offset, limit, true)
+		if err != nil {
+			return err
+		}
+		page = &rewards.LeaderboardPage{Entries: entries,
+			AsOf: &rewards.AsOf{BlockNumber: asOf.BlockNumber, BlockHash: asOf.BlockHash, BlockTime: asOf.BlockTime}}
+		return nil
+	})
+	if guildhall.ErrorCode(err) == guildhall.EUNAVAILABLE { // not indexed yet (an unknown community is ENOTFOUND)
+		var entries []rewards.LeaderEntry
+		entries, err = leaderboard(ctx, db.db, communityID, since, offset, limit, false)
+		if err != nil {
+			return nil, db.queryError("leaderboard", err)
+		}
+		return &rewards.LeaderboardPage{Entries: entries}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// leaderboard reads one page of the ranking, with the balances when withBalances is set.
+func leaderboard(ctx context.Context, q sqlx.QueryerContext, communityID string, since time.Time, offset, limit int, withBalances bool) ([]rewards.LeaderEntry, error) {
 	var rows []struct {
 		Wallet  string `db:"wallet"`
 		Earned  string `db:"earned"`
 		Balance string `db:"balance"`
 		Rank    int    `db:"rank"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := sqlx.SelectContext(ctx, q, &rows, `
 		SELECT t.wallet, t.earned::text AS earned, coalesce(a.balance, 0)::text AS balance, t.rank FROM (
 			SELECT wallet, sum(amount) AS earned, rank() OVER (ORDER BY sum(amount) DESC) AS rank
 			FROM rewards WHERE community_id = $1 AND created_at >= $2 AND status <> 'failed'
@@ -88,11 +120,14 @@ func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Ti
 		LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = t.wallet
 		ORDER BY t.rank, t.wallet OFFSET $3 LIMIT $4`, communityID, since, offset, limit)
 	if err != nil {
-		return nil, db.queryError("leaderboard", err)
+		return nil, err
 	}
 	out := make([]rewards.LeaderEntry, len(rows))
 	for k, r := range rows {
-		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned), Balance: parseBig(r.Balance)}
+		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned)}
+		if withBalances {
+			out[k].Balance = parseBig(r.Balance)
+		}
 	}
 	return out, nil
 }

@@ -331,7 +331,7 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 	for _, r := range ruleRows {
 		rules[r.Activity] = r.rule()
 	}
-	batch := len(in.Items) > 1
+	batch := in.Batch || len(in.Items) > 1
 	field := func(k int) string {
 		if batch {
 			return fmt.Sprintf("items[%d].", k)
@@ -378,7 +378,15 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 	}
 
 	// Cap counters, in (activity, wallet) order: each row is locked by its update, and a row whose
-	// new total would pass the cap is not updated (and not returned).
+	// new total would pass the cap is not updated (and not returned). A counter counts for one
+	// rule in one of its periods. Keyed by period start alone, a day's counter would be taken for
+	// a week's after a rule changed from "day" to "week" (a Monday starts both); keyed by the
+	// rule, which fixes the kind of period, a changed rule gets counters of its own. A counter
+	// that is not there yet starts from the ledger: what the member earned for the activity since
+	// the period began, under any rule. So a rule change neither resets the cap nor lets a member
+	// pass it, and in the usual case (the member's first reward of the period) the sum is 0. The
+	// sum is read only for a counter missing at the statement's start; one a concurrent request
+	// creates meanwhile is found by ON CONFLICT, which adds only this request's amount to it.
 	if len(capUse) > 0 {
 		keys := make([]capKey, 0, len(capUse))
 		for k := range capUse {
@@ -387,32 +395,37 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 		slices.SortFunc(keys, func(a, b capKey) int {
 			return strings.Compare(a.activity+"\x00"+a.wallet, b.activity+"\x00"+b.wallet)
 		})
-		var acts, ws, amounts, caps []string
-		var starts []time.Time
+		var acts, ws, amounts, caps, starts []string
+		var ruleIDs []int64
 		for _, k := range keys {
 			rule := rules[k.activity]
-			acts, ws = append(acts, k.activity), append(ws, k.wallet)
+			acts, ws, ruleIDs = append(acts, k.activity), append(ws, k.wallet), append(ruleIDs, rule.ID)
 			amounts, caps = append(amounts, capUse[k].String()), append(caps, rule.CapPerMember.String())
-			starts = append(starts, rule.CapPeriod.Start(in.Now))
-		}
-		startText := make([]string, len(starts))
-		for k, s := range starts {
-			startText[k] = s.Format(time.RFC3339)
+			starts = append(starts, rule.CapPeriod.Start(in.Now).Format(time.RFC3339))
 		}
 		var updated []struct {
 			Activity string `db:"activity"`
 			Wallet   string `db:"wallet"`
 		}
 		err := tx.SelectContext(ctx, &updated, `
-			INSERT INTO member_cap_usage AS u (community_id, activity, wallet, period_start, earned)
-			SELECT $1, a, w, s, e FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::numeric[])
-				WITH ORDINALITY AS t(a, w, s, e, c, n) ORDER BY n
-			ON CONFLICT (community_id, activity, wallet, period_start) DO UPDATE
-				SET earned = u.earned + EXCLUDED.earned
-				WHERE u.earned + EXCLUDED.earned <= (SELECT c FROM unnest($3::text[], $2::text[], $6::numeric[]) AS x(w2, a2, c)
-				                                      WHERE w2 = EXCLUDED.wallet AND a2 = EXCLUDED.activity LIMIT 1)
+			WITH t AS (
+				SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::numeric[], $7::numeric[])
+					WITH ORDINALITY AS t(a, w, r, s, e, c, n))
+			INSERT INTO member_cap_usage AS u (community_id, activity, wallet, rule_id, period_start, earned)
+			SELECT $1, t.a, t.w, t.r, t.s, t.e + before.earned FROM t CROSS JOIN LATERAL (
+				SELECT CASE WHEN EXISTS (SELECT 1 FROM member_cap_usage x WHERE x.community_id = $1 AND x.activity = t.a
+				                             AND x.wallet = t.w AND x.rule_id = t.r AND x.period_start = t.s)
+				       THEN 0
+				       ELSE (SELECT coalesce(sum(amount), 0) FROM rewards WHERE community_id = $1 AND wallet = t.w
+				                 AND activity = t.a AND created_at >= t.s AND status <> 'failed') END AS earned) before
+			WHERE t.e + before.earned <= t.c
+			ORDER BY t.n
+			ON CONFLICT (community_id, activity, wallet, rule_id, period_start) DO UPDATE
+				SET earned = u.earned + (SELECT e FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
+				WHERE u.earned + (SELECT e FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
+				   <= (SELECT c FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
 			RETURNING u.activity, u.wallet`,
-			iss.CommunityID, pq.Array(acts), pq.Array(ws), pq.Array(startText), pq.Array(amounts), pq.Array(caps))
+			iss.CommunityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts), pq.Array(amounts), pq.Array(caps))
 		if err != nil {
 			return nil, err
 		}
@@ -425,9 +438,12 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 				key := capKey{it.Activity, it.Wallet}
 				if _, capped := capUse[key]; capped && !done[key] {
 					rule := rules[key.activity]
+					start := rule.CapPeriod.Start(in.Now)
 					var used string
-					_ = tx.GetContext(ctx, &used, `SELECT earned::text FROM member_cap_usage WHERE community_id = $1 AND activity = $2 AND wallet = $3 AND period_start = $4`,
-						iss.CommunityID, key.activity, key.wallet, rule.CapPeriod.Start(in.Now))
+					_ = tx.GetContext(ctx, &used, `SELECT coalesce(
+						(SELECT earned FROM member_cap_usage WHERE community_id = $1 AND activity = $2 AND wallet = $3 AND rule_id = $4 AND period_start = $5),
+						(SELECT sum(amount) FROM rewards WHERE community_id = $1 AND wallet = $3 AND activity = $2 AND created_at >= $5 AND status <> 'failed'),
+						0)::text`, iss.CommunityID, key.activity, key.wallet, rule.ID, start)
 					return nil, capError(rule, it.Wallet, field(k), parseBig(used))
 				}
 			}
@@ -472,12 +488,19 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
 	}
+	// A reward is dated at the moment it was priced and counted against its cap (in.Now), so the
+	// ledger and the cap periods agree on which period it fell in: a counter that starts from the
+	// ledger counts exactly the rewards of its period.
+	var at any
+	if !in.Now.IsZero() {
+		at = in.Now
+	}
 	if err := tx.SelectContext(ctx, &inserted, `
-		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount)
-		SELECT $1, $2, r, a, w, f, m FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[])
+		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
+		SELECT $1, $2, r, a, w, f, m, coalesce($8::timestamptz, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[])
 			WITH ORDINALITY AS t(r, a, w, f, m, n) ORDER BY n
 		RETURNING id, created_at`,
-		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refArr), pq.Array(amounts)); err != nil {
+		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refArr), pq.Array(amounts), at); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(inserted, func(a, b struct {

@@ -13,8 +13,11 @@ type AcceptInput struct {
 	IdempotencyKey string // required unless DryRun
 	RequestHash    []byte
 	Items          []Request
-	DryRun         bool
-	Now            time.Time
+	// Batch says the items came as a batch (rewards:batch): the store's field errors then name
+	// the item ("items[0].wallet") even when the batch holds one item. Several items always do.
+	Batch  bool
+	DryRun bool
+	Now    time.Time
 	// Render turns the accepted rewards into the response body that is stored with the key and
 	// answered again on a replay. It runs inside the store's transaction.
 	Render func(rs []*Reward) ([]byte, error)
@@ -40,8 +43,24 @@ type RewardFilter struct {
 type LeaderEntry struct {
 	Rank    int
 	Wallet  string
-	Earned  *big.Int
-	Balance *big.Int // the wallet's indexed token balance
+	Earned  *big.Int // the member's rewards (all but failed) in the period, from the ledger
+	Balance *big.Int // the wallet's indexed token balance at the page's AsOf; nil when AsOf is
+}
+
+// AsOf names the indexed block a read of chain data is true at (indexer.AsOf, which this pure
+// package does not import).
+type AsOf struct {
+	BlockNumber uint64
+	BlockHash   string
+	BlockTime   uint64
+}
+
+// LeaderboardPage is one page of a ranking. Every balance in it is the indexed balance at AsOf,
+// read in the same snapshot as the ranking; AsOf is nil while the indexer has not reached the
+// community, and then no balance is known.
+type LeaderboardPage struct {
+	Entries []LeaderEntry
+	AsOf    *AsOf
 }
 
 // LedgerRow is one reward as the audit export writes it: the reward with its rule, issuer and
@@ -85,8 +104,9 @@ type Store interface {
 	Reward(ctx context.Context, communityID string, id int64) (*Reward, error)
 	// Rewards lists rewards of a community, newest first.
 	Rewards(ctx context.Context, communityID string, f RewardFilter) ([]*Reward, error)
-	// Leaderboard ranks a community's members by what they earned since since (zero: ever).
-	Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) ([]LeaderEntry, error)
+	// Leaderboard ranks a community's members by what they earned since since (zero: ever), with
+	// their balances as indexed; ENOTFOUND for an unknown community.
+	Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*LeaderboardPage, error)
 	// Ledger calls fn with every reward of a community, oldest first.
 	Ledger(ctx context.Context, communityID string, fn func(LedgerRow) error) error
 }

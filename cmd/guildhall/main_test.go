@@ -463,6 +463,18 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("GET /v1/communities = %d %+v, want the demo community", code, list)
 	}
 	demo := list.Items[0]
+	// The operator watches the indexer and the minter on /metrics.
+	if resp, err := http.Get(api + "/metrics"); err != nil {
+		t.Errorf("GET /metrics: %v", err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total"} {
+			if !strings.Contains(string(body), m) {
+				t.Errorf("/metrics has no %s", m)
+			}
+		}
+	}
 	// The members' dashboard is served by the same binary.
 	if resp, err := http.Get(api + "/"); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("GET / (the dashboard) = %v %v", resp, err)

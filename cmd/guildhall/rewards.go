@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/minter"
@@ -59,6 +62,23 @@ func runRewards(ctx context.Context, args []string, e *env) error {
 	return exportLedger(ctx, db, community, e)
 }
 
+// formulaLead holds the characters that make a spreadsheet (Excel, LibreOffice, Google Sheets)
+// read a cell as a formula, or that some of them skip before looking for one (tab, CR).
+const formulaLead = "=+-@\t\r"
+
+// spreadsheetSafe returns cell so that a spreadsheet opening the CSV shows it as text: a cell an
+// issuer wrote (a reference such as "=HYPERLINK(...)", an issuer name) that starts with a formula
+// character gets a leading apostrophe, as OWASP's CSV injection advice has it. No other cell of
+// the ledger starts with one (ids, amounts and block numbers are unsigned, addresses and hashes
+// start with 0x, activities with a letter or digit), so the apostrophe marks exactly the cells
+// changed; the ledger in the database keeps the text as sent.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.ContainsRune(formulaLead, rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
 func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env) error {
 	w := csv.NewWriter(e.stdout)
 	_ = w.Write([]string{"reward_id", "created_at", "community", "wallet", "amount", "activity", "reference",
@@ -71,9 +91,13 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 		if r.BlockNumber != 0 {
 			block = strconv.FormatUint(r.BlockNumber, 10)
 		}
-		return w.Write([]string{strconv.FormatInt(r.ID, 10), r.CreatedAt.UTC().Format(time.RFC3339Nano), r.CommunityID, r.Wallet,
+		row := []string{strconv.FormatInt(r.ID, 10), r.CreatedAt.UTC().Format(time.RFC3339Nano), r.CommunityID, r.Wallet,
 			r.Amount.String(), r.Activity, r.Reference, strconv.FormatInt(r.RuleID, 10), r.RuleAmount.String(),
-			strconv.FormatInt(r.IssuerID, 10), r.IssuerName, r.Status, batch, r.BatchHash, r.TxHash, block})
+			strconv.FormatInt(r.IssuerID, 10), r.IssuerName, r.Status, batch, r.BatchHash, r.TxHash, block}
+		for k := range row {
+			row[k] = spreadsheetSafe(row[k])
+		}
+		return w.Write(row)
 	})
 	if err != nil {
 		return err
@@ -87,7 +111,7 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 // other transaction from that key (governance relays) goes through it too, so one nonce table
 // and one Run loop follow them all. The indexer that confirms the mints is serve's one indexer
 // (startIndexer, cmd/guildhall/indexer.go).
-func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (sender *chain.Sender, wait func(), err error) {
+func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry) (sender *chain.Sender, wait func(), err error) {
 	sender, err = chain.NewSender(ctx, chain.SenderConfig{
 		Client: cc.client, Key: cc.operator, Store: db, Logger: log, Confirmations: finalityDepth,
 		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
@@ -95,7 +119,7 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	if err != nil {
 		return nil, nil, err
 	}
-	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log})
+	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

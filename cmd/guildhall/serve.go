@@ -95,8 +95,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 			finalityDepth = 2
 		}
 	}
+	registry := prometheus.NewRegistry()
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth)
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth, registry)
 	if err != nil {
 		stopBackground()
 		return err
@@ -114,7 +115,6 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", httpAddr, errors.Unwrap(err))
 	}
-	registry := prometheus.NewRegistry()
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, finalityDepth, pollInterval, registry))
 	defer stopIndexer()
 	handler := api.NewServer(api.Config{
