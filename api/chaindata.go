@@ -69,7 +69,9 @@ func amount(v *big.Int) string {
 
 // communityIndexedJSON is GET /v1/communities/{cid}: the community, its settings, and its token
 // figures from the index. The index fields are null while the community is not indexed yet (just
-// created) or the server has no index.
+// created) or the server has no index. The settings are those in force at as_of (governance may
+// have changed them since the community was created) once the index has them, else those the
+// community was created with.
 type communityIndexedJSON struct {
 	communityDetailJSON
 	TotalSupply          *string   `json:"total_supply"`
@@ -98,9 +100,30 @@ func (s *server) handleGetCommunityIndexed(c *gin.Context) {
 		default:
 			supply, formatted, asOf := amount(view.TotalSupply), guildhall.FormatAmount(view.TotalSupply), newAsOf(view.AsOf)
 			out.TotalSupply, out.TotalSupplyFormatted, out.Holders, out.AsOf = &supply, &formatted, &view.Holders, &asOf
+			out.communityDetailJSON.applyIndexedSettings(view.Settings)
 		}
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// applyIndexedSettings replaces the settings the community was created with by those the index
+// found in force on chain (the newest of each change event), where it has them.
+func (d *communityDetailJSON) applyIndexedSettings(settings map[string]*big.Int) {
+	seconds := func(setting string, dst *int64) {
+		if v := settings[setting]; v != nil && v.IsInt64() {
+			*dst = v.Int64()
+		}
+	}
+	seconds(indexer.SettingVotingDelay, &d.VotingDelay)
+	seconds(indexer.SettingVotingPeriod, &d.VotingPeriod)
+	seconds(indexer.SettingTimelockDelay, &d.TimelockDelay)
+	seconds(indexer.SettingLateQuorumExtension, &d.LateQuorumExtension)
+	if v := settings[indexer.SettingProposalThreshold]; v != nil {
+		d.ProposalThreshold = v.String()
+	}
+	if v := settings[indexer.SettingQuorumNumerator]; v != nil && v.IsUint64() && v.Uint64() <= 255 {
+		d.QuorumNumerator = uint8(v.Uint64())
+	}
 }
 
 // accountJSON is GET /v1/communities/{cid}/accounts/{address}.

@@ -5,8 +5,11 @@ import (
 	"math/big"
 	"net/http"
 	"testing"
+	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/indexer"
 )
@@ -111,3 +114,67 @@ func jsonHas(t *testing.T, body []byte, key string, want any) bool {
 }
 
 var jsonUnmarshal = json.Unmarshal
+
+// Governance can change its own settings: after a proposal raising the quorum numerator and the
+// voting period executes, the community detail serves the new values at its as_of, equal to the
+// governor's quorumNumerator() and votingPeriod() at that block.
+func TestChainDataSettingsFollowGovernance(t *testing.T) {
+	t.Parallel()
+	h := newGovHarness(t, govTestSettings, 4, 100, 50)
+	h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Token, tokenABI.PackDelegate(h.sim.Address(1)))
+	h.advance(t, time.Second)
+	targets := []common.Address{h.dep.Governor, h.dep.Governor}
+	values := []*big.Int{new(big.Int), new(big.Int)}
+	calldatas := [][]byte{govABI.PackUpdateQuorumNumerator(big.NewInt(10)), govABI.PackSetVotingPeriod(600)}
+	description := "Raise the quorum to 10% and the voting period to ten minutes"
+	rcpt := h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Governor, govABI.PackPropose(targets, values, calldatas, description))
+	var pid *big.Int
+	for _, l := range rcpt.Logs {
+		if ev, err := govABI.UnpackProposalCreatedEvent(l); err == nil {
+			pid = ev.ProposalId
+		}
+	}
+	h.sync(t)
+	detail := func() map[string]any {
+		t.Helper()
+		return h.want(t, h.do(t, http.MethodGet, "/v1/communities/bakery", "", nil), http.StatusOK)
+	}
+	if d := detail(); d["quorum_numerator"] != float64(4) || d["voting_period"] != float64(300) || d["timelock_delay"] != float64(30) {
+		t.Fatalf("settings before the proposal: %v", d)
+	}
+
+	h.advance(t, govTestSettings.VotingDelay+time.Second)
+	h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Governor, govABI.PackCastVote(pid, 1))
+	h.advancePast(t, h.deadline(t, pid))
+	descHash := crypto.Keccak256Hash([]byte(description))
+	h.sim.MustTransact(t, h.sim.Accounts[2], h.dep.Governor, govABI.PackQueue(targets, values, calldatas, descHash))
+	h.advance(t, govTestSettings.TimelockDelay+time.Second)
+	h.sim.MustTransact(t, h.sim.Accounts[2], h.dep.Governor, govABI.PackExecute(targets, values, calldatas, descHash))
+	h.sync(t)
+
+	d := detail()
+	asOf := d["as_of"].(map[string]any)
+	at := new(big.Int).SetUint64(uint64(asOf["block_number"].(float64)))
+	call := func(data []byte) []byte {
+		out, err := h.sim.Client.CallContract(t.Context(), ethereum.CallMsg{To: &h.dep.Governor, Data: data}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	quorum, err1 := govABI.UnpackQuorumNumerator0(call(govABI.PackQuorumNumerator0()))
+	period, err2 := govABI.UnpackVotingPeriod(call(govABI.PackVotingPeriod()))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if quorum.Int64() != 10 || period.Int64() != 600 {
+		t.Fatalf("the proposal did not execute: quorumNumerator %s, votingPeriod %s", quorum, period)
+	}
+	if d["quorum_numerator"] != float64(quorum.Int64()) || d["voting_period"] != float64(period.Int64()) {
+		t.Errorf("detail at block %s: quorum_numerator %v, voting_period %v; the governor: %s, %s",
+			at, d["quorum_numerator"], d["voting_period"], quorum, period)
+	}
+	if d["voting_delay"] != float64(10) || d["late_quorum_extension"] != float64(60) || d["proposal_threshold"] != "0" {
+		t.Errorf("unchanged settings changed: %v", d)
+	}
+}

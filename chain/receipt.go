@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -29,7 +30,7 @@ func WaitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash) (*types
 		if err == nil {
 			return rcpt, nil
 		}
-		if !errors.Is(err, ethereum.NotFound) {
+		if !errors.Is(err, ethereum.NotFound) && !IndexingInProgress(err) {
 			return nil, fmt.Errorf("read receipt %s: %w", hash, err)
 		}
 		select {
@@ -39,6 +40,12 @@ func WaitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash) (*types
 		}
 		delay = min(delay*2, time.Second)
 	}
+}
+
+// IndexingInProgress reports whether err is go-ethereum's answer while it is still indexing
+// transactions (after a start or a reorg): not "no such transaction", only "not yet".
+func IndexingInProgress(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "transaction indexing is in progress")
 }
 
 // WaitSuccess is WaitReceipt that also fails with ErrReverted when the transaction failed.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"math/big"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,9 +110,7 @@ func (e *senderEnv) tick(t *testing.T, s *chain.Sender, rebroadcast bool) {
 	}
 }
 
-func indexing(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "indexing is in progress")
-}
+func indexing(err error) bool { return chain.IndexingInProgress(err) }
 
 // lookup is TransactionByHash, waiting out the node's indexing.
 func (e *senderEnv) lookup(t *testing.T, h common.Hash) (pending bool, err error) {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
@@ -34,7 +36,23 @@ var (
 	topicCallScheduled      = timelockABI.GetABI().Events["CallScheduled"].ID
 	topicCallExecuted       = timelockABI.GetABI().Events["CallExecuted"].ID
 	topicCancelled          = timelockABI.GetABI().Events["Cancelled"].ID
+	topicMinDelayChange     = timelockABI.GetABI().Events["MinDelayChange"].ID
+	topicVotingDelaySet     = governorABI.GetABI().Events["VotingDelaySet"].ID
+	topicVotingPeriodSet    = governorABI.GetABI().Events["VotingPeriodSet"].ID
+	topicThresholdSet       = governorABI.GetABI().Events["ProposalThresholdSet"].ID
+	topicQuorumNumerator    = governorABI.GetABI().Events["QuorumNumeratorUpdated"].ID
+	topicLateQuorumSet      = governorABI.GetABI().Events["LateQuorumVoteExtensionSet"].ID
 )
+
+// settingTopics maps the governor's setting events to the setting they change; each has two
+// unindexed uint256 (or uint64) words, the old and the new value.
+var settingTopics = map[common.Hash]string{
+	topicVotingDelaySet:  SettingVotingDelay,
+	topicVotingPeriodSet: SettingVotingPeriod,
+	topicThresholdSet:    SettingProposalThreshold,
+	topicQuorumNumerator: SettingQuorumNumerator,
+	topicLateQuorumSet:   SettingLateQuorumExtension,
+}
 
 // Topics is every event signature the indexer asks the node for, in one eth_getLogs topic set.
 var Topics = []common.Hash{
@@ -42,6 +60,8 @@ var Topics = []common.Hash{
 	topicProposalCreated, topicVoteCast, topicVoteCastWithParams, topicProposalQueued,
 	topicProposalExecuted, topicProposalCanceled, topicProposalExtended,
 	topicCallScheduled, topicCallExecuted, topicCancelled,
+	topicVotingDelaySet, topicVotingPeriodSet, topicThresholdSet, topicQuorumNumerator, topicLateQuorumSet,
+	topicMinDelayChange,
 }
 
 // contractRole is what a watched address is.
@@ -152,6 +172,7 @@ func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev 
 				}
 				p.Actions = append(p.Actions, a)
 			}
+			p.TimelockOperationID = TimelockOperationID(l.Address, p.Actions, p.Description)
 			ev.Proposals = append(ev.Proposals, p)
 		case topicVoteCast:
 			e, err := governorABI.UnpackVoteCastEvent(l)
@@ -197,6 +218,10 @@ func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev 
 			}
 			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
 				Kind: ProposalExtended, ExtendedDeadline: e.ExtendedDeadline})
+		default:
+			if setting, ok := settingTopics[t0]; ok {
+				return decodeSetting(l, meta, setting, ev)
+			}
 		}
 	case roleTimelock:
 		switch t0 {
@@ -221,9 +246,60 @@ func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev 
 				return err
 			}
 			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockCancelled, OperationID: e.Id})
+		case topicMinDelayChange:
+			return decodeSetting(l, meta, SettingTimelockDelay, ev)
 		}
 	}
 	return nil
+}
+
+// decodeSetting decodes a setting event: no indexed topic, the old and the new value as two words.
+func decodeSetting(l *types.Log, meta EventMeta, setting string, ev *Events) error {
+	if len(l.Topics) != 1 || len(l.Data) != 64 {
+		return errShape
+	}
+	ev.SettingChanges = append(ev.SettingChanges, SettingChange{EventMeta: meta, Setting: setting,
+		Old: new(big.Int).SetBytes(l.Data[:32]), New: new(big.Int).SetBytes(l.Data[32:])})
+	return nil
+}
+
+var operationArgs = func() abi.Arguments {
+	ty := func(s string) abi.Type {
+		t, err := abi.NewType(s, "", nil)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	return abi.Arguments{{Type: ty("address[]")}, {Type: ty("uint256[]")}, {Type: ty("bytes[]")}, {Type: ty("bytes32")}, {Type: ty("bytes32")}}
+}()
+
+// TimelockOperationID is the id of the timelock operation by which governor queues a proposal
+// with these actions and description, as OpenZeppelin's GovernorTimelockControl schedules it:
+// hashOperationBatch(targets, values, calldatas, predecessor 0, salt) with salt =
+// bytes20(governor) XOR keccak256(description).
+func TimelockOperationID(governor common.Address, actions []Action, description string) common.Hash {
+	targets := make([]common.Address, len(actions))
+	values := make([]*big.Int, len(actions))
+	calldatas := make([][]byte, len(actions))
+	for i, a := range actions {
+		targets[i], values[i], calldatas[i] = a.Target, a.Value, a.Calldata
+		if values[i] == nil {
+			values[i] = new(big.Int)
+		}
+		if calldatas[i] == nil {
+			calldatas[i] = []byte{}
+		}
+	}
+	salt := crypto.Keccak256Hash([]byte(description))
+	for i := range common.AddressLength {
+		salt[i] ^= governor[i]
+	}
+	packed, err := operationArgs.Pack(targets, values, calldatas, [32]byte{}, [32]byte(salt))
+	if err != nil { // the types are fixed above: only a programming error gets here
+		panic(fmt.Sprintf("encode timelock operation: %v", err))
+	}
+	return crypto.Keccak256Hash(packed)
 }
 
 var errShape = fmt.Errorf("unexpected topics or data length for its signature")

@@ -69,6 +69,10 @@ type ProposalCreated struct {
 	VoteStart   uint64
 	VoteEnd     uint64
 	Description string
+	// TimelockOperationID is the id of the timelock operation that queuing the proposal schedules
+	// (see TimelockOperationID): the timelock's CallExecuted and Cancelled name it, also when the
+	// operation is executed on the timelock directly, which the governor does not announce.
+	TimelockOperationID common.Hash
 }
 
 // Vote is a governor VoteCast or VoteCastWithParams (Params non-nil).
@@ -120,6 +124,26 @@ type TimelockEvent struct {
 	Delay       *big.Int
 }
 
+// Governance settings, as SettingChange.Setting names them (and the API's community detail).
+const (
+	SettingVotingDelay         = "voting_delay"          // governor VotingDelaySet, seconds
+	SettingVotingPeriod        = "voting_period"         // governor VotingPeriodSet, seconds
+	SettingProposalThreshold   = "proposal_threshold"    // governor ProposalThresholdSet, base units
+	SettingQuorumNumerator     = "quorum_numerator"      // governor QuorumNumeratorUpdated, percent
+	SettingLateQuorumExtension = "late_quorum_extension" // governor LateQuorumVoteExtensionSet, seconds
+	SettingTimelockDelay       = "timelock_delay"        // timelock MinDelayChange, seconds
+)
+
+// SettingChange is a governance setting's change: the governor's VotingDelaySet,
+// VotingPeriodSet, ProposalThresholdSet, QuorumNumeratorUpdated or LateQuorumVoteExtensionSet, or
+// the timelock's MinDelayChange. The constructors emit them too, so the newest of each is the
+// setting in force.
+type SettingChange struct {
+	EventMeta
+	Setting  string
+	Old, New *big.Int
+}
+
 // ProposalState is the governor's state() of one proposal at a block.
 type ProposalState struct {
 	CommunityID string
@@ -157,12 +181,13 @@ type Events struct {
 	Votes           []Vote
 	ProposalEvents  []ProposalEvent
 	TimelockEvents  []TimelockEvent
+	SettingChanges  []SettingChange
 }
 
 // Len is the number of events.
 func (e *Events) Len() int {
 	return len(e.Transfers) + len(e.DelegateChanges) + len(e.DelegateVotes) + len(e.RewardBatches) +
-		len(e.Proposals) + len(e.Votes) + len(e.ProposalEvents) + len(e.TimelockEvents)
+		len(e.Proposals) + len(e.Votes) + len(e.ProposalEvents) + len(e.TimelockEvents) + len(e.SettingChanges)
 }
 
 // Batch is one atomic step of the indexer: events of the blocks From..To of some communities, and

@@ -2,8 +2,10 @@ package indexer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +116,72 @@ func TestKillDuringBackfillLosesAndDoublesNothing(t *testing.T) {
 		if view.Holders != 5+160/4 {
 			t.Errorf("holders %d, want %d", view.Holders, 5+40)
 		}
+	}
+}
+
+// rangeLimitedNode fails eth_getLogs over more than maxBlocks blocks with err.
+type rangeLimitedNode struct {
+	indexer.Client
+	maxBlocks uint64
+	err       error
+	failures  int
+}
+
+func (n *rangeLimitedNode) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	if q.ToBlock.Uint64()-q.FromBlock.Uint64()+1 > n.maxBlocks {
+		n.failures++
+		return nil, n.err
+	}
+	return n.Client.FilterLogs(ctx, q)
+}
+
+// A node that refuses ranges above its limit is fully indexed whatever it says: the limit it names,
+// or nothing recognisable (then the range halves after one retry) rather than the same range
+// retried forever.
+func TestNodeLimitingRangesIsFullyIndexed(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		err                      error
+		minFailures, maxFailures int // refusals
+		wantStepErrs             bool
+	}{
+		"names its limit (alchemy)": {err: errors.New("Log response size exceeded. You can make eth_getLogs requests with up to a 3 block range " +
+			"and no limit on the response size, or you can request any block range with a cap of 10K logs in the response."), minFailures: 1, maxFailures: 1},
+		"names its limit": {err: errors.New("Exceeded max range limit for eth_getLogs: 3"), minFailures: 1, maxFailures: 1},
+		"says nothing":    {err: errors.New("upstream connect error or disconnect/reset before headers"), minFailures: 2, maxFailures: 60, wantStepErrs: true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 1000})
+			seedActivity(t, h)
+			for range 20 {
+				h.commit()
+			}
+			node := &rangeLimitedNode{Client: h.sim.Client, maxBlocks: 3, err: tt.err}
+			h.withClient(node)
+			stepErrs := 0
+			for i := 0; ; i++ {
+				idle, err := h.ix.Step(t.Context())
+				if err != nil {
+					if !strings.Contains(err.Error(), tt.err.Error()) {
+						t.Fatalf("step: %v", err)
+					}
+					stepErrs++ // the retry the indexer's loop makes after a backoff
+				}
+				if idle {
+					break
+				}
+				if i > 500 {
+					t.Fatalf("not indexed after 500 steps: %d refusals", node.failures)
+				}
+			}
+			if node.failures < tt.minFailures || node.failures > tt.maxFailures {
+				t.Errorf("%d refusals, want %d..%d", node.failures, tt.minFailures, tt.maxFailures)
+			}
+			if (stepErrs > 0) != tt.wantStepErrs {
+				t.Errorf("%d failed steps", stepErrs)
+			}
+			h.checkEqualsChain(t)
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,14 +19,16 @@ import (
 	"github.com/guildhall/guildhall/chain/chaintest"
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/contracts/bindings/timelock"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
 var (
-	token    = guildtoken.NewGuildToken()
-	governor = guildgovernor.NewGuildGovernor()
+	token     = guildtoken.NewGuildToken()
+	governor  = guildgovernor.NewGuildGovernor()
+	timelockC = timelock.NewTimelockController()
 )
 
 var testSettings = guildhall.GovernanceSettings{
@@ -248,19 +251,32 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 	if view.Holders != holders {
 		t.Errorf("holders %d, chain %d", view.Holders, holders)
 	}
-	props, err := h.db.Proposals(ctx, h.community, "", indexer.Page{Limit: 500})
+	logs := h.checkEventsEqualLogs(t, at)
+	// Every proposal the chain has, whether or not the index knows it.
+	var proposals []*big.Int
+	for i := range logs {
+		if ev, err := governor.UnpackProposalCreatedEvent(&logs[i]); err == nil && logs[i].Address == h.dep.Governor {
+			proposals = append(proposals, ev.ProposalId)
+		}
+	}
+	indexed, err := h.db.Proposals(ctx, h.community, "", indexer.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range props.Items {
-		pv, err := governor.UnpackProposalVotes(h.call(t, h.dep.Governor, governor.PackProposalVotes(p.ID), at))
+	if len(indexed.Items) != len(proposals) {
+		t.Errorf("%d proposals indexed, the chain has %d", len(indexed.Items), len(proposals))
+	}
+	for _, id := range proposals {
+		pv, err := governor.UnpackProposalVotes(h.call(t, h.dep.Governor, governor.PackProposalVotes(id), at))
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := h.db.Proposal(ctx, h.community, p.ID.String())
+		d, err := h.db.Proposal(ctx, h.community, id.String())
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("proposal %s: %v", id, err)
+			continue
 		}
+		p := d
 		if d.Tally.For.Cmp(pv.ForVotes) != 0 || d.Tally.Against.Cmp(pv.AgainstVotes) != 0 || d.Tally.Abstain.Cmp(pv.AbstainVotes) != 0 {
 			t.Errorf("proposal %s: tally %s/%s/%s, chain %s/%s/%s", p.ID, d.Tally.For, d.Tally.Against, d.Tally.Abstain,
 				pv.ForVotes, pv.AgainstVotes, pv.AbstainVotes)
@@ -270,12 +286,110 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 			t.Errorf("proposal %s: state %s, chain %s", p.ID, d.State, indexer.StateName(st))
 		}
 	}
+	h.checkSettings(t, view.Settings, at)
 	dups, err := h.db.DuplicateEvents(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if dups != 0 {
 		t.Errorf("%d events stored twice", dups)
+	}
+}
+
+// eventTables maps each event the indexer keeps to the table that stores it.
+var eventTables = map[common.Hash]string{
+	token.GetABI().Events["Transfer"].ID:                      "token_transfers",
+	token.GetABI().Events["DelegateChanged"].ID:               "token_delegate_changes",
+	token.GetABI().Events["DelegateVotesChanged"].ID:          "token_delegate_votes",
+	token.GetABI().Events["RewardBatchMinted"].ID:             "token_reward_batches",
+	governor.GetABI().Events["ProposalCreated"].ID:            "proposals",
+	governor.GetABI().Events["VoteCast"].ID:                   "votes",
+	governor.GetABI().Events["VoteCastWithParams"].ID:         "votes",
+	governor.GetABI().Events["ProposalQueued"].ID:             "proposal_events",
+	governor.GetABI().Events["ProposalExecuted"].ID:           "proposal_events",
+	governor.GetABI().Events["ProposalCanceled"].ID:           "proposal_events",
+	governor.GetABI().Events["ProposalExtended"].ID:           "proposal_events",
+	timelockC.GetABI().Events["CallScheduled"].ID:             "timelock_events",
+	timelockC.GetABI().Events["CallExecuted"].ID:              "timelock_events",
+	timelockC.GetABI().Events["Cancelled"].ID:                 "timelock_events",
+	governor.GetABI().Events["VotingDelaySet"].ID:             "governance_setting_events",
+	governor.GetABI().Events["VotingPeriodSet"].ID:            "governance_setting_events",
+	governor.GetABI().Events["ProposalThresholdSet"].ID:       "governance_setting_events",
+	governor.GetABI().Events["QuorumNumeratorUpdated"].ID:     "governance_setting_events",
+	governor.GetABI().Events["LateQuorumVoteExtensionSet"].ID: "governance_setting_events",
+	timelockC.GetABI().Events["MinDelayChange"].ID:            "governance_setting_events",
+}
+
+// checkEventsEqualLogs asserts that the community's stored events are exactly the logs the node
+// returns for its contracts from the deployment to block at: none missing, none extra, none
+// twice. It returns those logs.
+func (h *harness) checkEventsEqualLogs(t *testing.T, at uint64) []types.Log {
+	t.Helper()
+	topics := make([]common.Hash, 0, len(eventTables))
+	for topic := range eventTables {
+		topics = append(topics, topic)
+	}
+	logs, err := h.sim.Client.FilterLogs(t.Context(), ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(h.dep.Block), ToBlock: new(big.Int).SetUint64(at),
+		Addresses: []common.Address{h.dep.Token, h.dep.Governor, h.dep.Timelock}, Topics: [][]common.Hash{topics},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, l := range logs {
+		want[fmt.Sprintf("%s %s/%d", eventTables[l.Topics[0]], strings.ToLower(l.BlockHash.Hex()), l.Index)]++
+	}
+	stored, err := h.db.IndexedEvents(t.Context(), h.community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range stored {
+		got[fmt.Sprintf("%s %s/%d", e.Table, e.BlockHash, e.LogIndex)]++
+	}
+	for k, n := range got {
+		switch {
+		case want[k] == 0:
+			t.Errorf("stored event %s is not on the chain", k)
+		case n > 1:
+			t.Errorf("event %s stored %d times", k, n)
+		}
+	}
+	for k := range want {
+		if got[k] == 0 {
+			t.Errorf("event %s on the chain is not stored", k)
+		}
+	}
+	if len(stored) != len(logs) {
+		t.Errorf("%d events stored, the chain has %d", len(stored), len(logs))
+	}
+	return logs
+}
+
+// checkSettings asserts that the governance settings the index serves are the governor's and
+// the timelock's at block at.
+func (h *harness) checkSettings(t *testing.T, settings map[string]*big.Int, at uint64) {
+	t.Helper()
+	read := func(to common.Address, data []byte, unpack func([]byte) (*big.Int, error)) *big.Int {
+		v, err := unpack(h.call(t, to, data, at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := map[string]*big.Int{
+		indexer.SettingVotingDelay:         read(h.dep.Governor, governor.PackVotingDelay(), governor.UnpackVotingDelay),
+		indexer.SettingVotingPeriod:        read(h.dep.Governor, governor.PackVotingPeriod(), governor.UnpackVotingPeriod),
+		indexer.SettingProposalThreshold:   read(h.dep.Governor, governor.PackProposalThreshold(), governor.UnpackProposalThreshold),
+		indexer.SettingQuorumNumerator:     read(h.dep.Governor, governor.PackQuorumNumerator0(), governor.UnpackQuorumNumerator0),
+		indexer.SettingLateQuorumExtension: read(h.dep.Governor, governor.PackLateQuorumVoteExtension(), governor.UnpackLateQuorumVoteExtension),
+		indexer.SettingTimelockDelay:       read(h.dep.Timelock, timelockC.PackGetMinDelay(), timelockC.UnpackGetMinDelay),
+	}
+	for name, w := range want {
+		if got := settings[name]; got == nil || got.Cmp(w) != 0 {
+			t.Errorf("setting %s: indexed %v, chain %s", name, got, w)
+		}
 	}
 }
 

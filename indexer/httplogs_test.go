@@ -75,7 +75,7 @@ func TestParseLogsResponseEdges(t *testing.T) {
 	if !errors.As(err, &rpcErr) || rpcErr.ErrorCode() != -32005 || !strings.Contains(err.Error(), "[0x1, 0x2f]") {
 		t.Fatalf("error answer: %v", err)
 	}
-	if n, ok := newRanger(100, 100).refused(err, 100); !ok || n != 47 {
+	if n, _, ok := newRanger(100, 100).refused(err, 100); !ok || n != 47 {
 		t.Fatalf("the ranger reads the error answer as %d, %v", n, ok)
 	}
 	_, err = parseLogsResponse([]byte(`{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"a \"quoted\" message"}}`))

@@ -87,8 +87,10 @@ type Config struct {
 	// PollInterval is how often the head is polled when caught up; default 2s.
 	PollInterval time.Duration
 	// MaxRange bounds the blocks of one eth_getLogs; default 10,000. The indexer starts at
-	// InitialRange (default 1,000), halves (or follows the node's hint) when the node refuses a
-	// range, and grows back after successes.
+	// InitialRange (default 1,000); when the node refuses a range it follows the limit or range
+	// the node's message names, else halves it (after one retry at the same size when the
+	// message names no reason at all), and grows back after successes, never past a limit the
+	// node named.
 	MaxRange, InitialRange uint64
 	// TargetLogs is the number of logs per batch the range size aims at, bounding memory;
 	// default 20,000.
@@ -352,7 +354,7 @@ func (ix *Indexer) Step(ctx context.Context) (idle bool, err error) {
 		}
 	}
 	if len(behind) > 0 {
-		return false, ix.catchUp(ctx, *cursor, behind)
+		return false, ix.catchUp(ctx, head.Number.Uint64(), *cursor, behind)
 	}
 	if head.Number.Uint64() == cursor.Number {
 		ix.progress.done(ix, head.Number.Uint64(), cursor.Number)
@@ -419,7 +421,7 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 
 // catchUp indexes the next range of the community furthest behind the cursor, up to the cursor.
 // It neither moves the cursor nor remembers blocks: the range is already covered by them.
-func (ix *Indexer) catchUp(ctx context.Context, cursor BlockRef, behind []Target) error {
+func (ix *Indexer) catchUp(ctx context.Context, headNum uint64, cursor BlockRef, behind []Target) error {
 	ix.dropAhead()
 	sort.Slice(behind, func(i, j int) bool { return startOf(behind[i]) < startOf(behind[j]) })
 	from := startOf(behind[0])
@@ -437,18 +439,21 @@ func (ix *Indexer) catchUp(ctx context.Context, cursor BlockRef, behind []Target
 	if logs == nil { // range refused and shrunk: try again
 		return nil
 	}
-	end := cursor
-	if to != cursor.Number {
-		h, err := ix.header(ctx, to)
-		if err != nil {
-			return err
-		}
-		end = refOf(h)
+	// The end's header gives the batch its time (the communities' as_of and the clock their
+	// proposals' states are derived at), also when it is the cursor's block.
+	h, err := ix.header(ctx, to)
+	if err != nil {
+		return err
+	}
+	end := refOf(h)
+	if to == cursor.Number && end.Hash != cursor.Hash {
+		return fmt.Errorf("%w: block %d is no longer the cursor's %s", errChanged, to, cursor.Hash)
 	}
 	known, err := ix.recentByNumber(ctx)
 	if err != nil {
 		return err
 	}
+	known[end.Number] = end.Hash
 	if err := checkLogHashes(logs, known); err != nil {
 		return err
 	}
@@ -456,13 +461,18 @@ func (ix *Indexer) catchUp(ctx context.Context, cursor BlockRef, behind []Target
 	for _, t := range group {
 		b.Communities = append(b.Communities, t.CommunityID)
 	}
-	if err := ix.fill(ctx, b, logs, group, nil, cursor.Number); err != nil {
+	if err := ix.fill(ctx, b, logs, group, nil, headNum); err != nil {
 		return err
 	}
 	if err := ix.store.ApplyBatch(ctx, b); err != nil {
 		return err
 	}
-	ix.log.Info("caught up a community", "communities", b.Communities, "from", from, "to", to, "events", b.Len())
+	ix.m.events.Add(float64(b.Len()))
+	ix.m.blocks.Add(float64(to - from + 1))
+	ix.progress.report(ix, from, to, headNum, b.Len())
+	if to == cursor.Number {
+		ix.log.Info("communities caught up with the cursor", "communities", b.Communities, "block", to)
+	}
 	return nil
 }
 
@@ -507,19 +517,23 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 		finalTop = headNum - ix.cfg.FinalityDepth
 	}
 
-	// A range fetched ahead while the previous batch was written (final blocks only).
+	// A range fetched ahead while the previous batch was written: still all final (the head can
+	// move back on a reorg), so only its end need be remembered.
 	var headers []*types.Header
 	var logs []types.Log
 	key := targetsKey(live)
 	if p := ix.ahead; p != nil {
 		ix.ahead = nil
 		<-p.done
-		if p.err == nil && p.logs != nil && p.from == from && p.key == key && p.to <= headNum {
+		if p.err == nil && p.logs != nil && p.from == from && p.key == key && p.to <= finalTop {
 			to, logs, headers = p.to, p.logs, []*types.Header{p.end}
 		}
 	}
-	// Headers: every block that may still be reorged, and the range's end.
-	for n := max(from, finalTop+1); headers == nil && n <= to; n++ {
+	// Headers to remember: every block of the range that a reorg may still replace, and the
+	// newest final one (finalTop), so that a reorg as deep as the finality depth finds its common
+	// ancestor among them; and the range's end. Blocks of the range below finalTop are final.
+	prefetched := headers != nil
+	for n := max(from, finalTop); !prefetched && n <= to; n++ {
 		h := head
 		if n != headNum {
 			var err error
@@ -692,10 +706,11 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if size, ok := ix.ranger.refused(err, to-from+1); ok {
+		if size, reason, ok := ix.ranger.refused(err, to-from+1); ok {
 			ix.m.rangeRefusals.Inc()
 			ix.m.rangeSize.Set(float64(size))
-			ix.log.Info("the node refused the log range; shrinking it", "from", from, "to", to, "new_size", size, "err", err)
+			ix.log.Info("the node refused the log range; shrinking it", "from", from, "to", to, "new_size", size,
+				"reason", reason, "err", err)
 			return nil, nil
 		}
 		return nil, fmt.Errorf("get logs %d..%d: %w", from, to, err)

@@ -1,13 +1,20 @@
 package indexer_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"math/big"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall/indexer"
 )
@@ -97,6 +104,9 @@ func TestCommunityCreatedLaterIsCaughtUp(t *testing.T) {
 	h.checkEqualsChain(t)
 }
 
+// Reorgs of every depth up to the finality depth while indexing, each dropping transfers,
+// delegations and votes for good: on the new branch other transactions take their senders'
+// nonces first.
 func TestReorgsWithinFinalityAreUndone(t *testing.T) {
 	t.Parallel()
 	for depth := 1; depth <= finality; depth++ {
@@ -105,37 +115,63 @@ func TestReorgsWithinFinalityAreUndone(t *testing.T) {
 		h.sync(t)
 		ancestor := h.head(t)
 		// Blocks that the reorg will replace: transfers, a delegation and a vote.
+		type sent struct {
+			account int
+			nonce   uint64
+			tx      common.Hash
+		}
+		var dropped []sent
 		for i := 0; i < depth; i++ {
+			var s sent
 			switch i % 3 {
 			case 0:
-				h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(6), tokens(1)))
+				s.account, s.nonce = 1, h.nonce(t, 1)
+				s.tx = h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(6), tokens(1))).TxHash
 			case 1:
-				h.sim.MustTransact(t, h.sim.Accounts[4], h.dep.Token, token.PackDelegate(h.sim.Address(1)))
+				s.account, s.nonce = 4, h.nonce(t, 4)
+				s.tx = h.sim.MustTransact(t, h.sim.Accounts[4], h.dep.Token, token.PackDelegate(h.sim.Address(1))).TxHash
 			case 2:
-				h.sim.MustTransact(t, h.sim.Accounts[5+i/3], h.dep.Governor, governor.PackCastVote(pid, 1))
+				s.account = 5 + i/3
+				s.nonce = h.nonce(t, s.account)
+				s.tx = h.sim.MustTransact(t, h.sim.Accounts[s.account], h.dep.Governor, governor.PackCastVote(pid, 1)).TxHash
 			}
+			dropped = append(dropped, s)
 		}
 		h.sync(t)
 		h.checkEqualsChain(t)
 		before := h.eventCounts(t)
 
-		if err := h.sim.Backend.Fork(ancestor); err != nil {
-			t.Fatal(err)
+		h.forkAt(t, ancestor)
+		// The new branch: a conflicting transaction for each dropped one, first.
+		for _, s := range dropped {
+			key := h.sim.Accounts[s.account]
+			switch s.account {
+			case 1:
+				h.sendWith(t, key, h.dep.Token, token.PackTransfer(h.sim.Address(7), tokens(2)), s.nonce, 50)
+			case 4:
+				h.sendWith(t, key, h.dep.Token, token.PackDelegate(h.sim.Address(4)), s.nonce, 50)
+			default:
+				h.sendWith(t, key, h.dep.Governor, governor.PackCastVote(pid, 0), s.nonce, 50)
+			}
 		}
-		// The new branch: other transactions, and the old ones if the pool re-injects them.
-		h.sim.MustTransact(t, h.sim.Accounts[2], h.dep.Token, token.PackTransfer(h.sim.Address(7), tokens(2)))
 		for range depth {
 			h.commit()
 		}
 		h.sync(t)
 		h.checkEqualsChain(t)
+		for _, s := range dropped {
+			h.wantDropped(t, s.tx)
+		}
 		t.Logf("depth %d: events before %s, after %s", depth, before, h.eventCounts(t))
 	}
 }
 
 func TestReorgDeeperThanFinalityStops(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, 4, indexer.Config{FinalityDepth: 3})
+	reg := prometheus.NewRegistry()
+	logs := &syncBuffer{}
+	h := newHarness(t, 4, indexer.Config{FinalityDepth: 3, Metrics: indexer.NewMetrics(reg),
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	h.mint(t, 1, []int{1}, []int64{10})
 	ancestor := h.head(t)
 	for range 5 {
@@ -160,6 +196,125 @@ func TestReorgDeeperThanFinalityStops(t *testing.T) {
 	}
 	if after := h.eventCounts(t); after != before {
 		t.Errorf("events changed by a refused reorg: %s -> %s", before, after)
+	}
+	if n := metricValue(t, reg, "guildhall_indexer_deep_reorgs_total"); n != 1 {
+		t.Errorf("deep_reorgs_total = %v, want 1", n)
+	}
+	// Run stops on it (it does not retry), with the metric an alert watches.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	if err := h.ix.Run(ctx); !errors.Is(err, indexer.ErrDeepReorg) {
+		t.Fatalf("Run after a deep reorg: %v, want ErrDeepReorg", err)
+	}
+	if n := metricValue(t, reg, "guildhall_indexer_stopped"); n != 1 {
+		t.Errorf("stopped = %v, want 1", n)
+	}
+	if n := metricValue(t, reg, "guildhall_indexer_deep_reorgs_total"); n != 2 {
+		t.Errorf("deep_reorgs_total = %v after Run, want 2", n)
+	}
+	if !strings.Contains(logs.String(), "indexer stopped") || !strings.Contains(logs.String(), "reorg deeper than the finality depth") {
+		t.Errorf("no clear error in the log:\n%s", logs)
+	}
+	if after := h.eventCounts(t); after != before {
+		t.Errorf("events changed by a refused reorg: %s -> %s", before, after)
+	}
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A backfill, and the catch-up of a community created later, count what they index and report
+// their progress (blocks/s, events/s, head lag, ETA) in the log and the metrics.
+func TestBackfillAndCatchUpReportProgress(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	logs := &syncBuffer{}
+	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 2, MaxRange: 2, ProgressEvery: time.Nanosecond,
+		Metrics: indexer.NewMetrics(reg), Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	second := h.sim.Deploy(t, testSettings)
+	h.sim.MustTransact(t, h.sim.Accounts[0], second.Token, token.PackMintBatch(common.Hash{9}, []common.Address{h.sim.Address(2)}, []*big.Int{tokens(3)}))
+	seedActivity(t, h)
+	for range 3 * finality {
+		h.commit()
+	}
+	h.sync(t)
+	cursor, err := h.db.IndexCursor(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func() float64 {
+		c, err := h.db.EventCounts(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, v := range c {
+			n += v
+		}
+		return float64(n)
+	}
+	if got, want := metricValue(t, reg, "guildhall_indexer_events_total"), stored(); got != want || want == 0 {
+		t.Errorf("events_total = %v after the backfill, %v stored", got, want)
+	}
+	if got, want := metricValue(t, reg, "guildhall_indexer_blocks_total"), float64(cursor.Number-(h.dep.Block-1)); got != want {
+		t.Errorf("blocks_total = %v after the backfill, want %v", got, want)
+	}
+	if metricValue(t, reg, "guildhall_indexer_backfill_blocks_per_second") <= 0 || metricValue(t, reg, "guildhall_indexer_backfill_events_per_second") < 0 {
+		t.Error("no backfill speed exported")
+	}
+	progressLines := func() []map[string]any {
+		var out []map[string]any
+		for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(line), &m); err == nil && m["msg"] == "backfill progress" {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	lines := progressLines()
+	if len(lines) == 0 {
+		t.Fatalf("no progress line in the log:\n%s", logs)
+	}
+	for _, key := range []string{"blocks_per_s", "events_per_s", "head_lag", "eta", "block", "head"} {
+		if _, ok := lines[0][key]; !ok {
+			t.Errorf("progress line without %s: %v", key, lines[0])
+		}
+	}
+	if lag := lines[0]["head_lag"].(float64); lag <= finality {
+		t.Errorf("first progress line's head lag %v: the backfill started more than %d blocks behind", lag, finality)
+	}
+
+	// A community created later is caught up from its deployment, counted and reported the same way.
+	before, beforeBlocks, beforeLines := metricValue(t, reg, "guildhall_indexer_events_total"), metricValue(t, reg, "guildhall_indexer_blocks_total"), len(lines)
+	h.addCommunity(t, "second", second)
+	h.sync(t)
+	if got, want := metricValue(t, reg, "guildhall_indexer_events_total"), stored(); got != want || got <= before {
+		t.Errorf("events_total = %v after the catch-up (%v before), %v stored", got, before, want)
+	}
+	if got, want := metricValue(t, reg, "guildhall_indexer_blocks_total")-beforeBlocks, float64(cursor.Number-second.Block+1); got != want {
+		t.Errorf("catch-up counted %v blocks, want %v", got, want)
+	}
+	if len(progressLines()) <= beforeLines {
+		t.Errorf("the catch-up reported no progress:\n%s", logs)
+	}
+	if !strings.Contains(logs.String(), "communities caught up with the cursor") {
+		t.Error("no line saying the community caught up")
 	}
 }
 

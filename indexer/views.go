@@ -15,11 +15,14 @@ type AsOf struct {
 	BlockTime   uint64
 }
 
-// CommunityView is a community's token figures.
+// CommunityView is a community's token figures and governance settings.
 type CommunityView struct {
 	TotalSupply *big.Int
 	Holders     int64
-	AsOf        AsOf
+	// Settings are the governance settings in force at AsOf, from the newest indexed event of each
+	// (Setting* names); a setting with no event indexed is absent.
+	Settings map[string]*big.Int
+	AsOf     AsOf
 }
 
 // AccountView is one account of a community.

@@ -56,7 +56,8 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 	return nil
 }
 
-// CommunityIndex returns a community's total supply and holder count.
+// CommunityIndex returns a community's total supply, holder count and the governance settings in
+// force, from their newest indexed change events.
 func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error) {
 	var v indexer.CommunityView
 	err := db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
@@ -71,6 +72,20 @@ func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.Co
 			return err
 		}
 		v = indexer.CommunityView{TotalSupply: indexBig(row.Supply), Holders: row.Holders, AsOf: asOf}
+		var settings []struct {
+			Setting string `db:"setting"`
+			Value   string `db:"value"`
+		}
+		if err := tx.SelectContext(ctx, &settings, `SELECT setting, value::text AS value FROM governance_settings WHERE community_id = $1`,
+			community); err != nil {
+			return err
+		}
+		if len(settings) > 0 {
+			v.Settings = make(map[string]*big.Int, len(settings))
+			for _, st := range settings {
+				v.Settings[st.Setting] = indexBig(st.Value)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -386,6 +401,7 @@ func (db *DB) DuplicateEvents(ctx context.Context) (int64, error) {
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM votes) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM proposal_events) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM timelock_events) +
+		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM governance_setting_events) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM proposals)`)
 	if err != nil {
 		return 0, db.queryError("count duplicate events", err)
@@ -397,12 +413,35 @@ func (db *DB) DuplicateEvents(ctx context.Context) (int64, error) {
 func (db *DB) EventCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, table := range []string{"token_transfers", "token_delegate_votes", "token_delegate_changes", "token_reward_batches",
-		"proposals", "votes", "proposal_events", "timelock_events"} {
+		"proposals", "votes", "proposal_events", "timelock_events", "governance_setting_events"} {
 		var n int64
 		if err := db.db.GetContext(ctx, &n, `SELECT count(*) FROM `+table); err != nil {
 			return nil, db.queryError("count events", err)
 		}
 		out[table] = n
+	}
+	return out, nil
+}
+
+// IndexedEvent names one stored event: its table and natural key, and its transaction.
+type IndexedEvent struct {
+	Table     string `db:"tbl"`
+	BlockHash string `db:"block_hash"`
+	LogIndex  uint   `db:"log_index"`
+	TxHash    string `db:"tx_hash"`
+}
+
+// IndexedEvents returns every event stored for community, in every event table: for tests that
+// compare the index with the node's eth_getLogs.
+func (db *DB) IndexedEvents(ctx context.Context, community string) ([]IndexedEvent, error) {
+	var out []IndexedEvent
+	var q []string
+	for _, table := range []string{"token_transfers", "token_delegate_votes", "token_delegate_changes", "token_reward_batches",
+		"proposals", "votes", "proposal_events", "timelock_events", "governance_setting_events"} {
+		q = append(q, `SELECT '`+table+`' AS tbl, block_hash, log_index, tx_hash FROM `+table+` WHERE community_id = $1`)
+	}
+	if err := db.db.SelectContext(ctx, &out, strings.Join(q, " UNION ALL ")+` ORDER BY 2, 3`, community); err != nil {
+		return nil, db.queryError("list indexed events", err)
 	}
 	return out, nil
 }

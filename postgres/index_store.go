@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
@@ -126,9 +127,17 @@ func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexe
 // inserted with ON CONFLICT DO NOTHING on their natural key and derived state is updated only from
 // the rows actually inserted, so a batch applied twice changes nothing.
 func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
+	op := fmt.Sprintf("apply index batch %d..%d", b.From, b.To)
+	// The transaction is not bound to ctx, its statements are. database/sql rolls a transaction
+	// back the moment its context ends, from another goroutine and whatever the connection is
+	// doing: in the middle of a COPY (the token events' fast path) the server then waits for copy
+	// data that never comes, the ROLLBACK for an answer that never comes, and the indexer hangs
+	// for good on shutdown or when it loses its lock. Bound to ctx, a statement is cancelled on
+	// the server instead (lib/pq sends a cancel request), fails, and the deferred Rollback ends
+	// the transaction in order.
+	tx, err := db.db.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
-		return db.queryError("apply index batch", err)
+		return db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	// The commit need not wait for the WAL flush (synchronous_commit off, this transaction only).
@@ -140,15 +149,29 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// that read these rows and then committed durably (a reward confirmed from token_transfers)
 	// flushed this commit too.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-		return db.queryError("apply index batch", err)
+		return db.indexTxError(ctx, op, err)
 	}
 	if err := applyIndexBatch(ctx, tx, b); err != nil {
-		return db.queryError(fmt.Sprintf("apply index batch %d..%d", b.From, b.To), err)
+		return db.indexTxError(ctx, op, err)
+	}
+	if err := ctx.Err(); err != nil { // cancelled after the last statement: do not commit
+		return db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.queryError("apply index batch", err)
+		return db.indexTxError(ctx, op, err)
 	}
 	return nil
+}
+
+// indexTxError is queryError for the indexer's transactions, except that a failure caused by the
+// caller's context (a shutdown, a lost lock, a kill in a test) says so: lib/pq then often reports a
+// bad connection, which queryError would present as an unreachable database. The transaction
+// applies whole or not at all either way; the indexer retries from its cursor.
+func (db *DB) indexTxError(ctx context.Context, op string, err error) error {
+	if cause := ctx.Err(); cause != nil {
+		return fmt.Errorf("%s: abandoned, the indexer is stopping: %w", op, cause)
+	}
+	return db.queryError(op, err)
 }
 
 func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
@@ -184,7 +207,7 @@ func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
 	}
 	txt := &indexTexts{addr: addressHex{}, hash: hashHex{}}
 	steps := []func(context.Context, *sqlx.Tx, *indexer.Events, *indexTexts) error{
-		applyTokenEvents, insertRewardBatches, insertTimelockEvents,
+		applyTokenEvents, insertRewardBatches, insertTimelockEvents, applySettingChanges,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, &b.Events, txt); err != nil {
@@ -424,31 +447,79 @@ func insertRewardBatches(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, t
 	return err
 }
 
+// applySettingChanges stores governance setting events; the newest inserted change of each
+// setting becomes the setting in force unless a newer one is stored already.
+func applySettingChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
+	if len(ev.SettingChanges) == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(len(ev.SettingChanges), txt)
+	setting := make([]string, 0, len(ev.SettingChanges))
+	old := make([]string, 0, len(ev.SettingChanges))
+	next := make([]string, 0, len(ev.SettingChanges))
+	for i := range ev.SettingChanges {
+		c := &ev.SettingChanges[i]
+		meta.add(&c.EventMeta)
+		setting = append(setting, c.Setting)
+		old = append(old, c.Old.String())
+		next = append(next, c.New.String())
+	}
+	args := append(meta.args(), pq.Array(setting), pq.Array(old), pq.Array(next))
+	_, err := tx.ExecContext(ctx, `
+		WITH ins AS (
+			INSERT INTO governance_setting_events (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				setting, old_value, new_value)
+			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::numeric[], $9::numeric[])
+			ON CONFLICT DO NOTHING
+			RETURNING community_id, setting, new_value, block_number, log_index
+		), latest AS (
+			SELECT DISTINCT ON (community_id, setting) * FROM ins
+			ORDER BY community_id, setting, block_number DESC, log_index DESC
+		)
+		INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
+		SELECT community_id, setting, new_value, block_number, log_index FROM latest
+		ON CONFLICT (community_id, setting) DO UPDATE SET value = excluded.value,
+			block_number = excluded.block_number, log_index = excluded.log_index
+		WHERE (excluded.block_number, excluded.log_index) > (governance_settings.block_number, governance_settings.log_index)`, args...)
+	return err
+}
+
+// insertTimelockEvents stores timelock events, all in one statement.
 func insertTimelockEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
+	n := len(ev.TimelockEvents)
+	if n == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(n, txt)
+	kind := make([]string, n)
+	operation := make([]string, n)
+	index, target, value, data, predecessor, delay := make([]sql.NullString, n), make([]sql.NullString, n),
+		make([]sql.NullString, n), make([]sql.NullString, n), make([]sql.NullString, n), make([]sql.NullString, n)
 	for i := range ev.TimelockEvents {
 		e := &ev.TimelockEvents[i]
-		var target, predecessor sql.NullString
-		var index, value, delay sql.NullString
+		meta.add(&e.EventMeta)
+		kind[i], operation[i] = e.Kind, indexHash(e.OperationID)
 		if e.Kind != indexer.TimelockCancelled {
-			target = sql.NullString{String: e.Target.Hex(), Valid: true}
-			index = indexBigNull(e.Index)
-			value = indexBigNull(e.Value)
+			target[i] = sql.NullString{String: e.Target.Hex(), Valid: true}
+			index[i] = indexBigNull(e.Index)
+			value[i] = indexBigNull(e.Value)
+			data[i] = sql.NullString{String: hex.EncodeToString(e.Data), Valid: true}
 		}
 		if e.Kind == indexer.TimelockScheduled {
-			predecessor = sql.NullString{String: indexHash(e.Predecessor), Valid: true}
-			delay = indexBigNull(e.Delay)
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO timelock_events (community_id, kind, operation_id, call_index, target, value, data, predecessor, delay,
-				block_number, block_hash, block_time, tx_hash, log_index)
-			VALUES ($1, $2, $3, $4::numeric, $5, $6::numeric, $7, $8, $9::numeric, $10, $11, $12, $13, $14)
-			ON CONFLICT DO NOTHING`,
-			e.CommunityID, e.Kind, indexHash(e.OperationID), index, target, value, e.Data, predecessor, delay,
-			int64(e.BlockNumber), indexHash(e.BlockHash), int64(e.BlockTime), indexHash(e.TxHash), int64(e.LogIndex)); err != nil {
-			return err
+			predecessor[i] = sql.NullString{String: indexHash(e.Predecessor), Valid: true}
+			delay[i] = indexBigNull(e.Delay)
 		}
 	}
-	return nil
+	args := append(meta.args(), pq.Array(kind), pq.Array(operation), nullStrings(index), nullStrings(target),
+		nullStrings(value), nullStrings(data), nullStrings(predecessor), nullStrings(delay))
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO timelock_events (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			kind, operation_id, call_index, target, value, data, predecessor, delay)
+		SELECT c, bn, bh, bt, tx, li, kind, op, idx, target, value, decode(data, 'hex'), pred, delay
+		FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::numeric[], $10::text[], $11::numeric[], $12::text[],
+			$13::text[], $14::numeric[]) AS u(c, bn, bh, bt, tx, li, kind, op, idx, target, value, data, pred, delay)
+		ON CONFLICT DO NOTHING`, args...)
+	return err
 }
 
 // indexProposalKey names a proposal.
@@ -479,12 +550,12 @@ func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 		p := &ev.Proposals[i]
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO proposals (community_id, proposal_id, proposer, description, title, vote_start, vote_end,
-				original_vote_end, block_number, block_hash, block_time, tx_hash, log_index, state)
-			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 'pending')
+				original_vote_end, block_number, block_hash, block_time, tx_hash, log_index, state, timelock_operation_id)
+			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 'pending', $13)
 			ON CONFLICT DO NOTHING`,
 			p.CommunityID, p.ProposalID.String(), p.Proposer.Hex(), indexText(p.Description), ProposalTitle(indexText(p.Description)),
 			int64(p.VoteStart), int64(p.VoteEnd), int64(p.BlockNumber), indexHash(p.BlockHash), int64(p.BlockTime),
-			indexHash(p.TxHash), int64(p.LogIndex))
+			indexHash(p.TxHash), int64(p.LogIndex), indexHash(p.TimelockOperationID))
 		if err != nil {
 			return nil, err
 		}
@@ -501,44 +572,76 @@ func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 		}
 		touched.add(p.CommunityID, p.ProposalID)
 	}
+	if err := insertVotes(ctx, tx, ev, touched); err != nil {
+		return nil, err
+	}
+	if err := insertProposalEvents(ctx, tx, ev, touched); err != nil {
+		return nil, err
+	}
+	return touched, nil
+}
+
+// insertVotes stores VoteCast and VoteCastWithParams events, all in one statement, and adds their
+// proposals to touched.
+func insertVotes(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, touched indexProposalKeys) error {
+	n := len(ev.Votes)
+	if n == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(n, &indexTexts{addr: addressHex{}, hash: hashHex{}})
+	pid, voter, weight, reason := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	support := make([]int64, n)
+	params := make([]sql.NullString, n) // NULL for VoteCast
 	for i := range ev.Votes {
 		v := &ev.Votes[i]
-		var params any // NULL for VoteCast
+		meta.add(&v.EventMeta)
+		pid[i], voter[i], support[i], weight[i], reason[i] = v.ProposalID.String(), meta.txt.addr.hex(v.Voter), int64(v.Support),
+			v.Weight.String(), indexText(v.Reason)
 		if v.Params != nil {
-			params = v.Params
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO votes (community_id, proposal_id, voter, support, weight, reason, params,
-				block_number, block_hash, block_time, tx_hash, log_index)
-			VALUES ($1, $2::numeric, $3, $4, $5::numeric, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT DO NOTHING`,
-			v.CommunityID, v.ProposalID.String(), v.Voter.Hex(), int16(v.Support), v.Weight.String(), indexText(v.Reason), params,
-			int64(v.BlockNumber), indexHash(v.BlockHash), int64(v.BlockTime), indexHash(v.TxHash), int64(v.LogIndex)); err != nil {
-			return nil, err
+			params[i] = sql.NullString{String: hex.EncodeToString(v.Params), Valid: true}
 		}
 		touched.add(v.CommunityID, v.ProposalID)
 	}
+	args := append(meta.args(), pq.Array(pid), pq.Array(voter), pq.Array(support), pq.Array(weight), pq.Array(reason), nullStrings(params))
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO votes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			proposal_id, voter, support, weight, reason, params)
+		SELECT c, bn, bh, bt, tx, li, pid, voter, support, weight, reason, decode(params, 'hex')
+		FROM unnest(`+indexMetaUnnest+`, $7::numeric[], $8::text[], $9::smallint[], $10::numeric[], $11::text[], $12::text[])
+			AS u(c, bn, bh, bt, tx, li, pid, voter, support, weight, reason, params)
+		ON CONFLICT DO NOTHING`, args...)
+	return err
+}
+
+// insertProposalEvents stores ProposalQueued, ProposalExecuted, ProposalCanceled and
+// ProposalExtended events, all in one statement, and adds their proposals to touched.
+func insertProposalEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, touched indexProposalKeys) error {
+	n := len(ev.ProposalEvents)
+	if n == 0 {
+		return nil
+	}
+	meta := newIndexMetaColumns(n, &indexTexts{addr: addressHex{}, hash: hashHex{}})
+	pid, kind := make([]string, n), make([]string, n)
+	eta, deadline := make([]sql.NullInt64, n), make([]sql.NullInt64, n)
 	for i := range ev.ProposalEvents {
 		e := &ev.ProposalEvents[i]
-		var eta, deadline sql.NullInt64
+		meta.add(&e.EventMeta)
+		pid[i], kind[i] = e.ProposalID.String(), e.Kind
 		switch e.Kind {
 		case indexer.ProposalQueued:
-			eta = sql.NullInt64{Int64: int64(e.Eta), Valid: true}
+			eta[i] = sql.NullInt64{Int64: int64(e.Eta), Valid: true}
 		case indexer.ProposalExtended:
-			deadline = sql.NullInt64{Int64: int64(e.ExtendedDeadline), Valid: true}
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO proposal_events (community_id, proposal_id, kind, eta, extended_deadline,
-				block_number, block_hash, block_time, tx_hash, log_index)
-			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT DO NOTHING`,
-			e.CommunityID, e.ProposalID.String(), e.Kind, eta, deadline,
-			int64(e.BlockNumber), indexHash(e.BlockHash), int64(e.BlockTime), indexHash(e.TxHash), int64(e.LogIndex)); err != nil {
-			return nil, err
+			deadline[i] = sql.NullInt64{Int64: int64(e.ExtendedDeadline), Valid: true}
 		}
 		touched.add(e.CommunityID, e.ProposalID)
 	}
-	return touched, nil
+	args := append(meta.args(), pq.Array(pid), pq.Array(kind), pq.GenericArray{A: eta}, pq.GenericArray{A: deadline})
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO proposal_events (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			proposal_id, kind, eta, extended_deadline)
+		SELECT * FROM unnest(`+indexMetaUnnest+`, $7::numeric[], $8::text[], $9::bigint[], $10::bigint[])
+		ON CONFLICT DO NOTHING`, args...)
+	return err
 }
 
 // refreshIndexedProposals recomputes the tallies and lifecycle columns of the given proposals from the
@@ -582,12 +685,21 @@ func refreshIndexedProposals(ctx context.Context, tx *sqlx.Tx, keys indexProposa
 }
 
 // indexDerivedState is a proposal's state from its events and the clock at $2, for when the governor's
-// state() could not be read. Without the quorum at hand an ended vote counts as succeeded when For
-// beats Against; the next batch near the head replaces it with state().
+// state() could not be read, in the order of OpenZeppelin's Governor.state and
+// GovernorTimelockControl.state: a queued proposal whose timelock operation was executed (or
+// cancelled) on the timelock directly, which anyone may do, is executed (canceled) though the
+// governor announced nothing. Without the quorum at hand an ended vote counts as succeeded when
+// For beats Against; the next batch near the head replaces it with state(). It is an expression
+// over a row of proposals, which the statement must name "proposals".
 const indexDerivedState = `CASE
-	WHEN canceled_block IS NOT NULL THEN 'canceled'
 	WHEN executed_block IS NOT NULL THEN 'executed'
-	WHEN queued_block IS NOT NULL THEN 'queued'
+	WHEN canceled_block IS NOT NULL THEN 'canceled'
+	WHEN queued_block IS NOT NULL THEN CASE
+		WHEN EXISTS (SELECT 1 FROM timelock_events te WHERE te.community_id = proposals.community_id
+			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'executed') THEN 'executed'
+		WHEN EXISTS (SELECT 1 FROM timelock_events te WHERE te.community_id = proposals.community_id
+			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'cancelled') THEN 'canceled'
+		ELSE 'queued' END
 	WHEN $2 <= vote_start THEN 'pending'
 	WHEN $2 <= vote_end THEN 'active'
 	WHEN for_votes > against_votes THEN 'succeeded'
@@ -619,20 +731,23 @@ func applyIndexStates(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error 
 
 // Rewind removes every event above ancestor and everything derived from them in one
 // transaction: balances and supply get the removed transfers' amounts back, voting power and
-// delegates of the accounts involved are recomputed from the events that remain, proposals
-// created above are deleted and the others' tallies and lifecycle recomputed; the cursor,
-// progress and remembered blocks move back to ancestor.
+// delegates of the accounts involved are recomputed from the events that remain, as are the
+// governance settings; proposals created above are deleted and the others' tallies and
+// lifecycle recomputed, and the state of every proposal not read from the governor at or below
+// the ancestor is derived again at the ancestor; the cursor, progress and remembered blocks move
+// back to ancestor.
 func (db *DB) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+	op := fmt.Sprintf("rewind the index to block %d", ancestor.Number)
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.queryError("rewindIndex index", err)
+		return db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	if err := rewindIndex(ctx, tx, ancestor); err != nil {
-		return db.queryError(fmt.Sprintf("rewindIndex index to block %d", ancestor.Number), err)
+		return db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.queryError("rewindIndex index", err)
+		return db.indexTxError(ctx, op, err)
 	}
 	return nil
 }
@@ -685,6 +800,16 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 		WHERE a.community_id = x.community_id AND a.address = x.delegator`,
 		`DELETE FROM token_reward_batches WHERE block_number > $1`,
 		`DELETE FROM timelock_events WHERE block_number > $1`,
+		// Settings: a setting whose change is removed takes the newest remaining one, else none
+		// (the community's own settings then).
+		`DELETE FROM governance_setting_events WHERE block_number > $1`,
+		`DELETE FROM governance_settings WHERE block_number > $1`,
+		`INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
+		SELECT DISTINCT ON (e.community_id, e.setting) e.community_id, e.setting, e.new_value, e.block_number, e.log_index
+		FROM governance_setting_events e
+		WHERE e.block_number <= $1 AND NOT EXISTS (
+			SELECT 1 FROM governance_settings s WHERE s.community_id = e.community_id AND s.setting = e.setting)
+		ORDER BY e.community_id, e.setting, e.block_number DESC, e.log_index DESC`,
 	}
 	for _, s := range stmts {
 		args := []any{n}
@@ -717,11 +842,14 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	if err := refreshIndexedProposals(ctx, tx, touched); err != nil {
 		return err
 	}
-	// States read at removed blocks no longer hold: derive them at the ancestor until state()
-	// is read again.
+	// States read at removed blocks no longer hold, and states derived since may rest on removed
+	// events (a CallExecuted) or a later clock: derive them all at the ancestor until state() is
+	// read again. Only a state read at or below the ancestor still holds; communities not indexed
+	// past the ancestor (catching up) lose nothing and are left alone.
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
-		WHERE state_checked_block > $1`, n, ancestorTime); err != nil {
+		WHERE (state_checked_block IS NULL OR state_checked_block > $1)
+		  AND community_id IN (SELECT community_id FROM index_progress WHERE block_number > $1)`, n, ancestorTime); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM index_blocks WHERE block_number > $1`, n); err != nil {

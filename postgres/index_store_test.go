@@ -1,12 +1,15 @@
 package postgres_test
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/big"
 	"math/rand"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -288,5 +291,105 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	}
 	if p := plan(`DELETE FROM token_delegate_votes WHERE block_number > $1`, 10); strings.Contains(p, "Seq Scan") {
 		t.Errorf("rewind: no index serves the delete:\n%s", p)
+	}
+}
+
+// A batch whose transaction is cancelled by its caller (a shutdown, a kill, a lost lock) returns
+// promptly, even in the middle of a COPY; reports the cancellation, never an unreachable
+// database; and applies whole or not at all.
+func TestCancelledBatchSaysSo(t *testing.T) {
+	t.Parallel()
+	db, raw := indexDB(t)
+	blocks := randomTokenEvents(rand.New(rand.NewSource(3)), 300)
+	for i := range 40 {
+		delay := time.Duration(i) * 400 * time.Microsecond
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(delay, cancel)
+		b := tokenBatch(blocks, 1, 300)
+		b.Advance = true
+		done := make(chan error, 1)
+		go func() { done <- db.ApplyBatch(ctx, b) }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("cancelled after %v: ApplyBatch hangs (a rollback sent in the middle of a COPY?)", delay)
+		}
+		cancel()
+		if err != nil && (!errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "cannot reach")) {
+			t.Errorf("cancelled after %v: %v", delay, err)
+		}
+		var transfers, cursor int
+		if err := raw.QueryRowContext(t.Context(), `SELECT (SELECT count(*) FROM token_transfers), (SELECT count(*) FROM index_cursor)`).Scan(&transfers, &cursor); err != nil {
+			t.Fatal(err)
+		}
+		if (transfers == 0) != (cursor == 0) {
+			t.Fatalf("half a batch: %d transfers, %d cursor rows", transfers, cursor)
+		}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := db.Rewind(ctx, indexer.BlockRef{Number: 1}); !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "cannot reach") {
+		t.Errorf("cancelled rewind: %v", err)
+	}
+}
+
+// Governance settings are the newest change of each, across batches, a batch applied twice and
+// rewinds; a community without changes has none.
+func TestSettingChangesFollowReorgs(t *testing.T) {
+	t.Parallel()
+	db, _ := indexDB(t)
+	change := func(block uint64, index uint, setting string, old, next int64) indexer.SettingChange {
+		return indexer.SettingChange{EventMeta: indexer.EventMeta{CommunityID: "one", BlockNumber: block,
+			BlockHash: common.BigToHash(big.NewInt(int64(block))), BlockTime: 1000 + block,
+			TxHash: common.BigToHash(big.NewInt(int64(block*100) + int64(index))), LogIndex: index},
+			Setting: setting, Old: big.NewInt(old), New: big.NewInt(next)}
+	}
+	batch := func(from, to uint64, changes ...indexer.SettingChange) *indexer.Batch {
+		end := indexer.BlockRef{Number: to, Hash: common.BigToHash(big.NewInt(int64(to))), Time: 1000 + to}
+		b := &indexer.Batch{From: from, To: to, End: end, Advance: true, Blocks: []indexer.BlockRef{end}, Communities: []string{"one", "two"}}
+		b.SettingChanges = changes
+		return b
+	}
+	want := func(community string, settings map[string]int64) {
+		t.Helper()
+		v, err := db.CommunityIndex(t.Context(), community)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for k, x := range v.Settings {
+			got[k] = x.Int64()
+		}
+		if fmt.Sprint(got) != fmt.Sprint(settings) {
+			t.Fatalf("%s: settings %v, want %v", community, got, settings)
+		}
+	}
+	apply := func(b *indexer.Batch) {
+		t.Helper()
+		if err := db.ApplyBatch(t.Context(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(batch(1, 10, change(2, 0, indexer.SettingQuorumNumerator, 0, 4), change(2, 1, indexer.SettingVotingPeriod, 0, 300)))
+	second := batch(11, 20, change(15, 3, indexer.SettingQuorumNumerator, 4, 10), change(15, 4, indexer.SettingVotingPeriod, 300, 600),
+		change(16, 0, indexer.SettingVotingPeriod, 600, 900))
+	apply(second)
+	want("one", map[string]int64{"quorum_numerator": 10, "voting_period": 900})
+	want("two", map[string]int64{})
+	apply(second)
+	want("one", map[string]int64{"quorum_numerator": 10, "voting_period": 900})
+	for _, step := range []struct {
+		to   uint64
+		want map[string]int64
+	}{
+		{15, map[string]int64{"quorum_numerator": 10, "voting_period": 600}},
+		{12, map[string]int64{"quorum_numerator": 4, "voting_period": 300}},
+		{1, map[string]int64{}},
+	} {
+		if err := db.Rewind(t.Context(), indexer.BlockRef{Number: step.to, Hash: common.BigToHash(big.NewInt(int64(step.to))), Time: 1000 + step.to}); err != nil {
+			t.Fatal(err)
+		}
+		want("one", step.want)
 	}
 }
