@@ -49,13 +49,7 @@ func TestContractWalletSignsInAndVotesThroughTheRelay(t *testing.T) {
 	})
 
 	t.Run("gasless vote", func(t *testing.T) {
-		rec := h.do(t, http.MethodPost, "/v1/communities/bakery/proposals", h.key, map[string]any{
-			"description": "Grant 5 BAKE to the wallet",
-			"actions":     []map[string]string{{"kind": "mint", "to": wallet.Hex(), "amount": tokens(5).String()}},
-		})
-		opened := h.want(t, rec, http.StatusAccepted)
-		pid := opened["id"].(string)
-		h.mine(t, opened["tx_hash"].(string))
+		pid := h.proposeMint(t, "Grant 5 BAKE to the wallet", wallet, 5)
 		h.advance(t, govTestSettings.VotingDelay+time.Second)
 
 		q := fmt.Sprintf("/v1/communities/bakery/proposals/%s/ballot-typed-data?voter=%s&support=for", pid, wallet.Hex())
@@ -64,7 +58,7 @@ func TestContractWalletSignsInAndVotesThroughTheRelay(t *testing.T) {
 			t.Fatalf("ballot-typed-data: %d %s", typed.Code, typed.Body)
 		}
 		nonce := h.operatorNonce(t)
-		rec = h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": wallet.Hex(), "support": "for",
+		rec := h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": wallet.Hex(), "support": "for",
 			"signature": signTypedData(t, typed.Body.Bytes(), stranger)})
 		h.wantRefused(t, rec, rec.Body.String(), rec.Code, "does not recover the voter", nonce)
 
@@ -128,13 +122,7 @@ func (b erc1271Down) CallContract(ctx context.Context, msg ethereum.CallMsg, blo
 func TestContractWalletCheckWhenTheNodeDoesNotAnswer(t *testing.T) {
 	h := newGovHarness(t, govTestSettings, 4, 40)
 	wallet := h.contractWallet(t, 2)
-	rec := h.do(t, http.MethodPost, "/v1/communities/bakery/proposals", h.key, map[string]any{
-		"description": "Grant 5 BAKE to the wallet",
-		"actions":     []map[string]string{{"kind": "mint", "to": wallet.Hex(), "amount": tokens(5).String()}},
-	})
-	opened := h.want(t, rec, http.StatusAccepted)
-	pid := opened["id"].(string)
-	h.mine(t, opened["tx_hash"].(string))
+	pid := h.proposeMint(t, "Grant 5 BAKE to the wallet", wallet, 5)
 	h.advance(t, govTestSettings.VotingDelay+time.Second)
 	typed := h.do(t, http.MethodGet, fmt.Sprintf("/v1/communities/bakery/proposals/%s/ballot-typed-data?voter=%s&support=for", pid, wallet.Hex()), "", nil)
 	if typed.Code != http.StatusOK {
@@ -151,7 +139,7 @@ func TestContractWalletCheckWhenTheNodeDoesNotAnswer(t *testing.T) {
 		t.Fatalf("sign-in while the node drops the ERC-1271 call: %d %v, want 503", code, p)
 	}
 	nonce, rows := h.operatorNonce(t), h.relayRows(t)
-	rec = h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": wallet.Hex(), "support": "for",
+	rec := h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": wallet.Hex(), "support": "for",
 		"signature": signTypedData(t, typed.Body.Bytes(), h.sim.Accounts[2])})
 	p = h.want(t, rec, http.StatusServiceUnavailable)
 	if !strings.Contains(p["detail"].(string), "did not answer") || h.operatorNonce(t) != nonce || h.relayRows(t) != rows {

@@ -29,6 +29,7 @@ import (
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/internal/testlog"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
@@ -61,7 +62,7 @@ type govHarness struct {
 	sender *chain.Sender
 	key    string // the issuer's API key
 	cid    string
-	log    *syncBuffer
+	log    *testlog.Buffer
 	dbURL  string // the database's, for checks no store method offers
 	// skew moves the server's wall clock (sign-in nonces and sessions) ahead of time.Now.
 	skew atomic.Int64
@@ -91,7 +92,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	if err := db.BindChain(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &syncBuffer{}, dbURL: dbURL}
+	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &testlog.Buffer{}, dbURL: dbURL}
 	err = db.CreateCommunity(ctx, &guildhall.Community{
 		ID: h.cid, Name: "Corner Bakery", Symbol: "BAKE", ChainID: sim.ChainID.Uint64(),
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
@@ -318,4 +319,17 @@ func (h *govHarness) pid(t testing.TB, id string) *big.Int {
 		t.Fatalf("proposal id %q is not a decimal", id)
 	}
 	return v
+}
+
+// proposeMint has the issuer propose, through the API, that the timelock mint whole tokens to
+// `to`; it mines the proposal and returns its id.
+func (h *govHarness) proposeMint(t testing.TB, description string, to common.Address, whole int64) string {
+	t.Helper()
+	rec := h.do(t, http.MethodPost, "/v1/communities/bakery/proposals", h.key, map[string]any{
+		"description": description,
+		"actions":     []map[string]string{{"kind": "mint", "to": to.Hex(), "amount": tokens(whole).String()}},
+	})
+	opened := h.want(t, rec, http.StatusAccepted)
+	h.mine(t, opened["tx_hash"].(string))
+	return opened["id"].(string)
 }

@@ -10,13 +10,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/internal/testlog"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
@@ -28,7 +28,7 @@ const testChain = 1337
 type testServer struct {
 	*server
 	db  *postgres.DB
-	log *syncBuffer
+	log *testlog.Buffer
 }
 
 // serverOption changes the Config of a test server before it is built.
@@ -50,7 +50,7 @@ func newTestServer(t *testing.T, opts ...serverOption) *testServer {
 	if err != nil {
 		t.Fatalf("bind chain: %v", err)
 	}
-	log := &syncBuffer{}
+	log := &testlog.Buffer{}
 	cfg := Config{
 		Logger:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Communities: db,
@@ -173,24 +173,6 @@ func wantProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) probl
 			p.RequestID, rec.Header().Get("X-Request-Id"))
 	}
 	return p
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // jsonEqual reports whether two JSON documents hold the same values.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/internal/testlog"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
@@ -50,7 +51,7 @@ func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	log := &syncBuffer{}
+	log := &testlog.Buffer{}
 	srv := &testServer{server: newServer(Config{
 		Logger:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Communities: db, Rewards: db, Index: db, Registry: prometheus.NewRegistry(),

@@ -26,25 +26,20 @@ func (callsDown) CallContract(context.Context, ethereum.CallMsg, *big.Int) ([]by
 // stays in the log, not in the answer.
 func TestTallyWhenTheNodeDoesNotAnswer(t *testing.T) {
 	h := newGovHarness(t, govTestSettings, 3, 40)
-	rec := h.do(t, http.MethodPost, "/v1/communities/bakery/proposals", h.key, map[string]any{
-		"description": "Grant 1 BAKE",
-		"actions":     []map[string]string{{"kind": "mint", "to": h.sim.Address(2).Hex(), "amount": tokens(1).String()}},
-	})
-	opened := h.want(t, rec, http.StatusAccepted)
-	h.mine(t, opened["tx_hash"].(string))
+	pid := h.proposeMint(t, "Grant 1 BAKE", h.sim.Address(2), 1)
 	h.advance(t, time.Second)
 	h.sync(t)
 
 	healthy := h.srv.gov.Reader
 	h.srv.gov.Reader = govchain.NewReader(callsDown{h.sim.Client})
-	rec = h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+opened["id"].(string)+"/tally", "", nil)
+	rec := h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+pid+"/tally", "", nil)
 	p := h.want(t, rec, http.StatusServiceUnavailable)
 	if detail := p["detail"].(string); !strings.Contains(detail, "did not answer") || strings.Contains(detail, "10.0.0.9") {
 		t.Fatalf("tally with the node down: %v, want a 503 saying the node did not answer, without the cause", p)
 	}
 
 	h.srv.gov.Reader = healthy
-	if tally := h.tally(t, opened["id"].(string)); tally["consistent"] != true {
+	if tally := h.tally(t, pid); tally["consistent"] != true {
 		t.Fatalf("tally with the node back: %v", tally)
 	}
 }

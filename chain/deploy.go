@@ -119,11 +119,11 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 		return nil, err
 	}
 	d.mine()
-	tokenRcpt, err := WaitSuccess(ctx, d.Client, tokenTx.Hash())
+	tokenRcpt, err := d.waitSuccess(ctx, tokenTx.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("deploy token: %w", err)
 	}
-	if _, err := WaitSuccess(ctx, d.Client, timelockTx.Hash()); err != nil {
+	if _, err := d.waitSuccess(ctx, timelockTx.Hash()); err != nil {
 		return nil, fmt.Errorf("deploy timelock: %w", err)
 	}
 	log.Info("token and timelock deployed", "token", want.Token, "timelock", want.Timelock)
@@ -137,7 +137,7 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 		return nil, err
 	}
 	d.mine()
-	if _, err := WaitSuccess(ctx, d.Client, govTx.Hash()); err != nil {
+	if _, err := d.waitSuccess(ctx, govTx.Hash()); err != nil {
 		return nil, fmt.Errorf("deploy governor: %w", err)
 	}
 	log.Info("governor deployed", "governor", want.Governor)
@@ -266,6 +266,32 @@ func formatEther(wei *big.Int, up bool) string {
 
 func (d *Deployer) mine() {
 	if d.Mine != nil {
+		d.Mine()
+	}
+}
+
+// waitSuccess waits for hash to be mined successfully. With a Mine hook it mines again while the
+// transaction is missing: the simulated backend's pool promotes a key's later nonces
+// asynchronously, so one Commit right after sending may seal only the first of a round.
+func (d *Deployer) waitSuccess(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	if d.Mine == nil {
+		return WaitSuccess(ctx, d.Client, hash)
+	}
+	for {
+		rcpt, err := d.Client.TransactionReceipt(ctx, hash)
+		switch {
+		case err == nil && rcpt.Status != types.ReceiptStatusSuccessful:
+			return rcpt, fmt.Errorf("transaction %s in block %d: %w", hash, rcpt.BlockNumber, ErrReverted)
+		case err == nil:
+			return rcpt, nil
+		case !errors.Is(err, ethereum.NotFound) && !IndexingInProgress(err):
+			return nil, fmt.Errorf("read receipt %s: %w", hash, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for receipt %s: %w", hash, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
 		d.Mine()
 	}
 }

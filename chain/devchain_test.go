@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +29,7 @@ import (
 	"github.com/ethereum/go-ethereum/triedb"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/internal/testlog"
 )
 
 // returns42 is the init code of a contract whose runtime code returns the word 42 on any call.
@@ -282,7 +282,7 @@ func TestStartDevChainErrors(t *testing.T) {
 // startDevChain starts a dev chain closed at the end of the test; its log is shown if the test fails.
 func startDevChain(t *testing.T, cfg DevChainConfig) *DevChain {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	dev, err := StartDevChain(context.Background(), cfg)
 	if err != nil {
@@ -385,24 +385,6 @@ func assertUserError(t *testing.T, err error, code string, contains ...string) {
 			t.Errorf("error %q does not mention %q", err, s)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the chain's concurrent log writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // commitGenesis writes genesis into dataDir's chain directory as a chain created by another

@@ -1,7 +1,6 @@
 package indexer_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/internal/testlog"
 )
 
 const finality = 8
@@ -169,7 +168,7 @@ func TestReorgsWithinFinalityAreUndone(t *testing.T) {
 func TestReorgDeeperThanFinalityStops(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	h := newHarness(t, 4, indexer.Config{FinalityDepth: 3, Metrics: indexer.NewMetrics(reg),
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	h.mint(t, 1, []int{1}, []int64{10})
@@ -220,30 +219,12 @@ func TestReorgDeeperThanFinalityStops(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // A backfill, and the catch-up of a community created later, count what they index and report
 // their progress (blocks/s, events/s, head lag, ETA) in the log and the metrics.
 func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 2, MaxRange: 2, ProgressEvery: time.Nanosecond,
 		Metrics: indexer.NewMetrics(reg), Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 	second := h.sim.Deploy(t, testSettings)

@@ -25,6 +25,7 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/internal/testlog"
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -348,34 +349,16 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// syncBuffer is a bytes.Buffer the child process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 type served struct {
 	cmd    *exec.Cmd
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *testlog.Buffer
+	stderr *testlog.Buffer
 	api    string
 }
 
 func startServe(t *testing.T, bin string, args ...string) *served {
 	t.Helper()
-	s := &served{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	s := &served{stdout: &testlog.Buffer{}, stderr: &testlog.Buffer{}}
 	s.cmd = exec.Command(bin, append([]string{"serve"}, args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
 	if err := s.cmd.Start(); err != nil {
