@@ -464,7 +464,7 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C", "Dashboard  " + api + "/"} {
+	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C", "Dashboard  http://localhost:" + api[strings.LastIndex(api, ":")+1:] + "/"} {
 		if !strings.Contains(s.stdout.String(), want) {
 			t.Errorf("the banner does not show %q:\n%s", want, s.stdout)
 		}

@@ -128,7 +128,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Dashboard:   web.FS,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
+	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
 	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", cc.rpcURL, "chain_id", cc.identity.ChainID)
@@ -192,7 +192,7 @@ func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB,
 
 // printBanner prints where everything is. pgNote, when not empty, says the local PostgreSQL
 // outlives this process and how to stop it (see localPostgresNote).
-func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL, pgNote string, db *postgres.DB, cc *chainConn) error {
+func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, pgNote string, db *postgres.DB, cc *chainConn) error {
 	mode := "external chain"
 	if cc.devMode {
 		mode = "dev mode"
@@ -200,7 +200,9 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dbURL, pgNote string,
 	fmt.Fprintf(w, "\nGuildhall is running (%s)\n\n", mode)
 	fmt.Fprintf(w, "  API        %s   (try: curl %s/v1/communities)\n", apiURL, apiURL)
 	fmt.Fprintf(w, "  OpenAPI    %s/openapi.json\n", apiURL)
-	fmt.Fprintf(w, "  Dashboard  %s/   (members: connect a wallet, sign in, vote)\n", apiURL)
+	// The dashboard's address names the Sign-In with Ethereum domain, so wallets see the site
+	// that asks them to sign in as the one the message names.
+	fmt.Fprintf(w, "  Dashboard  %s   (members: connect a wallet, sign in, vote)\n", dashboardURL)
 	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
 	fmt.Fprintf(w, "  Database   %s\n", dbURL)
 	communities, err := db.Communities(ctx, "", 20)

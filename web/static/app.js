@@ -188,6 +188,11 @@ const hexUTF8 = (s) => "0x" + Array.from(new TextEncoder().encode(s), (b) => b.t
 
 async function signIn() {
   const n = await api("/v1/auth/nonce", { method: "POST" });
+  if (n.domain !== location.host) {
+    // Wallets warn when a sign-in message names another site than the page asking for it.
+    notice(`This server signs members in as ${n.domain}: open the dashboard at ${location.protocol}//${n.domain}/ to sign in.`);
+    return;
+  }
   const issued = new Date();
   const expires = new Date(issued.getTime() + 60 * 60 * 1000);
   const message = [
