@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math/big"
 	"slices"
 	"strings"
@@ -316,6 +317,13 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 		}
 	}
 
+	// Rewards of one member for one activity take turns from here to commit, so the rule each one
+	// reads and the cap counter it seeds from the ledger see every such reward committed before it,
+	// even while the issuer replaces the rule (counters are kept per rule).
+	if err := lockMemberActivities(ctx, tx, iss.CommunityID, in.Items); err != nil {
+		return nil, err
+	}
+
 	// Price every item with the current rule of its activity.
 	activities := map[string]bool{}
 	for _, it := range in.Items {
@@ -548,4 +556,18 @@ func keysOf(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// lockMemberActivities takes a transaction-scoped advisory lock per (community, activity, wallet)
+// of items, in one order for every transaction so that batches cannot deadlock each other.
+func lockMemberActivities(ctx context.Context, tx *sqlx.Tx, communityID string, items []rewards.Request) error {
+	keys := make([]int64, 0, len(items))
+	for _, it := range items {
+		h := fnv.New64a()
+		h.Write([]byte("cap:" + communityID + "\x00" + it.Activity + "\x00" + strings.ToLower(it.Wallet)))
+		keys = append(keys, int64(h.Sum64()))
+	}
+	slices.Sort(keys)
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k`, pq.Array(slices.Compact(keys)))
+	return err
 }
