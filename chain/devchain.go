@@ -210,23 +210,26 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 // chooseGenesis returns the genesis of the chain to open: a new one with a random salt for an
 // in-memory chain or a data directory without a chain, else the one the data directory's chain
 // was created with (its recorded salt; no salt for a chain created before salts existed). A new
-// data directory's salt is recorded before the chain is created, so a restart reopens the chain.
+// chain's salt is recorded before the chain is created, so a restart reopens the chain; a crash
+// in between leaves a salt without a chain, which the next start replaces.
 func (d *DevChain) chooseGenesis(stack *node.Node) (*core.Genesis, error) {
 	if d.dataDir == "" {
 		return devGenesis(newDevSalt()), nil
 	}
-	salt, ok, err := readDevSalt(d.dataDir)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		return devGenesis(salt), nil
-	}
 	if _, err := os.Stat(stack.ResolvePath("chaindata")); err == nil {
+		salt, ok, err := readDevSalt(d.dataDir)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return devGenesis(salt), nil
+		}
 		d.log.Info("the dev chain predates per-chain genesis salts; keeping its genesis", "dir", filepath.Dir(devSaltPath(d.dataDir)))
 		return devGenesis(nil), nil
 	}
-	salt = newDevSalt()
+	// No chain (new, or its chaindata was deleted): a new chain gets a new salt even when an old
+	// one is left, so a database bound to the old chain refuses it.
+	salt := newDevSalt()
 	if err := writeDevSalt(d.dataDir, salt); err != nil {
 		return nil, err
 	}

@@ -616,3 +616,30 @@ func runDevChainChild(dataDir string) {
 	fmt.Printf("mined %d %s\n", rcpt.BlockNumber.Uint64(), tx.Hash().Hex())
 	select {} // until killed
 }
+
+// TestDevChainDeletedKeepsNoOldSalt: a data directory whose chain was deleted but whose salt file
+// was left gets a new chain with a new genesis, so a database bound to the old chain refuses it.
+func TestDevChainDeletedKeepsNoOldSalt(t *testing.T) {
+	dataDir := t.TempDir()
+	dev := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	old := dev.GenesisHash()
+	if err := dev.Close(); err != nil {
+		t.Fatal(err)
+	}
+	chainDir := filepath.Dir(devSaltPath(dataDir))
+	entries, err := os.ReadDir(chainDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() != filepath.Base(devSaltPath(dataDir)) {
+			if err := os.RemoveAll(filepath.Join(chainDir, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	again := startDevChain(t, DevChainConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0"})
+	if again.GenesisHash() == old {
+		t.Fatalf("a new chain in the same data directory reused the deleted chain's genesis %s", old)
+	}
+}

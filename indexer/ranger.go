@@ -2,6 +2,7 @@ package indexer
 
 import (
 	"errors"
+	"io"
 	"net"
 	"regexp"
 	"strconv"
@@ -174,7 +175,7 @@ var (
 	notRangePhrases = []string{
 		"rate limit", "rate-limit", "ratelimit", "too many requests", "request rate", "requests per second",
 		"compute units", "capacity", "quota", "throttl", "unauthorized", "forbidden", "invalid api key",
-		"connection refused", "no such host", "network is unreachable", "header not found", "unknown block",
+		"connection refused", "connection reset by peer", "no such host", "network is unreachable", "header not found", "unknown block",
 		"invalid block range",
 	}
 	tooManyLogsPhrases = []string{
@@ -204,7 +205,7 @@ func classifyRefusal(err error) refusal {
 		switch httpErr.StatusCode {
 		case 413, 408, 504, 524:
 			return refusal{kind: tooSlow}
-		case 401, 403, 429:
+		case 401, 403, 429, 502, 503: // auth, rate limits, a proxy whose node is down or restarting
 			return refusal{kind: notAboutRange}
 		}
 	}
@@ -292,7 +293,10 @@ func unreachable(err error) bool {
 		return true
 	}
 	var dns *net.DNSError
-	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED)
+	// A dropped connection (a node restarting, a proxy timing out idle connections) says nothing
+	// about the range either; a node that is too slow for it answers with a timeout instead.
+	return errors.As(err, &dns) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func parseNum(s string) (uint64, error) {

@@ -3,6 +3,7 @@ package indexer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"syscall"
 	"testing"
@@ -59,6 +60,12 @@ func TestRangerReadsTheCommonRefusals(t *testing.T) {
 		{"compute units", errors.New("Your app has exceeded its compute units per second capacity"), notAboutRange, 0},
 		{"refused connection", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, notAboutRange, 0},
 		{"unknown block", errors.New("unknown block"), notAboutRange, 0},
+		{"connection reset", &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, notAboutRange, 0},
+		{"connection reset, as text", errors.New(`Post "http://node:8545": read tcp 10.0.0.2:1->10.0.0.9:8545: read: connection reset by peer`), notAboutRange, 0},
+		{"dropped mid-response", fmt.Errorf("get logs: %w", io.ErrUnexpectedEOF), notAboutRange, 0},
+		{"closed before answering", fmt.Errorf(`Post "http://node:8545": %w`, io.EOF), notAboutRange, 0},
+		{"502 from a proxy", rpc.HTTPError{StatusCode: 502, Status: "502 Bad Gateway"}, notAboutRange, 0},
+		{"503 while the node restarts", rpc.HTTPError{StatusCode: 503, Status: "503 Service Unavailable"}, notAboutRange, 0},
 		// Unrecognised: the first failure is retried at the same size.
 		{"eth_getLogs is not a log count", errors.New("eth_getLogs failed: internal error"), unexplained, 0},
 		{"eof", errors.New("EOF"), unexplained, 0},

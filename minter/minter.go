@@ -264,6 +264,9 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 			if ctx.Err() != nil {
 				return busy, ctx.Err()
 			}
+			if nf := m.flights[id]; nf != nil {
+				f = nf // advance may have replaced a stale flight with one read again: mark that one
+			}
 			m.fail(f, err)
 			continue
 		}

@@ -14,12 +14,19 @@ async function api(path, { method = "GET", body, auth } = {}) {
   if (auth) headers.Authorization = "Bearer " + auth;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON (a proxy's error page): report the status, not a parse error.
+  }
   if (!res.ok) {
     // Every error is an RFC 9457 problem: detail says what went wrong and how to fix it.
     const fields = ((data && data.errors) || []).map((e) => `${e.field}: ${e.message}`).join("; ");
     const detail = (data && (data.detail || data.title)) || `HTTP ${res.status}`;
-    throw new Error(fields ? `${detail} (${fields})` : detail);
+    const err = new Error(fields ? `${detail} (${fields})` : detail);
+    err.status = res.status;
+    throw err;
   }
   return data;
 }
@@ -97,7 +104,7 @@ async function loadCommunity() {
     ["Token address", c.token.address],
     ["Governor", c.governor],
     ["Total supply", tokens(c.total_supply)],
-    ["Holders", c.holders],
+    ["Holders", c.holders ?? "–"],
     ["Voting delay", `${c.voting_delay}s`],
     ["Voting period", `${c.voting_period}s`],
     ["Quorum", `${c.quorum_numerator}% of supply`],
@@ -220,7 +227,16 @@ async function loadMe() {
   if (!state.account) return;
   $("me").hidden = false;
   if (state.session) {
-    const me = await api("/v1/me", { auth: state.session });
+    let me;
+    try {
+      me = await api("/v1/me", { auth: state.session });
+    } catch (err) {
+      if (err.status !== 401) throw err;
+      // The session expired: sign in again; meanwhile show the public figures.
+      state.session = null;
+      $("signin").hidden = false;
+      return loadMe();
+    }
     const mine = (me.communities || []).find((c) => c.cid === state.cid) || {};
     figures($("my-figures"), [
       ["Address", me.address],
