@@ -76,15 +76,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	sim := chaintest.New(t, accounts)
 	dep := sim.Deploy(t, settings)
 	ctx := t.Context()
-	dbURL := pgtest.URL(t)
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.MigrateUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, dbURL := pgtest.NewDBURL(t)
 	id, err := chain.Identity(ctx, sim.Client)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,6 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/internal/testlog"
-	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
 )
@@ -34,15 +33,7 @@ type rewardsServer struct {
 
 func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 	t.Helper()
-	url := pgtest.URL(t)
-	db, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.MigrateUp(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db, url := pgtest.NewDBURL(t)
 	if err := db.BindChain(t.Context(), guildhall.ChainIdentity{ChainID: testChain, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}

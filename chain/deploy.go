@@ -274,26 +274,7 @@ func (d *Deployer) mine() {
 // transaction is missing: the simulated backend's pool promotes a key's later nonces
 // asynchronously, so one Commit right after sending may seal only the first of a round.
 func (d *Deployer) waitSuccess(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
-	if d.Mine == nil {
-		return WaitSuccess(ctx, d.Client, hash)
-	}
-	for {
-		rcpt, err := d.Client.TransactionReceipt(ctx, hash)
-		switch {
-		case err == nil && rcpt.Status != types.ReceiptStatusSuccessful:
-			return rcpt, fmt.Errorf("transaction %s in block %d: %w", hash, rcpt.BlockNumber, ErrReverted)
-		case err == nil:
-			return rcpt, nil
-		case !errors.Is(err, ethereum.NotFound) && !IndexingInProgress(err):
-			return nil, fmt.Errorf("read receipt %s: %w", hash, err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("wait for receipt %s: %w", hash, ctx.Err())
-		case <-time.After(20 * time.Millisecond):
-		}
-		d.Mine()
-	}
+	return succeeded(waitReceipt(ctx, d.Client, hash, d.Mine))
 }
 
 func seconds(d time.Duration) *big.Int { return big.NewInt(int64(d / time.Second)) }

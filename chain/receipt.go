@@ -24,6 +24,12 @@ type ReceiptReader interface {
 // WaitReceipt polls for the receipt of hash until it exists or ctx ends. It polls quickly at first
 // (a dev chain seals within milliseconds) and backs off to once a second.
 func WaitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash) (*types.Receipt, error) {
+	return waitReceipt(ctx, c, hash, nil)
+}
+
+// waitReceipt is WaitReceipt that calls missing (when not nil) after each wait in which the
+// receipt did not appear: the simulated backend's Commit, for chains that seal only when asked.
+func waitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash, missing func()) (*types.Receipt, error) {
 	delay := 20 * time.Millisecond
 	for {
 		rcpt, err := c.TransactionReceipt(ctx, hash)
@@ -38,6 +44,9 @@ func WaitReceipt(ctx context.Context, c ReceiptReader, hash common.Hash) (*types
 			return nil, fmt.Errorf("wait for receipt %s: %w", hash, ctx.Err())
 		case <-time.After(delay):
 		}
+		if missing != nil {
+			missing()
+		}
 		delay = min(delay*2, time.Second)
 	}
 }
@@ -50,12 +59,16 @@ func IndexingInProgress(err error) bool {
 
 // WaitSuccess is WaitReceipt that also fails with ErrReverted when the transaction failed.
 func WaitSuccess(ctx context.Context, c ReceiptReader, hash common.Hash) (*types.Receipt, error) {
-	rcpt, err := WaitReceipt(ctx, c, hash)
+	return succeeded(WaitReceipt(ctx, c, hash))
+}
+
+// succeeded turns a mined receipt of a failed transaction into ErrReverted.
+func succeeded(rcpt *types.Receipt, err error) (*types.Receipt, error) {
 	if err != nil {
 		return nil, err
 	}
 	if rcpt.Status != types.ReceiptStatusSuccessful {
-		return rcpt, fmt.Errorf("transaction %s in block %d: %w", hash, rcpt.BlockNumber, ErrReverted)
+		return rcpt, fmt.Errorf("transaction %s in block %d: %w", rcpt.TxHash, rcpt.BlockNumber, ErrReverted)
 	}
 	return rcpt, nil
 }

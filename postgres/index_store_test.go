@@ -22,15 +22,7 @@ import (
 // indexDB is a migrated database with one community, and a plain connection to read it.
 func indexDB(t *testing.T) (*postgres.DB, *sql.DB) {
 	t.Helper()
-	url := pgtest.URL(t)
-	db, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.MigrateUp(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db, url := pgtest.NewDBURL(t)
 	raw, err := sql.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)

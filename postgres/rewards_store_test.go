@@ -31,15 +31,7 @@ type rewardsFixture struct {
 
 func newRewardsFixture(t *testing.T, budget int64, rule rewards.Rule) *rewardsFixture {
 	t.Helper()
-	url := pgtest.URL(t)
-	db, err := postgres.Open(t.Context(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.MigrateUp(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	db, url := pgtest.NewDBURL(t)
 	raw, err := sqlx.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)

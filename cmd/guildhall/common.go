@@ -56,6 +56,15 @@ func (c *commonFlags) registerLogs(fs *flag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 }
 
+// parse parses args into fs (--help and flag errors as parseFlags answers them) and checks the
+// common flags.
+func (c *commonFlags) parse(fs *flag.FlagSet, args []string, e *env) error {
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	return c.validate(fs)
+}
+
 func (c *commonFlags) validate(fs *flag.FlagSet) error {
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return usageError(fs, "--log-format must be text or json, not %q", c.logFormat)

@@ -59,10 +59,7 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&threshold, "proposal-threshold", "0", "voting power needed to propose, in tokens (base units with --base-units)")
 	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
 	fs.BoolVar(&asJSON, "json", false, "print the community as JSON")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -150,10 +147,7 @@ func runCommunityList(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet(e, "community list", "community list [flags]")
 	c.register(fs, false)
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines, one community each")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	log := c.logger(e)

@@ -18,10 +18,7 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 	c.registerChainOnly(fs)
 	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the dev chain's JSON-RPC")
 	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "seal an empty block after this long without one")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

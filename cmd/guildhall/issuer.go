@@ -73,10 +73,7 @@ func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&budget, "budget", "", "the most the issuer may ever reward, in tokens (base units with --base-units) (required)")
 	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
 	fs.BoolVar(&asJSON, "json", false, `print {"id", "key", ...} as JSON`)
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if community == "" || name == "" || budget == "" {
@@ -112,10 +109,7 @@ func runIssuerList(ctx context.Context, args []string, e *env) error {
 	c.register(fs, false)
 	fs.StringVar(&community, "community", "", "only this community's issuers")
 	fs.BoolVar(&asJSON, "json", false, "print JSON lines, one issuer each")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	db, _, err := c.openDatabase(ctx, c.logger(e), true)
@@ -158,10 +152,7 @@ func runIssuerChange(ctx context.Context, verb string, args []string, e *env) er
 	c.register(fs, false)
 	fs.Int64Var(&id, "id", 0, "the issuer's id, as `issuer list` shows it (required)")
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if id <= 0 {

@@ -20,16 +20,8 @@ import (
 // test's own checks; its URL is passed to the commands through their environment twin.
 func cliDB(t *testing.T, communities ...string) (db *postgres.DB, environ map[string]string) {
 	t.Helper()
-	url := pgtest.URL(t)
+	db, url := pgtest.NewDBURL(t)
 	ctx := context.Background()
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.MigrateUp(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := db.BindChain(ctx, guildhall.ChainIdentity{ChainID: 1337, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}

@@ -20,10 +20,7 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		action, args = args[0], args[1:]
 	}
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	rest := fs.Args()

@@ -42,10 +42,7 @@ func runRewards(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet(e, "rewards export", "rewards export --community ID [flags] > ledger.csv")
 	c.register(fs, false)
 	fs.StringVar(&community, "community", "", "the community whose ledger to export (required)")
-	if err := parseFlags(fs, args[1:], e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args[1:], e); err != nil {
 		return err
 	}
 	if community == "" {

@@ -58,10 +58,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.Uint64Var(&maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
 	fs.Uint64Var(&finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
-	if err := parseFlags(fs, args, e); err != nil {
-		return err
-	}
-	if err := c.validate(fs); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

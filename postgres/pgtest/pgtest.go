@@ -38,6 +38,14 @@ const Port = 54330
 // when the test ends. It fails the test if no server can be had.
 func NewDB(t testing.TB) *postgres.DB {
 	t.Helper()
+	db, _ := NewDBURL(t)
+	return db
+}
+
+// NewDBURL is NewDB that also returns the database's URL, for tests that open a second, plain
+// connection to it or hand it to the guildhall binary.
+func NewDBURL(t testing.TB) (*postgres.DB, string) {
+	t.Helper()
 	databaseURL := URL(t)
 	db, err := postgres.Open(t.Context(), databaseURL)
 	if err != nil {
@@ -47,7 +55,7 @@ func NewDB(t testing.TB) *postgres.DB {
 	if err := db.MigrateUp(t.Context()); err != nil {
 		t.Fatalf("pgtest: migrate test database: %v", err)
 	}
-	return db
+	return db, databaseURL
 }
 
 // URL creates a fresh, empty database (not migrated: run `migrate up` or use NewDB) that is
