@@ -25,10 +25,10 @@ type IndexReader interface {
 }
 
 // newAsOf renders the block a view is true at.
-func newAsOf(a indexer.AsOf) asOfJSON {
-	out := asOfJSON{BlockNumber: a.BlockNumber, BlockHash: a.BlockHash}
-	if a.BlockTime != 0 {
-		out.BlockTime = time.Unix(int64(a.BlockTime), 0).UTC().Format(time.RFC3339)
+func newAsOf(a guildhall.AsOf) asOfJSON {
+	out := asOfJSON{BlockNumber: a.Number, BlockHash: a.Hash}
+	if a.Time != 0 {
+		out.BlockTime = time.Unix(int64(a.Time), 0).UTC().Format(time.RFC3339)
 	}
 	return out
 }

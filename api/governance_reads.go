@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gin-gonic/gin"
@@ -12,9 +13,6 @@ import (
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/indexer"
 )
-
-// proposalStates are the values ?state= takes: IGovernor.ProposalState's names.
-var proposalStates = []string{"pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed"}
 
 // supportNames names a vote's support as API.md does.
 var supportNames = map[uint8]string{0: "against", 1: "for", 2: "abstain"}
@@ -84,9 +82,9 @@ func timepointAt(timepoint uint64) *string {
 
 func (s *server) handleListProposals(c *gin.Context) {
 	state := c.Query("state")
-	if state != "" && !slices.Contains(proposalStates, state) {
+	if names := governance.StateNames(); state != "" && !slices.Contains(names, state) {
 		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
-			Field: "state", Message: "must be one of pending, active, canceled, defeated, succeeded, queued, expired, executed"}}})
+			Field: "state", Message: "must be one of " + strings.Join(names, ", ")}}})
 		return
 	}
 	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.ProposalView], error) {

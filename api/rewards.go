@@ -16,7 +16,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
-	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -405,7 +404,7 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 		out.NextCursor = &cur
 	}
 	if page.AsOf != nil {
-		a := newAsOf(indexer.AsOf{BlockNumber: page.AsOf.BlockNumber, BlockHash: page.AsOf.BlockHash, BlockTime: page.AsOf.BlockTime})
+		a := newAsOf(*page.AsOf)
 		out.AsOf = &a
 	}
 	for _, e := range entries {

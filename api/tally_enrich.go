@@ -117,7 +117,7 @@ func (sc *supplyCache) Put(key string, v *big.Int) {
 // the chain reorganizes while they are read. Otherwise they are read by number and are asOf's
 // only if the block at that number is still asOf afterwards. exact is false when the figures may
 // be another block's: they are then not cached, and the tally must not claim to agree.
-func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *big.Int, snapshot uint64, asOf governance.BlockRef) (f *onchainFacts, exact bool, err error) {
+func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *big.Int, snapshot uint64, asOf guildhall.AsOf) (f *onchainFacts, exact bool, err error) {
 	key := c.Governor.Hex() + "/" + pid.String() + "/" + asOf.Hash
 	if f := s.tallies.get(key); f != nil {
 		return f, true, nil

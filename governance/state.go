@@ -38,6 +38,20 @@ func (s State) String() string {
 	return fmt.Sprintf("unknown(%d)", uint8(s))
 }
 
+// StateNames lists every state's API name in the governor's order; ?state= takes these.
+func StateNames() []string { return append([]string(nil), stateNames[:]...) }
+
+// FinalStateNames lists the API names of the states no transition leaves.
+func FinalStateNames() []string {
+	var out []string
+	for i := range stateNames {
+		if State(i).Final() {
+			out = append(out, stateNames[i])
+		}
+	}
+	return out
+}
+
 // Valid reports whether s is one of the governor's states.
 func (s State) Valid() bool { return int(s) < len(stateNames) }
 

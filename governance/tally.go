@@ -2,6 +2,8 @@ package governance
 
 import (
 	"math/big"
+
+	"github.com/guildhall/guildhall"
 )
 
 // Support is a vote's direction, numbered as GovernorCountingSimple counts it.
@@ -139,13 +141,6 @@ func cmp(a, b *big.Int) int {
 	return a.Cmp(b)
 }
 
-// BlockRef names the block a set of figures is exactly true at.
-type BlockRef struct {
-	Number uint64
-	Hash   string // 0x-prefixed, lower case
-	Time   uint64 // Unix seconds
-}
-
 // IndexedTally is a proposal's tally as the indexer has it at AsOf.
 type IndexedTally struct {
 	Votes                                   Votes
@@ -156,7 +151,7 @@ type IndexedTally struct {
 	// DelegatedSupply is the voting power delegated at the snapshot (the sum of every delegate's
 	// votes as of the snapshot); nil when the snapshot is not in the past yet.
 	DelegatedSupply *big.Int
-	AsOf            BlockRef
+	AsOf            guildhall.AsOf
 }
 
 // Voters is the number of accounts that voted.

@@ -148,27 +148,7 @@ type SettingChange struct {
 type ProposalState struct {
 	CommunityID string
 	ProposalID  *big.Int
-	State       string
-}
-
-// Proposal states, as the API names IGovernor.ProposalState's values.
-var proposalStates = []string{"pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed"}
-
-// StateName returns the API name of the governor's state() value s.
-func StateName(s uint8) string {
-	if int(s) < len(proposalStates) {
-		return proposalStates[s]
-	}
-	return "unknown"
-}
-
-// Final reports whether a proposal in state can no longer change state.
-func Final(state string) bool {
-	switch state {
-	case "canceled", "defeated", "expired", "executed":
-		return true
-	}
-	return false
+	State       string // governance.State's API name
 }
 
 // Events is everything decoded from one range of logs, in chain order within each kind.

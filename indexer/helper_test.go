@@ -20,6 +20,7 @@ import (
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/contracts/bindings/timelock"
+	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -188,8 +189,8 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if view.AsOf.BlockNumber != at {
-		t.Fatalf("as_of %d, cursor %d", view.AsOf.BlockNumber, at)
+	if view.AsOf.Number != at {
+		t.Fatalf("as_of %d, cursor %d", view.AsOf.Number, at)
 	}
 	supply, _ := token.UnpackTotalSupply(h.call(t, h.dep.Token, token.PackTotalSupply(), at))
 	if view.TotalSupply.Cmp(supply) != 0 {
@@ -282,8 +283,8 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 				pv.ForVotes, pv.AgainstVotes, pv.AbstainVotes)
 		}
 		st, _ := governor.UnpackState(h.call(t, h.dep.Governor, governor.PackState(p.ID), at))
-		if d.State != indexer.StateName(st) {
-			t.Errorf("proposal %s: state %s, chain %s", p.ID, d.State, indexer.StateName(st))
+		if d.State != governance.State(st).String() {
+			t.Errorf("proposal %s: state %s, chain %s", p.ID, d.State, governance.State(st).String())
 		}
 	}
 	h.checkSettings(t, view.Settings, at)

@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/guildhall/guildhall/governance"
 )
 
 // ErrDeepReorg is returned (wrapped) when the chain replaced blocks deeper than the finality
@@ -685,7 +686,7 @@ func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) e
 		if err != nil {
 			return fmt.Errorf("decode state() of proposal %s: %w", p.ProposalID, err)
 		}
-		b.States = append(b.States, ProposalState{CommunityID: p.CommunityID, ProposalID: p.ProposalID, State: StateName(s)})
+		b.States = append(b.States, ProposalState{CommunityID: p.CommunityID, ProposalID: p.ProposalID, State: governance.State(s).String()})
 	}
 	return nil
 }

@@ -408,8 +408,8 @@ func TestGovernanceLifecycleInReorgedRanges(t *testing.T) {
 			if _, err := h.ix.Step(t.Context()); err != nil {
 				t.Fatal(err)
 			}
-			if v := h.wantState(t, grant, "queued"); v.AsOf.BlockNumber != ancestorNumber {
-				t.Fatalf("the first step after the reorg did not rewind to %d: as_of %d", ancestorNumber, v.AsOf.BlockNumber)
+			if v := h.wantState(t, grant, "queued"); v.AsOf.Number != ancestorNumber {
+				t.Fatalf("the first step after the reorg did not rewind to %d: as_of %d", ancestorNumber, v.AsOf.Number)
 			}
 			h.sync(t)
 			h.wantState(t, grant, "queued")

@@ -2,18 +2,13 @@ package indexer
 
 import (
 	"math/big"
+
+	guildhall "github.com/guildhall/guildhall"
 )
 
 // The read model: what the API serves from the index. Every view carries AsOf, the block at which
 // all of its numbers are exactly true (the community's indexed progress, read in the same
 // REPEATABLE READ transaction as the data). Addresses are EIP-55 checksummed.
-
-// AsOf names the block a view is true at.
-type AsOf struct {
-	BlockNumber uint64
-	BlockHash   string
-	BlockTime   uint64
-}
 
 // CommunityView is a community's token figures and governance settings.
 type CommunityView struct {
@@ -22,7 +17,7 @@ type CommunityView struct {
 	// Settings are the governance settings in force at AsOf, from the newest indexed event of each
 	// (Setting* names); a setting with no event indexed is absent.
 	Settings map[string]*big.Int
-	AsOf     AsOf
+	AsOf     guildhall.AsOf
 }
 
 // AccountView is one account of a community.
@@ -32,7 +27,7 @@ type AccountView struct {
 	VotingPower     *big.Int
 	Delegate        string // "" when none
 	RewardsReceived *big.Int
-	AsOf            AsOf
+	AsOf            guildhall.AsOf
 }
 
 // TransferView is one Transfer.
@@ -84,7 +79,7 @@ type ProposalView struct {
 	Actions       []ActionView
 	Tally         TallyView
 	StateFromNode bool // State is the governor's state() at AsOf (else derived from events and time)
-	AsOf          AsOf
+	AsOf          guildhall.AsOf
 }
 
 // VoteView is one vote.
@@ -110,5 +105,5 @@ type Page struct {
 type List[T any] struct {
 	Items []T
 	Next  string
-	AsOf  AsOf
+	AsOf  guildhall.AsOf
 }

@@ -52,7 +52,7 @@ func (db *DB) IndexedTally(ctx context.Context, communityID string, pid *big.Int
 		AbstainVoters: row.AbstainVoters,
 		Snapshot:      uint64(row.VoteStart),
 		Deadline:      uint64(row.VoteEnd),
-		AsOf:          governance.BlockRef{Number: uint64(row.AsOfNumber), Hash: row.AsOfHash, Time: uint64(row.AsOfTime)},
+		AsOf:          guildhall.AsOf{Number: uint64(row.AsOfNumber), Hash: row.AsOfHash, Time: uint64(row.AsOfTime)},
 	}
 	if row.ETA.Valid {
 		t.ETA = uint64(row.ETA.Int64)

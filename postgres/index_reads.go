@@ -22,7 +22,7 @@ import (
 
 // readIndex runs fn in a read-only REPEATABLE READ transaction after reading community's as_of.
 // An unknown community is ENOTFOUND; one the indexer has not reached yet EUNAVAILABLE.
-func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *sqlx.Tx, asOf indexer.AsOf) error) error {
+func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *sqlx.Tx, asOf guildhall.AsOf) error) error {
 	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return db.queryError(op, err)
@@ -45,7 +45,7 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 	if !row.Number.Valid {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "community %q is not indexed yet; try again in a few seconds", community)
 	}
-	asOf := indexer.AsOf{BlockNumber: uint64(row.Number.Int64), BlockHash: row.Hash.String, BlockTime: uint64(row.Time.Int64)}
+	asOf := guildhall.AsOf{Number: uint64(row.Number.Int64), Hash: row.Hash.String, Time: uint64(row.Time.Int64)}
 	if err := fn(tx, asOf); err != nil {
 		var ge *guildhall.Error
 		if errors.As(err, &ge) {
@@ -60,7 +60,7 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 // force, from their newest indexed change events.
 func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error) {
 	var v indexer.CommunityView
-	err := db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err := db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row struct {
 			Supply  string `db:"supply"`
 			Holders int64  `db:"holders"`
@@ -102,7 +102,7 @@ func (db *DB) Account(ctx context.Context, community, address string) (*indexer.
 		return nil, err
 	}
 	var v indexer.AccountView
-	err = db.readIndex(ctx, "read account", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err = db.readIndex(ctx, "read account", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row struct {
 			Balance  string         `db:"balance"`
 			Power    string         `db:"voting_power"`
@@ -140,7 +140,7 @@ func (db *DB) Transfers(ctx context.Context, community, address string, page ind
 		return nil, err
 	}
 	var out indexer.List[indexer.TransferView]
-	err = db.readIndex(ctx, "list transfers", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err = db.readIndex(ctx, "list transfers", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []struct {
 			Number int64  `db:"block_number"`
 			Time   int64  `db:"block_time"`
@@ -189,7 +189,7 @@ func (db *DB) Holders(ctx context.Context, community string, page indexer.Page) 
 		}
 	}
 	var out indexer.List[indexer.HolderView]
-	err := db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err := db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []struct {
 			Address string `db:"address"`
 			Balance string `db:"balance"`
@@ -252,7 +252,7 @@ const indexProposalColumns = `SELECT proposal_id::text AS proposal_id, proposer,
 	against_votes::text AS against_votes, abstain_votes::text AS abstain_votes, for_voters, against_voters, abstain_voters
 	FROM proposals`
 
-func (r *indexProposalRow) view(asOf indexer.AsOf) indexer.ProposalView {
+func (r *indexProposalRow) view(asOf guildhall.AsOf) indexer.ProposalView {
 	return indexer.ProposalView{
 		ID: indexBig(r.ID), Proposer: r.Proposer, Title: r.Title, Description: r.Description, State: r.State,
 		StateFromNode: r.Checked.Valid, VoteStart: uint64(r.VoteStart), VoteEnd: uint64(r.VoteEnd),
@@ -270,7 +270,7 @@ func (db *DB) Proposals(ctx context.Context, community, state string, page index
 		return nil, err
 	}
 	var out indexer.List[indexer.ProposalView]
-	err = db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err = db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []indexProposalRow
 		err := tx.SelectContext(ctx, &rows, indexProposalColumns+`
 			WHERE community_id = $1 AND ($2 = '' OR state = $2) AND (block_number, log_index) < ($3, $4)
@@ -303,7 +303,7 @@ func (db *DB) Proposal(ctx context.Context, community, id string) (*indexer.Prop
 		return nil, err
 	}
 	var v indexer.ProposalView
-	err = db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err = db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row indexProposalRow
 		err := tx.GetContext(ctx, &row, indexProposalColumns+` WHERE community_id = $1 AND proposal_id = $2::numeric`, community, pid)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -346,7 +346,7 @@ func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page
 		return nil, err
 	}
 	var out indexer.List[indexer.VoteView]
-	err = db.readIndex(ctx, "list votes", community, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err = db.readIndex(ctx, "list votes", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var exists bool
 		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM proposals WHERE community_id = $1 AND proposal_id = $2::numeric)`,
 			community, pid); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/indexer"
 )
 
@@ -109,8 +110,8 @@ func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexe
 	}
 	err := db.db.SelectContext(ctx, &rows, `
 		SELECT community_id, proposal_id::text AS proposal_id FROM proposals
-		WHERE community_id = ANY($1) AND (state_checked_block IS NULL OR state NOT IN ('canceled', 'defeated', 'expired', 'executed'))
-		ORDER BY community_id, block_number, log_index`, pq.Array(communities))
+		WHERE community_id = ANY($1) AND (state_checked_block IS NULL OR state <> ALL($2))
+		ORDER BY community_id, block_number, log_index`, pq.Array(communities), pq.Array(governance.FinalStateNames()))
 	if err != nil {
 		return nil, db.queryError("read open proposals", err)
 	}
@@ -551,11 +552,11 @@ func insertIndexGovernance(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events)
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO proposals (community_id, proposal_id, proposer, description, title, vote_start, vote_end,
 				original_vote_end, block_number, block_hash, block_time, tx_hash, log_index, state, timelock_operation_id)
-			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, 'pending', $13)
+			VALUES ($1, $2::numeric, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $14, $13)
 			ON CONFLICT DO NOTHING`,
 			p.CommunityID, p.ProposalID.String(), p.Proposer.Hex(), indexText(p.Description), ProposalTitle(indexText(p.Description)),
 			int64(p.VoteStart), int64(p.VoteEnd), int64(p.BlockNumber), indexHash(p.BlockHash), int64(p.BlockTime),
-			indexHash(p.TxHash), int64(p.LogIndex), indexHash(p.TimelockOperationID))
+			indexHash(p.TxHash), int64(p.LogIndex), indexHash(p.TimelockOperationID), governance.Pending.String())
 		if err != nil {
 			return nil, err
 		}
@@ -690,20 +691,24 @@ func refreshIndexedProposals(ctx context.Context, tx *sqlx.Tx, keys indexProposa
 // cancelled) on the timelock directly, which anyone may do, is executed (canceled) though the
 // governor announced nothing. Without the quorum at hand an ended vote counts as succeeded when
 // For beats Against; the next batch near the head replaces it with state(). It is an expression
-// over a row of proposals, which the statement must name "proposals".
-const indexDerivedState = `CASE
-	WHEN executed_block IS NOT NULL THEN 'executed'
-	WHEN canceled_block IS NOT NULL THEN 'canceled'
+// over a row of proposals, which the statement must name "proposals". The state names come from
+// governance.State, the one list of them.
+var indexDerivedState = fmt.Sprintf(`CASE
+	WHEN executed_block IS NOT NULL THEN %[1]s
+	WHEN canceled_block IS NOT NULL THEN %[2]s
 	WHEN queued_block IS NOT NULL THEN CASE
 		WHEN EXISTS (SELECT 1 FROM timelock_events te WHERE te.community_id = proposals.community_id
-			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'executed') THEN 'executed'
+			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'executed') THEN %[1]s
 		WHEN EXISTS (SELECT 1 FROM timelock_events te WHERE te.community_id = proposals.community_id
-			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'cancelled') THEN 'canceled'
-		ELSE 'queued' END
-	WHEN $2 <= vote_start THEN 'pending'
-	WHEN $2 <= vote_end THEN 'active'
-	WHEN for_votes > against_votes THEN 'succeeded'
-	ELSE 'defeated' END`
+			AND te.operation_id = proposals.timelock_operation_id AND te.kind = 'cancelled') THEN %[2]s
+		ELSE %[3]s END
+	WHEN $2 <= vote_start THEN %[4]s
+	WHEN $2 <= vote_end THEN %[5]s
+	WHEN for_votes > against_votes THEN %[6]s
+	ELSE %[7]s END`, pq.QuoteLiteral(governance.Executed.String()), pq.QuoteLiteral(governance.Canceled.String()),
+	pq.QuoteLiteral(governance.Queued.String()), pq.QuoteLiteral(governance.Pending.String()),
+	pq.QuoteLiteral(governance.Active.String()), pq.QuoteLiteral(governance.Succeeded.String()),
+	pq.QuoteLiteral(governance.Defeated.String()))
 
 // applyIndexStates sets the state of the batch's communities' proposals: state() where the indexer
 // read it, else derived from events and the batch's end time.
@@ -714,8 +719,8 @@ func applyIndexStates(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error 
 	if b.End.Time != 0 {
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
-			WHERE community_id = ANY($1) AND NOT (state_checked_block IS NOT NULL AND state IN ('canceled', 'defeated', 'expired', 'executed'))`,
-			pq.Array(b.Communities), int64(b.End.Time)); err != nil {
+			WHERE community_id = ANY($1) AND NOT (state_checked_block IS NOT NULL AND state = ANY($3))`,
+			pq.Array(b.Communities), int64(b.End.Time), pq.Array(governance.FinalStateNames())); err != nil {
 			return err
 		}
 	}

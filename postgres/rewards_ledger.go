@@ -9,7 +9,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/guildhall/guildhall"
-	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -81,13 +80,13 @@ func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardF
 // served all the same, without AsOf or balances: nothing is known of them yet.
 func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
 	var page *rewards.LeaderboardPage
-	err := db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf indexer.AsOf) error {
+	err := db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		entries, err := leaderboard(ctx, tx, communityID, since, offset, limit, true)
 		if err != nil {
 			return err
 		}
 		page = &rewards.LeaderboardPage{Entries: entries,
-			AsOf: &rewards.AsOf{BlockNumber: asOf.BlockNumber, BlockHash: asOf.BlockHash, BlockTime: asOf.BlockTime}}
+			AsOf: &asOf}
 		return nil
 	})
 	if guildhall.ErrorCode(err) == guildhall.EUNAVAILABLE { // not indexed yet (an unknown community is ENOTFOUND)

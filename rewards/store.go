@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/big"
 	"time"
+
+	"github.com/guildhall/guildhall"
 )
 
 // AcceptInput is one issuer request as the store records it: validated and normalized items, the
@@ -47,20 +49,12 @@ type LeaderEntry struct {
 	Balance *big.Int // the wallet's indexed token balance at the page's AsOf; nil when AsOf is
 }
 
-// AsOf names the indexed block a read of chain data is true at (indexer.AsOf, which this pure
-// package does not import).
-type AsOf struct {
-	BlockNumber uint64
-	BlockHash   string
-	BlockTime   uint64
-}
-
 // LeaderboardPage is one page of a ranking. Every balance in it is the indexed balance at AsOf,
 // read in the same snapshot as the ranking; AsOf is nil while the indexer has not reached the
 // community, and then no balance is known.
 type LeaderboardPage struct {
 	Entries []LeaderEntry
-	AsOf    *AsOf
+	AsOf    *guildhall.AsOf
 }
 
 // LedgerRow is one reward as the audit export writes it: the reward with its rule, issuer and
