@@ -57,15 +57,15 @@ func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit g
 	}
 	err = tx.GetContext(ctx, &r.ID, `INSERT INTO governance_relays (community_id, kind, wallet, proposal_id, nonce, created_at)
 		VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6) RETURNING id`,
-		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigString(r.Nonce), now)
+		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigText(r.Nonce), now)
 	if e := pq.As(err, pqerror.UniqueViolation); e != nil {
 		var prior sql.NullString
 		_ = db.db.GetContext(ctx, &prior, `SELECT tx_hash FROM governance_relays WHERE community_id = $1 AND wallet = $2 AND kind = $3
 			AND (proposal_id = $4::numeric OR (kind = 'delegation' AND nonce = $5::numeric)) ORDER BY id DESC LIMIT 1`,
-			r.CommunityID, r.Wallet.Hex(), r.Kind, pid, bigString(r.Nonce))
+			r.CommunityID, r.Wallet.Hex(), r.Kind, pid, bigText(r.Nonce))
 		what := "a ballot from " + r.Wallet.Hex() + " on this proposal"
 		if r.Kind == "delegation" {
-			what = "a delegation from " + r.Wallet.Hex() + " with nonce " + bigString(r.Nonce)
+			what = "a delegation from " + r.Wallet.Hex() + " with nonce " + bigText(r.Nonce)
 		}
 		if prior.Valid {
 			return guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s was already relayed in transaction %s", what, prior.String)
@@ -113,13 +113,6 @@ func relayLockKey(communityID string, wallet common.Address) int64 {
 	return int64(h.Sum64())
 }
 
-func bigString(v *big.Int) string {
-	if v == nil {
-		return "0"
-	}
-	return v.String()
-}
-
 // SavePlan records the plan of a proposal the API opened; saving the same proposal again does
 // nothing.
 func (db *DB) SavePlan(ctx context.Context, communityID string, pid *big.Int, p *govchain.Plan, txHash common.Hash) error {
@@ -127,7 +120,7 @@ func (db *DB) SavePlan(ctx context.Context, communityID string, pid *big.Int, p 
 	amounts := make([]string, len(p.Values))
 	for i := range p.Targets {
 		targets[i] = p.Targets[i].Hex()
-		amounts[i] = bigString(p.Values[i])
+		amounts[i] = bigText(p.Values[i])
 	}
 	_, err := db.db.ExecContext(ctx, `INSERT INTO governance_plans (community_id, proposal_id, description, targets, amounts, calldatas, tx_hash)
 		VALUES ($1, $2::numeric, $3, $4, $5::numeric[], $6, $7) ON CONFLICT DO NOTHING`,

@@ -46,7 +46,7 @@ func (db *DB) IndexedTally(ctx context.Context, communityID string, pid *big.Int
 		return nil, db.queryError("read tally", err)
 	}
 	t := &governance.IndexedTally{
-		Votes:         governance.Votes{For: mustBig(row.For), Against: mustBig(row.Against), Abstain: mustBig(row.Abstain)},
+		Votes:         governance.Votes{For: parseBig(row.For), Against: parseBig(row.Against), Abstain: parseBig(row.Abstain)},
 		ForVoters:     row.ForVoters,
 		AgainstVoters: row.AgainstVoters,
 		AbstainVoters: row.AbstainVoters,
@@ -78,18 +78,10 @@ func (db *DB) IndexedTally(ctx context.Context, communityID string, pid *big.Int
 		if err != nil {
 			return nil, db.queryError("read delegated supply", err)
 		}
-		t.DelegatedSupply = mustBig(delegated)
+		t.DelegatedSupply = parseBig(delegated)
 		if cache != nil {
 			cache.Put(cacheKey, t.DelegatedSupply)
 		}
 	}
 	return t, nil
-}
-
-func mustBig(s string) *big.Int {
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return new(big.Int)
-	}
-	return v
 }

@@ -71,7 +71,7 @@ func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.Co
 		if err != nil {
 			return err
 		}
-		v = indexer.CommunityView{TotalSupply: indexBig(row.Supply), Holders: row.Holders, AsOf: asOf}
+		v = indexer.CommunityView{TotalSupply: parseBig(row.Supply), Holders: row.Holders, AsOf: asOf}
 		var settings []struct {
 			Setting string `db:"setting"`
 			Value   string `db:"value"`
@@ -83,7 +83,7 @@ func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.Co
 		if len(settings) > 0 {
 			v.Settings = make(map[string]*big.Int, len(settings))
 			for _, st := range settings {
-				v.Settings[st.Setting] = indexBig(st.Value)
+				v.Settings[st.Setting] = parseBig(st.Value)
 			}
 		}
 		return nil
@@ -119,8 +119,8 @@ func (db *DB) Account(ctx context.Context, community, address string) (*indexer.
 		if err != nil {
 			return err
 		}
-		v = indexer.AccountView{Address: addr, Balance: indexBig(row.Balance), VotingPower: indexBig(row.Power),
-			Delegate: row.Delegate.String, RewardsReceived: indexBig(row.Rewards), AsOf: asOf}
+		v = indexer.AccountView{Address: addr, Balance: parseBig(row.Balance), VotingPower: parseBig(row.Power),
+			Delegate: row.Delegate.String, RewardsReceived: parseBig(row.Rewards), AsOf: asOf}
 		return nil
 	})
 	if err != nil {
@@ -168,7 +168,7 @@ func (db *DB) Transfers(ctx context.Context, community, address string, page ind
 				break
 			}
 			out.Items = append(out.Items, indexer.TransferView{BlockNumber: uint64(r.Number), BlockTime: uint64(r.Time),
-				TxHash: r.Tx, LogIndex: uint(r.Index), From: r.From, To: r.To, Value: indexBig(r.Value)})
+				TxHash: r.Tx, LogIndex: uint(r.Index), From: r.From, To: r.To, Value: parseBig(r.Value)})
 		}
 		return nil
 	})
@@ -215,7 +215,7 @@ func (db *DB) Holders(ctx context.Context, community string, page indexer.Page) 
 				out.Next = last.Balance.String() + ":" + last.Address
 				break
 			}
-			out.Items = append(out.Items, indexer.HolderView{Address: r.Address, Balance: indexBig(r.Balance), VotingPower: indexBig(r.Power)})
+			out.Items = append(out.Items, indexer.HolderView{Address: r.Address, Balance: parseBig(r.Balance), VotingPower: parseBig(r.Power)})
 		}
 		return nil
 	})
@@ -254,10 +254,10 @@ const indexProposalColumns = `SELECT proposal_id::text AS proposal_id, proposer,
 
 func (r *indexProposalRow) view(asOf guildhall.AsOf) indexer.ProposalView {
 	return indexer.ProposalView{
-		ID: indexBig(r.ID), Proposer: r.Proposer, Title: r.Title, Description: r.Description, State: r.State,
+		ID: parseBig(r.ID), Proposer: r.Proposer, Title: r.Title, Description: r.Description, State: r.State,
 		StateFromNode: r.Checked.Valid, VoteStart: uint64(r.VoteStart), VoteEnd: uint64(r.VoteEnd),
 		CreatedBlock: uint64(r.Block), CreatedTx: r.Tx, Eta: uint64(r.Eta.Int64),
-		Tally: indexer.TallyView{For: indexBig(r.For), Against: indexBig(r.Against), Abstain: indexBig(r.Abstain),
+		Tally: indexer.TallyView{For: parseBig(r.For), Against: parseBig(r.Against), Abstain: parseBig(r.Abstain),
 			ForVoters: r.ForVoters, AgainstVoters: r.AgainstVoters, AbstainVoters: r.AbstainVoters},
 		AsOf: asOf,
 	}
@@ -325,7 +325,7 @@ func (db *DB) Proposal(ctx context.Context, community, id string) (*indexer.Prop
 		}
 		v.Actions = make([]indexer.ActionView, 0, len(actions))
 		for _, a := range actions {
-			v.Actions = append(v.Actions, indexer.ActionView{Target: a.Target, Value: indexBig(a.Value), Calldata: a.Calldata, Signature: a.Signature})
+			v.Actions = append(v.Actions, indexer.ActionView{Target: a.Target, Value: parseBig(a.Value), Calldata: a.Calldata, Signature: a.Signature})
 		}
 		return nil
 	})
@@ -378,7 +378,7 @@ func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page
 				out.Next = fmt.Sprintf("%d:%d", last.BlockNumber, last.LogIndex)
 				break
 			}
-			out.Items = append(out.Items, indexer.VoteView{Voter: r.Voter, Support: uint8(r.Support), Weight: indexBig(r.Weight),
+			out.Items = append(out.Items, indexer.VoteView{Voter: r.Voter, Support: uint8(r.Support), Weight: parseBig(r.Weight),
 				Reason: r.Reason, Params: r.Params, BlockNumber: uint64(r.Block), TxHash: r.Tx, LogIndex: uint(r.Index)})
 		}
 		return nil
@@ -482,12 +482,4 @@ func indexProposalID(s string) (string, error) {
 			Fields: []guildhall.FieldError{{Field: "pid", Message: "must be a decimal uint256, as the governor's proposal ids are"}}}
 	}
 	return v.String(), nil
-}
-
-func indexBig(s string) *big.Int {
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok {
-		return new(big.Int)
-	}
-	return v
 }

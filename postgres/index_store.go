@@ -502,13 +502,13 @@ func insertTimelockEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, 
 		kind[i], operation[i] = e.Kind, indexHash(e.OperationID)
 		if e.Kind != indexer.TimelockCancelled {
 			target[i] = sql.NullString{String: e.Target.Hex(), Valid: true}
-			index[i] = indexBigNull(e.Index)
-			value[i] = indexBigNull(e.Value)
+			index[i] = bigNull(e.Index)
+			value[i] = bigNull(e.Value)
 			data[i] = sql.NullString{String: hex.EncodeToString(e.Data), Valid: true}
 		}
 		if e.Kind == indexer.TimelockScheduled {
 			predecessor[i] = sql.NullString{String: indexHash(e.Predecessor), Valid: true}
-			delay[i] = indexBigNull(e.Delay)
+			delay[i] = bigNull(e.Delay)
 		}
 	}
 	args := append(meta.args(), pq.Array(kind), pq.Array(operation), nullStrings(index), nullStrings(target),
@@ -899,13 +899,6 @@ func ProposalTitle(description string) string {
 }
 
 func indexHash(h common.Hash) string { return strings.ToLower(h.Hex()) }
-
-func indexBigNull(v *big.Int) sql.NullString {
-	if v == nil {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: v.String(), Valid: true}
-}
 
 func indexBytes(b []byte) []byte {
 	if b == nil {

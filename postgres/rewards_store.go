@@ -58,30 +58,6 @@ func (db *DB) tryTx(ctx context.Context, commit bool, fn func(tx *sqlx.Tx) error
 	return tx.Commit()
 }
 
-// bigText renders an amount for a numeric column.
-func bigText(v *big.Int) string {
-	if v == nil {
-		return "0"
-	}
-	return v.String()
-}
-
-// parseBig reads a numeric column scanned as text.
-func parseBig(s string) *big.Int {
-	v, ok := new(big.Int).SetString(strings.TrimSuffix(s, ".0"), 10)
-	if !ok {
-		return new(big.Int)
-	}
-	return v
-}
-
-func nullBig(s sql.NullString) *big.Int {
-	if !s.Valid {
-		return nil
-	}
-	return parseBig(s.String)
-}
-
 // --- issuers ---
 
 type issuerRow struct {
@@ -220,7 +196,7 @@ const ruleColumns = `id, community_id, activity, amount::text AS amount, cap_per
 func (r ruleRow) rule() *rewards.Rule {
 	out := &rewards.Rule{
 		ID: r.ID, CommunityID: r.CommunityID, Activity: r.Activity, Amount: parseBig(r.Amount),
-		CapPerMember: nullBig(r.CapPerMember), CapPeriod: rewards.CapPeriod(r.CapPeriod.String), UpdatedAt: r.CreatedAt,
+		CapPerMember: parseBigNull(r.CapPerMember), CapPeriod: rewards.CapPeriod(r.CapPeriod.String), UpdatedAt: r.CreatedAt,
 	}
 	if r.ActiveFrom.Valid {
 		t := r.ActiveFrom.Time
