@@ -128,4 +128,3 @@ func ParseRange(iv Interval, from, to string, today Day) (Day, Day, error) {
 	}
 	return f, t, nil
 }
-
