@@ -64,8 +64,9 @@ func RewardsBy(rs []Reward, from, to Day, key func(Reward) string) []RewardTotal
 }
 
 // PowerFollowsContribution returns the Spearman rank correlation, over every member at today,
-// between the tokens each earned in [from, to] and its voting power now (absent: 0). Nil with
-// fewer than two members or no variance.
+// between the tokens each earned in the window (earned, by member) and its voting power now
+// (power, by member); an absent member is 0 in either. Nil with fewer than two members or no
+// variance.
 func PowerFollowsContribution(a Activity, today Day, earned, power map[string]*big.Int) *float64 {
 	var x, y []*big.Int
 	for addr, m := range a {
