@@ -55,7 +55,7 @@ func TestAtRiskTopQuartileWithTiesAndTheFirstRewardRule(t *testing.T) {
 func TestAtRiskUsualGapMedianAndTheTwentyEightDayCap(t *testing.T) {
 	a := health.Activity{}
 	// 4 candidates with 3 days each: the top quartile (1 member) ties with all of them.
-	activeOn(a, "M1", 10, 9, 7)  // gaps 1, 2: usual 1.5, limit 3; silent 7: at risk
+	activeOn(a, "M1", 10, 9, 7)   // gaps 1, 2: usual 1.5, limit 3; silent 7: at risk
 	activeOn(a, "M2", 89, 69, 49) // gaps 20, 20: 2 × 20 = 40, capped at 28; silent 49: at risk
 	activeOn(a, "M3", 56, 28, 27) // gaps 28, 1: usual 14.5, 29 capped at 28; silent 27: not
 	activeOn(a, "M4", 3, 2, 0)    // gaps 1, 2: limit 3; silent 0: not
