@@ -18,6 +18,20 @@ func activeOn(a health.Activity, who string, first int, before ...int) {
 	}
 }
 
+// risky is the at-risk record of who, silent for silent days, with n active days in the 90.
+func risky(who string, silent, n int, usualGap *float64) health.AtRiskMember {
+	return health.AtRiskMember{Address: who, LastActive: riskToday - health.Day(silent),
+		ActiveDays90d: n, SilentDays: silent, UsualGap: usualGap}
+}
+
+// checkAtRisk compares the at-risk segment of a at riskToday with want.
+func checkAtRisk(t *testing.T, a health.Activity, want ...health.AtRiskMember) {
+	t.Helper()
+	if got := health.AtRisk(a, riskToday); !reflect.DeepEqual(got, want) {
+		t.Errorf("AtRisk =\n%+v\nwant\n%+v", got, want)
+	}
+}
+
 // span returns the day offsets from hi down to lo, every step days.
 func span(hi, lo, step int) []int {
 	var out []int
@@ -42,14 +56,7 @@ func TestAtRiskTopQuartileWithTiesAndTheFirstRewardRule(t *testing.T) {
 	activeOn(a, "old", 200, 100) // nothing in the 90 days: not a candidate
 	// 8 candidates (P Q S T U V W Z): the top quartile is the 2 most active, P (31) and the
 	// 30s, with both Q and S tied at the boundary.
-	got := health.AtRisk(a, riskToday)
-	want := []health.AtRiskMember{
-		{Address: "S", LastActive: riskToday - 60, ActiveDays90d: 30, SilentDays: 60, UsualGap: ptr(1.0)},
-		{Address: "P", LastActive: riskToday - 10, ActiveDays90d: 31, SilentDays: 10, UsualGap: ptr(1.0)},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("AtRisk =\n%+v\nwant\n%+v", got, want)
-	}
+	checkAtRisk(t, a, risky("S", 60, 30, ptr(1.0)), risky("P", 10, 31, ptr(1.0)))
 }
 
 func TestAtRiskUsualGapMedianAndTheTwentyEightDayCap(t *testing.T) {
@@ -59,14 +66,7 @@ func TestAtRiskUsualGapMedianAndTheTwentyEightDayCap(t *testing.T) {
 	activeOn(a, "M2", 89, 69, 49) // gaps 20, 20: 2 × 20 = 40, capped at 28; silent 49: at risk
 	activeOn(a, "M3", 56, 28, 27) // gaps 28, 1: usual 14.5, 29 capped at 28; silent 27: not
 	activeOn(a, "M4", 3, 2, 0)    // gaps 1, 2: limit 3; silent 0: not
-	got := health.AtRisk(a, riskToday)
-	want := []health.AtRiskMember{
-		{Address: "M2", LastActive: riskToday - 49, ActiveDays90d: 3, SilentDays: 49, UsualGap: ptr(20.0)},
-		{Address: "M1", LastActive: riskToday - 7, ActiveDays90d: 3, SilentDays: 7, UsualGap: ptr(1.5)},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("AtRisk =\n%+v\nwant\n%+v", got, want)
-	}
+	checkAtRisk(t, a, risky("M2", 49, 3, ptr(20.0)), risky("M1", 7, 3, ptr(1.5)))
 }
 
 func TestAtRiskSingleActiveDayWaitsTwentyEightDays(t *testing.T) {
@@ -74,15 +74,9 @@ func TestAtRiskSingleActiveDayWaitsTwentyEightDays(t *testing.T) {
 	activeOn(a, "L1", 28) // one day, silent 28: at risk, no usual gap
 	activeOn(a, "L2", 27) // one day, silent 27: not yet
 	// 2 candidates: ceil(2/4) = 1, and the other ties at 1 day: both in the top quartile.
-	got := health.AtRisk(a, riskToday)
-	want := []health.AtRiskMember{{Address: "L1", LastActive: riskToday - 28, ActiveDays90d: 1, SilentDays: 28}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("AtRisk = %+v, want %+v", got, want)
-	}
+	checkAtRisk(t, a, risky("L1", 28, 1, nil))
 }
 
 func TestAtRiskOfAnEmptyCommunityIsEmpty(t *testing.T) {
-	if got := health.AtRisk(health.Activity{}, riskToday); got != nil {
-		t.Errorf("AtRisk = %+v, want none", got)
-	}
+	checkAtRisk(t, health.Activity{})
 }

@@ -21,7 +21,11 @@ func TestDayOfSplitsInstantsAtUTCMidnight(t *testing.T) {
 		{"1970-01-01T00:00:00Z", "1970-01-01"},      // day 0
 		{"1969-12-31T23:59:59Z", "1969-12-31"},      // before 1970 rounds down, not toward 0
 	} {
-		if got := health.DayOf(at(c.at)).String(); got != c.want {
+		instant, err := time.Parse(time.RFC3339, c.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := health.DayOf(instant).String(); got != c.want {
 			t.Errorf("DayOf(%s) = %s, want %s", c.at, got, c.want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/guildhall/guildhall/health"
 )
@@ -22,14 +23,14 @@ const govNow = 1000 // the as_of block's timestamp
 // newest, snapshot ahead).
 func proposals() []health.Proposal {
 	return []health.Proposal{
-		{ID: "1", State: "executed", CreatedBlock: 10, CreatedAt: at("2025-01-01T00:00:00Z"),
-			ExecutedAt: at("2025-01-03T12:00:00Z"), // 60 hours
+		{ID: "1", State: "executed", CreatedBlock: 10, CreatedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+			ExecutedAt: time.Date(2025, 1, 3, 12, 0, 0, 0, time.UTC), // 60 hours
 			Snapshot:   100, TotalSupply: big.NewInt(1000),
 			Power:          power(map[string]int64{"a": 400, "b": 300, "c": 200, "d": 0}),
 			Votes:          power(map[string]int64{"a": 400, "d": 0}), // d's weight-0 vote is no voter
 			MemberProposed: true},
-		{ID: "2", State: "executed", CreatedBlock: 20, CreatedAt: at("2025-02-01T00:00:00Z"),
-			ExecutedAt: at("2025-02-02T06:00:00Z"), // 30 hours
+		{ID: "2", State: "executed", CreatedBlock: 20, CreatedAt: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC),
+			ExecutedAt: time.Date(2025, 2, 2, 6, 0, 0, 0, time.UTC), // 30 hours
 			Snapshot:   200, TotalSupply: big.NewInt(1000),
 			Power: power(map[string]int64{"a": 400, "b": 300, "c": 200}),
 			Votes: power(map[string]int64{"a": 400, "b": 300, "c": 200})},

@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"testing"
-	"time"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
@@ -26,14 +25,6 @@ func days(ss ...string) []health.Day {
 		out[i] = day(s)
 	}
 	return out
-}
-
-func at(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -6,45 +6,35 @@ import (
 	"github.com/guildhall/guildhall/health"
 )
 
-func TestParseChoicesAcceptTheirValuesAndDefaultWhenEmpty(t *testing.T) {
+func TestParseChoicesAcceptTheirValuesDefaultWhenEmptyAndNameTheParameterOtherwise(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		parse func(string) (string, error)
 		in    string
-		want  string
+		want  string // the value read, when field is empty
+		field string // the parameter the error names
 	}{
-		{"interval day", ivParser(health.ParseInterval), "day", "day"},
-		{"interval month", ivParser(health.ParseInterval), "month", "month"},
-		{"interval default", ivParser(health.ParseInterval), "", "week"},
-		{"lifecycle month", ivParser(health.ParseLifecycleInterval), "month", "month"},
-		{"cohort week", ivParser(health.ParseCohort), " week ", "week"},
-		{"cohort default", ivParser(health.ParseCohort), "", "week"},
-		{"basis chain", basisParser, "chain", "chain"},
-		{"basis default", basisParser, "", "any"},
+		{"interval day", ivParser(health.ParseInterval), "day", "day", ""},
+		{"interval month", ivParser(health.ParseInterval), "month", "month", ""},
+		{"interval default", ivParser(health.ParseInterval), "", "week", ""},
+		{"lifecycle month", ivParser(health.ParseLifecycleInterval), "month", "month", ""},
+		{"cohort week", ivParser(health.ParseCohort), " week ", "week", ""},
+		{"cohort default", ivParser(health.ParseCohort), "", "week", ""},
+		{"basis chain", basisParser, "chain", "chain", ""},
+		{"basis default", basisParser, "", "any", ""},
+		{"interval year", ivParser(health.ParseInterval), "year", "", "interval"},
+		{"interval in capitals", ivParser(health.ParseInterval), "WEEK", "", "interval"},
+		{"lifecycle by day", ivParser(health.ParseLifecycleInterval), "day", "", "interval"},
+		{"cohort by day", ivParser(health.ParseCohort), "day", "", "cohort"},
+		{"basis vote", basisParser, "vote", "", "basis"},
 	} {
 		got, err := c.parse(c.in)
-		if err != nil || got != c.want {
+		if c.field != "" {
+			if f := invalidField(t, err); f != c.field {
+				t.Errorf("%s: field %q, want %q", c.name, f, c.field)
+			}
+		} else if err != nil || got != c.want {
 			t.Errorf("%s: %q gives %q, %v; want %q", c.name, c.in, got, err, c.want)
-		}
-	}
-}
-
-func TestParseChoicesRefuseOtherValuesNamingTheParameter(t *testing.T) {
-	for _, c := range []struct {
-		name  string
-		parse func(string) (string, error)
-		in    string
-		field string
-	}{
-		{"interval year", ivParser(health.ParseInterval), "year", "interval"},
-		{"interval in capitals", ivParser(health.ParseInterval), "WEEK", "interval"},
-		{"lifecycle by day", ivParser(health.ParseLifecycleInterval), "day", "interval"},
-		{"cohort by day", ivParser(health.ParseCohort), "day", "cohort"},
-		{"basis vote", basisParser, "vote", "basis"},
-	} {
-		_, err := c.parse(c.in)
-		if got := invalidField(t, err); got != c.field {
-			t.Errorf("%s: field %q, want %q", c.name, got, c.field)
 		}
 	}
 }
