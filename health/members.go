@@ -99,13 +99,18 @@ type Cohort struct {
 	Retained    []int `json:"retained"` // [k]: how many were active (on the basis) in period cohort+k; [0] = size
 }
 
+// MaxCohorts bounds periods= of the retention cohorts (the answer grows with its square): parse it
+// with ParseCount("periods", s, DefaultPeriods, MaxCohorts).
+const MaxCohorts = 120
+
 // Retention returns the last n cohorts of iv up to and including today's period, oldest first;
 // each cohort's retained runs from its own period to today's (the newest has one entry).
-// retained[0] is the size whatever the basis, as defined.
+// retained[0] is the size whatever the basis, as defined. n is held to 1..MaxCohorts (none below).
 func Retention(a Activity, iv Interval, n int, today Day, b Basis) []Cohort {
 	if n < 1 {
 		return nil
 	}
+	n = min(n, MaxCohorts)
 	starts := Periods(iv, DefaultFrom(iv, today, n), today)
 	cohorts := make([]Cohort, len(starts))
 	for i, s := range starts {
