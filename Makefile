@@ -4,11 +4,18 @@ GO       ?= go
 DATA_DIR ?= ./.guildhall
 BIN      := bin/guildhall
 
-.PHONY: run test build vet bench contracts contracts-deps postgres clean help
+.PHONY: run test build vet lint fuzz bench contracts contracts-deps postgres clean help
+
+# Pinned linter; `go run` fetches it from the module proxy once and caches it.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Each fuzz target runs this long under `make fuzz`; `make test` runs their seed corpora only.
+FUZZTIME ?= 30s
 
 help:
 	@echo "make run        build and serve on the embedded dev chain and a local PostgreSQL under $(DATA_DIR)"
 	@echo "make test       vet and run every test (-race) against a real PostgreSQL and in-process chain"
+	@echo "make lint       gofmt and staticcheck (pinned), also part of make test"
+	@echo "make fuzz       run every fuzz target for FUZZTIME (default 30s) each"
 	@echo "make bench      run the benchmarks"
 	@echo "make contracts  rebuild the contract artifacts and Go bindings (needs Node)"
 	@echo "make build      build $(BIN)"
@@ -27,9 +34,23 @@ run: postgres build
 vet:
 	$(GO) vet ./...
 
+# gofmt over every Go file but the dependencies npm installs; staticcheck over every package but
+# the generated contract bindings (abigen's output is not ours to restyle).
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v /contracts/bindings/)
+
+# Every fuzz target, one after another (go test -fuzz takes one target per run).
+fuzz:
+	@grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | grep -v node_modules | sed 's/:func / /' | \
+	while read file target; do \
+		echo "fuzz $$(dirname $$file) $$target for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./$$(dirname $$file) || exit 1; \
+	done
+
 # The tests start their own PostgreSQL cluster (or use TEST_DATABASE_URL) and the contracts check
 # needs the pinned solc from npm.
-test: postgres contracts-deps vet
+test: postgres contracts-deps vet lint
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 # Each benchmark is one measured run that prints its own figures (events/s, rewards/s, p50/p99,
