@@ -1,10 +1,12 @@
 // Package localpg runs a PostgreSQL cluster that belongs to one Guildhall data directory, so that
 // `guildhall` and its tests work on a machine with PostgreSQL installed and nothing configured.
 //
-// The cluster listens only on 127.0.0.1 (no Unix socket), trusts local connections, and is started
-// on demand by whichever command needs it first; it keeps running after that command exits so the
-// next one reuses it. Its log and lock files sit beside its directory: for <data-dir>/postgres they
-// are <data-dir>/postgres.log and <data-dir>/postgres.lock.
+// The cluster listens only on 127.0.0.1 (no Unix socket) and asks for a password (SCRAM): other
+// local users cannot connect as its superuser. The password is generated when the cluster is made
+// and kept in a file only this account can read. The cluster is started on demand by whichever
+// command needs it first; it keeps running after that command exits so the next one reuses it. Its
+// log, lock and password files sit beside its directory: for <data-dir>/postgres they are
+// <data-dir>/postgres.log, <data-dir>/postgres.lock and <data-dir>/postgres.password (mode 0600).
 package localpg
 
 import (
@@ -35,7 +37,7 @@ const DefaultPort = 54329
 // DefaultDatabase is the database Start creates and returns a URL for.
 const DefaultDatabase = "guildhall"
 
-// superuser is the role initdb creates; connections from 127.0.0.1 need no password (trust).
+// superuser is the role initdb creates; it connects from 127.0.0.1 with the cluster's password.
 const superuser = "postgres"
 
 // Cluster is a PostgreSQL cluster in a directory. Its zero value is not usable: Dir is required.
@@ -58,7 +60,9 @@ type Cluster struct {
 }
 
 // Start makes sure the cluster in Dir runs and answers on 127.0.0.1:Port, and returns the URL of
-// Database on it, e.g. postgres://postgres@127.0.0.1:54329/guildhall?sslmode=disable.
+// Database on it, with the password, e.g.
+// postgres://postgres:PASSWORD@127.0.0.1:54329/guildhall?sslmode=disable. A cluster made before
+// clusters had passwords (trust) gets one on its first Start.
 //
 // It is idempotent: a running cluster is reused, a stopped one is started, an empty or missing Dir
 // is initialized first (initdb). Concurrent calls for the same Dir, from any number of processes,
@@ -93,8 +97,13 @@ func (c *Cluster) Start(ctx context.Context) (databaseURL string, err error) {
 	if err := c.prepareDir(ctx, r, dir); err != nil {
 		return "", err
 	}
+	password, err := readPassword(dir)
+	if err != nil {
+		return "", err
+	}
+	legacy := isCluster(dir) && password == ""
 	if !isCluster(dir) {
-		if err := c.initdb(ctx, r, dir, port, logger); err != nil {
+		if password, err = c.initdb(ctx, r, dir, port, logger); err != nil {
 			return "", err
 		}
 	}
@@ -118,10 +127,15 @@ func (c *Cluster) Start(ctx context.Context) (databaseURL string, err error) {
 			return "", err
 		}
 	}
-	if err := ensureDatabase(ctx, port, dbName); err != nil {
+	if legacy {
+		if password, err = setPassword(ctx, r, dir, port, logger); err != nil {
+			return "", err
+		}
+	}
+	if err := ensureDatabase(ctx, port, password, dbName); err != nil {
 		return "", err
 	}
-	return clusterURL(port, dbName), nil
+	return clusterURL(port, password, dbName), nil
 }
 
 // Stop stops the cluster in Dir (fast shutdown: open sessions are disconnected) and waits until it
@@ -160,13 +174,18 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
-// URL returns the URL Start returns, without starting anything.
+// URL returns the URL Start returns, without starting anything ("" before the cluster's password
+// exists).
 func (c *Cluster) URL() string {
-	_, port, dbName, _, err := c.resolve()
+	dir, port, dbName, _, err := c.resolve()
 	if err != nil {
 		return ""
 	}
-	return clusterURL(port, dbName)
+	password, err := readPassword(dir)
+	if err != nil || password == "" {
+		return ""
+	}
+	return clusterURL(port, password, dbName)
 }
 
 func (c *Cluster) resolve() (dir string, port int, dbName string, logger *slog.Logger, err error) {
@@ -194,10 +213,14 @@ func (c *Cluster) resolve() (dir string, port int, dbName string, logger *slog.L
 	return dir, port, dbName, logger, nil
 }
 
-func clusterURL(port int, dbName string) string {
+func clusterURL(port int, password, dbName string) string {
+	user := url.UserPassword(superuser, password)
+	if password == "" {
+		user = url.User(superuser)
+	}
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User(superuser),
+		User:     user,
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Path:     "/" + dbName,
 		RawQuery: "sslmode=disable",
@@ -252,21 +275,36 @@ func (c *Cluster) prepareDir(ctx context.Context, r *runner, dir string) error {
 	return r.chown(logPath(dir))
 }
 
-// initdb creates the cluster: UTF8, C locale, superuser postgres trusted from 127.0.0.1, TCP only.
-func (c *Cluster) initdb(ctx context.Context, r *runner, dir string, port int, logger *slog.Logger) error {
+// initdb creates the cluster: UTF8, C locale, superuser postgres with a new password (SCRAM) from
+// 127.0.0.1, TCP only. The password file is written first, so a cluster never exists without it.
+func (c *Cluster) initdb(ctx context.Context, r *runner, dir string, port int, logger *slog.Logger) (string, error) {
 	logger.Info("creating PostgreSQL cluster", "dir", dir, "user", r.owner)
-	args := []string{"-D", dir, "-U", superuser, "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"}
+	password, err := newPassword(dir)
+	if err != nil {
+		return "", err
+	}
+	// initdb reads the password from a file its account can read, for the moment it runs.
+	pwfile := dir + ".initpw"
+	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write initial password: %w", err)
+	}
+	defer os.Remove(pwfile)
+	if err := r.chown(pwfile); err != nil {
+		return "", err
+	}
+	args := []string{"-D", dir, "-U", superuser, "--auth=scram-sha-256", "--pwfile=" + pwfile,
+		"--encoding=UTF8", "--locale=C", "--no-instructions"}
 	if c.Settings["fsync"] == "off" {
 		args = append(args, "--no-sync") // a throwaway cluster (tests) need not wait for the disk
 	}
-	_, err := r.run(ctx, "initdb", args...)
+	_, err = r.run(ctx, "initdb", args...)
 	if err != nil {
 		// A half-made cluster would stop the next Start; leave the directory empty instead.
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
-		return guildhall.Errorf(guildhall.EUNAVAILABLE, "create PostgreSQL cluster in %s: %s", dir, oneLine(err.Error()))
+		return "", guildhall.Errorf(guildhall.EUNAVAILABLE, "create PostgreSQL cluster in %s: %s", dir, oneLine(err.Error()))
 	}
 	conf := fmt.Sprintf(`
 # Added by guildhall: reachable only over TCP from this machine. pg_ctl is given the port on every
@@ -277,16 +315,16 @@ port = %d
 `, port)
 	f, err := os.OpenFile(filepath.Join(dir, "postgresql.conf"), os.O_WRONLY|os.O_APPEND, 0)
 	if err != nil {
-		return fmt.Errorf("configure PostgreSQL: %w", err)
+		return "", fmt.Errorf("configure PostgreSQL: %w", err)
 	}
 	if _, err := f.WriteString(conf); err != nil {
 		_ = f.Close()
-		return fmt.Errorf("configure PostgreSQL: %w", err)
+		return "", fmt.Errorf("configure PostgreSQL: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("configure PostgreSQL: %w", err)
+		return "", fmt.Errorf("configure PostgreSQL: %w", err)
 	}
-	return nil
+	return password, writeHBA(r, dir)
 }
 
 var (
@@ -390,8 +428,8 @@ func accessError(dir string) error {
 }
 
 // ensureDatabase connects to the running server and creates dbName if missing.
-func ensureDatabase(ctx context.Context, port int, dbName string) error {
-	db, err := sql.Open("postgres", clusterURL(port, "postgres")+"&connect_timeout=10")
+func ensureDatabase(ctx context.Context, port int, password, dbName string) error {
+	db, err := sql.Open("postgres", clusterURL(port, password, "postgres")+"&connect_timeout=10")
 	if err != nil {
 		return fmt.Errorf("open PostgreSQL: %w", err)
 	}

@@ -92,7 +92,11 @@ func TestStartCreatesReusesAndRestarts(t *testing.T) {
 	c := newCluster(t)
 	url := start(t, c)
 
-	want := "postgres://postgres@127.0.0.1:" + strconv.Itoa(c.Port) + "/guildhall?sslmode=disable"
+	password, err := os.ReadFile(c.Dir + ".password")
+	if err != nil {
+		t.Fatalf("password file beside the cluster: %v", err)
+	}
+	want := "postgres://postgres:" + strings.TrimSpace(string(password)) + "@127.0.0.1:" + strconv.Itoa(c.Port) + "/guildhall?sslmode=disable"
 	if url != want {
 		t.Errorf("Start URL = %q, want %q", url, want)
 	}

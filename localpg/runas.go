@@ -79,26 +79,27 @@ func credential(u *user.User) (*syscall.Credential, error) {
 	return cred, nil
 }
 
-// childEnv is this process's environment without the PG* variables (PGPORT, PGDATA, PGHOST... would
-// redirect pg_ctl), in the C locale so server messages are English, and with HOME and USER of u
-// when the programs run as another account.
+// childEnv is the environment PostgreSQL's programs and the server run with: the few variables
+// they need, never this process's own (an operator key or a database URL in Guildhall's environment
+// must not reach a process another account owns, or its /proc/PID/environ). PG* variables would
+// redirect pg_ctl; the C locale keeps server messages English; HOME and USER are u's when the
+// programs run as another account.
 func childEnv(u *user.User) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(k, "PG"), strings.HasPrefix(k, "LC_"), k == "LANG", k == "LANGUAGE":
-			continue
-		case u != nil && (k == "HOME" || k == "USER" || k == "LOGNAME"):
-			continue
+	env := []string{"LC_ALL=C", "LANG=C"}
+	for _, k := range []string{"PATH", "TZ", "TMPDIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
 		}
-		env = append(env, kv)
 	}
-	env = append(env, "LC_ALL=C", "LANG=C")
-	if u != nil {
-		env = append(env, "HOME="+u.HomeDir, "USER="+u.Username, "LOGNAME="+u.Username)
+	if u == nil {
+		for _, k := range []string{"HOME", "USER", "LOGNAME"} {
+			if v, ok := os.LookupEnv(k); ok {
+				env = append(env, k+"="+v)
+			}
+		}
+		return env
 	}
-	return env
+	return append(env, "HOME="+u.HomeDir, "USER="+u.Username, "LOGNAME="+u.Username)
 }
 
 // chown gives path to the account the programs run as; a no-op when they run as this user.
