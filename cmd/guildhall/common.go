@@ -18,7 +18,9 @@ import (
 	"github.com/guildhall/guildhall/postgres"
 )
 
-// commonFlags are the settings every command shares.
+// commonFlags are the settings every command shares. Every command accepts all of them, so a
+// script can pass the same flags to each; a command ignores those it has no use for and says so
+// at debug level.
 type commonFlags struct {
 	dataDir                string
 	databaseURL            string
@@ -28,27 +30,51 @@ type commonFlags struct {
 	logLevel               string
 	operatorKeystore       string
 	operatorPassphraseFile string
+
+	unused  map[string]bool // flags this command accepts but does not use
+	ignored []string        // those of them the command line set
 }
 
-// register adds the shared flags; withChain adds the chain and operator-key flags too.
+// The common flags a command may have no use for.
+var (
+	databaseFlags = []string{"database-url", "pg-port"}
+	chainFlags    = []string{"rpc-url", "operator-keystore", "operator-passphrase-file"}
+)
+
+// register adds the common flags; the chain and operator-key flags are used only withChain.
 func (c *commonFlags) register(fs *flag.FlagSet, withChain bool) {
-	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", "directory for the local PostgreSQL cluster and the dev chain")
+	c.registerAll(fs, "directory for the local PostgreSQL cluster and the dev chain")
+	if !withChain {
+		c.markUnused(fs, chainFlags)
+	}
+}
+
+// registerChainOnly adds the common flags for a command that runs the dev chain and nothing else:
+// it uses the data directory (for its chain) and logging, no database and no external chain.
+func (c *commonFlags) registerChainOnly(fs *flag.FlagSet) {
+	c.registerAll(fs, "directory whose chain/ holds the dev chain's state")
+	c.markUnused(fs, append(append([]string(nil), databaseFlags...), chainFlags...))
+}
+
+func (c *commonFlags) registerAll(fs *flag.FlagSet, dataDirUsage string) {
+	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", dataDirUsage)
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL URL (default: the local cluster under --data-dir, started if needed)")
 	fs.IntVar(&c.pgPort, "pg-port", localpg.DefaultPort, "port of the local PostgreSQL cluster (when --database-url is not set)")
 	c.registerLogs(fs)
-	if !withChain {
-		return
-	}
 	fs.StringVar(&c.rpcURL, "rpc-url", "", "JSON-RPC URL of an external EVM chain (default: the embedded dev chain)")
 	fs.StringVar(&c.operatorKeystore, "operator-keystore", "", "keystore file of the operator key on an external chain (or set GUILDHALL_OPERATOR_KEY)")
 	fs.StringVar(&c.operatorPassphraseFile, "operator-passphrase-file", "", "file holding the operator keystore's passphrase")
 }
 
-// registerChainOnly adds the flags of a command that runs the dev chain and nothing else: the data
-// directory (for its chain) and logging, no database.
-func (c *commonFlags) registerChainOnly(fs *flag.FlagSet) {
-	fs.StringVar(&c.dataDir, "data-dir", "./.guildhall", "directory whose chain/ holds the dev chain's state")
-	c.registerLogs(fs)
+// markUnused says in --help that this command ignores the named flags, and remembers them.
+func (c *commonFlags) markUnused(fs *flag.FlagSet, names []string) {
+	if c.unused == nil {
+		c.unused = map[string]bool{}
+	}
+	for _, name := range names {
+		c.unused[name] = true
+		fs.Lookup(name).Usage = unusedFlagUsage
+	}
 }
 
 func (c *commonFlags) registerLogs(fs *flag.FlagSet) {
@@ -62,6 +88,11 @@ func (c *commonFlags) parse(fs *flag.FlagSet, args []string, e *env) error {
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if c.unused[f.Name] {
+			c.ignored = append(c.ignored, f.Name)
+		}
+	})
 	return c.validate(fs)
 }
 
@@ -88,10 +119,16 @@ func (c *commonFlags) logger(e *env) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(c.logLevel))
 	opts := &slog.HandlerOptions{Level: lvl}
+	var log *slog.Logger
 	if c.logFormat == "json" {
-		return slog.New(slog.NewJSONHandler(e.stderr, opts))
+		log = slog.New(slog.NewJSONHandler(e.stderr, opts))
+	} else {
+		log = slog.New(slog.NewTextHandler(e.stderr, opts))
 	}
-	return slog.New(slog.NewTextHandler(e.stderr, opts))
+	for _, name := range c.ignored {
+		log.Debug("flag not used by this command, ignored", "flag", "--"+name)
+	}
+	return log
 }
 
 // openDatabase starts the local cluster when no --database-url is given, connects and migrates

@@ -18,7 +18,12 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: guildhall %s\n\nFlags (each also read from its environment twin):\n", synopsis)
+		var unused []string
 		fs.VisitAll(func(f *flag.Flag) {
+			if f.Usage == unusedFlagUsage {
+				unused = append(unused, "--"+f.Name)
+				return
+			}
 			def := ""
 			// A usage text that explains its own default (a zero value meaning "depends") keeps it.
 			if f.DefValue != "" && f.DefValue != "false" && !strings.Contains(f.Usage, "(default") {
@@ -26,9 +31,16 @@ func newFlagSet(e *env, name, synopsis string) *flag.FlagSet {
 			}
 			fmt.Fprintf(out, "  --%s  [%s]\n      %s%s\n", f.Name, envName(f.Name), f.Usage, def)
 		})
+		if len(unused) > 0 {
+			fmt.Fprintf(out, "\nAccepted like every command's common flags, not used here: %s\n", strings.Join(unused, ", "))
+		}
 	}
 	return fs
 }
+
+// unusedFlagUsage marks a common flag that a command accepts but does not use: its usage leaves it
+// out of the flag list and names it on one line instead.
+const unusedFlagUsage = "(common flag, not used by this command)"
 
 // parseFlags parses args, then fills every flag not given on the command line from its
 // environment twin. --help prints the usage once, to stdout, and returns errHelp; a bad flag

@@ -67,9 +67,15 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	}
 	t.Run("devchain lists only its own flags", func(t *testing.T) {
 		_, stdout, _ := runCmd(t, nil, "devchain", "--help")
-		for _, absent := range []string{"--database-url", "--pg-port", "--rpc-url"} {
+		for _, absent := range []string{"--database-url  [", "--pg-port  [", "--rpc-url  ["} {
 			if strings.Contains(stdout, absent) {
-				t.Errorf("devchain --help lists %s, which it never uses:\n%s", absent, stdout)
+				t.Errorf("devchain --help lists %s, which it never uses:\n%s", strings.TrimSuffix(absent, "  ["), stdout)
+			}
+		}
+		_, ignored, _ := strings.Cut(stdout, "not used here: ")
+		for _, name := range []string{"--database-url", "--pg-port", "--rpc-url"} {
+			if !strings.Contains(ignored, name) {
+				t.Errorf("devchain --help does not say it accepts and ignores %s:\n%s", name, stdout)
 			}
 		}
 		for _, present := range []string{"--data-dir", "--dev-rpc-addr", "--block-interval", "--log-level"} {
@@ -84,6 +90,25 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing on stdout, the complaint and the usage once on stderr", code, stdout, stderr)
 		}
 	})
+}
+
+// A script passes the same common flags to every command; none may refuse one it does not use.
+func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
+	common := []string{"--data-dir", t.TempDir(), "--database-url", "postgres://guildhall@127.0.0.1:1/guildhall",
+		"--pg-port", "54999", "--rpc-url", "http://127.0.0.1:1", "--operator-keystore", "/nonexistent/key.json",
+		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
+	for _, cmd := range [][]string{
+		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
+		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"},
+	} {
+		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
+			args := append(append(append([]string(nil), cmd...), common...), "--help")
+			code, stdout, stderr := runCmd(t, nil, args...)
+			if code != 0 || !strings.Contains(stdout, "Usage: guildhall") {
+				t.Fatalf("exit %d, stderr %q; want 0: every common flag accepted, then the usage", code, stderr)
+			}
+		})
+	}
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
