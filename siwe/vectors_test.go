@@ -77,11 +77,16 @@ func (f vectorFields) message(t *testing.T) *Message {
 	return m
 }
 
+// messageVector is a case of parsing_positive.json (message and fields) or eip1271.json (message
+// and signature).
+type messageVector struct {
+	Message   string       `json:"message"`
+	Fields    vectorFields `json:"fields"`
+	Signature string       `json:"signature"`
+}
+
 func TestParsingPositiveVectors(t *testing.T) {
-	var vectors map[string]struct {
-		Message string       `json:"message"`
-		Fields  vectorFields `json:"fields"`
-	}
+	var vectors map[string]messageVector
 	readVectors(t, "parsing_positive.json", &vectors)
 	for name, v := range vectors {
 		t.Run(name, func(t *testing.T) {
@@ -214,10 +219,7 @@ func (r *recordingVerifier) IsValidSignature(_ context.Context, account common.A
 }
 
 func TestEIP1271Vectors(t *testing.T) {
-	var vectors map[string]struct {
-		Message   string `json:"message"`
-		Signature string `json:"signature"`
-	}
+	var vectors map[string]messageVector
 	readVectors(t, "eip1271.json", &vectors)
 	for name, v := range vectors {
 		t.Run(name, func(t *testing.T) {
