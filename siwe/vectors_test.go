@@ -85,27 +85,35 @@ type messageVector struct {
 	Signature string       `json:"signature"`
 }
 
-func TestParsingPositiveVectors(t *testing.T) {
+// eachMessage runs test on every case of a file of messages, once the message parses and String
+// writes it back byte for byte.
+func eachMessage(t *testing.T, file string, test func(t *testing.T, name string, v messageVector, m *Message)) {
 	var vectors map[string]messageVector
-	readVectors(t, "parsing_positive.json", &vectors)
+	readVectors(t, file, &vectors)
 	for name, v := range vectors {
 		t.Run(name, func(t *testing.T) {
-			got, err := Parse(v.Message)
+			m, err := Parse(v.Message)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			want := v.Fields.message(t)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("Parse:\n got %+v\nwant %+v", got, want)
+			if s := m.String(); s != v.Message {
+				t.Fatalf("String of the parsed message:\n%q\nwant\n%q", s, v.Message)
 			}
-			if s := got.String(); s != v.Message {
-				t.Errorf("String of the parsed message:\n%q\nwant\n%q", s, v.Message)
-			}
-			if s := want.String(); s != v.Message {
-				t.Errorf("String of a message built from the fields:\n%q\nwant\n%q", s, v.Message)
-			}
+			test(t, name, v, m)
 		})
 	}
+}
+
+func TestParsingPositiveVectors(t *testing.T) {
+	eachMessage(t, "parsing_positive.json", func(t *testing.T, _ string, v messageVector, got *Message) {
+		want := v.Fields.message(t)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Parse:\n got %+v\nwant %+v", got, want)
+		}
+		if s := want.String(); s != v.Message {
+			t.Errorf("String of a message built from the fields:\n%q\nwant\n%q", s, v.Message)
+		}
+	})
 }
 
 func TestParsingNegativeVectors(t *testing.T) {
@@ -219,34 +227,26 @@ func (r *recordingVerifier) IsValidSignature(_ context.Context, account common.A
 }
 
 func TestEIP1271Vectors(t *testing.T) {
-	var vectors map[string]messageVector
-	readVectors(t, "eip1271.json", &vectors)
-	for name, v := range vectors {
-		t.Run(name, func(t *testing.T) {
-			m, err := Parse(v.Message)
-			if err != nil || m.String() != v.Message {
-				t.Fatalf("Parse: %v", err)
-			}
-			if name == "6492" {
-				t.Skip("an ERC-6492 signature of a wallet not deployed yet: verifying it needs the Ethereum mainnet factory " +
-					"it names and ERC-6492 support, which Guildhall does not have")
-			}
-			sig := hexutil.MustDecode(v.Signature)
-			exp := Expectations{Domain: m.Domain, ChainID: 1}
-			now := m.IssuedAt.Add(time.Minute)
-			if err := Check(context.Background(), m, v.Message, sig, exp, now, nil); guildhall.ErrorCode(err) != guildhall.EUNAUTHORIZED {
-				t.Fatalf("without a contract verifier: %v, want 401 (not a key's signature)", err)
-			}
-			wallet := &recordingVerifier{}
-			if err := Check(context.Background(), m, v.Message, sig, exp, now, wallet); err != nil {
-				t.Fatalf("with a contract that accepts it: %v", err)
-			}
-			if wallet.account != m.Address || wallet.hash != common.BytesToHash(accounts.TextHash([]byte(v.Message))) || !bytes.Equal(wallet.sig, sig) {
-				t.Fatalf("the wallet was asked about %s %s %x", wallet.account.Hex(), wallet.hash.Hex(), wallet.sig)
-			}
-			t.Skipf("the EIP-191 hash and signature reach isValidSignature unchanged; whether the %s wallet %s accepts them "+
-				"needs its contract on Ethereum mainnet, and this test has no mainnet node (ERC-1271 against a real "+
-				"contract runs on the simulated chain in api/contract_wallet_test.go)", name, m.Address.Hex())
-		})
-	}
+	eachMessage(t, "eip1271.json", func(t *testing.T, name string, v messageVector, m *Message) {
+		if name == "6492" {
+			t.Skip("an ERC-6492 signature of a wallet not deployed yet: verifying it needs the Ethereum mainnet factory " +
+				"it names and ERC-6492 support, which Guildhall does not have")
+		}
+		sig := hexutil.MustDecode(v.Signature)
+		exp := Expectations{Domain: m.Domain, ChainID: 1}
+		now := m.IssuedAt.Add(time.Minute)
+		if err := Check(context.Background(), m, v.Message, sig, exp, now, nil); guildhall.ErrorCode(err) != guildhall.EUNAUTHORIZED {
+			t.Fatalf("without a contract verifier: %v, want 401 (not a key's signature)", err)
+		}
+		wallet := &recordingVerifier{}
+		if err := Check(context.Background(), m, v.Message, sig, exp, now, wallet); err != nil {
+			t.Fatalf("with a contract that accepts it: %v", err)
+		}
+		if wallet.account != m.Address || wallet.hash != common.BytesToHash(accounts.TextHash([]byte(v.Message))) || !bytes.Equal(wallet.sig, sig) {
+			t.Fatalf("the wallet was asked about %s %s %x", wallet.account.Hex(), wallet.hash.Hex(), wallet.sig)
+		}
+		t.Skipf("the EIP-191 hash and signature reach isValidSignature unchanged; whether the %s wallet %s accepts them "+
+			"needs its contract on Ethereum mainnet, and this test has no mainnet node (ERC-1271 against a real "+
+			"contract runs on the simulated chain in api/contract_wallet_test.go)", name, m.Address.Hex())
+	})
 }
