@@ -8,7 +8,10 @@ import (
 // Decimals is the number of decimals every Guildhall token has.
 const Decimals = 18
 
-var maxUint256 = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+var (
+	maxUint256       = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+	maxUint256Digits = maxUint256.String()
+)
 
 // ParseAmount reads a token amount as a user writes it: whole tokens with up to 18 decimals
 // ("12", "0.5"), or base units when baseUnits is set ("500000000000000000"). It returns the amount
@@ -34,6 +37,11 @@ func ParseAmount(field, s string, baseUnits bool) (*big.Int, error) {
 	digits := whole
 	if !baseUnits {
 		digits += frac + strings.Repeat("0", Decimals-len(frac))
+	}
+	// A uint256 has at most 78 digits. Refuse longer numbers before big.Int reads them: reading
+	// decimal digits takes time quadratic in their number (a megabyte of digits, seconds of CPU).
+	if len(strings.TrimLeft(digits, "0")) > len(maxUint256Digits) {
+		return nil, bad("is too large")
 	}
 	v, ok := new(big.Int).SetString(digits, 10)
 	if !ok || v.Cmp(maxUint256) > 0 {

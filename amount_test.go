@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseAmount(t *testing.T) {
@@ -50,5 +51,23 @@ func TestFormatAmount(t *testing.T) {
 		if got := FormatAmount(v); got != want {
 			t.Errorf("FormatAmount(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// A number with a megabyte of digits is refused at once, not after seconds of big-number parsing
+// (10 s of CPU before the length check); 78 digits still parse, leading zeros aside.
+func TestParseAmountRefusesHugeNumbersQuickly(t *testing.T) {
+	huge := strings.Repeat("9", 1_000_000)
+	start := time.Now()
+	for _, baseUnits := range []bool{true, false} {
+		if _, err := ParseAmount("amount", huge, baseUnits); ErrorCode(err) != EINVALID || !strings.Contains(err.Error(), "invalid amount") {
+			t.Fatalf("a million digits (base units %v): %v, want EINVALID", baseUnits, err)
+		}
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("refusing a million digits took %v", took)
+	}
+	if v, err := ParseAmount("amount", strings.Repeat("0", 1000)+maxUint256.String(), true); err != nil || v.Cmp(maxUint256) != 0 {
+		t.Fatalf("max uint256 after 1000 zeros: %v, %v", v, err)
 	}
 }

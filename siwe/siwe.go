@@ -4,20 +4,13 @@
 package siwe
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts"
 	"github.com/ethereum/go-ethereum/common"
-
-	"github.com/guildhall/guildhall"
-	"github.com/guildhall/guildhall/governance"
 )
 
 // Message is a parsed EIP-4361 message.
@@ -35,134 +28,200 @@ type Message struct {
 	NotBefore      *time.Time
 	RequestID      string
 	Resources      []string
+
+	// The times as the parsed message spelled them: RFC 3339 has several spellings of one
+	// instant ("…24Z", "…24.000Z") and the signature covers the spelling, so String writes a
+	// parsed time back as it was, as long as the field still holds that instant.
+	issuedAtText, expirationText, notBeforeText string
 }
 
 const headerSuffix = " wants you to sign in with your Ethereum account:"
 
-var (
-	noncePattern   = regexp.MustCompile(`^[a-zA-Z0-9]{8,}$`)
-	addressPattern = regexp.MustCompile(`^0x[0-9a-fA-F]{40}$`)
-)
-
 // ErrMalformed is wrapped by every parse error.
 var ErrMalformed = errors.New("not a Sign-In with Ethereum (EIP-4361) message")
 
-// Parse reads an EIP-4361 message. Errors wrap ErrMalformed and name the part that is wrong.
-func Parse(text string) (*Message, error) {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
-	}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	if len(lines) < 2 {
-		return nil, bad("too short")
-	}
-	m := &Message{}
-	header, ok := strings.CutSuffix(lines[0], headerSuffix)
-	if !ok || header == "" {
-		return nil, bad("the first line must be %q", "<domain>"+headerSuffix)
-	}
-	if scheme, rest, found := strings.Cut(header, "://"); found {
-		m.Scheme, header = scheme, rest
-	}
-	m.Domain = header
-	if !addressPattern.MatchString(lines[1]) {
-		return nil, bad("the second line must be a 0x-prefixed address")
-	}
-	if common.HexToAddress(lines[1]).Hex() != lines[1] {
-		return nil, bad("the address must be EIP-55 checksummed (mixed case), e.g. %s", common.HexToAddress(lines[1]).Hex())
-	}
-	m.Address = common.HexToAddress(lines[1])
+var errNotDateTime = errors.New("not an RFC 3339 date-time")
 
-	i := 2
-	for i < len(lines) && lines[i] == "" {
-		i++
+func malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, args...))
+}
+
+// Parse reads an EIP-4361 message exactly as its ABNF gives it: lines end in LF alone, a blank
+// line follows the address, the statement (if any) is one line followed by a blank line, the
+// fields come in their order, and nothing follows the last one. Errors wrap ErrMalformed and name
+// the part that is wrong.
+func Parse(text string) (*Message, error) {
+	if strings.ContainsRune(text, '\r') {
+		return nil, malformed("lines must end in LF (\\n) alone, and the message has a carriage return (CRLF)")
 	}
-	if i < len(lines) && !strings.HasPrefix(lines[i], "URI: ") {
-		m.Statement = lines[i]
-		i++
-		for i < len(lines) && lines[i] == "" {
-			i++
+	p := &parser{lines: strings.Split(text, "\n")}
+	m := &Message{}
+	for _, step := range []func(*Message) error{p.preamble, p.required, p.optional} {
+		if err := step(m); err != nil {
+			return nil, err
 		}
 	}
-	// Fields, in the order EIP-4361 gives them; the optional ones may be absent.
-	field := func(name string, required bool) (string, bool, error) {
-		if i < len(lines) {
-			if v, ok := strings.CutPrefix(lines[i], name+": "); ok {
-				i++
-				return v, true, nil
-			}
-		}
-		if required {
-			return "", false, bad("missing %q line", name+": ")
-		}
-		return "", false, nil
-	}
-	var err error
-	var v string
-	if m.URI, _, err = field("URI", true); err != nil {
-		return nil, err
-	}
-	if u, perr := url.Parse(m.URI); perr != nil || u.Scheme == "" {
-		return nil, bad("URI %q is not an absolute URI", m.URI)
-	}
-	if m.Version, _, err = field("Version", true); err != nil {
-		return nil, err
-	}
-	if m.Version != "1" {
-		return nil, bad("Version must be 1")
-	}
-	if v, _, err = field("Chain ID", true); err != nil {
-		return nil, err
-	}
-	if m.ChainID, err = strconv.ParseUint(v, 10, 64); err != nil || m.ChainID == 0 {
-		return nil, bad("Chain ID %q is not a positive integer", v)
-	}
-	if m.Nonce, _, err = field("Nonce", true); err != nil {
-		return nil, err
-	}
-	if !noncePattern.MatchString(m.Nonce) {
-		return nil, bad("Nonce must be at least 8 letters or digits")
-	}
-	if v, _, err = field("Issued At", true); err != nil {
-		return nil, err
-	}
-	if m.IssuedAt, err = parseTime(v); err != nil {
-		return nil, bad("Issued At %q is not an RFC 3339 time", v)
-	}
-	if v, ok, _ := field("Expiration Time", false); ok {
-		t, err := parseTime(v)
-		if err != nil {
-			return nil, bad("Expiration Time %q is not an RFC 3339 time", v)
-		}
-		m.ExpirationTime = &t
-	}
-	if v, ok, _ := field("Not Before", false); ok {
-		t, err := parseTime(v)
-		if err != nil {
-			return nil, bad("Not Before %q is not an RFC 3339 time", v)
-		}
-		m.NotBefore = &t
-	}
-	if v, ok, _ := field("Request ID", false); ok {
-		m.RequestID = v
-	}
-	if i < len(lines) && lines[i] == "Resources:" {
-		i++
-		for i < len(lines) && strings.HasPrefix(lines[i], "- ") {
-			m.Resources = append(m.Resources, strings.TrimPrefix(lines[i], "- "))
-			i++
-		}
-	}
-	for ; i < len(lines); i++ {
-		if lines[i] != "" {
-			return nil, bad("unexpected line %q", lines[i])
-		}
+	if p.i < len(p.lines) {
+		return nil, malformed("unexpected line %d %q (after the last field, or a field out of EIP-4361's order)", p.i+1, p.lines[p.i])
 	}
 	return m, nil
 }
 
-func parseTime(s string) (time.Time, error) {
-	return time.Parse(time.RFC3339Nano, s)
+// parser walks the lines of a message; i is the next line to read.
+type parser struct {
+	lines []string
+	i     int
+}
+
+// preamble reads "[scheme://]domain wants you…", the address, and the statement with its blank lines.
+func (p *parser) preamble(m *Message) error {
+	if len(p.lines) < 5 {
+		return malformed("too short")
+	}
+	header, ok := strings.CutSuffix(p.lines[0], headerSuffix)
+	if !ok {
+		return malformed("the first line must be %q", "[scheme://]<domain>"+headerSuffix)
+	}
+	if scheme, rest, found := strings.Cut(header, "://"); found {
+		if !schemePattern.MatchString(scheme) {
+			return malformed("%q is not an RFC 3986 scheme", scheme)
+		}
+		m.Scheme, header = scheme, rest
+	}
+	if !validAuthority(header, true) {
+		return malformed("the domain %q is not an RFC 3986 authority ([userinfo@]host[:port], host a DNS name or IP address)", header)
+	}
+	m.Domain = header
+	address := p.lines[1]
+	if !addressPattern.MatchString(address) {
+		return malformed("the second line must be a 0x-prefixed address")
+	}
+	if common.HexToAddress(address).Hex() != address {
+		return malformed("the address must be EIP-55 checksummed (mixed case), e.g. %s", common.HexToAddress(address).Hex())
+	}
+	m.Address = common.HexToAddress(address)
+	if p.lines[2] != "" {
+		return malformed("the address must be followed by a blank line")
+	}
+	if p.lines[3] == "" { // no statement: the address is followed by two blank lines
+		p.i = 4
+		return nil
+	}
+	if !validStatement(p.lines[3]) {
+		return malformed("the statement %q may hold only printable ASCII letters, digits, spaces and RFC 3986 reserved or unreserved characters", p.lines[3])
+	}
+	if p.lines[4] != "" && strings.HasPrefix(p.lines[3], "URI: ") {
+		return malformed("a message without a statement has two blank lines between the address and the URI")
+	}
+	if p.lines[4] != "" {
+		return malformed("the statement must be one line followed by a blank line")
+	}
+	m.Statement, p.i = p.lines[3], 5
+	return nil
+}
+
+// field reads the line "<name>: <value>" if it is the next one.
+func (p *parser) field(name string) (string, bool) {
+	if p.i < len(p.lines) {
+		if v, ok := strings.CutPrefix(p.lines[p.i], name+": "); ok {
+			p.i++
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func (p *parser) mustField(name string) (string, error) {
+	if v, ok := p.field(name); ok {
+		return v, nil
+	}
+	if p.i < len(p.lines) {
+		return "", malformed("line %d must be %q, not %q", p.i+1, name+": …", p.lines[p.i])
+	}
+	return "", malformed("missing %q line", name+": ")
+}
+
+// required reads URI, Version, Chain ID, Nonce and Issued At, in that order.
+func (p *parser) required(m *Message) error {
+	var err error
+	var v string
+	if m.URI, err = p.mustField("URI"); err != nil {
+		return err
+	}
+	if !validURI(m.URI) {
+		return malformed("URI %q is not an RFC 3986 URI", m.URI)
+	}
+	if m.Version, err = p.mustField("Version"); err != nil {
+		return err
+	}
+	if m.Version != "1" {
+		return malformed("Version must be 1")
+	}
+	if v, err = p.mustField("Chain ID"); err != nil {
+		return err
+	}
+	if !chainIDPattern.MatchString(v) {
+		return malformed("Chain ID %q is not a number", v)
+	}
+	if m.ChainID, err = strconv.ParseUint(v, 10, 64); err != nil || m.ChainID == 0 {
+		return malformed("Chain ID %q is not a positive 64-bit integer", v)
+	}
+	if m.Nonce, err = p.mustField("Nonce"); err != nil {
+		return err
+	}
+	if !noncePattern.MatchString(m.Nonce) {
+		return malformed("Nonce must be at least 8 letters or digits")
+	}
+	if m.issuedAtText, err = p.mustField("Issued At"); err != nil {
+		return err
+	}
+	if m.IssuedAt, err = parseTime(m.issuedAtText); err != nil {
+		return malformed("Issued At %q is not an RFC 3339 date-time", m.issuedAtText)
+	}
+	return nil
+}
+
+// optional reads Expiration Time, Not Before, Request ID and Resources, each if present, in that order.
+func (p *parser) optional(m *Message) error {
+	var err error
+	if m.ExpirationTime, m.expirationText, err = p.timeField("Expiration Time"); err != nil {
+		return err
+	}
+	if m.NotBefore, m.notBeforeText, err = p.timeField("Not Before"); err != nil {
+		return err
+	}
+	if v, ok := p.field("Request ID"); ok {
+		if !validRequestID(v) {
+			return malformed("Request ID %q may hold only RFC 3986 path characters (pchar)", v)
+		}
+		m.RequestID = v
+	}
+	if p.i == len(p.lines) || p.lines[p.i] != "Resources:" {
+		return nil
+	}
+	for p.i++; p.i < len(p.lines); p.i++ {
+		r, ok := strings.CutPrefix(p.lines[p.i], "- ")
+		if !ok {
+			break
+		}
+		if !validURI(r) {
+			return malformed("resource %q is not an RFC 3986 URI", r)
+		}
+		m.Resources = append(m.Resources, r)
+	}
+	return nil
+}
+
+func (p *parser) timeField(name string) (*time.Time, string, error) {
+	v, ok := p.field(name)
+	if !ok {
+		return nil, "", nil
+	}
+	t, err := parseTime(v)
+	if err != nil {
+		return nil, "", malformed("%s %q is not an RFC 3339 date-time", name, v)
+	}
+	return &t, v, nil
 }
 
 // String writes m in EIP-4361 form, as a wallet shows and signs it.
@@ -171,18 +230,17 @@ func (m *Message) String() string {
 	if m.Scheme != "" {
 		b.WriteString(m.Scheme + "://")
 	}
-	b.WriteString(m.Domain + headerSuffix + "\n")
-	b.WriteString(m.Address.Hex() + "\n\n")
+	b.WriteString(m.Domain + headerSuffix + "\n" + m.Address.Hex() + "\n\n")
 	if m.Statement != "" {
-		b.WriteString(m.Statement + "\n\n")
+		b.WriteString(m.Statement + "\n")
 	}
-	fmt.Fprintf(&b, "URI: %s\nVersion: %s\nChain ID: %d\nNonce: %s\nIssued At: %s", m.URI, m.Version, m.ChainID, m.Nonce,
-		m.IssuedAt.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "\nURI: %s\nVersion: %s\nChain ID: %d\nNonce: %s\nIssued At: %s", m.URI, m.Version, m.ChainID, m.Nonce,
+		timeText(m.IssuedAt, m.issuedAtText))
 	if m.ExpirationTime != nil {
-		b.WriteString("\nExpiration Time: " + m.ExpirationTime.UTC().Format(time.RFC3339))
+		b.WriteString("\nExpiration Time: " + timeText(*m.ExpirationTime, m.expirationText))
 	}
 	if m.NotBefore != nil {
-		b.WriteString("\nNot Before: " + m.NotBefore.UTC().Format(time.RFC3339))
+		b.WriteString("\nNot Before: " + timeText(*m.NotBefore, m.notBeforeText))
 	}
 	if m.RequestID != "" {
 		b.WriteString("\nRequest ID: " + m.RequestID)
@@ -196,77 +254,12 @@ func (m *Message) String() string {
 	return b.String()
 }
 
-// Expectations are what the server accepts: its own domain, the origin its URIs must have, the
-// chain it runs on, and how old a message without an expiration time may be.
-type Expectations struct {
-	Domain  string // e.g. "localhost:8080"
-	ChainID uint64
-	// MaxAge bounds now - Issued At (default 10 minutes); ClockSkew tolerates wallets whose clock
-	// runs ahead (default 1 minute).
-	MaxAge    time.Duration
-	ClockSkew time.Duration
-}
-
-// ContractVerifier asks a contract wallet whether it accepts a signature (ERC-1271
-// isValidSignature). hasCode is false for accounts without code (plain keys).
-type ContractVerifier interface {
-	IsValidSignature(ctx context.Context, account common.Address, hash common.Hash, sig []byte) (valid, hasCode bool, err error)
-}
-
-// Check verifies everything about m except whether its nonce was issued and is unused (the
-// caller's store decides that): domain, URI, chain id, times against now, and the EIP-191
-// signature, or, for a contract wallet, ERC-1271 through cv (nil cv: EOAs only). Refusals are
-// EUNAUTHORIZED *guildhall.Error values saying what is wrong.
-func Check(ctx context.Context, m *Message, text string, sig []byte, exp Expectations, now time.Time, cv ContractVerifier) error {
-	deny := func(format string, args ...any) error {
-		return guildhall.Errorf(guildhall.EUNAUTHORIZED, "sign-in refused: "+format, args...)
-	}
-	if exp.MaxAge <= 0 {
-		exp.MaxAge = 10 * time.Minute
-	}
-	if exp.ClockSkew <= 0 {
-		exp.ClockSkew = time.Minute
-	}
-	if !strings.EqualFold(m.Domain, exp.Domain) {
-		return deny("the message is for domain %q, but this server is %q", m.Domain, exp.Domain)
-	}
-	u, err := url.Parse(m.URI)
-	if err != nil || !strings.EqualFold(u.Host, exp.Domain) {
-		return deny("the URI %q is not on this server's domain %q", m.URI, exp.Domain)
-	}
-	if m.ChainID != exp.ChainID {
-		return deny("the message is for chain %d, but this server runs on chain %d", m.ChainID, exp.ChainID)
-	}
-	if m.IssuedAt.After(now.Add(exp.ClockSkew)) {
-		return deny("the message was issued in the future (%s)", m.IssuedAt.UTC().Format(time.RFC3339))
-	}
-	if m.ExpirationTime != nil && !now.Before(*m.ExpirationTime) {
-		return deny("the message expired at %s", m.ExpirationTime.UTC().Format(time.RFC3339))
-	}
-	if m.ExpirationTime == nil && now.Sub(m.IssuedAt) > exp.MaxAge {
-		return deny("the message was issued at %s, more than %s ago, and has no expiration time: sign a fresh one",
-			m.IssuedAt.UTC().Format(time.RFC3339), exp.MaxAge)
-	}
-	if m.NotBefore != nil && now.Add(exp.ClockSkew).Before(*m.NotBefore) {
-		return deny("the message is not valid before %s", m.NotBefore.UTC().Format(time.RFC3339))
-	}
-	hash := common.BytesToHash(accounts.TextHash([]byte(text)))
-	if len(sig) == 65 {
-		if signer, err := governance.Recover(hash, sig); err == nil && signer == m.Address {
-			return nil
+// timeText is t as the parsed message spelled it (text), or in RFC 3339 UTC when t was set otherwise.
+func timeText(t time.Time, text string) string {
+	if text != "" {
+		if parsed, err := parseTime(text); err == nil && parsed.Equal(t) {
+			return text
 		}
 	}
-	if cv != nil {
-		valid, hasCode, err := cv.IsValidSignature(ctx, m.Address, hash, sig)
-		if err != nil {
-			return fmt.Errorf("check contract wallet signature: %w", err)
-		}
-		if hasCode {
-			if valid {
-				return nil
-			}
-			return deny("the contract wallet %s did not accept the signature (ERC-1271)", m.Address.Hex())
-		}
-	}
-	return deny("the signature is not %s's signature of this message (EIP-191 personal_sign)", m.Address.Hex())
+	return t.UTC().Format(time.RFC3339Nano)
 }
