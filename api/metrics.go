@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -58,8 +59,20 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 	panic("api: register metrics: " + err.Error())
 }
 
+// metricMethod is the method label of a request: one of the methods HTTP defines, else "other",
+// so that a client inventing methods cannot create time series without end.
+func metricMethod(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
+}
+
 // observe records one served request.
 func (m *httpMetrics) observe(method, route, status string, elapsed time.Duration) {
+	method = metricMethod(method)
 	m.requests.WithLabelValues(method, route, status).Inc()
 	m.duration.WithLabelValues(method, route, status).Observe(elapsed.Seconds())
 }

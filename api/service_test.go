@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +270,44 @@ func TestMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// A client sending invented methods must not grow the metrics without end: the process that
+// serves them also runs the indexer, the minter and the dev chain.
+func TestMetricsSeriesStayBoundedUnderRandomMethods(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	srv.seed(t, "alpha")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 10_000 {
+		method := fmt.Sprintf("X%08X", rng.Uint32())
+		path := "/v1/communities/alpha"
+		if i%2 == 1 {
+			path = fmt.Sprintf("/no/such/path/%d", i)
+		}
+		srv.do(t, method, path, nil)
+	}
+	families, err := srv.server.registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if !strings.HasPrefix(f.GetName(), "guildhall_http_") {
+			continue
+		}
+		methods := map[string]bool{}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "method" {
+					methods[l.GetValue()] = true
+				}
+			}
+		}
+		if len(f.GetMetric()) > 10 || len(methods) > 1 {
+			t.Errorf("%s has %d series over methods %v after 10,000 requests with invented methods; want them all counted as \"other\"",
+				f.GetName(), len(f.GetMetric()), slices.Collect(maps.Keys(methods)))
 		}
 	}
 }

@@ -124,7 +124,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Registry:    registry,
 		Dashboard:   web.FS,
 	})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(handler)
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
@@ -273,4 +273,18 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// newHTTPServer bounds what one client can hold: headers of at most 64 KiB read within 10 s, a
+// whole request within 30 s, an answer written within 60 s (the slowest route, a tally checked
+// against the node, answers well within that), idle keep-alive connections closed after 2 min.
+func newHTTPServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
