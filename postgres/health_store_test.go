@@ -227,14 +227,24 @@ func checkContribution(t *testing.T, f *healthFixture, o *healthOracle, scope po
 // rewinds of a few blocks now and then. Account 8 is staff, account 9 the operator.
 func randomHistory(f *healthFixture, r *rand.Rand) {
 	accts := make([]common.Address, 10)
+	alive := make([][2]int, len(accts)) // the blocks in which each account acts: some join late, some fall silent
 	for i := range accts {
 		accts[i] = account(i)
+		alive[i][0] = r.Intn(150)
+		alive[i][1] = alive[i][0] + 20 + r.Intn(200)
 	}
-	pick := func() common.Address { return accts[r.Intn(len(accts))] }
+	n := 0
+	pick := func() common.Address {
+		for {
+			if i := r.Intn(len(accts)); n >= alive[i][0] && n <= alive[i][1] || r.Intn(20) == 0 {
+				return accts[i]
+			}
+		}
+	}
 	at := healthT0
 	proposals, voted := map[int64]uint64{}, map[string]uint64{} // by the block that made them
 	var rewardIDs []int64
-	for n := 0; n < 220; n++ {
+	for ; n < 220; n++ {
 		at = at.Add(time.Duration(5+r.Intn(7)) * time.Hour)
 		if r.Intn(40) == 0 && f.block > 5 {
 			f.rewind(f.block - uint64(1+r.Intn(4)))
@@ -246,7 +256,7 @@ func randomHistory(f *healthFixture, r *rand.Rand) {
 		f.addBlock(at, func(b *blockEvents) {
 			for range r.Intn(4) {
 				a := pick()
-				switch r.Intn(7) {
+				switch r.Intn(9) {
 				case 0, 1:
 					b.mint(a, int64(1+r.Intn(100)), r.Intn(3) > 0)
 				case 2:
@@ -259,10 +269,10 @@ func randomHistory(f *healthFixture, r *rand.Rand) {
 					id := int64(1000 + n)
 					b.propose(id, a, uint64(r.Intn(3))*86400)
 					proposals[id] = b.n
-				case 6:
+				case 6, 7, 8:
 					if len(proposals) > 0 {
 						ids := slices.Sorted(maps.Keys(proposals))
-						id := ids[r.Intn(len(ids))]
+						id := ids[max(0, len(ids)-1-r.Intn(5))] // mostly recent ones
 						if k := fmt.Sprint(id, a); voted[k] == 0 {
 							voted[k] = b.n
 							b.vote(id, a, int64(r.Intn(3)*10))
