@@ -354,10 +354,10 @@ func (s *HealthStore) AtRisk(ctx context.Context, scope HealthScope) (*HealthAtR
 			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1),
 			top AS (SELECT * FROM c WHERE n >= (SELECT n FROM b)),
 			g AS (SELECT w.account, w.day - lag(w.day) OVER (PARTITION BY w.account ORDER BY w.day) AS gap
-			      FROM w JOIN top USING (account))
-			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned,
-			       (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) FROM g WHERE g.account = top.account AND gap IS NOT NULL) AS median
-			FROM top`, h.base(health.AtRiskWindow)...)
+			      FROM w JOIN top USING (account)),
+			med AS (SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median FROM g WHERE gap IS NOT NULL GROUP BY account)
+			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned, med.median
+			FROM top LEFT JOIN med USING (account)`, h.base(health.AtRiskWindow)...)
 		if err != nil {
 			return err
 		}
