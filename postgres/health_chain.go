@@ -1,0 +1,275 @@
+package postgres
+
+import (
+	"context"
+	"math/big"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/health"
+)
+
+// values returns the positive values of column (balance or voting_power) of the non-excluded
+// accounts now.
+func (h *healthTx) values(column string) ([]*big.Int, error) {
+	var rows []string
+	if err := h.query(&rows, `SELECT `+column+`::text FROM token_accounts WHERE community_id = $1 AND `+column+` > 0
+			AND address <> ALL($2)`, h.community, pq.Array(h.excluded)); err != nil {
+		return nil, err
+	}
+	out := make([]*big.Int, len(rows))
+	for i, r := range rows {
+		out[i] = parseBig(r)
+	}
+	return out, nil
+}
+
+// healthPowerAt is the SQL of the non-excluded accounts with voting power > 0 at snapshot
+// expression s: each delegate's newest DelegateVotesChanged in a block no later than s (the token
+// checkpoints by block timestamp).
+func healthPowerAt(s string) string {
+	return `(SELECT delegate FROM (SELECT DISTINCT ON (delegate) delegate, new_votes FROM token_delegate_votes
+		WHERE community_id = $1 AND block_time <= ` + s + ` ORDER BY delegate, block_number DESC, log_index DESC) x
+		WHERE new_votes > 0 AND delegate <> ALL($2))`
+}
+
+// delegateRecords returns every delegate's record at as_of, ordered by address: delegates and
+// delegators are non-excluded; eligibility and votes are counted in SQL over the
+// health.RecentProposals most recently created proposals whose snapshot has passed.
+func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
+	var rows []struct {
+		Address                     string
+		Power                       string
+		Delegators, Eligible, Votes int
+	}
+	err := h.query(&rows, `WITH recent AS (
+			SELECT proposal_id, vote_start FROM proposals WHERE community_id = $1 AND vote_start < $3
+			ORDER BY block_number DESC, log_index DESC LIMIT $4),
+		el AS (SELECT r.proposal_id, x.delegate FROM recent r CROSS JOIN LATERAL `+healthPowerAt("r.vote_start")+` x),
+		rec AS (SELECT el.delegate, count(*) AS eligible, count(v.voter) AS votes FROM el
+			LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = el.proposal_id AND v.voter = el.delegate
+			GROUP BY el.delegate),
+		pointed AS (SELECT delegate AS address, count(*) AS n FROM token_accounts WHERE community_id = $1
+			AND delegate IS NOT NULL AND address <> ALL($2) AND delegate <> ALL($2) GROUP BY delegate),
+		powered AS (SELECT address, voting_power FROM token_accounts WHERE community_id = $1 AND voting_power > 0
+			AND address <> ALL($2))
+		SELECT coalesce(powered.address, pointed.address) AS address, coalesce(powered.voting_power, 0)::text AS power,
+		       coalesce(pointed.n, 0) AS delegators, coalesce(rec.eligible, 0) AS eligible, coalesce(rec.votes, 0) AS votes
+		FROM powered FULL JOIN pointed ON pointed.address = powered.address
+		LEFT JOIN rec ON rec.delegate = coalesce(powered.address, pointed.address)`,
+		h.community, pq.Array(h.excluded), int64(h.meta.AsOf.Time), health.RecentProposals)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]health.DelegateRecord, len(rows))
+	for i, r := range rows {
+		d := health.Delegate{Address: r.Address, VotingPower: parseBig(r.Power), Delegators: r.Delegators}
+		out[i] = health.NewDelegateRecord(d, r.Eligible, r.Votes)
+	}
+	slices.SortFunc(out, func(x, y health.DelegateRecord) int { return strings.Compare(x.Address, y.Address) })
+	return out, nil
+}
+
+// HealthConcentration is GET …/stats/concentration.
+type HealthConcentration struct {
+	HealthMeta
+	health.Concentration
+	MinForQuorum *int // of=voting_power only
+}
+
+// Concentration returns the concentration of "voting_power" or "balance" now.
+func (s *HealthStore) Concentration(ctx context.Context, scope HealthScope, of string) (*HealthConcentration, error) {
+	if of == "" {
+		of = "voting_power"
+	}
+	if of != "voting_power" && of != "balance" {
+		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid of",
+			Fields: []guildhall.FieldError{{Field: "of", Message: "must be one of voting_power, balance, not " + strconv.Quote(of)}}}
+	}
+	var out HealthConcentration
+	meta, err := s.read(ctx, "read concentration", scope, func(h *healthTx) error {
+		values, err := h.values(of)
+		if err != nil {
+			return err
+		}
+		out.Concentration = health.Concentrate(values)
+		if of != "voting_power" {
+			return nil
+		}
+		var q struct{ Supply, Numerator string }
+		if err := h.get(&q, `SELECT coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)::text AS supply,
+				coalesce((SELECT value FROM governance_settings WHERE community_id = $1 AND setting = 'quorum_numerator'),
+				         (SELECT quorum_percent FROM communities WHERE id = $1))::text AS numerator`, h.community); err != nil {
+			return err
+		}
+		quorum := health.Quorum(parseBig(q.Supply), parseBig(q.Numerator), big.NewInt(100))
+		out.MinForQuorum = health.MinForQuorum(values, quorum)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// HealthDelegates is one page of GET …/delegates.
+type HealthDelegates struct {
+	HealthMeta
+	Items []health.DelegateRecord
+	Next  string // the cursor of the next page; "" on the last
+}
+
+// Delegates returns a page of delegates sorted by "voting_power" (largest first) or
+// "participation" (highest first, null last, then by voting power), ties by address. cursor is ""
+// or a previous page's Next.
+func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy string, limit int, cursor string) (*HealthDelegates, error) {
+	if sortBy == "" {
+		sortBy = "voting_power"
+	}
+	if sortBy != "voting_power" && sortBy != "participation" {
+		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid sort",
+			Fields: []guildhall.FieldError{{Field: "sort", Message: "must be one of voting_power, participation, not " + strconv.Quote(sortBy)}}}
+	}
+	offset := 0
+	if cursor != "" {
+		n, err := strconv.Atoi(cursor)
+		if err != nil || n < 0 {
+			return nil, indexBadCursor()
+		}
+		offset = n
+	}
+	out := HealthDelegates{Items: []health.DelegateRecord{}}
+	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
+		rs, err := h.delegateRecords()
+		if err != nil {
+			return err
+		}
+		slices.SortStableFunc(rs, func(x, y health.DelegateRecord) int {
+			if sortBy == "participation" {
+				if c := compareRatio(y.Participation, x.Participation); c != 0 {
+					return c
+				}
+			}
+			return y.VotingPower.Cmp(x.VotingPower)
+		})
+		if offset < len(rs) {
+			end := min(offset+max(limit, 1), len(rs))
+			out.Items = rs[offset:end]
+			if end < len(rs) {
+				out.Next = strconv.Itoa(end)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// compareRatio orders nullable ratios, null lowest.
+func compareRatio(a, b *float64) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	case *a < *b:
+		return -1
+	case *a > *b:
+		return 1
+	}
+	return 0
+}
+
+// HealthGovernance is GET …/stats/governance.
+type HealthGovernance struct {
+	HealthMeta
+	health.GovernanceStats
+}
+
+// Governance returns the figures over the last proposals by creation, newest first.
+func (s *HealthStore) Governance(ctx context.Context, scope HealthScope, last int) (*HealthGovernance, error) {
+	var out HealthGovernance
+	meta, err := s.read(ctx, "read governance health", scope, func(h *healthTx) error {
+		var rows []struct {
+			ID, State            string
+			Snapshot, Block, Log int64
+			Created              int64
+			Executed             *int64
+			Member               bool
+			Eligible             *int
+			Voters               int
+			Weight, Supply       string
+		}
+		err := h.query(&rows, `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $4)
+			SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
+				p.block_time AS created,
+				(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
+					AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
+					UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
+					AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
+				(p.proposer <> ALL($2) AND EXISTS (SELECT 1 FROM member_first_rewards f WHERE f.community_id = $1
+					AND f.account = p.proposer AND f.first_day <= $3::date)) AS member,
+				CASE WHEN p.vote_start < $5 THEN (SELECT count(*) FROM `+healthPowerAt("p.vote_start")+` e) END AS eligible,
+				(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
+					AND v.voter <> ALL($2)) AS voters,
+				(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
+					AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
+				(coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
+				 - (SELECT coalesce(sum(CASE WHEN from_address = $6 THEN value ELSE -value END), 0) FROM token_transfers
+				    WHERE community_id = $1 AND block_number >= p.block_number AND block_time > p.vote_start
+				      AND (from_address = $6) <> (to_address = $6)))::text AS supply
+			FROM p ORDER BY p.block_number DESC, p.log_index DESC`,
+			h.base(max(last, 0), int64(h.meta.AsOf.Time), indexZeroAddress)...)
+		if err != nil {
+			return err
+		}
+		ps := make([]health.Proposal, len(rows))
+		for i, r := range rows {
+			ps[i] = health.Proposal{ID: r.ID, State: r.State, CreatedBlock: uint64(r.Block), CreatedLog: uint(r.Log),
+				CreatedAt: time.Unix(r.Created, 0).UTC(), Snapshot: uint64(r.Snapshot), MemberProposed: r.Member}
+			if r.Executed != nil {
+				ps[i].ExecutedAt = time.Unix(*r.Executed, 0).UTC()
+			}
+		}
+		// The counts come from SQL: health.Governance at a clock before every snapshot gives the
+		// figures that need none (ids, states, member share, hours to execution).
+		out.GovernanceStats = health.Governance(ps, len(ps), 0)
+		var sum float64
+		counted := 0
+		for i, r := range rows {
+			st := &out.Proposals[i]
+			if r.Eligible == nil {
+				continue
+			}
+			eligible, voters := *r.Eligible, r.Voters
+			st.Eligible, st.Voters = &eligible, &voters
+			st.Participation = health.Ratio(voters, eligible)
+			st.Turnout = health.BigRatio(parseBig(r.Weight), parseBig(r.Supply))
+			if st.Participation != nil {
+				sum += *st.Participation
+				counted++
+			}
+		}
+		if counted > 0 {
+			mean := sum / float64(counted)
+			out.ParticipationMean = &mean
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}

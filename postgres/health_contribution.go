@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"math/big"
+	"slices"
+	"strings"
+
+	"github.com/guildhall/guildhall/health"
+)
+
+// HealthIssuerTotals is one row of by_issuer: the issuer's totals and name.
+type HealthIssuerTotals struct {
+	health.RewardTotals // Key: the issuer id
+	Issuer              string
+}
+
+// HealthContribution is GET …/stats/contribution.
+type HealthContribution struct {
+	HealthMeta
+	Days                     int
+	ByActivity               []health.RewardTotals // Key: the activity
+	ByIssuer                 []HealthIssuerTotals
+	PowerFollowsContribution *float64
+	EarnersNeverVotedShare   *float64
+	DormantVotingPowerShare  *float64
+}
+
+// Contribution returns the contribution figures over the last days days, today included.
+func (s *HealthStore) Contribution(ctx context.Context, scope HealthScope, days int) (*HealthContribution, error) {
+	out := HealthContribution{Days: max(days, 1)}
+	meta, err := s.read(ctx, "read contribution", scope, func(h *healthTx) error {
+		from, _ := health.Window(h.meta.Today, out.Days)
+		var err error
+		if out.ByActivity, out.ByIssuer, err = h.rewardTotals(from); err != nil {
+			return err
+		}
+		var members []struct {
+			Earned, Power string
+		}
+		if err := h.query(&members, `WITH `+healthMembersCTE+`
+			SELECT coalesce((SELECT sum(d.reward_amount) FROM member_activity_days d WHERE d.community_id = $1
+				AND d.account = m.account AND d.day BETWEEN $4::date AND $3::date), 0)::text AS earned,
+			       coalesce((SELECT voting_power FROM token_accounts a WHERE a.community_id = $1 AND a.address = m.account), 0)::text AS power
+			FROM m`, h.base(from.String())...); err != nil {
+			return err
+		}
+		x, y := make([]*big.Int, len(members)), make([]*big.Int, len(members))
+		for i, m := range members {
+			x[i], y[i] = parseBig(m.Earned), parseBig(m.Power)
+		}
+		out.PowerFollowsContribution = health.Spearman(x, y)
+		var active struct{ Active, Never int }
+		if err := h.get(&active, `WITH `+healthMembersCTE+`,
+			a AS (SELECT DISTINCT d.account FROM `+healthCounted+` AND d.day >= $4::date)
+			SELECT count(*) AS active, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM member_activity_days v
+				WHERE v.community_id = $1 AND v.account = a.account AND v.vote_count > 0)) AS never FROM a`,
+			h.base(from.String())...); err != nil {
+			return err
+		}
+		out.EarnersNeverVotedShare = health.Ratio(active.Never, active.Active)
+		records, err := h.delegateRecords()
+		if err != nil {
+			return err
+		}
+		out.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// rewardTotals returns the rewards accepted from day from to today to non-excluded members, by
+// activity and by issuer, each ordered by key (the activity; the issuer id as text).
+func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []HealthIssuerTotals, error) {
+	var rows []struct {
+		ByIssuer        bool
+		Key, Name       string
+		Rewards, Member int
+		Amount          string
+	}
+	err := h.query(&rows, `WITH r AS (
+			SELECT activity, issuer_id, wallet, amount FROM rewards WHERE community_id = $1 AND status <> 'failed'
+			AND wallet <> ALL($2) AND created_at >= $4::timestamp AT TIME ZONE 'UTC'
+			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
+		SELECT false AS byissuer, activity AS key, '' AS name, count(*) AS rewards, count(DISTINCT wallet) AS member,
+		       sum(amount)::text AS amount FROM r GROUP BY activity
+		UNION ALL
+		SELECT true, r.issuer_id::text, min(i.name), count(*), count(DISTINCT wallet), sum(amount)::text
+		FROM r JOIN issuers i ON i.id = r.issuer_id GROUP BY r.issuer_id`, h.base(from.String())...)
+	if err != nil {
+		return nil, nil, err
+	}
+	activities, issuers := []health.RewardTotals{}, []HealthIssuerTotals{}
+	for _, r := range rows {
+		t := health.RewardTotals{Key: r.Key, Rewards: r.Rewards, Amount: parseBig(r.Amount), Members: r.Member}
+		if r.ByIssuer {
+			issuers = append(issuers, HealthIssuerTotals{RewardTotals: t, Issuer: r.Name})
+		} else {
+			activities = append(activities, t)
+		}
+	}
+	slices.SortFunc(activities, func(x, y health.RewardTotals) int { return strings.Compare(x.Key, y.Key) })
+	slices.SortFunc(issuers, func(x, y HealthIssuerTotals) int { return strings.Compare(x.Key, y.Key) })
+	return activities, issuers, nil
+}

@@ -1,0 +1,388 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"math/big"
+	"slices"
+
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall/health"
+)
+
+// The member figures, aggregated in SQL over member_activity_days. Every query's $1 is the
+// community, $2 the excluded accounts, $3 today (healthTx.base). healthMembersCTE is the members
+// at today; a member's counted days are those from its first reward to today (healthCounted).
+const (
+	healthMembersCTE = `m AS (SELECT account, first_day FROM member_first_rewards
+		WHERE community_id = $1 AND first_day <= $3::date AND account <> ALL($2))`
+	healthCounted = `member_activity_days d JOIN m ON m.account = d.account
+		WHERE d.community_id = $1 AND d.day >= m.first_day AND d.day <= $3::date`
+	healthChain = `(d.transfer_count + d.delegation_count + d.vote_count + d.proposal_count > 0)`
+)
+
+// healthDay is the SQL of date expression e as a health.Day (days since 1970-01-01).
+func healthDay(e string) string { return `(` + e + ` - date '1970-01-01')` }
+
+// healthPeriod is the SQL of the period of interval $4 holding day expression e.
+func healthPeriod(e string) string { return `date_trunc($4, ` + e + `::timestamp)::date` }
+
+// healthStep is the length of one period of iv, as an SQL interval.
+func healthStep(iv health.Interval) string {
+	return map[health.Interval]string{health.Daily: "1 day", health.Weekly: "1 week", health.Monthly: "1 month"}[iv]
+}
+
+// HealthOverview is GET …/stats/overview.
+type HealthOverview struct {
+	HealthMeta
+	health.Overview
+	Holders                 int
+	VotingPower             health.Concentration
+	DelegatesActive         int
+	DormantVotingPowerShare *float64
+}
+
+// Overview returns the overview figures.
+func (s *HealthStore) Overview(ctx context.Context, scope HealthScope) (*HealthOverview, error) {
+	var o HealthOverview
+	meta, err := s.read(ctx, "read health overview", scope, func(h *healthTx) error {
+		var row struct {
+			Members, New28, Cohort, Active28, Active7, Retained int
+		}
+		if err := h.get(&row, `WITH `+healthMembersCTE+`,
+			a AS (SELECT d.account, min(m.first_day) AS first_day, max(d.day) AS last FROM `+healthCounted+`
+			      AND d.day >= $3::date - 27 GROUP BY d.account)
+			SELECT (SELECT count(*) FROM m) AS members,
+			       (SELECT count(*) FROM m WHERE first_day >= $3::date - 27) AS new28,
+			       (SELECT count(*) FROM m WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
+			       (SELECT count(*) FROM a) AS active28,
+			       (SELECT count(*) FROM a WHERE last >= $3::date - 6) AS active7,
+			       (SELECT count(*) FROM a WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained`,
+			h.base()...); err != nil {
+			return err
+		}
+		o.Overview = health.Overview{Members: row.Members, Active7d: row.Active7, Active28d: row.Active28,
+			NewMembers28d: row.New28, Participation28d: health.Ratio(row.Active28, row.Members),
+			RetentionM1: health.Ratio(row.Retained, row.Cohort)}
+		if err := h.get(&o.Holders, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0
+				AND address <> ALL($2)`, h.base()[:2]...); err != nil {
+			return err
+		}
+		power, err := h.values("voting_power")
+		if err != nil {
+			return err
+		}
+		o.VotingPower = health.Concentrate(power)
+		records, err := h.delegateRecords()
+		if err != nil {
+			return err
+		}
+		o.DelegatesActive = health.DelegatesActive(records)
+		o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	o.HealthMeta = meta
+	return &o, nil
+}
+
+// HealthActivityItem is one period of GET …/stats/activity.
+type HealthActivityItem struct {
+	health.SeriesItem
+	Rewards       int
+	RewardsAmount *big.Int
+	HoldersEnd    int
+}
+
+// HealthActivity is GET …/stats/activity.
+type HealthActivity struct {
+	HealthMeta
+	Items []HealthActivityItem
+}
+
+// Activity returns the activity series of interval iv over the periods holding a day of from..to
+// (ISO dates, both included; empty: the defaults of health.ParseRange at today).
+func (s *HealthStore) Activity(ctx context.Context, scope HealthScope, iv health.Interval, from, to string) (*HealthActivity, error) {
+	var out HealthActivity
+	meta, err := s.read(ctx, "read health activity", scope, func(h *healthTx) error {
+		f, t, err := health.ParseRange(iv, from, to, h.meta.Today)
+		if err != nil {
+			return err
+		}
+		starts := health.Periods(iv, f, t)
+		out.Items = make([]HealthActivityItem, len(starts))
+		at := make(map[health.Day]*HealthActivityItem, len(starts))
+		for i, p := range starts {
+			out.Items[i] = HealthActivityItem{SeriesItem: health.SeriesItem{PeriodStart: p}, RewardsAmount: new(big.Int)}
+			at[p] = &out.Items[i]
+		}
+		lo, hi := starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String()
+		if err := h.seriesMembers(at, iv, lo, hi); err != nil {
+			return err
+		}
+		return h.holdersEnd(out.Items, iv)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// seriesMembers fills the member counts and rewards of the periods of at, which cover lo..hi.
+func (h *healthTx) seriesMembers(at map[health.Day]*HealthActivityItem, iv health.Interval, lo, hi string) error {
+	var rows []struct {
+		Period                     health.Day
+		New, Active, Reward, Chain int
+		Both, Rewards              int
+		Amount                     string
+	}
+	err := h.query(&rows, `WITH `+healthMembersCTE+`,
+		pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, bool_or(d.reward_count > 0) AS r, bool_or(`+healthChain+`) AS c,
+		              sum(d.reward_count) AS rewards, sum(d.reward_amount) AS amount
+		       FROM `+healthCounted+` AND d.day BETWEEN $5::date AND $6::date GROUP BY 1, 2),
+		act AS (SELECT p, count(*) AS active, count(*) FILTER (WHERE r) AS reward, count(*) FILTER (WHERE c) AS chain,
+		               count(*) FILTER (WHERE r AND c) AS "both", sum(rewards) AS rewards, sum(amount) AS amount FROM pa GROUP BY p),
+		nw AS (SELECT `+healthPeriod("first_day")+` AS p, count(*) AS new FROM m WHERE first_day BETWEEN $5::date AND $6::date GROUP BY 1)
+		SELECT `+healthDay("coalesce(act.p, nw.p)")+` AS period, coalesce(nw.new, 0) AS new, coalesce(act.active, 0) AS active,
+		       coalesce(act.reward, 0) AS reward, coalesce(act.chain, 0) AS chain, coalesce(act.both, 0) AS "both",
+		       coalesce(act.rewards, 0) AS rewards, coalesce(act.amount, 0)::text AS amount
+		FROM act FULL JOIN nw ON nw.p = act.p`, h.base(string(iv), lo, hi)...)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		it := at[r.Period]
+		if it == nil {
+			continue
+		}
+		it.NewMembers, it.ActiveMembers, it.ActiveReward, it.ActiveChain, it.ActiveBoth = r.New, r.Active, r.Reward, r.Chain, r.Both
+		it.Rewards, it.RewardsAmount = r.Rewards, parseBig(r.Amount)
+	}
+	return nil
+}
+
+// holdersEnd fills each period's holders at its last block: the holders at as_of, less the
+// transfers after the period's end (block_time past its last second), replayed backwards over
+// the accounts they touched.
+func (h *healthTx) holdersEnd(items []HealthActivityItem, iv health.Interval) error {
+	var now int
+	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
+		h.base()[:2]...); err != nil {
+		return err
+	}
+	thresholds := make([]int64, len(items)) // first second after each period
+	for i, it := range items {
+		thresholds[i] = health.NextPeriod(iv, it.PeriodStart).Time().Unix()
+		it.HoldersEnd = now
+		items[i] = it
+	}
+	var rows []struct {
+		I     int
+		Delta int
+	}
+	err := h.query(&rows, `WITH t AS (
+			SELECT account, width_bucket(block_time, $3::bigint[]) AS b, sum(delta) AS delta FROM (
+				SELECT to_address AS account, block_time, value AS delta FROM token_transfers
+				WHERE community_id = $1 AND block_time >= ($3::bigint[])[1] AND to_address <> ALL($2)
+				UNION ALL
+				SELECT from_address, block_time, -value FROM token_transfers
+				WHERE community_id = $1 AND block_time >= ($3::bigint[])[1] AND from_address <> ALL($2)) x
+			GROUP BY 1, 2),
+		per AS (SELECT t.account, i, coalesce(sum(t.delta) FILTER (WHERE t.b >= i), 0) AS after
+			FROM t CROSS JOIN generate_series(1, cardinality($3::bigint[])) AS i GROUP BY t.account, i)
+		SELECT i, (count(*) FILTER (WHERE coalesce(a.balance, 0) - per.after > 0)
+		         - count(*) FILTER (WHERE coalesce(a.balance, 0) > 0))::int AS delta
+		FROM per LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = per.account GROUP BY i`,
+		h.community, pq.Array(h.excluded), pq.Array(thresholds))
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		items[r.I-1].HoldersEnd += r.Delta
+	}
+	return nil
+}
+
+// HealthRetention is GET …/stats/retention.
+type HealthRetention struct {
+	HealthMeta
+	Cohorts []health.Cohort
+}
+
+// Retention returns the last n cohorts of interval iv up to today's period, on basis b.
+func (s *HealthStore) Retention(ctx context.Context, scope HealthScope, iv health.Interval, n int, b health.Basis) (*HealthRetention, error) {
+	var out HealthRetention
+	meta, err := s.read(ctx, "read health retention", scope, func(h *healthTx) error {
+		n = min(max(n, 1), health.MaxCohorts)
+		starts := health.Periods(iv, health.DefaultFrom(iv, h.meta.Today, n), h.meta.Today)
+		index := make(map[health.Day]int, len(starts))
+		out.Cohorts = make([]health.Cohort, len(starts))
+		for i, p := range starts {
+			index[p] = i
+			out.Cohorts[i] = health.Cohort{CohortStart: p, Retained: make([]int, len(starts)-i)}
+		}
+		var rows []struct {
+			Cohort, Period health.Day
+			N              int
+		}
+		reward, chain := b != health.BasisChain, b != health.BasisReward
+		err := h.query(&rows, `WITH `+healthMembersCTE+`
+			SELECT `+healthDay(healthPeriod("m.first_day"))+` AS cohort, `+healthDay("p")+` AS period, count(*) AS n
+			FROM m CROSS JOIN LATERAL (SELECT DISTINCT `+healthPeriod("d.day")+` AS p FROM member_activity_days d
+				WHERE d.community_id = $1 AND d.account = m.account AND d.day BETWEEN m.first_day AND $3::date
+				  AND ((d.reward_count > 0 AND $6) OR (`+healthChain+` AND $7))) x
+			WHERE m.first_day >= $5::date GROUP BY 1, 2
+			UNION ALL
+			SELECT `+healthDay(healthPeriod("first_day"))+`, -1, count(*) FROM m WHERE first_day >= $5::date GROUP BY 1`,
+			h.base(string(iv), starts[0].String(), reward, chain)...)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			c, ok := index[r.Cohort]
+			if !ok {
+				continue
+			}
+			if r.Period < 0 { // the size row
+				out.Cohorts[c].Size, out.Cohorts[c].Retained[0] = r.N, r.N
+			} else if k := index[r.Period] - c; k > 0 {
+				out.Cohorts[c].Retained[k] = r.N
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// HealthLifecycle is GET …/stats/lifecycle.
+type HealthLifecycle struct {
+	HealthMeta
+	Items []health.LifecycleItem
+}
+
+// Lifecycle returns the lifecycle of interval iv over the periods holding a day of from..to.
+func (s *HealthStore) Lifecycle(ctx context.Context, scope HealthScope, iv health.Interval, from, to string) (*HealthLifecycle, error) {
+	var out HealthLifecycle
+	meta, err := s.read(ctx, "read health lifecycle", scope, func(h *healthTx) error {
+		f, t, err := health.ParseRange(iv, from, to, h.meta.Today)
+		if err != nil {
+			return err
+		}
+		starts := health.Periods(iv, f, t)
+		out.Items = make([]health.LifecycleItem, len(starts))
+		prevActive := make([]int, len(starts))
+		index := make(map[health.Day]int, len(starts))
+		for i, p := range starts {
+			index[p], out.Items[i].PeriodStart = i, p
+		}
+		var rows []struct {
+			Period                                       health.Day
+			New, Returning, Resurrected, Dormant, Before int
+		}
+		err = h.query(&rows, `WITH `+healthMembersCTE+`,
+			pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, `+healthPeriod("min(m.first_day)")+` AS fp
+			       FROM `+healthCounted+` AND d.day >= $5::date - $7::interval AND d.day <= $6::date GROUP BY 1, 2),
+			w AS (SELECT p, fp, lag(p) OVER (PARTITION BY account ORDER BY p) AS prev, lead(p) OVER (PARTITION BY account ORDER BY p) AS next FROM pa)
+			SELECT `+healthDay("p")+` AS period, count(*) FILTER (WHERE p = fp) AS new,
+			       count(*) FILTER (WHERE p <> fp AND prev = (p - $7::interval)::date) AS "returning",
+			       count(*) FILTER (WHERE p <> fp AND prev IS DISTINCT FROM (p - $7::interval)::date) AS resurrected, 0 AS dormant, 0 AS before
+			FROM w WHERE p >= $5::date GROUP BY p
+			UNION ALL
+			SELECT `+healthDay("(p + $7::interval)::date")+`, 0, 0, 0,
+			       count(*) FILTER (WHERE next IS DISTINCT FROM (p + $7::interval)::date), count(*)
+			FROM w WHERE (p + $7::interval)::date BETWEEN $5::date AND least($6::date, $3::date) GROUP BY 1`,
+			h.base(string(iv), starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String(), healthStep(iv))...)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			i, ok := index[r.Period]
+			if !ok {
+				continue
+			}
+			it := &out.Items[i]
+			it.New, it.Returning, it.Resurrected = it.New+r.New, it.Returning+r.Returning, it.Resurrected+r.Resurrected
+			it.Dormant += r.Dormant
+			prevActive[i] += r.Before
+		}
+		for i := range out.Items {
+			out.Items[i].ChurnRate = health.Ratio(out.Items[i].Dormant, prevActive[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}
+
+// HealthAtRiskMember is one member of GET …/members?segment=at_risk.
+type HealthAtRiskMember struct {
+	health.AtRiskMember
+	Earned90d *big.Int
+}
+
+// HealthAtRisk is the at-risk segment.
+type HealthAtRisk struct {
+	HealthMeta
+	Members []HealthAtRiskMember
+}
+
+// AtRisk returns the at-risk members, longest silent first.
+func (s *HealthStore) AtRisk(ctx context.Context, scope HealthScope) (*HealthAtRisk, error) {
+	out := HealthAtRisk{Members: []HealthAtRiskMember{}}
+	meta, err := s.read(ctx, "read at-risk members", scope, func(h *healthTx) error {
+		var rows []struct {
+			Account string
+			Last    health.Day
+			N       int
+			Median  *float64
+			Earned  string
+		}
+		err := h.query(&rows, `WITH `+healthMembersCTE+`,
+			w AS (SELECT d.account, d.day, d.reward_amount FROM `+healthCounted+` AND d.day >= $3::date - $4::int + 1),
+			c AS (SELECT account, count(*) AS n, max(day) AS last, sum(reward_amount) AS earned FROM w GROUP BY account),
+			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1),
+			top AS (SELECT * FROM c WHERE n >= (SELECT n FROM b)),
+			g AS (SELECT w.account, w.day - lag(w.day) OVER (PARTITION BY w.account ORDER BY w.day) AS gap
+			      FROM w JOIN top USING (account)),
+			med AS (SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median FROM g WHERE gap IS NOT NULL GROUP BY account)
+			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned, med.median
+			FROM top LEFT JOIN med USING (account)`, h.base(health.AtRiskWindow)...)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			m := health.AtRiskMember{Address: r.Account, LastActive: r.Last, ActiveDays90d: r.N, SilentDays: int(h.meta.Today - r.Last)}
+			limit := float64(health.AtRiskSilence)
+			if r.Median != nil {
+				m.UsualGap = r.Median
+				limit = min(limit, 2**r.Median)
+			}
+			if float64(m.SilentDays) >= limit {
+				out.Members = append(out.Members, HealthAtRiskMember{AtRiskMember: m, Earned90d: parseBig(r.Earned)})
+			}
+		}
+		slices.SortFunc(out.Members, func(x, y HealthAtRiskMember) int {
+			if x.SilentDays != y.SilentDays {
+				return y.SilentDays - x.SilentDays
+			}
+			return cmp.Compare(x.Address, y.Address)
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.HealthMeta = meta
+	return &out, nil
+}

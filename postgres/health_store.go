@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/health"
+)
+
+// HealthStore reads a community's health figures (issue 11) from member_activity_days (migration
+// 0009, kept by triggers in the transaction of every fact), the reward ledger and the indexed
+// chain tables, and keeps each community's staff list. Every read runs in one REPEATABLE READ
+// snapshot that first reads the community's as_of (readIndex), so all of its figures are true at
+// that block and at its ledger_through. Heavy aggregation runs in SQL; per-request data that is
+// small (holders' values, delegate counts over ten proposals) goes through package health's
+// functions, the same ones the tests use as the brute-force oracle.
+type HealthStore struct{ db *DB }
+
+// NewHealthStore returns the health store of db.
+func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
+
+// HealthScope names what a read is about: the community, and the operator account (excluded from
+// every figure with the zero address, the community's contracts and its staff); "" for none.
+type HealthScope struct {
+	Community string
+	Operator  string
+}
+
+// HealthMeta is what every health answer names: the block its figures are true at, the newest
+// reward time included (nil before the first reward) and today, the UTC day of as_of.
+type HealthMeta struct {
+	AsOf          guildhall.AsOf
+	LedgerThrough *time.Time
+	Today         health.Day
+}
+
+// healthTx is one read's snapshot: its transaction, community, excluded accounts and meta.
+type healthTx struct {
+	ctx       context.Context
+	tx        *sqlx.Tx
+	community string
+	excluded  []string // EIP-55
+	meta      HealthMeta
+}
+
+// query runs a SELECT into dest (a slice) with the snapshot's args.
+func (h *healthTx) query(dest any, q string, args ...any) error {
+	return h.tx.SelectContext(h.ctx, dest, q, args...)
+}
+
+// get runs a one-row SELECT into dest.
+func (h *healthTx) get(dest any, q string, args ...any) error {
+	return h.tx.GetContext(h.ctx, dest, q, args...)
+}
+
+// base returns the arguments every member query starts with: $1 community, $2 excluded accounts,
+// $3 today (an ISO date).
+func (h *healthTx) base(more ...any) []any {
+	return append([]any{h.community, pq.Array(h.excluded), h.meta.Today.String()}, more...)
+}
+
+// read runs fn in a snapshot of scope's community after reading its as_of, excluded accounts and
+// ledger_through.
+func (s *HealthStore) read(ctx context.Context, op string, scope HealthScope, fn func(h *healthTx) error) (HealthMeta, error) {
+	var meta HealthMeta
+	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+		h := &healthTx{ctx: ctx, tx: tx, community: scope.Community,
+			meta: HealthMeta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
+		if err := h.loadExcluded(scope.Operator); err != nil {
+			return err
+		}
+		var through sql.NullTime
+		// The newest reward the figures include: up to the end of today, not failed, not to an
+		// excluded account (rewards_community_created, read backwards).
+		if err := h.get(&through, `SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
+				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'`, h.base()...); err != nil {
+			return err
+		}
+		if through.Valid {
+			t := through.Time.UTC()
+			h.meta.LedgerThrough = &t
+		}
+		meta = h.meta
+		return fn(h)
+	})
+	return meta, err
+}
+
+// loadExcluded reads the accounts left out of every figure: the zero address, the community's
+// contracts, its staff and the operator.
+func (h *healthTx) loadExcluded(operator string) error {
+	var rows []string
+	if err := h.query(&rows, `
+		SELECT unnest(ARRAY[token_address, governor_address, timelock_address]) FROM communities WHERE id = $1
+		UNION SELECT address FROM community_staff WHERE community_id = $1`, h.community); err != nil {
+		return err
+	}
+	h.excluded = []string{indexZeroAddress}
+	for _, a := range append(rows, operator) {
+		if common.IsHexAddress(a) {
+			h.excluded = append(h.excluded, common.HexToAddress(a).Hex())
+		}
+	}
+	return nil
+}
+
+// StaffMember is one address on a community's staff list.
+type StaffMember struct {
+	Address string    `db:"address" json:"address"`
+	AddedAt time.Time `db:"added_at" json:"added_at"`
+}
+
+// AddStaff puts address on community's staff list (again: nothing changes). Staff are left out
+// of every figure, retroactively. An unknown community is ENOTFOUND, a malformed address EINVALID.
+func (s *HealthStore) AddStaff(ctx context.Context, community, address string) error {
+	addr, err := indexAddress("address", address)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.db.ExecContext(ctx, `INSERT INTO community_staff (community_id, address) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, community, addr)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "23503" { // foreign_key_violation
+		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
+	}
+	if err != nil {
+		return s.db.queryError("add staff", err)
+	}
+	return nil
+}
+
+// RemoveStaff takes address off community's staff list; it is ENOTFOUND when it is not on it.
+func (s *HealthStore) RemoveStaff(ctx context.Context, community, address string) error {
+	addr, err := indexAddress("address", address)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM community_staff WHERE community_id = $1 AND address = $2`, community, addr)
+	if err != nil {
+		return s.db.queryError("remove staff", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return guildhall.Errorf(guildhall.ENOTFOUND, "%s is not on the staff of community %q", addr, community)
+	}
+	return nil
+}
+
+// Staff lists community's staff, by address.
+func (s *HealthStore) Staff(ctx context.Context, community string) ([]StaffMember, error) {
+	out := []StaffMember{}
+	if err := s.db.db.SelectContext(ctx, &out, `SELECT address, added_at FROM community_staff WHERE community_id = $1 ORDER BY address`,
+		community); err != nil {
+		return nil, s.db.queryError("list staff", err)
+	}
+	return out, nil
+}
