@@ -40,6 +40,26 @@ func TestDashboardIsServed(t *testing.T) {
 
 // Every API call the dashboard makes names a route the server serves, so the page does not drift
 // from the API it reads.
+func TestDashboardIsServedWithASecurityPolicy(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, withDashboard)
+	for _, path := range []string{"/", "/assets/app.js", "/assets/style.css"} {
+		rec := srv.get(t, path)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, rec.Code)
+		}
+		csp := rec.Header().Get("Content-Security-Policy")
+		for _, want := range []string{"frame-ancestors 'none'", "script-src 'self'", "object-src 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s: Content-Security-Policy %q lacks %q", path, csp, want)
+			}
+		}
+		if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff", path, got)
+		}
+	}
+}
+
 func TestDashboardCallsOnlyServedRoutes(t *testing.T) {
 	t.Parallel()
 	src, err := fs.ReadFile(web.FS, "app.js")
