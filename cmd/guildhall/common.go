@@ -223,6 +223,12 @@ func (c *commonFlags) openChain(ctx context.Context, e *env, log *slog.Logger, d
 		return nil, err
 	}
 	cc.identity = id
+	if cc.operator != nil && !cc.devMode {
+		if err := chain.CheckOperatorKey(cc.operator, id.ChainID); err != nil {
+			cc.Close()
+			return nil, err
+		}
+	}
 	return cc, nil
 }
 
