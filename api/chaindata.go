@@ -147,9 +147,8 @@ type transferJSON struct {
 }
 
 func (s *server) handleListTransfers(c *gin.Context) {
-	address, err := parsePathAddress(c)
-	if err != nil {
-		s.writeError(c, err)
+	address, ok := parsed(s, c, parsePathAddress)
+	if !ok {
 		return
 	}
 	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.TransferView], error) {

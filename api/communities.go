@@ -124,13 +124,3 @@ func (s *server) handleListCommunities(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, resp)
 }
-
-// handleGetCommunity serves one community with its governance settings; 404 if the id is unknown.
-func (s *server) handleGetCommunity(c *gin.Context) {
-	community, err := s.communities.Community(c.Request.Context(), c.Param("cid"))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newCommunityDetailJSON(community))
-}

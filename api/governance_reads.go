@@ -79,9 +79,8 @@ func timepointAt(timepoint uint64) *string {
 }
 
 func (s *server) handleListProposals(c *gin.Context) {
-	state, err := parseStateFilter(c)
-	if err != nil {
-		s.writeError(c, err)
+	state, ok := parsed(s, c, parseStateFilter)
+	if !ok {
 		return
 	}
 	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.ProposalView], error) {
@@ -141,9 +140,8 @@ type voteJSON struct {
 }
 
 func (s *server) handleListVotes(c *gin.Context) {
-	pid, err := parseProposalID(c)
-	if err != nil {
-		s.writeError(c, err)
+	pid, ok := parsed(s, c, parseProposalID)
+	if !ok {
 		return
 	}
 	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.VoteView], error) {

@@ -62,16 +62,17 @@ type openProposalRequest struct {
 	actionRequest
 }
 
-// actionRequest is one action as an issuer sends it: raw (target, value, calldata) or built
-// (kind "mint" with to and amount; kind "setting" with name and value).
+// actionRequest is one action as an issuer sends it. Without a kind it is raw: target, value
+// (base units) and calldata. Kind "mint" has the timelock mint amount to "to"; kind "setting"
+// has the governor set setting name to value. govchain.BuildPlan checks each field.
 type actionRequest struct {
-	Target   string `json:"target,omitempty"`
-	Value    string `json:"value,omitempty"`
-	Calldata string `json:"calldata,omitempty"`
-	Kind     string `json:"kind,omitempty"`
-	To       string `json:"to,omitempty"`
-	Amount   string `json:"amount,omitempty"`
-	Name     string `json:"name,omitempty"`
+	Kind     string `json:"kind"`
+	To       string `json:"to"`
+	Amount   string `json:"amount"`
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Target   string `json:"target"`
+	Calldata string `json:"calldata"`
 }
 
 func (a actionRequest) spec() govchain.ActionSpec {

@@ -74,6 +74,16 @@ func invalid(msg string, fields []guildhall.FieldError) error {
 	return &guildhall.Error{Code: guildhall.EINVALID, Message: msg, Fields: fields}
 }
 
+// parsed reads one value of the request with parse; when that fails it answers the request with
+// the error and ok is false.
+func parsed[V any](s *server, c *gin.Context, parse func(*gin.Context) (V, error)) (v V, ok bool) {
+	v, err := parse(c)
+	if err != nil {
+		s.writeError(c, err)
+	}
+	return v, err == nil
+}
+
 // parsePage reads ?limit= and ?cursor=: where a list continues, as position reads the cursor's
 // key, and how long the page is. An empty or absent parameter takes its default.
 func parsePage[P any](c *gin.Context, position func(key string) (P, bool)) (guildhall.Page[P], error) {
