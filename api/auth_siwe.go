@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
-	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/siwe"
 )
 
@@ -79,7 +78,7 @@ func (s *server) handleSIWEVerify(c *gin.Context) {
 		return
 	}
 	var req siweVerifyRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &req, maxJSONBody); err != nil {
 		s.writeError(c, err)
 		return
 	}
@@ -111,7 +110,7 @@ func (s *server) handleSIWEVerify(c *gin.Context) {
 		expires = *msg.ExpirationTime
 	}
 	token := "gh_sess_" + rand.Text() + rand.Text()
-	if err := s.gov.Members.CreateSession(ctx, token, postgres.MemberSession{Address: msg.Address, ChainID: msg.ChainID, ExpiresAt: expires}); err != nil {
+	if err := s.gov.Members.CreateSession(ctx, token, guildhall.MemberSession{Address: msg.Address.Hex(), ChainID: msg.ChainID, ExpiresAt: expires}); err != nil {
 		s.writeError(c, err)
 		return
 	}

@@ -12,18 +12,6 @@ import (
 	"github.com/guildhall/guildhall/indexer"
 )
 
-// IndexReader reads the indexed chain data (postgres.DB). Every view is true at its AsOf block.
-// An unknown community or proposal is ENOTFOUND; a community not indexed yet EUNAVAILABLE.
-type IndexReader interface {
-	CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error)
-	Account(ctx context.Context, community, address string) (*indexer.AccountView, error)
-	Transfers(ctx context.Context, community, address string, page indexer.Page) (*indexer.List[indexer.TransferView], error)
-	Holders(ctx context.Context, community string, page indexer.Page) (*indexer.List[indexer.HolderView], error)
-	Proposals(ctx context.Context, community, state string, page indexer.Page) (*indexer.List[indexer.ProposalView], error)
-	Proposal(ctx context.Context, community, id string) (*indexer.ProposalView, error)
-	Votes(ctx context.Context, community, id string, page indexer.Page) (*indexer.List[indexer.VoteView], error)
-}
-
 // newAsOf renders the block a view is true at.
 func newAsOf(a guildhall.AsOf) asOfJSON {
 	out := asOfJSON{BlockNumber: a.Number, BlockHash: a.Hash}
@@ -39,24 +27,6 @@ func (s *server) indexReader() (IndexReader, error) {
 		return nil, guildhall.Errorf(guildhall.EUNAVAILABLE, "chain data is not available: the index is not configured")
 	}
 	return s.index, nil
-}
-
-// indexPage reads ?limit= and ?cursor= for an index list.
-func indexPage(c *gin.Context) (indexer.Page, error) {
-	p, err := parsePage(c)
-	if err != nil {
-		return indexer.Page{}, err
-	}
-	return indexer.Page{After: p.after, Limit: p.limit}, nil
-}
-
-// nextCursor renders a list's continuation: null on the last page.
-func nextCursor(key string) *string {
-	if key == "" {
-		return nil
-	}
-	c := encodeCursor(key)
-	return &c
 }
 
 // amount renders base units as API.md wants them: a decimal string.
@@ -144,7 +114,12 @@ func (s *server) handleGetAccount(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	v, err := idx.Account(c.Request.Context(), c.Param("cid"), c.Param("address"))
+	address, err := parsePathAddress(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	v, err := idx.Account(c.Request.Context(), c.Param("cid"), address)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -172,8 +147,12 @@ type transferJSON struct {
 }
 
 func (s *server) handleListTransfers(c *gin.Context) {
-	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.TransferView], error) {
-		return idx.Transfers(ctx, c.Param("cid"), c.Param("address"), page)
+	address, ok := parsed(s, c, parsePathAddress)
+	if !ok {
+		return
+	}
+	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.TransferView], error) {
+		return idx.Transfers(ctx, c.Param("cid"), address, page)
 	}, func(t *indexer.TransferView) transferJSON {
 		return transferJSON{
 			BlockNumber: t.BlockNumber, TxHash: t.TxHash, LogIndex: t.LogIndex, From: t.From, To: t.To,
@@ -189,7 +168,7 @@ type holderJSON struct {
 }
 
 func (s *server) handleListHolders(c *gin.Context) {
-	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.HolderView], error) {
+	serveIndexList(s, c, parseHolderPosition, func(ctx context.Context, idx IndexReader, page holderPage) (*indexer.List[indexer.HolderView], error) {
 		return idx.Holders(ctx, c.Param("cid"), page)
 	}, func(h *indexer.HolderView) holderJSON {
 		return holderJSON{Address: h.Address, Balance: amount(h.Balance), VotingPower: amount(h.VotingPower)}
@@ -203,16 +182,17 @@ type listJSON[J any] struct {
 	AsOf       asOfJSON `json:"as_of"`
 }
 
-// serveIndexList answers one page of an indexed list: it reads the page parameters, fetches the
-// page from the index and writes each item as toJSON renders it.
-func serveIndexList[T, J any](s *server, c *gin.Context,
-	fetch func(context.Context, IndexReader, indexer.Page) (*indexer.List[T], error), toJSON func(*T) J) {
+// serveIndexList answers one page of an indexed list: it reads the page parameters (the cursor's
+// key as position reads it), fetches the page from the index and writes each item as toJSON
+// renders it.
+func serveIndexList[P, T, J any](s *server, c *gin.Context, position func(string) (P, bool),
+	fetch func(context.Context, IndexReader, guildhall.Page[P]) (*indexer.List[T], error), toJSON func(*T) J) {
 	idx, err := s.indexReader()
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	page, err := indexPage(c)
+	page, err := parsePage(c, position)
 	if err != nil {
 		s.writeError(c, err)
 		return

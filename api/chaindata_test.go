@@ -12,10 +12,11 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // withIndex serves the test database's index.
-func withIndex(s *testServer) { s.index = s.db }
+func withIndex(s *testServer) { s.index = postgres.NewIndexReader(s.db) }
 
 func TestChainDataReads(t *testing.T) {
 	t.Parallel()

@@ -97,21 +97,25 @@ func seconds(d time.Duration) int64 {
 
 // handleListCommunities serves one page of communities ordered by id.
 func (s *server) handleListCommunities(c *gin.Context) {
-	page, err := parsePage(c)
+	page, err := parsePage(c, keyPosition)
 	if err != nil {
 		s.writeError(c, err)
 		return
+	}
+	after := ""
+	if page.After != nil {
+		after = *page.After
 	}
 	// One more than asked tells whether another page follows, so the last page says so
 	// instead of pointing at an empty one.
-	communities, err := s.communities.Communities(c.Request.Context(), page.after, page.limit+1)
+	communities, err := s.communities.Communities(c.Request.Context(), after, page.Limit+1)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	resp := communityListJSON{Items: make([]communityJSON, 0, min(len(communities), page.limit))}
-	if len(communities) > page.limit {
-		communities = communities[:page.limit]
+	resp := communityListJSON{Items: make([]communityJSON, 0, min(len(communities), page.Limit))}
+	if len(communities) > page.Limit {
+		communities = communities[:page.Limit]
 		next := encodeCursor(communities[len(communities)-1].ID)
 		resp.NextCursor = &next
 	}
@@ -119,14 +123,4 @@ func (s *server) handleListCommunities(c *gin.Context) {
 		resp.Items = append(resp.Items, newCommunityJSON(community))
 	}
 	c.JSON(http.StatusOK, resp)
-}
-
-// handleGetCommunity serves one community with its governance settings; 404 if the id is unknown.
-func (s *server) handleGetCommunity(c *gin.Context) {
-	community, err := s.communities.Community(c.Request.Context(), c.Param("cid"))
-	if err != nil {
-		s.writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, newCommunityDetailJSON(community))
 }

@@ -130,7 +130,7 @@ func TestContractWalletCheckWhenTheNodeDoesNotAnswer(t *testing.T) {
 	}
 
 	down := govchain.NewReader(erc1271Down{h.sim.Client})
-	svc := h.srv.gov.Service
+	svc := h.svc
 	healthy := svc.Reader
 	h.srv.gov.SIWE.Verifier, svc.Reader = down, down
 

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gin-gonic/gin"
@@ -81,13 +79,11 @@ func timepointAt(timepoint uint64) *string {
 }
 
 func (s *server) handleListProposals(c *gin.Context) {
-	state := c.Query("state")
-	if names := governance.StateNames(); state != "" && !slices.Contains(names, state) {
-		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
-			Field: "state", Message: "must be one of " + strings.Join(names, ", ")}}})
+	state, ok := parsed(s, c, parseStateFilter)
+	if !ok {
 		return
 	}
-	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.ProposalView], error) {
+	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.ProposalView], error) {
 		return idx.Proposals(ctx, c.Param("cid"), state, page)
 	}, newProposalSummary)
 }
@@ -98,7 +94,12 @@ func (s *server) handleGetProposal(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	p, err := idx.Proposal(c.Request.Context(), c.Param("cid"), c.Param("pid"))
+	pid, err := parseProposalID(c)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	p, err := idx.Proposal(c.Request.Context(), c.Param("cid"), pid)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -139,8 +140,12 @@ type voteJSON struct {
 }
 
 func (s *server) handleListVotes(c *gin.Context) {
-	serveIndexList(s, c, func(ctx context.Context, idx IndexReader, page indexer.Page) (*indexer.List[indexer.VoteView], error) {
-		return idx.Votes(ctx, c.Param("cid"), c.Param("pid"), page)
+	pid, ok := parsed(s, c, parseProposalID)
+	if !ok {
+		return
+	}
+	serveIndexList(s, c, guildhall.ParseChainPosition, func(ctx context.Context, idx IndexReader, page chainPage) (*indexer.List[indexer.VoteView], error) {
+		return idx.Votes(ctx, c.Param("cid"), pid, page)
 	}, func(v *indexer.VoteView) voteJSON {
 		vj := voteJSON{Voter: v.Voter, Support: supportNames[v.Support], Weight: amount(v.Weight), Reason: v.Reason,
 			BlockNumber: v.BlockNumber, TxHash: v.TxHash, LogIndex: v.LogIndex}

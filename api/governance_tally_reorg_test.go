@@ -79,15 +79,15 @@ func (h *govHarness) wantFollowed(t *testing.T, pid string) {
 // not keep them.
 func TestTallyReadByNumberAcrossAReorgClaimsNothing(t *testing.T) {
 	h := newGovHarness(t, govTestSettings, 9, 40, 30, 20, 10)
-	h.srv.gov.Reader = govchain.NewReader(hashless{h.sim.Client})
+	h.check.Reader = govchain.NewReader(hashless{h.sim.Client})
 	pid, indexed := reorgUnderTheIndex(t, h)
 
 	tally := h.want(t, h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+pid+"/tally", "", nil), http.StatusOK)
 	if tally["against"] != tokens(30).String() || tally["consistent"] != false {
 		t.Fatalf("tally %v: figures read from another block at height %d must not be called consistent", tally, indexed.Number)
 	}
-	if f := h.srv.tallies.get(h.dep.Governor.Hex() + "/" + pid + "/" + indexed.Hash().Hex()); f != nil {
-		t.Fatalf("another block's figures (%v) were cached under the indexed block %s", f.votes, indexed.Hash().Hex())
+	if f := h.check.Cached(h.dep.Governor, h.pid(t, pid), indexed.Hash().Hex()); f != nil {
+		t.Fatalf("another block's figures (%v) were cached under the indexed block %s", f.Votes, indexed.Hash().Hex())
 	}
 	h.wantFollowed(t, pid)
 }

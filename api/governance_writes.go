@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -16,38 +15,23 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
-	"github.com/guildhall/guildhall/postgres"
 )
 
 // GovernanceConfig wires governance writes, the chain cross-check of tallies and member sign-in.
 // A nil part answers its routes with 503.
 type GovernanceConfig struct {
 	// Service opens, queues and executes proposals and relays gasless ballots and delegations.
-	Service *govchain.Service
-	// Reader reads the governor and token for the tally's on-chain figures.
-	Reader *govchain.Reader
-	// Tallies reads indexed tallies (postgres.DB).
-	Tallies TallyStore
-	// Members keeps sign-in nonces and sessions and reads members' standings (postgres.DB).
+	Service GovernanceService
+	// Tallies reads indexed tallies.
+	Tallies TallyReader
+	// Onchain reads the governor's figures beside each tally; nil serves what the index has.
+	Onchain TallyChecker
+	// Members keeps sign-in nonces and sessions and reads members' standings.
 	Members MemberStore
 	// SIWE is what sign-in messages must say.
 	SIWE SIWEConfig
 	// Now is wall time (sign-in expiry); nil is time.Now.
 	Now func() time.Time
-}
-
-// TallyStore reads a proposal's indexed tally.
-type TallyStore interface {
-	IndexedTally(ctx context.Context, communityID string, pid *big.Int, cache governance.SupplyCache) (*governance.IndexedTally, error)
-}
-
-// MemberStore keeps Sign-In with Ethereum nonces and sessions and reads members' standings.
-type MemberStore interface {
-	CreateSIWENonce(ctx context.Context, nonce string, expiresAt time.Time) error
-	UseSIWENonce(ctx context.Context, nonce string, now time.Time) error
-	CreateSession(ctx context.Context, token string, s postgres.MemberSession) error
-	Session(ctx context.Context, token string, now time.Time) (*postgres.MemberSession, error)
-	MemberStandings(ctx context.Context, address common.Address) ([]postgres.MemberStanding, error)
 }
 
 func (s *server) now() time.Time {
@@ -58,7 +42,7 @@ func (s *server) now() time.Time {
 }
 
 // governanceService returns the service and the community of the request, or answers 503/404.
-func (s *server) governanceService(c *gin.Context) (*govchain.Service, *guildhall.Community, bool) {
+func (s *server) governanceService(c *gin.Context) (GovernanceService, *guildhall.Community, bool) {
 	if s.gov.Service == nil {
 		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "governance writes are not enabled on this server (no operator sender)"))
 		return nil, nil, false
@@ -71,65 +55,40 @@ func (s *server) governanceService(c *gin.Context) (*govchain.Service, *guildhal
 	return s.gov.Service, community, true
 }
 
-// parseProposalID reads the :pid path parameter: a decimal uint256.
-func parseProposalID(c *gin.Context) (*big.Int, error) {
-	raw := c.Param("pid")
-	v, ok := new(big.Int).SetString(raw, 10)
-	if !ok || v.Sign() < 0 || v.BitLen() > 256 {
-		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid proposal id",
-			Fields: []guildhall.FieldError{{Field: "pid", Message: "must be a decimal uint256, as proposals list it"}}}
-	}
-	return v, nil
-}
-
-// parseAddress reads a 0x-prefixed address in any case, naming field when it is not one.
-func parseAddress(field, raw string) (common.Address, *guildhall.FieldError) {
-	if (strings.HasPrefix(raw, "0x") || strings.HasPrefix(raw, "0X")) && common.IsHexAddress(raw) {
-		return common.HexToAddress(raw), nil
-	}
-	return common.Address{}, &guildhall.FieldError{Field: field, Message: "must be a 0x-prefixed 20-byte address"}
-}
-
-// parseSupport reads a vote's support as a name or its number.
-func parseSupport(raw string) (governance.Support, *guildhall.FieldError) {
-	support, ok := governance.ParseSupport(raw)
-	if !ok {
-		return support, &guildhall.FieldError{Field: "support", Message: `must be "for", "against" or "abstain" (or 1, 0, 2)`}
-	}
-	return support, nil
-}
-
-// parseSignature reads a wallet's 65-byte signature in 0x-prefixed hex.
-func parseSignature(raw string) ([]byte, *guildhall.FieldError) {
-	sig, err := hexutil.Decode(raw)
-	if err != nil || len(sig) != 65 {
-		return nil, &guildhall.FieldError{Field: "signature", Message: "must be the wallet's 65-byte signature as 0x-prefixed hex"}
-	}
-	return sig, nil
-}
-
-func invalid(msg string, fields []guildhall.FieldError) error {
-	return &guildhall.Error{Code: guildhall.EINVALID, Message: msg, Fields: fields}
-}
-
-// bindJSON decodes the body into v, refusing unknown fields and trailing data with a 400.
-func bindJSON(c *gin.Context, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return guildhall.Errorf(guildhall.EINVALID, "the body is not the JSON this endpoint takes: %v", err)
-	}
-	if dec.More() {
-		return guildhall.Errorf(guildhall.EINVALID, "the body has data after its JSON object")
-	}
-	return nil
-}
-
 // openProposalRequest is POST .../proposals: raw or built actions, or one built action inline.
 type openProposalRequest struct {
-	Description string                `json:"description"`
-	Actions     []govchain.ActionSpec `json:"actions"`
-	govchain.ActionSpec
+	Description string          `json:"description"`
+	Actions     []actionRequest `json:"actions"`
+	actionRequest
+}
+
+// actionRequest is one action as an issuer sends it. Without a kind it is raw: target, value
+// (base units) and calldata. Kind "mint" has the timelock mint amount to "to"; kind "setting"
+// has the governor set setting name to value. govchain.BuildPlan checks each field.
+type actionRequest struct {
+	Kind     string `json:"kind"`
+	To       string `json:"to"`
+	Amount   string `json:"amount"`
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Target   string `json:"target"`
+	Calldata string `json:"calldata"`
+}
+
+func (a actionRequest) spec() govchain.ActionSpec {
+	return govchain.ActionSpec{Target: a.Target, Value: a.Value, Calldata: a.Calldata, Kind: a.Kind, To: a.To, Amount: a.Amount, Name: a.Name}
+}
+
+// specs are the request's actions for govchain.BuildPlan, the inline one last.
+func (r *openProposalRequest) specs() []govchain.ActionSpec {
+	specs := make([]govchain.ActionSpec, 0, len(r.Actions)+1)
+	for _, a := range r.Actions {
+		specs = append(specs, a.spec())
+	}
+	if r.Kind != "" {
+		specs = append(specs, r.actionRequest.spec())
+	}
+	return specs
 }
 
 // handleOpenProposal opens a proposal from the operator account for an issuer.
@@ -139,16 +98,12 @@ func (s *server) handleOpenProposal(c *gin.Context) {
 		return
 	}
 	var req openProposalRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &req, maxJSONBody); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	specs := req.Actions
-	if req.Kind != "" {
-		specs = append(specs, req.ActionSpec)
-	}
 	contracts := govchain.ContractsOf(community)
-	plan, err := govchain.BuildPlan(contracts, req.Description, specs)
+	plan, err := govchain.BuildPlan(contracts, req.Description, req.specs())
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -167,15 +122,15 @@ func (s *server) handleOpenProposal(c *gin.Context) {
 
 // handleQueueProposal queues a succeeded proposal.
 func (s *server) handleQueueProposal(c *gin.Context) {
-	s.lifecycleWrite(c, (*govchain.Service).Queue)
+	s.lifecycleWrite(c, ProposalWriter.Queue)
 }
 
 // handleExecuteProposal executes a queued proposal whose delay has passed.
 func (s *server) handleExecuteProposal(c *gin.Context) {
-	s.lifecycleWrite(c, (*govchain.Service).Execute)
+	s.lifecycleWrite(c, ProposalWriter.Execute)
 }
 
-func (s *server) lifecycleWrite(c *gin.Context, op func(*govchain.Service, context.Context, string, govchain.Contracts, *big.Int) (common.Hash, error)) {
+func (s *server) lifecycleWrite(c *gin.Context, op func(ProposalWriter, context.Context, string, govchain.Contracts, *big.Int) (common.Hash, error)) {
 	svc, community, ok := s.governanceService(c)
 	if !ok {
 		return
@@ -199,22 +154,18 @@ func (s *server) handleBallotTypedData(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var fields []guildhall.FieldError
 	pid, err := parseProposalID(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
+	var fields fieldErrors
 	voter, ferr := parseAddress("voter", c.Query("voter"))
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
+	fields.addErr(ferr)
 	support, ferr := parseSupport(c.Query("support"))
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	if len(fields) > 0 {
-		s.writeError(c, invalid("invalid ballot", fields))
+	fields.addErr(ferr)
+	if err := fields.err("invalid ballot"); err != nil {
+		s.writeError(c, err)
 		return
 	}
 	var reason *string
@@ -229,12 +180,28 @@ func (s *server) handleBallotTypedData(c *gin.Context) {
 	c.JSON(http.StatusOK, governance.JSON(td))
 }
 
-// ballotRequest is POST .../ballots.
+// ballotRequest is POST .../ballots. Support is a name or a number, in a string or not.
 type ballotRequest struct {
 	Voter     string          `json:"voter"`
 	Support   json.RawMessage `json:"support"`
 	Reason    *string         `json:"reason"`
 	Signature string          `json:"signature"`
+}
+
+// ballot returns the request as the relayer takes it, or an EINVALID error naming every bad field.
+func (r *ballotRequest) ballot(pid *big.Int) (govchain.BallotRequest, error) {
+	var fields fieldErrors
+	voter, ferr := parseAddress("voter", r.Voter)
+	fields.addErr(ferr)
+	support, ferr := parseSupport(strings.Trim(string(r.Support), `"`))
+	fields.addErr(ferr)
+	sig, ferr := parseSignature(r.Signature)
+	fields.addErr(ferr)
+	if r.Reason != nil {
+		fields.addErr(checkReason(*r.Reason))
+	}
+	return govchain.BallotRequest{ProposalID: pid, Voter: voter, Support: support, Reason: r.Reason, Signature: sig},
+		fields.err("invalid ballot")
 }
 
 // handleRelayBallot checks a signed ballot and relays it.
@@ -249,35 +216,16 @@ func (s *server) handleRelayBallot(c *gin.Context) {
 		return
 	}
 	var req ballotRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &req, maxJSONBody); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	var fields []guildhall.FieldError
-	voter, ferr := parseAddress("voter", req.Voter)
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	support, ferr := parseSupport(strings.Trim(string(req.Support), `"`))
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	sig, ferr := parseSignature(req.Signature)
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	if req.Reason != nil {
-		if ferr := checkReason(*req.Reason); ferr != nil {
-			fields = append(fields, *ferr)
-		}
-	}
-	if len(fields) > 0 {
-		s.writeError(c, invalid("invalid ballot", fields))
+	ballot, err := req.ballot(pid)
+	if err != nil {
+		s.writeError(c, err)
 		return
 	}
-	tx, err := svc.RelayBallot(c.Request.Context(), community.ID, govchain.ContractsOf(community), govchain.BallotRequest{
-		ProposalID: pid, Voter: voter, Support: support, Reason: req.Reason, Signature: sig,
-	})
+	tx, err := svc.RelayBallot(c.Request.Context(), community.ID, govchain.ContractsOf(community), ballot)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -295,26 +243,21 @@ func (s *server) handleDelegationTypedData(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var fields []guildhall.FieldError
+	var fields fieldErrors
 	delegator, ferr := parseAddress("delegator", c.Query("delegator"))
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
+	fields.addErr(ferr)
 	delegatee, ferr := parseAddress("delegatee", c.Query("delegatee"))
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
+	fields.addErr(ferr)
 	expiry := big.NewInt(s.now().Add(defaultDelegationTTL).Unix())
 	if raw := c.Query("expiry"); raw != "" {
-		v, ok := new(big.Int).SetString(raw, 10)
-		if !ok || v.Sign() <= 0 || v.BitLen() > 256 {
-			fields = append(fields, guildhall.FieldError{Field: "expiry", Message: "must be a Unix time in seconds"})
-		} else {
+		if v, ok := parseUint256(raw); ok && v.Sign() > 0 {
 			expiry = v
+		} else {
+			fields.add("expiry", "must be a Unix time in seconds")
 		}
 	}
-	if len(fields) > 0 {
-		s.writeError(c, invalid("invalid delegation", fields))
+	if err := fields.err("invalid delegation"); err != nil {
+		s.writeError(c, err)
 		return
 	}
 	td, err := svc.DelegationTypedData(c.Request.Context(), govchain.ContractsOf(community), delegator, delegatee, expiry)
@@ -327,11 +270,33 @@ func (s *server) handleDelegationTypedData(c *gin.Context) {
 
 // delegationRequest is POST .../delegations. Nonce and expiry are decimal strings or numbers.
 type delegationRequest struct {
-	Delegator string      `json:"delegator"`
-	Delegatee string      `json:"delegatee"`
-	Nonce     json.Number `json:"nonce"`
-	Expiry    json.Number `json:"expiry"`
-	Signature string      `json:"signature"`
+	Delegator string          `json:"delegator"`
+	Delegatee string          `json:"delegatee"`
+	Nonce     json.RawMessage `json:"nonce"`
+	Expiry    json.RawMessage `json:"expiry"`
+	Signature string          `json:"signature"`
+}
+
+// delegation returns the request as the relayer takes it, or an EINVALID error naming every bad
+// field.
+func (r *delegationRequest) delegation() (govchain.DelegationRequest, error) {
+	var fields fieldErrors
+	delegator, ferr := parseAddress("delegator", r.Delegator)
+	fields.addErr(ferr)
+	delegatee, ferr := parseAddress("delegatee", r.Delegatee)
+	fields.addErr(ferr)
+	nonce, ok := parseUint256(strings.Trim(string(r.Nonce), `"`))
+	if !ok {
+		fields.add("nonce", "must be the nonce from delegation-typed-data")
+	}
+	expiry, ok := parseUint256(strings.Trim(string(r.Expiry), `"`))
+	if !ok {
+		fields.add("expiry", "must be the expiry from delegation-typed-data (Unix seconds)")
+	}
+	sig, ferr := parseSignature(r.Signature)
+	fields.addErr(ferr)
+	return govchain.DelegationRequest{Delegator: delegator, Delegatee: delegatee, Nonce: nonce, Expiry: expiry, Signature: sig},
+		fields.err("invalid delegation")
 }
 
 // handleRelayDelegation checks a signed delegation and relays it.
@@ -341,50 +306,19 @@ func (s *server) handleRelayDelegation(c *gin.Context) {
 		return
 	}
 	var req delegationRequest
-	if err := bindJSON(c, &req); err != nil {
+	if err := decodeJSON(c, &req, maxJSONBody); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	var fields []guildhall.FieldError
-	delegator, ferr := parseAddress("delegator", req.Delegator)
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	delegatee, ferr := parseAddress("delegatee", req.Delegatee)
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	nonce, nok := new(big.Int).SetString(string(req.Nonce), 10)
-	if !nok || nonce.Sign() < 0 || nonce.BitLen() > 256 {
-		fields = append(fields, guildhall.FieldError{Field: "nonce", Message: "must be the nonce from delegation-typed-data"})
-	}
-	expiry, eok := new(big.Int).SetString(string(req.Expiry), 10)
-	if !eok || expiry.Sign() < 0 || expiry.BitLen() > 256 {
-		fields = append(fields, guildhall.FieldError{Field: "expiry", Message: "must be the expiry from delegation-typed-data (Unix seconds)"})
-	}
-	sig, ferr := parseSignature(req.Signature)
-	if ferr != nil {
-		fields = append(fields, *ferr)
-	}
-	if len(fields) > 0 {
-		s.writeError(c, invalid("invalid delegation", fields))
+	delegation, err := req.delegation()
+	if err != nil {
+		s.writeError(c, err)
 		return
 	}
-	tx, err := svc.RelayDelegation(c.Request.Context(), community.ID, govchain.ContractsOf(community), govchain.DelegationRequest{
-		Delegator: delegator, Delegatee: delegatee, Nonce: nonce, Expiry: expiry, Signature: sig,
-	})
+	tx, err := svc.RelayDelegation(c.Request.Context(), community.ID, govchain.ContractsOf(community), delegation)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"tx_hash": tx.Hex()})
-}
-
-// checkReason refuses a vote reason the index could not store as text (NUL, invalid UTF-8) or that
-// would make a relayed vote needlessly expensive.
-func checkReason(reason string) *guildhall.FieldError {
-	if strings.ContainsRune(reason, 0) || !utf8.ValidString(reason) || len(reason) > 2000 {
-		return &guildhall.FieldError{Field: "reason", Message: "must be valid text without NUL characters, at most 2000 bytes"}
-	}
-	return nil
 }

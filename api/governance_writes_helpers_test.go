@@ -58,6 +58,8 @@ type govHarness struct {
 	dep    *chain.Deployment
 	db     *postgres.DB
 	srv    *server
+	svc    *govchain.Service    // the server's governance service, for tests that swap its reader
+	check  *govchain.TallyCheck // the server's tally cross-check, likewise
 	ix     *indexer.Indexer
 	sender *chain.Sender
 	key    string // the issuer's API key
@@ -118,14 +120,16 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	svc := &govchain.Service{
 		Reader: reader, Backend: sim.Client,
 		Relayer: &govchain.SenderRelayer{Sender: h.sender},
-		Relays:  db, Plans: db, Operator: sim.Address(0),
+		Relays:  postgres.NewGovernanceStore(db), Plans: postgres.NewGovernanceStore(db), Operator: sim.Address(0),
 		Limit: governance.RelayLimit{Max: 5, Window: time.Hour}, Clock: governance.TimestampClock,
 	}
+	h.svc, h.check = svc, govchain.NewTallyCheck(reader)
+	index := postgres.NewIndexReader(db)
 	h.srv = newServer(Config{
 		Logger:      slog.New(slog.NewTextHandler(h.log, nil)),
-		Communities: db, Rewards: db, Index: db, Registry: prometheus.NewRegistry(),
+		Communities: db, Rewards: db, Index: index, Registry: prometheus.NewRegistry(),
 		Governance: GovernanceConfig{
-			Service: svc, Reader: reader, Tallies: db, Members: db,
+			Service: svc, Tallies: index, Onchain: h.check, Members: postgres.NewSessionStore(db),
 			SIWE: SIWEConfig{Domain: "guildhall.test", ChainID: sim.ChainID.Uint64(), Verifier: reader},
 			Now:  func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) },
 		},

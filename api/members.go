@@ -3,9 +3,10 @@ package api
 import (
 	"net/http"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/gin-gonic/gin"
 
-	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall"
 )
 
 type memberCommunityJSON struct {
@@ -21,8 +22,8 @@ type memberCommunityJSON struct {
 // handleMe serves the signed-in member's standing in every community.
 func (s *server) handleMe(c *gin.Context) {
 	v, _ := c.Get(memberKey)
-	sess := v.(*postgres.MemberSession)
-	standings, err := s.gov.Members.MemberStandings(c.Request.Context(), sess.Address)
+	sess := v.(*guildhall.MemberSession)
+	standings, err := s.gov.Members.MemberStandings(c.Request.Context(), common.HexToAddress(sess.Address))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -30,18 +31,17 @@ func (s *server) handleMe(c *gin.Context) {
 	items := make([]memberCommunityJSON, 0, len(standings))
 	for _, st := range standings {
 		m := memberCommunityJSON{
-			CID: st.CommunityID, Balance: st.Balance, VotingPower: st.VotingPower,
-			RewardsReceived: st.RewardsReceived, VotesCast: st.VotesCast,
-			AsOf: asOfJSON{BlockNumber: uint64(st.AsOfNumber), BlockHash: st.AsOfHash},
+			CID: st.CommunityID, Balance: amount(st.Balance), VotingPower: amount(st.VotingPower),
+			RewardsReceived: amount(st.RewardsReceived), VotesCast: st.VotesCast, AsOf: newAsOf(st.AsOf),
 		}
-		if st.Delegate.Valid {
-			d := st.Delegate.String
+		if st.Delegate != "" {
+			d := st.Delegate
 			m.Delegate = &d
 		}
 		items = append(items, m)
 	}
 	c.JSON(http.StatusOK, gin.H{
-		"address":            sess.Address.Hex(),
+		"address":            sess.Address,
 		"session_expires_at": sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z07:00"),
 		"communities":        items,
 	})

@@ -1,16 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"math/big"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,9 +13,6 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/rewards"
 )
-
-// maxRewardsBody bounds a rewards request body: a full batch of 1000 items fits many times over.
-const maxRewardsBody = 4 << 20
 
 // rewardRequestJSON is one reward as an issuer sends it. Amount is a decimal string of base units.
 type rewardRequestJSON struct {
@@ -65,56 +57,15 @@ func newRewardJSON(r *rewards.Reward, dryRun bool) rewardJSON {
 	return out
 }
 
-// decodeStrict reads a JSON body into v: unknown fields, trailing data and a body over the limit
-// are EINVALID, as is malformed JSON, with a message naming what is wrong.
-func decodeStrict(c *gin.Context, v any) error {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxRewardsBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return guildhall.Errorf(guildhall.EINVALID, "request body is larger than %d bytes", maxRewardsBody)
-		}
-		return guildhall.Errorf(guildhall.EINVALID, "cannot read the request body")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return &guildhall.Error{Code: guildhall.EINVALID, Message: "malformed JSON body",
-				Fields: []guildhall.FieldError{{Field: typeErr.Field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())}}}
-		}
-		return guildhall.Errorf(guildhall.EINVALID, "malformed JSON body: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if dec.More() {
-		return guildhall.Errorf(guildhall.EINVALID, "malformed JSON body: more than one JSON value")
-	}
-	return nil
-}
-
-func jsonKind(kind string) string {
-	switch kind {
-	case "string", "ptr":
-		return "string (amounts are decimal strings of base units)"
-	case "slice":
-		return "list"
-	default:
-		return kind
-	}
-}
-
 // toRequest validates one item: every problem is a field error under field.
 func (r rewardRequestJSON) toRequest(field string) (rewards.Request, []guildhall.FieldError) {
 	req := rewards.Request{Wallet: r.Wallet, Activity: r.Activity, Reference: r.Reference}
 	var fields []guildhall.FieldError
 	if r.Amount != nil {
-		s := *r.Amount
-		v, ok := new(big.Int).SetString(s, 10)
-		switch {
-		case !ok || strings.HasPrefix(s, "+"):
-			fields = append(fields, guildhall.FieldError{Field: field + "amount", Message: "must be a decimal string of base units, e.g. \"1000000000000000000\" for one token"})
-		default:
+		if v, ok := parseAmount(*r.Amount); ok {
 			req.Amount = v
+		} else {
+			fields = append(fields, guildhall.FieldError{Field: field + "amount", Message: "must be a decimal string of base units, e.g. \"1000000000000000000\" for one token"})
 		}
 	}
 	req, more := req.Normalize(field)
@@ -136,44 +87,11 @@ func requestHash(kind string, items []rewards.Request) []byte {
 	return h.Sum(nil)
 }
 
-// idempotencyKey reads the Idempotency-Key header: required to write, 1-200 visible ASCII characters.
-func idempotencyKey(c *gin.Context, dryRun bool) (string, error) {
-	key := c.GetHeader("Idempotency-Key")
-	if key == "" && dryRun {
-		return "", nil
-	}
-	bad := func(msg string) error {
-		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid Idempotency-Key header", Fields: []guildhall.FieldError{{Field: "Idempotency-Key", Message: msg}}}
-	}
-	if key == "" {
-		return "", bad("is required: send a unique key (e.g. a UUID) per reward request, and the same key when you retry it")
-	}
-	if len(key) > rewards.MaxIdempotencyLen {
-		return "", bad("must be at most 200 characters")
-	}
-	for _, r := range key {
-		if r < 0x21 || r > 0x7e {
-			return "", bad("must be visible ASCII characters")
-		}
-	}
-	return key, nil
-}
-
-func dryRunOf(c *gin.Context) (bool, error) {
-	switch c.Query("dry_run") {
-	case "", "false", "0":
-		return false, nil
-	case "true", "1":
-		return true, nil
-	}
-	return false, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid dry_run", Fields: []guildhall.FieldError{{Field: "dry_run", Message: "must be true or false"}}}
-}
-
 // handleCreateReward records one reward.
 func (s *server) handleCreateReward(c *gin.Context) {
 	var body rewardRequestJSON
 	s.acceptRewards(c, "single", func() ([]rewards.Request, error) {
-		if err := decodeStrict(c, &body); err != nil {
+		if err := decodeJSON(c, &body, maxRewardsBody); err != nil {
 			return nil, err
 		}
 		req, fields := body.toRequest("")
@@ -192,7 +110,7 @@ func (s *server) handleCreateRewardBatch(c *gin.Context) {
 		Items []rewardRequestJSON `json:"items"`
 	}
 	s.acceptRewards(c, "batch", func() ([]rewards.Request, error) {
-		if err := decodeStrict(c, &body); err != nil {
+		if err := decodeJSON(c, &body, maxRewardsBody); err != nil {
 			return nil, err
 		}
 		if len(body.Items) == 0 || len(body.Items) > rewards.MaxBatchItems {
@@ -220,7 +138,7 @@ func (s *server) handleCreateRewardBatch(c *gin.Context) {
 
 // acceptRewards is the shared path of both reward endpoints.
 func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewards.Request, error), render func([]*rewards.Reward, bool) any) {
-	dry, err := dryRunOf(c)
+	dry, err := parseDryRun(c)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -277,12 +195,15 @@ func (s *server) handleGetReward(c *gin.Context) {
 
 // handleListRewards lists the community's rewards newest first, filtered by wallet, activity, status.
 func (s *server) handleListRewards(c *gin.Context) {
-	p, err := parsePage(c)
+	p, err := parsePage(c, idPosition)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	f := rewards.RewardFilter{Activity: c.Query("activity"), Status: c.Query("status"), Limit: p.limit + 1}
+	f := rewards.RewardFilter{Activity: c.Query("activity"), Status: c.Query("status"), Limit: p.Limit + 1}
+	if p.After != nil {
+		f.BeforeID = *p.After
+	}
 	var fields []guildhall.FieldError
 	if w := c.Query("wallet"); w != "" {
 		req, fe := rewards.Request{Wallet: w, Activity: "x"}.Normalize("")
@@ -300,12 +221,6 @@ func (s *server) handleListRewards(c *gin.Context) {
 	default:
 		fields = append(fields, guildhall.FieldError{Field: "status", Message: "must be pending, submitted, confirmed or failed"})
 	}
-	if p.after != "" {
-		// The cursor is a reward id; a non-positive one would silently restart from the newest.
-		if f.BeforeID, err = strconv.ParseInt(p.after, 10, 64); err != nil || f.BeforeID <= 0 {
-			fields = append(fields, guildhall.FieldError{Field: "cursor", Message: "is not a cursor this server issued"})
-		}
-	}
 	if len(fields) > 0 {
 		s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid filters", Fields: fields})
 		return
@@ -316,8 +231,8 @@ func (s *server) handleListRewards(c *gin.Context) {
 		return
 	}
 	var next *string
-	if len(rs) > p.limit {
-		rs = rs[:p.limit]
+	if len(rs) > p.Limit {
+		rs = rs[:p.Limit]
 		cur := encodeCursor(strconv.FormatInt(rs[len(rs)-1].ID, 10))
 		next = &cur
 	}
@@ -367,7 +282,7 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "rewards are not enabled on this server"))
 		return
 	}
-	p, err := parsePage(c)
+	p, err := parsePage(c, offsetPosition)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -384,23 +299,20 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 		return
 	}
 	offset := 0
-	if p.after != "" {
-		if offset, err = strconv.Atoi(p.after); err != nil || offset < 0 {
-			s.writeError(c, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid cursor", Fields: []guildhall.FieldError{{Field: "cursor", Message: "is not a cursor this server issued"}}})
-			return
-		}
+	if p.After != nil {
+		offset = *p.After
 	}
 	// The store answers ENOTFOUND for an unknown community.
-	page, err := s.rewards.Leaderboard(c.Request.Context(), c.Param("cid"), since, offset, p.limit+1)
+	page, err := s.rewards.Leaderboard(c.Request.Context(), c.Param("cid"), since, offset, p.Limit+1)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	entries := page.Entries
 	out := leaderboardJSON{Items: make([]leaderEntryJSON, 0, len(entries))}
-	if len(entries) > p.limit {
-		entries = entries[:p.limit]
-		cur := encodeCursor(strconv.Itoa(offset + p.limit))
+	if len(entries) > p.Limit {
+		entries = entries[:p.Limit]
+		cur := encodeCursor(strconv.Itoa(offset + p.Limit))
 		out.NextCursor = &cur
 	}
 	if page.AsOf != nil {

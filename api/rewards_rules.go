@@ -3,7 +3,6 @@ package api
 import (
 	"math/big"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,27 +51,28 @@ func (s *server) handleListRules(c *gin.Context) {
 // handlePutRule creates or replaces the rule of one activity.
 func (s *server) handlePutRule(c *gin.Context) {
 	var body struct {
-		Activity     *string    `json:"activity"`
-		Amount       string     `json:"amount"`
-		CapPerMember *string    `json:"cap_per_member"`
-		CapPeriod    *string    `json:"cap_period"`
-		ActiveFrom   *time.Time `json:"active_from"`
-		ActiveUntil  *time.Time `json:"active_until"`
+		Activity     *string `json:"activity"`
+		Amount       string  `json:"amount"`
+		CapPerMember *string `json:"cap_per_member"`
+		CapPeriod    *string `json:"cap_period"`
+		ActiveFrom   *string `json:"active_from"`
+		ActiveUntil  *string `json:"active_until"`
 	}
-	if err := decodeStrict(c, &body); err != nil {
+	if err := decodeJSON(c, &body, maxRewardsBody); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	rule := &rewards.Rule{CommunityID: issuerOf(c).CommunityID, Activity: c.Param("activity"), ActiveFrom: body.ActiveFrom, ActiveUntil: body.ActiveUntil}
-	var fields []guildhall.FieldError
+	var fields fieldErrors
+	rule := &rewards.Rule{CommunityID: issuerOf(c).CommunityID, Activity: c.Param("activity"),
+		ActiveFrom: parseTime(&fields, "active_from", body.ActiveFrom), ActiveUntil: parseTime(&fields, "active_until", body.ActiveUntil)}
 	if body.Activity != nil && *body.Activity != rule.Activity {
-		fields = append(fields, guildhall.FieldError{Field: "activity", Message: "must match the activity in the path, or be left out"})
+		fields.add("activity", "must match the activity in the path, or be left out")
 	}
 	parse := func(field, s string) *big.Int {
-		// As for reward amounts: digits with an optional '-' (refused below as not positive), no '+'.
-		v, ok := new(big.Int).SetString(s, 10)
-		if !ok || strings.HasPrefix(s, "+") {
-			fields = append(fields, guildhall.FieldError{Field: field, Message: "must be a decimal string of base units"})
+		// As for reward amounts: a '-' passes here and is refused below as not positive.
+		v, ok := parseAmount(s)
+		if !ok {
+			fields.add(field, "must be a decimal string of base units")
 		}
 		return v
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/internal/testlog"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
 )
@@ -45,7 +46,7 @@ func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 	log := &testlog.Buffer{}
 	srv := &testServer{server: newServer(Config{
 		Logger:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Communities: db, Rewards: db, Index: db, Registry: prometheus.NewRegistry(),
+		Communities: db, Rewards: db, Index: postgres.NewIndexReader(db), Registry: prometheus.NewRegistry(),
 	}), db: db, log: log}
 	t.Cleanup(func() {
 		if t.Failed() {

@@ -59,8 +59,6 @@ type server struct {
 	rewards     rewards.Store
 	gov         GovernanceConfig
 	index       IndexReader
-	tallies     tallyCache
-	supplies    supplyCache
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
 	metrics     *httpMetrics

@@ -196,7 +196,7 @@ func BenchmarkGovernance(b *testing.B) {
 			sigs[i] = fmt.Sprintf("0x%x", sig)
 		}
 		// Every voter has its own relay allowance; the limit is not what is measured.
-		h.srv.gov.Service.Limit = governance.RelayLimit{}
+		h.svc.Limit = governance.RelayLimit{}
 		var mu sync.Mutex
 		k := 0
 		start := time.Now()

@@ -2,12 +2,9 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"math/big"
 	"net/http"
-	"sync"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
@@ -59,114 +56,7 @@ type asOfJSON struct {
 	BlockTime   string `json:"block_time,omitempty"` // RFC 3339
 }
 
-// onchainFacts are the governor's figures for one proposal at one block. They never change for
-// a given block hash, so they are cached by it.
-type onchainFacts struct {
-	votes       governance.Votes
-	state       governance.State
-	quorum      *big.Int // nil before the snapshot
-	totalSupply *big.Int // at the snapshot; nil before it
-}
-
-// tallyCache keeps onchainFacts per (governor, proposal, block hash).
-type tallyCache struct {
-	mu sync.Mutex
-	m  map[string]*onchainFacts
-}
-
-func (tc *tallyCache) get(key string) *onchainFacts {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	return tc.m[key]
-}
-
-func (tc *tallyCache) put(key string, f *onchainFacts) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if tc.m == nil || len(tc.m) > 4096 {
-		tc.m = map[string]*onchainFacts{}
-	}
-	tc.m[key] = f
-}
-
-// supplyCache is a governance.SupplyCache in memory, forgetting everything past a few thousand
-// entries (keys name a block hash, so old ones are never read again).
-type supplyCache struct {
-	mu sync.Mutex
-	m  map[string]*big.Int
-}
-
-func (sc *supplyCache) Get(key string) (*big.Int, bool) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	v, ok := sc.m[key]
-	return v, ok
-}
-
-func (sc *supplyCache) Put(key string, v *big.Int) {
-	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if sc.m == nil || len(sc.m) > 4096 {
-		sc.m = map[string]*big.Int{}
-	}
-	sc.m[key] = v
-}
-
-// onchainTally reads the governor's figures for pid at block asOf. Where the node calls at a
-// block hash (EIP-1898) every read runs at asOf's hash, so the figures are that block's even if
-// the chain reorganizes while they are read. Otherwise they are read by number and are asOf's
-// only if the block at that number is still asOf afterwards. exact is false when the figures may
-// be another block's: they are then not cached, and the tally must not claim to agree.
-func (s *server) onchainTally(ctx context.Context, c govchain.Contracts, pid *big.Int, snapshot uint64, asOf guildhall.AsOf) (f *onchainFacts, exact bool, err error) {
-	key := c.Governor.Hex() + "/" + pid.String() + "/" + asOf.Hash
-	if f := s.tallies.get(key); f != nil {
-		return f, true, nil
-	}
-	hash := common.HexToHash(asOf.Hash)
-	if pinned, ok := s.gov.Reader.AtHash(hash); ok {
-		if f, err := readOnchainFacts(ctx, pinned, c, pid, snapshot, nil); err == nil {
-			s.tallies.put(key, f)
-			return f, true, nil
-		}
-		// The node may no longer have the block (reorganized away and pruned, or a different
-		// node behind a balancer); read by number below, which says whether that is still asOf.
-	}
-	block := new(big.Int).SetUint64(asOf.Number)
-	if f, err = readOnchainFacts(ctx, s.gov.Reader, c, pid, snapshot, block); err != nil {
-		return nil, false, err
-	}
-	header, err := s.gov.Reader.Header(ctx, block)
-	if err != nil {
-		return nil, false, err
-	}
-	if header.Hash() != hash {
-		return f, false, nil
-	}
-	s.tallies.put(key, f)
-	return f, true, nil
-}
-
-// readOnchainFacts reads the governor's figures for pid through r at block.
-func readOnchainFacts(ctx context.Context, r *govchain.Reader, c govchain.Contracts, pid *big.Int, snapshot uint64, block *big.Int) (*onchainFacts, error) {
-	votes, err := r.ProposalVotes(ctx, c.Governor, pid, block)
-	if err != nil {
-		return nil, err
-	}
-	timeline, err := r.Timeline(ctx, c.Governor, pid, block)
-	if err != nil {
-		return nil, err
-	}
-	f := &onchainFacts{votes: votes, state: timeline.State}
-	if f.quorum, _, err = r.Quorum(ctx, c.Governor, snapshot, block); err != nil {
-		return nil, err
-	}
-	if f.totalSupply, _, err = r.PastTotalSupply(ctx, c.Token, snapshot, block); err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
-// EnrichTally returns the tally response for an indexed tally: quorum and turnout at the
+// enrichTally returns the tally response for an indexed tally: quorum and turnout at the
 // snapshot, deadlines as clock values and wall time, and the governor's proposalVotes() and
 // state() at the same block beside the indexed figures with consistent: true|false. It is the
 // seam for the indexer's tally handler; without a chain reader it fills in what the index has.
@@ -201,31 +91,26 @@ func (s *server) enrichTally(ctx context.Context, community *guildhall.Community
 		d := t.DelegatedSupply.String()
 		resp.DelegatedSupply = &d
 	}
-	if s.gov.Reader == nil {
+	if s.gov.Onchain == nil {
 		f := governance.Compute(t.Votes, nil, nil, t.DelegatedSupply)
 		if t.DelegatedSupply != nil {
 			resp.TurnoutDelegatedSupply = &f.TurnoutDelegatedSupply
 		}
 		return resp, nil
 	}
-	facts, exact, err := s.onchainTally(ctx, govchain.ContractsOf(community), pid, t.Snapshot, t.AsOf)
+	facts, exact, err := s.gov.Onchain.Onchain(ctx, govchain.ContractsOf(community), pid, t.Snapshot, t.AsOf)
 	if err != nil {
-		if guildhall.ErrorCode(err) == guildhall.EINTERNAL && ctx.Err() == nil {
-			// The node failed, not the request: a 503 the caller can retry, not a 500.
-			err = fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE,
-				"the chain node did not answer the tally's on-chain cross-check; try again shortly"), err)
-		}
 		return nil, err
 	}
-	f := governance.Compute(t.Votes, facts.quorum, facts.totalSupply, t.DelegatedSupply)
-	if facts.quorum != nil {
-		q := facts.quorum.String()
+	f := governance.Compute(t.Votes, facts.Quorum, facts.TotalSupply, t.DelegatedSupply)
+	if facts.Quorum != nil {
+		q := facts.Quorum.String()
 		resp.Quorum = &q
 		resp.QuorumReached = f.QuorumReached
 		resp.QuorumProgress = f.QuorumProgress
 	}
-	if facts.totalSupply != nil {
-		ts := facts.totalSupply.String()
+	if facts.TotalSupply != nil {
+		ts := facts.TotalSupply.String()
 		resp.TotalSupply = &ts
 		resp.TurnoutTotalSupply = &f.TurnoutTotalSupply
 	}
@@ -233,14 +118,14 @@ func (s *server) enrichTally(ctx context.Context, community *guildhall.Community
 		resp.TurnoutDelegatedSupply = &f.TurnoutDelegatedSupply
 	}
 	resp.Onchain = onchainTallyJSON{
-		For: facts.votes.For.String(), Against: facts.votes.Against.String(), Abstain: facts.votes.Abstain.String(),
-		State: facts.state.String(),
+		For: facts.Votes.For.String(), Against: facts.Votes.Against.String(), Abstain: facts.Votes.Abstain.String(),
+		State: facts.State.String(),
 	}
 	if resp.State == "" {
-		resp.State = facts.state.String()
+		resp.State = facts.State.String()
 	}
 	// Figures from another block than as_of (a reorg under the index) prove nothing either way.
-	resp.Consistent = exact && governance.Consistent(t.Votes, facts.votes, t.State, facts.state)
+	resp.Consistent = exact && governance.Consistent(t.Votes, facts.Votes, t.State, facts.State)
 	return resp, nil
 }
 
@@ -260,7 +145,7 @@ func (s *server) handleTally(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	t, err := s.gov.Tallies.IndexedTally(c.Request.Context(), community.ID, pid, &s.supplies)
+	t, err := s.gov.Tallies.IndexedTally(c.Request.Context(), community.ID, pid)
 	if err != nil {
 		s.writeError(c, err)
 		return

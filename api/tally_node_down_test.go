@@ -30,15 +30,15 @@ func TestTallyWhenTheNodeDoesNotAnswer(t *testing.T) {
 	h.advance(t, time.Second)
 	h.sync(t)
 
-	healthy := h.srv.gov.Reader
-	h.srv.gov.Reader = govchain.NewReader(callsDown{h.sim.Client})
+	healthy := h.check.Reader
+	h.check.Reader = govchain.NewReader(callsDown{h.sim.Client})
 	rec := h.do(t, http.MethodGet, "/v1/communities/bakery/proposals/"+pid+"/tally", "", nil)
 	p := h.want(t, rec, http.StatusServiceUnavailable)
 	if detail := p["detail"].(string); !strings.Contains(detail, "did not answer") || strings.Contains(detail, "10.0.0.9") {
 		t.Fatalf("tally with the node down: %v, want a 503 saying the node did not answer, without the cause", p)
 	}
 
-	h.srv.gov.Reader = healthy
+	h.check.Reader = healthy
 	if tally := h.tally(t, pid); tally["consistent"] != true {
 		t.Fatalf("tally with the node back: %v", tally)
 	}

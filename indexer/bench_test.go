@@ -24,6 +24,7 @@ import (
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
@@ -104,7 +105,7 @@ func BenchmarkBackfill(b *testing.B) {
 	backfillTime := time.Since(start)
 	stopProfile()
 	backfillPeak, backfillLive := peak()
-	counts, err := db.EventCounts(ctx)
+	counts, err := postgres.NewIndexReader(db).EventCounts(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}

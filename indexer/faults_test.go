@@ -109,7 +109,7 @@ func TestKillDuringBackfillLosesAndDoublesNothing(t *testing.T) {
 		h.ix = indexer.New(h.sim.Client, h.db, h.cfg)
 		h.sync(t)
 		h.checkEqualsChain(t)
-		view, err := h.db.CommunityIndex(t.Context(), h.community)
+		view, err := h.reads.CommunityIndex(t.Context(), h.community)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -46,6 +46,7 @@ type harness struct {
 	t         *testing.T
 	sim       *chaintest.Sim
 	db        *postgres.DB
+	reads     *postgres.IndexReader
 	dep       *chain.Deployment
 	community string
 	client    indexer.Client
@@ -65,7 +66,7 @@ func newHarness(t *testing.T, accounts int, cfg indexer.Config) *harness {
 	if err := db.BindChain(t.Context(), id); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, sim: sim, db: db, dep: dep, community: "bakery", client: sim.Client, cfg: cfg}
+	h := &harness{t: t, sim: sim, db: db, reads: postgres.NewIndexReader(db), dep: dep, community: "bakery", client: sim.Client, cfg: cfg}
 	h.addCommunity(t, h.community, dep)
 	h.ix = indexer.New(h.client, db, cfg)
 	return h
@@ -185,7 +186,7 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 		t.Fatalf("cursor %d %s is not canonical (%v)", cur.Number, cur.Hash, err)
 	}
 	at := cur.Number
-	view, err := h.db.CommunityIndex(ctx, h.community)
+	view, err := h.reads.CommunityIndex(ctx, h.community)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,8 +205,8 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 		addrs = append(addrs, h.sim.Address(i))
 		seen[h.sim.Address(i)] = true
 	}
-	for page := (indexer.Page{Limit: 500}); ; {
-		list, err := h.db.Holders(ctx, h.community, page)
+	for page := (guildhall.Page[guildhall.HolderPosition]{Limit: 500}); ; {
+		list, err := h.reads.Holders(ctx, h.community, page)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,10 +219,11 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 		if list.Next == "" {
 			break
 		}
-		page.After = list.Next
+		after, _ := guildhall.ParseHolderPosition(list.Next)
+		page.After = &after
 	}
 	for i, addr := range addrs {
-		acct, err := h.db.Account(ctx, h.community, addr.Hex())
+		acct, err := h.reads.Account(ctx, h.community, addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -260,7 +262,7 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 			proposals = append(proposals, ev.ProposalId)
 		}
 	}
-	indexed, err := h.db.Proposals(ctx, h.community, "", indexer.Page{Limit: 500})
+	indexed, err := h.reads.Proposals(ctx, h.community, nil, guildhall.Page[guildhall.ChainPosition]{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +274,7 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := h.db.Proposal(ctx, h.community, id.String())
+		d, err := h.reads.Proposal(ctx, h.community, id)
 		if err != nil {
 			t.Errorf("proposal %s: %v", id, err)
 			continue
@@ -288,7 +290,7 @@ func (h *harness) checkEqualsChain(t *testing.T) {
 		}
 	}
 	h.checkSettings(t, view.Settings, at)
-	dups, err := h.db.DuplicateEvents(ctx)
+	dups, err := h.reads.DuplicateEvents(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,7 +343,7 @@ func (h *harness) checkEventsEqualLogs(t *testing.T, at uint64) []types.Log {
 	for _, l := range logs {
 		want[fmt.Sprintf("%s %s/%d", eventTables[l.Topics[0]], strings.ToLower(l.BlockHash.Hex()), l.Index)]++
 	}
-	stored, err := h.db.IndexedEvents(t.Context(), h.community)
+	stored, err := h.reads.IndexedEvents(t.Context(), h.community)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +399,7 @@ func (h *harness) checkSettings(t *testing.T, settings map[string]*big.Int, at u
 // eventCounts returns how many rows each event table holds.
 func (h *harness) eventCounts(t *testing.T) string {
 	t.Helper()
-	c, err := h.db.EventCounts(t.Context())
+	c, err := h.reads.EventCounts(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

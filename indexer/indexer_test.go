@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/internal/testlog"
 )
@@ -50,29 +51,30 @@ func TestIndexesEveryEventAndDerivedState(t *testing.T) {
 	h.sync(t)
 	h.checkEqualsChain(t)
 
-	p, err := h.db.Proposal(t.Context(), h.community, pid.String())
+	p, err := h.reads.Proposal(t.Context(), h.community, pid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Title != "Grant 5 to six" || p.State != "active" || len(p.Actions) != 1 || p.Tally.Voters() != 3 {
 		t.Errorf("proposal = %+v", p)
 	}
-	votes, err := h.db.Votes(t.Context(), h.community, pid.String(), indexer.Page{Limit: 2})
+	votes, err := h.reads.Votes(t.Context(), h.community, pid, guildhall.Page[guildhall.ChainPosition]{Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(votes.Items) != 2 || votes.Next == "" || votes.Items[0].Support != 2 {
 		t.Errorf("votes page = %+v", votes)
 	}
-	rest, err := h.db.Votes(t.Context(), h.community, pid.String(), indexer.Page{After: votes.Next, Limit: 2})
+	after, _ := guildhall.ParseChainPosition(votes.Next)
+	rest, err := h.reads.Votes(t.Context(), h.community, pid, guildhall.Page[guildhall.ChainPosition]{After: &after, Limit: 2})
 	if err != nil || len(rest.Items) != 1 || rest.Items[0].Support != 1 || votes.Items[1].Reason != "too much" || rest.Next != "" || rest.Items[0].Params != nil {
 		t.Errorf("second votes page = %+v, %v", rest, err)
 	}
-	tr, err := h.db.Transfers(t.Context(), h.community, h.sim.Address(1).Hex(), indexer.Page{Limit: 10})
+	tr, err := h.reads.Transfers(t.Context(), h.community, h.sim.Address(1), guildhall.Page[guildhall.ChainPosition]{Limit: 10})
 	if err != nil || len(tr.Items) != 2 || tr.Items[0].To != h.sim.Address(5).Hex() || tr.Items[0].BlockTime == 0 {
 		t.Errorf("transfers = %+v, %v", tr, err)
 	}
-	acct, err := h.db.Account(t.Context(), h.community, h.sim.Address(1).Hex())
+	acct, err := h.reads.Account(t.Context(), h.community, h.sim.Address(1))
 	if err != nil || acct.RewardsReceived.Cmp(tokens(100)) != 0 {
 		t.Errorf("account = %+v, %v", acct, err)
 	}
@@ -93,7 +95,7 @@ func TestCommunityCreatedLaterIsCaughtUp(t *testing.T) {
 	h.addCommunity(t, "second", second)
 	h.sim.MustTransact(t, h.sim.Accounts[0], second.Token, token.PackMintBatch(common.Hash{10}, []common.Address{h.sim.Address(3)}, []*big.Int{tokens(4)}))
 	h.sync(t)
-	view, err := h.db.CommunityIndex(t.Context(), "second")
+	view, err := h.reads.CommunityIndex(t.Context(), "second")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +241,7 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored := func() float64 {
-		c, err := h.db.EventCounts(t.Context())
+		c, err := h.reads.EventCounts(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/indexer"
 )
@@ -101,7 +102,7 @@ func (h *harness) wantDropped(t *testing.T, tx common.Hash) {
 	if _, err := h.sim.Client.TransactionReceipt(t.Context(), tx); !errors.Is(err, ethereum.NotFound) {
 		t.Fatalf("transaction %s should have been dropped by the reorg: %v", tx, err)
 	}
-	events, err := h.db.IndexedEvents(t.Context(), h.community)
+	events, err := h.reads.IndexedEvents(t.Context(), h.community)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +229,7 @@ func TestReorgDropsTransfersDelegationsAndVotes(t *testing.T) {
 	for _, tx := range dropped {
 		h.wantDropped(t, tx)
 	}
-	votes, err := h.db.Votes(t.Context(), h.community, pid.String(), indexer.Page{Limit: 10})
+	votes, err := h.reads.Votes(t.Context(), h.community, pid, guildhall.Page[guildhall.ChainPosition]{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +309,7 @@ func (h *harness) propose(t *testing.T, from, to int, amount int64, description 
 
 func (h *harness) wantState(t *testing.T, p *plan, want string) *indexer.ProposalView {
 	t.Helper()
-	v, err := h.db.Proposal(t.Context(), h.community, p.id.String())
+	v, err := h.reads.Proposal(t.Context(), h.community, p.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +348,7 @@ func TestGovernanceLifecycleInReorgedRanges(t *testing.T) {
 			h.forkAt(t, ancestor)
 			h.replace(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(7), tokens(1)), nonce)
 			h.sync(t)
-			if v, _ := h.db.Proposal(t.Context(), h.community, other.id.String()); v == nil || v.State == "canceled" {
+			if v, _ := h.reads.Proposal(t.Context(), h.community, other.id); v == nil || v.State == "canceled" {
 				t.Fatalf("a reorged-away cancel still counts: %+v", v)
 			}
 			h.checkEqualsChain(t)

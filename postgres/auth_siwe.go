@@ -12,28 +12,39 @@ import (
 	"github.com/guildhall/guildhall"
 )
 
+// SessionStore keeps Sign-In with Ethereum nonces and members' sessions, and reads members'
+// standings for the signed-in member.
+type SessionStore struct {
+	db *DB
+}
+
+// NewSessionStore returns the session store over db.
+func NewSessionStore(db *DB) *SessionStore {
+	return &SessionStore{db: db}
+}
+
 // CreateSIWENonce records a sign-in nonce that expires at expiresAt.
-func (db *DB) CreateSIWENonce(ctx context.Context, nonce string, expiresAt time.Time) error {
-	if _, err := db.db.ExecContext(ctx, `INSERT INTO siwe_nonces (nonce, expires_at) VALUES ($1, $2)`, nonce, expiresAt); err != nil {
-		return db.queryError("create sign-in nonce", err)
+func (st *SessionStore) CreateSIWENonce(ctx context.Context, nonce string, expiresAt time.Time) error {
+	if _, err := st.db.db.ExecContext(ctx, `INSERT INTO siwe_nonces (nonce, expires_at) VALUES ($1, $2)`, nonce, expiresAt); err != nil {
+		return st.db.queryError("create sign-in nonce", err)
 	}
 	// Forget nonces long expired, a few at a time, so the table stays small without a janitor.
-	_, _ = db.db.ExecContext(ctx, `DELETE FROM siwe_nonces WHERE nonce IN
+	_, _ = st.db.db.ExecContext(ctx, `DELETE FROM siwe_nonces WHERE nonce IN
 		(SELECT nonce FROM siwe_nonces WHERE expires_at < $1 LIMIT 100)`, time.Now().Add(-24*time.Hour))
 	return nil
 }
 
 // UseSIWENonce marks a nonce used, once: an EUNAUTHORIZED *guildhall.Error when it was never
 // issued, is used already, or expired before now.
-func (db *DB) UseSIWENonce(ctx context.Context, nonce string, now time.Time) error {
+func (st *SessionStore) UseSIWENonce(ctx context.Context, nonce string, now time.Time) error {
 	var expires time.Time
-	err := db.db.GetContext(ctx, &expires, `UPDATE siwe_nonces SET used_at = $2
+	err := st.db.db.GetContext(ctx, &expires, `UPDATE siwe_nonces SET used_at = $2
 		WHERE nonce = $1 AND used_at IS NULL RETURNING expires_at`, nonce, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return guildhall.Errorf(guildhall.EUNAUTHORIZED, "sign-in refused: the nonce was not issued by this server or was used already; request a new one from POST /v1/auth/nonce")
 	}
 	if err != nil {
-		return db.queryError("use sign-in nonce", err)
+		return st.db.queryError("use sign-in nonce", err)
 	}
 	if !now.Before(expires) {
 		return guildhall.Errorf(guildhall.EUNAUTHORIZED, "sign-in refused: the nonce expired at %s; request a new one", expires.UTC().Format(time.RFC3339))
@@ -41,41 +52,34 @@ func (db *DB) UseSIWENonce(ctx context.Context, nonce string, now time.Time) err
 	return nil
 }
 
-// MemberSession is a signed-in member.
-type MemberSession struct {
-	Address   common.Address
-	ChainID   uint64
-	ExpiresAt time.Time
-}
-
 // CreateSession stores a session for token (only its SHA-256 is kept).
-func (db *DB) CreateSession(ctx context.Context, token string, s MemberSession) error {
+func (st *SessionStore) CreateSession(ctx context.Context, token string, s guildhall.MemberSession) error {
 	h := sha256.Sum256([]byte(token))
-	_, err := db.db.ExecContext(ctx, `INSERT INTO member_sessions (token_hash, address, chain_id, expires_at) VALUES ($1, $2, $3, $4)`,
-		h[:], s.Address.Hex(), int64(s.ChainID), s.ExpiresAt)
+	_, err := st.db.db.ExecContext(ctx, `INSERT INTO member_sessions (token_hash, address, chain_id, expires_at) VALUES ($1, $2, $3, $4)`,
+		h[:], common.HexToAddress(s.Address).Hex(), int64(s.ChainID), s.ExpiresAt)
 	if err != nil {
-		return db.queryError("create session", err)
+		return st.db.queryError("create session", err)
 	}
 	return nil
 }
 
 // Session returns the live session of token, or an EUNAUTHORIZED *guildhall.Error.
-func (db *DB) Session(ctx context.Context, token string, now time.Time) (*MemberSession, error) {
+func (st *SessionStore) Session(ctx context.Context, token string, now time.Time) (*guildhall.MemberSession, error) {
 	h := sha256.Sum256([]byte(token))
 	var row struct {
 		Address   string    `db:"address"`
 		ChainID   int64     `db:"chain_id"`
 		ExpiresAt time.Time `db:"expires_at"`
 	}
-	err := db.db.GetContext(ctx, &row, `SELECT address, chain_id, expires_at FROM member_sessions WHERE token_hash = $1`, h[:])
+	err := st.db.db.GetContext(ctx, &row, `SELECT address, chain_id, expires_at FROM member_sessions WHERE token_hash = $1`, h[:])
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "unknown session token: sign in with POST /v1/auth/verify")
 	}
 	if err != nil {
-		return nil, db.queryError("read session", err)
+		return nil, st.db.queryError("read session", err)
 	}
 	if !now.Before(row.ExpiresAt) {
 		return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "the session expired at %s: sign in again", row.ExpiresAt.UTC().Format(time.RFC3339))
 	}
-	return &MemberSession{Address: common.HexToAddress(row.Address), ChainID: uint64(row.ChainID), ExpiresAt: row.ExpiresAt}, nil
+	return &guildhall.MemberSession{Address: common.HexToAddress(row.Address).Hex(), ChainID: uint64(row.ChainID), ExpiresAt: row.ExpiresAt}, nil
 }

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall"
 )
 
-// MemberStanding is one account in one community, as the indexer has it (migration 0002).
-type MemberStanding struct {
+// standingRow is one account in one community, as the indexer has it (migration 0002).
+type standingRow struct {
 	CommunityID     string         `db:"community_id"`
 	Balance         string         `db:"balance"`
 	VotingPower     string         `db:"voting_power"`
@@ -22,14 +24,15 @@ type MemberStanding struct {
 // MemberStandings returns address's standing in every community, ordered by community id:
 // balance, voting power and delegate (zero and none when the account never appeared), the
 // tokens minted to it by reward batches, and the votes it cast; with each community's as_of.
-func (db *DB) MemberStandings(ctx context.Context, address common.Address) ([]MemberStanding, error) {
+func (st *SessionStore) MemberStandings(ctx context.Context, address common.Address) ([]guildhall.MemberStanding, error) {
+	db := st.db
 	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, db.queryError("read member", err)
 	}
 	defer tx.Rollback()
-	var out []MemberStanding
-	err = tx.SelectContext(ctx, &out, `SELECT c.id AS community_id,
+	var rows []standingRow
+	err = tx.SelectContext(ctx, &rows, `SELECT c.id AS community_id,
 			coalesce(a.balance, 0)::text AS balance,
 			coalesce(a.voting_power, 0)::text AS voting_power,
 			a.delegate,
@@ -46,6 +49,12 @@ func (db *DB) MemberStandings(ctx context.Context, address common.Address) ([]Me
 		ORDER BY c.id`, address.Hex())
 	if err != nil {
 		return nil, db.queryError("read member", err)
+	}
+	out := make([]guildhall.MemberStanding, len(rows))
+	for i, r := range rows {
+		out[i] = guildhall.MemberStanding{CommunityID: r.CommunityID, Balance: parseBig(r.Balance), VotingPower: parseBig(r.VotingPower),
+			Delegate: r.Delegate.String, RewardsReceived: parseBig(r.RewardsReceived), VotesCast: r.VotesCast,
+			AsOf: guildhall.AsOf{Number: uint64(r.AsOfNumber), Hash: r.AsOfHash}}
 	}
 	return out, nil
 }

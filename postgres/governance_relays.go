@@ -20,21 +20,32 @@ import (
 )
 
 var (
-	_ govchain.RelayStore = (*DB)(nil)
-	_ govchain.PlanStore  = (*DB)(nil)
+	_ govchain.RelayStore = (*GovernanceStore)(nil)
+	_ govchain.PlanStore  = (*GovernanceStore)(nil)
 )
+
+// GovernanceStore records the relays the API sends for wallets (gasless ballots and
+// delegations) and the plans of the proposals it opens.
+type GovernanceStore struct {
+	db *DB
+}
+
+// NewGovernanceStore returns the governance store over db.
+func NewGovernanceStore(db *DB) *GovernanceStore {
+	return &GovernanceStore{db: db}
+}
 
 // ReserveRelay records a relay before it is sent (see govchain.RelayStore). The wallet's relays
 // are counted and the new one inserted under a transaction-scoped advisory lock on (community,
 // wallet), so concurrent requests cannot exceed the limit together.
-func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit governance.RelayLimit, now time.Time) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
+func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit governance.RelayLimit, now time.Time) error {
+	tx, err := st.db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.queryError("reserve relay", err)
+		return st.db.queryError("reserve relay", err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, relayLockKey(r.CommunityID, r.Wallet)); err != nil {
-		return db.queryError("reserve relay", err)
+		return st.db.queryError("reserve relay", err)
 	}
 	if limit.Max > 0 {
 		var window struct {
@@ -45,7 +56,7 @@ func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit g
 			WHERE community_id = $1 AND wallet = $2 AND created_at > $3`,
 			r.CommunityID, r.Wallet.Hex(), now.Add(-limit.Window))
 		if err != nil {
-			return db.queryError("reserve relay", err)
+			return st.db.queryError("reserve relay", err)
 		}
 		if err := limit.Check(r.Wallet, window.Used, window.Oldest.Time, now); err != nil {
 			return err
@@ -60,7 +71,7 @@ func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit g
 		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigText(r.Nonce), now)
 	if e := pq.As(err, pqerror.UniqueViolation); e != nil {
 		var prior sql.NullString
-		_ = db.db.GetContext(ctx, &prior, `SELECT tx_hash FROM governance_relays WHERE community_id = $1 AND wallet = $2 AND kind = $3
+		_ = st.db.db.GetContext(ctx, &prior, `SELECT tx_hash FROM governance_relays WHERE community_id = $1 AND wallet = $2 AND kind = $3
 			AND (proposal_id = $4::numeric OR (kind = 'delegation' AND nonce = $5::numeric)) ORDER BY id DESC LIMIT 1`,
 			r.CommunityID, r.Wallet.Hex(), r.Kind, pid, bigText(r.Nonce))
 		what := "a ballot from " + r.Wallet.Hex() + " on this proposal"
@@ -73,37 +84,28 @@ func (db *DB) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit g
 		return guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s is being relayed right now", what)
 	}
 	if err != nil {
-		return db.queryError("reserve relay", err)
+		return st.db.queryError("reserve relay", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.queryError("reserve relay", err)
+		return st.db.queryError("reserve relay", err)
 	}
 	return nil
 }
 
 // FinishRelay records the transaction of a reserved relay.
-func (db *DB) FinishRelay(ctx context.Context, id int64, txHash common.Hash) error {
-	if _, err := db.db.ExecContext(ctx, `UPDATE governance_relays SET tx_hash = $2 WHERE id = $1`, id, strings.ToLower(txHash.Hex())); err != nil {
-		return db.queryError("finish relay", err)
+func (st *GovernanceStore) FinishRelay(ctx context.Context, id int64, txHash common.Hash) error {
+	if _, err := st.db.db.ExecContext(ctx, `UPDATE governance_relays SET tx_hash = $2 WHERE id = $1`, id, strings.ToLower(txHash.Hex())); err != nil {
+		return st.db.queryError("finish relay", err)
 	}
 	return nil
 }
 
 // CancelRelay forgets a reservation whose transaction was not sent.
-func (db *DB) CancelRelay(ctx context.Context, id int64) error {
-	if _, err := db.db.ExecContext(ctx, `DELETE FROM governance_relays WHERE id = $1 AND tx_hash IS NULL`, id); err != nil {
-		return db.queryError("cancel relay", err)
+func (st *GovernanceStore) CancelRelay(ctx context.Context, id int64) error {
+	if _, err := st.db.db.ExecContext(ctx, `DELETE FROM governance_relays WHERE id = $1 AND tx_hash IS NULL`, id); err != nil {
+		return st.db.queryError("cancel relay", err)
 	}
 	return nil
-}
-
-// RelaysSent counts the relayed transactions of a community (all wallets).
-func (db *DB) RelaysSent(ctx context.Context, communityID string) (int, error) {
-	var n int
-	if err := db.db.GetContext(ctx, &n, `SELECT count(*) FROM governance_relays WHERE community_id = $1 AND tx_hash IS NOT NULL`, communityID); err != nil {
-		return 0, db.queryError("count relays", err)
-	}
-	return n, nil
 }
 
 func relayLockKey(communityID string, wallet common.Address) int64 {
@@ -115,35 +117,35 @@ func relayLockKey(communityID string, wallet common.Address) int64 {
 
 // SavePlan records the plan of a proposal the API opened; saving the same proposal again does
 // nothing.
-func (db *DB) SavePlan(ctx context.Context, communityID string, pid *big.Int, p *govchain.Plan, txHash common.Hash) error {
+func (st *GovernanceStore) SavePlan(ctx context.Context, communityID string, pid *big.Int, p *govchain.Plan, txHash common.Hash) error {
 	targets := make([]string, len(p.Targets))
 	amounts := make([]string, len(p.Values))
 	for i := range p.Targets {
 		targets[i] = p.Targets[i].Hex()
 		amounts[i] = bigText(p.Values[i])
 	}
-	_, err := db.db.ExecContext(ctx, `INSERT INTO governance_plans (community_id, proposal_id, description, targets, amounts, calldatas, tx_hash)
+	_, err := st.db.db.ExecContext(ctx, `INSERT INTO governance_plans (community_id, proposal_id, description, targets, amounts, calldatas, tx_hash)
 		VALUES ($1, $2::numeric, $3, $4, $5::numeric[], $6, $7) ON CONFLICT DO NOTHING`,
 		communityID, pid.String(), p.Description, pq.Array(targets), pq.Array(amounts), pq.ByteaArray(p.Calldatas), strings.ToLower(txHash.Hex()))
 	if err != nil {
-		return db.queryError("save proposal plan", err)
+		return st.db.queryError("save proposal plan", err)
 	}
 	return nil
 }
 
 // Plan returns a proposal's plan: the one the API saved, else the indexed ProposalCreated's
 // actions and description (tables of migration 0002); ENOTFOUND when neither has it.
-func (db *DB) Plan(ctx context.Context, communityID string, pid *big.Int) (*govchain.Plan, error) {
+func (st *GovernanceStore) Plan(ctx context.Context, communityID string, pid *big.Int) (*govchain.Plan, error) {
 	var row struct {
 		Description string         `db:"description"`
 		Targets     pq.StringArray `db:"targets"`
 		Amounts     pq.StringArray `db:"amounts"`
 		Calldatas   pq.ByteaArray  `db:"calldatas"`
 	}
-	err := db.db.GetContext(ctx, &row, `SELECT description, targets, amounts::text[] AS amounts, calldatas FROM governance_plans
+	err := st.db.db.GetContext(ctx, &row, `SELECT description, targets, amounts::text[] AS amounts, calldatas FROM governance_plans
 		WHERE community_id = $1 AND proposal_id = $2::numeric`, communityID, pid.String())
 	if errors.Is(err, sql.ErrNoRows) {
-		err = db.db.GetContext(ctx, &row, `SELECT p.description,
+		err = st.db.db.GetContext(ctx, &row, `SELECT p.description,
 				coalesce(array_agg(a.target ORDER BY a.index) FILTER (WHERE a.index IS NOT NULL), '{}') AS targets,
 				coalesce(array_agg(a.value::text ORDER BY a.index) FILTER (WHERE a.index IS NOT NULL), '{}') AS amounts,
 				coalesce(array_agg(a.calldata ORDER BY a.index) FILTER (WHERE a.index IS NOT NULL), '{}') AS calldatas
@@ -155,7 +157,7 @@ func (db *DB) Plan(ctx context.Context, communityID string, pid *big.Int) (*govc
 		}
 	}
 	if err != nil {
-		return nil, db.queryError("read proposal plan", err)
+		return nil, st.db.queryError("read proposal plan", err)
 	}
 	p := &govchain.Plan{Description: row.Description}
 	for i := range row.Targets {

@@ -13,11 +13,13 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
 func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	db := pgtest.NewDB(t)
+	relays := postgres.NewGovernanceStore(db)
 	bind(t, db, devChain)
 	if err := db.CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
 		t.Fatal(err)
@@ -30,7 +32,7 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	for i := range 10 {
 		wg.Go(func() {
 			r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(int64(i)), Nonce: big.NewInt(int64(i))}
-			err := db.ReserveRelay(t.Context(), r, limit, now)
+			err := relays.ReserveRelay(t.Context(), r, limit, now)
 			var e *guildhall.Error
 			switch guildhall.ErrorCode(err) {
 			case "":
@@ -52,30 +54,30 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	// An hour later the window has room again; the same ballot twice is refused.
 	r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(9)}
-	if err := db.ReserveRelay(t.Context(), r, limit, now.Add(2*time.Hour)); err != nil {
+	if err := relays.ReserveRelay(t.Context(), r, limit, now.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishRelay(t.Context(), r.ID, common.HexToHash("0xab")); err != nil {
+	if err := relays.FinishRelay(t.Context(), r.ID, common.HexToHash("0xab")); err != nil {
 		t.Fatal(err)
 	}
 	again := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(10)}
-	err := db.ReserveRelay(t.Context(), again, limit, now.Add(2*time.Hour))
+	err := relays.ReserveRelay(t.Context(), again, limit, now.Add(2*time.Hour))
 	assertCode(t, err, guildhall.EUNPROCESSABLE)
 }
 
 func TestSignInNonceIsSingleUseAndExpires(t *testing.T) {
-	db := pgtest.NewDB(t)
+	sessions := postgres.NewSessionStore(pgtest.NewDB(t))
 	now := time.Now()
-	if err := db.CreateSIWENonce(t.Context(), "abcdefgh1234", now.Add(time.Minute)); err != nil {
+	if err := sessions.CreateSIWENonce(t.Context(), "abcdefgh1234", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.UseSIWENonce(t.Context(), "abcdefgh1234", now); err != nil {
+	if err := sessions.UseSIWENonce(t.Context(), "abcdefgh1234", now); err != nil {
 		t.Fatal(err)
 	}
-	assertCode(t, db.UseSIWENonce(t.Context(), "abcdefgh1234", now), guildhall.EUNAUTHORIZED)
-	assertCode(t, db.UseSIWENonce(t.Context(), "neverissued1", now), guildhall.EUNAUTHORIZED)
-	if err := db.CreateSIWENonce(t.Context(), "expiring1234", now.Add(time.Minute)); err != nil {
+	assertCode(t, sessions.UseSIWENonce(t.Context(), "abcdefgh1234", now), guildhall.EUNAUTHORIZED)
+	assertCode(t, sessions.UseSIWENonce(t.Context(), "neverissued1", now), guildhall.EUNAUTHORIZED)
+	if err := sessions.CreateSIWENonce(t.Context(), "expiring1234", now.Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	assertCode(t, db.UseSIWENonce(t.Context(), "expiring1234", now.Add(2*time.Minute)), guildhall.EUNAUTHORIZED)
+	assertCode(t, sessions.UseSIWENonce(t.Context(), "expiring1234", now.Add(2*time.Minute)), guildhall.EUNAUTHORIZED)
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/governance"
@@ -15,9 +15,11 @@ import (
 // delegated at its snapshot, all in one REPEATABLE READ transaction so they agree with each other
 // and with the block the community is indexed through (as_of). It reads the indexer's tables
 // (migration 0002). An unknown proposal is ENOTFOUND; a community the indexer has not reached
-// yet is EUNAVAILABLE. A non-nil cache keeps the delegated supply per (community, snapshot, as_of
-// block hash), which identifies it exactly, so a hot proposal computes it once per block.
-func (db *DB) IndexedTally(ctx context.Context, communityID string, pid *big.Int, cache governance.SupplyCache) (*governance.IndexedTally, error) {
+// yet is EUNAVAILABLE. The delegated supply is kept per (community, snapshot) with the as_of block
+// hash it was computed at, which identifies it exactly, so a hot proposal computes it once per
+// block.
+func (r *IndexReader) IndexedTally(ctx context.Context, communityID string, pid *big.Int) (*governance.IndexedTally, error) {
+	db := r.db
 	tx, err := db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, db.queryError("read tally", err)
@@ -60,28 +62,59 @@ func (db *DB) IndexedTally(ctx context.Context, communityID string, pid *big.Int
 	if s, ok := governance.ParseState(row.State); ok {
 		t.State = &s
 	}
-	cacheKey := fmt.Sprintf("delegated/%s/%d/%s", communityID, t.Snapshot, t.AsOf.Hash)
-	if cache != nil && t.AsOf.Time > t.Snapshot {
-		if v, ok := cache.Get(cacheKey); ok {
-			t.DelegatedSupply = v
-			return t, nil
-		}
+	if t.AsOf.Time <= t.Snapshot {
+		return t, nil
 	}
-	if t.AsOf.Time > t.Snapshot {
-		var delegated string
-		// A delegate's votes at the snapshot are those of its newest DelegateVotesChanged in a
-		// block no later than the snapshot (the token checkpoints by block timestamp).
-		err = tx.GetContext(ctx, &delegated, `SELECT coalesce(sum(new_votes), 0)::text FROM (
-				SELECT DISTINCT ON (delegate) new_votes FROM token_delegate_votes
-				WHERE community_id = $1 AND block_time <= $2
-				ORDER BY delegate, block_number DESC, log_index DESC) d`, communityID, int64(t.Snapshot))
-		if err != nil {
-			return nil, db.queryError("read delegated supply", err)
-		}
-		t.DelegatedSupply = parseBig(delegated)
-		if cache != nil {
-			cache.Put(cacheKey, t.DelegatedSupply)
-		}
+	key := delegatedKey{community: communityID, snapshot: t.Snapshot}
+	if v, ok := r.delegated.get(key, t.AsOf.Hash); ok {
+		t.DelegatedSupply = v
+		return t, nil
 	}
+	var delegated string
+	// A delegate's votes at the snapshot are those of its newest DelegateVotesChanged in a
+	// block no later than the snapshot (the token checkpoints by block timestamp).
+	err = tx.GetContext(ctx, &delegated, `SELECT coalesce(sum(new_votes), 0)::text FROM (
+			SELECT DISTINCT ON (delegate) new_votes FROM token_delegate_votes
+			WHERE community_id = $1 AND block_time <= $2
+			ORDER BY delegate, block_number DESC, log_index DESC) d`, communityID, int64(t.Snapshot))
+	if err != nil {
+		return nil, db.queryError("read delegated supply", err)
+	}
+	t.DelegatedSupply = parseBig(delegated)
+	r.delegated.put(key, t.AsOf.Hash, t.DelegatedSupply)
 	return t, nil
+}
+
+// delegatedCache keeps the voting power delegated at a proposal's snapshot, with the as_of block
+// hash it was read at: a read at another block computes it again and replaces it. It holds one
+// entry per (community, snapshot), so it grows with proposals, not with blocks.
+type delegatedCache struct {
+	mu sync.Mutex
+	m  map[delegatedKey]delegatedSupply
+}
+
+type delegatedKey struct {
+	community string
+	snapshot  uint64
+}
+
+type delegatedSupply struct {
+	asOfHash string
+	supply   *big.Int
+}
+
+func (c *delegatedCache) get(k delegatedKey, asOfHash string) (*big.Int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	return e.supply, ok && e.asOfHash == asOfHash
+}
+
+func (c *delegatedCache) put(k delegatedKey, asOfHash string, supply *big.Int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[delegatedKey]delegatedSupply{}
+	}
+	c.m[k] = delegatedSupply{asOfHash: asOfHash, supply: supply}
 }

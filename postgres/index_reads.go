@@ -6,19 +6,30 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/indexer"
 )
 
-// The index's reads. Each runs in one REPEATABLE READ, read-only transaction that first reads the
+// IndexReader is the index's read model: balances, holders, transfers, proposals, votes and
+// tallies. Each read runs in one REPEATABLE READ, read-only transaction that first reads the
 // community's progress (the view's AsOf), so every number in a view is true at that block even
-// while the indexer writes or rewinds.
+// while the indexer writes or rewinds. Its arguments are parsed already (at the API's edge); it
+// validates no strings.
+type IndexReader struct {
+	db        *DB
+	delegated delegatedCache
+}
+
+// NewIndexReader returns the read model over db.
+func NewIndexReader(db *DB) *IndexReader {
+	return &IndexReader{db: db}
+}
 
 // readIndex runs fn in a read-only REPEATABLE READ transaction after reading community's as_of.
 // An unknown community is ENOTFOUND; one the indexer has not reached yet EUNAVAILABLE.
@@ -58,9 +69,9 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 
 // CommunityIndex returns a community's total supply, holder count and the governance settings in
 // force, from their newest indexed change events.
-func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error) {
+func (r *IndexReader) CommunityIndex(ctx context.Context, community string) (*indexer.CommunityView, error) {
 	var v indexer.CommunityView
-	err := db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := r.db.readIndex(ctx, "read community index", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row struct {
 			Supply  string `db:"supply"`
 			Holders int64  `db:"holders"`
@@ -96,13 +107,10 @@ func (db *DB) CommunityIndex(ctx context.Context, community string) (*indexer.Co
 
 // Account returns one account of a community; an account the chain never saw has zeros.
 // rewards_received sums the mints to it made by reward batches (mintBatch).
-func (db *DB) Account(ctx context.Context, community, address string) (*indexer.AccountView, error) {
-	addr, err := indexAddress("address", address)
-	if err != nil {
-		return nil, err
-	}
+func (r *IndexReader) Account(ctx context.Context, community string, address common.Address) (*indexer.AccountView, error) {
+	addr := address.Hex()
 	var v indexer.AccountView
-	err = db.readIndex(ctx, "read account", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := r.db.readIndex(ctx, "read account", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row struct {
 			Balance  string         `db:"balance"`
 			Power    string         `db:"voting_power"`
@@ -130,46 +138,26 @@ func (db *DB) Account(ctx context.Context, community, address string) (*indexer.
 }
 
 // Transfers returns the transfers from or to address, newest first.
-func (db *DB) Transfers(ctx context.Context, community, address string, page indexer.Page) (*indexer.List[indexer.TransferView], error) {
-	addr, err := indexAddress("address", address)
-	if err != nil {
-		return nil, err
-	}
-	block, index, err := indexChainKey(page.After)
-	if err != nil {
-		return nil, err
-	}
+func (r *IndexReader) Transfers(ctx context.Context, community string, address common.Address, page guildhall.Page[guildhall.ChainPosition]) (*indexer.List[indexer.TransferView], error) {
+	block, index := before(page.After)
 	var out indexer.List[indexer.TransferView]
-	err = db.readIndex(ctx, "list transfers", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		var rows []struct {
-			Number int64  `db:"block_number"`
-			Time   int64  `db:"block_time"`
-			Tx     string `db:"tx_hash"`
-			Index  int64  `db:"log_index"`
-			From   string `db:"from_address"`
-			To     string `db:"to_address"`
-			Value  string `db:"value"`
-		}
+	err := r.db.readIndex(ctx, "list transfers", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+		var rows []transferRow
 		q := `SELECT block_number, block_time, tx_hash, log_index, from_address, to_address, value::text AS value
 			FROM token_transfers WHERE community_id = $1 AND %s = $2 AND (block_number, log_index) < ($3, $4)
 			ORDER BY block_number DESC, log_index DESC LIMIT $5`
 		err := tx.SelectContext(ctx, &rows, `SELECT * FROM (
 			(`+fmt.Sprintf(q, "from_address")+`) UNION (`+fmt.Sprintf(q, "to_address")+`)) x
 			ORDER BY block_number DESC, log_index DESC LIMIT $5`,
-			community, addr, block, index, page.Limit+1)
+			community, address.Hex(), block, index, page.Limit+1)
 		if err != nil {
 			return err
 		}
 		out.AsOf = asOf
-		for i, r := range rows {
-			if i == page.Limit {
-				last := out.Items[len(out.Items)-1]
-				out.Next = fmt.Sprintf("%d:%d", last.BlockNumber, last.LogIndex)
-				break
-			}
-			out.Items = append(out.Items, indexer.TransferView{BlockNumber: uint64(r.Number), BlockTime: uint64(r.Time),
-				TxHash: r.Tx, LogIndex: uint(r.Index), From: r.From, To: r.To, Value: parseBig(r.Value)})
-		}
+		out.Items, out.Next = pageOf(rows, page.Limit, func(r transferRow) (indexer.TransferView, string) {
+			return indexer.TransferView{BlockNumber: uint64(r.Number), BlockTime: uint64(r.Time),
+				TxHash: r.Tx, LogIndex: uint(r.Index), From: r.From, To: r.To, Value: parseBig(r.Value)}, chainKey(r.Number, r.Index)
+		})
 		return nil
 	})
 	if err != nil {
@@ -179,44 +167,28 @@ func (db *DB) Transfers(ctx context.Context, community, address string, page ind
 }
 
 // Holders returns the accounts with a positive balance, largest first.
-func (db *DB) Holders(ctx context.Context, community string, page indexer.Page) (*indexer.List[indexer.HolderView], error) {
-	balance, address := "", ""
-	if page.After != "" {
-		var ok bool
-		balance, address, ok = strings.Cut(page.After, ":")
-		if _, valid := new(big.Int).SetString(balance, 10); !ok || !valid || !common.IsHexAddress(address) {
-			return nil, indexBadCursor()
-		}
-	}
+func (r *IndexReader) Holders(ctx context.Context, community string, page guildhall.Page[guildhall.HolderPosition]) (*indexer.List[indexer.HolderView], error) {
 	var out indexer.List[indexer.HolderView]
-	err := db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		var rows []struct {
-			Address string `db:"address"`
-			Balance string `db:"balance"`
-			Power   string `db:"voting_power"`
-		}
+	err := r.db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+		var rows []holderRow
 		var err error
 		const cols = `SELECT address, balance::text AS balance, voting_power::text AS voting_power FROM token_accounts`
-		if page.After == "" {
+		if page.After == nil {
 			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
 				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1)
 		} else {
 			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
 				AND (balance < $3::numeric OR (balance = $3::numeric AND address > $4))
-				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1, balance, address)
+				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1, bigText(page.After.Balance), page.After.Address)
 		}
 		if err != nil {
 			return err
 		}
 		out.AsOf = asOf
-		for i, r := range rows {
-			if i == page.Limit {
-				last := out.Items[len(out.Items)-1]
-				out.Next = last.Balance.String() + ":" + last.Address
-				break
-			}
-			out.Items = append(out.Items, indexer.HolderView{Address: r.Address, Balance: parseBig(r.Balance), VotingPower: parseBig(r.Power)})
-		}
+		out.Items, out.Next = pageOf(rows, page.Limit, func(r holderRow) (indexer.HolderView, string) {
+			v := indexer.HolderView{Address: r.Address, Balance: parseBig(r.Balance), VotingPower: parseBig(r.Power)}
+			return v, guildhall.HolderPosition{Balance: v.Balance, Address: v.Address}.String()
+		})
 		return nil
 	})
 	if err != nil {
@@ -263,30 +235,26 @@ func (r *indexProposalRow) view(asOf guildhall.AsOf) indexer.ProposalView {
 	}
 }
 
-// Proposals returns a community's proposals, newest first, only those in state when it is set.
-func (db *DB) Proposals(ctx context.Context, community, state string, page indexer.Page) (*indexer.List[indexer.ProposalView], error) {
-	block, index, err := indexChainKey(page.After)
-	if err != nil {
-		return nil, err
+// Proposals returns a community's proposals, newest first, only those in state when it is not nil.
+func (r *IndexReader) Proposals(ctx context.Context, community string, state *governance.State, page guildhall.Page[guildhall.ChainPosition]) (*indexer.List[indexer.ProposalView], error) {
+	block, index := before(page.After)
+	stateName := ""
+	if state != nil {
+		stateName = state.String()
 	}
 	var out indexer.List[indexer.ProposalView]
-	err = db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := r.db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []indexProposalRow
 		err := tx.SelectContext(ctx, &rows, indexProposalColumns+`
 			WHERE community_id = $1 AND ($2 = '' OR state = $2) AND (block_number, log_index) < ($3, $4)
-			ORDER BY block_number DESC, log_index DESC LIMIT $5`, community, state, block, index, page.Limit+1)
+			ORDER BY block_number DESC, log_index DESC LIMIT $5`, community, stateName, block, index, page.Limit+1)
 		if err != nil {
 			return err
 		}
 		out.AsOf = asOf
-		for i := range rows {
-			if i == page.Limit {
-				last := rows[i-1]
-				out.Next = fmt.Sprintf("%d:%d", last.Block, last.Index)
-				break
-			}
-			out.Items = append(out.Items, rows[i].view(asOf))
-		}
+		out.Items, out.Next = pageOf(rows, page.Limit, func(r indexProposalRow) (indexer.ProposalView, string) {
+			return r.view(asOf), chainKey(r.Block, r.Index)
+		})
 		return nil
 	})
 	if err != nil {
@@ -297,13 +265,10 @@ func (db *DB) Proposals(ctx context.Context, community, state string, page index
 
 // Proposal returns one proposal with its actions and tally; ENOTFOUND if the community has no
 // proposal with that id (as of the index).
-func (db *DB) Proposal(ctx context.Context, community, id string) (*indexer.ProposalView, error) {
-	pid, err := indexProposalID(id)
-	if err != nil {
-		return nil, err
-	}
+func (r *IndexReader) Proposal(ctx context.Context, community string, id *big.Int) (*indexer.ProposalView, error) {
+	pid := id.String()
 	var v indexer.ProposalView
-	err = db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := r.db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row indexProposalRow
 		err := tx.GetContext(ctx, &row, indexProposalColumns+` WHERE community_id = $1 AND proposal_id = $2::numeric`, community, pid)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -336,17 +301,11 @@ func (db *DB) Proposal(ctx context.Context, community, id string) (*indexer.Prop
 }
 
 // Votes returns a proposal's votes, newest first; ENOTFOUND for an unknown proposal.
-func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page) (*indexer.List[indexer.VoteView], error) {
-	pid, err := indexProposalID(id)
-	if err != nil {
-		return nil, err
-	}
-	block, index, err := indexChainKey(page.After)
-	if err != nil {
-		return nil, err
-	}
+func (r *IndexReader) Votes(ctx context.Context, community string, id *big.Int, page guildhall.Page[guildhall.ChainPosition]) (*indexer.List[indexer.VoteView], error) {
+	pid := id.String()
+	block, index := before(page.After)
 	var out indexer.List[indexer.VoteView]
-	err = db.readIndex(ctx, "list votes", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := r.db.readIndex(ctx, "list votes", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var exists bool
 		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM proposals WHERE community_id = $1 AND proposal_id = $2::numeric)`,
 			community, pid); err != nil {
@@ -355,16 +314,7 @@ func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page
 		if !exists {
 			return guildhall.Errorf(guildhall.ENOTFOUND, "proposal %s not found in community %q", pid, community)
 		}
-		var rows []struct {
-			Voter   string `db:"voter"`
-			Support int16  `db:"support"`
-			Weight  string `db:"weight"`
-			Reason  string `db:"reason"`
-			Params  []byte `db:"params"`
-			Block   int64  `db:"block_number"`
-			Tx      string `db:"tx_hash"`
-			Index   int64  `db:"log_index"`
-		}
+		var rows []voteRow
 		if err := tx.SelectContext(ctx, &rows, `
 			SELECT voter, support, weight::text AS weight, reason, params, block_number, tx_hash, log_index FROM votes
 			WHERE community_id = $1 AND proposal_id = $2::numeric AND (block_number, log_index) < ($3, $4)
@@ -372,15 +322,10 @@ func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page
 			return err
 		}
 		out.AsOf = asOf
-		for i, r := range rows {
-			if i == page.Limit {
-				last := out.Items[len(out.Items)-1]
-				out.Next = fmt.Sprintf("%d:%d", last.BlockNumber, last.LogIndex)
-				break
-			}
-			out.Items = append(out.Items, indexer.VoteView{Voter: r.Voter, Support: uint8(r.Support), Weight: parseBig(r.Weight),
-				Reason: r.Reason, Params: r.Params, BlockNumber: uint64(r.Block), TxHash: r.Tx, LogIndex: uint(r.Index)})
-		}
+		out.Items, out.Next = pageOf(rows, page.Limit, func(r voteRow) (indexer.VoteView, string) {
+			return indexer.VoteView{Voter: r.Voter, Support: uint8(r.Support), Weight: parseBig(r.Weight),
+				Reason: r.Reason, Params: r.Params, BlockNumber: uint64(r.Block), TxHash: r.Tx, LogIndex: uint(r.Index)}, chainKey(r.Block, r.Index)
+		})
 		return nil
 	})
 	if err != nil {
@@ -391,9 +336,9 @@ func (db *DB) Votes(ctx context.Context, community, id string, page indexer.Page
 
 // DuplicateEvents counts events stored more than once under different keys (the same
 // transaction and log index twice): zero unless something is wrong.
-func (db *DB) DuplicateEvents(ctx context.Context) (int64, error) {
+func (r *IndexReader) DuplicateEvents(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.db.GetContext(ctx, &n, `SELECT
+	err := r.db.db.GetContext(ctx, &n, `SELECT
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_transfers) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_delegate_votes) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM token_delegate_changes) +
@@ -404,19 +349,19 @@ func (db *DB) DuplicateEvents(ctx context.Context) (int64, error) {
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM governance_setting_events) +
 		(SELECT count(*) - count(DISTINCT (tx_hash, log_index)) FROM proposals)`)
 	if err != nil {
-		return 0, db.queryError("count duplicate events", err)
+		return 0, r.db.queryError("count duplicate events", err)
 	}
 	return n, nil
 }
 
 // EventCounts returns the number of stored events per table.
-func (db *DB) EventCounts(ctx context.Context) (map[string]int64, error) {
+func (r *IndexReader) EventCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, table := range []string{"token_transfers", "token_delegate_votes", "token_delegate_changes", "token_reward_batches",
 		"proposals", "votes", "proposal_events", "timelock_events", "governance_setting_events"} {
 		var n int64
-		if err := db.db.GetContext(ctx, &n, `SELECT count(*) FROM `+table); err != nil {
-			return nil, db.queryError("count events", err)
+		if err := r.db.db.GetContext(ctx, &n, `SELECT count(*) FROM `+table); err != nil {
+			return nil, r.db.queryError("count events", err)
 		}
 		out[table] = n
 	}
@@ -433,53 +378,74 @@ type IndexedEvent struct {
 
 // IndexedEvents returns every event stored for community, in every event table: for tests that
 // compare the index with the node's eth_getLogs.
-func (db *DB) IndexedEvents(ctx context.Context, community string) ([]IndexedEvent, error) {
+func (r *IndexReader) IndexedEvents(ctx context.Context, community string) ([]IndexedEvent, error) {
 	var out []IndexedEvent
 	var q []string
 	for _, table := range []string{"token_transfers", "token_delegate_votes", "token_delegate_changes", "token_reward_batches",
 		"proposals", "votes", "proposal_events", "timelock_events", "governance_setting_events"} {
 		q = append(q, `SELECT '`+table+`' AS tbl, block_hash, log_index, tx_hash FROM `+table+` WHERE community_id = $1`)
 	}
-	if err := db.db.SelectContext(ctx, &out, strings.Join(q, " UNION ALL ")+` ORDER BY 2, 3`, community); err != nil {
-		return nil, db.queryError("list indexed events", err)
+	if err := r.db.db.SelectContext(ctx, &out, strings.Join(q, " UNION ALL ")+` ORDER BY 2, 3`, community); err != nil {
+		return nil, r.db.queryError("list indexed events", err)
 	}
 	return out, nil
 }
 
-// indexChainKey parses a "block:log_index" list key; "" is the start of the list.
-func indexChainKey(key string) (int64, int64, error) {
-	if key == "" {
-		return 1<<63 - 1, 0, nil
-	}
-	b, i, ok := strings.Cut(key, ":")
-	block, err1 := strconv.ParseInt(b, 10, 64)
-	index, err2 := strconv.ParseInt(i, 10, 64)
-	if !ok || err1 != nil || err2 != nil || block < 0 || index < 0 {
-		return 0, 0, indexBadCursor()
-	}
-	return block, index, nil
+// transferRow, holderRow and voteRow are rows of the lists as the reads scan them.
+type transferRow struct {
+	Number int64  `db:"block_number"`
+	Time   int64  `db:"block_time"`
+	Tx     string `db:"tx_hash"`
+	Index  int64  `db:"log_index"`
+	From   string `db:"from_address"`
+	To     string `db:"to_address"`
+	Value  string `db:"value"`
 }
 
-func indexBadCursor() error {
-	return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid list parameters", Fields: []guildhall.FieldError{{
-		Field: "cursor", Message: "is not a cursor this server issued; pass next_cursor from the previous page unchanged"}}}
+type holderRow struct {
+	Address string `db:"address"`
+	Balance string `db:"balance"`
+	Power   string `db:"voting_power"`
 }
 
-// indexAddress returns s as an EIP-55 address, or an EINVALID error naming field.
-func indexAddress(field, s string) (string, error) {
-	if !common.IsHexAddress(s) || !(strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")) {
-		return "", &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid " + field,
-			Fields: []guildhall.FieldError{{Field: field, Message: "must be a 0x-prefixed 20-byte hex address"}}}
-	}
-	return common.HexToAddress(s).Hex(), nil
+type voteRow struct {
+	Voter   string `db:"voter"`
+	Support int16  `db:"support"`
+	Weight  string `db:"weight"`
+	Reason  string `db:"reason"`
+	Params  []byte `db:"params"`
+	Block   int64  `db:"block_number"`
+	Tx      string `db:"tx_hash"`
+	Index   int64  `db:"log_index"`
 }
 
-// indexProposalID returns s as a decimal uint256, or an EINVALID error.
-func indexProposalID(s string) (string, error) {
-	v, ok := new(big.Int).SetString(s, 10)
-	if !ok || v.Sign() < 0 || v.BitLen() > 256 || strings.HasPrefix(s, "+") {
-		return "", &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid proposal id",
-			Fields: []guildhall.FieldError{{Field: "pid", Message: "must be a decimal uint256, as the governor's proposal ids are"}}}
+// pageOf turns the rows of a query asked for limit+1 rows into a page's items and, when the
+// extra row came, the key of the page's last item (else "").
+func pageOf[R, T any](rows []R, limit int, view func(R) (T, string)) (items []T, next string) {
+	for i, r := range rows {
+		if i == limit {
+			break
+		}
+		var item T
+		item, next = view(r)
+		items = append(items, item)
 	}
-	return v.String(), nil
+	if len(rows) <= limit {
+		next = ""
+	}
+	return items, next
+}
+
+// before returns where a list ordered by (block_number, log_index) descending continues: below
+// after, or from the top when after is nil.
+func before(after *guildhall.ChainPosition) (block, index int64) {
+	if after == nil {
+		return 1<<63 - 1, 0
+	}
+	return int64(after.Block), int64(after.LogIndex)
+}
+
+// chainKey is the list key of the row at (block, index).
+func chainKey(block, index int64) string {
+	return guildhall.ChainPosition{Block: uint64(block), LogIndex: uint(index)}.String()
 }

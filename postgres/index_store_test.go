@@ -345,7 +345,7 @@ func TestSettingChangesFollowReorgs(t *testing.T) {
 	}
 	want := func(community string, settings map[string]int64) {
 		t.Helper()
-		v, err := db.CommunityIndex(t.Context(), community)
+		v, err := postgres.NewIndexReader(db).CommunityIndex(t.Context(), community)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,20 +19,21 @@ import (
 // sender that startMinting runs: its nonces are allocated under a row lock in PostgreSQL and its
 // Run loop rebroadcasts, replaces and confirms every open intent of the key, the minter's and
 // these alike.
-func governanceConfig(cc *chainConn, db *postgres.DB, sender *chain.Sender, siweDomain string, relayPerHour int) api.GovernanceConfig {
+func governanceConfig(cc *chainConn, db *postgres.DB, index *postgres.IndexReader, sender *chain.Sender, siweDomain string, relayPerHour int) api.GovernanceConfig {
 	reader := govchain.NewReader(cc.client)
+	store := postgres.NewGovernanceStore(db)
 	return api.GovernanceConfig{
 		Service: &govchain.Service{
 			Reader: reader, Backend: cc.client,
 			Relayer: &govchain.SenderRelayer{Sender: sender},
-			Relays:  db, Plans: db,
+			Relays:  store, Plans: store,
 			Operator: crypto.PubkeyToAddress(cc.operator.PublicKey),
 			Limit:    governance.RelayLimit{Max: relayPerHour, Window: time.Hour},
 			Clock:    governance.TimestampClock,
 		},
-		Reader:  reader,
-		Tallies: db,
-		Members: db,
+		Tallies: index,
+		Onchain: govchain.NewTallyCheck(reader),
+		Members: postgres.NewSessionStore(db),
 		SIWE:    api.SIWEConfig{Domain: siweDomain, ChainID: cc.identity.ChainID, Verifier: reader},
 	}
 }

@@ -105,7 +105,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if siweDomain == "" {
 		siweDomain = defaultSIWEDomain(httpAddr)
 	}
-	govConfig := governanceConfig(cc, db, sender, siweDomain, relayPerHour)
+	index := postgres.NewIndexReader(db)
+	govConfig := governanceConfig(cc, db, index, sender, siweDomain, relayPerHour)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", httpAddr)
@@ -119,7 +120,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Communities: db,
 		Rewards:     db,
 		Governance:  govConfig,
-		Index:       db,
+		Index:       index,
 		Ready:       readiness(db, cc, maxIndexLag),
 		Registry:    registry,
 		Dashboard:   web.FS,
