@@ -119,7 +119,7 @@ func BenchmarkHealthReads(b *testing.B) {
 		{"lifecycle", func(ctx context.Context) error { _, err := s.Lifecycle(ctx, scope, health.Weekly, "", ""); return err }},
 		{"governance", func(ctx context.Context) error { _, err := s.Governance(ctx, scope, 20); return err }},
 		{"concentration", func(ctx context.Context) error { _, err := s.Concentration(ctx, scope, "voting_power"); return err }},
-		{"delegates", func(ctx context.Context) error { _, err := s.Delegates(ctx, scope, "voting_power", 50, ""); return err }},
+		{"delegates", func(ctx context.Context) error { _, err := s.Delegates(ctx, scope, "voting_power", 50, 0); return err }},
 		{"contribution", func(ctx context.Context) error { _, err := s.Contribution(ctx, scope, 90); return err }},
 		{"at_risk", func(ctx context.Context) error { _, err := s.AtRisk(ctx, scope); return err }},
 	}

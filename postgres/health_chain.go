@@ -122,13 +122,13 @@ func (s *HealthStore) Concentration(ctx context.Context, scope HealthScope, of s
 type HealthDelegates struct {
 	HealthMeta
 	Items []health.DelegateRecord
-	Next  string // the cursor of the next page; "" on the last
+	Next  int // the offset of the next page; 0 on the last
 }
 
 // Delegates returns a page of delegates sorted by "voting_power" (largest first) or
-// "participation" (highest first, null last, then by voting power), ties by address. cursor is ""
-// or a previous page's Next.
-func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy string, limit int, cursor string) (*HealthDelegates, error) {
+// "participation" (highest first, null last, then by voting power), ties by address, from offset
+// (0, or a previous page's Next).
+func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy string, limit, offset int) (*HealthDelegates, error) {
 	if sortBy == "" {
 		sortBy = "voting_power"
 	}
@@ -136,14 +136,7 @@ func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy s
 		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid sort",
 			Fields: []guildhall.FieldError{{Field: "sort", Message: "must be one of voting_power, participation, not " + strconv.Quote(sortBy)}}}
 	}
-	offset := 0
-	if cursor != "" {
-		n, err := strconv.Atoi(cursor)
-		if err != nil || n < 0 {
-			return nil, indexBadCursor()
-		}
-		offset = n
-	}
+	offset = max(offset, 0)
 	out := HealthDelegates{Items: []health.DelegateRecord{}}
 	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
 		rs, err := h.delegateRecords()
@@ -162,7 +155,7 @@ func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy s
 			end := min(offset+max(limit, 1), len(rs))
 			out.Items = rs[offset:end]
 			if end < len(rs) {
-				out.Next = strconv.Itoa(end)
+				out.Next = end
 			}
 		}
 		return nil

@@ -118,14 +118,10 @@ type StaffMember struct {
 }
 
 // AddStaff puts address on community's staff list (again: nothing changes). Staff are left out
-// of every figure, retroactively. An unknown community is ENOTFOUND, a malformed address EINVALID.
-func (s *HealthStore) AddStaff(ctx context.Context, community, address string) error {
-	addr, err := indexAddress("address", address)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.db.ExecContext(ctx, `INSERT INTO community_staff (community_id, address) VALUES ($1, $2)
-		ON CONFLICT DO NOTHING`, community, addr)
+// of every figure, retroactively. An unknown community is ENOTFOUND.
+func (s *HealthStore) AddStaff(ctx context.Context, community string, address common.Address) error {
+	_, err := s.db.db.ExecContext(ctx, `INSERT INTO community_staff (community_id, address) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`, community, address.Hex())
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "23503" { // foreign_key_violation
 		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
@@ -137,17 +133,13 @@ func (s *HealthStore) AddStaff(ctx context.Context, community, address string) e
 }
 
 // RemoveStaff takes address off community's staff list; it is ENOTFOUND when it is not on it.
-func (s *HealthStore) RemoveStaff(ctx context.Context, community, address string) error {
-	addr, err := indexAddress("address", address)
-	if err != nil {
-		return err
-	}
-	res, err := s.db.db.ExecContext(ctx, `DELETE FROM community_staff WHERE community_id = $1 AND address = $2`, community, addr)
+func (s *HealthStore) RemoveStaff(ctx context.Context, community string, address common.Address) error {
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM community_staff WHERE community_id = $1 AND address = $2`, community, address.Hex())
 	if err != nil {
 		return s.db.queryError("remove staff", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return guildhall.Errorf(guildhall.ENOTFOUND, "%s is not on the staff of community %q", addr, community)
+		return guildhall.Errorf(guildhall.ENOTFOUND, "%s is not on the staff of community %q", address.Hex(), community)
 	}
 	return nil
 }
