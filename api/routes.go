@@ -26,7 +26,7 @@ func addRoutes(r *gin.Engine, s *server) {
 	r.GET("/v1/communities/:cid/proposals/:pid/votes", s.handleListVotes)
 
 	// Rewards: issuer endpoints, each reachable only with a key of the community in the path.
-	issuer := r.Group("/v1/communities/:cid", s.requireIssuer)
+	issuer := r.Group("/v1/communities/:cid", s.requireIssuer, s.limitByIssuer)
 	issuer.GET("/rules", s.handleListRules)
 	issuer.PUT("/rules/:activity", s.handlePutRule)
 	issuer.POST("/rewards", s.handleCreateReward)
@@ -42,14 +42,14 @@ func addRoutes(r *gin.Engine, s *server) {
 	issuer.POST("/proposals/:pid/queue", s.handleQueueProposal)
 	issuer.POST("/proposals/:pid/execute", s.handleExecuteProposal)
 	r.GET("/v1/communities/:cid/proposals/:pid/ballot-typed-data", s.handleBallotTypedData)
-	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.handleRelayBallot)
+	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.limitByIP, s.handleRelayBallot)
 	r.GET("/v1/communities/:cid/delegation-typed-data", s.handleDelegationTypedData)
-	r.POST("/v1/communities/:cid/delegations", s.handleRelayDelegation)
+	r.POST("/v1/communities/:cid/delegations", s.limitByIP, s.handleRelayDelegation)
 	// The tally with quorum, turnout and the chain cross-check (api/tally_enrich.go).
 	r.GET("/v1/communities/:cid/proposals/:pid/tally", s.handleTally)
 
 	// Members: Sign-In with Ethereum (EIP-4361) and the signed-in member's standing.
-	r.POST("/v1/auth/nonce", s.handleSIWENonce)
-	r.POST("/v1/auth/verify", s.handleSIWEVerify)
+	r.POST("/v1/auth/nonce", s.limitByIP, s.handleSIWENonce)
+	r.POST("/v1/auth/verify", s.limitByIP, s.handleSIWEVerify)
 	r.GET("/v1/me", s.requireMember, s.handleMe)
 }

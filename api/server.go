@@ -47,6 +47,10 @@ type Config struct {
 	// Dashboard is the members' dashboard (web.FS), served at / and /assets/. Nil serves none.
 	Dashboard fs.FS
 
+	// Limits bound each client's request rate and each request's time; zero fields take
+	// DefaultLimits.
+	Limits Limits
+
 	// Registry receives the server's request metrics and the Go and process collectors, and is
 	// what /metrics serves. Nil means a new registry owned by this server.
 	Registry *prometheus.Registry
@@ -62,7 +66,11 @@ type server struct {
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
-	engine      *gin.Engine
+	limits      Limits
+	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
+	// issuer key; nil is no limit.
+	ipLimiter, issuerLimiter *keyedLimiter
+	engine                   *gin.Engine
 }
 
 // NewServer returns the HTTP handler serving every route in routes.go.
@@ -101,7 +109,10 @@ func newServer(cfg Config) *server {
 		ready:       ready,
 		registry:    registry,
 		metrics:     newHTTPMetrics(registry),
+		limits:      cfg.Limits.withDefaults(),
 	}
+	s.ipLimiter = newKeyedLimiter(s.limits.PerIP, s.limits.IPBurst)
+	s.issuerLimiter = newKeyedLimiter(s.limits.PerIssuer, s.limits.IssuerBurst)
 
 	gin.SetMode(gin.ReleaseMode)
 	s.engine = gin.New()
@@ -109,7 +120,12 @@ func newServer(cfg Config) *server {
 	// part of the contract: an unknown path is a 404 problem.
 	s.engine.RedirectTrailingSlash = false
 	s.engine.HandleMethodNotAllowed = true
-	s.engine.Use(s.requestID, s.observe, s.recoverPanic)
+	// ClientIP, which the per-address limits key on, believes X-Forwarded-For only from the
+	// configured proxies (none by default).
+	if err := s.engine.SetTrustedProxies(s.limits.TrustedProxies); err != nil {
+		panic("api: trusted proxies: " + err.Error())
+	}
+	s.engine.Use(s.requestID, s.observe, s.recoverPanic, s.withDeadline)
 	addRoutes(s.engine, s)
 	if cfg.Dashboard != nil {
 		addDashboard(s.engine, cfg.Dashboard)

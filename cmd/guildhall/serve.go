@@ -46,6 +46,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		pollInterval  time.Duration
 		siweDomain    string
 		relayPerHour  int
+		limits        limitFlags
 	)
 	fs := newFlagSet(e, "serve", "serve [flags]")
 	c.register(fs, true)
@@ -58,11 +59,15 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	fs.Uint64Var(&maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
 	fs.Uint64Var(&finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
+	limits.register(fs)
 	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if err := limits.validate(fs); err != nil {
+		return err
 	}
 	log := c.logger(e)
 
@@ -124,6 +129,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Ready:       readiness(db, cc, maxIndexLag),
 		Registry:    registry,
 		Dashboard:   web.FS,
+		Limits:      limits.api(),
 	})
 	srv := newHTTPServer(handler)
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
