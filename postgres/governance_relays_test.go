@@ -13,13 +13,14 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
 func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	db := pgtest.NewDB(t)
 	bind(t, db, devChain)
-	if err := db.CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
 		t.Fatal(err)
 	}
 	wallet := common.HexToAddress("0x00000000000000000000000000000000000000a1")

@@ -18,8 +18,14 @@ import (
 	"github.com/guildhall/guildhall/indexer"
 )
 
-// DB implements the indexer's store.
-var _ indexer.Store = (*DB)(nil)
+// IndexWriter is the indexer's store: the cursor, the remembered blocks, and the events with
+// everything derived from them. It implements indexer.Store.
+type IndexWriter struct{ db *DB }
+
+// NewIndexWriter returns the index writer of db.
+func NewIndexWriter(db *DB) *IndexWriter { return &IndexWriter{db: db} }
+
+var _ indexer.Store = (*IndexWriter)(nil)
 
 // indexerLockKey is the advisory lock held by the one indexer of a database.
 const indexerLockKey = 0x6775696c6469 // "guildi"
@@ -32,24 +38,29 @@ func (db *DB) LockIndexer(ctx context.Context) (held context.Context, unlock fun
 	return db.holdAdvisoryLock(ctx, indexerLockKey, "lock indexer")
 }
 
+// LockIndexer is DB.LockIndexer, for the indexer, which takes its lock through its store.
+func (w *IndexWriter) LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error) {
+	return w.db.LockIndexer(ctx)
+}
+
 // IndexCursor returns the indexer's cursor, nil before its first batch.
-func (db *DB) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
+func (w *IndexWriter) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
 	var row struct {
 		Number int64  `db:"block_number"`
 		Hash   string `db:"block_hash"`
 	}
-	err := db.db.GetContext(ctx, &row, `SELECT block_number, block_hash FROM index_cursor`)
+	err := w.db.db.GetContext(ctx, &row, `SELECT block_number, block_hash FROM index_cursor`)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, db.queryError("read index cursor", err)
+		return nil, w.db.queryError("read index cursor", err)
 	}
 	return &indexer.BlockRef{Number: uint64(row.Number), Hash: common.HexToHash(row.Hash)}, nil
 }
 
 // IndexTargets returns every community's contracts with how far they are indexed.
-func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
+func (w *IndexWriter) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 	var rows []struct {
 		ID         string         `db:"id"`
 		Token      string         `db:"token_address"`
@@ -59,13 +70,13 @@ func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 		Progress   sql.NullInt64  `db:"progress_block"`
 		Hash       sql.NullString `db:"progress_hash"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := w.db.db.SelectContext(ctx, &rows, `
 		SELECT c.id, c.token_address, c.governor_address, c.timelock_address, c.deployment_block,
 		       p.block_number AS progress_block, p.block_hash AS progress_hash
 		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id
 		ORDER BY c.id`)
 	if err != nil {
-		return nil, db.queryError("read index targets", err)
+		return nil, w.db.queryError("read index targets", err)
 	}
 	out := make([]indexer.Target, 0, len(rows))
 	for _, r := range rows {
@@ -82,16 +93,16 @@ func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 }
 
 // RecentBlocks returns the remembered blocks, newest first.
-func (db *DB) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
+func (w *IndexWriter) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
 	var rows []struct {
 		Number int64  `db:"block_number"`
 		Hash   string `db:"block_hash"`
 		Parent string `db:"parent_hash"`
 		Time   int64  `db:"block_time"`
 	}
-	if err := db.db.SelectContext(ctx, &rows,
+	if err := w.db.db.SelectContext(ctx, &rows,
 		`SELECT block_number, block_hash, parent_hash, block_time FROM index_blocks ORDER BY block_number DESC`); err != nil {
-		return nil, db.queryError("read recent blocks", err)
+		return nil, w.db.queryError("read recent blocks", err)
 	}
 	out := make([]indexer.BlockRef, len(rows))
 	for i, r := range rows {
@@ -103,17 +114,17 @@ func (db *DB) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
 
 // OpenProposals returns the proposals of the given communities whose state may still change, or
 // whose state was derived rather than read from the governor.
-func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexer.OpenProposal, error) {
+func (w *IndexWriter) OpenProposals(ctx context.Context, communities []string) ([]indexer.OpenProposal, error) {
 	var rows []struct {
 		Community string `db:"community_id"`
 		ID        string `db:"proposal_id"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := w.db.db.SelectContext(ctx, &rows, `
 		SELECT community_id, proposal_id::text AS proposal_id FROM proposals
 		WHERE community_id = ANY($1) AND (state_checked_block IS NULL OR state <> ALL($2))
 		ORDER BY community_id, block_number, log_index`, pq.Array(communities), pq.Array(governance.FinalStateNames()))
 	if err != nil {
-		return nil, db.queryError("read open proposals", err)
+		return nil, w.db.queryError("read open proposals", err)
 	}
 	out := make([]indexer.OpenProposal, len(rows))
 	for i, r := range rows {
@@ -127,7 +138,7 @@ func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexe
 // for a batch that advances, the cursor and remembered blocks, in one transaction. Events are
 // inserted with ON CONFLICT DO NOTHING on their natural key and derived state is updated only from
 // the rows actually inserted, so a batch applied twice changes nothing.
-func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
+func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	op := fmt.Sprintf("apply index batch %d..%d", b.From, b.To)
 	// The transaction is not bound to ctx, its statements are. database/sql rolls a transaction
 	// back the moment its context ends, from another goroutine and whatever the connection is
@@ -136,9 +147,9 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// for good on shutdown or when it loses its lock. Bound to ctx, a statement is cancelled on
 	// the server instead (lib/pq sends a cancel request), fails, and the deferred Rollback ends
 	// the transaction in order.
-	tx, err := db.db.BeginTxx(context.WithoutCancel(ctx), nil)
+	tx, err := w.db.db.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	// The commit need not wait for the WAL flush (synchronous_commit off, this transaction only).
@@ -150,16 +161,16 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// that read these rows and then committed durably (a reward confirmed from token_transfers)
 	// flushed this commit too.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := applyIndexBatch(ctx, tx, b); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := ctx.Err(); err != nil { // cancelled after the last statement: do not commit
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	return nil
 }
@@ -741,18 +752,18 @@ func applyIndexStates(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error 
 // lifecycle recomputed, and the state of every proposal not read from the governor at or below
 // the ancestor is derived again at the ancestor; the cursor, progress and remembered blocks move
 // back to ancestor.
-func (db *DB) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
 	op := fmt.Sprintf("rewind the index to block %d", ancestor.Number)
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := w.db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	if err := rewindIndex(ctx, tx, ancestor); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	return nil
 }

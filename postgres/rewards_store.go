@@ -19,44 +19,13 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// DB implements the rewards store.
-var _ rewards.Store = (*DB)(nil)
+// RewardsStore keeps issuers, reward rules and the reward ledger; it implements rewards.Store.
+type RewardsStore struct{ db *DB }
 
-// maxTxRetries bounds how often a transaction that lost a deadlock or serialization race is run
-// again; each retry starts afresh, so all-or-none still holds.
-const maxTxRetries = 8
+// NewRewardsStore returns the rewards store of db.
+func NewRewardsStore(db *DB) *RewardsStore { return &RewardsStore{db: db} }
 
-// inTx runs fn in a transaction, committing when it returns nil (and commit is set) and rolling
-// back otherwise. A deadlock or serialization failure runs it again.
-func (db *DB) inTx(ctx context.Context, op string, commit bool, fn func(tx *sqlx.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := db.tryTx(ctx, commit, fn)
-		if e := pq.As(err, pqerror.TRDeadlockDetected, pqerror.TRSerializationFailure); e != nil && attempt < maxTxRetries {
-			time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)
-			continue
-		}
-		var ge *guildhall.Error
-		if err == nil || errors.As(err, &ge) {
-			return err
-		}
-		return db.queryError(op, err)
-	}
-}
-
-func (db *DB) tryTx(ctx context.Context, commit bool, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if !commit {
-		return nil
-	}
-	return tx.Commit()
-}
+var _ rewards.Store = (*RewardsStore)(nil)
 
 // --- issuers ---
 
@@ -83,14 +52,14 @@ func (r issuerRow) issuer() *rewards.Issuer {
 
 // CreateIssuer stores a new issuer of an existing community. ENOTFOUND for an unknown community,
 // ECONFLICT when the community has an active issuer of that name.
-func (db *DB) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
+func (s *RewardsStore) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
 	if n := len([]rune(i.Name)); n == 0 || n > 100 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "name", Message: "must be 1-100 characters"}}}
 	}
 	if i.Budget == nil || i.Budget.Sign() < 0 || i.Budget.BitLen() > 255 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "budget", Message: "must be zero or a positive amount"}}}
 	}
-	err := db.db.QueryRowxContext(ctx, `
+	err := s.db.db.QueryRowxContext(ctx, `
 		INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
 		VALUES ($1, $2, $3, $4, $5::numeric) RETURNING id, created_at`,
 		i.CommunityID, i.Name, key.Prefix, key.Hash, bigText(i.Budget)).Scan(&i.ID, &i.CreatedAt)
@@ -104,18 +73,18 @@ func (db *DB) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.A
 		return guildhall.Errorf(guildhall.ECONFLICT, "community %q already has an issuer named %q", i.CommunityID, i.Name)
 	}
 	if err != nil {
-		return db.queryError("create issuer", err)
+		return s.db.queryError("create issuer", err)
 	}
 	i.KeyPrefix, i.Spent = key.Prefix, new(big.Int)
 	return nil
 }
 
 // Issuers lists issuers by id.
-func (db *DB) Issuers(ctx context.Context, communityID string) ([]*rewards.Issuer, error) {
+func (s *RewardsStore) Issuers(ctx context.Context, communityID string) ([]*rewards.Issuer, error) {
 	var rows []issuerRow
-	err := db.db.SelectContext(ctx, &rows, `SELECT `+issuerColumns+` FROM issuers WHERE $1 = '' OR community_id = $1 ORDER BY id`, communityID)
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+issuerColumns+` FROM issuers WHERE $1 = '' OR community_id = $1 ORDER BY id`, communityID)
 	if err != nil {
-		return nil, db.queryError("list issuers", err)
+		return nil, s.db.queryError("list issuers", err)
 	}
 	out := make([]*rewards.Issuer, len(rows))
 	for k, r := range rows {
@@ -125,36 +94,36 @@ func (db *DB) Issuers(ctx context.Context, communityID string) ([]*rewards.Issue
 }
 
 // Issuer returns one issuer; ENOTFOUND if there is none.
-func (db *DB) Issuer(ctx context.Context, id int64) (*rewards.Issuer, error) {
+func (s *RewardsStore) Issuer(ctx context.Context, id int64) (*rewards.Issuer, error) {
 	var r issuerRow
-	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, id)
+	err := s.db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
 	}
 	if err != nil {
-		return nil, db.queryError("find issuer", err)
+		return nil, s.db.queryError("find issuer", err)
 	}
 	return r.issuer(), nil
 }
 
 // IssuerByKey finds the active issuer holding a key.
-func (db *DB) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
+func (s *RewardsStore) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
 	var r issuerRow
-	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE key_prefix = $1`, prefix)
+	err := s.db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE key_prefix = $1`, prefix)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!match(r.KeyHash) || r.RevokedAt.Valid)) {
 		return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
 	}
 	if err != nil {
-		return nil, db.queryError("find issuer", err)
+		return nil, s.db.queryError("find issuer", err)
 	}
 	return r.issuer(), nil
 }
 
 // RevokeIssuer revokes an issuer's key; revoking twice is a no-op.
-func (db *DB) RevokeIssuer(ctx context.Context, id int64) error {
-	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
+func (s *RewardsStore) RevokeIssuer(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `UPDATE issuers SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
 	if err != nil {
-		return db.queryError("revoke issuer", err)
+		return s.db.queryError("revoke issuer", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
@@ -163,13 +132,13 @@ func (db *DB) RevokeIssuer(ctx context.Context, id int64) error {
 }
 
 // RotateIssuerKey gives an active issuer a new key.
-func (db *DB) RotateIssuerKey(ctx context.Context, id int64, key rewards.APIKey) error {
-	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET key_prefix = $2, key_hash = $3, rotated_at = now() WHERE id = $1 AND revoked_at IS NULL`, id, key.Prefix, key.Hash)
+func (s *RewardsStore) RotateIssuerKey(ctx context.Context, id int64, key rewards.APIKey) error {
+	res, err := s.db.db.ExecContext(ctx, `UPDATE issuers SET key_prefix = $2, key_hash = $3, rotated_at = now() WHERE id = $1 AND revoked_at IS NULL`, id, key.Prefix, key.Hash)
 	if err != nil {
-		return db.queryError("rotate issuer key", err)
+		return s.db.queryError("rotate issuer key", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := db.Issuer(ctx, id); err != nil {
+		if _, err := s.Issuer(ctx, id); err != nil {
 			return err
 		}
 		return guildhall.Errorf(guildhall.ECONFLICT, "issuer %d is revoked; create a new issuer instead", id)
@@ -210,11 +179,11 @@ func (r ruleRow) rule() *rewards.Rule {
 }
 
 // Rules returns a community's current rules by activity.
-func (db *DB) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, error) {
+func (s *RewardsStore) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, error) {
 	var rows []ruleRow
-	err := db.db.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules WHERE community_id = $1 AND superseded_at IS NULL ORDER BY activity`, communityID)
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules WHERE community_id = $1 AND superseded_at IS NULL ORDER BY activity`, communityID)
 	if err != nil {
-		return nil, db.queryError("list rules", err)
+		return nil, s.db.queryError("list rules", err)
 	}
 	out := make([]*rewards.Rule, len(rows))
 	for k, r := range rows {
@@ -224,7 +193,7 @@ func (db *DB) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, e
 }
 
 // PutRule supersedes the current rule of the activity (if any) with r.
-func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
+func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 	if err := rewards.ValidateRule(r); err != nil {
 		return err
 	}
@@ -232,7 +201,7 @@ func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
 	if r.CapPerMember != nil {
 		capAmount, capPeriod = r.CapPerMember.String(), string(r.CapPeriod)
 	}
-	return db.inTx(ctx, "put rule", true, func(tx *sqlx.Tx) error {
+	return s.db.inTx(ctx, "put rule", true, func(tx *sqlx.Tx) error {
 		// Lock the community's row so two writers of one activity take turns.
 		var one int
 		if err := tx.QueryRowxContext(ctx, `SELECT 1 FROM communities WHERE id = $1 FOR UPDATE`, r.CommunityID).Scan(&one); err != nil {
@@ -256,9 +225,9 @@ func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
 // Accept records rewards; see rewards.Store. Locks are taken in one order by every caller (the
 // idempotency key, members by wallet, cap counters by activity and wallet, the issuer's budget
 // row), so concurrent requests queue instead of deadlocking; a deadlock all the same retries.
-func (db *DB) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
 	var out *rewards.AcceptOutput
-	err := db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = accept(ctx, tx, in)
 		return err
