@@ -768,66 +768,15 @@ func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) err
 	return nil
 }
 
+// rewindIndex is Rewind in tx: the chain's token and settings events above a, then governance,
+// then the cursor, the communities' progress and the remembered blocks.
 func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	n := int64(a.Number)
-	var ancestorTime int64
-	if err := tx.GetContext(ctx, &ancestorTime, `SELECT coalesce((SELECT block_time FROM index_blocks WHERE block_number = $1), 0)`, n); err != nil {
+	at, err := ancestorTime(ctx, tx, a)
+	if err != nil {
 		return err
 	}
-	if a.Time != 0 {
-		ancestorTime = int64(a.Time)
-	}
-	stmts := []string{
-		// Balances and supply: undo the removed transfers.
-		`WITH del AS (
-			DELETE FROM token_transfers WHERE block_number > $1 RETURNING community_id, from_address, to_address, value
-		), supply AS (
-			UPDATE token_supply s SET total_supply = s.total_supply - d.delta
-			FROM (SELECT community_id, sum(CASE WHEN from_address = $2 THEN value ELSE -value END) AS delta
-			      FROM del WHERE (from_address = $2) <> (to_address = $2) GROUP BY community_id) d
-			WHERE s.community_id = d.community_id
-		), deltas AS (
-			SELECT community_id, to_address AS address, value AS delta FROM del WHERE to_address <> $2
-			UNION ALL
-			SELECT community_id, from_address, -value FROM del WHERE from_address <> $2
-		)
-		UPDATE token_accounts a SET balance = a.balance - d.delta
-		FROM (SELECT community_id, address, sum(delta) AS delta FROM deltas GROUP BY community_id, address) d
-		WHERE a.community_id = d.community_id AND a.address = d.address`,
-		// Voting power: the newest remaining DelegateVotesChanged, else none.
-		`WITH del AS (
-			DELETE FROM token_delegate_votes WHERE block_number > $1 RETURNING community_id, delegate
-		)
-		UPDATE token_accounts a SET voting_power = coalesce((
-			SELECT d.new_votes FROM token_delegate_votes d
-			WHERE d.community_id = a.community_id AND d.delegate = a.address AND d.block_number <= $1
-			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1), 0)
-		FROM (SELECT DISTINCT community_id, delegate FROM del) x
-		WHERE a.community_id = x.community_id AND a.address = x.delegate`,
-		// Delegates: the newest remaining DelegateChanged, else none.
-		`WITH del AS (
-			DELETE FROM token_delegate_changes WHERE block_number > $1 RETURNING community_id, delegator
-		)
-		UPDATE token_accounts a SET delegate = (
-			SELECT NULLIF(d.to_delegate, $2) FROM token_delegate_changes d
-			WHERE d.community_id = a.community_id AND d.delegator = a.address AND d.block_number <= $1
-			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1)
-		FROM (SELECT DISTINCT community_id, delegator FROM del) x
-		WHERE a.community_id = x.community_id AND a.address = x.delegator`,
-		`DELETE FROM token_reward_batches WHERE block_number > $1`,
-		`DELETE FROM timelock_events WHERE block_number > $1`,
-		// Settings: a setting whose change is removed takes the newest remaining one, else none
-		// (the community's own settings then).
-		`DELETE FROM governance_setting_events WHERE block_number > $1`,
-		`DELETE FROM governance_settings WHERE block_number > $1`,
-		`INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
-		SELECT DISTINCT ON (e.community_id, e.setting) e.community_id, e.setting, e.new_value, e.block_number, e.log_index
-		FROM governance_setting_events e
-		WHERE e.block_number <= $1 AND NOT EXISTS (
-			SELECT 1 FROM governance_settings s WHERE s.community_id = e.community_id AND s.setting = e.setting)
-		ORDER BY e.community_id, e.setting, e.block_number DESC, e.log_index DESC`,
-	}
-	for _, s := range stmts {
+	for _, s := range rewindStatements {
 		args := []any{n}
 		if strings.Contains(s, "$2") {
 			args = append(args, indexZeroAddress)
@@ -836,7 +785,80 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 			return err
 		}
 	}
-	// Governance: collect the surviving proposals the removed votes and events touched.
+	if err := rewindGovernance(ctx, tx, n, at); err != nil {
+		return err
+	}
+	return rewindProgress(ctx, tx, a, at)
+}
+
+// ancestorTime returns the time of block a: a's own when it has one, else the remembered
+// block's, else 0.
+func ancestorTime(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) (int64, error) {
+	if a.Time != 0 {
+		return int64(a.Time), nil
+	}
+	var t int64
+	err := tx.GetContext(ctx, &t, `SELECT coalesce((SELECT block_time FROM index_blocks WHERE block_number = $1), 0)`, int64(a.Number))
+	return t, err
+}
+
+// rewindStatements remove the token, timelock and settings events above block $1 and undo what
+// was derived from them ($2 is the zero address, where a statement names it).
+var rewindStatements = []string{
+	// Balances and supply: undo the removed transfers.
+	`WITH del AS (
+		DELETE FROM token_transfers WHERE block_number > $1 RETURNING community_id, from_address, to_address, value
+	), supply AS (
+		UPDATE token_supply s SET total_supply = s.total_supply - d.delta
+		FROM (SELECT community_id, sum(CASE WHEN from_address = $2 THEN value ELSE -value END) AS delta
+		      FROM del WHERE (from_address = $2) <> (to_address = $2) GROUP BY community_id) d
+		WHERE s.community_id = d.community_id
+	), deltas AS (
+		SELECT community_id, to_address AS address, value AS delta FROM del WHERE to_address <> $2
+		UNION ALL
+		SELECT community_id, from_address, -value FROM del WHERE from_address <> $2
+	)
+	UPDATE token_accounts a SET balance = a.balance - d.delta
+	FROM (SELECT community_id, address, sum(delta) AS delta FROM deltas GROUP BY community_id, address) d
+	WHERE a.community_id = d.community_id AND a.address = d.address`,
+	// Voting power: the newest remaining DelegateVotesChanged, else none.
+	`WITH del AS (
+		DELETE FROM token_delegate_votes WHERE block_number > $1 RETURNING community_id, delegate
+	)
+	UPDATE token_accounts a SET voting_power = coalesce((
+		SELECT d.new_votes FROM token_delegate_votes d
+		WHERE d.community_id = a.community_id AND d.delegate = a.address AND d.block_number <= $1
+		ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1), 0)
+	FROM (SELECT DISTINCT community_id, delegate FROM del) x
+	WHERE a.community_id = x.community_id AND a.address = x.delegate`,
+	// Delegates: the newest remaining DelegateChanged, else none.
+	`WITH del AS (
+		DELETE FROM token_delegate_changes WHERE block_number > $1 RETURNING community_id, delegator
+	)
+	UPDATE token_accounts a SET delegate = (
+		SELECT NULLIF(d.to_delegate, $2) FROM token_delegate_changes d
+		WHERE d.community_id = a.community_id AND d.delegator = a.address AND d.block_number <= $1
+		ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1)
+	FROM (SELECT DISTINCT community_id, delegator FROM del) x
+	WHERE a.community_id = x.community_id AND a.address = x.delegator`,
+	`DELETE FROM token_reward_batches WHERE block_number > $1`,
+	`DELETE FROM timelock_events WHERE block_number > $1`,
+	// Settings: a setting whose change is removed takes the newest remaining one, else none
+	// (the community's own settings then).
+	`DELETE FROM governance_setting_events WHERE block_number > $1`,
+	`DELETE FROM governance_settings WHERE block_number > $1`,
+	`INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
+	SELECT DISTINCT ON (e.community_id, e.setting) e.community_id, e.setting, e.new_value, e.block_number, e.log_index
+	FROM governance_setting_events e
+	WHERE e.block_number <= $1 AND NOT EXISTS (
+		SELECT 1 FROM governance_settings s WHERE s.community_id = e.community_id AND s.setting = e.setting)
+	ORDER BY e.community_id, e.setting, e.block_number DESC, e.log_index DESC`,
+}
+
+// rewindGovernance removes the votes, proposal events and proposals above block n, recomputes
+// the surviving proposals they touched and derives again, at the ancestor's time, every state not
+// read from the governor at or below n.
+func rewindGovernance(ctx context.Context, tx *sqlx.Tx, n, ancestorTime int64) error {
 	var touchedRows []struct {
 		Community string `db:"community_id"`
 		ID        string `db:"proposal_id"`
@@ -862,12 +884,16 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	// events (a CallExecuted) or a later clock: derive them all at the ancestor until state() is
 	// read again. Only a state read at or below the ancestor still holds; communities not indexed
 	// past the ancestor (catching up) lose nothing and are left alone.
-	if _, err := tx.ExecContext(ctx, `
+	_, err := tx.ExecContext(ctx, `
 		UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
 		WHERE (state_checked_block IS NULL OR state_checked_block > $1)
-		  AND community_id IN (SELECT community_id FROM index_progress WHERE block_number > $1)`, n, ancestorTime); err != nil {
-		return err
-	}
+		  AND community_id IN (SELECT community_id FROM index_progress WHERE block_number > $1)`, n, ancestorTime)
+	return err
+}
+
+// rewindProgress moves the cursor, the communities' progress and the remembered blocks back to a.
+func rewindProgress(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef, ancestorTime int64) error {
+	n := int64(a.Number)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM index_blocks WHERE block_number > $1`, n); err != nil {
 		return err
 	}
