@@ -97,15 +97,6 @@ func (db *DB) CancelRelay(ctx context.Context, id int64) error {
 	return nil
 }
 
-// RelaysSent counts the relayed transactions of a community (all wallets).
-func (db *DB) RelaysSent(ctx context.Context, communityID string) (int, error) {
-	var n int
-	if err := db.db.GetContext(ctx, &n, `SELECT count(*) FROM governance_relays WHERE community_id = $1 AND tx_hash IS NOT NULL`, communityID); err != nil {
-		return 0, db.queryError("count relays", err)
-	}
-	return n, nil
-}
-
 func relayLockKey(communityID string, wallet common.Address) int64 {
 	h := fnv.New64a()
 	h.Write([]byte("relay:" + communityID + ":"))
