@@ -18,15 +18,6 @@ import (
 	"github.com/lib/pq/pqerror"
 )
 
-// CommunityStore keeps communities and the chain the database belongs to; it implements
-// guildhall.CommunityStore.
-type CommunityStore struct{ db *DB }
-
-// NewCommunityStore returns the community store of db.
-func NewCommunityStore(db *DB) *CommunityStore { return &CommunityStore{db: db} }
-
-var _ guildhall.CommunityStore = (*CommunityStore)(nil)
-
 var hash32Pattern = regexp.MustCompile(`^0x[0-9a-fA-F]{64}$`)
 
 // BindChain records id as the chain this database indexes, the first time it is called, and from

@@ -10,16 +10,6 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// MintIndex answers what the index says a reward batch minted, from the indexer's tables. It
-// is the indexer's side of the hand-off to the minter (rewards.MintedBatches), which BatchStore
-// confirms batches from.
-type MintIndex struct{ db *DB }
-
-// NewMintIndex returns the mint index of db.
-func NewMintIndex(db *DB) *MintIndex { return &MintIndex{db: db} }
-
-var _ rewards.MintedBatches = (*MintIndex)(nil)
-
 // MintedBatch returns the batch's first indexed RewardBatchMinted event with the mints of its
 // transaction, once the event is final; see rewards.MintedBatches.
 func (x *MintIndex) MintedBatch(ctx context.Context, communityID string, batchID common.Hash, finalityDepth uint64) (*rewards.IndexedMint, error) {

@@ -18,15 +18,6 @@ import (
 	"github.com/guildhall/guildhall/indexer"
 )
 
-// IndexWriter is the indexer's store: the cursor, the remembered blocks, and the events with
-// everything derived from them. It implements indexer.Store.
-type IndexWriter struct{ db *DB }
-
-// NewIndexWriter returns the index writer of db.
-func NewIndexWriter(db *DB) *IndexWriter { return &IndexWriter{db: db} }
-
-var _ indexer.Store = (*IndexWriter)(nil)
-
 // indexerLockKey is the advisory lock held by the one indexer of a database.
 const indexerLockKey = 0x6775696c6469 // "guildi"
 

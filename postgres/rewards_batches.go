@@ -15,19 +15,6 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// BatchStore keeps the minter's mint batches: claiming rewards into them, following their
-// transactions and confirming them from what the index says they minted.
-type BatchStore struct {
-	db     *DB
-	minted rewards.MintedBatches
-}
-
-// NewBatchStore returns the batch store of db, which confirms batches from minted (not nil):
-// the indexer's answer to what a batch minted, usually NewMintIndex(db).
-func NewBatchStore(db *DB, minted rewards.MintedBatches) *BatchStore {
-	return &BatchStore{db: db, minted: minted}
-}
-
 type batchRow struct {
 	ID          int64         `db:"id"`
 	CommunityID string        `db:"community_id"`

@@ -20,14 +20,6 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// RewardsStore keeps issuers, reward rules and the reward ledger; it implements rewards.Store.
-type RewardsStore struct{ db *DB }
-
-// NewRewardsStore returns the rewards store of db.
-func NewRewardsStore(db *DB) *RewardsStore { return &RewardsStore{db: db} }
-
-var _ rewards.Store = (*RewardsStore)(nil)
-
 // --- issuers ---
 
 type issuerRow struct {

@@ -13,14 +13,6 @@ import (
 	"github.com/guildhall/guildhall/chain"
 )
 
-// SenderStore keeps the chain sender's nonces and transactions; it implements chain.TxStore.
-type SenderStore struct{ db *DB }
-
-// NewSenderStore returns the sender store of db.
-func NewSenderStore(db *DB) *SenderStore { return &SenderStore{db: db} }
-
-var _ chain.TxStore = (*SenderStore)(nil)
-
 type txRow struct {
 	ID          int64          `db:"id"`
 	ChainID     int64          `db:"chain_id"`
