@@ -49,7 +49,7 @@ func TestChainDataReads(t *testing.T) {
 	batch.Proposals = []indexer.ProposalCreated{{EventMeta: meta(112, 0), ProposalID: big.NewInt(77), Proposer: alice,
 		Actions: []indexer.Action{{Target: bob, Value: new(big.Int), Calldata: []byte{1, 2}}}, VoteStart: 1, VoteEnd: 2, Description: "# Buy an oven\nDetails"}}
 	batch.Votes = []indexer.Vote{{EventMeta: meta(113, 0), ProposalID: big.NewInt(77), Voter: alice, Support: 1, Weight: big.NewInt(6e18), Reason: "yes"}}
-	if err := srv.db.ApplyBatch(t.Context(), batch); err != nil {
+	if err := postgres.NewIndexWriter(srv.db).ApplyBatch(t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // listResponse is a page of communities as a client decodes it.
@@ -183,7 +184,7 @@ func TestGetCommunity(t *testing.T) {
 		c.GovernorAddress = strings.ToLower(c.GovernorAddress)
 		c.TimelockAddress = "0x" + strings.ToUpper(c.TimelockAddress[2:])
 		want := []string{testAddress(9, 1), testAddress(9, 2), testAddress(9, 3)}
-		if err := srv.db.CreateCommunity(t.Context(), c); err != nil {
+		if err := postgres.NewCommunityStore(srv.db).CreateCommunity(t.Context(), c); err != nil {
 			t.Fatalf("create community: %v", err)
 		}
 		got := decode[listResponse](t, srv.get(t, "/v1/communities?cursor="+encodeCursor("corner-bakery")))

@@ -83,11 +83,11 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.BindChain(ctx, id); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	h := &govHarness{sim: sim, dep: dep, db: db, cid: "bakery", log: &testlog.Buffer{}, dbURL: dbURL}
-	err = db.CreateCommunity(ctx, &guildhall.Community{
+	err = postgres.NewCommunityStore(db).CreateCommunity(ctx, &guildhall.Community{
 		ID: h.cid, Name: "Corner Bakery", Symbol: "BAKE", ChainID: sim.ChainID.Uint64(),
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: settings,
@@ -96,7 +96,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 		t.Fatal(err)
 	}
 	key := rewards.NewAPIKey()
-	if err := db.CreateIssuer(ctx, &rewards.Issuer{CommunityID: h.cid, Name: "till", Budget: tokens(1000)}, key); err != nil {
+	if err := postgres.NewRewardsStore(db).CreateIssuer(ctx, &rewards.Issuer{CommunityID: h.cid, Name: "till", Budget: tokens(1000)}, key); err != nil {
 		t.Fatal(err)
 	}
 	h.key = key.Secret
@@ -112,7 +112,7 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 		sim.MustTransact(t, sim.Accounts[0], dep.Token, tokenABI.PackMintBatch(common.Hash{1}, to, amounts))
 		(&govHarness{sim: sim}).advance(t, time.Second)
 	}
-	h.sender, err = chain.NewSender(ctx, chain.SenderConfig{Client: sim.Client, Key: sim.Accounts[0], Store: db})
+	h.sender, err = chain.NewSender(ctx, chain.SenderConfig{Client: sim.Client, Key: sim.Accounts[0], Store: postgres.NewSenderStore(db)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,14 +127,14 @@ func newGovHarness(t testing.TB, settings guildhall.GovernanceSettings, accounts
 	index := postgres.NewIndexReader(db)
 	h.srv = newServer(Config{
 		Logger:      slog.New(slog.NewTextHandler(h.log, nil)),
-		Communities: db, Rewards: db, Index: index, Registry: prometheus.NewRegistry(),
+		Communities: postgres.NewCommunityStore(db), Rewards: postgres.NewRewardsStore(db), Index: index, Registry: prometheus.NewRegistry(),
 		Governance: GovernanceConfig{
 			Service: svc, Tallies: index, Onchain: h.check, Members: postgres.NewSessionStore(db),
 			SIWE: SIWEConfig{Domain: "guildhall.test", ChainID: sim.ChainID.Uint64(), Verifier: reader},
 			Now:  func() time.Time { return time.Now().Add(time.Duration(h.skew.Load())) },
 		},
 	})
-	h.ix = indexer.New(sim.Client, db, indexer.Config{FinalityDepth: 16})
+	h.ix = indexer.New(sim.Client, postgres.NewIndexWriter(db), indexer.Config{FinalityDepth: 16})
 	if tt, ok := t.(*testing.T); ok {
 		tt.Cleanup(func() {
 			if tt.Failed() {

@@ -43,7 +43,7 @@ func withReady(ready func(context.Context) error) serverOption {
 func newTestServer(t *testing.T, opts ...serverOption) *testServer {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	err := db.BindChain(t.Context(), guildhall.ChainIdentity{
+	err := postgres.NewCommunityStore(db).BindChain(t.Context(), guildhall.ChainIdentity{
 		ChainID:     testChain,
 		GenesisHash: "0x" + strings.Repeat("ab", 32),
 	})
@@ -53,7 +53,7 @@ func newTestServer(t *testing.T, opts ...serverOption) *testServer {
 	log := &testlog.Buffer{}
 	cfg := Config{
 		Logger:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Communities: db,
+		Communities: postgres.NewCommunityStore(db),
 		Registry:    prometheus.NewRegistry(),
 	}
 	for _, opt := range opts {
@@ -93,7 +93,7 @@ func (s *testServer) seed(t *testing.T, ids ...string) map[string]*guildhall.Com
 	out := make(map[string]*guildhall.Community, len(ids))
 	for _, id := range ids {
 		c := newCommunity(len(out)+1, id)
-		if err := s.db.CreateCommunity(t.Context(), c); err != nil {
+		if err := postgres.NewCommunityStore(s.db).CreateCommunity(t.Context(), c); err != nil {
 			t.Fatalf("create community %s: %v", id, err)
 		}
 		out[id] = c

@@ -35,7 +35,7 @@ type rewardsServer struct {
 func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 	t.Helper()
 	db, url := pgtest.NewDBURL(t)
-	if err := db.BindChain(t.Context(), guildhall.ChainIdentity{ChainID: testChain, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), guildhall.ChainIdentity{ChainID: testChain, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := sqlx.Open("postgres", url)
@@ -46,7 +46,7 @@ func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 	log := &testlog.Buffer{}
 	srv := &testServer{server: newServer(Config{
 		Logger:      slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Communities: db, Rewards: db, Index: postgres.NewIndexReader(db), Registry: prometheus.NewRegistry(),
+		Communities: postgres.NewCommunityStore(db), Rewards: postgres.NewRewardsStore(db), Index: postgres.NewIndexReader(db), Registry: prometheus.NewRegistry(),
 	}), db: db, log: log}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -57,7 +57,7 @@ func newRewardsServer(t *testing.T, budget int64) *rewardsServer {
 	mk := func(cid string) (string, *rewards.Issuer) {
 		key := rewards.NewAPIKey()
 		iss := &rewards.Issuer{CommunityID: cid, Name: "till", Budget: big.NewInt(budget)}
-		if err := srv.db.CreateIssuer(t.Context(), iss, key); err != nil {
+		if err := postgres.NewRewardsStore(srv.db).CreateIssuer(t.Context(), iss, key); err != nil {
 			t.Fatal(err)
 		}
 		return key.Secret, iss
@@ -95,7 +95,7 @@ const (
 
 func (s *rewardsServer) rewardCount(t *testing.T) int {
 	t.Helper()
-	rs, err := s.db.Rewards(t.Context(), "bakery", rewards.RewardFilter{Limit: 10000})
+	rs, err := postgres.NewRewardsStore(s.db).Rewards(t.Context(), "bakery", rewards.RewardFilter{Limit: 10000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,10 +140,10 @@ func TestRewardRefusals(t *testing.T) {
 	srv := newRewardsServer(t, 1000)
 	revoked := rewards.NewAPIKey()
 	iss := &rewards.Issuer{CommunityID: "bakery", Name: "old till", Budget: big.NewInt(1000)}
-	if err := srv.db.CreateIssuer(t.Context(), iss, revoked); err != nil {
+	if err := postgres.NewRewardsStore(srv.db).CreateIssuer(t.Context(), iss, revoked); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.db.RevokeIssuer(t.Context(), iss.ID); err != nil {
+	if err := postgres.NewRewardsStore(srv.db).RevokeIssuer(t.Context(), iss.ID); err != nil {
 		t.Fatal(err)
 	}
 	// memberB has used its cap of the day (3 x 10): refusals then meet a member, a counter, a
@@ -211,7 +211,7 @@ func TestRewardRefusals(t *testing.T) {
 	if n := srv.rewardCount(t); n != 3 {
 		t.Errorf("%d rewards recorded, want the 3 before the refusals", n)
 	}
-	if iss, _ := srv.db.Issuer(t.Context(), srv.issuer.ID); iss.Spent.Int64() != 30 {
+	if iss, _ := postgres.NewRewardsStore(srv.db).Issuer(t.Context(), srv.issuer.ID); iss.Spent.Int64() != 30 {
 		t.Errorf("spent %s, want the 30 before the refusals", iss.Spent)
 	}
 }
@@ -541,7 +541,7 @@ func TestLeaderboard(t *testing.T) {
 	}
 	batch := &indexer.Batch{From: 101, To: 120, End: end, Advance: true, Blocks: []indexer.BlockRef{end}, Communities: []string{"bakery"}}
 	batch.Transfers = []indexer.Transfer{mint(b, 110, 0), mint(e, 500, 1), mint(a, 7, 2)}
-	if err := srv.db.ApplyBatch(t.Context(), batch); err != nil {
+	if err := postgres.NewIndexWriter(srv.db).ApplyBatch(t.Context(), batch); err != nil {
 		t.Fatal(err)
 	}
 	bd := get("period=all")

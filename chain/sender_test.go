@@ -64,7 +64,7 @@ func (c *ctlClient) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Head
 
 type senderEnv struct {
 	sim    *chaintest.Sim
-	db     *postgres.DB
+	db     *postgres.SenderStore
 	client *ctlClient
 	to     common.Address // where the test intents go (an account without code)
 }
@@ -72,7 +72,7 @@ type senderEnv struct {
 func newSenderEnv(t *testing.T) *senderEnv {
 	t.Helper()
 	sim := chaintest.New(t, 2)
-	e := &senderEnv{sim: sim, db: pgtest.NewDB(t), client: &ctlClient{Client: sim.Client}, to: common.HexToAddress("0x00000000000000000000000000000000000a11ce")}
+	e := &senderEnv{sim: sim, db: postgres.NewSenderStore(pgtest.NewDB(t)), client: &ctlClient{Client: sim.Client}, to: common.HexToAddress("0x00000000000000000000000000000000000a11ce")}
 	// The node's transaction index reports "in progress" until it has seen a block.
 	sim.Backend.Commit()
 	if _, err := e.lookup(t, common.Hash{1}); !errors.Is(err, ethereum.NotFound) {

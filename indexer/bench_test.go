@@ -68,10 +68,10 @@ func BenchmarkBackfill(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := db.BindChain(ctx, id); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(ctx, id); err != nil {
 		b.Fatal(err)
 	}
-	if err := db.CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
+	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
 		b.Fatal(err)
@@ -88,7 +88,7 @@ func BenchmarkBackfill(b *testing.B) {
 
 	// (b) the full backfill, recording its ranges.
 	rec := &recordingClient{Client: client}
-	ix := indexer.New(rec, db, indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
+	ix := indexer.New(rec, postgres.NewIndexWriter(db), indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
 	peak := watchHeap()
 	stopProfile := cpuProfile(b, "backfill")
 	b.ResetTimer()
@@ -115,7 +115,7 @@ func BenchmarkBackfill(b *testing.B) {
 	}
 
 	// (a) the raw ceiling over the same ranges.
-	targets, err := db.IndexTargets(ctx)
+	targets, err := postgres.NewIndexWriter(db).IndexTargets(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // refusingNode answers eth_getLogs like a provider with a result cap: more than limit logs is the
@@ -95,7 +96,7 @@ func TestKillDuringBackfillLosesAndDoublesNothing(t *testing.T) {
 			}
 			h.mustMine(t, h.sim.Accounts[0], h.dep.Token, token.PackMintBatch(common.Hash{byte(20 + i)}, to, amounts))
 		}
-		crashing := indexer.New(h.sim.Client, &crashingStore{Store: h.db, n: n}, h.cfg)
+		crashing := indexer.New(h.sim.Client, &crashingStore{Store: postgres.NewIndexWriter(h.db), n: n}, h.cfg)
 		for i := 0; ; i++ {
 			if _, err := crashing.Step(t.Context()); err != nil {
 				t.Logf("kill at batch %d: %v", n, err)
@@ -106,7 +107,7 @@ func TestKillDuringBackfillLosesAndDoublesNothing(t *testing.T) {
 			}
 		}
 		// Restart.
-		h.ix = indexer.New(h.sim.Client, h.db, h.cfg)
+		h.ix = indexer.New(h.sim.Client, postgres.NewIndexWriter(h.db), h.cfg)
 		h.sync(t)
 		h.checkEqualsChain(t)
 		view, err := h.reads.CommunityIndex(t.Context(), h.community)

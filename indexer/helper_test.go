@@ -63,18 +63,18 @@ func newHarness(t *testing.T, accounts int, cfg indexer.Config) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.BindChain(t.Context(), id); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), id); err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, sim: sim, db: db, reads: postgres.NewIndexReader(db), dep: dep, community: "bakery", client: sim.Client, cfg: cfg}
 	h.addCommunity(t, h.community, dep)
-	h.ix = indexer.New(h.client, db, cfg)
+	h.ix = indexer.New(h.client, postgres.NewIndexWriter(db), cfg)
 	return h
 }
 
 func (h *harness) addCommunity(t *testing.T, id string, dep *chain.Deployment) {
 	t.Helper()
-	err := h.db.CreateCommunity(t.Context(), &guildhall.Community{
+	err := postgres.NewCommunityStore(h.db).CreateCommunity(t.Context(), &guildhall.Community{
 		ID: id, Name: "Corner Bakery", Symbol: "BAKE", ChainID: h.sim.ChainID.Uint64(),
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: testSettings,
@@ -87,7 +87,7 @@ func (h *harness) addCommunity(t *testing.T, id string, dep *chain.Deployment) {
 // withClient rebuilds the indexer over another client (a faulty proxy).
 func (h *harness) withClient(c indexer.Client) {
 	h.client = c
-	h.ix = indexer.New(c, h.db, h.cfg)
+	h.ix = indexer.New(c, postgres.NewIndexWriter(h.db), h.cfg)
 }
 
 // sync steps the indexer until it is at the head.
@@ -177,7 +177,7 @@ func (h *harness) call(t *testing.T, to common.Address, data []byte, block uint6
 func (h *harness) checkEqualsChain(t *testing.T) {
 	t.Helper()
 	ctx := t.Context()
-	cur, err := h.db.IndexCursor(ctx)
+	cur, err := postgres.NewIndexWriter(h.db).IndexCursor(ctx)
 	if err != nil || cur == nil {
 		t.Fatalf("cursor: %v %v", cur, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/internal/testlog"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 const finality = 8
@@ -236,7 +237,7 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 		h.commit()
 	}
 	h.sync(t)
-	cursor, err := h.db.IndexCursor(t.Context())
+	cursor, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/minter"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
 )
@@ -90,7 +91,8 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db := pgtest.NewDB(b)
+	pg := pgtest.NewDB(b)
+	db := newStores(pg)
 	id, _ := chain.Identity(ctx, client)
 	if err := db.BindChain(ctx, id); err != nil {
 		b.Fatal(err)
@@ -135,7 +137,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 		b.Fatal(err)
 	}
 	m := minter.New(db, s, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
-	ix := indexer.New(client, db, indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
+	ix := indexer.New(client, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
 	go s.Run(ctx)
 	go m.Run(ctx)
 	go ix.Run(ctx)

@@ -34,7 +34,8 @@ const depth = 2
 // minter and indexer stepped by hand.
 type harness struct {
 	sim    *chaintest.Sim
-	db     *postgres.DB
+	pg     *postgres.DB
+	db     *stores
 	dep    *chain.Deployment
 	issuer *rewards.Issuer
 	want   map[common.Address]*big.Int
@@ -45,7 +46,8 @@ func newHarness(t *testing.T) *harness {
 	sim := chaintest.New(t, 2)
 	settings := guildhall.DefaultGovernanceSettings()
 	dep := sim.Deploy(t, settings)
-	db := pgtest.NewDB(t)
+	pg := pgtest.NewDB(t)
+	db := newStores(pg)
 	id, err := chain.Identity(t.Context(), sim.Client)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +69,20 @@ func newHarness(t *testing.T) *harness {
 	if err := db.CreateIssuer(t.Context(), iss, rewards.NewAPIKey()); err != nil {
 		t.Fatal(err)
 	}
-	return &harness{sim: sim, db: db, dep: dep, issuer: iss, want: map[common.Address]*big.Int{}}
+	return &harness{sim: sim, pg: pg, db: db, dep: dep, issuer: iss, want: map[common.Address]*big.Int{}}
+}
+
+// stores are the stores of a test database that the minter, its sender and the tests use.
+type stores struct {
+	*postgres.CommunityStore
+	*postgres.RewardsStore
+	*postgres.BatchStore
+	*postgres.SenderStore
+}
+
+func newStores(db *postgres.DB) *stores {
+	return &stores{postgres.NewCommunityStore(db), postgres.NewRewardsStore(db),
+		postgres.NewBatchStore(db, postgres.NewMintIndex(db)), postgres.NewSenderStore(db)}
 }
 
 // reward accepts n rewards over wallets wallets, in batches of 100.
@@ -128,7 +143,7 @@ func (h *harness) startWith(t *testing.T, client chain.Client, store ledger, cfg
 	return &pipeline{
 		sender: s,
 		minter: minter.New(store, s, cfg),
-		ix:     indexer.New(client, h.db, indexer.Config{FinalityDepth: depth}),
+		ix:     indexer.New(client, postgres.NewIndexWriter(h.pg), indexer.Config{FinalityDepth: depth}),
 	}
 }
 
@@ -304,7 +319,7 @@ func TestMinterUnderRPCFaults(t *testing.T) {
 	}
 	p.sender = s
 	p.minter = minter.New(h.db, s, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 40, MaxInFlight: 8, RetryBackoff: 20 * time.Millisecond, MaxRetryBackoff: 200 * time.Millisecond})
-	p.ix = indexer.New(faulty, h.db, indexer.Config{FinalityDepth: depth})
+	p.ix = indexer.New(faulty, postgres.NewIndexWriter(h.pg), indexer.Config{FinalityDepth: depth})
 	// As in production (Sender.Run), only the first tick rebroadcasts: a broadcast the proxy
 	// lost is found stuck after StuckAfter and replaced with higher fees.
 	for i := 0; h.unconfirmed(t) > 0; i++ {

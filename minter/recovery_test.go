@@ -15,7 +15,6 @@ import (
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/minter"
-	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -26,7 +25,7 @@ var errCrash = errors.New("injected crash")
 // dies before it learns the outcome). Once crashed, every write fails (the process is gone);
 // with transient set, only that one call fails and the process goes on.
 type crashStore struct {
-	*postgres.DB
+	*stores
 	method    string
 	before    bool
 	nth       int
@@ -65,43 +64,43 @@ func (c *crashStore) write(method string, fn func() error) error {
 }
 
 func (c *crashStore) ClaimBatch(ctx context.Context, cid string, max int, wait time.Duration) (b *rewards.Batch, err error) {
-	err = c.write("ClaimBatch", func() (err error) { b, err = c.DB.ClaimBatch(ctx, cid, max, wait); return err })
+	err = c.write("ClaimBatch", func() (err error) { b, err = c.stores.ClaimBatch(ctx, cid, max, wait); return err })
 	return b, err
 }
 
 func (c *crashStore) ShrinkBatch(ctx context.Context, id int64, keep int) (b *rewards.Batch, err error) {
-	err = c.write("ShrinkBatch", func() (err error) { b, err = c.DB.ShrinkBatch(ctx, id, keep); return err })
+	err = c.write("ShrinkBatch", func() (err error) { b, err = c.stores.ShrinkBatch(ctx, id, keep); return err })
 	return b, err
 }
 
 func (c *crashStore) MarkBatchSent(ctx context.Context, id, txID int64) error {
-	return c.write("MarkBatchSent", func() error { return c.DB.MarkBatchSent(ctx, id, txID) })
+	return c.write("MarkBatchSent", func() error { return c.stores.MarkBatchSent(ctx, id, txID) })
 }
 
 func (c *crashStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
-	return c.write("SetBatchTxHash", func() error { return c.DB.SetBatchTxHash(ctx, id, h, block) })
+	return c.write("SetBatchTxHash", func() error { return c.stores.SetBatchTxHash(ctx, id, h, block) })
 }
 
 func (c *crashStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, ms []rewards.Mint, d uint64) (ok bool, h string, err error) {
-	err = c.write("ConfirmBatchFromIndex", func() (err error) { ok, h, err = c.DB.ConfirmBatchFromIndex(ctx, b, ms, d); return err })
+	err = c.write("ConfirmBatchFromIndex", func() (err error) { ok, h, err = c.stores.ConfirmBatchFromIndex(ctx, b, ms, d); return err })
 	return ok, h, err
 }
 
 func (c *crashStore) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) (out *chain.TxRecord, err error) {
-	err = c.write("RecordTx", func() (err error) { out, err = c.DB.RecordTx(ctx, rec, minNonce, sign); return err })
+	err = c.write("RecordTx", func() (err error) { out, err = c.stores.RecordTx(ctx, rec, minNonce, sign); return err })
 	return out, err
 }
 
 func (c *crashStore) AddAttempt(ctx context.Context, id int64, a chain.TxAttempt) error {
-	return c.write("AddAttempt", func() error { return c.DB.AddAttempt(ctx, id, a) })
+	return c.write("AddAttempt", func() error { return c.stores.AddAttempt(ctx, id, a) })
 }
 
 func (c *crashStore) Renonce(ctx context.Context, id int64, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) error {
-	return c.write("Renonce", func() error { return c.DB.Renonce(ctx, id, minNonce, sign) })
+	return c.write("Renonce", func() error { return c.stores.Renonce(ctx, id, minNonce, sign) })
 }
 
 func (c *crashStore) SetTxState(ctx context.Context, id int64, state string, mined common.Hash, block uint64, bh common.Hash, ok bool) error {
-	return c.write("SetTxState", func() error { return c.DB.SetTxState(ctx, id, state, mined, block, bh, ok) })
+	return c.write("SetTxState", func() error { return c.stores.SetTxState(ctx, id, state, mined, block, bh, ok) })
 }
 
 func batchKey(b *rewards.Batch, attempt int) string {
@@ -171,7 +170,7 @@ func TestMinterRecoversFromACrashAtEveryWrite(t *testing.T) {
 			} else {
 				h.reward(t, 300, 80)
 			}
-			cs := &crashStore{DB: h.db, method: c.method, before: c.before, nth: c.nth, transient: c.transient}
+			cs := &crashStore{stores: h.db, method: c.method, before: c.before, nth: c.nth, transient: c.transient}
 			p := h.startWith(t, h.sim.Client, cs, cfg)
 			for i := 0; !cs.isCrashed(); i++ {
 				if i > 100 {

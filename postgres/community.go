@@ -18,16 +18,13 @@ import (
 	"github.com/lib/pq/pqerror"
 )
 
-// DB implements the domain's community store.
-var _ guildhall.CommunityStore = (*DB)(nil)
-
 var hash32Pattern = regexp.MustCompile(`^0x[0-9a-fA-F]{64}$`)
 
 // BindChain records id as the chain this database indexes, the first time it is called, and from
 // then on returns nil for the same chain and an ECONFLICT *guildhall.Error for any other (another
 // chain id, or the same id with another genesis: a dev chain started afresh). Concurrent first
 // calls are safe: one records, the others compare against it. A malformed id is EINVALID.
-func (db *DB) BindChain(ctx context.Context, id guildhall.ChainIdentity) error {
+func (s *CommunityStore) BindChain(ctx context.Context, id guildhall.ChainIdentity) error {
 	if id.ChainID == 0 || id.ChainID > math.MaxInt64 {
 		return guildhall.Errorf(guildhall.EINVALID, "chain id %d is out of range", id.ChainID)
 	}
@@ -36,18 +33,18 @@ func (db *DB) BindChain(ctx context.Context, id guildhall.ChainIdentity) error {
 	}
 	want := guildhall.ChainIdentity{ChainID: id.ChainID, GenesisHash: strings.ToLower(id.GenesisHash)}
 
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := s.db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.queryError("bind chain", err)
+		return s.db.queryError("bind chain", err)
 	}
 	defer tx.Rollback()
 
 	if err := insertChainIdentity(ctx, tx, want); err != nil {
-		return db.queryError("bind chain", err)
+		return s.db.queryError("bind chain", err)
 	}
 	have, err := chainIdentity(ctx, tx)
 	if err != nil {
-		return db.queryError("bind chain", err)
+		return s.db.queryError("bind chain", err)
 	}
 	if have == nil {
 		return errors.New("bind chain: chain identity missing after insert")
@@ -58,7 +55,7 @@ func (db *DB) BindChain(ctx context.Context, id guildhall.ChainIdentity) error {
 			have.ChainID, shortHash(have.GenesisHash), want.ChainID, shortHash(want.GenesisHash))
 	}
 	if err := tx.Commit(); err != nil {
-		return db.queryError("bind chain", err)
+		return s.db.queryError("bind chain", err)
 	}
 	return nil
 }
@@ -68,20 +65,20 @@ func (db *DB) BindChain(ctx context.Context, id guildhall.ChainIdentity) error {
 // EINVALID for a community ValidateNewCommunity or the address checks refuse, ECONFLICT when the ID
 // or the token address is taken or c is on another chain than the database (see BindChain), and a
 // plain error when the database is not bound to a chain yet: a wiring bug, bind at start-up.
-func (db *DB) CreateCommunity(ctx context.Context, c *guildhall.Community) error {
+func (s *CommunityStore) CreateCommunity(ctx context.Context, c *guildhall.Community) error {
 	if err := validateCommunity(c); err != nil {
 		return err
 	}
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := s.db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.queryError("create community", err)
+		return s.db.queryError("create community", err)
 	}
 	defer tx.Rollback()
 
 	bound, err := chainIdentity(ctx, tx)
 	switch {
 	case err != nil:
-		return db.queryError("create community", err)
+		return s.db.queryError("create community", err)
 	case bound == nil:
 		return errors.New("create community: the database is not bound to a chain yet: call BindChain first")
 	case bound.ChainID != c.ChainID:
@@ -96,22 +93,22 @@ func (db *DB) CreateCommunity(ctx context.Context, c *guildhall.Community) error
 			}
 			return guildhall.Errorf(guildhall.ECONFLICT, "community %q already exists", c.ID)
 		}
-		return db.queryError("create community", err)
+		return s.db.queryError("create community", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.queryError("create community", err)
+		return s.db.queryError("create community", err)
 	}
 	return nil
 }
 
 // Community returns the community with the given ID, or an ENOTFOUND *guildhall.Error.
-func (db *DB) Community(ctx context.Context, id string) (*guildhall.Community, error) {
-	c, err := findCommunity(ctx, db.db, id)
+func (s *CommunityStore) Community(ctx context.Context, id string) (*guildhall.Community, error) {
+	c, err := findCommunity(ctx, s.db.db, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", id)
 	}
 	if err != nil {
-		return nil, db.queryError("find community", err)
+		return nil, s.db.queryError("find community", err)
 	}
 	return c, nil
 }
@@ -119,13 +116,13 @@ func (db *DB) Community(ctx context.Context, id string) (*guildhall.Community, e
 // Communities returns at most limit communities with IDs after `after` ("" = from the start),
 // ordered by ID, for keyset paging: pass the last ID of one page as after for the next. The
 // result is empty, not nil, past the end. limit < 1 is EINVALID.
-func (db *DB) Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error) {
+func (s *CommunityStore) Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error) {
 	if limit < 1 {
 		return nil, guildhall.Errorf(guildhall.EINVALID, "limit must be at least 1, not %d", limit)
 	}
-	cs, err := listCommunities(ctx, db.db, after, limit)
+	cs, err := listCommunities(ctx, s.db.db, after, limit)
 	if err != nil {
-		return nil, db.queryError("list communities", err)
+		return nil, s.db.queryError("list communities", err)
 	}
 	return cs, nil
 }

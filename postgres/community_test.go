@@ -20,7 +20,7 @@ var (
 
 func bind(t *testing.T, db *postgres.DB, id guildhall.ChainIdentity) {
 	t.Helper()
-	if err := db.BindChain(t.Context(), id); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), id); err != nil {
 		t.Fatalf("BindChain(%d): %v", id.ChainID, err)
 	}
 }
@@ -69,7 +69,7 @@ func TestBindChain(t *testing.T) {
 			for _, id := range tt.before {
 				bind(t, db, id)
 			}
-			err := db.BindChain(t.Context(), tt.bind)
+			err := postgres.NewCommunityStore(db).BindChain(t.Context(), tt.bind)
 			if tt.code == "" {
 				if err != nil {
 					t.Fatalf("BindChain: %v", err)
@@ -91,7 +91,7 @@ func TestBindChainConcurrentFirstUse(t *testing.T) {
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
 	for i, id := range ids {
-		wg.Go(func() { errs[i] = db.BindChain(t.Context(), id) })
+		wg.Go(func() { errs[i] = postgres.NewCommunityStore(db).BindChain(t.Context(), id) })
 	}
 	wg.Wait()
 	won := map[uint64]bool{}
@@ -136,14 +136,14 @@ func TestCreateAndGetCommunity(t *testing.T) {
 	c := newCommunity("corner-bakery", 1)
 	c.TokenAddress = "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed" // lower case: stored checksummed
 	before := time.Now()
-	if err := db.CreateCommunity(t.Context(), c); err != nil {
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), c); err != nil {
 		t.Fatalf("CreateCommunity: %v", err)
 	}
 	if c.CreatedAt.Before(before.Add(-time.Minute)) || c.CreatedAt.After(time.Now().Add(time.Minute)) {
 		t.Errorf("CreatedAt = %v, want about now", c.CreatedAt)
 	}
 
-	got, err := db.Community(t.Context(), "corner-bakery")
+	got, err := postgres.NewCommunityStore(db).Community(t.Context(), "corner-bakery")
 	if err != nil {
 		t.Fatalf("Community: %v", err)
 	}
@@ -222,7 +222,7 @@ func TestCreateCommunityRefuses(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(t, db)
 			}
-			err := db.CreateCommunity(t.Context(), tt.create())
+			err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), tt.create())
 			assertCode(t, err, tt.code)
 			if msg := guildhall.ErrorMessage(err); !strings.Contains(msg, tt.contains) {
 				t.Errorf("message %q does not contain %q", msg, tt.contains)
@@ -239,7 +239,7 @@ func TestInvalidCommunityNamesEveryBadField(t *testing.T) {
 	c.GovernorAddress = "0x1234"
 	c.DeploymentTx = "nope"
 	c.Settings.ProposalThreshold = new(big.Int).Lsh(big.NewInt(1), 256)
-	err := db.CreateCommunity(t.Context(), c)
+	err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), c)
 	var fields []string
 	for _, f := range guildhall.ErrorFields(err) {
 		fields = append(fields, f.Field)
@@ -252,7 +252,7 @@ func TestInvalidCommunityNamesEveryBadField(t *testing.T) {
 func TestCreateCommunityBeforeBindChainFails(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
-	err := db.CreateCommunity(t.Context(), newCommunity("corner-bakery", 1))
+	err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("corner-bakery", 1))
 	if err == nil || !strings.Contains(err.Error(), "BindChain") {
 		t.Errorf("CreateCommunity on an unbound database = %v, want an error saying to BindChain first", err)
 	}
@@ -261,7 +261,7 @@ func TestCreateCommunityBeforeBindChainFails(t *testing.T) {
 func TestUnknownCommunity(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
-	_, err := db.Community(t.Context(), "nowhere")
+	_, err := postgres.NewCommunityStore(db).Community(t.Context(), "nowhere")
 	assertCode(t, err, guildhall.ENOTFOUND)
 	if msg := guildhall.ErrorMessage(err); msg != `community "nowhere" not found` {
 		t.Errorf("message = %q", msg)
@@ -270,7 +270,7 @@ func TestUnknownCommunity(t *testing.T) {
 
 func create(t *testing.T, db *postgres.DB, c *guildhall.Community) {
 	t.Helper()
-	if err := db.CreateCommunity(t.Context(), c); err != nil {
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), c); err != nil {
 		t.Fatalf("CreateCommunity(%s): %v", c.ID, err)
 	}
 }
@@ -286,7 +286,7 @@ func TestCommunitiesPages(t *testing.T) {
 	var pages []string
 	after := ""
 	for range 10 {
-		page, err := db.Communities(t.Context(), after, 2)
+		page, err := postgres.NewCommunityStore(db).Communities(t.Context(), after, 2)
 		if err != nil {
 			t.Fatalf("Communities(%q, 2): %v", after, err)
 		}
@@ -307,6 +307,6 @@ func TestCommunitiesPages(t *testing.T) {
 		t.Errorf("pages = %q, want %q", got, want)
 	}
 
-	_, err := db.Communities(t.Context(), "", 0)
+	_, err := postgres.NewCommunityStore(db).Communities(t.Context(), "", 0)
 	assertCode(t, err, guildhall.EINVALID)
 }

@@ -210,3 +210,39 @@ func isConnectionError(err error) bool {
 	var opErr *net.OpError
 	return errors.As(err, &opErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED)
 }
+
+// maxTxRetries bounds how often a transaction that lost a deadlock or serialization race is run
+// again; each retry starts afresh, so all-or-none still holds.
+const maxTxRetries = 8
+
+// inTx runs fn in a transaction, committing when it returns nil (and commit is set) and rolling
+// back otherwise. A deadlock or serialization failure runs it again.
+func (db *DB) inTx(ctx context.Context, op string, commit bool, fn func(tx *sqlx.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.tryTx(ctx, commit, fn)
+		if e := pq.As(err, pqerror.TRDeadlockDetected, pqerror.TRSerializationFailure); e != nil && attempt < maxTxRetries {
+			time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)
+			continue
+		}
+		var ge *guildhall.Error
+		if err == nil || errors.As(err, &ge) {
+			return err
+		}
+		return db.queryError(op, err)
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, commit bool, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if !commit {
+		return nil
+	}
+	return tx.Commit()
+}

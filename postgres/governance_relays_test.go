@@ -21,7 +21,7 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	db := pgtest.NewDB(t)
 	relays := postgres.NewGovernanceStore(db)
 	bind(t, db, devChain)
-	if err := db.CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
 		t.Fatal(err)
 	}
 	wallet := common.HexToAddress("0x00000000000000000000000000000000000000a1")

@@ -18,9 +18,6 @@ import (
 	"github.com/guildhall/guildhall/indexer"
 )
 
-// DB implements the indexer's store.
-var _ indexer.Store = (*DB)(nil)
-
 // indexerLockKey is the advisory lock held by the one indexer of a database.
 const indexerLockKey = 0x6775696c6469 // "guildi"
 
@@ -32,24 +29,29 @@ func (db *DB) LockIndexer(ctx context.Context) (held context.Context, unlock fun
 	return db.holdAdvisoryLock(ctx, indexerLockKey, "lock indexer")
 }
 
+// LockIndexer is DB.LockIndexer, for the indexer, which takes its lock through its store.
+func (w *IndexWriter) LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error) {
+	return w.db.LockIndexer(ctx)
+}
+
 // IndexCursor returns the indexer's cursor, nil before its first batch.
-func (db *DB) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
+func (w *IndexWriter) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
 	var row struct {
 		Number int64  `db:"block_number"`
 		Hash   string `db:"block_hash"`
 	}
-	err := db.db.GetContext(ctx, &row, `SELECT block_number, block_hash FROM index_cursor`)
+	err := w.db.db.GetContext(ctx, &row, `SELECT block_number, block_hash FROM index_cursor`)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, db.queryError("read index cursor", err)
+		return nil, w.db.queryError("read index cursor", err)
 	}
 	return &indexer.BlockRef{Number: uint64(row.Number), Hash: common.HexToHash(row.Hash)}, nil
 }
 
 // IndexTargets returns every community's contracts with how far they are indexed.
-func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
+func (w *IndexWriter) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 	var rows []struct {
 		ID         string         `db:"id"`
 		Token      string         `db:"token_address"`
@@ -59,13 +61,13 @@ func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 		Progress   sql.NullInt64  `db:"progress_block"`
 		Hash       sql.NullString `db:"progress_hash"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := w.db.db.SelectContext(ctx, &rows, `
 		SELECT c.id, c.token_address, c.governor_address, c.timelock_address, c.deployment_block,
 		       p.block_number AS progress_block, p.block_hash AS progress_hash
 		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id
 		ORDER BY c.id`)
 	if err != nil {
-		return nil, db.queryError("read index targets", err)
+		return nil, w.db.queryError("read index targets", err)
 	}
 	out := make([]indexer.Target, 0, len(rows))
 	for _, r := range rows {
@@ -82,16 +84,16 @@ func (db *DB) IndexTargets(ctx context.Context) ([]indexer.Target, error) {
 }
 
 // RecentBlocks returns the remembered blocks, newest first.
-func (db *DB) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
+func (w *IndexWriter) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
 	var rows []struct {
 		Number int64  `db:"block_number"`
 		Hash   string `db:"block_hash"`
 		Parent string `db:"parent_hash"`
 		Time   int64  `db:"block_time"`
 	}
-	if err := db.db.SelectContext(ctx, &rows,
+	if err := w.db.db.SelectContext(ctx, &rows,
 		`SELECT block_number, block_hash, parent_hash, block_time FROM index_blocks ORDER BY block_number DESC`); err != nil {
-		return nil, db.queryError("read recent blocks", err)
+		return nil, w.db.queryError("read recent blocks", err)
 	}
 	out := make([]indexer.BlockRef, len(rows))
 	for i, r := range rows {
@@ -103,17 +105,17 @@ func (db *DB) RecentBlocks(ctx context.Context) ([]indexer.BlockRef, error) {
 
 // OpenProposals returns the proposals of the given communities whose state may still change, or
 // whose state was derived rather than read from the governor.
-func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexer.OpenProposal, error) {
+func (w *IndexWriter) OpenProposals(ctx context.Context, communities []string) ([]indexer.OpenProposal, error) {
 	var rows []struct {
 		Community string `db:"community_id"`
 		ID        string `db:"proposal_id"`
 	}
-	err := db.db.SelectContext(ctx, &rows, `
+	err := w.db.db.SelectContext(ctx, &rows, `
 		SELECT community_id, proposal_id::text AS proposal_id FROM proposals
 		WHERE community_id = ANY($1) AND (state_checked_block IS NULL OR state <> ALL($2))
 		ORDER BY community_id, block_number, log_index`, pq.Array(communities), pq.Array(governance.FinalStateNames()))
 	if err != nil {
-		return nil, db.queryError("read open proposals", err)
+		return nil, w.db.queryError("read open proposals", err)
 	}
 	out := make([]indexer.OpenProposal, len(rows))
 	for i, r := range rows {
@@ -127,7 +129,7 @@ func (db *DB) OpenProposals(ctx context.Context, communities []string) ([]indexe
 // for a batch that advances, the cursor and remembered blocks, in one transaction. Events are
 // inserted with ON CONFLICT DO NOTHING on their natural key and derived state is updated only from
 // the rows actually inserted, so a batch applied twice changes nothing.
-func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
+func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	op := fmt.Sprintf("apply index batch %d..%d", b.From, b.To)
 	// The transaction is not bound to ctx, its statements are. database/sql rolls a transaction
 	// back the moment its context ends, from another goroutine and whatever the connection is
@@ -136,9 +138,9 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// for good on shutdown or when it loses its lock. Bound to ctx, a statement is cancelled on
 	// the server instead (lib/pq sends a cancel request), fails, and the deferred Rollback ends
 	// the transaction in order.
-	tx, err := db.db.BeginTxx(context.WithoutCancel(ctx), nil)
+	tx, err := w.db.db.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	// The commit need not wait for the WAL flush (synchronous_commit off, this transaction only).
@@ -150,16 +152,16 @@ func (db *DB) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// that read these rows and then committed durably (a reward confirmed from token_transfers)
 	// flushed this commit too.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := applyIndexBatch(ctx, tx, b); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := ctx.Err(); err != nil { // cancelled after the last statement: do not commit
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	return nil
 }
@@ -741,82 +743,31 @@ func applyIndexStates(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error 
 // lifecycle recomputed, and the state of every proposal not read from the governor at or below
 // the ancestor is derived again at the ancestor; the cursor, progress and remembered blocks move
 // back to ancestor.
-func (db *DB) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
 	op := fmt.Sprintf("rewind the index to block %d", ancestor.Number)
-	tx, err := db.db.BeginTxx(ctx, nil)
+	tx, err := w.db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
 	if err := rewindIndex(ctx, tx, ancestor); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return db.indexTxError(ctx, op, err)
+		return w.db.indexTxError(ctx, op, err)
 	}
 	return nil
 }
 
+// rewindIndex is Rewind in tx: the chain's token and settings events above a, then governance,
+// then the cursor, the communities' progress and the remembered blocks.
 func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	n := int64(a.Number)
-	var ancestorTime int64
-	if err := tx.GetContext(ctx, &ancestorTime, `SELECT coalesce((SELECT block_time FROM index_blocks WHERE block_number = $1), 0)`, n); err != nil {
+	at, err := ancestorTime(ctx, tx, a)
+	if err != nil {
 		return err
 	}
-	if a.Time != 0 {
-		ancestorTime = int64(a.Time)
-	}
-	stmts := []string{
-		// Balances and supply: undo the removed transfers.
-		`WITH del AS (
-			DELETE FROM token_transfers WHERE block_number > $1 RETURNING community_id, from_address, to_address, value
-		), supply AS (
-			UPDATE token_supply s SET total_supply = s.total_supply - d.delta
-			FROM (SELECT community_id, sum(CASE WHEN from_address = $2 THEN value ELSE -value END) AS delta
-			      FROM del WHERE (from_address = $2) <> (to_address = $2) GROUP BY community_id) d
-			WHERE s.community_id = d.community_id
-		), deltas AS (
-			SELECT community_id, to_address AS address, value AS delta FROM del WHERE to_address <> $2
-			UNION ALL
-			SELECT community_id, from_address, -value FROM del WHERE from_address <> $2
-		)
-		UPDATE token_accounts a SET balance = a.balance - d.delta
-		FROM (SELECT community_id, address, sum(delta) AS delta FROM deltas GROUP BY community_id, address) d
-		WHERE a.community_id = d.community_id AND a.address = d.address`,
-		// Voting power: the newest remaining DelegateVotesChanged, else none.
-		`WITH del AS (
-			DELETE FROM token_delegate_votes WHERE block_number > $1 RETURNING community_id, delegate
-		)
-		UPDATE token_accounts a SET voting_power = coalesce((
-			SELECT d.new_votes FROM token_delegate_votes d
-			WHERE d.community_id = a.community_id AND d.delegate = a.address AND d.block_number <= $1
-			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1), 0)
-		FROM (SELECT DISTINCT community_id, delegate FROM del) x
-		WHERE a.community_id = x.community_id AND a.address = x.delegate`,
-		// Delegates: the newest remaining DelegateChanged, else none.
-		`WITH del AS (
-			DELETE FROM token_delegate_changes WHERE block_number > $1 RETURNING community_id, delegator
-		)
-		UPDATE token_accounts a SET delegate = (
-			SELECT NULLIF(d.to_delegate, $2) FROM token_delegate_changes d
-			WHERE d.community_id = a.community_id AND d.delegator = a.address AND d.block_number <= $1
-			ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1)
-		FROM (SELECT DISTINCT community_id, delegator FROM del) x
-		WHERE a.community_id = x.community_id AND a.address = x.delegator`,
-		`DELETE FROM token_reward_batches WHERE block_number > $1`,
-		`DELETE FROM timelock_events WHERE block_number > $1`,
-		// Settings: a setting whose change is removed takes the newest remaining one, else none
-		// (the community's own settings then).
-		`DELETE FROM governance_setting_events WHERE block_number > $1`,
-		`DELETE FROM governance_settings WHERE block_number > $1`,
-		`INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
-		SELECT DISTINCT ON (e.community_id, e.setting) e.community_id, e.setting, e.new_value, e.block_number, e.log_index
-		FROM governance_setting_events e
-		WHERE e.block_number <= $1 AND NOT EXISTS (
-			SELECT 1 FROM governance_settings s WHERE s.community_id = e.community_id AND s.setting = e.setting)
-		ORDER BY e.community_id, e.setting, e.block_number DESC, e.log_index DESC`,
-	}
-	for _, s := range stmts {
+	for _, s := range rewindStatements {
 		args := []any{n}
 		if strings.Contains(s, "$2") {
 			args = append(args, indexZeroAddress)
@@ -825,7 +776,80 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 			return err
 		}
 	}
-	// Governance: collect the surviving proposals the removed votes and events touched.
+	if err := rewindGovernance(ctx, tx, n, at); err != nil {
+		return err
+	}
+	return rewindProgress(ctx, tx, a, at)
+}
+
+// ancestorTime returns the time of block a: a's own when it has one, else the remembered
+// block's, else 0.
+func ancestorTime(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) (int64, error) {
+	if a.Time != 0 {
+		return int64(a.Time), nil
+	}
+	var t int64
+	err := tx.GetContext(ctx, &t, `SELECT coalesce((SELECT block_time FROM index_blocks WHERE block_number = $1), 0)`, int64(a.Number))
+	return t, err
+}
+
+// rewindStatements remove the token, timelock and settings events above block $1 and undo what
+// was derived from them ($2 is the zero address, where a statement names it).
+var rewindStatements = []string{
+	// Balances and supply: undo the removed transfers.
+	`WITH del AS (
+		DELETE FROM token_transfers WHERE block_number > $1 RETURNING community_id, from_address, to_address, value
+	), supply AS (
+		UPDATE token_supply s SET total_supply = s.total_supply - d.delta
+		FROM (SELECT community_id, sum(CASE WHEN from_address = $2 THEN value ELSE -value END) AS delta
+		      FROM del WHERE (from_address = $2) <> (to_address = $2) GROUP BY community_id) d
+		WHERE s.community_id = d.community_id
+	), deltas AS (
+		SELECT community_id, to_address AS address, value AS delta FROM del WHERE to_address <> $2
+		UNION ALL
+		SELECT community_id, from_address, -value FROM del WHERE from_address <> $2
+	)
+	UPDATE token_accounts a SET balance = a.balance - d.delta
+	FROM (SELECT community_id, address, sum(delta) AS delta FROM deltas GROUP BY community_id, address) d
+	WHERE a.community_id = d.community_id AND a.address = d.address`,
+	// Voting power: the newest remaining DelegateVotesChanged, else none.
+	`WITH del AS (
+		DELETE FROM token_delegate_votes WHERE block_number > $1 RETURNING community_id, delegate
+	)
+	UPDATE token_accounts a SET voting_power = coalesce((
+		SELECT d.new_votes FROM token_delegate_votes d
+		WHERE d.community_id = a.community_id AND d.delegate = a.address AND d.block_number <= $1
+		ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1), 0)
+	FROM (SELECT DISTINCT community_id, delegate FROM del) x
+	WHERE a.community_id = x.community_id AND a.address = x.delegate`,
+	// Delegates: the newest remaining DelegateChanged, else none.
+	`WITH del AS (
+		DELETE FROM token_delegate_changes WHERE block_number > $1 RETURNING community_id, delegator
+	)
+	UPDATE token_accounts a SET delegate = (
+		SELECT NULLIF(d.to_delegate, $2) FROM token_delegate_changes d
+		WHERE d.community_id = a.community_id AND d.delegator = a.address AND d.block_number <= $1
+		ORDER BY d.block_number DESC, d.log_index DESC LIMIT 1)
+	FROM (SELECT DISTINCT community_id, delegator FROM del) x
+	WHERE a.community_id = x.community_id AND a.address = x.delegator`,
+	`DELETE FROM token_reward_batches WHERE block_number > $1`,
+	`DELETE FROM timelock_events WHERE block_number > $1`,
+	// Settings: a setting whose change is removed takes the newest remaining one, else none
+	// (the community's own settings then).
+	`DELETE FROM governance_setting_events WHERE block_number > $1`,
+	`DELETE FROM governance_settings WHERE block_number > $1`,
+	`INSERT INTO governance_settings (community_id, setting, value, block_number, log_index)
+	SELECT DISTINCT ON (e.community_id, e.setting) e.community_id, e.setting, e.new_value, e.block_number, e.log_index
+	FROM governance_setting_events e
+	WHERE e.block_number <= $1 AND NOT EXISTS (
+		SELECT 1 FROM governance_settings s WHERE s.community_id = e.community_id AND s.setting = e.setting)
+	ORDER BY e.community_id, e.setting, e.block_number DESC, e.log_index DESC`,
+}
+
+// rewindGovernance removes the votes, proposal events and proposals above block n, recomputes
+// the surviving proposals they touched and derives again, at the ancestor's time, every state not
+// read from the governor at or below n.
+func rewindGovernance(ctx context.Context, tx *sqlx.Tx, n, ancestorTime int64) error {
 	var touchedRows []struct {
 		Community string `db:"community_id"`
 		ID        string `db:"proposal_id"`
@@ -851,12 +875,16 @@ func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	// events (a CallExecuted) or a later clock: derive them all at the ancestor until state() is
 	// read again. Only a state read at or below the ancestor still holds; communities not indexed
 	// past the ancestor (catching up) lose nothing and are left alone.
-	if _, err := tx.ExecContext(ctx, `
+	_, err := tx.ExecContext(ctx, `
 		UPDATE proposals SET state = `+indexDerivedState+`, state_checked_block = NULL
 		WHERE (state_checked_block IS NULL OR state_checked_block > $1)
-		  AND community_id IN (SELECT community_id FROM index_progress WHERE block_number > $1)`, n, ancestorTime); err != nil {
-		return err
-	}
+		  AND community_id IN (SELECT community_id FROM index_progress WHERE block_number > $1)`, n, ancestorTime)
+	return err
+}
+
+// rewindProgress moves the cursor, the communities' progress and the remembered blocks back to a.
+func rewindProgress(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef, ancestorTime int64) error {
+	n := int64(a.Number)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM index_blocks WHERE block_number > $1`, n); err != nil {
 		return err
 	}

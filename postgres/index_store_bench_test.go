@@ -12,6 +12,7 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
@@ -26,11 +27,11 @@ func BenchmarkApplyBatch(b *testing.B) {
 	batches, size := envInt("GUILDHALL_BENCH_BATCHES", 10), envInt("GUILDHALL_BENCH_BATCH_SIZE", 10_000)
 	db := pgtest.NewDB(b)
 	ctx := b.Context()
-	if err := db.BindChain(ctx, devChain); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(ctx, devChain); err != nil {
 		b.Fatal(err)
 	}
 	token := common.HexToAddress("0x1000000000000000000000000000000000000001")
-	if err := db.CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: devChain.ChainID,
+	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: devChain.ChainID,
 		TokenAddress: token.Hex(), GovernorAddress: common.HexToAddress("0x2").Hex(), TimelockAddress: common.HexToAddress("0x3").Hex(),
 		DeploymentBlock: 1, DeploymentTx: "0x" + fmt.Sprintf("%064x", 1), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
 		b.Fatal(err)
@@ -62,7 +63,7 @@ func BenchmarkApplyBatch(b *testing.B) {
 		bt.End = indexer.BlockRef{Number: bt.To, Hash: common.BigToHash(big.NewInt(int64(bt.To))), Time: bt.To}
 		bt.Advance, bt.Blocks = true, []indexer.BlockRef{bt.End}
 		start := time.Now()
-		if err := db.ApplyBatch(ctx, bt); err != nil {
+		if err := postgres.NewIndexWriter(db).ApplyBatch(ctx, bt); err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(start)

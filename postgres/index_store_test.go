@@ -31,7 +31,7 @@ func indexDB(t *testing.T) (*postgres.DB, *sql.DB) {
 	bind(t, db, devChain)
 	for i, id := range []string{"one", "two"} {
 		n := big.NewInt(int64(i))
-		if err := db.CreateCommunity(t.Context(), &guildhall.Community{ID: id, Name: id, Symbol: strings.ToUpper(id), ChainID: devChain.ChainID,
+		if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), &guildhall.Community{ID: id, Name: id, Symbol: strings.ToUpper(id), ChainID: devChain.ChainID,
 			TokenAddress:    common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x100))).Hex(),
 			GovernorAddress: common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x200))).Hex(),
 			TimelockAddress: common.BigToAddress(new(big.Int).Add(n, big.NewInt(0x300))).Hex(),
@@ -123,7 +123,7 @@ func TestTokenEventsDeriveTheSameStateAnyWay(t *testing.T) {
 	blocks := randomTokenEvents(rand.New(rand.NewSource(7)), 30)
 	apply := func(db *postgres.DB, from, to int) {
 		t.Helper()
-		if err := db.ApplyBatch(t.Context(), tokenBatch(blocks, from, to)); err != nil {
+		if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), tokenBatch(blocks, from, to)); err != nil {
 			t.Fatalf("apply %d..%d: %v", from, to, err)
 		}
 	}
@@ -222,7 +222,7 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 		VoteStart: 1000, VoteEnd: 2000, Description: "Grant\x00 \xff\nmore"})
 	b.Votes = append(b.Votes, indexer.Vote{EventMeta: meta(1), ProposalID: pid, Voter: common.Address{2}, Support: 1,
 		Weight: big.NewInt(5), Reason: "because\x00\xfe"})
-	if err := db.ApplyBatch(t.Context(), b); err != nil {
+	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), b); err != nil {
 		t.Fatalf("a batch with NUL and invalid UTF-8 from the chain: %v", err)
 	}
 	var title, reason string
@@ -245,7 +245,7 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	t.Parallel()
 	db, raw := indexDB(t)
 	blocks := randomTokenEvents(rand.New(rand.NewSource(7)), 30)
-	if err := db.ApplyBatch(t.Context(), tokenBatch(blocks, 1, 30)); err != nil {
+	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), tokenBatch(blocks, 1, 30)); err != nil {
 		t.Fatal(err)
 	}
 	tx, err := raw.BeginTx(t.Context(), nil)
@@ -300,7 +300,7 @@ func TestCancelledBatchSaysSo(t *testing.T) {
 		b := tokenBatch(blocks, 1, 300)
 		b.Advance = true
 		done := make(chan error, 1)
-		go func() { done <- db.ApplyBatch(ctx, b) }()
+		go func() { done <- postgres.NewIndexWriter(db).ApplyBatch(ctx, b) }()
 		var err error
 		select {
 		case err = <-done:
@@ -321,7 +321,7 @@ func TestCancelledBatchSaysSo(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if err := db.Rewind(ctx, indexer.BlockRef{Number: 1}); !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "cannot reach") {
+	if err := postgres.NewIndexWriter(db).Rewind(ctx, indexer.BlockRef{Number: 1}); !errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "cannot reach") {
 		t.Errorf("cancelled rewind: %v", err)
 	}
 }
@@ -359,7 +359,7 @@ func TestSettingChangesFollowReorgs(t *testing.T) {
 	}
 	apply := func(b *indexer.Batch) {
 		t.Helper()
-		if err := db.ApplyBatch(t.Context(), b); err != nil {
+		if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), b); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -379,7 +379,7 @@ func TestSettingChangesFollowReorgs(t *testing.T) {
 		{12, map[string]int64{"quorum_numerator": 4, "voting_period": 300}},
 		{1, map[string]int64{}},
 	} {
-		if err := db.Rewind(t.Context(), indexer.BlockRef{Number: step.to, Hash: common.BigToHash(big.NewInt(int64(step.to))), Time: 1000 + step.to}); err != nil {
+		if err := postgres.NewIndexWriter(db).Rewind(t.Context(), indexer.BlockRef{Number: step.to, Hash: common.BigToHash(big.NewInt(int64(step.to))), Time: 1000 + step.to}); err != nil {
 			t.Fatal(err)
 		}
 		want("one", step.want)

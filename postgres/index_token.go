@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
@@ -125,7 +126,11 @@ func insertTokenEventsOnly(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events,
 // whole on a row already stored, like a plain INSERT.
 func copyIndexRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, row func(i int, dst []any)) (sql.Result, error) {
 	all := append([]string{"community_id", "block_number", "block_hash", "block_time", "tx_hash", "log_index"}, cols...)
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, all...))
+	quoted := make([]string, len(all))
+	for k, c := range all {
+		quoted[k] = pq.QuoteIdentifier(c)
+	}
+	stmt, err := tx.PrepareContext(ctx, "COPY "+pq.QuoteIdentifier(table)+" ("+strings.Join(quoted, ", ")+") FROM STDIN")
 	if err != nil {
 		return nil, err
 	}

@@ -38,9 +38,9 @@ func (r batchRow) batch() *rewards.Batch {
 // ClaimBatch moves up to max of a community's unbatched rewards, oldest first, into a new batch,
 // when there are max of them or the oldest has waited maxWait; otherwise it returns nil.
 // Concurrent claimers skip each other's rows, so no reward lands in two batches.
-func (db *DB) ClaimBatch(ctx context.Context, communityID string, max int, maxWait time.Duration) (*rewards.Batch, error) {
+func (s *BatchStore) ClaimBatch(ctx context.Context, communityID string, max int, maxWait time.Duration) (*rewards.Batch, error) {
 	var out *rewards.Batch
-	err := db.inTx(ctx, "claim mint batch", true, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, "claim mint batch", true, func(tx *sqlx.Tx) error {
 		out = nil
 		var rows []struct {
 			ID        int64     `db:"id"`
@@ -82,10 +82,10 @@ func (db *DB) ClaimBatch(ctx context.Context, communityID string, max int, maxWa
 }
 
 // UnconfirmedBatches returns the batches not confirmed yet, oldest first.
-func (db *DB) UnconfirmedBatches(ctx context.Context) ([]*rewards.Batch, error) {
+func (s *BatchStore) UnconfirmedBatches(ctx context.Context) ([]*rewards.Batch, error) {
 	var rows []batchRow
-	if err := db.db.SelectContext(ctx, &rows, batchSelect+`WHERE b.state <> 'confirmed' ORDER BY b.id`); err != nil {
-		return nil, db.queryError("list mint batches", err)
+	if err := s.db.db.SelectContext(ctx, &rows, batchSelect+`WHERE b.state <> 'confirmed' ORDER BY b.id`); err != nil {
+		return nil, s.db.queryError("list mint batches", err)
 	}
 	out := make([]*rewards.Batch, len(rows))
 	for k, r := range rows {
@@ -95,23 +95,23 @@ func (db *DB) UnconfirmedBatches(ctx context.Context) ([]*rewards.Batch, error) 
 }
 
 // Batch returns one mint batch by row id, or nil when there is none.
-func (db *DB) Batch(ctx context.Context, batchID int64) (*rewards.Batch, error) {
+func (s *BatchStore) Batch(ctx context.Context, batchID int64) (*rewards.Batch, error) {
 	var r batchRow
-	err := db.db.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, batchID)
+	err := s.db.db.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, batchID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, db.queryError("read mint batch", err)
+		return nil, s.db.queryError("read mint batch", err)
 	}
 	return r.batch(), nil
 }
 
 // BatchRewards returns a batch's rewards by id.
-func (db *DB) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error) {
+func (s *BatchStore) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error) {
 	var rows []rewardRow
-	if err := db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.batch_id = $1 ORDER BY r.id`, batchID); err != nil {
-		return nil, db.queryError("list batch rewards", err)
+	if err := s.db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.batch_id = $1 ORDER BY r.id`, batchID); err != nil {
+		return nil, s.db.queryError("list batch rewards", err)
 	}
 	out := make([]*rewards.Reward, len(rows))
 	for k, r := range rows {
@@ -125,12 +125,12 @@ func (db *DB) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Rewar
 // batch this way when its mintBatch would not fit one transaction's gas; the rewards it lets go
 // are the oldest unbatched ones again, so the next batch takes them. A batch no longer open, or
 // keep < 1, is an error and nothing changes.
-func (db *DB) ShrinkBatch(ctx context.Context, batchID int64, keep int) (*rewards.Batch, error) {
+func (s *BatchStore) ShrinkBatch(ctx context.Context, batchID int64, keep int) (*rewards.Batch, error) {
 	if keep < 1 {
 		return nil, errors.New("shrink mint batch: must keep at least one reward")
 	}
 	var out *rewards.Batch
-	err := db.inTx(ctx, "shrink mint batch", true, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, "shrink mint batch", true, func(tx *sqlx.Tx) error {
 		var state string
 		if err := tx.GetContext(ctx, &state, `SELECT state FROM mint_batches WHERE id = $1 FOR UPDATE`, batchID); err != nil {
 			return err
@@ -157,76 +157,46 @@ func (db *DB) ShrinkBatch(ctx context.Context, batchID int64, keep int) (*reward
 }
 
 // MarkBatchSent links a batch to the sender's transaction that mints it.
-func (db *DB) MarkBatchSent(ctx context.Context, batchID, txID int64) error {
-	if _, err := db.db.ExecContext(ctx, `UPDATE mint_batches SET state = 'sent', tx_id = $2 WHERE id = $1 AND state <> 'confirmed'`, batchID, txID); err != nil {
-		return db.queryError("mark batch sent", err)
+func (s *BatchStore) MarkBatchSent(ctx context.Context, batchID, txID int64) error {
+	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches SET state = 'sent', tx_id = $2 WHERE id = $1 AND state <> 'confirmed'`, batchID, txID); err != nil {
+		return s.db.queryError("mark batch sent", err)
 	}
 	return nil
 }
 
-// ConfirmBatchFromIndex confirms a batch, and its rewards, when the indexer has stored its
-// RewardBatchMinted event at or below the final block (the community's indexed block less
-// finalityDepth) and the mints of that transaction are exactly the batch's coalesced mints. It
-// reports whether it confirmed; false means not yet (not indexed, not final, or not matching).
-func (db *DB) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, mints []rewards.Mint, finalityDepth uint64) (confirmed bool, txHash string, err error) {
-	err = db.inTx(ctx, "confirm mint batch", true, func(tx *sqlx.Tx) error {
-		confirmed = false
-		var ev struct {
-			Block  int64  `db:"block_number"`
-			TxHash string `db:"tx_hash"`
-			Count  string `db:"count"`
-			Total  string `db:"total"`
-			Final  bool   `db:"final"`
-		}
-		err := tx.GetContext(ctx, &ev, `SELECT e.block_number, e.tx_hash, e.count::text AS count, e.total::text AS total,
-				e.block_number + $3 <= p.block_number AS final
-			FROM token_reward_batches e JOIN index_progress p ON p.community_id = e.community_id
-			WHERE e.community_id = $1 AND e.batch_id = $2 ORDER BY e.block_number LIMIT 1`,
-			b.CommunityID, b.BatchID.Hex(), int64(finalityDepth))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if !ev.Final || parseBig(ev.Count).Int64() != int64(len(mints)) || parseBig(ev.Total).Cmp(b.Total) != 0 {
-			return nil
-		}
-		var transfers []struct {
-			To    string `db:"to_address"`
-			Value string `db:"value"`
-		}
-		if err := tx.SelectContext(ctx, &transfers, `SELECT to_address, value::text AS value FROM token_transfers
-			WHERE community_id = $1 AND tx_hash = $2 AND from_address = '0x0000000000000000000000000000000000000000' ORDER BY log_index`,
-			b.CommunityID, ev.TxHash); err != nil {
-			return err
-		}
-		if len(transfers) != len(mints) {
-			return nil
-		}
-		for k, m := range mints {
-			if common.HexToAddress(transfers[k].To) != m.Wallet || parseBig(transfers[k].Value).Cmp(m.Amount) != 0 {
-				return nil
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE mint_batches SET state = 'confirmed', tx_hash = $2, block_number = $3, confirmed_at = now() WHERE id = $1`,
-			b.ID, ev.TxHash, ev.Block); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE rewards SET status = 'confirmed' WHERE batch_id = $1`, b.ID); err != nil {
-			return err
-		}
-		confirmed, txHash = true, ev.TxHash
-		return nil
-	})
-	return confirmed, txHash, err
+// ConfirmBatchFromIndex confirms a batch, and its rewards, when the index says it minted exactly
+// mints, the batch's coalesced mints: its RewardBatchMinted event is final (see
+// rewards.MintedBatches) and the mints of that transaction are mints. It reports whether it
+// confirmed, with the transaction's hash; false means not yet (not indexed, not final, or not
+// matching).
+func (s *BatchStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, mints []rewards.Mint, finalityDepth uint64) (confirmed bool, txHash string, err error) {
+	m, err := s.minted.MintedBatch(ctx, b.CommunityID, b.BatchID, finalityDepth)
+	if err != nil || m == nil || !m.Matches(b, mints) {
+		return false, "", err
+	}
+	if err := s.db.inTx(ctx, "confirm mint batch", true, func(tx *sqlx.Tx) error {
+		return confirmBatch(ctx, tx, b.ID, m)
+	}); err != nil {
+		return false, "", err
+	}
+	return true, m.TxHash, nil
+}
+
+// confirmBatch marks a batch and its rewards confirmed by the indexed transaction m.
+func confirmBatch(ctx context.Context, tx *sqlx.Tx, batchID int64, m *rewards.IndexedMint) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE mint_batches SET state = 'confirmed', tx_hash = $2, block_number = $3, confirmed_at = now() WHERE id = $1`,
+		batchID, m.TxHash, int64(m.Block)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE rewards SET status = 'confirmed' WHERE batch_id = $1`, batchID)
+	return err
 }
 
 // SetBatchTxHash records the transaction hash of a batch's mined transaction, for the API, before
 // it is confirmed.
-func (db *DB) SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error {
-	if _, err := db.db.ExecContext(ctx, `UPDATE mint_batches SET tx_hash = $2, block_number = $3 WHERE id = $1 AND state <> 'confirmed'`, batchID, txHash, int64(block)); err != nil {
-		return db.queryError("record batch transaction", err)
+func (s *BatchStore) SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error {
+	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches SET tx_hash = $2, block_number = $3 WHERE id = $1 AND state <> 'confirmed'`, batchID, txHash, int64(block)); err != nil {
+		return s.db.queryError("record batch transaction", err)
 	}
 	return nil
 }

@@ -41,30 +41,30 @@ func (r rewardRow) reward() *rewards.Reward {
 }
 
 // Reward returns one reward of a community; ENOTFOUND if the community has no such reward.
-func (db *DB) Reward(ctx context.Context, communityID string, id int64) (*rewards.Reward, error) {
+func (s *RewardsStore) Reward(ctx context.Context, communityID string, id int64) (*rewards.Reward, error) {
 	var r rewardRow
-	err := db.db.GetContext(ctx, &r, rewardSelect+`WHERE r.community_id = $1 AND r.id = $2`, communityID, id)
+	err := s.db.db.GetContext(ctx, &r, rewardSelect+`WHERE r.community_id = $1 AND r.id = $2`, communityID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "reward %d not found in community %q", id, communityID)
 	}
 	if err != nil {
-		return nil, db.queryError("find reward", err)
+		return nil, s.db.queryError("find reward", err)
 	}
 	return r.reward(), nil
 }
 
 // Rewards lists a community's rewards newest first.
-func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardFilter) ([]*rewards.Reward, error) {
+func (s *RewardsStore) Rewards(ctx context.Context, communityID string, f rewards.RewardFilter) ([]*rewards.Reward, error) {
 	var rows []rewardRow
 	before := f.BeforeID
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	err := db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.community_id = $1 AND r.id < $2
+	err := s.db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.community_id = $1 AND r.id < $2
 		AND ($3 = '' OR r.wallet = $3) AND ($4 = '' OR r.activity = $4) AND ($5 = '' OR r.status = $5)
 		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit)
 	if err != nil {
-		return nil, db.queryError("list rewards", err)
+		return nil, s.db.queryError("list rewards", err)
 	}
 	out := make([]*rewards.Reward, len(rows))
 	for k, r := range rows {
@@ -78,9 +78,9 @@ func (db *DB) Rewards(ctx context.Context, communityID string, f rewards.RewardF
 // community's indexed block (readIndex, as every read of chain data), so each balance is the
 // chain's at the AsOf the page names. Before the indexer reaches the community the ranking is
 // served all the same, without AsOf or balances: nothing is known of them yet.
-func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
+func (s *RewardsStore) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
 	var page *rewards.LeaderboardPage
-	err := db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
+	err := s.db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		entries, err := leaderboard(ctx, tx, communityID, since, offset, limit, true)
 		if err != nil {
 			return err
@@ -91,9 +91,9 @@ func (db *DB) Leaderboard(ctx context.Context, communityID string, since time.Ti
 	})
 	if guildhall.ErrorCode(err) == guildhall.EUNAVAILABLE { // not indexed yet (an unknown community is ENOTFOUND)
 		var entries []rewards.LeaderEntry
-		entries, err = leaderboard(ctx, db.db, communityID, since, offset, limit, false)
+		entries, err = leaderboard(ctx, s.db.db, communityID, since, offset, limit, false)
 		if err != nil {
-			return nil, db.queryError("leaderboard", err)
+			return nil, s.db.queryError("leaderboard", err)
 		}
 		return &rewards.LeaderboardPage{Entries: entries}, nil
 	}
@@ -132,8 +132,8 @@ func leaderboard(ctx context.Context, q sqlx.QueryerContext, communityID string,
 }
 
 // Ledger streams every reward of a community with its audit links, oldest first.
-func (db *DB) Ledger(ctx context.Context, communityID string, fn func(rewards.LedgerRow) error) error {
-	rows, err := db.db.QueryxContext(ctx, `
+func (s *RewardsStore) Ledger(ctx context.Context, communityID string, fn func(rewards.LedgerRow) error) error {
+	rows, err := s.db.db.QueryxContext(ctx, `
 		SELECT r.id, r.community_id, r.issuer_id, r.rule_id, r.activity, r.wallet, r.reference,
 			r.amount::text AS amount, r.status, r.batch_id, b.tx_hash, b.block_number, r.created_at,
 			i.name AS issuer_name, ru.amount::text AS rule_amount, coalesce(b.batch_id, '') AS batch_hash
@@ -141,7 +141,7 @@ func (db *DB) Ledger(ctx context.Context, communityID string, fn func(rewards.Le
 		LEFT JOIN mint_batches b ON b.id = r.batch_id
 		WHERE r.community_id = $1 ORDER BY r.id`, communityID)
 	if err != nil {
-		return db.queryError("export ledger", err)
+		return s.db.queryError("export ledger", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -152,14 +152,14 @@ func (db *DB) Ledger(ctx context.Context, communityID string, fn func(rewards.Le
 			BatchHash  string `db:"batch_hash"`
 		}
 		if err := rows.StructScan(&row); err != nil {
-			return db.queryError("export ledger", err)
+			return s.db.queryError("export ledger", err)
 		}
 		if err := fn(rewards.LedgerRow{Reward: *row.reward(), IssuerName: row.IssuerName, RuleAmount: parseBig(row.RuleAmount), BatchHash: row.BatchHash}); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return db.queryError("export ledger", err)
+		return s.db.queryError("export ledger", err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -18,45 +19,6 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/rewards"
 )
-
-// DB implements the rewards store.
-var _ rewards.Store = (*DB)(nil)
-
-// maxTxRetries bounds how often a transaction that lost a deadlock or serialization race is run
-// again; each retry starts afresh, so all-or-none still holds.
-const maxTxRetries = 8
-
-// inTx runs fn in a transaction, committing when it returns nil (and commit is set) and rolling
-// back otherwise. A deadlock or serialization failure runs it again.
-func (db *DB) inTx(ctx context.Context, op string, commit bool, fn func(tx *sqlx.Tx) error) error {
-	for attempt := 0; ; attempt++ {
-		err := db.tryTx(ctx, commit, fn)
-		if e := pq.As(err, pqerror.TRDeadlockDetected, pqerror.TRSerializationFailure); e != nil && attempt < maxTxRetries {
-			time.Sleep(time.Duration(attempt+1) * 3 * time.Millisecond)
-			continue
-		}
-		var ge *guildhall.Error
-		if err == nil || errors.As(err, &ge) {
-			return err
-		}
-		return db.queryError(op, err)
-	}
-}
-
-func (db *DB) tryTx(ctx context.Context, commit bool, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if !commit {
-		return nil
-	}
-	return tx.Commit()
-}
 
 // --- issuers ---
 
@@ -83,14 +45,14 @@ func (r issuerRow) issuer() *rewards.Issuer {
 
 // CreateIssuer stores a new issuer of an existing community. ENOTFOUND for an unknown community,
 // ECONFLICT when the community has an active issuer of that name.
-func (db *DB) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
+func (s *RewardsStore) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
 	if n := len([]rune(i.Name)); n == 0 || n > 100 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "name", Message: "must be 1-100 characters"}}}
 	}
 	if i.Budget == nil || i.Budget.Sign() < 0 || i.Budget.BitLen() > 255 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "budget", Message: "must be zero or a positive amount"}}}
 	}
-	err := db.db.QueryRowxContext(ctx, `
+	err := s.db.db.QueryRowxContext(ctx, `
 		INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
 		VALUES ($1, $2, $3, $4, $5::numeric) RETURNING id, created_at`,
 		i.CommunityID, i.Name, key.Prefix, key.Hash, bigText(i.Budget)).Scan(&i.ID, &i.CreatedAt)
@@ -104,18 +66,18 @@ func (db *DB) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.A
 		return guildhall.Errorf(guildhall.ECONFLICT, "community %q already has an issuer named %q", i.CommunityID, i.Name)
 	}
 	if err != nil {
-		return db.queryError("create issuer", err)
+		return s.db.queryError("create issuer", err)
 	}
 	i.KeyPrefix, i.Spent = key.Prefix, new(big.Int)
 	return nil
 }
 
 // Issuers lists issuers by id.
-func (db *DB) Issuers(ctx context.Context, communityID string) ([]*rewards.Issuer, error) {
+func (s *RewardsStore) Issuers(ctx context.Context, communityID string) ([]*rewards.Issuer, error) {
 	var rows []issuerRow
-	err := db.db.SelectContext(ctx, &rows, `SELECT `+issuerColumns+` FROM issuers WHERE $1 = '' OR community_id = $1 ORDER BY id`, communityID)
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+issuerColumns+` FROM issuers WHERE $1 = '' OR community_id = $1 ORDER BY id`, communityID)
 	if err != nil {
-		return nil, db.queryError("list issuers", err)
+		return nil, s.db.queryError("list issuers", err)
 	}
 	out := make([]*rewards.Issuer, len(rows))
 	for k, r := range rows {
@@ -125,36 +87,36 @@ func (db *DB) Issuers(ctx context.Context, communityID string) ([]*rewards.Issue
 }
 
 // Issuer returns one issuer; ENOTFOUND if there is none.
-func (db *DB) Issuer(ctx context.Context, id int64) (*rewards.Issuer, error) {
+func (s *RewardsStore) Issuer(ctx context.Context, id int64) (*rewards.Issuer, error) {
 	var r issuerRow
-	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, id)
+	err := s.db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
 	}
 	if err != nil {
-		return nil, db.queryError("find issuer", err)
+		return nil, s.db.queryError("find issuer", err)
 	}
 	return r.issuer(), nil
 }
 
 // IssuerByKey finds the active issuer holding a key.
-func (db *DB) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
+func (s *RewardsStore) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
 	var r issuerRow
-	err := db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE key_prefix = $1`, prefix)
+	err := s.db.db.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE key_prefix = $1`, prefix)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!match(r.KeyHash) || r.RevokedAt.Valid)) {
 		return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
 	}
 	if err != nil {
-		return nil, db.queryError("find issuer", err)
+		return nil, s.db.queryError("find issuer", err)
 	}
 	return r.issuer(), nil
 }
 
 // RevokeIssuer revokes an issuer's key; revoking twice is a no-op.
-func (db *DB) RevokeIssuer(ctx context.Context, id int64) error {
-	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
+func (s *RewardsStore) RevokeIssuer(ctx context.Context, id int64) error {
+	res, err := s.db.db.ExecContext(ctx, `UPDATE issuers SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1`, id)
 	if err != nil {
-		return db.queryError("revoke issuer", err)
+		return s.db.queryError("revoke issuer", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return guildhall.Errorf(guildhall.ENOTFOUND, "issuer %d not found", id)
@@ -163,13 +125,13 @@ func (db *DB) RevokeIssuer(ctx context.Context, id int64) error {
 }
 
 // RotateIssuerKey gives an active issuer a new key.
-func (db *DB) RotateIssuerKey(ctx context.Context, id int64, key rewards.APIKey) error {
-	res, err := db.db.ExecContext(ctx, `UPDATE issuers SET key_prefix = $2, key_hash = $3, rotated_at = now() WHERE id = $1 AND revoked_at IS NULL`, id, key.Prefix, key.Hash)
+func (s *RewardsStore) RotateIssuerKey(ctx context.Context, id int64, key rewards.APIKey) error {
+	res, err := s.db.db.ExecContext(ctx, `UPDATE issuers SET key_prefix = $2, key_hash = $3, rotated_at = now() WHERE id = $1 AND revoked_at IS NULL`, id, key.Prefix, key.Hash)
 	if err != nil {
-		return db.queryError("rotate issuer key", err)
+		return s.db.queryError("rotate issuer key", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := db.Issuer(ctx, id); err != nil {
+		if _, err := s.Issuer(ctx, id); err != nil {
 			return err
 		}
 		return guildhall.Errorf(guildhall.ECONFLICT, "issuer %d is revoked; create a new issuer instead", id)
@@ -210,11 +172,11 @@ func (r ruleRow) rule() *rewards.Rule {
 }
 
 // Rules returns a community's current rules by activity.
-func (db *DB) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, error) {
+func (s *RewardsStore) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, error) {
 	var rows []ruleRow
-	err := db.db.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules WHERE community_id = $1 AND superseded_at IS NULL ORDER BY activity`, communityID)
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules WHERE community_id = $1 AND superseded_at IS NULL ORDER BY activity`, communityID)
 	if err != nil {
-		return nil, db.queryError("list rules", err)
+		return nil, s.db.queryError("list rules", err)
 	}
 	out := make([]*rewards.Rule, len(rows))
 	for k, r := range rows {
@@ -224,7 +186,7 @@ func (db *DB) Rules(ctx context.Context, communityID string) ([]*rewards.Rule, e
 }
 
 // PutRule supersedes the current rule of the activity (if any) with r.
-func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
+func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 	if err := rewards.ValidateRule(r); err != nil {
 		return err
 	}
@@ -232,7 +194,7 @@ func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
 	if r.CapPerMember != nil {
 		capAmount, capPeriod = r.CapPerMember.String(), string(r.CapPeriod)
 	}
-	return db.inTx(ctx, "put rule", true, func(tx *sqlx.Tx) error {
+	return s.db.inTx(ctx, "put rule", true, func(tx *sqlx.Tx) error {
 		// Lock the community's row so two writers of one activity take turns.
 		var one int
 		if err := tx.QueryRowxContext(ctx, `SELECT 1 FROM communities WHERE id = $1 FOR UPDATE`, r.CommunityID).Scan(&one); err != nil {
@@ -256,9 +218,9 @@ func (db *DB) PutRule(ctx context.Context, r *rewards.Rule) error {
 // Accept records rewards; see rewards.Store. Locks are taken in one order by every caller (the
 // idempotency key, members by wallet, cap counters by activity and wallet, the issuer's budget
 // row), so concurrent requests queue instead of deadlocking; a deadlock all the same retries.
-func (db *DB) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
 	var out *rewards.AcceptOutput
-	err := db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
 		var err error
 		out, err = accept(ctx, tx, in)
 		return err
@@ -269,260 +231,245 @@ func (db *DB) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.Acce
 	return out, nil
 }
 
+// accept runs one request in tx: the idempotency key, the locks, the order priced and checked
+// against the caps and the budget (rewards.PriceOrder, Order.CheckLimits), the ledger rows and
+// the answer.
 func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
-	iss := in.Issuer
 	if !in.DryRun {
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
-			VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING`, iss.ID, in.IdempotencyKey, in.RequestHash)
-		if err != nil {
-			return nil, err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var prev struct {
-				Hash     []byte `db:"request_hash"`
-				Response []byte `db:"response"`
-			}
-			if err := tx.GetContext(ctx, &prev, `SELECT request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = $2`, iss.ID, in.IdempotencyKey); err != nil {
-				return nil, err
-			}
-			if !slices.Equal(prev.Hash, in.RequestHash) {
-				return nil, guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", in.IdempotencyKey)
-			}
-			return &rewards.AcceptOutput{Body: prev.Response, Replayed: true}, nil
+		if replay, err := claimIdempotencyKey(ctx, tx, in); err != nil || replay != nil {
+			return replay, err
 		}
 	}
-
+	communityID := in.Issuer.CommunityID
 	// Rewards of one member for one activity take turns from here to commit, so the rule each one
 	// reads and the cap counter it seeds from the ledger see every such reward committed before it,
 	// even while the issuer replaces the rule (counters are kept per rule).
-	if err := lockMemberActivities(ctx, tx, iss.CommunityID, in.Items); err != nil {
+	if err := lockMemberActivities(ctx, tx, communityID, in.Items); err != nil {
 		return nil, err
 	}
-
-	// Price every item with the current rule of its activity.
-	activities := map[string]bool{}
-	for _, it := range in.Items {
-		activities[it.Activity] = true
-	}
-	var ruleRows []ruleRow
-	if err := tx.SelectContext(ctx, &ruleRows, `SELECT `+ruleColumns+` FROM reward_rules
-		WHERE community_id = $1 AND superseded_at IS NULL AND activity = ANY($2)`,
-		iss.CommunityID, pq.Array(keysOf(activities))); err != nil {
-		return nil, err
-	}
-	rules := map[string]*rewards.Rule{}
-	for _, r := range ruleRows {
-		rules[r.Activity] = r.rule()
-	}
-	batch := in.Batch || len(in.Items) > 1
-	field := func(k int) string {
-		if batch {
-			return fmt.Sprintf("items[%d].", k)
-		}
-		return ""
-	}
-	rs := make([]*rewards.Reward, len(in.Items))
-	total := new(big.Int)
-	type capKey struct{ activity, wallet string }
-	capUse := map[capKey]*big.Int{}
-	for k, it := range in.Items {
-		rule := rules[it.Activity]
-		amount, err := rewards.Price(rule, it, in.Now, field(k))
-		if err != nil {
-			return nil, err
-		}
-		rs[k] = &rewards.Reward{
-			CommunityID: iss.CommunityID, IssuerID: iss.ID, RuleID: rule.ID, Activity: it.Activity,
-			Wallet: it.Wallet, Reference: it.Reference, Amount: amount, Status: rewards.StatusPending,
-		}
-		total.Add(total, amount)
-		if rule.CapPerMember != nil {
-			key := capKey{it.Activity, it.Wallet}
-			if capUse[key] == nil {
-				capUse[key] = new(big.Int)
-			}
-			capUse[key].Add(capUse[key], amount)
-			if capUse[key].Cmp(rule.CapPerMember) > 0 {
-				return nil, capError(rule, it.Wallet, field(k), nil)
-			}
-		}
-	}
-
-	// Members, in wallet order.
-	walletSet := map[string]bool{}
-	for _, r := range rs {
-		walletSet[r.Wallet] = true
-	}
-	wallets := keysOf(walletSet)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO members (community_id, wallet)
-		SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`,
-		iss.CommunityID, pq.Array(wallets)); err != nil {
-		return nil, err
-	}
-
-	// Cap counters, in (activity, wallet) order: each row is locked by its update, and a row whose
-	// new total would pass the cap is not updated (and not returned). A counter counts for one
-	// rule in one of its periods. Keyed by period start alone, a day's counter would be taken for
-	// a week's after a rule changed from "day" to "week" (a Monday starts both); keyed by the
-	// rule, which fixes the kind of period, a changed rule gets counters of its own. A counter
-	// that is not there yet starts from the ledger: what the member earned for the activity since
-	// the period began, under any rule. So a rule change neither resets the cap nor lets a member
-	// pass it, and in the usual case (the member's first reward of the period) the sum is 0. The
-	// sum is read only for a counter missing at the statement's start; one a concurrent request
-	// creates meanwhile is found by ON CONFLICT, which adds only this request's amount to it.
-	if len(capUse) > 0 {
-		keys := make([]capKey, 0, len(capUse))
-		for k := range capUse {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b capKey) int {
-			return strings.Compare(a.activity+"\x00"+a.wallet, b.activity+"\x00"+b.wallet)
-		})
-		var acts, ws, amounts, caps, starts []string
-		var ruleIDs []int64
-		for _, k := range keys {
-			rule := rules[k.activity]
-			acts, ws, ruleIDs = append(acts, k.activity), append(ws, k.wallet), append(ruleIDs, rule.ID)
-			amounts, caps = append(amounts, capUse[k].String()), append(caps, rule.CapPerMember.String())
-			starts = append(starts, rule.CapPeriod.Start(in.Now).Format(time.RFC3339))
-		}
-		var updated []struct {
-			Activity string `db:"activity"`
-			Wallet   string `db:"wallet"`
-		}
-		err := tx.SelectContext(ctx, &updated, `
-			WITH t AS (
-				SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::numeric[], $7::numeric[])
-					WITH ORDINALITY AS t(a, w, r, s, e, c, n))
-			INSERT INTO member_cap_usage AS u (community_id, activity, wallet, rule_id, period_start, earned)
-			SELECT $1, t.a, t.w, t.r, t.s, t.e + before.earned FROM t CROSS JOIN LATERAL (
-				SELECT CASE WHEN EXISTS (SELECT 1 FROM member_cap_usage x WHERE x.community_id = $1 AND x.activity = t.a
-				                             AND x.wallet = t.w AND x.rule_id = t.r AND x.period_start = t.s)
-				       THEN 0
-				       ELSE (SELECT coalesce(sum(amount), 0) FROM rewards WHERE community_id = $1 AND wallet = t.w
-				                 AND activity = t.a AND created_at >= t.s AND status <> 'failed') END AS earned) before
-			WHERE t.e + before.earned <= t.c
-			ORDER BY t.n
-			ON CONFLICT (community_id, activity, wallet, rule_id, period_start) DO UPDATE
-				SET earned = u.earned + (SELECT e FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
-				WHERE u.earned + (SELECT e FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
-				   <= (SELECT c FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
-			RETURNING u.activity, u.wallet`,
-			iss.CommunityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts), pq.Array(amounts), pq.Array(caps))
-		if err != nil {
-			return nil, err
-		}
-		if len(updated) < len(keys) {
-			done := map[capKey]bool{}
-			for _, u := range updated {
-				done[capKey{u.Activity, u.Wallet}] = true
-			}
-			for k, it := range in.Items {
-				key := capKey{it.Activity, it.Wallet}
-				if _, capped := capUse[key]; capped && !done[key] {
-					rule := rules[key.activity]
-					start := rule.CapPeriod.Start(in.Now)
-					var used string
-					_ = tx.GetContext(ctx, &used, `SELECT coalesce(
-						(SELECT earned FROM member_cap_usage WHERE community_id = $1 AND activity = $2 AND wallet = $3 AND rule_id = $4 AND period_start = $5),
-						(SELECT sum(amount) FROM rewards WHERE community_id = $1 AND wallet = $3 AND activity = $2 AND created_at >= $5 AND status <> 'failed'),
-						0)::text`, iss.CommunityID, key.activity, key.wallet, rule.ID, start)
-					return nil, capError(rule, it.Wallet, field(k), parseBig(used))
-				}
-			}
-		}
-	}
-
-	// The issuer's budget: the row is locked by the update, and not updated past the budget.
-	var spent string
-	err := tx.QueryRowxContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric
-		WHERE id = $1 AND revoked_at IS NULL AND spent + $2::numeric <= budget RETURNING spent::text`,
-		iss.ID, total.String()).Scan(&spent)
-	if errors.Is(err, sql.ErrNoRows) {
-		var cur issuerRow
-		if err := tx.GetContext(ctx, &cur, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1`, iss.ID); err != nil {
-			return nil, err
-		}
-		if cur.RevokedAt.Valid {
-			return nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
-		}
-		i := cur.issuer()
-		return nil, guildhall.Errorf(guildhall.EUNPROCESSABLE,
-			"budget exceeded: this request needs %s base units and issuer %q has %s left of %s", total, i.Name, i.Remaining(), i.Budget)
-	}
+	rules, err := currentRules(ctx, tx, communityID, in.Items)
 	if err != nil {
 		return nil, err
 	}
+	order, err := rewards.PriceOrder(in, rules)
+	if err != nil {
+		return nil, err
+	}
+	if err := insertMembers(ctx, tx, communityID, order.Rewards); err != nil {
+		return nil, err
+	}
+	used, err := addCapUsage(ctx, tx, communityID, order.Caps)
+	if err != nil {
+		return nil, err
+	}
+	issuer, err := lockIssuer(ctx, tx, in.Issuer.ID)
+	if err != nil {
+		return nil, err
+	}
+	// The counters' rows and the issuer's row are locked now, so the check holds until commit; a
+	// refused order rolls back what addCapUsage added.
+	if err := order.CheckLimits(used, issuer); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric WHERE id = $1`, issuer.ID, order.Total.String()); err != nil {
+		return nil, err
+	}
+	if err := insertRewards(ctx, tx, in.Issuer, order.Rewards, in.Now); err != nil {
+		return nil, err
+	}
+	return answer(ctx, tx, in, order.Rewards)
+}
 
-	// The ledger rows, in request order.
-	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]sql.NullString, len(rs)), make([]string, len(rs))
+// claimIdempotencyKey records in's key for its request. When the key is known it returns the
+// stored answer for the same request (a replay), or ECONFLICT for another request.
+func claimIdempotencyKey(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+		VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING`, in.Issuer.ID, in.IdempotencyKey, in.RequestHash)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return nil, err
+	}
+	var prev struct {
+		Hash     []byte `db:"request_hash"`
+		Response []byte `db:"response"`
+	}
+	if err := tx.GetContext(ctx, &prev, `SELECT request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = $2`,
+		in.Issuer.ID, in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	if !slices.Equal(prev.Hash, in.RequestHash) {
+		return nil, guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", in.IdempotencyKey)
+	}
+	return &rewards.AcceptOutput{Body: prev.Response, Replayed: true}, nil
+}
+
+// currentRules returns the community's current rules of the items' activities, by activity.
+func currentRules(ctx context.Context, tx *sqlx.Tx, communityID string, items []rewards.Request) (map[string]*rewards.Rule, error) {
+	activities := map[string]bool{}
+	for _, it := range items {
+		activities[it.Activity] = true
+	}
+	var rows []ruleRow
+	if err := tx.SelectContext(ctx, &rows, `SELECT `+ruleColumns+` FROM reward_rules
+		WHERE community_id = $1 AND superseded_at IS NULL AND activity = ANY($2)`,
+		communityID, pq.Array(keysOf(activities))); err != nil {
+		return nil, err
+	}
+	rules := make(map[string]*rewards.Rule, len(rows))
+	for _, r := range rows {
+		rules[r.Activity] = r.rule()
+	}
+	return rules, nil
+}
+
+// insertMembers records the rewarded wallets as members of the community, in wallet order.
+func insertMembers(ctx context.Context, tx *sqlx.Tx, communityID string, rs []*rewards.Reward) error {
+	wallets := map[string]bool{}
+	for _, r := range rs {
+		wallets[r.Wallet] = true
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO members (community_id, wallet)
+		SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`,
+		communityID, pq.Array(keysOf(wallets)))
+	return err
+}
+
+// addCapUsage adds each cap use to its counter and returns what each counter held before: what
+// the member earned for the activity in the period. The rows are locked in caps' order
+// (activity, wallet) by the upsert.
+//
+// A counter counts for one rule in one of its periods. Keyed by period start alone, a day's
+// counter would be taken for a week's after a rule changed from "day" to "week" (a Monday starts
+// both); keyed by the rule, which fixes the kind of period, a changed rule gets counters of its
+// own. A counter that is not there yet starts from the ledger: what the member earned for the
+// activity since the period began, under any rule. So a rule change neither resets the cap nor
+// lets a member pass it, and in the usual case (the member's first reward of the period) the sum
+// is 0. The sum is read only for a counter missing at the statement's start; one a concurrent
+// request creates meanwhile is found by ON CONFLICT, which adds only this request's amount to it.
+func addCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, caps []rewards.CapUse) ([]*big.Int, error) {
+	if len(caps) == 0 {
+		return nil, nil
+	}
+	acts, ws, ruleIDs, starts, amounts := make([]string, len(caps)), make([]string, len(caps)), make([]int64, len(caps)), make([]string, len(caps)), make([]string, len(caps))
+	index := make(map[[2]string]int, len(caps))
+	for k, c := range caps {
+		acts[k], ws[k], ruleIDs[k] = c.Activity, c.Wallet, c.Rule.ID
+		starts[k], amounts[k] = c.Start.Format(time.RFC3339), c.Amount.String()
+		index[[2]string{c.Activity, c.Wallet}] = k
+	}
+	var rows []struct {
+		Activity string `db:"activity"`
+		Wallet   string `db:"wallet"`
+		Used     string `db:"used"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `
+		WITH t AS (
+			SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::numeric[])
+				WITH ORDINALITY AS t(a, w, r, s, e, n))
+		INSERT INTO member_cap_usage AS u (community_id, activity, wallet, rule_id, period_start, earned)
+		SELECT $1, t.a, t.w, t.r, t.s, t.e + before.earned FROM t CROSS JOIN LATERAL (
+			SELECT CASE WHEN EXISTS (SELECT 1 FROM member_cap_usage x WHERE x.community_id = $1 AND x.activity = t.a
+			                             AND x.wallet = t.w AND x.rule_id = t.r AND x.period_start = t.s)
+			       THEN 0
+			       ELSE (SELECT coalesce(sum(amount), 0) FROM rewards WHERE community_id = $1 AND wallet = t.w
+			                 AND activity = t.a AND created_at >= t.s AND status <> 'failed') END AS earned) before
+		ORDER BY t.n
+		ON CONFLICT (community_id, activity, wallet, rule_id, period_start) DO UPDATE
+			SET earned = u.earned + (SELECT e FROM t WHERE t.a = EXCLUDED.activity AND t.w = EXCLUDED.wallet)
+		RETURNING u.activity, u.wallet, (u.earned - (SELECT e FROM t WHERE t.a = u.activity AND t.w = u.wallet))::text AS used`,
+		communityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts), pq.Array(amounts)); err != nil {
+		return nil, err
+	}
+	if len(rows) != len(caps) {
+		return nil, fmt.Errorf("add cap usage: %d of %d counters updated", len(rows), len(caps))
+	}
+	used := make([]*big.Int, len(caps))
+	for _, r := range rows {
+		used[index[[2]string{r.Activity, r.Wallet}]] = parseBig(r.Used)
+	}
+	return used, nil
+}
+
+// lockIssuer locks the issuer's row, whose budget the request spends, and returns the issuer. The
+// lock is the one an UPDATE of the row takes (FOR NO KEY UPDATE): a plain FOR UPDATE would also
+// wait for every transaction that merely references the issuer (its idempotency key, its
+// rewards), and those may be queued behind this one's member locks.
+func lockIssuer(ctx context.Context, tx *sqlx.Tx, id int64) (*rewards.Issuer, error) {
+	var r issuerRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+issuerColumns+` FROM issuers WHERE id = $1 FOR NO KEY UPDATE`, id); err != nil {
+		return nil, err
+	}
+	return r.issuer(), nil
+}
+
+// insertRewards writes the ledger rows of iss's rewards rs, in request order, and sets their IDs and
+// CreatedAt. A reward is dated at the moment it was priced and counted against its cap (now), so
+// the ledger and the cap periods agree on which period it fell in: a counter that starts from the
+// ledger counts exactly the rewards of its period. A zero now dates them at the transaction.
+func insertRewards(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, now time.Time) error {
+	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]*string, len(rs)), make([]string, len(rs))
 	for k, r := range rs {
 		ruleIDs[k], acts[k], ws[k], amounts[k] = r.RuleID, r.Activity, r.Wallet, r.Amount.String()
-		refs[k] = sql.NullString{String: r.Reference, Valid: r.Reference != ""}
-	}
-	refArr := make([]*string, len(refs))
-	for k, r := range refs {
-		if r.Valid {
-			s := r.String
-			refArr[k] = &s
+		if r.Reference != "" {
+			refs[k] = &r.Reference
 		}
+	}
+	var at any
+	if !now.IsZero() {
+		at = now
 	}
 	var inserted []struct {
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
-	}
-	// A reward is dated at the moment it was priced and counted against its cap (in.Now), so the
-	// ledger and the cap periods agree on which period it fell in: a counter that starts from the
-	// ledger counts exactly the rewards of its period.
-	var at any
-	if !in.Now.IsZero() {
-		at = in.Now
 	}
 	if err := tx.SelectContext(ctx, &inserted, `
 		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
 		SELECT $1, $2, r, a, w, f, m, coalesce($8::timestamptz, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[])
 			WITH ORDINALITY AS t(r, a, w, f, m, n) ORDER BY n
 		RETURNING id, created_at`,
-		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refArr), pq.Array(amounts), at); err != nil {
-		return nil, err
+		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), at); err != nil {
+		return err
 	}
+	// Ids follow the insert's order, which is the request's.
 	slices.SortFunc(inserted, func(a, b struct {
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
 	}) int {
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
 	for k := range rs {
 		rs[k].ID, rs[k].CreatedAt = inserted[k].ID, inserted[k].CreatedAt
 	}
+	return nil
+}
 
-	out := &rewards.AcceptOutput{Rewards: rs}
+// answer renders the accepted rewards into the response body and, unless this is a dry run,
+// stores it with the idempotency key.
+func answer(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, rs []*rewards.Reward) (*rewards.AcceptOutput, error) {
+	out := &rewards.AcceptOutput{Rewards: rs, Body: []byte{}}
 	if in.Render != nil {
 		body, err := in.Render(rs)
 		if err != nil {
 			return nil, err
 		}
-		out.Body = body
-	}
-	if out.Body == nil {
-		out.Body = []byte{}
-	}
-	if !in.DryRun {
-		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 202, response = $3 WHERE issuer_id = $1 AND key = $2`,
-			iss.ID, in.IdempotencyKey, out.Body); err != nil {
-			return nil, err
+		if body != nil {
+			out.Body = body
 		}
 	}
-	return out, nil
-}
-
-func capError(rule *rewards.Rule, wallet, field string, used *big.Int) error {
-	msg := fmt.Sprintf("member cap exceeded: %s may earn at most %s base units per %s for %q", wallet, rule.CapPerMember, rule.CapPeriod, rule.Activity)
-	if used != nil {
-		msg += fmt.Sprintf(" and has %s this %s", used, rule.CapPeriod)
+	if in.DryRun {
+		return out, nil
 	}
-	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: msg, Fields: []guildhall.FieldError{{Field: field + "wallet", Message: "member cap exceeded"}}}
+	// The rendered body, not the rewards, is stored with the key, in the same transaction that
+	// records them: a replay of the request must answer byte for byte what the first one did, and
+	// can never find the rewards without their answer or the answer without its rewards.
+	if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 202, response = $3 WHERE issuer_id = $1 AND key = $2`,
+		in.Issuer.ID, in.IdempotencyKey, out.Body); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func keysOf(m map[string]bool) []string {

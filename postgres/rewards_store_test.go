@@ -22,7 +22,7 @@ import (
 // rewardsFixture is a database with one community, one rule and one issuer (whose key is kept),
 // and a plain connection to read the tables the store writes.
 type rewardsFixture struct {
-	db     *postgres.DB
+	db     *postgres.RewardsStore
 	raw    *sqlx.DB
 	issuer *rewards.Issuer
 	key    rewards.APIKey
@@ -46,15 +46,16 @@ func newRewardsFixture(t *testing.T, budget int64, rule rewards.Rule) *rewardsFi
 	if rule.Amount == nil {
 		rule.Amount = big.NewInt(10)
 	}
-	if err := db.PutRule(t.Context(), &rule); err != nil {
+	store := postgres.NewRewardsStore(db)
+	if err := store.PutRule(t.Context(), &rule); err != nil {
 		t.Fatalf("put rule: %v", err)
 	}
 	iss := &rewards.Issuer{CommunityID: "bakery", Name: "till", Budget: big.NewInt(budget)}
 	key := rewards.NewAPIKey()
-	if err := db.CreateIssuer(t.Context(), iss, key); err != nil {
+	if err := store.CreateIssuer(t.Context(), iss, key); err != nil {
 		t.Fatalf("create issuer: %v", err)
 	}
-	return &rewardsFixture{db: db, raw: raw, issuer: iss, key: key, rule: &rule}
+	return &rewardsFixture{db: store, raw: raw, issuer: iss, key: key, rule: &rule}
 }
 
 // acceptWrites are the tables an accepted reward writes to: the ledger, the idempotency key,
@@ -97,7 +98,7 @@ func (f *rewardsFixture) accept(t *testing.T, key string, items ...rewards.Reque
 	})
 }
 
-func countRewards(t *testing.T, db *postgres.DB) int {
+func countRewards(t *testing.T, db *postgres.RewardsStore) int {
 	t.Helper()
 	rs, err := db.Rewards(t.Context(), "bakery", rewards.RewardFilter{Limit: 10000})
 	if err != nil {

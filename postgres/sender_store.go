@@ -13,9 +13,6 @@ import (
 	"github.com/guildhall/guildhall/chain"
 )
 
-// DB keeps the sender's transactions.
-var _ chain.TxStore = (*DB)(nil)
-
 type txRow struct {
 	ID          int64          `db:"id"`
 	ChainID     int64          `db:"chain_id"`
@@ -82,7 +79,7 @@ func loadTxs(ctx context.Context, q sqlx.QueryerContext, rows []txRow) ([]*chain
 	return out, nil
 }
 
-func (db *DB) oneTx(ctx context.Context, q sqlx.QueryerContext, where string, arg any) (*chain.TxRecord, error) {
+func oneTx(ctx context.Context, q sqlx.QueryerContext, where string, arg any) (*chain.TxRecord, error) {
 	var rows []txRow
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+txColumns+` FROM chain_txs WHERE `+where, arg); err != nil {
 		return nil, err
@@ -95,19 +92,19 @@ func (db *DB) oneTx(ctx context.Context, q sqlx.QueryerContext, where string, ar
 }
 
 // TxByKey returns the intent recorded under key, or nil.
-func (db *DB) TxByKey(ctx context.Context, key string) (*chain.TxRecord, error) {
-	rec, err := db.oneTx(ctx, db.db, `key = $1`, key)
+func (s *SenderStore) TxByKey(ctx context.Context, key string) (*chain.TxRecord, error) {
+	rec, err := oneTx(ctx, s.db.db, `key = $1`, key)
 	if err != nil {
-		return nil, db.queryError("find transaction", err)
+		return nil, s.db.queryError("find transaction", err)
 	}
 	return rec, nil
 }
 
 // TxByID returns one intent, or nil.
-func (db *DB) TxByID(ctx context.Context, id int64) (*chain.TxRecord, error) {
-	rec, err := db.oneTx(ctx, db.db, `id = $1`, id)
+func (s *SenderStore) TxByID(ctx context.Context, id int64) (*chain.TxRecord, error) {
+	rec, err := oneTx(ctx, s.db.db, `id = $1`, id)
 	if err != nil {
-		return nil, db.queryError("find transaction", err)
+		return nil, s.db.queryError("find transaction", err)
 	}
 	return rec, nil
 }
@@ -141,15 +138,15 @@ func insertAttempt(ctx context.Context, tx *sqlx.Tx, txID int64, a chain.TxAttem
 func hexLower(h common.Hash) string { return h.Hex() } // Hash.Hex is lower case
 
 // RecordTx stores a new intent with the next nonce and its first attempt; see chain.TxStore.
-func (db *DB) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) (*chain.TxRecord, error) {
+func (s *SenderStore) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) (*chain.TxRecord, error) {
 	var out *chain.TxRecord
-	err := db.inTx(ctx, "record transaction", true, func(tx *sqlx.Tx) error {
+	err := s.db.inTx(ctx, "record transaction", true, func(tx *sqlx.Tx) error {
 		// The nonce row lock serializes recorders, so a second recorder of the key sees the first.
 		nonce, err := nextNonce(ctx, tx, rec.ChainID, rec.From, minNonce)
 		if err != nil {
 			return err
 		}
-		if existing, err := db.oneTx(ctx, tx, `key = $1`, rec.Key); err != nil || existing != nil {
+		if existing, err := oneTx(ctx, tx, `key = $1`, rec.Key); err != nil || existing != nil {
 			out = existing
 			return errRollback{err}
 		}
@@ -174,7 +171,7 @@ func (db *DB) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64
 	var rb errRollback
 	if errors.As(err, &rb) {
 		if rb.err != nil {
-			return nil, db.queryError("record transaction", rb.err)
+			return nil, s.db.queryError("record transaction", rb.err)
 		}
 		return out, nil
 	}
@@ -195,8 +192,8 @@ func (e errRollback) Error() string {
 }
 
 // AddAttempt records a replacement attempt.
-func (db *DB) AddAttempt(ctx context.Context, txID int64, a chain.TxAttempt) error {
-	return db.inTx(ctx, "record attempt", true, func(tx *sqlx.Tx) error {
+func (s *SenderStore) AddAttempt(ctx context.Context, txID int64, a chain.TxAttempt) error {
+	return s.db.inTx(ctx, "record attempt", true, func(tx *sqlx.Tx) error {
 		if err := insertAttempt(ctx, tx, txID, a); err != nil {
 			return err
 		}
@@ -206,9 +203,9 @@ func (db *DB) AddAttempt(ctx context.Context, txID int64, a chain.TxAttempt) err
 }
 
 // Renonce moves a pending intent to a new nonce with a new first attempt.
-func (db *DB) Renonce(ctx context.Context, txID int64, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) error {
-	return db.inTx(ctx, "renonce transaction", true, func(tx *sqlx.Tx) error {
-		rec, err := db.oneTx(ctx, tx, `id = $1`, txID)
+func (s *SenderStore) Renonce(ctx context.Context, txID int64, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) error {
+	return s.db.inTx(ctx, "renonce transaction", true, func(tx *sqlx.Tx) error {
+		rec, err := oneTx(ctx, tx, `id = $1`, txID)
 		if err != nil {
 			return err
 		}
@@ -228,37 +225,37 @@ func (db *DB) Renonce(ctx context.Context, txID int64, minNonce uint64, sign fun
 }
 
 // SetTxState records an intent's state.
-func (db *DB) SetTxState(ctx context.Context, txID int64, state string, mined common.Hash, block uint64, blockHash common.Hash, ok bool) error {
+func (s *SenderStore) SetTxState(ctx context.Context, txID int64, state string, mined common.Hash, block uint64, blockHash common.Hash, ok bool) error {
 	var minedHash, bh any
 	var bn any
 	var succ any
 	if state != chain.TxPending {
 		minedHash, bh, bn, succ = mined.Hex(), blockHash.Hex(), int64(block), ok
 	}
-	_, err := db.db.ExecContext(ctx, `UPDATE chain_txs SET state = $2, mined_hash = $3, block_number = $4, block_hash = $5, succeeded = $6, updated_at = now() WHERE id = $1`,
+	_, err := s.db.db.ExecContext(ctx, `UPDATE chain_txs SET state = $2, mined_hash = $3, block_number = $4, block_hash = $5, succeeded = $6, updated_at = now() WHERE id = $1`,
 		txID, state, minedHash, bn, bh, succ)
 	if err != nil {
-		return db.queryError("set transaction state", err)
+		return s.db.queryError("set transaction state", err)
 	}
 	return nil
 }
 
 // OpenTxs returns the intents not final yet, by nonce.
-func (db *DB) OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*chain.TxRecord, error) {
+func (s *SenderStore) OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*chain.TxRecord, error) {
 	var rows []txRow
-	if err := db.db.SelectContext(ctx, &rows, `SELECT `+txColumns+` FROM chain_txs WHERE state <> 'final' AND chain_id = $1 AND from_address = $2 ORDER BY nonce`,
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+txColumns+` FROM chain_txs WHERE state <> 'final' AND chain_id = $1 AND from_address = $2 ORDER BY nonce`,
 		int64(chainID), from.Hex()); err != nil {
-		return nil, db.queryError("list open transactions", err)
+		return nil, s.db.queryError("list open transactions", err)
 	}
-	recs, err := loadTxs(ctx, db.db, rows)
+	recs, err := loadTxs(ctx, s.db.db, rows)
 	if err != nil {
-		return nil, db.queryError("list open transactions", err)
+		return nil, s.db.queryError("list open transactions", err)
 	}
 	return recs, nil
 }
 
 // TxStatuses returns where each intent of ids is, without payloads; see chain.TxStore.
-func (db *DB) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
+func (s *SenderStore) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
 	var rows []struct {
 		ID          int64          `db:"id"`
 		State       string         `db:"state"`
@@ -266,9 +263,9 @@ func (db *DB) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxSt
 		BlockNumber sql.NullInt64  `db:"block_number"`
 		Succeeded   sql.NullBool   `db:"succeeded"`
 	}
-	if err := db.db.SelectContext(ctx, &rows, `SELECT id, state, mined_hash, block_number, succeeded FROM chain_txs WHERE id = ANY($1)`,
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT id, state, mined_hash, block_number, succeeded FROM chain_txs WHERE id = ANY($1)`,
 		pq.Array(ids)); err != nil {
-		return nil, db.queryError("read transaction states", err)
+		return nil, s.db.queryError("read transaction states", err)
 	}
 	out := make(map[int64]chain.TxStatus, len(rows))
 	for _, r := range rows {

@@ -234,7 +234,7 @@ func (c *commonFlags) openChain(ctx context.Context, e *env, log *slog.Logger, d
 
 // bindChain makes sure the database belongs to the connected chain (recording it on first use).
 func bindChain(ctx context.Context, db *postgres.DB, cc *chainConn) error {
-	return db.BindChain(ctx, cc.identity)
+	return postgres.NewCommunityStore(db).BindChain(ctx, cc.identity)
 }
 
 // redactURL shows where a PostgreSQL connection string points, never its password: as

@@ -115,7 +115,8 @@ func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc 
 	if err := guildhall.ValidateNewCommunity(id, name, symbol, settings); err != nil {
 		return nil, err
 	}
-	if _, err := db.Community(ctx, id); err == nil {
+	communities := postgres.NewCommunityStore(db)
+	if _, err := communities.Community(ctx, id); err == nil {
 		return nil, guildhall.Errorf(guildhall.ECONFLICT, "community %q already exists; choose another --id", id)
 	} else if guildhall.ErrorCode(err) != guildhall.ENOTFOUND {
 		return nil, err
@@ -132,7 +133,7 @@ func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc 
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: settings,
 	}
-	if err := db.CreateCommunity(ctx, com); err != nil {
+	if err := communities.CreateCommunity(ctx, com); err != nil {
 		return nil, err
 	}
 	log.Info("community created", "id", id, "token", com.TokenAddress, "governor", com.GovernorAddress, "timelock", com.TimelockAddress)
@@ -162,7 +163,7 @@ func runCommunityList(ctx context.Context, args []string, e *env) error {
 	}
 	after := ""
 	for {
-		page, err := db.Communities(ctx, after, 500)
+		page, err := postgres.NewCommunityStore(db).Communities(ctx, after, 500)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	if fast, err := indexer.HTTPLogs(cc.client, cc.rpcURL); err == nil {
 		client = fast
 	}
-	ix := indexer.New(client, db, cfg)
+	ix := indexer.New(client, postgres.NewIndexWriter(db), cfg)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -88,12 +89,13 @@ func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Community(ctx, community); err != nil {
+	store := postgres.NewRewardsStore(db)
+	if _, err := postgres.NewCommunityStore(db).Community(ctx, community); err != nil {
 		return err
 	}
 	key := rewards.NewAPIKey()
 	iss := &rewards.Issuer{CommunityID: community, Name: name, Budget: amount}
-	if err := db.CreateIssuer(ctx, iss, key); err != nil {
+	if err := store.CreateIssuer(ctx, iss, key); err != nil {
 		return err
 	}
 	return printKey(e, asJSON, iss, key.Secret, "created")
@@ -117,7 +119,8 @@ func runIssuerList(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
-	issuers, err := db.Issuers(ctx, community)
+	store := postgres.NewRewardsStore(db)
+	issuers, err := store.Issuers(ctx, community)
 	if err != nil {
 		return err
 	}
@@ -163,11 +166,12 @@ func runIssuerChange(ctx context.Context, verb string, args []string, e *env) er
 		return err
 	}
 	defer db.Close()
+	store := postgres.NewRewardsStore(db)
 	if verb == "revoke" {
-		if err := db.RevokeIssuer(ctx, id); err != nil {
+		if err := store.RevokeIssuer(ctx, id); err != nil {
 			return err
 		}
-		iss, err := db.Issuer(ctx, id)
+		iss, err := store.Issuer(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -178,10 +182,10 @@ func runIssuerChange(ctx context.Context, verb string, args []string, e *env) er
 		return nil
 	}
 	key := rewards.NewAPIKey()
-	if err := db.RotateIssuerKey(ctx, id, key); err != nil {
+	if err := store.RotateIssuerKey(ctx, id, key); err != nil {
 		return err
 	}
-	iss, err := db.Issuer(ctx, id)
+	iss, err := store.Issuer(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -22,12 +22,12 @@ func cliDB(t *testing.T, communities ...string) (db *postgres.DB, environ map[st
 	t.Helper()
 	db, url := pgtest.NewDBURL(t)
 	ctx := context.Background()
-	if err := db.BindChain(ctx, guildhall.ChainIdentity{ChainID: 1337, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(ctx, guildhall.ChainIdentity{ChainID: 1337, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}
 	for n, id := range communities {
 		addr := func(kind int) string { return fmt.Sprintf("0x%038x%02x", n+1, kind) }
-		if err := db.CreateCommunity(ctx, &guildhall.Community{
+		if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, &guildhall.Community{
 			ID: id, Name: "Community " + id, Symbol: "GLD", ChainID: 1337,
 			TokenAddress: addr(1), GovernorAddress: addr(2), TimelockAddress: addr(3),
 			DeploymentBlock: 42, DeploymentTx: "0x" + strings.Repeat("0f", 32), Settings: guildhall.DefaultGovernanceSettings(),
@@ -83,7 +83,7 @@ func listIssuers(t *testing.T, environ map[string]string, args ...string) map[st
 // old one gets 401 at once; revoke makes the key 401 for good.
 func TestIssuerCommands(t *testing.T) {
 	db, environ := cliDB(t, "bakery", "florist")
-	handler := api.NewServer(api.Config{Communities: db, Rewards: db})
+	handler := api.NewServer(api.Config{Communities: postgres.NewCommunityStore(db), Rewards: postgres.NewRewardsStore(db)})
 	status := func(cid, key string) int {
 		t.Helper()
 		req := httptest.NewRequest(http.MethodGet, "/v1/communities/"+cid+"/issuer", nil)
@@ -197,7 +197,7 @@ func TestIssuerCommands(t *testing.T) {
 	if n := len(listIssuers(t, environ)); n != 2 {
 		t.Errorf("%d issuers after the refusals, want 2", n)
 	}
-	iss, err := db.Issuers(context.Background(), "bakery")
+	iss, err := postgres.NewRewardsStore(db).Issuers(context.Background(), "bakery")
 	if err != nil || len(iss) != 1 || iss[0].Budget.Cmp(new(big.Int).Mul(big.NewInt(250), big.NewInt(1e18))) != 0 {
 		t.Errorf("bakery's issuers = %+v, %v", iss, err)
 	}

@@ -141,7 +141,7 @@ func TestRefusalsAreOneLineAndWriteNothing(t *testing.T) {
 	if err := db.MigrateUp(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.BindChain(context.Background(), guildhall.ChainIdentity{ChainID: 5, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(context.Background(), guildhall.ChainIdentity{ChainID: 5, GenesisHash: "0x" + strings.Repeat("ab", 32)}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -53,7 +53,7 @@ func runRewards(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Community(ctx, community); err != nil {
+	if _, err := postgres.NewCommunityStore(db).Community(ctx, community); err != nil {
 		return err
 	}
 	return exportLedger(ctx, db, community, e)
@@ -80,7 +80,7 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 	w := csv.NewWriter(e.stdout)
 	_ = w.Write([]string{"reward_id", "created_at", "community", "wallet", "amount", "activity", "reference",
 		"rule_id", "rule_amount", "issuer_id", "issuer_name", "status", "batch_row", "batch_id", "tx_hash", "block_number"})
-	err := db.Ledger(ctx, community, func(r rewards.LedgerRow) error {
+	err := postgres.NewRewardsStore(db).Ledger(ctx, community, func(r rewards.LedgerRow) error {
 		batch, block := "", ""
 		if r.BatchID != 0 {
 			batch = strconv.FormatInt(r.BatchID, 10)
@@ -110,13 +110,15 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 // (startIndexer, cmd/guildhall/indexer.go).
 func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry) (sender *chain.Sender, wait func(), err error) {
 	sender, err = chain.NewSender(ctx, chain.SenderConfig{
-		Client: cc.client, Key: cc.operator, Store: db, Logger: log, Confirmations: finalityDepth,
+		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finalityDepth,
 		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
+	// The minter confirms a batch from what the indexer (startIndexer) says it minted.
+	batches := postgres.NewBatchStore(db, postgres.NewMintIndex(db))
+	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -148,4 +150,10 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 		}
 	}()
 	return sender, func() { <-done }, nil
+}
+
+// mintLedger is what the minter reads and writes: the communities and their mint batches.
+type mintLedger struct {
+	*postgres.CommunityStore
+	*postgres.BatchStore
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -46,14 +47,14 @@ func TestRewardsExport(t *testing.T) {
 	now := time.Now()
 	rule := func(cid, activity string, amount int64) *rewards.Rule {
 		r := &rewards.Rule{CommunityID: cid, Activity: activity, Amount: big.NewInt(amount)}
-		if err := db.PutRule(ctx, r); err != nil {
+		if err := postgres.NewRewardsStore(db).PutRule(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 		return r
 	}
 	issuer := func(cid, name string) *rewards.Issuer {
 		i := &rewards.Issuer{CommunityID: cid, Name: name, Budget: big.NewInt(1_000_000)}
-		if err := db.CreateIssuer(ctx, i, rewards.NewAPIKey()); err != nil {
+		if err := postgres.NewRewardsStore(db).CreateIssuer(ctx, i, rewards.NewAPIKey()); err != nil {
 			t.Fatal(err)
 		}
 		return i
@@ -67,7 +68,7 @@ func TestRewardsExport(t *testing.T) {
 		t.Helper()
 		n++
 		h := sha256.Sum256(fmt.Appendf(nil, "%d", n))
-		if _, err := db.Accept(ctx, rewards.AcceptInput{Issuer: iss, IdempotencyKey: fmt.Sprint("k", n), RequestHash: h[:], Items: items, Now: now}); err != nil {
+		if _, err := postgres.NewRewardsStore(db).Accept(ctx, rewards.AcceptInput{Issuer: iss, IdempotencyKey: fmt.Sprint("k", n), RequestHash: h[:], Items: items, Now: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,12 +82,12 @@ func TestRewardsExport(t *testing.T) {
 	accept(evil, rewards.Request{Wallet: member(3), Activity: "visit"}, rewards.Request{Wallet: member(1), Activity: "visit", Reference: "a=b"})
 	accept(elsewhere, rewards.Request{Wallet: member(1), Activity: "purchase", Reference: "florist's"})
 	// The first five rewards go into a batch whose transaction is known.
-	batch, err := db.ClaimBatch(ctx, "bakery", 5, 0)
+	batch, err := postgres.NewBatchStore(db, postgres.NewMintIndex(db)).ClaimBatch(ctx, "bakery", 5, 0)
 	if err != nil || batch == nil {
 		t.Fatalf("claim batch: %v, %v", batch, err)
 	}
 	txHash := "0x" + strings.Repeat("ab", 32)
-	if err := db.SetBatchTxHash(ctx, batch.ID, txHash, 77); err != nil {
+	if err := postgres.NewBatchStore(db, postgres.NewMintIndex(db)).SetBatchTxHash(ctx, batch.ID, txHash, 77); err != nil {
 		t.Fatal(err)
 	}
 
@@ -103,7 +104,7 @@ func TestRewardsExport(t *testing.T) {
 	for k, name := range records[0] {
 		col[name] = k
 	}
-	ledger, err := db.Rewards(ctx, "bakery", rewards.RewardFilter{Limit: 1000})
+	ledger, err := postgres.NewRewardsStore(db).Rewards(ctx, "bakery", rewards.RewardFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +167,7 @@ func TestRewardsExport(t *testing.T) {
 	}
 	spent := new(big.Int)
 	for _, i := range []*rewards.Issuer{till, evil} {
-		got, err := db.Issuer(ctx, i.ID)
+		got, err := postgres.NewRewardsStore(db).Issuer(ctx, i.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

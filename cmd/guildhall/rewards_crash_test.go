@@ -209,13 +209,13 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 	for deadline := time.Now().Add(3 * time.Minute); ; {
 		n := 0
 		for _, st := range []string{"pending", "submitted"} {
-			rs, err := db.Rewards(t.Context(), "bakery", rewards.RewardFilter{Status: st, Limit: 100000})
+			rs, err := postgres.NewRewardsStore(db).Rewards(t.Context(), "bakery", rewards.RewardFilter{Status: st, Limit: 100000})
 			if err != nil {
 				t.Fatal(err)
 			}
 			n += len(rs)
 		}
-		all, _ := db.Rewards(t.Context(), "bakery", rewards.RewardFilter{Limit: 100000})
+		all, _ := postgres.NewRewardsStore(db).Rewards(t.Context(), "bakery", rewards.RewardFilter{Limit: 100000})
 		if n == 0 && len(all) == total {
 			break
 		}
@@ -230,7 +230,7 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eth.Close()
-	com, err := db.Community(t.Context(), "bakery")
+	com, err := postgres.NewCommunityStore(db).Community(t.Context(), "bakery")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,8 +122,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	defer stopIndexer()
 	handler := api.NewServer(api.Config{
 		Logger:      log,
-		Communities: db,
-		Rewards:     db,
+		Communities: postgres.NewCommunityStore(db),
+		Rewards:     postgres.NewRewardsStore(db),
 		Governance:  govConfig,
 		Index:       index,
 		Ready:       readiness(db, cc, maxIndexLag),
@@ -164,7 +164,7 @@ func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Conte
 		if err != nil {
 			return fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE, "chain not reachable"), err)
 		}
-		cursor, err := db.IndexCursor(ctx)
+		cursor, err := postgres.NewIndexWriter(db).IndexCursor(ctx)
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Conte
 // ensureDemoCommunity deploys and records the demo community the first time the dev chain serves:
 // when the database holds no community yet.
 func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) error {
-	existing, err := db.Communities(ctx, "", 1)
+	existing, err := postgres.NewCommunityStore(db).Communities(ctx, "", 1)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 	fmt.Fprintf(w, "  Dashboard  %s   (members: connect a wallet, sign in, vote)\n", dashboardURL)
 	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
 	fmt.Fprintf(w, "  Database   %s\n", dbURL)
-	communities, err := db.Communities(ctx, "", 20)
+	communities, err := postgres.NewCommunityStore(db).Communities(ctx, "", 20)
 	if err != nil {
 		return err
 	}
