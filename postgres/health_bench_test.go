@@ -105,7 +105,7 @@ func BenchmarkHealthReads(b *testing.B) {
 	}
 	generateHealthCommunity(b, raw, scale)
 	s := postgres.NewHealthStore(db)
-	scope := postgres.HealthScope{Community: "bench", Operator: "0x00000000000000000000000000000000000000ff"}
+	scope := health.Scope{Community: "bench", Operator: "0x00000000000000000000000000000000000000ff"}
 	reads := []struct {
 		name string
 		fn   func(ctx context.Context) error
