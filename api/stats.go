@@ -124,17 +124,18 @@ func serveStats[R any](s *server, c *gin.Context, badParams error, fetch statsFe
 	c.JSON(http.StatusOK, render(report))
 }
 
-// checkDates refuses a from= or to= that is not an ISO date, naming it, before any read.
+// checkDates refuses a from= or to= that is not an ISO date, naming each, before any read.
 func checkDates(c *gin.Context, names ...string) error {
+	var errs []error
 	for _, name := range names {
 		if v := strings.TrimSpace(c.Query(name)); v != "" {
 			if _, err := health.ParseDay(v); err != nil {
-				return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid " + name,
-					Fields: []guildhall.FieldError{{Field: name, Message: err.Error()}}}
+				errs = append(errs, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid " + name,
+					Fields: []guildhall.FieldError{{Field: name, Message: err.Error()}}})
 			}
 		}
 	}
-	return nil
+	return joinInvalid(errs...)
 }
 
 // oneOf returns the query parameter name when it is one of allowed, allowed[0] (the default) when

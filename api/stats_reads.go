@@ -1,7 +1,6 @@
 package api
 
 import (
-	"cmp"
 	"context"
 
 	"github.com/gin-gonic/gin"
@@ -45,11 +44,7 @@ type activityJSON struct {
 }
 
 func (s *server) handleStatsActivity(c *gin.Context) {
-	iv, err := health.ParseInterval(c.Query("interval"))
-	err = cmp.Or(err, checkDates(c, "from", "to"))
-	serveStats(s, c, err, func(h HealthReader, ctx context.Context, scope health.Scope) (*health.ActivityReport, error) {
-		return h.Activity(ctx, scope, iv, c.Query("from"), c.Query("to"))
-	}, func(r *health.ActivityReport) any {
+	serveSeries(s, c, health.ParseInterval, HealthReader.Activity, func(iv health.Interval, r *health.ActivityReport) any {
 		out := activityJSON{Interval: iv, Items: make([]activityItemJSON, len(r.Items)), statsMeta: newStatsMeta(r.Meta)}
 		for i, it := range r.Items {
 			out.Items[i] = activityItemJSON{SeriesItem: it.SeriesItem, Rewards: it.Rewards, RewardsAmount: amount(it.RewardsAmount),
@@ -57,6 +52,18 @@ func (s *server) handleStatsActivity(c *gin.Context) {
 		}
 		return out
 	})
+}
+
+// serveSeries answers a series read of interval= (read by parseInterval), from= and to= (ISO
+// dates; their defaults and range are the store's, at the community's today).
+func serveSeries[R any](s *server, c *gin.Context, parseInterval func(string) (health.Interval, error),
+	fetch func(HealthReader, context.Context, health.Scope, health.Interval, string, string) (*R, error),
+	render func(health.Interval, *R) any) {
+	iv, err := parseInterval(c.Query("interval"))
+	from, to := c.Query("from"), c.Query("to")
+	serveStats(s, c, joinInvalid(err, checkDates(c, "from", "to")), func(h HealthReader, ctx context.Context, scope health.Scope) (*R, error) {
+		return fetch(h, ctx, scope, iv, from, to)
+	}, func(r *R) any { return render(iv, r) })
 }
 
 // retentionJSON is GET /v1/communities/{cid}/stats/retention.
@@ -86,11 +93,7 @@ type lifecycleJSON struct {
 }
 
 func (s *server) handleStatsLifecycle(c *gin.Context) {
-	iv, err := health.ParseLifecycleInterval(c.Query("interval"))
-	err = cmp.Or(err, checkDates(c, "from", "to"))
-	serveStats(s, c, err, func(h HealthReader, ctx context.Context, scope health.Scope) (*health.LifecycleReport, error) {
-		return h.Lifecycle(ctx, scope, iv, c.Query("from"), c.Query("to"))
-	}, func(r *health.LifecycleReport) any {
+	serveSeries(s, c, health.ParseLifecycleInterval, HealthReader.Lifecycle, func(iv health.Interval, r *health.LifecycleReport) any {
 		return lifecycleJSON{Interval: iv, Items: nonNil(r.Items), statsMeta: newStatsMeta(r.Meta)}
 	})
 }

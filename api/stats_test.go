@@ -487,6 +487,8 @@ func TestStatsBadParameters(t *testing.T) {
 	}
 	p := wantProblem(t, srv.get(t, "/v1/communities/bakery/stats/retention?cohort=day&periods=0&basis=x"), http.StatusBadRequest)
 	wantFields(t, p, "cohort", "periods", "basis")
+	p = wantProblem(t, srv.get(t, "/v1/communities/bakery/stats/activity?interval=hour&from=x&to=y"), http.StatusBadRequest)
+	wantFields(t, p, "interval", "from", "to")
 }
 
 // Delegates page through an opaque cursor, in either order.
