@@ -48,6 +48,9 @@ func addRoutes(r *gin.Engine, s *server) {
 	// The tally with quorum, turnout and the chain cross-check (api/tally_enrich.go).
 	r.GET("/v1/communities/:cid/proposals/:pid/tally", s.handleTally)
 
+	// Community health (api/stats.go): public figures, the issuers' at-risk segment and staff list.
+	addStatsRoutes(r, issuer, s)
+
 	// Members: Sign-In with Ethereum (EIP-4361) and the signed-in member's standing.
 	r.POST("/v1/auth/nonce", s.limitByIP, s.handleSIWENonce)
 	r.POST("/v1/auth/verify", s.limitByIP, s.handleSIWEVerify)

@@ -44,6 +44,10 @@ type Config struct {
 	// community detail's supply and holders. Nil answers those routes with 503.
 	Index IndexReader
 
+	// Health serves the community health figures, the at-risk segment and the staff lists
+	// (api/stats.go). A nil Health.Store answers those routes with 503.
+	Health HealthConfig
+
 	// Dashboard is the members' dashboard (web.FS), served at / and /assets/. Nil serves none.
 	Dashboard fs.FS
 
@@ -63,6 +67,7 @@ type server struct {
 	rewards     rewards.Store
 	gov         GovernanceConfig
 	index       IndexReader
+	stats       HealthConfig
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
@@ -106,6 +111,7 @@ func newServer(cfg Config) *server {
 		rewards:     cfg.Rewards,
 		gov:         cfg.Governance,
 		index:       cfg.Index,
+		stats:       cfg.Health,
 		ready:       ready,
 		registry:    registry,
 		metrics:     newHTTPMetrics(registry),

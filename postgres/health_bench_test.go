@@ -96,16 +96,16 @@ func BenchmarkHealthReads(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer raw.Close()
-	if err := db.BindChain(b.Context(), devChain); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(b.Context(), devChain); err != nil {
 		b.Fatal(err)
 	}
 	c := newCommunity("bench", 9)
-	if err := db.CreateCommunity(b.Context(), c); err != nil {
+	if err := postgres.NewCommunityStore(db).CreateCommunity(b.Context(), c); err != nil {
 		b.Fatal(err)
 	}
 	generateHealthCommunity(b, raw, scale)
 	s := postgres.NewHealthStore(db)
-	scope := postgres.HealthScope{Community: "bench", Operator: "0x00000000000000000000000000000000000000ff"}
+	scope := health.Scope{Community: "bench", Operator: "0x00000000000000000000000000000000000000ff"}
 	reads := []struct {
 		name string
 		fn   func(ctx context.Context) error
@@ -169,14 +169,14 @@ func BenchmarkHealthTriggerCost(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer raw.Close()
-	if err := db.BindChain(b.Context(), devChain); err != nil {
+	if err := postgres.NewCommunityStore(db).BindChain(b.Context(), devChain); err != nil {
 		b.Fatal(err)
 	}
 	best := map[bool]time.Duration{}
 	for round := range 4 {
 		enabled := round%2 == 0
 		id := fmt.Sprintf("run-%d", round)
-		if err := db.CreateCommunity(b.Context(), newCommunity(id, 20+round)); err != nil {
+		if err := postgres.NewCommunityStore(db).CreateCommunity(b.Context(), newCommunity(id, 20+round)); err != nil {
 			b.Fatal(err)
 		}
 		verb := map[bool]string{true: "ENABLE", false: "DISABLE"}[enabled]
@@ -219,7 +219,7 @@ func applyTransfers(b *testing.B, db *postgres.DB, id string, first uint64, n in
 		}
 		bt.From, bt.To = bt.Transfers[0].BlockNumber, bt.Transfers[len(bt.Transfers)-1].BlockNumber
 		bt.End = indexer.BlockRef{Number: bt.To, Hash: common.BigToHash(big.NewInt(int64(bt.To))), Time: 1735689600 + bt.To*12}
-		if err := db.ApplyBatch(b.Context(), bt); err != nil {
+		if err := postgres.NewIndexWriter(db).ApplyBatch(b.Context(), bt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -75,15 +75,8 @@ func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
 	return out, nil
 }
 
-// HealthConcentration is GET …/stats/concentration.
-type HealthConcentration struct {
-	HealthMeta
-	health.Concentration
-	MinForQuorum *int // of=voting_power only
-}
-
 // Concentration returns the concentration of "voting_power" or "balance" now.
-func (s *HealthStore) Concentration(ctx context.Context, scope HealthScope, of string) (*HealthConcentration, error) {
+func (s *HealthStore) Concentration(ctx context.Context, scope health.Scope, of string) (*health.ConcentrationReport, error) {
 	if of == "" {
 		of = "voting_power"
 	}
@@ -91,7 +84,7 @@ func (s *HealthStore) Concentration(ctx context.Context, scope HealthScope, of s
 		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid of",
 			Fields: []guildhall.FieldError{{Field: "of", Message: "must be one of voting_power, balance, not " + strconv.Quote(of)}}}
 	}
-	var out HealthConcentration
+	var out health.ConcentrationReport
 	meta, err := s.read(ctx, "read concentration", scope, func(h *healthTx) error {
 		values, err := h.values(of)
 		if err != nil {
@@ -114,21 +107,14 @@ func (s *HealthStore) Concentration(ctx context.Context, scope HealthScope, of s
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
-}
-
-// HealthDelegates is one page of GET …/delegates.
-type HealthDelegates struct {
-	HealthMeta
-	Items []health.DelegateRecord
-	Next  int // the offset of the next page; 0 on the last
 }
 
 // Delegates returns a page of delegates sorted by "voting_power" (largest first) or
 // "participation" (highest first, null last, then by voting power), ties by address, from offset
 // (0, or a previous page's Next).
-func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy string, limit, offset int) (*HealthDelegates, error) {
+func (s *HealthStore) Delegates(ctx context.Context, scope health.Scope, sortBy string, limit, offset int) (*health.DelegatesPage, error) {
 	if sortBy == "" {
 		sortBy = "voting_power"
 	}
@@ -137,7 +123,7 @@ func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy s
 			Fields: []guildhall.FieldError{{Field: "sort", Message: "must be one of voting_power, participation, not " + strconv.Quote(sortBy)}}}
 	}
 	offset = max(offset, 0)
-	out := HealthDelegates{Items: []health.DelegateRecord{}}
+	out := health.DelegatesPage{Items: []health.DelegateRecord{}}
 	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
 		rs, err := h.delegateRecords()
 		if err != nil {
@@ -163,7 +149,7 @@ func (s *HealthStore) Delegates(ctx context.Context, scope HealthScope, sortBy s
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }
 
@@ -184,15 +170,9 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
-// HealthGovernance is GET …/stats/governance.
-type HealthGovernance struct {
-	HealthMeta
-	health.GovernanceStats
-}
-
 // Governance returns the figures over the last proposals by creation, newest first.
-func (s *HealthStore) Governance(ctx context.Context, scope HealthScope, last int) (*HealthGovernance, error) {
-	var out HealthGovernance
+func (s *HealthStore) Governance(ctx context.Context, scope health.Scope, last int) (*health.GovernanceReport, error) {
+	var out health.GovernanceReport
 	meta, err := s.read(ctx, "read governance health", scope, func(h *healthTx) error {
 		var rows []struct {
 			ID, State            string
@@ -263,6 +243,6 @@ func (s *HealthStore) Governance(ctx context.Context, scope HealthScope, last in
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }

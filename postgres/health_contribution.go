@@ -9,26 +9,9 @@ import (
 	"github.com/guildhall/guildhall/health"
 )
 
-// HealthIssuerTotals is one row of by_issuer: the issuer's totals and name.
-type HealthIssuerTotals struct {
-	health.RewardTotals // Key: the issuer id
-	Issuer              string
-}
-
-// HealthContribution is GET …/stats/contribution.
-type HealthContribution struct {
-	HealthMeta
-	Days                     int
-	ByActivity               []health.RewardTotals // Key: the activity
-	ByIssuer                 []HealthIssuerTotals
-	PowerFollowsContribution *float64
-	EarnersNeverVotedShare   *float64
-	DormantVotingPowerShare  *float64
-}
-
 // Contribution returns the contribution figures over the last days days, today included.
-func (s *HealthStore) Contribution(ctx context.Context, scope HealthScope, days int) (*HealthContribution, error) {
-	out := HealthContribution{Days: max(days, 1)}
+func (s *HealthStore) Contribution(ctx context.Context, scope health.Scope, days int) (*health.ContributionReport, error) {
+	out := health.ContributionReport{Days: max(days, 1)}
 	meta, err := s.read(ctx, "read contribution", scope, func(h *healthTx) error {
 		from, _ := health.Window(h.meta.Today, out.Days)
 		var err error
@@ -69,13 +52,13 @@ func (s *HealthStore) Contribution(ctx context.Context, scope HealthScope, days 
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }
 
 // rewardTotals returns the rewards accepted from day from to today to non-excluded members, by
 // activity and by issuer, each ordered by key (the activity; the issuer id as text).
-func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []HealthIssuerTotals, error) {
+func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []health.IssuerTotals, error) {
 	var rows []struct {
 		ByIssuer        bool
 		Key, Name       string
@@ -94,16 +77,16 @@ func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []Healt
 	if err != nil {
 		return nil, nil, err
 	}
-	activities, issuers := []health.RewardTotals{}, []HealthIssuerTotals{}
+	activities, issuers := []health.RewardTotals{}, []health.IssuerTotals{}
 	for _, r := range rows {
 		t := health.RewardTotals{Key: r.Key, Rewards: r.Rewards, Amount: parseBig(r.Amount), Members: r.Member}
 		if r.ByIssuer {
-			issuers = append(issuers, HealthIssuerTotals{RewardTotals: t, Issuer: r.Name})
+			issuers = append(issuers, health.IssuerTotals{RewardTotals: t, Issuer: r.Name})
 		} else {
 			activities = append(activities, t)
 		}
 	}
 	slices.SortFunc(activities, func(x, y health.RewardTotals) int { return strings.Compare(x.Key, y.Key) })
-	slices.SortFunc(issuers, func(x, y HealthIssuerTotals) int { return strings.Compare(x.Key, y.Key) })
+	slices.SortFunc(issuers, func(x, y health.IssuerTotals) int { return strings.Compare(x.Key, y.Key) })
 	return activities, issuers, nil
 }

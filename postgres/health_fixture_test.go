@@ -152,7 +152,7 @@ func (f *healthFixture) addBlock(at time.Time, fill func(b *blockEvents)) {
 	end := indexer.BlockRef{Number: b.n, Hash: healthBlockHash(b.n, b.at), ParentHash: healthBlockHash(f.block, f.times[f.block]), Time: b.at}
 	batch := &indexer.Batch{From: b.n, To: b.n, End: end, Communities: []string{"guild"}, Advance: true,
 		Blocks: []indexer.BlockRef{end}, Events: b.ev}
-	if err := f.db.ApplyBatch(f.t.Context(), batch); err != nil {
+	if err := postgres.NewIndexWriter(f.db).ApplyBatch(f.t.Context(), batch); err != nil {
 		f.t.Fatalf("apply block %d: %v", b.n, err)
 	}
 	f.block, f.times[b.n] = b.n, b.at
@@ -161,7 +161,7 @@ func (f *healthFixture) addBlock(at time.Time, fill func(b *blockEvents)) {
 // rewind removes the blocks above n, as the indexer does on a reorg.
 func (f *healthFixture) rewind(n uint64) {
 	f.t.Helper()
-	if err := f.db.Rewind(f.t.Context(), indexer.BlockRef{Number: n, Hash: healthBlockHash(n, f.times[n]), Time: f.times[n]}); err != nil {
+	if err := postgres.NewIndexWriter(f.db).Rewind(f.t.Context(), indexer.BlockRef{Number: n, Hash: healthBlockHash(n, f.times[n]), Time: f.times[n]}); err != nil {
 		f.t.Fatalf("rewind to %d: %v", n, err)
 	}
 	f.block = n

@@ -33,19 +33,9 @@ func healthStep(iv health.Interval) string {
 	return map[health.Interval]string{health.Daily: "1 day", health.Weekly: "1 week", health.Monthly: "1 month"}[iv]
 }
 
-// HealthOverview is GET …/stats/overview.
-type HealthOverview struct {
-	HealthMeta
-	health.Overview
-	Holders                 int
-	VotingPower             health.Concentration
-	DelegatesActive         int
-	DormantVotingPowerShare *float64
-}
-
 // Overview returns the overview figures.
-func (s *HealthStore) Overview(ctx context.Context, scope HealthScope) (*HealthOverview, error) {
-	var o HealthOverview
+func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health.OverviewReport, error) {
+	var o health.OverviewReport
 	meta, err := s.read(ctx, "read health overview", scope, func(h *healthTx) error {
 		var row struct {
 			Members, New28, Cohort, Active28, Active7, Retained int
@@ -85,38 +75,24 @@ func (s *HealthStore) Overview(ctx context.Context, scope HealthScope) (*HealthO
 	if err != nil {
 		return nil, err
 	}
-	o.HealthMeta = meta
+	o.Meta = meta
 	return &o, nil
-}
-
-// HealthActivityItem is one period of GET …/stats/activity.
-type HealthActivityItem struct {
-	health.SeriesItem
-	Rewards       int
-	RewardsAmount *big.Int
-	HoldersEnd    int
-}
-
-// HealthActivity is GET …/stats/activity.
-type HealthActivity struct {
-	HealthMeta
-	Items []HealthActivityItem
 }
 
 // Activity returns the activity series of interval iv over the periods holding a day of from..to
 // (ISO dates, both included; empty: the defaults of health.ParseRange at today).
-func (s *HealthStore) Activity(ctx context.Context, scope HealthScope, iv health.Interval, from, to string) (*HealthActivity, error) {
-	var out HealthActivity
+func (s *HealthStore) Activity(ctx context.Context, scope health.Scope, iv health.Interval, from, to string) (*health.ActivityReport, error) {
+	var out health.ActivityReport
 	meta, err := s.read(ctx, "read health activity", scope, func(h *healthTx) error {
 		f, t, err := health.ParseRange(iv, from, to, h.meta.Today)
 		if err != nil {
 			return err
 		}
 		starts := health.Periods(iv, f, t)
-		out.Items = make([]HealthActivityItem, len(starts))
-		at := make(map[health.Day]*HealthActivityItem, len(starts))
+		out.Items = make([]health.ActivityItem, len(starts))
+		at := make(map[health.Day]*health.ActivityItem, len(starts))
 		for i, p := range starts {
-			out.Items[i] = HealthActivityItem{SeriesItem: health.SeriesItem{PeriodStart: p}, RewardsAmount: new(big.Int)}
+			out.Items[i] = health.ActivityItem{SeriesItem: health.SeriesItem{PeriodStart: p}, RewardsAmount: new(big.Int)}
 			at[p] = &out.Items[i]
 		}
 		lo, hi := starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String()
@@ -128,12 +104,12 @@ func (s *HealthStore) Activity(ctx context.Context, scope HealthScope, iv health
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }
 
 // seriesMembers fills the member counts and rewards of the periods of at, which cover lo..hi.
-func (h *healthTx) seriesMembers(at map[health.Day]*HealthActivityItem, iv health.Interval, lo, hi string) error {
+func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv health.Interval, lo, hi string) error {
 	var rows []struct {
 		Period                     health.Day
 		New, Active, Reward, Chain int
@@ -168,7 +144,7 @@ func (h *healthTx) seriesMembers(at map[health.Day]*HealthActivityItem, iv healt
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the
 // transfers after the period's end (block_time past its last second), replayed backwards over
 // the accounts they touched.
-func (h *healthTx) holdersEnd(items []HealthActivityItem, iv health.Interval) error {
+func (h *healthTx) holdersEnd(items []health.ActivityItem, iv health.Interval) error {
 	var now int
 	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
 		h.base()[:2]...); err != nil {
@@ -207,15 +183,9 @@ func (h *healthTx) holdersEnd(items []HealthActivityItem, iv health.Interval) er
 	return nil
 }
 
-// HealthRetention is GET …/stats/retention.
-type HealthRetention struct {
-	HealthMeta
-	Cohorts []health.Cohort
-}
-
 // Retention returns the last n cohorts of interval iv up to today's period, on basis b.
-func (s *HealthStore) Retention(ctx context.Context, scope HealthScope, iv health.Interval, n int, b health.Basis) (*HealthRetention, error) {
-	var out HealthRetention
+func (s *HealthStore) Retention(ctx context.Context, scope health.Scope, iv health.Interval, n int, b health.Basis) (*health.RetentionReport, error) {
+	var out health.RetentionReport
 	meta, err := s.read(ctx, "read health retention", scope, func(h *healthTx) error {
 		n = min(max(n, 1), health.MaxCohorts)
 		starts := health.Periods(iv, health.DefaultFrom(iv, h.meta.Today, n), h.meta.Today)
@@ -258,19 +228,13 @@ func (s *HealthStore) Retention(ctx context.Context, scope HealthScope, iv healt
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }
 
-// HealthLifecycle is GET …/stats/lifecycle.
-type HealthLifecycle struct {
-	HealthMeta
-	Items []health.LifecycleItem
-}
-
 // Lifecycle returns the lifecycle of interval iv over the periods holding a day of from..to.
-func (s *HealthStore) Lifecycle(ctx context.Context, scope HealthScope, iv health.Interval, from, to string) (*HealthLifecycle, error) {
-	var out HealthLifecycle
+func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv health.Interval, from, to string) (*health.LifecycleReport, error) {
+	var out health.LifecycleReport
 	meta, err := s.read(ctx, "read health lifecycle", scope, func(h *healthTx) error {
 		f, t, err := health.ParseRange(iv, from, to, h.meta.Today)
 		if err != nil {
@@ -321,25 +285,13 @@ func (s *HealthStore) Lifecycle(ctx context.Context, scope HealthScope, iv healt
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }
 
-// HealthAtRiskMember is one member of GET …/members?segment=at_risk.
-type HealthAtRiskMember struct {
-	health.AtRiskMember
-	Earned90d *big.Int
-}
-
-// HealthAtRisk is the at-risk segment.
-type HealthAtRisk struct {
-	HealthMeta
-	Members []HealthAtRiskMember
-}
-
 // AtRisk returns the at-risk members, longest silent first.
-func (s *HealthStore) AtRisk(ctx context.Context, scope HealthScope) (*HealthAtRisk, error) {
-	out := HealthAtRisk{Members: []HealthAtRiskMember{}}
+func (s *HealthStore) AtRisk(ctx context.Context, scope health.Scope) (*health.AtRiskReport, error) {
+	out := health.AtRiskReport{Members: []health.AtRiskEntry{}}
 	meta, err := s.read(ctx, "read at-risk members", scope, func(h *healthTx) error {
 		var rows []struct {
 			Account string
@@ -369,10 +321,10 @@ func (s *HealthStore) AtRisk(ctx context.Context, scope HealthScope) (*HealthAtR
 				limit = min(limit, 2**r.Median)
 			}
 			if float64(m.SilentDays) >= limit {
-				out.Members = append(out.Members, HealthAtRiskMember{AtRiskMember: m, Earned90d: parseBig(r.Earned)})
+				out.Members = append(out.Members, health.AtRiskEntry{AtRiskMember: m, Earned90d: parseBig(r.Earned)})
 			}
 		}
-		slices.SortFunc(out.Members, func(x, y HealthAtRiskMember) int {
+		slices.SortFunc(out.Members, func(x, y health.AtRiskEntry) int {
 			if x.SilentDays != y.SilentDays {
 				return y.SilentDays - x.SilentDays
 			}
@@ -383,6 +335,6 @@ func (s *HealthStore) AtRisk(ctx context.Context, scope HealthScope) (*HealthAtR
 	if err != nil {
 		return nil, err
 	}
-	out.HealthMeta = meta
+	out.Meta = meta
 	return &out, nil
 }

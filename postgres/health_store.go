@@ -26,28 +26,13 @@ type HealthStore struct{ db *DB }
 // NewHealthStore returns the health store of db.
 func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
 
-// HealthScope names what a read is about: the community, and the operator account (excluded from
-// every figure with the zero address, the community's contracts and its staff); "" for none.
-type HealthScope struct {
-	Community string
-	Operator  string
-}
-
-// HealthMeta is what every health answer names: the block its figures are true at, the newest
-// reward time included (nil before the first reward) and today, the UTC day of as_of.
-type HealthMeta struct {
-	AsOf          guildhall.AsOf
-	LedgerThrough *time.Time
-	Today         health.Day
-}
-
 // healthTx is one read's snapshot: its transaction, community, excluded accounts and meta.
 type healthTx struct {
 	ctx       context.Context
 	tx        *sqlx.Tx
 	community string
 	excluded  []string // EIP-55
-	meta      HealthMeta
+	meta      health.Meta
 }
 
 // query runs a SELECT into dest (a slice) with the snapshot's args.
@@ -68,11 +53,11 @@ func (h *healthTx) base(more ...any) []any {
 
 // read runs fn in a snapshot of scope's community after reading its as_of, excluded accounts and
 // ledger_through.
-func (s *HealthStore) read(ctx context.Context, op string, scope HealthScope, fn func(h *healthTx) error) (HealthMeta, error) {
-	var meta HealthMeta
+func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, fn func(h *healthTx) error) (health.Meta, error) {
+	var meta health.Meta
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		h := &healthTx{ctx: ctx, tx: tx, community: scope.Community,
-			meta: HealthMeta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
+			meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
 		}
@@ -111,12 +96,6 @@ func (h *healthTx) loadExcluded(operator string) error {
 	return nil
 }
 
-// StaffMember is one address on a community's staff list.
-type StaffMember struct {
-	Address string    `db:"address" json:"address"`
-	AddedAt time.Time `db:"added_at" json:"added_at"`
-}
-
 // AddStaff puts address on community's staff list (again: nothing changes). Staff are left out
 // of every figure, retroactively. An unknown community is ENOTFOUND.
 func (s *HealthStore) AddStaff(ctx context.Context, community string, address common.Address) error {
@@ -145,8 +124,8 @@ func (s *HealthStore) RemoveStaff(ctx context.Context, community string, address
 }
 
 // Staff lists community's staff, by address.
-func (s *HealthStore) Staff(ctx context.Context, community string) ([]StaffMember, error) {
-	out := []StaffMember{}
+func (s *HealthStore) Staff(ctx context.Context, community string) ([]health.StaffMember, error) {
+	out := []health.StaffMember{}
 	if err := s.db.db.SelectContext(ctx, &out, `SELECT address, added_at FROM community_staff WHERE community_id = $1 ORDER BY address`,
 		community); err != nil {
 		return nil, s.db.queryError("list staff", err)

@@ -15,7 +15,6 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
-	"github.com/guildhall/guildhall/postgres"
 )
 
 // render writes v for comparison: numbers by value (ratios to 12 digits), nil pointers as null,
@@ -85,7 +84,7 @@ func checkAgainstOracle(t *testing.T, f *healthFixture, operator string) {
 	t.Helper()
 	ctx := t.Context()
 	o := f.oracle(operator)
-	scope := postgres.HealthScope{Community: "guild", Operator: operator}
+	scope := health.Scope{Community: "guild", Operator: operator}
 	ov, err := f.store.Overview(ctx, scope)
 	if err != nil {
 		t.Fatal(err)
@@ -116,16 +115,16 @@ func checkAgainstOracle(t *testing.T, f *healthFixture, operator string) {
 	checkContribution(t, f, o, scope, rs)
 }
 
-func checkSeries(t *testing.T, f *healthFixture, o *healthOracle, scope postgres.HealthScope, iv health.Interval) {
+func checkSeries(t *testing.T, f *healthFixture, o *healthOracle, scope health.Scope, iv health.Interval) {
 	t.Helper()
 	got, err := f.store.Activity(t.Context(), scope, iv, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	from := health.DefaultFrom(iv, o.today, health.DefaultPeriods)
-	var want []postgres.HealthActivityItem
+	var want []health.ActivityItem
 	for _, it := range health.Series(o.activity, iv, from, o.today, o.today) {
-		w := postgres.HealthActivityItem{SeriesItem: it, RewardsAmount: new(big.Int)}
+		w := health.ActivityItem{SeriesItem: it, RewardsAmount: new(big.Int)}
 		for _, r := range o.rewards {
 			if health.PeriodStart(iv, r.Day) == it.PeriodStart && r.Day <= o.today {
 				w.Rewards++
@@ -139,7 +138,7 @@ func checkSeries(t *testing.T, f *healthFixture, o *healthOracle, scope postgres
 	same(t, "activity "+string(iv), got.Items, want)
 }
 
-func checkChainFigures(t *testing.T, f *healthFixture, o *healthOracle, scope postgres.HealthScope, rs []health.DelegateRecord) {
+func checkChainFigures(t *testing.T, f *healthFixture, o *healthOracle, scope health.Scope, rs []health.DelegateRecord) {
 	t.Helper()
 	ctx := t.Context()
 	for _, of := range []string{"voting_power", "balance"} {
@@ -178,7 +177,7 @@ func checkChainFigures(t *testing.T, f *healthFixture, o *healthOracle, scope po
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRisk := []postgres.HealthAtRiskMember{}
+	wantRisk := []health.AtRiskEntry{}
 	for _, m := range health.AtRisk(o.activity, o.today) {
 		earned := new(big.Int)
 		for _, r := range o.rewards {
@@ -186,12 +185,12 @@ func checkChainFigures(t *testing.T, f *healthFixture, o *healthOracle, scope po
 				earned.Add(earned, r.Amount)
 			}
 		}
-		wantRisk = append(wantRisk, postgres.HealthAtRiskMember{AtRiskMember: m, Earned90d: earned})
+		wantRisk = append(wantRisk, health.AtRiskEntry{AtRiskMember: m, Earned90d: earned})
 	}
 	same(t, "at risk", ar.Members, wantRisk)
 }
 
-func checkContribution(t *testing.T, f *healthFixture, o *healthOracle, scope postgres.HealthScope, rs []health.DelegateRecord) {
+func checkContribution(t *testing.T, f *healthFixture, o *healthOracle, scope health.Scope, rs []health.DelegateRecord) {
 	t.Helper()
 	c, err := f.store.Contribution(t.Context(), scope, 30)
 	if err != nil {
@@ -207,12 +206,12 @@ func checkContribution(t *testing.T, f *healthFixture, o *healthOracle, scope po
 			earned[r.Member].Add(earned[r.Member], r.Amount)
 		}
 	}
-	var byIssuer []postgres.HealthIssuerTotals
+	var byIssuer []health.IssuerTotals
 	for _, t := range health.RewardsBy(o.rewards, from, to, func(r health.Reward) string { return r.IssuerID }) {
-		byIssuer = append(byIssuer, postgres.HealthIssuerTotals{RewardTotals: t, Issuer: o.issuers[t.Key]})
+		byIssuer = append(byIssuer, health.IssuerTotals{RewardTotals: t, Issuer: o.issuers[t.Key]})
 	}
 	if byIssuer == nil {
-		byIssuer = []postgres.HealthIssuerTotals{}
+		byIssuer = []health.IssuerTotals{}
 	}
 	same(t, "contribution", []any{c.ByActivity, c.ByIssuer, c.PowerFollowsContribution, c.EarnersNeverVotedShare, c.DormantVotingPowerShare},
 		[]any{health.RewardsBy(o.rewards, from, to, func(r health.Reward) string { return r.Activity }), byIssuer,
@@ -356,8 +355,8 @@ func TestHealthExcludedAccountsAndDays(t *testing.T) {
 	}
 	f.addBlock(healthT0.Add(10*24*time.Hour-time.Second), func(b *blockEvents) { b.transfer(a, s, 1) }) // 23:59:59
 	f.addBlock(healthT0.Add(10*24*time.Hour), func(b *blockEvents) { b.transfer(a, s, 1) })             // 00:00:00 next day
-	scope := postgres.HealthScope{Community: "guild", Operator: op.Hex()}
-	series := func() []postgres.HealthActivityItem {
+	scope := health.Scope{Community: "guild", Operator: op.Hex()}
+	series := func() []health.ActivityItem {
 		act, err := f.store.Activity(ctx, scope, health.Daily, "2025-01-15", "2025-01-16")
 		if err != nil {
 			t.Fatal(err)
@@ -412,7 +411,7 @@ func TestHealthEmptyCommunity(t *testing.T) {
 	t.Parallel()
 	f := newHealthFixture(t)
 	ctx := t.Context()
-	scope := postgres.HealthScope{Community: "guild"}
+	scope := health.Scope{Community: "guild"}
 	if _, err := f.store.Overview(ctx, scope); guildhall.ErrorCode(err) != guildhall.EUNAVAILABLE {
 		t.Errorf("before indexing: %v, want EUNAVAILABLE", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
@@ -126,6 +127,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Rewards:     postgres.NewRewardsStore(db),
 		Governance:  govConfig,
 		Index:       index,
+		Health:      api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
 		Ready:       readiness(db, cc, maxIndexLag),
 		Registry:    registry,
 		Dashboard:   web.FS,
