@@ -172,14 +172,16 @@ func (r *IndexReader) Holders(ctx context.Context, community string, page guildh
 	err := r.db.readIndex(ctx, "list holders", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []holderRow
 		var err error
-		const cols = `SELECT address, balance::text AS balance, voting_power::text AS voting_power FROM token_accounts`
+		// The table is aliased and every column qualified: an unqualified ORDER BY balance would
+		// sort by the balance::text output column, putting 9 above 10.
+		const cols = `SELECT a.address, a.balance::text AS balance, a.voting_power::text AS voting_power FROM token_accounts a`
 		if page.After == nil {
-			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
-				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1)
+			err = tx.SelectContext(ctx, &rows, cols+` WHERE a.community_id = $1 AND a.balance > 0
+				ORDER BY a.balance DESC, a.address LIMIT $2`, community, page.Limit+1)
 		} else {
-			err = tx.SelectContext(ctx, &rows, cols+` WHERE community_id = $1 AND balance > 0
-				AND (balance < $3::numeric OR (balance = $3::numeric AND address > $4))
-				ORDER BY balance DESC, address LIMIT $2`, community, page.Limit+1, bigText(page.After.Balance), page.After.Address)
+			err = tx.SelectContext(ctx, &rows, cols+` WHERE a.community_id = $1 AND a.balance > 0
+				AND (a.balance < $3::numeric OR (a.balance = $3::numeric AND a.address > $4))
+				ORDER BY a.balance DESC, a.address LIMIT $2`, community, page.Limit+1, bigText(page.After.Balance), page.After.Address)
 		}
 		if err != nil {
 			return err
