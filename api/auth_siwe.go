@@ -94,6 +94,12 @@ func (s *server) handleSIWEVerify(c *gin.Context) {
 	}
 	now := s.now()
 	ctx := c.Request.Context()
+	// The nonce first: a message this server did not ask for costs no call to the contract it
+	// names (ERC-1271), whoever wrote that contract.
+	if err := s.gov.Members.CheckSIWENonce(ctx, msg.Nonce, now); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	exp := siwe.Expectations{Domain: s.gov.SIWE.Domain, ChainID: s.gov.SIWE.ChainID}
 	if err := siwe.Check(ctx, msg, req.Message, sig, exp, now, s.gov.SIWE.Verifier); err != nil {
 		s.writeError(c, err)

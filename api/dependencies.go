@@ -77,6 +77,8 @@ type GovernanceService interface {
 type NonceStore interface {
 	CreateSIWENonce(ctx context.Context, nonce string, expiresAt time.Time) error
 	UseSIWENonce(ctx context.Context, nonce string, now time.Time) error
+	// CheckSIWENonce answers as UseSIWENonce would without using the nonce.
+	CheckSIWENonce(ctx context.Context, nonce string, now time.Time) error
 }
 
 // SessionStore keeps members' sessions by token; Session is EUNAUTHORIZED for an unknown or

@@ -37,14 +37,27 @@ func (st *SessionStore) CreateSIWENonce(ctx context.Context, nonce string, expir
 // UseSIWENonce marks a nonce used, once: an EUNAUTHORIZED *guildhall.Error when it was never
 // issued, is used already, or expired before now.
 func (st *SessionStore) UseSIWENonce(ctx context.Context, nonce string, now time.Time) error {
-	var expires time.Time
-	err := st.db.db.GetContext(ctx, &expires, `UPDATE siwe_nonces SET used_at = $2
+	return st.nonce(ctx, "use sign-in nonce", `UPDATE siwe_nonces SET used_at = $2
 		WHERE nonce = $1 AND used_at IS NULL RETURNING expires_at`, nonce, now)
+}
+
+// CheckSIWENonce answers as UseSIWENonce would, without using the nonce: a sign-in is checked
+// against it before anything costly (a contract wallet's ERC-1271 call) is done for it.
+func (st *SessionStore) CheckSIWENonce(ctx context.Context, nonce string, now time.Time) error {
+	return st.nonce(ctx, "check sign-in nonce", `SELECT expires_at FROM siwe_nonces
+		WHERE nonce = $1 AND used_at IS NULL AND $2::timestamptz IS NOT NULL`, nonce, now)
+}
+
+// nonce runs query, which returns the expiry of an unused nonce $1 ($2 is now), and says why a
+// sign-in with it is refused.
+func (st *SessionStore) nonce(ctx context.Context, op, query, nonce string, now time.Time) error {
+	var expires time.Time
+	err := st.db.db.GetContext(ctx, &expires, query, nonce, now)
 	if errors.Is(err, sql.ErrNoRows) {
 		return guildhall.Errorf(guildhall.EUNAUTHORIZED, "sign-in refused: the nonce was not issued by this server or was used already; request a new one from POST /v1/auth/nonce")
 	}
 	if err != nil {
-		return st.db.queryError("use sign-in nonce", err)
+		return st.db.queryError(op, err)
 	}
 	if !now.Before(expires) {
 		return guildhall.Errorf(guildhall.EUNAUTHORIZED, "sign-in refused: the nonce expired at %s; request a new one", expires.UTC().Format(time.RFC3339))

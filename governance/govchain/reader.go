@@ -77,12 +77,17 @@ func ContractsOf(c *guildhall.Community) Contracts {
 }
 
 func (r *Reader) call(ctx context.Context, to common.Address, data []byte, block *big.Int) ([]byte, error) {
+	return r.callMsg(ctx, ethereum.CallMsg{To: &to, Data: data}, block)
+}
+
+// callMsg is call with the whole message (a gas limit, say).
+func (r *Reader) callMsg(ctx context.Context, msg ethereum.CallMsg, block *big.Int) ([]byte, error) {
 	var out []byte
 	var err error
 	if r.atHash != nil {
-		out, err = r.backend.(HashCaller).CallContractAtHash(ctx, ethereum.CallMsg{To: &to, Data: data}, *r.atHash)
+		out, err = r.backend.(HashCaller).CallContractAtHash(ctx, msg, *r.atHash)
 	} else {
-		out, err = r.backend.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, block)
+		out, err = r.backend.CallContract(ctx, msg, block)
 	}
 	if err != nil {
 		return nil, err
@@ -245,6 +250,12 @@ func (r *Reader) Header(ctx context.Context, number *big.Int) (*types.Header, er
 	return h, nil
 }
 
+// ERC1271GasLimit is the most gas one isValidSignature call may use. The contract is whatever
+// address a sign-in message or a ballot names, so anyone can make the node run code of their
+// choosing: bounded, a wallet that burns gas is a refusal, not minutes of the node's time. Real
+// wallets' checks (a signature recovery, a few storage reads, a nested ERC-1271) stay far below.
+const ERC1271GasLimit = 500_000
+
 // erc1271Magic is isValidSignature's "valid" answer.
 var erc1271Magic = [4]byte{0x16, 0x26, 0xba, 0x7e}
 
@@ -262,7 +273,7 @@ func (r *Reader) IsValidSignature(ctx context.Context, account common.Address, h
 		return false, false, nil
 	}
 	data := append(common.FromHex("0x1626ba7e"), packBytes32AndBytes(hash, sig)...)
-	out, err := r.call(ctx, account, data, nil)
+	out, err := r.callMsg(ctx, ethereum.CallMsg{To: &account, Data: data, Gas: ERC1271GasLimit}, nil)
 	if err != nil {
 		if isExecutionFailure(err) {
 			return false, true, nil // the wallet refuses

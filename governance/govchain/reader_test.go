@@ -71,3 +71,27 @@ func TestIsValidSignatureTellsARefusalFromAnUnreachableNode(t *testing.T) {
 		})
 	}
 }
+
+// gasRecorder is a wallet that accepts every signature and remembers the gas it was offered.
+type gasRecorder struct {
+	walletBackend
+	gas *uint64
+}
+
+func (b gasRecorder) CallContract(_ context.Context, msg ethereum.CallMsg, _ *big.Int) ([]byte, error) {
+	*b.gas = msg.Gas
+	return common.RightPadBytes(erc1271Magic[:], 32), nil
+}
+
+// A sign-in or a ballot names the contract that is asked: whoever writes it chooses the code the
+// node runs, so the call is given a bounded amount of gas, not the node's (tens of millions).
+func TestIsValidSignatureIsGivenBoundedGas(t *testing.T) {
+	t.Parallel()
+	var gas uint64
+	if _, _, err := NewReader(gasRecorder{gas: &gas}).IsValidSignature(context.Background(), common.HexToAddress("0x1"), common.Hash{1}, make([]byte, 65)); err != nil {
+		t.Fatal(err)
+	}
+	if gas == 0 || gas > ERC1271GasLimit {
+		t.Errorf("isValidSignature called with gas %d, want a bound of at most %d (0 is the node's own cap)", gas, ERC1271GasLimit)
+	}
+}
