@@ -128,7 +128,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
-	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", cc.rpcURL, "chain_id", cc.identity.ChainID)
+	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -200,7 +200,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 	// The dashboard's address names the Sign-In with Ethereum domain, so wallets see the site
 	// that asks them to sign in as the one the message names.
 	fmt.Fprintf(w, "  Dashboard  %s   (members: connect a wallet, sign in, vote)\n", dashboardURL)
-	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
+	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", guildhall.RedactURL(cc.rpcURL), cc.identity.ChainID)
 	fmt.Fprintf(w, "  Database   %s\n", dbURL)
 	communities, err := db.Communities(ctx, "", 20)
 	if err != nil {
