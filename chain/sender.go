@@ -222,7 +222,7 @@ func (s *Sender) EstimateGas(ctx context.Context, to common.Address, data []byte
 	err := retry(ctx, func() error {
 		var err error
 		est, err = s.cfg.Client.EstimateGas(ctx, ethereum.CallMsg{From: s.from, To: &to, Data: data, Value: value})
-		if err != nil && isRevert(err) {
+		if IsRevert(err, gasCapExceeded) {
 			return permanent{fmt.Errorf("%w: %w", ErrWouldRevert, err)}
 		}
 		return err
@@ -555,15 +555,9 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 	return nil
 }
 
-// isRevert reports whether an estimate failed because the call reverts (as opposed to the node
-// failing).
-func isRevert(err error) bool {
-	if _, ok := RevertData(err); ok {
-		return true
-	}
-	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "execution reverted") || strings.Contains(msg, "gas required exceeds")
-}
+// gasCapExceeded is the message of an estimate that no gas limit up to the node's cap is enough
+// for: the call would fail as sent, so Send treats it as ErrWouldRevert.
+const gasCapExceeded = "gas required exceeds"
 
 // permanent marks an error retry must not retry.
 type permanent struct{ error }

@@ -26,7 +26,6 @@ import (
 	"maps"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -615,7 +614,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 				m.log.Info("batch already minted on chain; waiting for its indexed event", "batch", f.b.ID)
 				return nil, nil
 			}
-			if !reverted && canCut && !strings.Contains(strings.ToLower(err.Error()), "execution reverted") {
+			if !reverted && canCut && !chain.IsRevert(err) {
 				// Out of gas at the node's cap (2^24 since Osaka), not a revert: halve it.
 				if err := m.shrink(ctx, f, uint64(chain.MaxTxGas)*2); err != nil {
 					return nil, err
@@ -732,7 +731,7 @@ func (m *Minter) checkToken(ctx context.Context, token common.Address) error {
 	err := chain.Retry(ctx, func() error {
 		var err error
 		out, err = c.Client().CallContract(ctx, ethereum.CallMsg{To: &token, Data: m.token.PackBatchMinted(common.Hash{})}, nil)
-		if err != nil && isRevert(err) {
+		if chain.IsRevert(err) {
 			revert, err = err, nil
 		}
 		return err
@@ -748,14 +747,6 @@ func (m *Minter) checkToken(ctx context.Context, token common.Address) error {
 	}
 	m.tokens[token] = true
 	return nil
-}
-
-// isRevert reports whether a call failed because it reverted, as opposed to the node failing.
-func isRevert(err error) bool {
-	if _, ok := chain.RevertData(err); ok {
-		return true
-	}
-	return strings.Contains(strings.ToLower(err.Error()), "execution reverted")
 }
 
 // revertReason names the token's custom error in revert data (such as
