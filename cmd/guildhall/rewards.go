@@ -116,7 +116,7 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	if err != nil {
 		return nil, nil, err
 	}
-	m := minter.New(db, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
+	m := minter.New(db, sender, cc.client, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
