@@ -59,10 +59,6 @@ type OpenProposal struct {
 
 // Store keeps what the indexer writes. Every method is one database transaction.
 type Store interface {
-	// LockIndexer takes the database's indexer lock, waiting while another indexer holds it,
-	// until unlock is called or ctx ends. held ends with the lock: on unlock, with ctx, or when
-	// the lock is lost with its database connection.
-	LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error)
 	// IndexCursor returns the cursor, nil before the first batch.
 	IndexCursor(ctx context.Context) (*BlockRef, error)
 	// IndexTargets returns every community with its progress.
@@ -131,8 +127,9 @@ func (c *Config) defaults() {
 	}
 }
 
-// Indexer indexes every community of one database from one chain. Run it once per database:
-// Run takes the store's lock, so a second indexer waits.
+// Indexer indexes every community of one database from one chain. Run it in one process per
+// database at a time: its caller leads (cmd/guildhall runs it while it holds the database's
+// indexer lock, with that lock's context).
 type Indexer struct {
 	client Client
 	store  Store
@@ -200,33 +197,9 @@ func New(client Client, store Store, cfg Config) *Indexer {
 }
 
 // Run indexes until ctx ends (returning nil) or a deep reorg (returning ErrDeepReorg wrapped).
-// Other errors (node or database unreachable) are logged and retried with a backoff. Only the
-// holder of the database's indexer lock indexes; if the lock is lost with its connection, Run
-// stops indexing and queues for the lock again, since another indexer may now lead.
+// Other errors (node or database unreachable) are logged and retried with a backoff. A leader
+// runs it with its lock's context, so it stops when the lock is lost.
 func (ix *Indexer) Run(ctx context.Context) error {
-	for {
-		ix.log.Info("waiting for the indexer lock")
-		held, unlock, err := ix.store.LockIndexer(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		err = ix.lead(held)
-		unlock()
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			return err
-		}
-		ix.log.Warn("lost the indexer lock with its database connection; waiting to lead again")
-	}
-}
-
-// lead indexes while ctx (the held lock) lasts.
-func (ix *Indexer) lead(ctx context.Context) error {
 	defer ix.dropAhead() // a prefetched range is only good for this leader's view of the cursor
 	ix.log.Info("indexer started", "finality_depth", ix.cfg.FinalityDepth, "poll_interval", ix.cfg.PollInterval)
 	heads, stopHeads := ix.subscribeHeads(ctx)

@@ -48,7 +48,7 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := ix.Run(ctx); err != nil {
+		if err := lead(ctx, log.With("component", "indexer"), "indexer", db.LockIndexer, ix.Run); err != nil {
 			if errors.Is(err, indexer.ErrDeepReorg) {
 				log.Error("the indexer stopped; reads stay at its last block until it is restarted", "err", err)
 				return

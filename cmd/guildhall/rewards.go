@@ -123,29 +123,14 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 		// One minter and one sender loop per database: a second serve sends relays through
 		// its sender (the nonce row serializes them) but waits here to mint and follow them.
 		// If the lock is lost with its connection, both stop and this process queues for it again.
-		for ctx.Err() == nil {
-			var (
-				held   context.Context
-				unlock func()
-			)
-			if err := chain.Retry(ctx, func() (err error) {
-				if held, unlock, err = db.LockMinter(ctx); err != nil && ctx.Err() == nil {
-					log.Warn("cannot take the minter lock; will retry", "err", err)
-				}
-				return err
-			}); err != nil {
-				return // ctx ended
-			}
+		_ = lead(ctx, log, "minter", db.LockMinter, func(held context.Context) error {
 			ran := make(chan struct{}, 2)
 			go func() { _ = sender.Run(held); ran <- struct{}{} }()
 			go func() { _ = m.Run(held); ran <- struct{}{} }()
 			<-ran
 			<-ran
-			unlock()
-			if ctx.Err() == nil {
-				log.Warn("lost the minter lock with its database connection; waiting to lead again")
-			}
-		}
+			return nil
+		})
 	}()
 	return sender, func() { <-done }, nil
 }
