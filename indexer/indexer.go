@@ -505,23 +505,9 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	// Headers to remember: every block of the range that a reorg may still replace, and the
 	// newest final one (finalTop), so that a reorg as deep as the finality depth finds its common
 	// ancestor among them; and the range's end. Blocks of the range below finalTop are final.
-	prefetched := headers != nil
-	for n := max(from, finalTop); !prefetched && n <= to; n++ {
-		h := head
-		if n != headNum {
-			var err error
-			if h, err = ix.header(ctx, n); err != nil {
-				return err
-			}
-		}
-		headers = append(headers, h)
-	}
-	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
-		h, err := ix.header(ctx, to)
-		if err != nil {
-			return err
-		}
-		headers = append(headers, h)
+	headers, err := ix.rangeHeaders(ctx, head, headers, from, to, finalTop)
+	if err != nil {
+		return err
 	}
 	// Parent links: the first header must sit on the cursor when adjacent, and each on the one before.
 	prev := cursor
@@ -536,7 +522,6 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	}
 
 	if logs == nil && len(live) > 0 {
-		var err error
 		if logs, err = ix.fetchLogs(ctx, from, to, live); err != nil {
 			return err
 		}
@@ -544,26 +529,9 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 			return nil
 		}
 	}
-	known := make(map[uint64]common.Hash, len(headers))
-	blocks := make([]BlockRef, 0, len(headers))
-	for _, h := range headers {
-		known[h.Number.Uint64()] = h.Hash()
-		blocks = append(blocks, refOf(h))
-	}
-	if err := checkLogHashes(logs, known); err != nil {
+	b, timeOf, err := ix.batchOf(from, to, headers, logs, live)
+	if err != nil {
 		return err
-	}
-	end := blocks[len(blocks)-1]
-	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
-	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
-		b.PruneBelow = to - keep
-	}
-	for _, t := range live {
-		b.Communities = append(b.Communities, t.CommunityID)
-	}
-	timeOf := make(map[uint64]uint64, len(headers))
-	for _, h := range headers {
-		timeOf[h.Number.Uint64()] = h.Time
 	}
 	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
 		return err
@@ -582,6 +550,60 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	ix.m.lag.Set(float64(headNum - to))
 	ix.progress.report(ix, from, to, headNum, b.Len())
 	return nil
+}
+
+// rangeHeaders returns the headers to remember of the range from..to (see advance): those given
+// (a range fetched ahead), else every block a reorg may still replace and the newest final one;
+// and the range's end in any case.
+func (ix *Indexer) rangeHeaders(ctx context.Context, head *types.Header, headers []*types.Header, from, to, finalTop uint64) ([]*types.Header, error) {
+	headNum := head.Number.Uint64()
+	prefetched := headers != nil
+	for n := max(from, finalTop); !prefetched && n <= to; n++ {
+		h := head
+		if n != headNum {
+			var err error
+			if h, err = ix.header(ctx, n); err != nil {
+				return nil, err
+			}
+		}
+		headers = append(headers, h)
+	}
+	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
+		h, err := ix.header(ctx, to)
+		if err != nil {
+			return nil, err
+		}
+		headers = append(headers, h)
+	}
+	return headers, nil
+}
+
+// batchOf is the batch of range from..to with its remembered headers: blocks, communities and
+// what to prune, after checking that every log names the block hash of its header; and the
+// headers' times by number.
+func (ix *Indexer) batchOf(from, to uint64, headers []*types.Header, logs []types.Log, live []Target) (*Batch, map[uint64]uint64, error) {
+	known := make(map[uint64]common.Hash, len(headers))
+	blocks := make([]BlockRef, 0, len(headers))
+	for _, h := range headers {
+		known[h.Number.Uint64()] = h.Hash()
+		blocks = append(blocks, refOf(h))
+	}
+	if err := checkLogHashes(logs, known); err != nil {
+		return nil, nil, err
+	}
+	end := blocks[len(blocks)-1]
+	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
+	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
+		b.PruneBelow = to - keep
+	}
+	for _, t := range live {
+		b.Communities = append(b.Communities, t.CommunityID)
+	}
+	timeOf := make(map[uint64]uint64, len(headers))
+	for _, h := range headers {
+		timeOf[h.Number.Uint64()] = h.Time
+	}
+	return b, timeOf, nil
 }
 
 // fill decodes logs into b, gives every event its block time and reads state() of the open
