@@ -93,14 +93,6 @@ func newDecoder(targets []Target) *decoder {
 	return d
 }
 
-func (d *decoder) addresses() []common.Address {
-	out := make([]common.Address, 0, len(d.byAddress))
-	for a := range d.byAddress {
-		out = append(out, a)
-	}
-	return out
-}
-
 // decode appends the events in logs to ev. Logs of other contracts or events are skipped; a log
 // that claims a known signature but does not decode is an error (the node or the ABI is wrong).
 // The hot token events are decoded by hand: they are most of the volume and ABI reflection would

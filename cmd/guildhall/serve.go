@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
@@ -236,7 +237,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 			if i == 0 {
 				role = "  (operator)"
 			}
-			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)), role)
+			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), crypto.FromECDSA(a.Key), role)
 		}
 	}
 	fmt.Fprint(w, "\n  Stop with Ctrl-C. Running it again keeps the same chain and database.\n")
