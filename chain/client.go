@@ -59,12 +59,12 @@ const connectTimeout = 5 * time.Second
 func Connect(ctx context.Context, rpcURL string) (*ethclient.Client, error) {
 	u, err := url.Parse(rpcURL)
 	if err != nil || u.Host == "" {
-		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid --rpc-url %q: want a URL such as http://127.0.0.1:8545", redactURL(rpcURL))
+		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid --rpc-url %q: want a URL such as http://127.0.0.1:8545", guildhall.RedactURL(rpcURL))
 	}
 	switch u.Scheme {
 	case "http", "https", "ws", "wss":
 	default:
-		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid --rpc-url %s: the scheme must be http, https, ws or wss", redactURL(rpcURL))
+		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid --rpc-url %s: the scheme must be http, https, ws or wss", guildhall.RedactURL(rpcURL))
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
@@ -83,7 +83,7 @@ func Connect(ctx context.Context, rpcURL string) (*ethclient.Client, error) {
 // unreachable turns a dial or first-call failure into the one-line EUNAVAILABLE error.
 func unreachable(rpcURL string, err error) error {
 	return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot reach the chain at %s: %s; start the node or fix --rpc-url",
-		redactURL(rpcURL), dialCause(err))
+		guildhall.RedactURL(rpcURL), dialCause(err))
 }
 
 // dialCause names why a node did not answer in a few words: the operating system's reason for a
@@ -154,29 +154,6 @@ func genesisHash(ctx context.Context, c Client) (common.Hash, error) {
 		return common.Hash{}, err
 	}
 	return header.Hash(), nil
-}
-
-// redactURL returns rawURL fit for messages and logs: no user info, no query, and path segments
-// that look like API keys (20 characters or more, as in /v3/<key>) replaced by "***".
-func redactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		if len(rawURL) > 40 {
-			return rawURL[:12] + "..."
-		}
-		return rawURL
-	}
-	u.User = nil
-	u.RawQuery, u.ForceQuery, u.Fragment = "", false, ""
-	segments := strings.Split(u.Path, "/")
-	for i, s := range segments {
-		if len(s) >= 20 {
-			segments[i] = "***"
-		}
-	}
-	u.Path = strings.Join(segments, "/")
-	u.RawPath = u.Path // keeps "***" unescaped when the rest of the path allows
-	return u.String()
 }
 
 func oneLine(s string) string {

@@ -66,23 +66,6 @@ func TestConnectToDevChain(t *testing.T) {
 	}
 }
 
-func TestRedactURL(t *testing.T) {
-	tests := map[string]struct{ in, want string }{
-		"local node":        {"http://127.0.0.1:8545", "http://127.0.0.1:8545"},
-		"short path kept":   {"https://rpc.example.org/rpc", "https://rpc.example.org/rpc"},
-		"api key in path":   {"https://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef", "https://mainnet.infura.io/v3/***"},
-		"user info dropped": {"https://user:secret@node.example.org:8545", "https://node.example.org:8545"},
-		"query dropped":     {"wss://node.example.org/ws?apikey=secret", "wss://node.example.org/ws"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			if got := redactURL(tc.in); got != tc.want {
-				t.Errorf("redactURL(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
-
 // closedAddr returns a local address nothing listens on.
 func closedAddr(t *testing.T) string {
 	t.Helper()

@@ -96,17 +96,7 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 	}
 
 	send := func(what string, n uint64, bin string, input []byte) (*types.Transaction, error) {
-		opts := bind.NewKeyedTransactor(d.Key, chainID)
-		opts.Context = ctx
-		opts.Nonce = new(big.Int).SetUint64(n)
-		_, tx, err := bind.DeployContract(opts, common.FromHex(bin), d.Client, input)
-		if err != nil {
-			if isInsufficientFunds(err) {
-				return nil, d.unfunded(ctx, chainID, from, nil)
-			}
-			return nil, fmt.Errorf("deploy %s: %w", what, err)
-		}
-		return tx, nil
+		return d.deployContract(ctx, chainID, from, what, n, bin, input)
 	}
 
 	// Round 1: token and timelock depend on nothing deployed.
@@ -142,18 +132,42 @@ func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment,
 	}
 	log.Info("governor deployed", "governor", want.Governor)
 
-	for _, tx := range []*types.Transaction{tokenTx, timelockTx, govTx} {
-		rcpt, err := d.Client.TransactionReceipt(ctx, tx.Hash())
-		if err != nil {
-			return nil, fmt.Errorf("read deployment receipt: %w", err)
-		}
-		if rcpt.ContractAddress != want.Token && rcpt.ContractAddress != want.Timelock && rcpt.ContractAddress != want.Governor {
-			return nil, errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment; run it again")
-		}
+	if err := d.checkAddresses(ctx, want, tokenTx, timelockTx, govTx); err != nil {
+		return nil, err
 	}
 	want.Block = tokenRcpt.BlockNumber.Uint64()
 	want.TxHash = tokenTx.Hash()
 	return &want, nil
+}
+
+// deployContract sends the deployment of contract what (bin with constructor input) at nonce n.
+func (d *Deployer) deployContract(ctx context.Context, chainID *big.Int, from common.Address, what string, n uint64, bin string, input []byte) (*types.Transaction, error) {
+	opts := bind.NewKeyedTransactor(d.Key, chainID)
+	opts.Context = ctx
+	opts.Nonce = new(big.Int).SetUint64(n)
+	_, tx, err := bind.DeployContract(opts, common.FromHex(bin), d.Client, input)
+	if err != nil {
+		if isInsufficientFunds(err) {
+			return nil, d.unfunded(ctx, chainID, from, nil)
+		}
+		return nil, fmt.Errorf("deploy %s: %w", what, err)
+	}
+	return tx, nil
+}
+
+// checkAddresses makes sure the deployment transactions created the contracts at the addresses
+// want names: another transaction from the key taking one of the nonces would move them.
+func (d *Deployer) checkAddresses(ctx context.Context, want Deployment, txs ...*types.Transaction) error {
+	for _, tx := range txs {
+		rcpt, err := d.Client.TransactionReceipt(ctx, tx.Hash())
+		if err != nil {
+			return fmt.Errorf("read deployment receipt: %w", err)
+		}
+		if rcpt.ContractAddress != want.Token && rcpt.ContractAddress != want.Timelock && rcpt.ContractAddress != want.Governor {
+			return errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment; run it again")
+		}
+	}
+	return nil
 }
 
 // maxEIP712Name is the longest name, in bytes, OpenZeppelin's EIP712 accepts (one word, a

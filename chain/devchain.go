@@ -118,12 +118,8 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	}
 	// Check the port before opening the chain database: go-ethereum binds it only after, and
 	// cannot release a half-started chain cleanly.
-	if port != 0 {
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			return nil, listenError(cfg.HTTPAddr, err)
-		}
-		ln.Close()
+	if err := checkPortFree(cfg.HTTPAddr, port); err != nil {
+		return nil, err
 	}
 
 	d := &DevChain{
@@ -141,37 +137,10 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 		chainDir = filepath.Join(cfg.DataDir, "chain")
 	}
 
-	stack, err := node.New(&node.Config{
-		Name:             "devchain",
-		DataDir:          chainDir,
-		HTTPHost:         host,
-		HTTPPort:         port,
-		HTTPModules:      []string{"eth", "net", "web3"},
-		HTTPCors:         []string{"*"}, // browser wallets and dapps on any local origin
-		HTTPVirtualHosts: virtualHosts(host),
-		HTTPTimeouts:     rpc.DefaultHTTPTimeouts,
-		// Dev chains answer big eth_getLogs and batch calls; keep go-ethereum's defaults.
-		BatchRequestLimit:    node.DefaultConfig.BatchRequestLimit,
-		BatchResponseMaxSize: node.DefaultConfig.BatchResponseMaxSize,
-		HTTPBodyLimit:        node.DefaultConfig.HTTPBodyLimit,
-		P2P: p2p.Config{
-			MaxPeers:    0,
-			ListenAddr:  "",
-			NoDial:      true,
-			NoDiscovery: true,
-			DiscoveryV4: false,
-			DiscoveryV5: false,
-		},
-		// The node's own warnings are about P2P, which the dev chain turns off on purpose.
-		Logger: log.NewLogger(minLevelHandler{min: slog.LevelError, Handler: logger.Handler()}),
-	})
+	stack, err := newDevNode(host, port, chainDir, logger)
 	if err != nil {
 		d.restoreGethLog()
-		if errors.Is(err, node.ErrDatadirUsed) {
-			return nil, guildhall.Errorf(guildhall.EUNAVAILABLE,
-				"the dev chain in %s is open in another process (a running `guildhall serve`?); stop it or reach it over its JSON-RPC", chainDir)
-		}
-		return nil, fmt.Errorf("create dev chain node: %w", err)
+		return nil, err
 	}
 	d.stack = stack
 
@@ -205,6 +174,56 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 	logger.Info("dev chain started", "rpc_url", d.rpcURL, "chain_id", DevChainID, "genesis", d.genesis,
 		"block", d.eth.BlockChain().CurrentBlock().Number.Uint64(), "state", where)
 	return d, nil
+}
+
+// checkPortFree makes sure addr can be listened on (port 0: any free port can).
+func checkPortFree(addr string, port int) error {
+	if port == 0 {
+		return nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return listenError(addr, err)
+	}
+	return ln.Close()
+}
+
+// newDevNode creates the dev chain's node: JSON-RPC over HTTP at host:port (eth, net, web3), no
+// P2P, its data under chainDir ("": in memory). A chain directory open in another process is an
+// EUNAVAILABLE *guildhall.Error.
+func newDevNode(host string, port int, chainDir string, logger *slog.Logger) (*node.Node, error) {
+	stack, err := node.New(&node.Config{
+		Name:             "devchain",
+		DataDir:          chainDir,
+		HTTPHost:         host,
+		HTTPPort:         port,
+		HTTPModules:      []string{"eth", "net", "web3"},
+		HTTPCors:         []string{"*"}, // browser wallets and dapps on any local origin
+		HTTPVirtualHosts: virtualHosts(host),
+		HTTPTimeouts:     rpc.DefaultHTTPTimeouts,
+		// Dev chains answer big eth_getLogs and batch calls; keep go-ethereum's defaults.
+		BatchRequestLimit:    node.DefaultConfig.BatchRequestLimit,
+		BatchResponseMaxSize: node.DefaultConfig.BatchResponseMaxSize,
+		HTTPBodyLimit:        node.DefaultConfig.HTTPBodyLimit,
+		P2P: p2p.Config{
+			MaxPeers:    0,
+			ListenAddr:  "",
+			NoDial:      true,
+			NoDiscovery: true,
+			DiscoveryV4: false,
+			DiscoveryV5: false,
+		},
+		// The node's own warnings are about P2P, which the dev chain turns off on purpose.
+		Logger: log.NewLogger(minLevelHandler{min: slog.LevelError, Handler: logger.Handler()}),
+	})
+	if err != nil {
+		if errors.Is(err, node.ErrDatadirUsed) {
+			return nil, guildhall.Errorf(guildhall.EUNAVAILABLE,
+				"the dev chain in %s is open in another process (a running `guildhall serve`?); stop it or reach it over its JSON-RPC", chainDir)
+		}
+		return nil, fmt.Errorf("create dev chain node: %w", err)
+	}
+	return stack, nil
 }
 
 // chooseGenesis returns the genesis of the chain to open: a new one with a random salt for an

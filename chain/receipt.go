@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // ErrReverted is returned (wrapped) for a mined transaction whose execution failed.
@@ -71,19 +70,4 @@ func succeeded(rcpt *types.Receipt, err error) (*types.Receipt, error) {
 		return rcpt, fmt.Errorf("transaction %s in block %d: %w", rcpt.TxHash, rcpt.BlockNumber, ErrReverted)
 	}
 	return rcpt, nil
-}
-
-// RevertData returns the ABI-encoded revert data carried by an error from eth_call or
-// eth_estimateGas (for example a custom error's selector and arguments), if there is any.
-func RevertData(err error) ([]byte, bool) {
-	var de rpc.DataError
-	if !errors.As(err, &de) {
-		return nil, false
-	}
-	s, ok := de.ErrorData().(string)
-	if !ok {
-		return nil, false
-	}
-	data := common.FromHex(s)
-	return data, len(data) >= 4
 }

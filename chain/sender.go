@@ -222,7 +222,7 @@ func (s *Sender) EstimateGas(ctx context.Context, to common.Address, data []byte
 	err := retry(ctx, func() error {
 		var err error
 		est, err = s.cfg.Client.EstimateGas(ctx, ethereum.CallMsg{From: s.from, To: &to, Data: data, Value: value})
-		if err != nil && isRevert(err) {
+		if IsRevert(err, gasCapExceeded) {
 			return permanent{fmt.Errorf("%w: %w", ErrWouldRevert, err)}
 		}
 		return err
@@ -274,11 +274,9 @@ type fee struct {
 	legacy      bool
 }
 
-// fees returns an EIP-1559 tip and fee cap: the node's suggested tip and twice the latest base
-// fee on top, so the transaction stays includable while the base fee rises for a few blocks. On a
-// chain whose blocks carry no base fee (before London, or a chain that never enabled it) it
-// returns the node's suggested gas price for a legacy transaction instead. Both are bounded by
-// MaxFeeCap.
+// fees returns what a new attempt pays now (see suggestedFee): an EIP-1559 tip and fee cap, or on
+// a chain whose blocks carry no base fee (before London, or a chain that never enabled it) the
+// node's suggested gas price for a legacy transaction.
 func (s *Sender) fees(ctx context.Context) (fee, error) {
 	var (
 		head *types.Header
@@ -299,24 +297,7 @@ func (s *Sender) fees(ctx context.Context) (fee, error) {
 	if err != nil {
 		return fee{}, fmt.Errorf("read fees: %w", err)
 	}
-	if tip == nil || tip.Sign() <= 0 {
-		tip = big.NewInt(1)
-	}
-	if head.BaseFee == nil {
-		price := tip
-		if price.Cmp(s.cfg.MaxFeeCap) > 0 {
-			price = new(big.Int).Set(s.cfg.MaxFeeCap)
-		}
-		return fee{tip: price, maxFee: price, legacy: true}, nil
-	}
-	maxFee := new(big.Int).Add(tip, new(big.Int).Mul(head.BaseFee, big.NewInt(2)))
-	if maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
-		maxFee = new(big.Int).Set(s.cfg.MaxFeeCap)
-		if tip.Cmp(maxFee) > 0 {
-			tip = new(big.Int).Set(maxFee)
-		}
-	}
-	return fee{tip: tip, maxFee: maxFee}, nil
+	return suggestedFee(tip, head.BaseFee, s.cfg.MaxFeeCap), nil
 }
 
 // broadcast sends a signed attempt; errors that mean the node has it or has moved past its nonce
@@ -464,10 +445,29 @@ func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast 
 	return s.cfg.Store.SetTxState(ctx, rec.ID, state, rcpt.TxHash, block, rcpt.BlockHash, ok)
 }
 
-// pending handles an intent none of whose attempts is in a block.
+// pending handles an intent none of whose attempts is in a block: it reads what the decision
+// needs (see pendingState.next) and carries the decision out.
 func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcast bool) error {
-	// A nonce the chain has moved past, final deep, without any of our attempts: a transaction
-	// from elsewhere took it, so this intent never ran and gets a new nonce.
+	finalNonce, err := s.finalNonce(ctx, t)
+	if err != nil {
+		return err
+	}
+	last := rec.Attempts[len(rec.Attempts)-1]
+	state := pendingState{nonce: rec.Nonce, finalNonce: finalNonce, age: time.Since(last.CreatedAt),
+		stuckAfter: s.cfg.StuckAfter, rebroadcast: rebroadcast}
+	switch state.next() {
+	case stepRenonce:
+		return s.renonce(ctx, rec)
+	case stepReplace:
+		return s.replace(ctx, rec, last)
+	case stepRebroadcast:
+		s.broadcast(ctx, last)
+	}
+	return nil
+}
+
+// finalNonce returns the key's nonce at the final block, read once per tick.
+func (s *Sender) finalNonce(ctx context.Context, t *tick) (uint64, error) {
 	if t.finalUsed == nil {
 		var finalHead *big.Int
 		if t.head >= s.cfg.Confirmations {
@@ -475,73 +475,62 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 		}
 		used, err := s.cfg.Client.NonceAt(ctx, s.from, finalHead)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		t.finalUsed = &used
 	}
-	if used := *t.finalUsed; used > rec.Nonce {
-		// Look once more: a receipt may have appeared in between. Only a definite "not found"
-		// for every attempt counts as not mined; any other error (a flaky node) waits for the
-		// next tick rather than risk sending the intent twice.
-		for _, a := range rec.Attempts {
-			_, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash)
-			if err == nil {
-				return nil
-			}
-			if !errors.Is(err, ethereum.NotFound) {
-				return fmt.Errorf("check receipt before renonce: %w", err)
-			}
+	return *t.finalUsed, nil
+}
+
+// renonce gives an intent whose nonce a transaction from elsewhere took a new nonce, and
+// broadcasts its first attempt at it.
+func (s *Sender) renonce(ctx context.Context, rec *TxRecord) error {
+	// Look once more: a receipt may have appeared in between. Only a definite "not found" for
+	// every attempt counts as not mined; any other error (a flaky node) waits for the next tick
+	// rather than risk sending the intent twice.
+	for _, a := range rec.Attempts {
+		_, err := s.cfg.Client.TransactionReceipt(ctx, a.Hash)
+		if err == nil {
+			return nil
 		}
-		s.log.Warn("nonce taken by another transaction from the operator key; sending with a new nonce", "key", rec.Key, "nonce", rec.Nonce)
-		pendingNonce, err := s.cfg.Client.PendingNonceAt(ctx, s.from)
-		if err != nil {
-			return err
+		if !errors.Is(err, ethereum.NotFound) {
+			return fmt.Errorf("check receipt before renonce: %w", err)
 		}
-		f, err := s.fees(ctx)
-		if err != nil {
-			return err
-		}
-		if err := s.cfg.Store.Renonce(ctx, rec.ID, pendingNonce, func(nonce uint64) (TxAttempt, error) {
-			return s.sign(nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, f)
-		}); err != nil {
-			return err
-		}
-		fresh, err := s.cfg.Store.TxByID(ctx, rec.ID)
-		if err != nil || fresh == nil {
-			return err
-		}
-		s.broadcast(ctx, fresh.Attempts[len(fresh.Attempts)-1])
-		return nil
 	}
-	last := rec.Attempts[len(rec.Attempts)-1]
-	if time.Since(last.CreatedAt) < s.cfg.StuckAfter {
-		if rebroadcast {
-			s.broadcast(ctx, last)
-		}
-		return nil
+	s.log.Warn("nonce taken by another transaction from the operator key; sending with a new nonce", "key", rec.Key, "nonce", rec.Nonce)
+	pendingNonce, err := s.cfg.Client.PendingNonceAt(ctx, s.from)
+	if err != nil {
+		return err
 	}
-	// Stuck: replace it at the same nonce with fees at least 12.5% higher (nodes want 10%) and
-	// at least what the chain asks now.
+	f, err := s.fees(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.Renonce(ctx, rec.ID, pendingNonce, func(nonce uint64) (TxAttempt, error) {
+		return s.sign(nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, f)
+	}); err != nil {
+		return err
+	}
+	fresh, err := s.cfg.Store.TxByID(ctx, rec.ID)
+	if err != nil || fresh == nil {
+		return err
+	}
+	s.broadcast(ctx, fresh.Attempts[len(fresh.Attempts)-1])
+	return nil
+}
+
+// replace replaces a stuck attempt at the same nonce with higher fees (see bumpFee), or
+// rebroadcasts it as it is when those would pass MaxFeeCap.
+func (s *Sender) replace(ctx context.Context, rec *TxRecord, last TxAttempt) error {
 	now, err := s.fees(ctx)
 	if err != nil {
 		return err
 	}
-	bump := func(old, now *big.Int) *big.Int {
-		v := new(big.Int).Add(old, new(big.Int).Rsh(old, 3))
-		v.Add(v, big.NewInt(1))
-		if now.Cmp(v) > 0 {
-			return now
-		}
-		return v
-	}
-	f := fee{tip: bump(last.Tip, now.tip), maxFee: bump(last.MaxFee, now.maxFee), legacy: now.legacy}
-	if f.maxFee.Cmp(s.cfg.MaxFeeCap) > 0 {
+	f, ok := bumpFee(fee{tip: last.Tip, maxFee: last.MaxFee}, now, s.cfg.MaxFeeCap)
+	if !ok {
 		s.log.Warn("transaction stuck at the fee cap; rebroadcasting as is", "key", rec.Key, "nonce", rec.Nonce, "max_fee", last.MaxFee)
 		s.broadcast(ctx, last)
 		return nil
-	}
-	if f.tip.Cmp(f.maxFee) > 0 {
-		f.tip = new(big.Int).Set(f.maxFee)
 	}
 	a, err := s.sign(rec.Nonce, rec.To, rec.Data, rec.Value, rec.GasLimit, f)
 	if err != nil {
@@ -555,15 +544,9 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 	return nil
 }
 
-// isRevert reports whether an estimate failed because the call reverts (as opposed to the node
-// failing).
-func isRevert(err error) bool {
-	if _, ok := RevertData(err); ok {
-		return true
-	}
-	msg := strings.ToLower(err.Error())
-	return strings.Contains(msg, "execution reverted") || strings.Contains(msg, "gas required exceeds")
-}
+// gasCapExceeded is the message of an estimate that no gas limit up to the node's cap is enough
+// for: the call would fail as sent, so Send treats it as ErrWouldRevert.
+const gasCapExceeded = "gas required exceeds"
 
 // permanent marks an error retry must not retry.
 type permanent struct{ error }

@@ -81,7 +81,7 @@ func BenchmarkBackfill(b *testing.B) {
 	// GUILDHALL_BENCH_GETH_CLIENT to measure go-ethereum's client instead).
 	var client indexer.Client = rpc
 	if os.Getenv("GUILDHALL_BENCH_GETH_CLIENT") == "" {
-		if client, err = indexer.HTTPLogs(rpc, dev.RPCURL()); err != nil {
+		if client, err = chain.HTTPLogs(rpc, dev.RPCURL()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -93,14 +93,6 @@ func newDecoder(targets []Target) *decoder {
 	return d
 }
 
-func (d *decoder) addresses() []common.Address {
-	out := make([]common.Address, 0, len(d.byAddress))
-	for a := range d.byAddress {
-		out = append(out, a)
-	}
-	return out
-}
-
 // decode appends the events in logs to ev. Logs of other contracts or events are skipped; a log
 // that claims a known signature but does not decode is an error (the node or the ABI is wrong).
 // The hot token events are decoded by hand: they are most of the volume and ABI reflection would
@@ -124,131 +116,154 @@ func (d *decoder) decode(logs []types.Log, ev *Events) error {
 }
 
 func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev *Events) error {
-	t0 := l.Topics[0]
 	switch role {
 	case roleToken:
-		switch t0 {
-		case topicTransfer:
-			if len(l.Topics) != 3 || len(l.Data) != 32 {
-				return errShape
-			}
-			ev.Transfers = append(ev.Transfers, Transfer{EventMeta: meta,
-				From: topicAddress(l.Topics[1]), To: topicAddress(l.Topics[2]), Value: new(big.Int).SetBytes(l.Data)})
-		case topicDelegateVotes:
-			if len(l.Topics) != 2 || len(l.Data) != 64 {
-				return errShape
-			}
-			ev.DelegateVotes = append(ev.DelegateVotes, DelegateVotes{EventMeta: meta, Delegate: topicAddress(l.Topics[1]),
-				PreviousVotes: new(big.Int).SetBytes(l.Data[:32]), NewVotes: new(big.Int).SetBytes(l.Data[32:])})
-		case topicDelegateChanged:
-			if len(l.Topics) != 4 {
-				return errShape
-			}
-			ev.DelegateChanges = append(ev.DelegateChanges, DelegateChange{EventMeta: meta, Delegator: topicAddress(l.Topics[1]),
-				FromDelegate: topicAddress(l.Topics[2]), ToDelegate: topicAddress(l.Topics[3])})
-		case topicRewardBatchMinted:
-			e, err := tokenABI.UnpackRewardBatchMintedEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.RewardBatches = append(ev.RewardBatches, RewardBatch{EventMeta: meta, BatchID: e.BatchId, Count: e.Count, Total: e.Total})
-		}
+		return decodeToken(l, meta, ev)
 	case roleGovernor:
-		switch t0 {
-		case topicProposalCreated:
-			e, err := governorABI.UnpackProposalCreatedEvent(l)
-			if err != nil {
-				return err
-			}
-			if len(e.Targets) != len(e.Values) || len(e.Targets) != len(e.Calldatas) {
-				return errShape
-			}
-			p := ProposalCreated{EventMeta: meta, ProposalID: e.ProposalId, Proposer: e.Proposer,
-				VoteStart: e.VoteStart.Uint64(), VoteEnd: e.VoteEnd.Uint64(), Description: e.Description}
-			for i := range e.Targets {
-				a := Action{Target: e.Targets[i], Value: e.Values[i], Calldata: e.Calldatas[i]}
-				if i < len(e.Signatures) {
-					a.Signature = e.Signatures[i]
-				}
-				p.Actions = append(p.Actions, a)
-			}
-			p.TimelockOperationID = TimelockOperationID(l.Address, p.Actions, p.Description)
-			ev.Proposals = append(ev.Proposals, p)
-		case topicVoteCast:
-			e, err := governorABI.UnpackVoteCastEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
-				Support: e.Support, Weight: e.Weight, Reason: e.Reason})
-		case topicVoteCastWithParams:
-			e, err := governorABI.UnpackVoteCastWithParamsEvent(l)
-			if err != nil {
-				return err
-			}
-			params := e.Params
-			if params == nil {
-				params = []byte{}
-			}
-			ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
-				Support: e.Support, Weight: e.Weight, Reason: e.Reason, Params: params})
-		case topicProposalQueued:
-			e, err := governorABI.UnpackProposalQueuedEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
-				Kind: ProposalQueued, Eta: e.EtaSeconds.Uint64()})
-		case topicProposalExecuted:
-			e, err := governorABI.UnpackProposalExecutedEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalExecuted})
-		case topicProposalCanceled:
-			e, err := governorABI.UnpackProposalCanceledEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalCanceled})
-		case topicProposalExtended:
-			e, err := governorABI.UnpackProposalExtendedEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
-				Kind: ProposalExtended, ExtendedDeadline: e.ExtendedDeadline})
-		default:
-			if setting, ok := settingTopics[t0]; ok {
-				return decodeSetting(l, meta, setting, ev)
-			}
-		}
+		return decodeGovernor(l, meta, ev)
 	case roleTimelock:
-		switch t0 {
-		case topicCallScheduled:
-			e, err := timelockABI.UnpackCallScheduledEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockScheduled,
-				OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data),
-				Predecessor: e.Predecessor, Delay: e.Delay})
-		case topicCallExecuted:
-			e, err := timelockABI.UnpackCallExecutedEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockExecuted,
-				OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data)})
-		case topicCancelled:
-			e, err := timelockABI.UnpackCancelledEvent(l)
-			if err != nil {
-				return err
-			}
-			ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockCancelled, OperationID: e.Id})
-		case topicMinDelayChange:
-			return decodeSetting(l, meta, SettingTimelockDelay, ev)
+		return decodeTimelock(l, meta, ev)
+	}
+	return nil
+}
+
+// decodeToken decodes a GuildToken event; others are skipped.
+func decodeToken(l *types.Log, meta EventMeta, ev *Events) error {
+	switch l.Topics[0] {
+	case topicTransfer:
+		if len(l.Topics) != 3 || len(l.Data) != 32 {
+			return errShape
 		}
+		ev.Transfers = append(ev.Transfers, Transfer{EventMeta: meta,
+			From: topicAddress(l.Topics[1]), To: topicAddress(l.Topics[2]), Value: new(big.Int).SetBytes(l.Data)})
+	case topicDelegateVotes:
+		if len(l.Topics) != 2 || len(l.Data) != 64 {
+			return errShape
+		}
+		ev.DelegateVotes = append(ev.DelegateVotes, DelegateVotes{EventMeta: meta, Delegate: topicAddress(l.Topics[1]),
+			PreviousVotes: new(big.Int).SetBytes(l.Data[:32]), NewVotes: new(big.Int).SetBytes(l.Data[32:])})
+	case topicDelegateChanged:
+		if len(l.Topics) != 4 {
+			return errShape
+		}
+		ev.DelegateChanges = append(ev.DelegateChanges, DelegateChange{EventMeta: meta, Delegator: topicAddress(l.Topics[1]),
+			FromDelegate: topicAddress(l.Topics[2]), ToDelegate: topicAddress(l.Topics[3])})
+	case topicRewardBatchMinted:
+		e, err := tokenABI.UnpackRewardBatchMintedEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.RewardBatches = append(ev.RewardBatches, RewardBatch{EventMeta: meta, BatchID: e.BatchId, Count: e.Count, Total: e.Total})
+	}
+	return nil
+}
+
+// decodeGovernor decodes a GuildGovernor event; others are skipped.
+func decodeGovernor(l *types.Log, meta EventMeta, ev *Events) error {
+	switch t0 := l.Topics[0]; t0 {
+	case topicProposalCreated:
+		return decodeProposalCreated(l, meta, ev)
+	case topicVoteCast:
+		e, err := governorABI.UnpackVoteCastEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
+			Support: e.Support, Weight: e.Weight, Reason: e.Reason})
+	case topicVoteCastWithParams:
+		e, err := governorABI.UnpackVoteCastWithParamsEvent(l)
+		if err != nil {
+			return err
+		}
+		params := e.Params
+		if params == nil {
+			params = []byte{}
+		}
+		ev.Votes = append(ev.Votes, Vote{EventMeta: meta, ProposalID: e.ProposalId, Voter: e.Voter,
+			Support: e.Support, Weight: e.Weight, Reason: e.Reason, Params: params})
+	case topicProposalQueued:
+		e, err := governorABI.UnpackProposalQueuedEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
+			Kind: ProposalQueued, Eta: e.EtaSeconds.Uint64()})
+	case topicProposalExecuted:
+		e, err := governorABI.UnpackProposalExecutedEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalExecuted})
+	case topicProposalCanceled:
+		e, err := governorABI.UnpackProposalCanceledEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId, Kind: ProposalCanceled})
+	case topicProposalExtended:
+		e, err := governorABI.UnpackProposalExtendedEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.ProposalEvents = append(ev.ProposalEvents, ProposalEvent{EventMeta: meta, ProposalID: e.ProposalId,
+			Kind: ProposalExtended, ExtendedDeadline: e.ExtendedDeadline})
+	default:
+		if setting, ok := settingTopics[t0]; ok {
+			return decodeSetting(l, meta, setting, ev)
+		}
+	}
+	return nil
+}
+
+// decodeProposalCreated decodes ProposalCreated with its actions and timelock operation id.
+func decodeProposalCreated(l *types.Log, meta EventMeta, ev *Events) error {
+	e, err := governorABI.UnpackProposalCreatedEvent(l)
+	if err != nil {
+		return err
+	}
+	if len(e.Targets) != len(e.Values) || len(e.Targets) != len(e.Calldatas) {
+		return errShape
+	}
+	p := ProposalCreated{EventMeta: meta, ProposalID: e.ProposalId, Proposer: e.Proposer,
+		VoteStart: e.VoteStart.Uint64(), VoteEnd: e.VoteEnd.Uint64(), Description: e.Description}
+	for i := range e.Targets {
+		a := Action{Target: e.Targets[i], Value: e.Values[i], Calldata: e.Calldatas[i]}
+		if i < len(e.Signatures) {
+			a.Signature = e.Signatures[i]
+		}
+		p.Actions = append(p.Actions, a)
+	}
+	p.TimelockOperationID = TimelockOperationID(l.Address, p.Actions, p.Description)
+	ev.Proposals = append(ev.Proposals, p)
+	return nil
+}
+
+// decodeTimelock decodes a TimelockController event; others are skipped.
+func decodeTimelock(l *types.Log, meta EventMeta, ev *Events) error {
+	switch l.Topics[0] {
+	case topicCallScheduled:
+		e, err := timelockABI.UnpackCallScheduledEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockScheduled,
+			OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data),
+			Predecessor: e.Predecessor, Delay: e.Delay})
+	case topicCallExecuted:
+		e, err := timelockABI.UnpackCallExecutedEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockExecuted,
+			OperationID: e.Id, Index: e.Index, Target: e.Target, Value: e.Value, Data: nonNil(e.Data)})
+	case topicCancelled:
+		e, err := timelockABI.UnpackCancelledEvent(l)
+		if err != nil {
+			return err
+		}
+		ev.TimelockEvents = append(ev.TimelockEvents, TimelockEvent{EventMeta: meta, Kind: TimelockCancelled, OperationID: e.Id})
+	case topicMinDelayChange:
+		return decodeSetting(l, meta, SettingTimelockDelay, ev)
 	}
 	return nil
 }

@@ -105,21 +105,9 @@ func (h *harness) sync(t *testing.T) {
 	t.Fatal("the indexer did not reach the head in 10,000 steps")
 }
 
-// send signs and sends calldata from key without mining it.
-func (h *harness) send(t *testing.T, key *ecdsa.PrivateKey, to common.Address, calldata []byte) *types.Transaction {
-	t.Helper()
-	opts := bind.NewKeyedTransactor(key, h.sim.ChainID)
-	opts.GasLimit = 1_000_000
-	c := bind.NewBoundContract(to, abi.ABI{}, h.sim.Client, h.sim.Client, h.sim.Client)
-	tx, err := c.RawTransact(opts, calldata)
-	if err != nil {
-		t.Fatalf("send: %v", err)
-	}
-	return tx
-}
-
-// trySend is send that skips a transaction the pool refuses (after a fork the pool re-injects the
-// dropped branch's transactions asynchronously, so a nonce may be taken).
+// trySend signs and sends calldata from key without mining it, and skips a transaction the pool
+// refuses (after a fork the pool re-injects the dropped branch's transactions asynchronously, so a
+// nonce may be taken).
 func (h *harness) trySend(t *testing.T, key *ecdsa.PrivateKey, to common.Address, calldata []byte) {
 	t.Helper()
 	opts := bind.NewKeyedTransactor(key, h.sim.ChainID)

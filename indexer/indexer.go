@@ -60,10 +60,6 @@ type OpenProposal struct {
 
 // Store keeps what the indexer writes. Every method is one database transaction.
 type Store interface {
-	// LockIndexer takes the database's indexer lock, waiting while another indexer holds it,
-	// until unlock is called or ctx ends. held ends with the lock: on unlock, with ctx, or when
-	// the lock is lost with its database connection.
-	LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error)
 	// IndexCursor returns the cursor, nil before the first batch.
 	IndexCursor(ctx context.Context) (*BlockRef, error)
 	// IndexTargets returns every community with its progress.
@@ -132,8 +128,9 @@ func (c *Config) defaults() {
 	}
 }
 
-// Indexer indexes every community of one database from one chain. Run it once per database:
-// Run takes the store's lock, so a second indexer waits.
+// Indexer indexes every community of one database from one chain. Run it in one process per
+// database at a time: its caller leads (cmd/guildhall runs it while it holds the database's
+// indexer lock, with that lock's context).
 type Indexer struct {
 	client Client
 	store  Store
@@ -201,33 +198,9 @@ func New(client Client, store Store, cfg Config) *Indexer {
 }
 
 // Run indexes until ctx ends (returning nil) or a deep reorg (returning ErrDeepReorg wrapped).
-// Other errors (node or database unreachable) are logged and retried with a backoff. Only the
-// holder of the database's indexer lock indexes; if the lock is lost with its connection, Run
-// stops indexing and queues for the lock again, since another indexer may now lead.
+// Other errors (node or database unreachable) are logged and retried with a backoff. A leader
+// runs it with its lock's context, so it stops when the lock is lost.
 func (ix *Indexer) Run(ctx context.Context) error {
-	for {
-		ix.log.Info("waiting for the indexer lock")
-		held, unlock, err := ix.store.LockIndexer(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		err = ix.lead(held)
-		unlock()
-		switch {
-		case ctx.Err() != nil:
-			return nil
-		case err != nil:
-			return err
-		}
-		ix.log.Warn("lost the indexer lock with its database connection; waiting to lead again")
-	}
-}
-
-// lead indexes while ctx (the held lock) lasts.
-func (ix *Indexer) lead(ctx context.Context) error {
 	defer ix.dropAhead() // a prefetched range is only good for this leader's view of the cursor
 	ix.log.Info("indexer started", "finality_depth", ix.cfg.FinalityDepth, "poll_interval", ix.cfg.PollInterval)
 	heads, stopHeads := ix.subscribeHeads(ctx)
@@ -533,23 +506,9 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	// Headers to remember: every block of the range that a reorg may still replace, and the
 	// newest final one (finalTop), so that a reorg as deep as the finality depth finds its common
 	// ancestor among them; and the range's end. Blocks of the range below finalTop are final.
-	prefetched := headers != nil
-	for n := max(from, finalTop); !prefetched && n <= to; n++ {
-		h := head
-		if n != headNum {
-			var err error
-			if h, err = ix.header(ctx, n); err != nil {
-				return err
-			}
-		}
-		headers = append(headers, h)
-	}
-	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
-		h, err := ix.header(ctx, to)
-		if err != nil {
-			return err
-		}
-		headers = append(headers, h)
+	headers, err := ix.rangeHeaders(ctx, head, headers, from, to, finalTop)
+	if err != nil {
+		return err
 	}
 	// Parent links: the first header must sit on the cursor when adjacent, and each on the one before.
 	prev := cursor
@@ -564,7 +523,6 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	}
 
 	if logs == nil && len(live) > 0 {
-		var err error
 		if logs, err = ix.fetchLogs(ctx, from, to, live); err != nil {
 			return err
 		}
@@ -572,26 +530,9 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 			return nil
 		}
 	}
-	known := make(map[uint64]common.Hash, len(headers))
-	blocks := make([]BlockRef, 0, len(headers))
-	for _, h := range headers {
-		known[h.Number.Uint64()] = h.Hash()
-		blocks = append(blocks, refOf(h))
-	}
-	if err := checkLogHashes(logs, known); err != nil {
+	b, timeOf, err := ix.batchOf(from, to, headers, logs, live)
+	if err != nil {
 		return err
-	}
-	end := blocks[len(blocks)-1]
-	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
-	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
-		b.PruneBelow = to - keep
-	}
-	for _, t := range live {
-		b.Communities = append(b.Communities, t.CommunityID)
-	}
-	timeOf := make(map[uint64]uint64, len(headers))
-	for _, h := range headers {
-		timeOf[h.Number.Uint64()] = h.Time
 	}
 	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
 		return err
@@ -610,6 +551,60 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	ix.m.lag.Set(float64(headNum - to))
 	ix.progress.report(ix, from, to, headNum, b.Len())
 	return nil
+}
+
+// rangeHeaders returns the headers to remember of the range from..to (see advance): those given
+// (a range fetched ahead), else every block a reorg may still replace and the newest final one;
+// and the range's end in any case.
+func (ix *Indexer) rangeHeaders(ctx context.Context, head *types.Header, headers []*types.Header, from, to, finalTop uint64) ([]*types.Header, error) {
+	headNum := head.Number.Uint64()
+	prefetched := headers != nil
+	for n := max(from, finalTop); !prefetched && n <= to; n++ {
+		h := head
+		if n != headNum {
+			var err error
+			if h, err = ix.header(ctx, n); err != nil {
+				return nil, err
+			}
+		}
+		headers = append(headers, h)
+	}
+	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
+		h, err := ix.header(ctx, to)
+		if err != nil {
+			return nil, err
+		}
+		headers = append(headers, h)
+	}
+	return headers, nil
+}
+
+// batchOf is the batch of range from..to with its remembered headers: blocks, communities and
+// what to prune, after checking that every log names the block hash of its header; and the
+// headers' times by number.
+func (ix *Indexer) batchOf(from, to uint64, headers []*types.Header, logs []types.Log, live []Target) (*Batch, map[uint64]uint64, error) {
+	known := make(map[uint64]common.Hash, len(headers))
+	blocks := make([]BlockRef, 0, len(headers))
+	for _, h := range headers {
+		known[h.Number.Uint64()] = h.Hash()
+		blocks = append(blocks, refOf(h))
+	}
+	if err := checkLogHashes(logs, known); err != nil {
+		return nil, nil, err
+	}
+	end := blocks[len(blocks)-1]
+	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
+	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
+		b.PruneBelow = to - keep
+	}
+	for _, t := range live {
+		b.Communities = append(b.Communities, t.CommunityID)
+	}
+	timeOf := make(map[uint64]uint64, len(headers))
+	for _, h := range headers {
+		timeOf[h.Number.Uint64()] = h.Time
+	}
+	return b, timeOf, nil
 }
 
 // fill decodes logs into b, gives every event its block time and reads state() of the open

@@ -267,7 +267,7 @@ func namedBlockLimit(msg, lower string) uint64 {
 }
 
 // hasStatusPrefix reports whether msg is an HTTP answer ("413 Request Entity Too Large: ...", as
-// HTTPLogs reports one) whose status means the request was too large or too slow.
+// chain.HTTPLogs reports one) whose status means the request was too large or too slow.
 func hasStatusPrefix(lower string) bool {
 	for _, code := range []string{"408 ", "413 ", "504 ", "524 "} {
 		if strings.HasPrefix(lower, code) {

@@ -136,7 +136,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := minter.New(db, s, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
+	m := minter.New(db, s, client, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
 	ix := indexer.New(client, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
 	go s.Run(ctx)
 	go m.Run(ctx)

@@ -48,11 +48,22 @@ func (idleSender) TxStatuses(context.Context, []int64) (map[int64]chain.TxStatus
 func TestMinterClaimsForEveryCommunity(t *testing.T) {
 	t.Parallel()
 	store := &pagedStore{n: 1234, claimed: map[string]bool{}}
-	m := minter.New(store, idleSender{}, minter.Config{})
+	m := minter.New(store, idleSender{}, guildToken{}, minter.Config{})
 	if _, err := m.Step(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if len(store.claimed) != store.n {
 		t.Fatalf("claimed batches for %d of %d communities", len(store.claimed), store.n)
 	}
+}
+
+// A minter cannot be built without a way to ask the tokens: without it, it could neither check
+// that a token is a GuildToken nor that a reverted batch was not minted after all.
+func TestMinterRequiresItsChainCaller(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("minter.New accepted a nil Caller")
+		}
+	}()
+	minter.New(&pagedStore{}, idleSender{}, nil, minter.Config{})
 }

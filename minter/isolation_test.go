@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -201,12 +202,19 @@ func (s *slotSender) Send(_ context.Context, key string, _ common.Address, _ []b
 	return &chain.TxRecord{ID: s.next, Key: key}, nil
 }
 
+// guildToken answers every call as a GuildToken answers batchMinted for a batch not minted yet.
+type guildToken struct{}
+
+func (guildToken) CallContract(context.Context, ethereum.CallMsg, *big.Int) ([]byte, error) {
+	return make([]byte, 32), nil
+}
+
 // The in-flight slots are shared between communities: one that always has a full batch waiting
 // does not take them all while another community has rewards waiting.
 func TestMinterSharesInFlightSlotsBetweenCommunities(t *testing.T) {
 	t.Parallel()
 	store := &slotStore{claimed: map[string]int{}}
-	m := minter.New(store, &slotSender{}, minter.Config{MaxInFlight: 4})
+	m := minter.New(store, &slotSender{}, guildToken{}, minter.Config{MaxInFlight: 4})
 	if _, err := m.Step(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,6 @@ import (
 	"maps"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -63,6 +62,12 @@ type Sender interface {
 	Tx(ctx context.Context, key string) (*chain.TxRecord, error)
 	TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error)
 	EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error)
+}
+
+// Caller runs eth_call: the minter asks a community's token whether it is a GuildToken and
+// whether a batch was minted (batchMinted). chain.Client satisfies it.
+type Caller interface {
+	CallContract(ctx context.Context, call ethereum.CallMsg, blockNumber *big.Int) ([]byte, error)
 }
 
 // Config tunes a Minter.
@@ -126,6 +131,7 @@ func gasLimit(estimate uint64, mints int) uint64 {
 type Minter struct {
 	store  Store
 	sender Sender
+	calls  Caller
 	cfg    Config
 	log    *slog.Logger
 	token  *guildtoken.GuildToken
@@ -160,8 +166,12 @@ type flight struct {
 	stale   bool  // an error may have left it unlike the ledger: read it again before use
 }
 
-// New returns a minter.
-func New(store Store, sender Sender, cfg Config) *Minter {
+// New returns a minter that claims from store, sends through sender and asks the tokens through
+// calls. Each is required: New panics when one is nil.
+func New(store Store, sender Sender, calls Caller, cfg Config) *Minter {
+	if store == nil || sender == nil || calls == nil {
+		panic("minter.New: store, sender and calls are required")
+	}
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = DefaultMaxBatch
 	}
@@ -192,7 +202,7 @@ func New(store Store, sender Sender, cfg Config) *Minter {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Minter{store: store, sender: sender, cfg: cfg, log: log.With("component", "minter"), token: guildtoken.NewGuildToken(),
+	return &Minter{store: store, sender: sender, calls: calls, cfg: cfg, log: log.With("component", "minter"), token: guildtoken.NewGuildToken(),
 		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{}, metrics: metrics}
 }
 
@@ -615,7 +625,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 				m.log.Info("batch already minted on chain; waiting for its indexed event", "batch", f.b.ID)
 				return nil, nil
 			}
-			if !reverted && canCut && !strings.Contains(strings.ToLower(err.Error()), "execution reverted") {
+			if !reverted && canCut && !chain.IsRevert(err) {
 				// Out of gas at the node's cap (2^24 since Osaka), not a revert: halve it.
 				if err := m.shrink(ctx, f, uint64(chain.MaxTxGas)*2); err != nil {
 					return nil, err
@@ -703,11 +713,7 @@ func (m *Minter) learnSize(f *flight, est uint64) {
 // minted asks the token whether the batch id was minted; on error it answers true, so nothing is
 // resent on a guess.
 func (m *Minter) minted(ctx context.Context, b *rewards.Batch) bool {
-	c, ok := m.sender.(interface{ Client() chain.Client })
-	if !ok {
-		return true
-	}
-	out, err := c.Client().CallContract(ctx, ethereum.CallMsg{To: &b.Token, Data: m.token.PackBatchMinted(b.BatchID)}, nil)
+	out, err := m.calls.CallContract(ctx, ethereum.CallMsg{To: &b.Token, Data: m.token.PackBatchMinted(b.BatchID)}, nil)
 	if err != nil {
 		return true
 	}
@@ -717,22 +723,17 @@ func (m *Minter) minted(ctx context.Context, b *rewards.Batch) bool {
 
 // checkToken makes sure token is a GuildToken before the first batch is sent to it: it must
 // answer batchMinted with a boolean. An account without code (or another contract) would take a
-// mintBatch without reverting and mint nothing, so the batch would never confirm. A sender that
-// does not expose its client is trusted.
+// mintBatch without reverting and mint nothing, so the batch would never confirm.
 func (m *Minter) checkToken(ctx context.Context, token common.Address) error {
 	if m.tokens[token] {
-		return nil
-	}
-	c, ok := m.sender.(interface{ Client() chain.Client })
-	if !ok {
 		return nil
 	}
 	var out []byte
 	var revert error
 	err := chain.Retry(ctx, func() error {
 		var err error
-		out, err = c.Client().CallContract(ctx, ethereum.CallMsg{To: &token, Data: m.token.PackBatchMinted(common.Hash{})}, nil)
-		if err != nil && isRevert(err) {
+		out, err = m.calls.CallContract(ctx, ethereum.CallMsg{To: &token, Data: m.token.PackBatchMinted(common.Hash{})}, nil)
+		if chain.IsRevert(err) {
 			revert, err = err, nil
 		}
 		return err
@@ -748,14 +749,6 @@ func (m *Minter) checkToken(ctx context.Context, token common.Address) error {
 	}
 	m.tokens[token] = true
 	return nil
-}
-
-// isRevert reports whether a call failed because it reverted, as opposed to the node failing.
-func isRevert(err error) bool {
-	if _, ok := chain.RevertData(err); ok {
-		return true
-	}
-	return strings.Contains(strings.ToLower(err.Error()), "execution reverted")
 }
 
 // revertReason names the token's custom error in revert data (such as

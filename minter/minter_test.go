@@ -142,7 +142,7 @@ func (h *harness) startWith(t *testing.T, client chain.Client, store ledger, cfg
 	}
 	return &pipeline{
 		sender: s,
-		minter: minter.New(store, s, cfg),
+		minter: minter.New(store, s, client, cfg),
 		ix:     indexer.New(client, postgres.NewIndexWriter(h.pg), indexer.Config{FinalityDepth: depth}),
 	}
 }
@@ -253,7 +253,7 @@ func TestMinterCutsBatchesToFitOneTransaction(t *testing.T) {
 	h := newHarness(t)
 	h.reward(t, 700, 100_000) // nearly all new holders: ~101k gas each, so 300 need ~30M
 	p := h.start(t, h.sim.Client)
-	p.minter = minter.New(h.db, p.sender, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 300, MaxInFlight: 8})
+	p.minter = minter.New(h.db, p.sender, h.sim.Client, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 300, MaxInFlight: 8})
 	for i := 0; h.unconfirmed(t) > 0; i++ {
 		if i > 200 {
 			t.Fatalf("%d rewards still unconfirmed after 200 blocks", h.unconfirmed(t))
@@ -318,7 +318,7 @@ func TestMinterUnderRPCFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.sender = s
-	p.minter = minter.New(h.db, s, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 40, MaxInFlight: 8, RetryBackoff: 20 * time.Millisecond, MaxRetryBackoff: 200 * time.Millisecond})
+	p.minter = minter.New(h.db, s, faulty, minter.Config{FinalityDepth: depth, MaxWait: time.Millisecond, MaxBatch: 40, MaxInFlight: 8, RetryBackoff: 20 * time.Millisecond, MaxRetryBackoff: 200 * time.Millisecond})
 	p.ix = indexer.New(faulty, postgres.NewIndexWriter(h.pg), indexer.Config{FinalityDepth: depth})
 	// As in production (Sender.Run), only the first tick rebroadcasts: a broadcast the proxy
 	// lost is found stuck after StuckAfter and replaced with higher fees.

@@ -261,7 +261,7 @@ func TestMinterResendsABatchWhoseTransactionReverted(t *testing.T) {
 	}
 	start := func() *pipeline {
 		p := h.start(t, h.sim.Client)
-		p.minter = minter.New(h.db, &gasCutSender{Sender: p.sender, cut: cut}, testConfig())
+		p.minter = minter.New(h.db, &gasCutSender{Sender: p.sender, cut: cut}, h.sim.Client, testConfig())
 		return p
 	}
 	h.run(t, start(), 400, func(i int, p *pipeline) *pipeline {
@@ -311,7 +311,7 @@ func TestMinterBoundsResendsOfARevertingBatch(t *testing.T) {
 	p := h.start(t, h.sim.Client)
 	cfg := testConfig()
 	cfg.MaxReverts = 3
-	p.minter = minter.New(h.db, &gasCutSender{Sender: p.sender, cut: cut}, cfg)
+	p.minter = minter.New(h.db, &gasCutSender{Sender: p.sender, cut: cut}, h.sim.Client, cfg)
 	for i := 0; ; i++ {
 		if i > 400 {
 			t.Fatal("the other batches were not confirmed")

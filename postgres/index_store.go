@@ -29,10 +29,6 @@ func (db *DB) LockIndexer(ctx context.Context) (held context.Context, unlock fun
 	return db.holdAdvisoryLock(ctx, indexerLockKey, "lock indexer")
 }
 
-// LockIndexer is DB.LockIndexer, for the indexer, which takes its lock through its store.
-func (w *IndexWriter) LockIndexer(ctx context.Context) (held context.Context, unlock func(), err error) {
-	return w.db.LockIndexer(ctx)
-}
 
 // IndexCursor returns the indexer's cursor, nil before its first batch.
 func (w *IndexWriter) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {

@@ -5,9 +5,7 @@ import (
 	"crypto/ecdsa"
 	"flag"
 	"log/slog"
-	"net/url"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -152,7 +150,7 @@ func (c *commonFlags) openDatabase(ctx context.Context, log *slog.Logger, migrat
 			return nil, "", err
 		}
 	}
-	return db, redactURL(dbURL), nil
+	return db, guildhall.RedactURL(dbURL), nil
 }
 
 // chainConn is a connection to the chain a command works on.
@@ -206,7 +204,7 @@ func (c *commonFlags) openChain(ctx context.Context, e *env, log *slog.Logger, d
 				return nil, err
 			}
 			cc.client, cc.rpcURL = client, rpcURL
-			log.Debug("using the dev chain that serve runs", "rpc", rpcURL)
+			log.Debug("using the dev chain that serve runs", "rpc", guildhall.RedactURL(rpcURL))
 			break
 		}
 		d, err := chain.StartDevChain(ctx, chain.DevChainConfig{
@@ -235,111 +233,4 @@ func (c *commonFlags) openChain(ctx context.Context, e *env, log *slog.Logger, d
 // bindChain makes sure the database belongs to the connected chain (recording it on first use).
 func bindChain(ctx context.Context, db *postgres.DB, cc *chainConn) error {
 	return postgres.NewCommunityStore(db).BindChain(ctx, cc.identity)
-}
-
-// redactURL shows where a PostgreSQL connection string points, never its password: as
-// postgres://user@host:port/dbname whether it is a URL (postgres://..., postgresql://...) or a
-// key=value string (host=... dbname=...). Passwords, query parameters (password=, sslkey=, ...)
-// and every other setting are dropped; a string that parses as neither is not shown at all.
-func redactURL(raw string) string {
-	var user, host, port, dbname string
-	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
-		u, err := url.Parse(raw)
-		if err != nil {
-			return hiddenDatabaseURL
-		}
-		if u.User != nil {
-			user = u.User.Username()
-		}
-		host, port = u.Hostname(), u.Port()
-		dbname = strings.TrimPrefix(u.Path, "/")
-		q := u.Query() // settings may come as parameters too: ?host=...&user=...
-		user, host, port, dbname = orElse(user, q.Get("user")), orElse(host, q.Get("host")), orElse(port, q.Get("port")), orElse(dbname, q.Get("dbname"))
-	} else {
-		kv, ok := parseDSN(raw)
-		if !ok {
-			return hiddenDatabaseURL
-		}
-		user, host, port, dbname = kv["user"], kv["host"], kv["port"], kv["dbname"]
-	}
-	if host == "" {
-		host = "localhost" // lib/pq's default
-	}
-	out := "postgres://"
-	if user != "" {
-		out += url.PathEscape(user) + "@"
-	}
-	if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") { // an IPv6 address
-		host = "[" + host + "]"
-	}
-	out += host
-	if port != "" {
-		out += ":" + port
-	}
-	if dbname != "" {
-		out += "/" + url.PathEscape(dbname)
-	}
-	return out
-}
-
-const hiddenDatabaseURL = "(the --database-url given, not shown)"
-
-func orElse(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// parseDSN parses a libpq key=value connection string ("host=db user=app password='a b'"):
-// values may be single-quoted, with backslash escapes. ok is false for anything else.
-func parseDSN(s string) (map[string]string, bool) {
-	kv := map[string]string{}
-	rest := strings.TrimSpace(s)
-	for rest != "" {
-		eq := strings.IndexByte(rest, '=')
-		if eq <= 0 {
-			return nil, false
-		}
-		key := strings.TrimSpace(rest[:eq])
-		if key == "" || strings.ContainsAny(key, " \t'") {
-			return nil, false
-		}
-		rest = strings.TrimLeft(rest[eq+1:], " \t")
-		var val strings.Builder
-		if strings.HasPrefix(rest, "'") {
-			closed := false
-			i := 1
-			for ; i < len(rest); i++ {
-				switch c := rest[i]; {
-				case c == '\\' && i+1 < len(rest):
-					i++
-					val.WriteByte(rest[i])
-				case c == '\'':
-					closed = true
-				default:
-					val.WriteByte(c)
-				}
-				if closed {
-					break
-				}
-			}
-			if !closed {
-				return nil, false
-			}
-			rest = rest[i+1:]
-		} else {
-			i := 0
-			for ; i < len(rest) && rest[i] != ' ' && rest[i] != '\t'; i++ {
-				if rest[i] == '\\' && i+1 < len(rest) {
-					i++
-				}
-				val.WriteByte(rest[i])
-			}
-			rest = rest[i:]
-		}
-		kv[key] = val.String()
-		rest = strings.TrimLeft(rest, " \t")
-	}
-	return kv, len(kv) > 0
 }

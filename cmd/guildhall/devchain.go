@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
+
 	"github.com/guildhall/guildhall/chain"
 )
 
@@ -35,7 +37,7 @@ func runDevchain(ctx context.Context, args []string, e *env) error {
 	fmt.Fprintf(e.stdout, "\nGuildhall dev chain: %s  chain id %d  genesis %s  data %s/chain\n", d.RPCURL(), chain.DevChainID, d.GenesisHash().Hex(), c.dataDir)
 	fmt.Fprint(e.stdout, "\nDev accounts, 10,000 ETH each. Their keys are PUBLIC: dev chain only, never a real network.\n")
 	for i, a := range d.Accounts() {
-		fmt.Fprintf(e.stdout, "  #%d %s  key 0x%x\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)))
+		fmt.Fprintf(e.stdout, "  #%d %s  key 0x%x\n", i, a.Address.Hex(), crypto.FromECDSA(a.Key))
 	}
 	fmt.Fprint(e.stdout, "\nStop with Ctrl-C.\n")
 	<-ctx.Done()

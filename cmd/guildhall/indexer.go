@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
 )
@@ -37,9 +38,9 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	ctx, cancel := context.WithCancel(ctx)
 	cfg.Logger = log
 	// eth_getLogs over plain HTTP with one-pass decoding: the indexer's hot path (see
-	// indexer.HTTPLogs); a websocket or in-process URL keeps the client as it is.
+	// chain.HTTPLogs); a websocket or in-process URL keeps the client as it is.
 	var client indexer.Client = cc.client
-	if fast, err := indexer.HTTPLogs(cc.client, cc.rpcURL); err == nil {
+	if fast, err := chain.HTTPLogs(cc.client, cc.rpcURL); err == nil {
 		client = fast
 	}
 	ix := indexer.New(client, postgres.NewIndexWriter(db), cfg)
@@ -47,7 +48,7 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := ix.Run(ctx); err != nil {
+		if err := lead(ctx, log.With("component", "indexer"), "indexer", db.LockIndexer, ix.Run); err != nil {
 			if errors.Is(err, indexer.ErrDeepReorg) {
 				log.Error("the indexer stopped; reads stay at its last block until it is restarted", "err", err)
 				return

@@ -118,36 +118,21 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	}
 	// The minter confirms a batch from what the indexer (startIndexer) says it minted.
 	batches := postgres.NewBatchStore(db, postgres.NewMintIndex(db))
-	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
+	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, cc.client, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		// One minter and one sender loop per database: a second serve sends relays through
 		// its sender (the nonce row serializes them) but waits here to mint and follow them.
 		// If the lock is lost with its connection, both stop and this process queues for it again.
-		for ctx.Err() == nil {
-			var (
-				held   context.Context
-				unlock func()
-			)
-			if err := chain.Retry(ctx, func() (err error) {
-				if held, unlock, err = db.LockMinter(ctx); err != nil && ctx.Err() == nil {
-					log.Warn("cannot take the minter lock; will retry", "err", err)
-				}
-				return err
-			}); err != nil {
-				return // ctx ended
-			}
+		_ = lead(ctx, log, "minter", db.LockMinter, func(held context.Context) error {
 			ran := make(chan struct{}, 2)
 			go func() { _ = sender.Run(held); ran <- struct{}{} }()
 			go func() { _ = m.Run(held); ran <- struct{}{} }()
 			<-ran
 			<-ran
-			unlock()
-			if ctx.Err() == nil {
-				log.Warn("lost the minter lock with its database connection; waiting to lead again")
-			}
-		}
+			return nil
+		})
 	}()
 	return sender, func() { <-done }, nil
 }

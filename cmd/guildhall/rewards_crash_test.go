@@ -20,6 +20,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
@@ -51,7 +52,7 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 	chainDir, serveDir := t.TempDir(), t.TempDir()
 	operator := chain.DevAccounts()[0]
 	env := append(os.Environ(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=warn",
-		"GUILDHALL_OPERATOR_KEY="+hex.EncodeToString(operator.Key.D.FillBytes(make([]byte, 32))))
+		"GUILDHALL_OPERATOR_KEY="+hex.EncodeToString(crypto.FromECDSA(operator.Key)))
 	var logMu sync.Mutex
 	var logs bytes.Buffer
 	start := func(args ...string) *exec.Cmd {

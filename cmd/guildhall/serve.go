@@ -36,40 +36,11 @@ const (
 )
 
 func runServe(ctx context.Context, args []string, e *env) error {
-	var (
-		c             commonFlags
-		httpAddr      string
-		devRPCAddr    string
-		blockInterval time.Duration
-		demo          bool
-		finalityDepth uint64
-		maxIndexLag   uint64
-		pollInterval  time.Duration
-		siweDomain    string
-		relayPerHour  int
-		limits        limitFlags
-	)
-	fs := newFlagSet(e, "serve", "serve [flags]")
-	c.register(fs, true)
-	fs.StringVar(&httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
-	fs.StringVar(&devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the embedded dev chain's JSON-RPC (without --rpc-url)")
-	fs.DurationVar(&blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
-	fs.BoolVar(&demo, "demo", true, "on the dev chain, create a demo community when there is none")
-	fs.StringVar(&siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
-	fs.IntVar(&relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
-	fs.Uint64Var(&maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
-	fs.Uint64Var(&finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
-	fs.DurationVar(&pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
-	limits.register(fs)
-	if err := c.parse(fs, args, e); err != nil {
+	o, err := parseServeFlags(args, e)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected argument %q", fs.Arg(0))
-	}
-	if err := limits.validate(fs); err != nil {
-		return err
-	}
+	c := &o.c
 	log := c.logger(e)
 
 	db, dbURL, err := c.openDatabase(ctx, log, true)
@@ -77,7 +48,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
-	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: devRPCAddr, blockInterval: blockInterval}, true)
+	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval}, true)
 	if err != nil {
 		return err
 	}
@@ -85,22 +56,22 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := bindChain(ctx, db, cc); err != nil {
 		return err
 	}
-	if cc.devMode && demo {
+	if cc.devMode && o.demo {
 		if err := ensureDemoCommunity(ctx, log, db, cc); err != nil {
 			return err
 		}
 	}
 
 	// Rewards: the operator's sender, the minter, and the indexer that confirms their mints.
-	if finalityDepth == 0 {
-		finalityDepth = 64
+	if o.finalityDepth == 0 {
+		o.finalityDepth = 64
 		if cc.devMode {
-			finalityDepth = 2
+			o.finalityDepth = 2
 		}
 	}
 	registry := prometheus.NewRegistry()
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, finalityDepth, registry)
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry)
 	if err != nil {
 		stopBackground()
 		return err
@@ -108,18 +79,18 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	defer waitBackground()
 	defer stopBackground()
 
-	if siweDomain == "" {
-		siweDomain = defaultSIWEDomain(httpAddr)
+	if o.siweDomain == "" {
+		o.siweDomain = defaultSIWEDomain(o.httpAddr)
 	}
 	index := postgres.NewIndexReader(db)
-	govConfig := governanceConfig(cc, db, index, sender, siweDomain, relayPerHour)
+	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relayPerHour)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
-	ln, err := net.Listen("tcp", httpAddr)
+	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
-		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", httpAddr, errors.Unwrap(err))
+		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", o.httpAddr, errors.Unwrap(err))
 	}
-	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, finalityDepth, pollInterval, registry))
+	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
 	handler := api.NewServer(api.Config{
 		Logger:      log,
@@ -128,17 +99,22 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		Governance:  govConfig,
 		Index:       index,
 		Health:      api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
-		Ready:       readiness(db, cc, maxIndexLag),
+		Ready:       readiness(db, cc, o.maxIndexLag),
 		Registry:    registry,
 		Dashboard:   web.FS,
-		Limits:      limits.api(),
+		Limits:      o.limits.api(),
 	})
 	srv := newHTTPServer(handler)
-	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
+	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+o.siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
-	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", cc.rpcURL, "chain_id", cc.identity.ChainID)
+	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
 
+	return serveUntilDone(ctx, log, srv, ln)
+}
+
+// serveUntilDone serves HTTP on ln until ctx ends, then shuts the server down gracefully.
+func serveUntilDone(ctx context.Context, log *slog.Logger, srv *http.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -153,6 +129,48 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return fmt.Errorf("shut down http: %w", err)
 	}
 	return nil
+}
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	c             commonFlags
+	httpAddr      string
+	devRPCAddr    string
+	blockInterval time.Duration
+	demo          bool
+	finalityDepth uint64
+	maxIndexLag   uint64
+	pollInterval  time.Duration
+	siweDomain    string
+	relayPerHour  int
+	limits        limitFlags
+}
+
+// parseServeFlags parses serve's arguments.
+func parseServeFlags(args []string, e *env) (*serveOptions, error) {
+	o := &serveOptions{}
+	fs := newFlagSet(e, "serve", "serve [flags]")
+	o.c.register(fs, true)
+	fs.StringVar(&o.httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
+	fs.StringVar(&o.devRPCAddr, "dev-rpc-addr", chain.DefaultDevRPCAddr, "address of the embedded dev chain's JSON-RPC (without --rpc-url)")
+	fs.DurationVar(&o.blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
+	fs.BoolVar(&o.demo, "demo", true, "on the dev chain, create a demo community when there is none")
+	fs.StringVar(&o.siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
+	fs.IntVar(&o.relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
+	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
+	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
+	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
+	o.limits.register(fs)
+	if err := o.c.parse(fs, args, e); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.limits.validate(fs); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 // readiness reports whether the database and the chain answer and the indexer is within maxLag
@@ -209,7 +227,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 	// The dashboard's address names the Sign-In with Ethereum domain, so wallets see the site
 	// that asks them to sign in as the one the message names.
 	fmt.Fprintf(w, "  Dashboard  %s   (members: connect a wallet, sign in, vote)\n", dashboardURL)
-	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", cc.rpcURL, cc.identity.ChainID)
+	fmt.Fprintf(w, "  Chain RPC  %s   chain id %d\n", guildhall.RedactURL(cc.rpcURL), cc.identity.ChainID)
 	fmt.Fprintf(w, "  Database   %s\n", dbURL)
 	communities, err := postgres.NewCommunityStore(db).Communities(ctx, "", 20)
 	if err != nil {
@@ -227,7 +245,7 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 			if i == 0 {
 				role = "  (operator)"
 			}
-			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), a.Key.D.FillBytes(make([]byte, 32)), role)
+			fmt.Fprintf(w, "    #%d %s  key 0x%x%s\n", i, a.Address.Hex(), crypto.FromECDSA(a.Key), role)
 		}
 	}
 	fmt.Fprint(w, "\n  Stop with Ctrl-C. Running it again keeps the same chain and database.\n")

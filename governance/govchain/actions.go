@@ -47,10 +47,27 @@ var settingLimits = map[string]*big.Int{
 // BuildPlan turns issuer actions into a plan for community contracts c, or returns an EINVALID
 // *guildhall.Error naming every bad field (actions[i].field).
 func BuildPlan(c Contracts, description string, specs []ActionSpec) (*Plan, error) {
-	var fields []guildhall.FieldError
-	bad := func(i int, field, msg string) {
-		fields = append(fields, guildhall.FieldError{Field: "actions[" + itoa(i) + "]." + field, Message: msg})
+	fields := checkDescription(description)
+	if len(specs) == 0 || len(specs) > 10 {
+		fields = append(fields, guildhall.FieldError{Field: "actions", Message: "must hold 1 to 10 actions"})
 	}
+	p := &Plan{Description: description}
+	for i, s := range specs {
+		a, bad := buildAction(c, s)
+		for _, f := range bad {
+			fields = append(fields, guildhall.FieldError{Field: "actions[" + itoa(i) + "]." + f.Field, Message: f.Message})
+		}
+		p.add(a.target, a.value, a.data)
+	}
+	if len(fields) > 0 {
+		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid proposal", Fields: fields}
+	}
+	return p, nil
+}
+
+// checkDescription returns what is wrong with a proposal's description.
+func checkDescription(description string) []guildhall.FieldError {
+	var fields []guildhall.FieldError
 	if strings.TrimSpace(description) == "" {
 		fields = append(fields, guildhall.FieldError{Field: "description", Message: "is required: its first line is the proposal's title"})
 	}
@@ -60,77 +77,100 @@ func BuildPlan(c Contracts, description string, specs []ActionSpec) (*Plan, erro
 		// Neither fits PostgreSQL text: the proposal would be opened on chain and then not recorded.
 		fields = append(fields, guildhall.FieldError{Field: "description", Message: "must be UTF-8 text without NUL characters"})
 	}
-	if len(specs) == 0 || len(specs) > 10 {
-		fields = append(fields, guildhall.FieldError{Field: "actions", Message: "must hold 1 to 10 actions"})
+	return fields
+}
+
+// action is one call a proposal makes.
+type action struct {
+	target common.Address
+	value  *big.Int
+	data   []byte
+}
+
+// buildAction builds one issuer action, or names its bad fields (relative to the action). The
+// action is meaningful only when there are none.
+func buildAction(c Contracts, s ActionSpec) (action, []guildhall.FieldError) {
+	switch s.Kind {
+	case "":
+		return rawAction(s)
+	case "mint":
+		return mintAction(c, s)
+	case "setting":
+		return settingAction(c, s)
 	}
-	p := &Plan{Description: description}
-	for i, s := range specs {
-		switch s.Kind {
-		case "":
-			if !isAddress(s.Target) {
-				bad(i, "target", "must be a 0x-prefixed address")
-			}
-			value := new(big.Int)
-			if s.Value != "" {
-				v, ok := new(big.Int).SetString(s.Value, 10)
-				if !ok || v.Sign() < 0 || v.BitLen() > 256 {
-					bad(i, "value", "must be a decimal string of wei")
-				} else {
-					value = v
-				}
-			}
-			data, err := hexutil.Decode(orHex(s.Calldata))
-			if err != nil {
-				bad(i, "calldata", "must be 0x-prefixed hex")
-			}
-			p.add(common.HexToAddress(s.Target), value, data)
-		case "mint":
-			if !isAddress(s.To) || common.HexToAddress(s.To) == (common.Address{}) {
-				bad(i, "to", "must be a 0x-prefixed non-zero address")
-			}
-			amount, err := guildhall.ParseAmount("amount", s.Amount, true)
-			if err != nil || amount.Sign() == 0 {
-				bad(i, "amount", "must be a positive decimal string of base units (18 decimals), e.g. 500000000000000000000 for 500 tokens")
-				amount = new(big.Int)
-			}
-			p.add(c.Token, new(big.Int), tokenABI.PackMint(common.HexToAddress(s.To), amount))
-		case "setting":
-			limit, known := settingLimits[s.Name]
-			if !known {
-				bad(i, "name", "must be one of voting_delay, voting_period, proposal_threshold, quorum_numerator, late_quorum_extension")
-				continue
-			}
-			v, ok := new(big.Int).SetString(s.Value, 10)
-			min := big.NewInt(0)
-			if s.Name == "voting_period" || s.Name == "quorum_numerator" {
-				min = big.NewInt(1)
-			}
-			if !ok || v.Cmp(min) < 0 || v.Cmp(limit) > 0 {
-				bad(i, "value", "must be a whole number from "+min.String()+" to "+limit.String()+" (seconds for delays and periods, percent for quorum_numerator, base units for proposal_threshold)")
-				continue
-			}
-			var data []byte
-			switch s.Name {
-			case "voting_delay":
-				data = governorABI.PackSetVotingDelay(v)
-			case "voting_period":
-				data = governorABI.PackSetVotingPeriod(uint32(v.Uint64()))
-			case "proposal_threshold":
-				data = governorABI.PackSetProposalThreshold(v)
-			case "quorum_numerator":
-				data = governorABI.PackUpdateQuorumNumerator(v)
-			case "late_quorum_extension":
-				data = governorABI.PackSetLateQuorumVoteExtension(v)
-			}
-			p.add(c.Governor, new(big.Int), data)
-		default:
-			bad(i, "kind", `must be "mint" or "setting", or leave it out for a raw {target, value, calldata} action`)
+	return action{}, []guildhall.FieldError{{Field: "kind", Message: `must be "mint" or "setting", or leave it out for a raw {target, value, calldata} action`}}
+}
+
+// rawAction is a call to Target with Value wei and Calldata, as given.
+func rawAction(s ActionSpec) (action, []guildhall.FieldError) {
+	var bad []guildhall.FieldError
+	if !isAddress(s.Target) {
+		bad = append(bad, guildhall.FieldError{Field: "target", Message: "must be a 0x-prefixed address"})
+	}
+	value := new(big.Int)
+	if s.Value != "" {
+		v, ok := new(big.Int).SetString(s.Value, 10)
+		if !ok || v.Sign() < 0 || v.BitLen() > 256 {
+			bad = append(bad, guildhall.FieldError{Field: "value", Message: "must be a decimal string of wei"})
+		} else {
+			value = v
 		}
 	}
-	if len(fields) > 0 {
-		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid proposal", Fields: fields}
+	data, err := hexutil.Decode(orHex(s.Calldata))
+	if err != nil {
+		bad = append(bad, guildhall.FieldError{Field: "calldata", Message: "must be 0x-prefixed hex"})
 	}
-	return p, nil
+	return action{target: common.HexToAddress(s.Target), value: value, data: data}, bad
+}
+
+// mintAction mints Amount base units to To: the token's mint, called by the timelock (which
+// holds MINTER_ROLE).
+func mintAction(c Contracts, s ActionSpec) (action, []guildhall.FieldError) {
+	var bad []guildhall.FieldError
+	if !isAddress(s.To) || common.HexToAddress(s.To) == (common.Address{}) {
+		bad = append(bad, guildhall.FieldError{Field: "to", Message: "must be a 0x-prefixed non-zero address"})
+	}
+	amount, err := guildhall.ParseAmount("amount", s.Amount, true)
+	if err != nil || amount.Sign() == 0 {
+		bad = append(bad, guildhall.FieldError{Field: "amount", Message: "must be a positive decimal string of base units (18 decimals), e.g. 500000000000000000000 for 500 tokens"})
+		amount = new(big.Int)
+	}
+	return action{target: c.Token, value: new(big.Int), data: tokenABI.PackMint(common.HexToAddress(s.To), amount)}, bad
+}
+
+// settingAction changes the governor setting Name to Value: a call the governor makes on itself
+// through the timelock.
+func settingAction(c Contracts, s ActionSpec) (action, []guildhall.FieldError) {
+	limit, known := settingLimits[s.Name]
+	if !known {
+		return action{}, []guildhall.FieldError{{Field: "name", Message: "must be one of voting_delay, voting_period, proposal_threshold, quorum_numerator, late_quorum_extension"}}
+	}
+	v, ok := new(big.Int).SetString(s.Value, 10)
+	min := big.NewInt(0)
+	if s.Name == "voting_period" || s.Name == "quorum_numerator" {
+		min = big.NewInt(1)
+	}
+	if !ok || v.Cmp(min) < 0 || v.Cmp(limit) > 0 {
+		return action{}, []guildhall.FieldError{{Field: "value", Message: "must be a whole number from " + min.String() + " to " + limit.String() + " (seconds for delays and periods, percent for quorum_numerator, base units for proposal_threshold)"}}
+	}
+	return action{target: c.Governor, value: new(big.Int), data: settingCalldata(s.Name, v)}, nil
+}
+
+// settingCalldata is the governor's call that sets the named setting to v.
+func settingCalldata(name string, v *big.Int) []byte {
+	switch name {
+	case "voting_delay":
+		return governorABI.PackSetVotingDelay(v)
+	case "voting_period":
+		return governorABI.PackSetVotingPeriod(uint32(v.Uint64()))
+	case "proposal_threshold":
+		return governorABI.PackSetProposalThreshold(v)
+	case "quorum_numerator":
+		return governorABI.PackUpdateQuorumNumerator(v)
+	case "late_quorum_extension":
+		return governorABI.PackSetLateQuorumVoteExtension(v)
+	}
+	return nil
 }
 
 func (p *Plan) add(target common.Address, value *big.Int, data []byte) {

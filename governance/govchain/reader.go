@@ -9,13 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
@@ -275,7 +273,7 @@ func (r *Reader) IsValidSignature(ctx context.Context, account common.Address, h
 	data := append(common.FromHex("0x1626ba7e"), packBytes32AndBytes(hash, sig)...)
 	out, err := r.callMsg(ctx, ethereum.CallMsg{To: &account, Data: data, Gas: ERC1271GasLimit}, nil)
 	if err != nil {
-		if isExecutionFailure(err) {
+		if chain.IsRevert(err, evmFailures...) {
 			return false, true, nil // the wallet refuses
 		}
 		return false, true, fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE,
@@ -284,29 +282,9 @@ func (r *Reader) IsValidSignature(ctx context.Context, account common.Address, h
 	return len(out) >= 4 && [4]byte(out[:4]) == erc1271Magic, true, nil
 }
 
-// evmFailures are the messages of geth's EVM errors an eth_call reports when the called code
-// fails without revert data.
-var evmFailures = []string{"execution reverted", "invalid opcode", "out of gas", "invalid jump destination", "stack underflow"}
-
-// isExecutionFailure reports whether a call's error is the node's answer that the code failed
-// (a revert, with or without data, or another EVM failure), as opposed to no answer: a transport
-// failure, a timeout, or the node refusing the request (unknown block, rate limit).
-func isExecutionFailure(err error) bool {
-	if _, ok := chain.RevertData(err); ok {
-		return true
-	}
-	var re rpc.Error
-	if errors.As(err, &re) && re.ErrorCode() == 3 { // geth's and most nodes' "execution reverted"
-		return true
-	}
-	msg := err.Error()
-	for _, f := range evmFailures {
-		if strings.Contains(msg, f) {
-			return true
-		}
-	}
-	return false
-}
+// evmFailures are the messages of geth's EVM errors (besides a revert) an eth_call reports when
+// the called code fails without revert data.
+var evmFailures = []string{"invalid opcode", "out of gas", "invalid jump destination", "stack underflow"}
 
 // packBytes32AndBytes ABI-encodes (bytes32, bytes).
 func packBytes32AndBytes(h common.Hash, b []byte) []byte {

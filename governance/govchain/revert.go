@@ -42,7 +42,7 @@ var (
 func DescribeRevert(err error) (string, bool) {
 	data, ok := chain.RevertData(err)
 	if !ok {
-		if err != nil && strings.Contains(err.Error(), "execution reverted") {
+		if chain.IsRevert(err) {
 			return "execution reverted", true
 		}
 		return "", false

@@ -1,4 +1,4 @@
-package indexer
+package chain
 
 import (
 	"encoding/json"
@@ -74,9 +74,6 @@ func TestParseLogsResponseEdges(t *testing.T) {
 	var rpcErr *RPCError
 	if !errors.As(err, &rpcErr) || rpcErr.ErrorCode() != -32005 || !strings.Contains(err.Error(), "[0x1, 0x2f]") {
 		t.Fatalf("error answer: %v", err)
-	}
-	if n, _, ok := newRanger(100, 100).refused(err, 100); !ok || n != 47 {
-		t.Fatalf("the ranger reads the error answer as %d, %v", n, ok)
 	}
 	_, err = parseLogsResponse([]byte(`{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"a \"quoted\" message"}}`))
 	if err == nil || err.Error() != `a "quoted" message` {

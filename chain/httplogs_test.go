@@ -1,4 +1,4 @@
-package indexer_test
+package chain_test
 
 import (
 	"math/big"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
-	"github.com/guildhall/guildhall/indexer"
 )
 
 // HTTPLogs answers eth_getLogs from a real node exactly as go-ethereum's client does.
@@ -35,7 +34,7 @@ func TestHTTPLogsMatchesGoEthereumClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rpc.Close()
-	fast, err := indexer.HTTPLogs(rpc, dev.RPCURL())
+	fast, err := chain.HTTPLogs(rpc, dev.RPCURL())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +59,7 @@ func TestHTTPLogsMatchesGoEthereumClient(t *testing.T) {
 	if _, err := fast.FilterLogs(ctx, q); err == nil {
 		t.Fatal("no error for a range past the head")
 	}
-	if _, err := indexer.HTTPLogs(rpc, "ws://127.0.0.1:1"); err == nil {
+	if _, err := chain.HTTPLogs(rpc, "ws://127.0.0.1:1"); err == nil {
 		t.Fatal("HTTPLogs took a websocket URL")
 	}
 }

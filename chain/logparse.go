@@ -1,144 +1,17 @@
-package indexer
+package chain
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
-	"net"
-	"net/http"
-	"net/url"
-	"strconv"
-	"sync"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-// HTTPLogs returns c with eth_getLogs sent straight to the node's HTTP JSON-RPC endpoint rpcURL
-// (the node c talks to) and decoded by a compact parser; every other call still goes through c.
-//
-// A backfill is mostly eth_getLogs responses of tens of megabytes. Through go-ethereum's client
-// each response is scanned three times by encoding/json (the envelope, the result, then each log
-// through its generated UnmarshalJSON and hexutil types), and over loopback the node also gzips
-// it for the client to gunzip: together more CPU than the node's own log search. Here the body is
-// read once, uncompressed when the node is on this machine, and parsed in one pass into logs
-// whose topics and data share a few large allocations.
-func HTTPLogs(c Client, rpcURL string) (Client, error) {
-	u, err := url.Parse(rpcURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		// The URL is left out: it may hold an API key.
-		return nil, errors.New("eth_getLogs over HTTP needs an http(s) node URL")
-	}
-	local := false
-	if ip := net.ParseIP(u.Hostname()); (ip != nil && ip.IsLoopback()) || u.Hostname() == "localhost" {
-		local = true
-	}
-	// Compression saves bandwidth to a remote node; on this machine it only costs CPU.
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.DisableCompression = local
-	return &httpLogs{Client: c, url: rpcURL, http: &http.Client{Transport: transport}}, nil
-}
-
-type httpLogs struct {
-	Client
-	url  string
-	http *http.Client
-	bufs sync.Pool
-}
-
-// SubscribeNewHead passes through to the wrapped client when it pushes heads.
-func (h *httpLogs) SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error) {
-	if hs, ok := h.Client.(headSubscriber); ok {
-		return hs.SubscribeNewHead(ctx, ch)
-	}
-	return nil, errors.New("the client does not push new heads")
-}
-
-// RPCError is a JSON-RPC error answer. It has the methods go-ethereum's errors have (Error,
-// ErrorCode, ErrorData), so a refused range is recognized the same way.
-type RPCError struct {
-	Code    int
-	Message string
-	Data    json.RawMessage
-}
-
-func (e *RPCError) Error() string {
-	if e.Message == "" {
-		return "json-rpc error " + strconv.Itoa(e.Code)
-	}
-	return e.Message
-}
-func (e *RPCError) ErrorCode() int { return e.Code }
-func (e *RPCError) ErrorData() any { return e.Data }
-
-type filterArg struct {
-	FromBlock string           `json:"fromBlock"`
-	ToBlock   string           `json:"toBlock"`
-	Address   []common.Address `json:"address,omitempty"`
-	Topics    [][]common.Hash  `json:"topics,omitempty"`
-}
-
-// FilterLogs is eth_getLogs for a range of numbered blocks, as the indexer asks; other queries (by
-// block hash, or up to "latest") go through the wrapped client.
-func (h *httpLogs) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
-	if q.BlockHash != nil || q.FromBlock == nil || q.ToBlock == nil || q.FromBlock.Sign() < 0 || q.ToBlock.Sign() < 0 {
-		return h.Client.FilterLogs(ctx, q)
-	}
-	body, err := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs",
-		"params": []filterArg{{FromBlock: hexBig(q.FromBlock), ToBlock: hexBig(q.ToBlock), Address: q.Addresses, Topics: q.Topics}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	resp, err := h.http.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	buf, _ := h.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<20 {
-			h.bufs.Put(buf)
-		}
-	}()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return nil, fmt.Errorf("read eth_getLogs response: %w", err)
-	}
-	logs, err := parseLogsResponse(buf.Bytes())
-	if err != nil && resp.StatusCode != http.StatusOK {
-		var rpcErr *RPCError
-		if errors.As(err, &rpcErr) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s: %s", resp.Status, truncate(buf.Bytes(), 500))
-	}
-	return logs, err
-}
-
-func hexBig(n *big.Int) string { return hexutil.EncodeBig(n) }
-
-func truncate(b []byte, n int) string {
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
-}
+// The compact parser of eth_getLogs answers that HTTPLogs uses: one pass over the body, the logs'
+// topics and data cut from a few large allocations.
 
 // parseLogsResponse parses a JSON-RPC response whose result is a list of logs.
 func parseLogsResponse(b []byte) ([]types.Log, error) {
@@ -374,30 +247,9 @@ func (p *logParser) response() ([]types.Log, error) {
 			if p.literal("null") {
 				return nil
 			}
-			rpcErr = &RPCError{}
-			return p.object(func(key []byte) error {
-				switch string(key) {
-				case "code":
-					start := p.i
-					if err := p.skip(); err != nil {
-						return err
-					}
-					return json.Unmarshal(p.b[start:p.i], &rpcErr.Code)
-				case "message":
-					s, err := p.str()
-					rpcErr.Message = string(s)
-					return err
-				case "data":
-					p.ws()
-					start := p.i
-					if err := p.skip(); err != nil {
-						return err
-					}
-					rpcErr.Data = append(json.RawMessage(nil), p.b[start:p.i]...)
-					return nil
-				}
-				return p.skip()
-			})
+			var err error
+			rpcErr, err = p.rpcError()
+			return err
 		}
 		return p.skip()
 	})
@@ -413,6 +265,35 @@ func (p *logParser) response() ([]types.Log, error) {
 		logs = []types.Log{}
 	}
 	return logs, nil
+}
+
+// rpcError reads a JSON-RPC error object.
+func (p *logParser) rpcError() (*RPCError, error) {
+	e := &RPCError{}
+	err := p.object(func(key []byte) error {
+		switch string(key) {
+		case "code":
+			start := p.i
+			if err := p.skip(); err != nil {
+				return err
+			}
+			return json.Unmarshal(p.b[start:p.i], &e.Code)
+		case "message":
+			s, err := p.str()
+			e.Message = string(s)
+			return err
+		case "data":
+			p.ws()
+			start := p.i
+			if err := p.skip(); err != nil {
+				return err
+			}
+			e.Data = append(json.RawMessage(nil), p.b[start:p.i]...)
+			return nil
+		}
+		return p.skip()
+	})
+	return e, err
 }
 
 func (p *logParser) log(l *types.Log) error {

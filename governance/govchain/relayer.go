@@ -2,58 +2,13 @@ package govchain
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"fmt"
 	"math/big"
-	"sync"
 
-	"github.com/ethereum/go-ethereum"
-	"github.com/ethereum/go-ethereum/accounts/abi"
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/chain"
 )
-
-// KeyedSender is a minimal Relayer: it signs with one key and sends EIP-1559 transactions with
-// gas headroom, one at a time, taking the nonce from the node's pending count. It neither
-// persists nonces nor replaces stuck transactions: it is for tests and for running without the
-// operator's persistent sender (chain/sender), which is what production wiring uses.
-type KeyedSender struct {
-	Client  chain.Client
-	Key     *ecdsa.PrivateKey
-	ChainID *big.Int
-	// AfterSend, when set, is called after each send (tests pass the simulated chain's Commit).
-	AfterSend func()
-
-	mu sync.Mutex
-}
-
-// Address is the sending account.
-func (k *KeyedSender) Address() common.Address { return crypto.PubkeyToAddress(k.Key.PublicKey) }
-
-// Send implements Relayer.
-func (k *KeyedSender) Send(ctx context.Context, to common.Address, calldata []byte, key string) (common.Hash, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	gas, err := k.Client.EstimateGas(ctx, ethereum.CallMsg{From: k.Address(), To: &to, Data: calldata})
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("estimate gas for %s: %w", key, err)
-	}
-	opts := bind.NewKeyedTransactor(k.Key, k.ChainID)
-	opts.Context = ctx
-	opts.GasLimit = chain.GasWithHeadroom(gas)
-	contract := bind.NewBoundContract(to, abi.ABI{}, k.Client, k.Client, k.Client)
-	tx, err := contract.RawTransact(opts, calldata)
-	if err != nil {
-		return common.Hash{}, fmt.Errorf("send %s: %w", key, err)
-	}
-	if k.AfterSend != nil {
-		k.AfterSend()
-	}
-	return tx.Hash(), nil
-}
 
 // OperatorSender is the operator's persistent sender (chain.Sender), shared with the minter.
 type OperatorSender interface {
