@@ -207,6 +207,7 @@ func (v *verifier) readAccounts(r *reads, scan *chainScan, excluded map[common.A
 	slices.SortFunc(all, func(a, b common.Address) int { return a.Cmp(b) })
 	out := map[common.Address]accountState{}
 	for i, a := range all {
+		v.progress.say(i == len(all)-1, "reading %d of %d accounts at block %s", i+1, len(all), r.opts.BlockNumber)
 		if excluded[a] {
 			continue
 		}
@@ -223,7 +224,6 @@ func (v *verifier) readAccounts(r *reads, scan *chainScan, excluded map[common.A
 			return nil, fmt.Errorf("read delegates(%s) at block %s: %w", a.Hex(), r.opts.BlockNumber, err)
 		}
 		out[a] = st
-		v.progress.say(i == len(all)-1, "read %d of %d accounts at block %s", i+1, len(all), r.opts.BlockNumber)
 	}
 	return out, nil
 }
