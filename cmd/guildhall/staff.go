@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,17 +20,13 @@ import (
 // whose addresses every health figure leaves out (retroactively, like the zero address, the
 // community's contracts and the operator).
 func runCommunityStaff(ctx context.Context, args []string, e *env) error {
-	if done, err := groupHelp(args, e, "Usage: guildhall community staff <add|remove|list> --community ID [--address A] [flags]\n\n"+
+	if done, err := subcommand(args, e, "community staff", "Usage: guildhall community staff <add|remove|list> --community ID [--address A] [flags]\n\n"+
 		"  add     put an address on the community's staff list (left out of every health figure)\n"+
 		"  remove  take an address off the staff list\n"+
-		"  list    list the community's staff\n\nRun `guildhall community staff <subcommand> --help` for flags.\n"); done {
+		"  list    list the community's staff\n\nRun `guildhall community staff <subcommand> --help` for flags.\n", "add", "remove", "list"); done {
 		return err
 	}
 	verb := args[0]
-	if verb != "add" && verb != "remove" && verb != "list" {
-		fmt.Fprintf(e.stderr, "guildhall community staff: unknown subcommand %q (want add, remove or list)\n", verb)
-		return errUsage
-	}
 	var (
 		c                  commonFlags
 		community, address string
@@ -65,14 +63,11 @@ func runCommunityStaff(ctx context.Context, args []string, e *env) error {
 		}
 		address = common.HexToAddress(address).Hex()
 	}
-	db, _, err := c.openDatabase(ctx, c.logger(e), true)
+	db, _, err := openCommunity(ctx, &c, c.logger(e), community)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := db.Community(ctx, community); err != nil {
-		return err
-	}
 	store := postgres.NewHealthStore(db)
 	switch verb {
 	case "add":
@@ -88,9 +83,10 @@ func runCommunityStaff(ctx context.Context, args []string, e *env) error {
 	return printStaffChange(e, verb, community, address, asJSON)
 }
 
-// groupHelp answers a command group's bare call (usage on stderr, errUsage) and its --help (usage
-// on stdout, errHelp); done is false when args name a subcommand.
-func groupHelp(args []string, e *env, usage string) (done bool, err error) {
+// subcommand answers a command group's bare call (usage on stderr, errUsage), its --help (usage
+// on stdout, errHelp) and a first argument that is none of verbs (a complaint, errUsage); done is
+// false when args[0] is one of verbs.
+func subcommand(args []string, e *env, group, usage string, verbs ...string) (done bool, err error) {
 	switch {
 	case len(args) == 0:
 		fmt.Fprint(e.stderr, usage)
@@ -98,8 +94,29 @@ func groupHelp(args []string, e *env, usage string) (done bool, err error) {
 	case args[0] == "-h" || args[0] == "--help":
 		fmt.Fprint(e.stdout, usage)
 		return true, errHelp
+	case !slices.Contains(verbs, args[0]):
+		want := strings.Join(verbs, ", ")
+		if i := strings.LastIndex(want, ", "); i >= 0 {
+			want = want[:i] + " or " + want[i+2:]
+		}
+		fmt.Fprintf(e.stderr, "guildhall %s: unknown subcommand %q (want %s)\n", group, args[0], want)
+		return true, errUsage
 	}
 	return false, nil
+}
+
+// openCommunity opens the database (migrated) and reads community, which must exist.
+func openCommunity(ctx context.Context, c *commonFlags, log *slog.Logger, community string) (*postgres.DB, *guildhall.Community, error) {
+	db, _, err := c.openDatabase(ctx, log, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	com, err := db.Community(ctx, community)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, com, nil
 }
 
 // printStaffChange reports an add or a remove that succeeded.

@@ -27,12 +27,8 @@ const statsUsage = "Usage: guildhall stats verify --community ID [flags]\n\n" +
 	"Run `guildhall stats verify --help` for flags.\n"
 
 func runStats(ctx context.Context, args []string, e *env) error {
-	if done, err := groupHelp(args, e, statsUsage); done {
+	if done, err := subcommand(args, e, "stats", statsUsage, "verify"); done {
 		return err
-	}
-	if args[0] != "verify" {
-		fmt.Fprintf(e.stderr, "guildhall stats: unknown subcommand %q (want verify)\n", args[0])
-		return errUsage
 	}
 	var (
 		c                   commonFlags
@@ -60,15 +56,11 @@ func runStats(ctx context.Context, args []string, e *env) error {
 		return usageError(fs, "--operator must be a 0x-prefixed 20-byte hex address, not %q", operator)
 	}
 	log := c.logger(e)
-	db, _, err := c.openDatabase(ctx, log, true)
+	db, com, err := openCommunity(ctx, &c, log, community)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	com, err := db.Community(ctx, community)
-	if err != nil {
-		return err
-	}
 	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: "127.0.0.1:0"}, operator == "" && c.rpcURL != "")
 	if err != nil {
 		return err

@@ -22,15 +22,6 @@ var (
 	verifyGovernor = guildgovernor.NewGuildGovernor()
 )
 
-// The events stats verify reads, by topic.
-var (
-	topicTransfer        = verifyToken.GetABI().Events["Transfer"].ID
-	topicDelegateChanged = verifyToken.GetABI().Events["DelegateChanged"].ID
-	topicProposalCreated = verifyGovernor.GetABI().Events["ProposalCreated"].ID
-	topicVoteCast        = verifyGovernor.GetABI().Events["VoteCast"].ID
-	topicVoteCastParams  = verifyGovernor.GetABI().Events["VoteCastWithParams"].ID
-)
-
 // chainScan is what the community's raw logs say, from its deployment block to as_of.
 type chainScan struct {
 	token, governor common.Address
@@ -53,7 +44,13 @@ type scannedProposal struct {
 func (v *verifier) scanLogs(ctx context.Context, from, to uint64) (*chainScan, error) {
 	s := &chainScan{token: common.HexToAddress(v.com.TokenAddress), governor: common.HexToAddress(v.com.GovernorAddress),
 		accounts: map[common.Address]bool{}, delegatees: map[common.Address]bool{}, byID: map[string]*scannedProposal{}}
-	topics := [][]common.Hash{{topicTransfer, topicDelegateChanged, topicProposalCreated, topicVoteCast, topicVoteCastParams}}
+	topics := [][]common.Hash{nil}
+	for _, name := range []string{"Transfer", "DelegateChanged"} {
+		topics[0] = append(topics[0], verifyToken.GetABI().Events[name].ID)
+	}
+	for _, name := range []string{"ProposalCreated", "VoteCast", "VoteCastWithParams"} {
+		topics[0] = append(topics[0], verifyGovernor.GetABI().Events[name].ID)
+	}
 	step := v.logRange
 	for lo := from; lo <= to; {
 		hi := min(lo+step-1, to)
@@ -83,40 +80,48 @@ func (s *chainScan) add(l *types.Log) error {
 	if l.Removed || len(l.Topics) == 0 {
 		return nil
 	}
-	switch {
-	case l.Address == s.token && l.Topics[0] == topicTransfer:
-		ev, err := verifyToken.UnpackTransferEvent(l)
+	contract := verifyGovernor.GetABI()
+	if l.Address == s.token {
+		contract = verifyToken.GetABI()
+	}
+	ev, err := contract.EventByID(l.Topics[0])
+	if err != nil {
+		return nil // an event stats verify does not read
+	}
+	switch ev.Name {
+	case "Transfer":
+		t, err := verifyToken.UnpackTransferEvent(l)
 		if err != nil {
 			return err
 		}
-		s.accounts[ev.From], s.accounts[ev.To] = true, true
-	case l.Address == s.token && l.Topics[0] == topicDelegateChanged:
-		ev, err := verifyToken.UnpackDelegateChangedEvent(l)
+		s.accounts[t.From], s.accounts[t.To] = true, true
+	case "DelegateChanged":
+		d, err := verifyToken.UnpackDelegateChangedEvent(l)
 		if err != nil {
 			return err
 		}
-		s.accounts[ev.Delegator], s.delegatees[ev.ToDelegate] = true, true
-	case l.Address == s.governor && l.Topics[0] == topicProposalCreated:
-		ev, err := verifyGovernor.UnpackProposalCreatedEvent(l)
+		s.accounts[d.Delegator], s.delegatees[d.ToDelegate] = true, true
+	case "ProposalCreated":
+		c, err := verifyGovernor.UnpackProposalCreatedEvent(l)
 		if err != nil {
 			return err
 		}
-		p := &scannedProposal{id: ev.ProposalId, block: l.BlockNumber, logIndex: l.Index, snapshot: ev.VoteStart.Uint64(),
+		p := &scannedProposal{id: c.ProposalId, block: l.BlockNumber, logIndex: l.Index, snapshot: c.VoteStart.Uint64(),
 			votes: map[common.Address]*big.Int{}}
 		s.proposals = append(s.proposals, p)
 		s.byID[p.id.String()] = p
-	case l.Address == s.governor && l.Topics[0] == topicVoteCast:
-		ev, err := verifyGovernor.UnpackVoteCastEvent(l)
+	case "VoteCast":
+		vc, err := verifyGovernor.UnpackVoteCastEvent(l)
 		if err != nil {
 			return err
 		}
-		s.vote(ev.ProposalId, ev.Voter, ev.Weight)
-	case l.Address == s.governor && l.Topics[0] == topicVoteCastParams:
-		ev, err := verifyGovernor.UnpackVoteCastWithParamsEvent(l)
+		s.vote(vc.ProposalId, vc.Voter, vc.Weight)
+	case "VoteCastWithParams":
+		vc, err := verifyGovernor.UnpackVoteCastWithParamsEvent(l)
 		if err != nil {
 			return err
 		}
-		s.vote(ev.ProposalId, ev.Voter, ev.Weight)
+		s.vote(vc.ProposalId, vc.Voter, vc.Weight)
 	}
 	return nil
 }
