@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -98,6 +99,15 @@ func TestStaffAndStatsHelp(t *testing.T) {
 			code, stdout, stderr := runCmd(t, nil, args...)
 			if code != 0 || strings.Count(stdout, "Usage: guildhall") != 1 || stderr != "" {
 				t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and the usage once on stdout", code, stdout, stderr)
+			}
+			if group := args[len(args)-2]; group == "staff" || group == "stats" {
+				return
+			}
+			// A script passes the same common flags to every command.
+			common := []string{"--data-dir", t.TempDir(), "--database-url", "postgres://guildhall@127.0.0.1:1/guildhall",
+				"--rpc-url", "http://127.0.0.1:1", "--log-format", "json", "--log-level", "debug", "--help"}
+			if code, _, stderr := runCmd(t, nil, append(slices.Clone(args[:len(args)-1]), common...)...); code != 0 {
+				t.Errorf("with the common flags: exit %d, stderr %q; want 0", code, stderr)
 			}
 		})
 	}

@@ -129,8 +129,12 @@ func (v *verifier) run(ctx context.Context) error {
 	figures, differs := compareFigures(v.out, indexed.flatten(), onChain.flatten())
 	fmt.Fprintf(v.out, "%d figures compared at block %d: %d ok, %d differ\n", figures, asOf.Number, figures-len(differs), len(differs))
 	if len(differs) > 0 {
+		named := strings.Join(differs[:min(len(differs), 10)], "; ")
+		if len(differs) > 10 {
+			named += fmt.Sprintf("; and %d more (listed above)", len(differs)-10)
+		}
 		return fmt.Errorf("%d of %d figures differ between the index and the chain at block %d: %s",
-			len(differs), figures, asOf.Number, strings.Join(differs, "; "))
+			len(differs), figures, asOf.Number, named)
 	}
 	return nil
 }

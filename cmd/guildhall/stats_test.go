@@ -199,6 +199,7 @@ func (w *verifyWorld) expectDiffers(wants ...string) {
 		w.t.Fatalf("stats verify after altering the index: exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	last := lastLine(stderr)
+	w.t.Logf("%s", last)
 	for _, want := range wants {
 		if !strings.Contains(stdout, "differs  "+want) {
 			w.t.Errorf("stdout does not say %q differs:\n%s", want, stdout)
