@@ -21,7 +21,8 @@ func runCommunity(ctx context.Context, args []string, e *env) error {
 		}
 		fmt.Fprint(w, "Usage: guildhall community <create|list> [flags]\n\n"+
 			"  create  deploy a community's token, timelock and governor and record it\n"+
-			"  list    list the recorded communities\n\nRun `guildhall community <subcommand> --help` for flags.\n")
+			"  list    list the recorded communities\n"+
+			"  staff   add, remove or list a community's staff (left out of every health figure)\n\nRun `guildhall community <subcommand> --help` for flags.\n")
 		if len(args) == 0 {
 			return errUsage
 		}
@@ -32,6 +33,8 @@ func runCommunity(ctx context.Context, args []string, e *env) error {
 		return runCommunityCreate(ctx, args[1:], e)
 	case "list":
 		return runCommunityList(ctx, args[1:], e)
+	case "staff":
+		return runCommunityStaff(ctx, args[1:], e)
 	}
 	fmt.Fprintf(e.stderr, "guildhall community: unknown subcommand %q (want create or list)\n", args[0])
 	return errUsage

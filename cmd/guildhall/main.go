@@ -51,6 +51,7 @@ func commands() []command {
 		{"devchain", "run the embedded dev chain alone", runDevchain},
 		{"issuer", "create, list, revoke or rotate issuers and their API keys: create | list | revoke | rotate", runIssuer},
 		{"rewards", "export a community's reward ledger as CSV: export", runRewards},
+		{"stats", "check a community's health figures against the chain: verify", runStats},
 	}
 }
 
