@@ -29,7 +29,6 @@ func (db *DB) LockIndexer(ctx context.Context) (held context.Context, unlock fun
 	return db.holdAdvisoryLock(ctx, indexerLockKey, "lock indexer")
 }
 
-
 // IndexCursor returns the indexer's cursor, nil before its first batch.
 func (w *IndexWriter) IndexCursor(ctx context.Context) (*indexer.BlockRef, error) {
 	var row struct {

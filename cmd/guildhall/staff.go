@@ -71,9 +71,9 @@ func runCommunityStaff(ctx context.Context, args []string, e *env) error {
 	store := postgres.NewHealthStore(db)
 	switch verb {
 	case "add":
-		err = store.AddStaff(ctx, community, address)
+		err = store.AddStaff(ctx, community, common.HexToAddress(address))
 	case "remove":
-		err = store.RemoveStaff(ctx, community, address)
+		err = store.RemoveStaff(ctx, community, common.HexToAddress(address))
 	default:
 		return listStaff(ctx, store, community, asJSON, e)
 	}
@@ -111,7 +111,7 @@ func openCommunity(ctx context.Context, c *commonFlags, log *slog.Logger, commun
 	if err != nil {
 		return nil, nil, err
 	}
-	com, err := db.Community(ctx, community)
+	com, err := postgres.NewCommunityStore(db).Community(ctx, community)
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -73,7 +73,7 @@ func runStats(ctx context.Context, args []string, e *env) error {
 		operator = crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()
 	}
 	v := &verifier{store: postgres.NewHealthStore(db), client: cc.client, com: com, logRange: logRange, out: e.stdout,
-		scope:    postgres.HealthScope{Community: community, Operator: common.HexToAddress(operator).Hex()},
+		scope:    health.Scope{Community: community, Operator: common.HexToAddress(operator).Hex()},
 		progress: &progress{w: e.stderr, every: 2 * time.Second}}
 	return v.run(ctx)
 }
@@ -83,7 +83,7 @@ type verifier struct {
 	store    *postgres.HealthStore
 	client   chain.Client
 	com      *guildhall.Community
-	scope    postgres.HealthScope
+	scope    health.Scope
 	logRange uint64
 	out      io.Writer
 	progress *progress
@@ -200,7 +200,7 @@ func (v *verifier) readIndexed(ctx context.Context) (*verifyFigures, guildhall.A
 		"the index kept moving while its figures were read; try again (or stop the indexer for the check)")
 }
 
-func (v *verifier) readIndexedOnce(ctx context.Context) (*verifyFigures, []postgres.HealthMeta, error) {
+func (v *verifier) readIndexedOnce(ctx context.Context) (*verifyFigures, []health.Meta, error) {
 	ov, err := v.store.Overview(ctx, v.scope)
 	if err != nil {
 		return nil, nil, err
@@ -219,15 +219,15 @@ func (v *verifier) readIndexedOnce(ctx context.Context) (*verifyFigures, []postg
 	}
 	f := &verifyFigures{Holders: ov.Holders, Balance: bal.Concentration, Power: pow.Concentration, MinForQuorum: pow.MinForQuorum,
 		DelegatesActive: ov.DelegatesActive, DormantShare: ov.DormantVotingPowerShare, Proposals: gov.Proposals}
-	metas := []postgres.HealthMeta{ov.HealthMeta, bal.HealthMeta, pow.HealthMeta, gov.HealthMeta}
-	for cursor := ""; ; {
-		page, err := v.store.Delegates(ctx, v.scope, "voting_power", 1000, cursor)
+	metas := []health.Meta{ov.Meta, bal.Meta, pow.Meta, gov.Meta}
+	for offset := 0; ; {
+		page, err := v.store.Delegates(ctx, v.scope, "voting_power", 1000, offset)
 		if err != nil {
 			return nil, nil, err
 		}
 		f.Delegates = append(f.Delegates, page.Items...)
-		metas = append(metas, page.HealthMeta)
-		if cursor = page.Next; cursor == "" {
+		metas = append(metas, page.Meta)
+		if offset = page.Next; offset == 0 {
 			return f, metas, nil
 		}
 	}

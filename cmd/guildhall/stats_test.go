@@ -14,6 +14,7 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -51,7 +52,7 @@ func newVerifyWorld(t *testing.T) *verifyWorld {
 		environ: map[string]string{"GUILDHALL_DATABASE_URL": dbURL, "GUILDHALL_DATA_DIR": dataDir}}
 	mustRun(t, w.environ, "community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE",
 		"--voting-delay", "1s", "--voting-period", "1h", "--quorum-percent", "20")
-	com, err := db.Community(ctx, "bakery")
+	com, err := postgres.NewCommunityStore(db).Community(ctx, "bakery")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,12 +92,12 @@ func (w *verifyWorld) index() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = indexer.New(w.dev.Client(), w.db, indexer.Config{FinalityDepth: 8, PollInterval: 100 * time.Millisecond}).Run(ctx)
+		_ = indexer.New(w.dev.Client(), postgres.NewIndexWriter(w.db), indexer.Config{FinalityDepth: 8, PollInterval: 100 * time.Millisecond}).Run(ctx)
 	}()
 	defer func() { cancel(); <-done }()
 	store := postgres.NewHealthStore(w.db)
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if ov, err := store.Overview(w.ctx, postgres.HealthScope{Community: "bakery"}); err == nil && ov.AsOf.Number >= head {
+		if ov, err := store.Overview(w.ctx, health.Scope{Community: "bakery"}); err == nil && ov.AsOf.Number >= head {
 			return
 		}
 	}
