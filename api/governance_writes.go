@@ -131,13 +131,8 @@ func (s *server) handleExecuteProposal(c *gin.Context) {
 }
 
 func (s *server) lifecycleWrite(c *gin.Context, op func(ProposalWriter, context.Context, string, govchain.Contracts, *big.Int) (common.Hash, error)) {
-	svc, community, ok := s.governanceService(c)
+	svc, community, pid, ok := s.proposalService(c)
 	if !ok {
-		return
-	}
-	pid, err := parseProposalID(c)
-	if err != nil {
-		s.writeError(c, err)
 		return
 	}
 	tx, err := op(svc, c.Request.Context(), community.ID, govchain.ContractsOf(community), pid)
@@ -148,15 +143,25 @@ func (s *server) lifecycleWrite(c *gin.Context, op func(ProposalWriter, context.
 	c.JSON(http.StatusAccepted, gin.H{"tx_hash": tx.Hex(), "id": pid.String()})
 }
 
-// handleBallotTypedData serves what a wallet signs to vote.
-func (s *server) handleBallotTypedData(c *gin.Context) {
+// proposalService returns the governance service, the community and the :pid of a request about
+// one proposal, or answers it with the error and returns ok false.
+func (s *server) proposalService(c *gin.Context) (GovernanceService, *guildhall.Community, *big.Int, bool) {
 	svc, community, ok := s.governanceService(c)
 	if !ok {
-		return
+		return nil, nil, nil, false
 	}
 	pid, err := parseProposalID(c)
 	if err != nil {
 		s.writeError(c, err)
+		return nil, nil, nil, false
+	}
+	return svc, community, pid, true
+}
+
+// handleBallotTypedData serves what a wallet signs to vote.
+func (s *server) handleBallotTypedData(c *gin.Context) {
+	svc, community, pid, ok := s.proposalService(c)
+	if !ok {
 		return
 	}
 	var fields fieldErrors
@@ -206,13 +211,8 @@ func (r *ballotRequest) ballot(pid *big.Int) (govchain.BallotRequest, error) {
 
 // handleRelayBallot checks a signed ballot and relays it.
 func (s *server) handleRelayBallot(c *gin.Context) {
-	svc, community, ok := s.governanceService(c)
+	svc, community, pid, ok := s.proposalService(c)
 	if !ok {
-		return
-	}
-	pid, err := parseProposalID(c)
-	if err != nil {
-		s.writeError(c, err)
 		return
 	}
 	var req ballotRequest
