@@ -29,14 +29,18 @@ func (h *healthTx) values(column string) ([]*big.Int, error) {
 	return out, nil
 }
 
-// healthPowerAt is the SQL of the non-excluded accounts with voting power > 0 at snapshot
-// expression s: each delegate's newest DelegateVotesChanged in a block no later than s (the token
-// checkpoints by block timestamp).
-func healthPowerAt(s string) string {
-	return `(SELECT delegate FROM (SELECT DISTINCT ON (delegate) delegate, new_votes FROM token_delegate_votes
-		WHERE community_id = $1 AND block_time <= ` + s + ` ORDER BY delegate, block_number DESC, log_index DESC) x
-		WHERE new_votes > 0 AND delegate <> ALL($2))`
-}
+// healthEligibleCTE is the SQL of CTE el: (proposal_id, delegate) for each proposal of CTE
+// recent (proposal_id, vote_start) and each non-excluded delegate with voting power > 0 at its
+// snapshot: the delegate's newest DelegateVotesChanged in a block no later than the snapshot (the
+// token checkpoints by block timestamp). One pass over the checkpoints serves every snapshot: a
+// checkpoint holds from its block_time until its delegate's next one (block times never go back).
+const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
+		SELECT delegate, new_votes, block_time,
+		       lead(block_time) OVER (PARTITION BY delegate ORDER BY block_number, log_index) AS until
+		FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
+		  AND block_time <= (SELECT max(vote_start) FROM recent)) c
+		JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
+		WHERE c.new_votes > 0)`
 
 // delegateRecords returns every delegate's record at as_of, ordered by address: delegates and
 // delegators are non-excluded; eligibility and votes are counted in SQL over the
@@ -50,7 +54,7 @@ func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
 	err := h.query(&rows, `WITH recent AS (
 			SELECT proposal_id, vote_start FROM proposals WHERE community_id = $1 AND vote_start < $3
 			ORDER BY block_number DESC, log_index DESC LIMIT $4),
-		el AS (SELECT r.proposal_id, x.delegate FROM recent r CROSS JOIN LATERAL `+healthPowerAt("r.vote_start")+` x),
+		`+healthEligibleCTE+`,
 		rec AS (SELECT el.delegate, count(*) AS eligible, count(v.voter) AS votes FROM el
 			LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = el.proposal_id AND v.voter = el.delegate
 			GROUP BY el.delegate),
@@ -170,6 +174,37 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
+// healthGovernanceSQL reads the last $4 proposals' rows for Governance ($5 as_of's time, $6 the
+// zero address). The eligible accounts of every passed snapshot come from one pass over the
+// checkpoints (healthEligibleCTE); the supply at each snapshot is the supply now less the net
+// mints after it, summed in one pass over the mints and burns bucketed by the sorted snapshots.
+const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $4),
+	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $5),
+	` + healthEligibleCTE + `,
+	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
+	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
+	mb AS (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $6 THEN tt.value ELSE -tt.value END) AS net
+		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
+		  AND (tt.from_address = $6) <> (tt.to_address = $6) GROUP BY 1),
+	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
+		- coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
+	SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
+		p.block_time AS created,
+		(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
+			AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
+			UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
+			AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
+		(p.proposer <> ALL($2) AND EXISTS (SELECT 1 FROM member_first_rewards f WHERE f.community_id = $1
+			AND f.account = p.proposer AND f.first_day <= $3::date)) AS member,
+		CASE WHEN p.vote_start < $5 THEN coalesce(ec.n, 0) END AS eligible,
+		(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
+			AND v.voter <> ALL($2)) AS voters,
+		(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
+			AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
+		sup.supply::text AS supply
+	FROM p LEFT JOIN ec ON ec.proposal_id = p.proposal_id LEFT JOIN sup ON sup.vote_start = p.vote_start
+	ORDER BY p.block_number DESC, p.log_index DESC`
+
 // Governance returns the figures over the last proposals by creation, newest first.
 func (s *HealthStore) Governance(ctx context.Context, scope health.Scope, last int) (*health.GovernanceReport, error) {
 	var out health.GovernanceReport
@@ -184,25 +219,7 @@ func (s *HealthStore) Governance(ctx context.Context, scope health.Scope, last i
 			Voters               int
 			Weight, Supply       string
 		}
-		err := h.query(&rows, `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $4)
-			SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
-				p.block_time AS created,
-				(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
-					AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
-					UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
-					AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
-				(p.proposer <> ALL($2) AND EXISTS (SELECT 1 FROM member_first_rewards f WHERE f.community_id = $1
-					AND f.account = p.proposer AND f.first_day <= $3::date)) AS member,
-				CASE WHEN p.vote_start < $5 THEN (SELECT count(*) FROM `+healthPowerAt("p.vote_start")+` e) END AS eligible,
-				(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
-					AND v.voter <> ALL($2)) AS voters,
-				(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
-					AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
-				(coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
-				 - (SELECT coalesce(sum(CASE WHEN from_address = $6 THEN value ELSE -value END), 0) FROM token_transfers
-				    WHERE community_id = $1 AND block_number >= p.block_number AND block_time > p.vote_start
-				      AND (from_address = $6) <> (to_address = $6)))::text AS supply
-			FROM p ORDER BY p.block_number DESC, p.log_index DESC`,
+		err := h.query(&rows, healthGovernanceSQL,
 			h.base(max(last, 0), int64(h.meta.AsOf.Time), indexZeroAddress)...)
 		if err != nil {
 			return err
