@@ -42,10 +42,17 @@ const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
 		JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
 		WHERE c.new_votes > 0)`
 
-// delegateRecords returns every delegate's record at as_of, ordered by address: delegates and
+// delegateRecords returns every delegate's record at as_of, ordered by address, from the store's
+// cache when it holds them for this block and these exclusions (the slice is shared: callers
+// copy it before reordering).
+func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
+	return h.store.records.get(h.community, h.recordsKey(), h.readDelegateRecords)
+}
+
+// readDelegateRecords reads every delegate's record at as_of, ordered by address: delegates and
 // delegators are non-excluded; eligibility and votes are counted in SQL over the
 // health.RecentProposals most recently created proposals whose snapshot has passed.
-func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
+func (h *healthTx) readDelegateRecords() ([]health.DelegateRecord, error) {
 	var rows []struct {
 		Address                     string
 		Power                       string
@@ -129,10 +136,11 @@ func (s *HealthStore) Delegates(ctx context.Context, scope health.Scope, sortBy 
 	offset = max(offset, 0)
 	out := health.DelegatesPage{Items: []health.DelegateRecord{}}
 	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
-		rs, err := h.delegateRecords()
+		shared, err := h.delegateRecords()
 		if err != nil {
 			return err
 		}
+		rs := slices.Clone(shared)
 		slices.SortStableFunc(rs, func(x, y health.DelegateRecord) int {
 			if sortBy == "participation" {
 				if c := compareRatio(y.Participation, x.Participation); c != 0 {

@@ -21,7 +21,10 @@ import (
 // that block and at its ledger_through. Heavy aggregation runs in SQL; per-request data that is
 // small (holders' values, delegate counts over ten proposals) goes through package health's
 // functions, the same ones the tests use as the brute-force oracle.
-type HealthStore struct{ db *DB }
+type HealthStore struct {
+	db      *DB
+	records recordsCache
+}
 
 // NewHealthStore returns the health store of db.
 func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
@@ -29,6 +32,7 @@ func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
 // healthTx is one read's snapshot: its transaction, community, excluded accounts and meta.
 type healthTx struct {
 	ctx       context.Context
+	store     *HealthStore
 	tx        *sqlx.Tx
 	community string
 	excluded  []string // EIP-55
@@ -56,7 +60,7 @@ func (h *healthTx) base(more ...any) []any {
 func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, fn func(h *healthTx) error) (health.Meta, error) {
 	var meta health.Meta
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		h := &healthTx{ctx: ctx, tx: tx, community: scope.Community,
+		h := &healthTx{ctx: ctx, store: s, tx: tx, community: scope.Community,
 			meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
