@@ -191,7 +191,7 @@ const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_
 	` + healthEligibleCTE + `,
 	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
 	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
-	mb AS (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $6 THEN tt.value ELSE -tt.value END) AS net
+	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $6 THEN tt.value ELSE -tt.value END) AS net
 		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
 		  AND (tt.from_address = $6) <> (tt.to_address = $6) GROUP BY 1),
 	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
