@@ -62,6 +62,11 @@ func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, f
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		h := &healthTx{ctx: ctx, store: s, tx: tx, community: scope.Community,
 			meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
+		// The reads aggregate tens of thousands of activity days in memory (hash aggregates and
+		// sorts that spill at the default work_mem) and are short: JIT compiling costs more than it saves.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'; SET LOCAL jit = off`); err != nil {
+			return err
+		}
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
 		}
