@@ -3,40 +3,38 @@ package postgres
 import (
 	"strings"
 	"sync"
-
-	"github.com/guildhall/guildhall/health"
 )
 
-// recordsCache keeps each community's delegate records (delegateRecords) with the as_of block hash
-// and excluded accounts they were read at. They depend on nothing else (the indexed chain at that
-// block: a block hash names its contents), so a read at the same block and exclusions takes them
-// from here; a read at another block computes them again and replaces the entry. One entry per
-// community; concurrent reads of a missing entry wait for the one that computes it.
-type recordsCache struct {
+// blockCache keeps, per community, one figure that depends only on the indexed chain at a block and
+// the excluded accounts (a block hash names its contents), with the key it was read at (the block
+// hash, the exclusions and the read's parameters): a read with the same key takes it from here;
+// one with another key computes it again and replaces the entry, so memory stays one value per
+// community. Concurrent reads of a missing entry wait for the one that computes it.
+type blockCache[T any] struct {
 	mu sync.Mutex
-	m  map[string]*recordsEntry
+	m  map[string]*blockEntry[T]
 }
 
-type recordsEntry struct {
-	key     string
-	done    chan struct{}
-	records []health.DelegateRecord
-	err     error
+type blockEntry[T any] struct {
+	key   string
+	done  chan struct{}
+	value T
+	err   error
 }
 
-// get returns the records of community at key, computing them with load when missing. The slice
-// is shared: callers copy before reordering it.
-func (c *recordsCache) get(community, key string, load func() ([]health.DelegateRecord, error)) ([]health.DelegateRecord, error) {
+// get returns community's value at key, computing it with load when missing. The value is
+// shared: callers copy before changing it.
+func (c *blockCache[T]) get(community, key string, load func() (T, error)) (T, error) {
 	c.mu.Lock()
 	if c.m == nil {
-		c.m = map[string]*recordsEntry{}
+		c.m = map[string]*blockEntry[T]{}
 	}
 	e := c.m[community]
 	if e == nil || e.key != key {
-		e = &recordsEntry{key: key, done: make(chan struct{})}
+		e = &blockEntry[T]{key: key, done: make(chan struct{})}
 		c.m[community] = e
 		c.mu.Unlock()
-		e.records, e.err = load()
+		e.value, e.err = load()
 		close(e.done)
 		if e.err != nil {
 			c.mu.Lock()
@@ -45,17 +43,17 @@ func (c *recordsCache) get(community, key string, load func() ([]health.Delegate
 			}
 			c.mu.Unlock()
 		}
-		return e.records, e.err
+		return e.value, e.err
 	}
 	c.mu.Unlock()
 	<-e.done
 	if e.err != nil { // the read that computed it failed (its context, mostly): compute again
 		return load()
 	}
-	return e.records, nil
+	return e.value, nil
 }
 
-// recordsKey is the cache key of h's snapshot: its block hash and excluded accounts.
-func (h *healthTx) recordsKey() string {
-	return h.meta.AsOf.Hash + "/" + strings.Join(h.excluded, ",")
+// blockKey is the cache key of h's snapshot and params: its block hash and excluded accounts.
+func (h *healthTx) blockKey(params ...string) string {
+	return h.meta.AsOf.Hash + "/" + strings.Join(h.excluded, ",") + "/" + strings.Join(params, "/")
 }

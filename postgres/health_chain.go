@@ -46,7 +46,7 @@ const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
 // cache when it holds them for this block and these exclusions (the slice is shared: callers
 // copy it before reordering).
 func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
-	return h.store.records.get(h.community, h.recordsKey(), h.readDelegateRecords)
+	return h.store.records.get(h.community, h.blockKey(), h.readDelegateRecords)
 }
 
 // readDelegateRecords reads every delegate's record at as_of, ordered by address: delegates and

@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math/big"
 	"slices"
 
@@ -145,31 +146,46 @@ func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv heal
 
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the
 // transfers after the period's end (block_time past its last second), replayed backwards over
-// the accounts they touched.
+// the accounts they touched. They depend on the block only: the store keeps the last ones read.
 func (h *healthTx) holdersEnd(items []health.ActivityItem, iv health.Interval) error {
-	var now int
-	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
-		h.base()[:2]...); err != nil {
-		return err
-	}
 	thresholds := make([]int64, len(items)) // first second after each period
 	for i, it := range items {
 		thresholds[i] = health.NextPeriod(iv, it.PeriodStart).Time().Unix()
-		it.HoldersEnd = now
-		items[i] = it
+	}
+	key := h.blockKey(fmt.Sprint(thresholds))
+	counts, err := h.store.holders.get(h.community, key, func() ([]int, error) { return h.readHoldersEnd(thresholds) })
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].HoldersEnd = counts[i]
+	}
+	return nil
+}
+
+// readHoldersEnd reads the holders at each of the period ends thresholds (Unix seconds, sorted).
+func (h *healthTx) readHoldersEnd(thresholds []int64) ([]int, error) {
+	var now int
+	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
+		h.base()[:2]...); err != nil {
+		return nil, err
+	}
+	counts := make([]int, len(thresholds))
+	for i := range counts {
+		counts[i] = now
 	}
 	var rows []struct {
 		Lo, Hi, Delta int
 	}
 	if err := h.query(&rows, healthHoldersEndSQL, h.community, pq.Array(h.excluded), pq.Array(thresholds)); err != nil {
-		return err
+		return nil, err
 	}
 	for _, r := range rows {
 		for i := r.Lo; i < r.Hi; i++ {
-			items[i].HoldersEnd += r.Delta
+			counts[i] += r.Delta
 		}
 	}
-	return nil
+	return counts, nil
 }
 
 // healthHoldersEndSQL returns, for the sorted period ends $3 (Unix seconds), rows (lo, hi, delta):

@@ -23,7 +23,8 @@ import (
 // functions, the same ones the tests use as the brute-force oracle.
 type HealthStore struct {
 	db      *DB
-	records recordsCache
+	records blockCache[[]health.DelegateRecord]
+	holders blockCache[[]int]
 }
 
 // NewHealthStore returns the health store of db.
