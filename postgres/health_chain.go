@@ -182,18 +182,18 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
-// healthGovernanceSQL reads the last $4 proposals' rows for Governance ($5 as_of's time, $6 the
+// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time, $5 the
 // zero address). The eligible accounts of every passed snapshot come from one pass over the
 // checkpoints (healthEligibleCTE); the supply at each snapshot is the supply now less the net
 // mints after it, summed in one pass over the mints and burns bucketed by the sorted snapshots.
-const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $4),
-	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $5),
+const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3),
+	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $4),
 	` + healthEligibleCTE + `,
 	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
 	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
-	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $6 THEN tt.value ELSE -tt.value END) AS net
+	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $5 THEN tt.value ELSE -tt.value END) AS net
 		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
-		  AND (tt.from_address = $6) <> (tt.to_address = $6) GROUP BY 1),
+		  AND (tt.from_address = $5) <> (tt.to_address = $5) GROUP BY 1),
 	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
 		- coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
 	SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
@@ -202,9 +202,8 @@ const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_
 			AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
 			UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
 			AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
-		(p.proposer <> ALL($2) AND EXISTS (SELECT 1 FROM member_first_rewards f WHERE f.community_id = $1
-			AND f.account = p.proposer AND f.first_day <= $3::date)) AS member,
-		CASE WHEN p.vote_start < $5 THEN coalesce(ec.n, 0) END AS eligible,
+		p.proposer,
+		CASE WHEN p.vote_start < $4 THEN coalesce(ec.n, 0) END AS eligible,
 		(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
 			AND v.voter <> ALL($2)) AS voters,
 		(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
@@ -213,22 +212,61 @@ const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_
 	FROM p LEFT JOIN ec ON ec.proposal_id = p.proposal_id LEFT JOIN sup ON sup.vote_start = p.vote_start
 	ORDER BY p.block_number DESC, p.log_index DESC`
 
+// governanceRow is one proposal's row for Governance: the chain's figures at as_of (kept in the
+// store's block cache) and its State and Member, read in every snapshot (the proposal's state is
+// also reconciled with the governor between blocks; membership follows the ledger).
+type governanceRow struct {
+	ID, State, Proposer  string
+	Snapshot, Block, Log int64
+	Created              int64
+	Executed             *int64
+	Member               bool
+	Eligible             *int
+	Voters               int
+	Weight, Supply       string
+}
+
+// governanceRows returns the last proposals' rows, newest first.
+func (h *healthTx) governanceRows(last int) ([]governanceRow, error) {
+	cached, err := h.store.governance.get(h.community, h.blockKey(strconv.Itoa(last)), func() ([]governanceRow, error) {
+		var rows []governanceRow
+		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time), indexZeroAddress)
+		return rows, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := slices.Clone(cached)
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var now []struct {
+		ID, State string
+		Member    bool
+	}
+	if err := h.query(&now, `SELECT p.proposal_id::text AS id, p.state, (p.proposer <> ALL($2) AND EXISTS (SELECT 1
+			FROM member_first_rewards f WHERE f.community_id = $1 AND f.account = p.proposer AND f.first_day <= $3::date)) AS member
+			FROM proposals p WHERE p.community_id = $1 AND p.proposal_id = ANY($4::numeric[])`, h.base(pq.Array(ids))...); err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(rows))
+	for i, r := range rows {
+		at[r.ID] = i
+	}
+	for _, n := range now {
+		if i, ok := at[n.ID]; ok {
+			rows[i].State, rows[i].Member = n.State, n.Member
+		}
+	}
+	return rows, nil
+}
+
 // Governance returns the figures over the last proposals by creation, newest first.
 func (s *HealthStore) Governance(ctx context.Context, scope health.Scope, last int) (*health.GovernanceReport, error) {
 	var out health.GovernanceReport
 	meta, err := s.read(ctx, "read governance health", scope, func(h *healthTx) error {
-		var rows []struct {
-			ID, State            string
-			Snapshot, Block, Log int64
-			Created              int64
-			Executed             *int64
-			Member               bool
-			Eligible             *int
-			Voters               int
-			Weight, Supply       string
-		}
-		err := h.query(&rows, healthGovernanceSQL,
-			h.base(max(last, 0), int64(h.meta.AsOf.Time), indexZeroAddress)...)
+		rows, err := h.governanceRows(max(last, 0))
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,8 @@ type HealthStore struct {
 	db      *DB
 	records blockCache[[]health.DelegateRecord]
 	holders blockCache[[]int]
+	// governance keeps the last Governance read's chain figures.
+	governance blockCache[[]governanceRow]
 }
 
 // NewHealthStore returns the health store of db.
