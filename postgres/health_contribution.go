@@ -67,15 +67,17 @@ func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []healt
 		Rewards, Member int
 		Amount          string
 	}
-	err := h.query(&rows, `WITH r AS (
-			SELECT activity, issuer_id, wallet, amount FROM rewards WHERE community_id = $1 AND status <> 'failed'
+	// One scan: the window's rewards per (activity, wallet) and per (issuer, wallet), then per key.
+	err := h.query(&rows, `WITH g AS (
+			SELECT GROUPING(activity) = 1 AS byissuer, activity, issuer_id, count(*) AS n, sum(amount) AS amount
+			FROM rewards WHERE community_id = $1 AND status <> 'failed'
 			AND wallet <> ALL($2) AND created_at >= $4::timestamp AT TIME ZONE 'UTC'
-			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
-		SELECT false AS byissuer, activity AS key, '' AS name, count(*) AS rewards, count(DISTINCT wallet) AS member,
-		       sum(amount)::text AS amount FROM r GROUP BY activity
-		UNION ALL
-		SELECT true, r.issuer_id::text, min(i.name), count(*), count(DISTINCT wallet), sum(amount)::text
-		FROM r JOIN issuers i ON i.id = r.issuer_id GROUP BY r.issuer_id`, h.base(from.String())...)
+			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
+			GROUP BY GROUPING SETS ((activity, wallet), (issuer_id, wallet)))
+		SELECT g.byissuer, CASE WHEN g.byissuer THEN g.issuer_id::text ELSE g.activity END AS key,
+		       coalesce(min(i.name), '') AS name, sum(g.n) AS rewards, count(*) AS member, sum(g.amount)::text AS amount
+		FROM g LEFT JOIN issuers i ON g.byissuer AND i.id = g.issuer_id
+		GROUP BY g.byissuer, g.activity, g.issuer_id`, h.base(from.String())...)
 	if err != nil {
 		return nil, nil, err
 	}
