@@ -29,6 +29,26 @@ func (h *healthTx) values(column string) ([]*big.Int, error) {
 	return out, nil
 }
 
+// concentrationValues returns the positive values of of now: the delegates' voting power (the
+// accounts with voting power are the delegates with voting power, kept in the block cache), or
+// the balances.
+func (h *healthTx) concentrationValues(of string) ([]*big.Int, error) {
+	if of != "voting_power" {
+		return h.values(of)
+	}
+	records, err := h.delegateRecords()
+	if err != nil {
+		return nil, err
+	}
+	power := make([]*big.Int, 0, len(records))
+	for _, r := range records {
+		if r.VotingPower.Sign() > 0 {
+			power = append(power, r.VotingPower)
+		}
+	}
+	return power, nil
+}
+
 // healthEligibleCTE is the SQL of CTE el: (proposal_id, delegate) for each proposal of CTE
 // recent (proposal_id, vote_start) and each non-excluded delegate with voting power > 0 at its
 // snapshot: the delegate's newest DelegateVotesChanged in a block no later than the snapshot (the
@@ -97,7 +117,7 @@ func (s *HealthStore) Concentration(ctx context.Context, scope health.Scope, of 
 	}
 	var out health.ConcentrationReport
 	meta, err := s.read(ctx, "read concentration", scope, func(h *healthTx) error {
-		values, err := h.values(of)
+		values, err := h.concentrationValues(of)
 		if err != nil {
 			return err
 		}

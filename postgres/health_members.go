@@ -60,17 +60,15 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 				AND address <> ALL($2)`, h.base()[:2]...); err != nil {
 			return err
 		}
+		power, err := h.concentrationValues("voting_power")
+		if err != nil {
+			return err
+		}
+		o.VotingPower = health.Concentrate(power)
 		records, err := h.delegateRecords()
 		if err != nil {
 			return err
 		}
-		// The accounts with voting power now are the delegates with voting power (Concentrate
-		// counts the positive values only).
-		power := make([]*big.Int, len(records))
-		for i, r := range records {
-			power[i] = r.VotingPower
-		}
-		o.VotingPower = health.Concentrate(power)
 		o.DelegatesActive = health.DelegatesActive(records)
 		o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
 		return nil
