@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -53,7 +54,9 @@ func (c *blockCache[T]) get(community, key string, load func() (T, error)) (T, e
 	return e.value, nil
 }
 
-// blockKey is the cache key of h's snapshot and params: its block hash and excluded accounts.
+// blockKey is the cache key of h's snapshot and params: its block hash and excluded accounts (in
+// order: loadExcluded reads them in no particular one).
 func (h *healthTx) blockKey(params ...string) string {
-	return h.meta.AsOf.Hash + "/" + strings.Join(h.excluded, ",") + "/" + strings.Join(params, "/")
+	excluded := slices.Sorted(slices.Values(h.excluded))
+	return h.meta.AsOf.Hash + "/" + strings.Join(excluded, ",") + "/" + strings.Join(params, "/")
 }
