@@ -29,19 +29,50 @@ func (h *healthTx) values(column string) ([]*big.Int, error) {
 	return out, nil
 }
 
-// healthPowerAt is the SQL of the non-excluded accounts with voting power > 0 at snapshot
-// expression s: each delegate's newest DelegateVotesChanged in a block no later than s (the token
-// checkpoints by block timestamp).
-func healthPowerAt(s string) string {
-	return `(SELECT delegate FROM (SELECT DISTINCT ON (delegate) delegate, new_votes FROM token_delegate_votes
-		WHERE community_id = $1 AND block_time <= ` + s + ` ORDER BY delegate, block_number DESC, log_index DESC) x
-		WHERE new_votes > 0 AND delegate <> ALL($2))`
+// concentrationValues returns the positive values of of now: the delegates' voting power (the
+// accounts with voting power are the delegates with voting power, kept in the block cache), or
+// the balances.
+func (h *healthTx) concentrationValues(of string) ([]*big.Int, error) {
+	if of != "voting_power" {
+		return h.values(of)
+	}
+	records, err := h.delegateRecords()
+	if err != nil {
+		return nil, err
+	}
+	power := make([]*big.Int, 0, len(records))
+	for _, r := range records {
+		if r.VotingPower.Sign() > 0 {
+			power = append(power, r.VotingPower)
+		}
+	}
+	return power, nil
 }
 
-// delegateRecords returns every delegate's record at as_of, ordered by address: delegates and
+// healthEligibleCTE is the SQL of CTE el: (proposal_id, delegate) for each proposal of CTE
+// recent (proposal_id, vote_start) and each non-excluded delegate with voting power > 0 at its
+// snapshot: the delegate's newest DelegateVotesChanged in a block no later than the snapshot (the
+// token checkpoints by block timestamp). One pass over the checkpoints serves every snapshot: a
+// checkpoint holds from its block_time until its delegate's next one (block times never go back).
+const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
+		SELECT delegate, new_votes, block_time,
+		       lead(block_time) OVER (PARTITION BY delegate ORDER BY block_number, log_index) AS until
+		FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
+		  AND block_time <= (SELECT max(vote_start) FROM recent)) c
+		JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
+		WHERE c.new_votes > 0)`
+
+// delegateRecords returns every delegate's record at as_of, ordered by address, from the store's
+// cache when it holds them for this block and these exclusions (the slice is shared: callers
+// copy it before reordering).
+func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
+	return h.store.records.get(h.community, h.blockKey(), h.readDelegateRecords)
+}
+
+// readDelegateRecords reads every delegate's record at as_of, ordered by address: delegates and
 // delegators are non-excluded; eligibility and votes are counted in SQL over the
 // health.RecentProposals most recently created proposals whose snapshot has passed.
-func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
+func (h *healthTx) readDelegateRecords() ([]health.DelegateRecord, error) {
 	var rows []struct {
 		Address                     string
 		Power                       string
@@ -50,7 +81,7 @@ func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
 	err := h.query(&rows, `WITH recent AS (
 			SELECT proposal_id, vote_start FROM proposals WHERE community_id = $1 AND vote_start < $3
 			ORDER BY block_number DESC, log_index DESC LIMIT $4),
-		el AS (SELECT r.proposal_id, x.delegate FROM recent r CROSS JOIN LATERAL `+healthPowerAt("r.vote_start")+` x),
+		`+healthEligibleCTE+`,
 		rec AS (SELECT el.delegate, count(*) AS eligible, count(v.voter) AS votes FROM el
 			LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = el.proposal_id AND v.voter = el.delegate
 			GROUP BY el.delegate),
@@ -86,7 +117,7 @@ func (s *HealthStore) Concentration(ctx context.Context, scope health.Scope, of 
 	}
 	var out health.ConcentrationReport
 	meta, err := s.read(ctx, "read concentration", scope, func(h *healthTx) error {
-		values, err := h.values(of)
+		values, err := h.concentrationValues(of)
 		if err != nil {
 			return err
 		}
@@ -125,10 +156,11 @@ func (s *HealthStore) Delegates(ctx context.Context, scope health.Scope, sortBy 
 	offset = max(offset, 0)
 	out := health.DelegatesPage{Items: []health.DelegateRecord{}}
 	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
-		rs, err := h.delegateRecords()
+		shared, err := h.delegateRecords()
 		if err != nil {
 			return err
 		}
+		rs := slices.Clone(shared)
 		slices.SortStableFunc(rs, func(x, y health.DelegateRecord) int {
 			if sortBy == "participation" {
 				if c := compareRatio(y.Participation, x.Participation); c != 0 {
@@ -170,40 +202,91 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
+// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time, $5 the
+// zero address). The eligible accounts of every passed snapshot come from one pass over the
+// checkpoints (healthEligibleCTE); the supply at each snapshot is the supply now less the net
+// mints after it, summed in one pass over the mints and burns bucketed by the sorted snapshots.
+const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3),
+	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $4),
+	` + healthEligibleCTE + `,
+	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
+	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
+	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $5 THEN tt.value ELSE -tt.value END) AS net
+		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
+		  AND (tt.from_address = $5) <> (tt.to_address = $5) GROUP BY 1),
+	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
+		- coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
+	SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
+		p.block_time AS created,
+		(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
+			AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
+			UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
+			AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
+		p.proposer,
+		CASE WHEN p.vote_start < $4 THEN coalesce(ec.n, 0) END AS eligible,
+		(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
+			AND v.voter <> ALL($2)) AS voters,
+		(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
+			AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
+		sup.supply::text AS supply
+	FROM p LEFT JOIN ec ON ec.proposal_id = p.proposal_id LEFT JOIN sup ON sup.vote_start = p.vote_start
+	ORDER BY p.block_number DESC, p.log_index DESC`
+
+// governanceRow is one proposal's row for Governance: the chain's figures at as_of (kept in the
+// store's block cache) and its State and Member, read in every snapshot (the proposal's state is
+// also reconciled with the governor between blocks; membership follows the ledger).
+type governanceRow struct {
+	ID, State, Proposer  string
+	Snapshot, Block, Log int64
+	Created              int64
+	Executed             *int64
+	Member               bool
+	Eligible             *int
+	Voters               int
+	Weight, Supply       string
+}
+
+// governanceRows returns the last proposals' rows, newest first.
+func (h *healthTx) governanceRows(last int) ([]governanceRow, error) {
+	cached, err := h.store.governance.get(h.community, h.blockKey(strconv.Itoa(last)), func() ([]governanceRow, error) {
+		var rows []governanceRow
+		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time), indexZeroAddress)
+		return rows, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := slices.Clone(cached)
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var now []struct {
+		ID, State string
+		Member    bool
+	}
+	if err := h.query(&now, `SELECT p.proposal_id::text AS id, p.state, (p.proposer <> ALL($2) AND EXISTS (SELECT 1
+			FROM member_first_rewards f WHERE f.community_id = $1 AND f.account = p.proposer AND f.first_day <= $3::date)) AS member
+			FROM proposals p WHERE p.community_id = $1 AND p.proposal_id = ANY($4::numeric[])`, h.base(pq.Array(ids))...); err != nil {
+		return nil, err
+	}
+	at := make(map[string]int, len(rows))
+	for i, r := range rows {
+		at[r.ID] = i
+	}
+	for _, n := range now {
+		if i, ok := at[n.ID]; ok {
+			rows[i].State, rows[i].Member = n.State, n.Member
+		}
+	}
+	return rows, nil
+}
+
 // Governance returns the figures over the last proposals by creation, newest first.
 func (s *HealthStore) Governance(ctx context.Context, scope health.Scope, last int) (*health.GovernanceReport, error) {
 	var out health.GovernanceReport
 	meta, err := s.read(ctx, "read governance health", scope, func(h *healthTx) error {
-		var rows []struct {
-			ID, State            string
-			Snapshot, Block, Log int64
-			Created              int64
-			Executed             *int64
-			Member               bool
-			Eligible             *int
-			Voters               int
-			Weight, Supply       string
-		}
-		err := h.query(&rows, `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $4)
-			SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
-				p.block_time AS created,
-				(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
-					AND e.proposal_id = p.proposal_id AND e.kind = 'executed'
-					UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
-					AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
-				(p.proposer <> ALL($2) AND EXISTS (SELECT 1 FROM member_first_rewards f WHERE f.community_id = $1
-					AND f.account = p.proposer AND f.first_day <= $3::date)) AS member,
-				CASE WHEN p.vote_start < $5 THEN (SELECT count(*) FROM `+healthPowerAt("p.vote_start")+` e) END AS eligible,
-				(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
-					AND v.voter <> ALL($2)) AS voters,
-				(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
-					AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
-				(coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
-				 - (SELECT coalesce(sum(CASE WHEN from_address = $6 THEN value ELSE -value END), 0) FROM token_transfers
-				    WHERE community_id = $1 AND block_number >= p.block_number AND block_time > p.vote_start
-				      AND (from_address = $6) <> (to_address = $6)))::text AS supply
-			FROM p ORDER BY p.block_number DESC, p.log_index DESC`,
-			h.base(max(last, 0), int64(h.meta.AsOf.Time), indexZeroAddress)...)
+		rows, err := h.governanceRows(max(last, 0))
 		if err != nil {
 			return err
 		}

@@ -21,11 +21,13 @@ func (s *HealthStore) Contribution(ctx context.Context, scope health.Scope, days
 		var members []struct {
 			Earned, Power string
 		}
-		if err := h.query(&members, `WITH `+healthMembersCTE+`
-			SELECT coalesce((SELECT sum(d.reward_amount) FROM member_activity_days d WHERE d.community_id = $1
-				AND d.account = m.account AND d.day BETWEEN $4::date AND $3::date), 0)::text AS earned,
-			       coalesce((SELECT voting_power FROM token_accounts a WHERE a.community_id = $1 AND a.address = m.account), 0)::text AS power
-			FROM m`, h.base(from.String())...); err != nil {
+		if err := h.query(&members, `WITH `+healthMembersCTE+`,
+			e AS (SELECT d.account, sum(d.reward_amount) AS earned FROM member_activity_days d
+				WHERE d.community_id = $1 AND d.day BETWEEN $4::date AND $3::date AND d.reward_count > 0 GROUP BY d.account)
+			SELECT coalesce(e.earned, 0)::text AS earned, coalesce(a.voting_power, 0)::text AS power
+			FROM m LEFT JOIN e ON e.account = m.account
+			LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = m.account
+			`, h.base(from.String())...); err != nil {
 			return err
 		}
 		x, y := make([]*big.Int, len(members)), make([]*big.Int, len(members))
@@ -35,9 +37,9 @@ func (s *HealthStore) Contribution(ctx context.Context, scope health.Scope, days
 		out.PowerFollowsContribution = health.Spearman(x, y)
 		var active struct{ Active, Never int }
 		if err := h.get(&active, `WITH `+healthMembersCTE+`,
-			a AS (SELECT DISTINCT d.account FROM `+healthCounted+` AND d.day >= $4::date)
-			SELECT count(*) AS active, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM member_activity_days v
-				WHERE v.community_id = $1 AND v.account = a.account AND v.vote_count > 0)) AS never FROM a`,
+			a AS (SELECT DISTINCT d.account FROM `+healthCounted+` AND d.day >= $4::date),
+			v AS (SELECT DISTINCT account FROM member_activity_days WHERE community_id = $1 AND vote_count > 0)
+			SELECT count(*) AS active, count(*) FILTER (WHERE v.account IS NULL) AS never FROM a LEFT JOIN v USING (account)`,
 			h.base(from.String())...); err != nil {
 			return err
 		}
@@ -65,15 +67,17 @@ func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []healt
 		Rewards, Member int
 		Amount          string
 	}
-	err := h.query(&rows, `WITH r AS (
-			SELECT activity, issuer_id, wallet, amount FROM rewards WHERE community_id = $1 AND status <> 'failed'
+	// One scan: the window's rewards per (activity, wallet) and per (issuer, wallet), then per key.
+	err := h.query(&rows, `WITH g AS (
+			SELECT GROUPING(activity) = 1 AS byissuer, activity, issuer_id, count(*) AS n, sum(amount) AS amount
+			FROM rewards WHERE community_id = $1 AND status <> 'failed'
 			AND wallet <> ALL($2) AND created_at >= $4::timestamp AT TIME ZONE 'UTC'
-			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC')
-		SELECT false AS byissuer, activity AS key, '' AS name, count(*) AS rewards, count(DISTINCT wallet) AS member,
-		       sum(amount)::text AS amount FROM r GROUP BY activity
-		UNION ALL
-		SELECT true, r.issuer_id::text, min(i.name), count(*), count(DISTINCT wallet), sum(amount)::text
-		FROM r JOIN issuers i ON i.id = r.issuer_id GROUP BY r.issuer_id`, h.base(from.String())...)
+			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
+			GROUP BY GROUPING SETS ((activity, wallet), (issuer_id, wallet)))
+		SELECT g.byissuer, CASE WHEN g.byissuer THEN g.issuer_id::text ELSE g.activity END AS key,
+		       coalesce(min(i.name), '') AS name, sum(g.n) AS rewards, count(*) AS member, sum(g.amount)::text AS amount
+		FROM g LEFT JOIN issuers i ON g.byissuer AND i.id = g.issuer_id
+		GROUP BY g.byissuer, g.activity, g.issuer_id`, h.base(from.String())...)
 	if err != nil {
 		return nil, nil, err
 	}

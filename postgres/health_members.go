@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math/big"
 	"slices"
 
@@ -59,7 +60,7 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 				AND address <> ALL($2)`, h.base()[:2]...); err != nil {
 			return err
 		}
-		power, err := h.values("voting_power")
+		power, err := h.concentrationValues("voting_power")
 		if err != nil {
 			return err
 		}
@@ -143,45 +144,64 @@ func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv heal
 
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the
 // transfers after the period's end (block_time past its last second), replayed backwards over
-// the accounts they touched.
+// the accounts they touched. They depend on the block only: the store keeps the last ones read.
 func (h *healthTx) holdersEnd(items []health.ActivityItem, iv health.Interval) error {
-	var now int
-	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
-		h.base()[:2]...); err != nil {
-		return err
-	}
 	thresholds := make([]int64, len(items)) // first second after each period
 	for i, it := range items {
 		thresholds[i] = health.NextPeriod(iv, it.PeriodStart).Time().Unix()
-		it.HoldersEnd = now
-		items[i] = it
 	}
-	var rows []struct {
-		I     int
-		Delta int
-	}
-	err := h.query(&rows, `WITH t AS (
-			SELECT account, width_bucket(block_time, $3::bigint[]) AS b, sum(delta) AS delta FROM (
-				SELECT to_address AS account, block_time, value AS delta FROM token_transfers
-				WHERE community_id = $1 AND block_time >= ($3::bigint[])[1] AND to_address <> ALL($2)
-				UNION ALL
-				SELECT from_address, block_time, -value FROM token_transfers
-				WHERE community_id = $1 AND block_time >= ($3::bigint[])[1] AND from_address <> ALL($2)) x
-			GROUP BY 1, 2),
-		per AS (SELECT t.account, i, coalesce(sum(t.delta) FILTER (WHERE t.b >= i), 0) AS after
-			FROM t CROSS JOIN generate_series(1, cardinality($3::bigint[])) AS i GROUP BY t.account, i)
-		SELECT i, (count(*) FILTER (WHERE coalesce(a.balance, 0) - per.after > 0)
-		         - count(*) FILTER (WHERE coalesce(a.balance, 0) > 0))::int AS delta
-		FROM per LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = per.account GROUP BY i`,
-		h.community, pq.Array(h.excluded), pq.Array(thresholds))
+	key := h.blockKey(fmt.Sprint(thresholds))
+	counts, err := h.store.holders.get(h.community, key, func() ([]int, error) { return h.readHoldersEnd(thresholds) })
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		items[r.I-1].HoldersEnd += r.Delta
+	for i := range items {
+		items[i].HoldersEnd = counts[i]
 	}
 	return nil
 }
+
+// readHoldersEnd reads the holders at each of the period ends thresholds (Unix seconds, sorted).
+func (h *healthTx) readHoldersEnd(thresholds []int64) ([]int, error) {
+	var now int
+	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
+		h.base()[:2]...); err != nil {
+		return nil, err
+	}
+	counts := make([]int, len(thresholds))
+	for i := range counts {
+		counts[i] = now
+	}
+	var rows []struct {
+		Lo, Hi, Delta int
+	}
+	if err := h.query(&rows, healthHoldersEndSQL, h.community, pq.Array(h.excluded), pq.Array(thresholds)); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		for i := r.Lo; i < r.Hi; i++ {
+			counts[i] += r.Delta
+		}
+	}
+	return counts, nil
+}
+
+// healthHoldersEndSQL returns, for the sorted period ends $3 (Unix seconds), rows (lo, hi, delta):
+// the holders at the ends of periods lo+1..hi (1-based) differ from those at as_of by delta. Each
+// account's transfers since the first end are netted per bucket b (the ends at or before their
+// block_time: they change the balances at the ends of periods 1..b); walking an account's buckets
+// down, its balance at the ends of the periods between the next lower bucket and b is its balance
+// now less the net of bucket b and above. One scan of the transfers, one row per account and bucket.
+const healthHoldersEndSQL = `WITH t AS (
+		SELECT x.account, width_bucket(tt.block_time, $3::bigint[]) AS b, sum(x.delta) AS delta
+		FROM token_transfers tt CROSS JOIN LATERAL (VALUES (tt.to_address, tt.value), (tt.from_address, -tt.value)) x(account, delta)
+		WHERE tt.community_id = $1 AND tt.block_time >= ($3::bigint[])[1] AND x.account <> ALL($2)
+		GROUP BY 1, 2),
+	w AS (SELECT account, b, coalesce(lead(b) OVER (PARTITION BY account ORDER BY b DESC), 0) AS lo,
+	             sum(delta) OVER (PARTITION BY account ORDER BY b DESC) AS after FROM t)
+	SELECT w.lo, w.b AS hi, sum((coalesce(a.balance, 0) - w.after > 0)::int - (coalesce(a.balance, 0) > 0)::int)::int AS delta
+	FROM w LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = w.account
+	GROUP BY 1, 2 HAVING sum((coalesce(a.balance, 0) - w.after > 0)::int - (coalesce(a.balance, 0) > 0)::int) <> 0`
 
 // Retention returns the last n cohorts of interval iv up to today's period, on basis b.
 func (s *HealthStore) Retention(ctx context.Context, scope health.Scope, iv health.Interval, n int, b health.Basis) (*health.RetentionReport, error) {

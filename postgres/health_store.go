@@ -21,7 +21,13 @@ import (
 // that block and at its ledger_through. Heavy aggregation runs in SQL; per-request data that is
 // small (holders' values, delegate counts over ten proposals) goes through package health's
 // functions, the same ones the tests use as the brute-force oracle.
-type HealthStore struct{ db *DB }
+type HealthStore struct {
+	db      *DB
+	records blockCache[[]health.DelegateRecord]
+	holders blockCache[[]int]
+	// governance keeps the last Governance read's chain figures.
+	governance blockCache[[]governanceRow]
+}
 
 // NewHealthStore returns the health store of db.
 func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
@@ -29,6 +35,7 @@ func NewHealthStore(db *DB) *HealthStore { return &HealthStore{db: db} }
 // healthTx is one read's snapshot: its transaction, community, excluded accounts and meta.
 type healthTx struct {
 	ctx       context.Context
+	store     *HealthStore
 	tx        *sqlx.Tx
 	community string
 	excluded  []string // EIP-55
@@ -56,8 +63,13 @@ func (h *healthTx) base(more ...any) []any {
 func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, fn func(h *healthTx) error) (health.Meta, error) {
 	var meta health.Meta
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		h := &healthTx{ctx: ctx, tx: tx, community: scope.Community,
+		h := &healthTx{ctx: ctx, store: s, tx: tx, community: scope.Community,
 			meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
+		// The reads aggregate tens of thousands of activity days in memory (hash aggregates and
+		// sorts that spill at the default work_mem) and are short: JIT compiling costs more than it saves.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'; SET LOCAL jit = off`); err != nil {
+			return err
+		}
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
 		}

@@ -1,0 +1,2 @@
+DROP INDEX token_transfers_time;
+DROP INDEX member_activity_days_voted;
