@@ -73,6 +73,9 @@ func (st *SessionStore) CreateSession(ctx context.Context, token string, s guild
 	if err != nil {
 		return st.db.queryError("create session", err)
 	}
+	// Forget sessions expired a day ago or more, a few at a time, as CreateSIWENonce does nonces.
+	_, _ = st.db.db.ExecContext(ctx, `DELETE FROM member_sessions WHERE token_hash IN
+		(SELECT token_hash FROM member_sessions WHERE expires_at < $1 LIMIT 100)`, time.Now().Add(-24*time.Hour))
 	return nil
 }
 

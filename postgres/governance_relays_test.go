@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"database/sql"
 	"errors"
 	"math/big"
 	"sync"
@@ -80,4 +81,35 @@ func TestSignInNonceIsSingleUseAndExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertCode(t, sessions.UseSIWENonce(t.Context(), "expiring1234", now.Add(2*time.Minute)), guildhall.EUNAUTHORIZED)
+}
+
+// Expired nonces and sessions do not pile up: the next ones created sweep those a day past expiry.
+func TestExpiredNoncesAndSessionsAreDeleted(t *testing.T) {
+	db, url := pgtest.NewDBURL(t)
+	sessions := postgres.NewSessionStore(db)
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	long := time.Now().Add(-48 * time.Hour)
+	if err := sessions.CreateSIWENonce(t.Context(), "oldnonce1234", long); err != nil {
+		t.Fatal(err)
+	}
+	if err := sessions.CreateSession(t.Context(), "old-session", guildhall.MemberSession{Address: "0x0000000000000000000000000000000000000001", ChainID: 1337, ExpiresAt: long}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sessions.CreateSIWENonce(t.Context(), "newnonce1234", time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := sessions.CreateSession(t.Context(), "new-session", guildhall.MemberSession{Address: "0x0000000000000000000000000000000000000001", ChainID: 1337, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var nonces, live int
+	if err := raw.QueryRowContext(t.Context(), `SELECT (SELECT count(*) FROM siwe_nonces), (SELECT count(*) FROM member_sessions)`).Scan(&nonces, &live); err != nil {
+		t.Fatal(err)
+	}
+	if nonces != 1 || live != 1 {
+		t.Errorf("%d nonces and %d sessions kept, want only the live one of each", nonces, live)
+	}
 }
