@@ -77,6 +77,11 @@ func (m *httpMetrics) observe(method, route, status string, elapsed time.Duratio
 	m.duration.WithLabelValues(method, route, status).Observe(elapsed.Seconds())
 }
 
+// MetricsHandler serves reg in the Prometheus exposition format, for a listener of its own.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+}
+
 // handleMetrics serves the registry in the Prometheus exposition format.
 func (s *server) handleMetrics() gin.HandlerFunc {
 	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{

@@ -10,7 +10,9 @@ func addRoutes(r *gin.Engine, s *server) {
 
 	r.GET("/healthz", s.handleHealthz)
 	r.GET("/readyz", s.handleReadyz)
-	r.GET("/metrics", s.handleMetrics())
+	if !s.metricsElsewhere {
+		r.GET("/metrics", s.handleMetrics())
+	}
 	r.GET("/openapi.json", s.handleOpenAPI)
 
 	r.GET("/v1/communities", s.handleListCommunities)

@@ -55,6 +55,10 @@ type Config struct {
 	// DefaultLimits.
 	Limits Limits
 
+	// MetricsElsewhere leaves /metrics off this handler, for a server that serves the registry
+	// on an address of its own (serve --metrics-addr: kept off the public listener).
+	MetricsElsewhere bool
+
 	// Registry receives the server's request metrics and the Go and process collectors, and is
 	// what /metrics serves. Nil means a new registry owned by this server.
 	Registry *prometheus.Registry
@@ -72,6 +76,8 @@ type server struct {
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
 	limits      Limits
+	// metricsElsewhere: /metrics is served on another listener, not here.
+	metricsElsewhere bool
 	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
 	// issuer key; nil is no limit.
 	ipLimiter, issuerLimiter *keyedLimiter
@@ -106,16 +112,17 @@ func newServer(cfg Config) *server {
 		ready = func(context.Context) error { return nil }
 	}
 	s := &server{
-		logger:      logger.With("component", "api"),
-		communities: cfg.Communities,
-		rewards:     cfg.Rewards,
-		gov:         cfg.Governance,
-		index:       cfg.Index,
-		stats:       cfg.Health,
-		ready:       ready,
-		registry:    registry,
-		metrics:     newHTTPMetrics(registry),
-		limits:      cfg.Limits.withDefaults(),
+		logger:           logger.With("component", "api"),
+		communities:      cfg.Communities,
+		rewards:          cfg.Rewards,
+		gov:              cfg.Governance,
+		index:            cfg.Index,
+		stats:            cfg.Health,
+		ready:            ready,
+		registry:         registry,
+		metrics:          newHTTPMetrics(registry),
+		limits:           cfg.Limits.withDefaults(),
+		metricsElsewhere: cfg.MetricsElsewhere,
 	}
 	s.ipLimiter = newKeyedLimiter(s.limits.PerIP, s.limits.IPBurst)
 	s.issuerLimiter = newKeyedLimiter(s.limits.PerIssuer, s.limits.IssuerBurst)

@@ -311,3 +311,10 @@ func TestMetricsSeriesStayBoundedUnderRandomMethods(t *testing.T) {
 		}
 	}
 }
+
+// With metrics served elsewhere (serve --metrics-addr), the API's listener does not serve them.
+func TestMetricsElsewhereLeavesThemOffTheAPI(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, func(cfg *Config) { cfg.MetricsElsewhere = true })
+	wantProblem(t, srv.get(t, "/metrics"), http.StatusNotFound)
+}

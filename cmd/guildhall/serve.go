@@ -93,17 +93,25 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
 	handler := api.NewServer(api.Config{
-		Logger:      log,
-		Communities: postgres.NewCommunityStore(db),
-		Rewards:     postgres.NewRewardsStore(db),
-		Governance:  govConfig,
-		Index:       index,
-		Health:      api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
-		Ready:       readiness(db, cc, o.maxIndexLag),
-		Registry:    registry,
-		Dashboard:   web.FS,
-		Limits:      o.limits.api(),
+		Logger:           log,
+		Communities:      postgres.NewCommunityStore(db),
+		Rewards:          postgres.NewRewardsStore(db),
+		Governance:       govConfig,
+		Index:            index,
+		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Ready:            readiness(db, cc, o.maxIndexLag),
+		Registry:         registry,
+		Dashboard:        web.FS,
+		Limits:           o.limits.api(),
+		MetricsElsewhere: o.metricsAddr != "",
 	})
+	if o.metricsAddr != "" {
+		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	srv := newHTTPServer(handler)
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+o.siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
@@ -144,6 +152,7 @@ type serveOptions struct {
 	siweDomain    string
 	relayPerHour  int
 	limits        limitFlags
+	metricsAddr   string
 }
 
 // parseServeFlags parses serve's arguments.
@@ -161,6 +170,7 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	o.limits.register(fs)
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address only, not on --http-addr (default: on --http-addr)")
 	if err := o.c.parse(fs, args, e); err != nil {
 		return nil, err
 	}
@@ -314,4 +324,24 @@ func newHTTPServer(handler http.Handler) *http.Server {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+}
+
+// serveMetrics serves the registry's /metrics on addr, apart from the API, until stop is called;
+// url is where.
+func serveMetrics(log *slog.Logger, addr string, reg *prometheus.Registry) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass another --metrics-addr", addr, errors.Unwrap(err))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", api.MetricsHandler(reg))
+	srv := newHTTPServer(mux)
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serve metrics", "err", err)
+		}
+	}()
+	url = "http://" + ln.Addr().String() + "/metrics"
+	log.Info("serving metrics", "http", url)
+	return url, func() { _ = srv.Close() }, nil
 }
