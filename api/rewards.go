@@ -149,6 +149,9 @@ func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewa
 		return
 	}
 	items, err := parse()
+	if err == nil {
+		err = s.checkRecipients(c, items, kind == "batch")
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -328,4 +331,14 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 		out.Items = append(out.Items, item)
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// checkRecipients refuses rewards to the community's own token, governor and timelock.
+func (s *server) checkRecipients(c *gin.Context, items []rewards.Request, batch bool) error {
+	community, err := s.communities.Community(c.Request.Context(), c.Param("cid"))
+	if err != nil {
+		return err
+	}
+	return rewards.CheckRecipients(items, batch, map[string]string{
+		community.TokenAddress: "token", community.GovernorAddress: "governor", community.TimelockAddress: "timelock"})
 }

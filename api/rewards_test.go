@@ -189,6 +189,9 @@ func TestRewardRefusals(t *testing.T) {
 		{"batch of one, bad address", "/rewards:batch", srv.key, "k", `{"items":[{"wallet":"0x12","activity":"purchase"}]}`, 400, "items[0].wallet"},
 		{"key reused with another body", "/rewards:batch", srv.key, "fill", `{"items":[` + ok + `]}`, 409, ""},
 		{"bad dry_run", "/rewards?dry_run=maybe", srv.key, "k", ok, 400, "dry_run"},
+		// bakery is community 1: its token, governor and timelock are testAddress(1, 1..3).
+		{"reward to the community's token", "/rewards", srv.key, "k", `{"wallet":"` + testAddress(1, 1) + `","activity":"purchase"}`, 422, "wallet"},
+		{"batch with the community's timelock", "/rewards:batch", srv.key, "k", `{"items":[` + ok + `,{"wallet":"` + strings.ToLower(testAddress(1, 3)) + `","activity":"purchase"}]}`, 422, "items[1].wallet"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,3 +111,20 @@ func capError(rule *Rule, wallet, field string, used *big.Int) error {
 	}
 	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: msg, Fields: []guildhall.FieldError{{Field: field + "wallet", Message: "member cap exceeded"}}}
 }
+
+// CheckRecipients refuses a reward to one of the community's own contracts (contracts maps an
+// EIP-55 address to what it is: "token", "governor", "timelock"): tokens minted to them are
+// stranded, and gas is spent for nothing. The error is EUNPROCESSABLE and names every such item.
+func CheckRecipients(items []Request, batch bool, contracts map[string]string) error {
+	var fields []guildhall.FieldError
+	for k, it := range items {
+		if what, ok := contracts[it.Wallet]; ok {
+			fields = append(fields, guildhall.FieldError{Field: itemField(AcceptInput{Items: items, Batch: batch}, k) + "wallet",
+				Message: "is this community's " + what + " contract, not a member: tokens minted to it would be stranded"})
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: "rewards to the community's own contracts are refused: nothing was recorded", Fields: fields}
+}
