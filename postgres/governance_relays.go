@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
 
@@ -62,6 +63,11 @@ func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRe
 			return err
 		}
 	}
+	if r.Kind == "ballot" {
+		if err := st.pendingBallotWithNonce(ctx, tx, r); err != nil {
+			return err
+		}
+	}
 	var pid sql.NullString
 	if r.ProposalID != nil {
 		pid = sql.NullString{String: r.ProposalID.String(), Valid: true}
@@ -88,6 +94,37 @@ func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRe
 	}
 	if err := tx.Commit(); err != nil {
 		return st.db.queryError("reserve relay", err)
+	}
+	return nil
+}
+
+// pendingBallotWithNonce refuses (ECONFLICT) a ballot signed with the same governor nonce as
+// another ballot of the wallet, on another proposal, whose transaction is not mined yet: the
+// governor counts one nonce per voter across proposals, so the later of the two would revert. Once
+// the first is mined the wallet signs again, under the next nonce. Called under the wallet's lock.
+func (st *GovernanceStore) pendingBallotWithNonce(ctx context.Context, tx *sqlx.Tx, r *govchain.RelayRecord) error {
+	var others []struct {
+		ProposalID string         `db:"proposal_id"`
+		TxHash     sql.NullString `db:"tx_hash"`
+	}
+	if err := tx.SelectContext(ctx, &others, `SELECT proposal_id::text AS proposal_id, tx_hash FROM governance_relays
+		WHERE community_id = $1 AND wallet = $2 AND kind = 'ballot' AND nonce = $3::numeric AND proposal_id <> $4::numeric`,
+		r.CommunityID, r.Wallet.Hex(), bigText(r.Nonce), bigText(r.ProposalID)); err != nil {
+		return st.db.queryError("reserve relay", err)
+	}
+	for _, o := range others {
+		pid, _ := new(big.Int).SetString(o.ProposalID, 10)
+		key := govchain.BallotRelayKey(r.CommunityID, pid, r.Wallet)
+		var pending bool
+		if err := tx.GetContext(ctx, &pending, `SELECT EXISTS (SELECT 1 FROM chain_txs
+			WHERE (key = $1 OR key LIKE $1 || ':retry-%') AND state = 'pending')`, key); err != nil {
+			return st.db.queryError("reserve relay", err)
+		}
+		if pending || !o.TxHash.Valid {
+			return guildhall.Errorf(guildhall.ECONFLICT,
+				"%s's ballot on proposal %s, signed with the same governor nonce %s, is not mined yet: wait for it, then sign this ballot again (the nonce will have moved on)",
+				r.Wallet.Hex(), o.ProposalID, bigText(r.Nonce))
+		}
 	}
 	return nil
 }

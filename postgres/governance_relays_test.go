@@ -54,14 +54,14 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 		t.Fatalf("%d reserved, %d refused; want exactly the limit of 3 reserved", ok.Load(), refused.Load())
 	}
 	// An hour later the window has room again; the same ballot twice is refused.
-	r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(9)}
+	r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(19)}
 	if err := relays.ReserveRelay(t.Context(), r, limit, now.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if err := relays.FinishRelay(t.Context(), r.ID, common.HexToHash("0xab")); err != nil {
 		t.Fatal(err)
 	}
-	again := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(10)}
+	again := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(20)}
 	err := relays.ReserveRelay(t.Context(), again, limit, now.Add(2*time.Hour))
 	assertCode(t, err, guildhall.EUNPROCESSABLE)
 }
@@ -111,5 +111,49 @@ func TestExpiredNoncesAndSessionsAreDeleted(t *testing.T) {
 	}
 	if nonces != 1 || live != 1 {
 		t.Errorf("%d nonces and %d sessions kept, want only the live one of each", nonces, live)
+	}
+}
+
+// Two ballots of one voter on two proposals, signed with the same governor nonce: the second is
+// refused while the first is not mined (it would revert on chain), and accepted once it is.
+func TestSecondBallotWithTheSameNonceWaitsForTheFirst(t *testing.T) {
+	db, url := pgtest.NewDBURL(t)
+	relays := postgres.NewGovernanceStore(db)
+	bind(t, db, devChain)
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("bakery", 1)); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	voter := common.HexToAddress("0x00000000000000000000000000000000000000b2")
+	now := time.Now()
+	first := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: voter, ProposalID: big.NewInt(1), Nonce: big.NewInt(4)}
+	if err := relays.ReserveRelay(t.Context(), first, governance.RelayLimit{}, now); err != nil {
+		t.Fatal(err)
+	}
+	second := func() error {
+		r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: voter, ProposalID: big.NewInt(2), Nonce: big.NewInt(4)}
+		return relays.ReserveRelay(t.Context(), r, governance.RelayLimit{}, now)
+	}
+	assertCode(t, second(), guildhall.ECONFLICT) // the first is still being sent
+	// The sender has it, not mined yet.
+	if _, err := raw.ExecContext(t.Context(), `INSERT INTO chain_txs (chain_id, key, from_address, to_address, nonce, data, gas_limit)
+		VALUES (1337, $1, '0x00000000000000000000000000000000000000aa', '0x00000000000000000000000000000000000000bb', 7, '\x00', 100000)`,
+		govchain.BallotRelayKey("bakery", big.NewInt(1), voter)); err != nil {
+		t.Fatal(err)
+	}
+	if err := relays.FinishRelay(t.Context(), first.ID, common.HexToHash("0xab")); err != nil {
+		t.Fatal(err)
+	}
+	assertCode(t, second(), guildhall.ECONFLICT)
+	if _, err := raw.ExecContext(t.Context(), `UPDATE chain_txs SET state = 'mined'`); err != nil {
+		t.Fatal(err)
+	}
+	// Mined (it may have reverted and left the nonce unused): the second may go.
+	if err := second(); err != nil {
+		t.Fatalf("second ballot after the first was mined: %v", err)
 	}
 }

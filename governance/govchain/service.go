@@ -175,7 +175,13 @@ func (s *Service) RelayBallot(ctx context.Context, communityID string, c Contrac
 		calldata = governorABI.PackCastVoteBySig(req.ProposalID, uint8(req.Support), req.Voter, sig)
 	}
 	rec := &RelayRecord{CommunityID: communityID, Kind: "ballot", Wallet: req.Voter, ProposalID: req.ProposalID, Nonce: nonce}
-	return s.relay(ctx, rec, c.Governor, calldata, fmt.Sprintf("gov:ballot:%s:%s:%s", communityID, req.ProposalID, req.Voter.Hex()))
+	return s.relay(ctx, rec, c.Governor, calldata, BallotRelayKey(communityID, req.ProposalID, req.Voter))
+}
+
+// BallotRelayKey is the sender key of the relayed ballot of voter on proposal pid; a resend after
+// a revert goes under the key with ":retry-N" appended.
+func BallotRelayKey(communityID string, pid *big.Int, voter common.Address) string {
+	return fmt.Sprintf("gov:ballot:%s:%s:%s", communityID, pid, voter.Hex())
 }
 
 // nextTimepoint is the governor's clock in the earliest block after head: what a transaction
