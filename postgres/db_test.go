@@ -23,15 +23,21 @@ func TestOpenRefusesWithOneLineFix(t *testing.T) {
 		ln.Close()
 		return port
 	}
-	// onTestServer returns the URL of database on the test server, as user.
-	onTestServer := func(t *testing.T, user, database string) (string, string) {
+	// onTestServer returns the URL of database on the test server, as user: with the test
+	// server's own password for its own user, else a wrong one. asksPassword says whether the
+	// server checks passwords (the cluster pgtest runs does; a TEST_DATABASE_URL server may trust).
+	onTestServer := func(t *testing.T, user, database string) (databaseURL, host string, asksPassword bool) {
 		u, err := url.Parse(pgtest.URL(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		u.User = url.UserPassword(user, "s3cret-pw")
+		password, asksPassword := u.User.Password()
+		if user != u.User.Username() {
+			password = "s3cret-pw"
+		}
+		u.User = url.UserPassword(user, password)
 		u.Path = "/" + database
-		return u.String(), u.Host
+		return u.String(), u.Host, asksPassword
 	}
 	tests := map[string]struct {
 		url  func(t *testing.T) (databaseURL, want string)
@@ -47,14 +53,17 @@ func TestOpenRefusesWithOneLineFix(t *testing.T) {
 		},
 		"database missing": {
 			url: func(t *testing.T) (string, string) {
-				u, host := onTestServer(t, "postgres", "no_such_database")
+				u, host, _ := onTestServer(t, "postgres", "no_such_database")
 				return u, `database "no_such_database" does not exist on PostgreSQL at ` + host + ": create it (createdb no_such_database) or fix --database-url"
 			},
 			code: guildhall.EUNAVAILABLE,
 		},
 		"unknown user": {
 			url: func(t *testing.T) (string, string) {
-				u, host := onTestServer(t, "nobody", "postgres")
+				u, host, asksPassword := onTestServer(t, "nobody", "postgres")
+				if asksPassword { // such a server does not say whether the role exists
+					return u, `PostgreSQL at ` + host + ` refused user "nobody": password authentication failed; fix the user or password in --database-url`
+				}
 				return u, `PostgreSQL at ` + host + ` refused user "nobody": role "nobody" does not exist; fix --database-url`
 			},
 			code: guildhall.EUNAVAILABLE,
