@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/guildhall/guildhall/postgres"
 )
 
 func runMigrate(ctx context.Context, args []string, e *env) error {
@@ -70,6 +72,11 @@ func runMigrate(ctx context.Context, args []string, e *env) error {
 			return err
 		}
 	}
+	return printMigrations(ctx, db, e)
+}
+
+// printMigrations writes every migration with its state, and whether the database is dirty.
+func printMigrations(ctx context.Context, db *postgres.DB, e *env) error {
 	states, dirty, err := db.MigrationStatus(ctx)
 	if err != nil {
 		return err

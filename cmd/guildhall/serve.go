@@ -92,19 +92,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
-	handler := api.NewServer(api.Config{
-		Logger:           log,
-		Communities:      postgres.NewCommunityStore(db),
-		Rewards:          postgres.NewRewardsStore(db),
-		Governance:       govConfig,
-		Index:            index,
-		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
-		Ready:            readiness(db, cc, o.maxIndexLag),
-		Registry:         registry,
-		Dashboard:        web.FS,
-		Limits:           o.limits.api(),
-		MetricsElsewhere: o.metricsAddr != "",
-	})
+	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
@@ -119,6 +107,24 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
 
 	return serveUntilDone(ctx, log, srv, ln)
+}
+
+// apiConfig wires the API to its stores, the chain and the server's limits.
+func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn, index *postgres.IndexReader,
+	gov api.GovernanceConfig, registry *prometheus.Registry) api.Config {
+	return api.Config{
+		Logger:           log,
+		Communities:      postgres.NewCommunityStore(db),
+		Rewards:          postgres.NewRewardsStore(db),
+		Governance:       gov,
+		Index:            index,
+		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Ready:            readiness(db, cc, o.maxIndexLag),
+		Registry:         registry,
+		Dashboard:        web.FS,
+		Limits:           o.limits.api(),
+		MetricsElsewhere: o.metricsAddr != "",
+	}
 }
 
 // serveUntilDone serves HTTP on ln until ctx ends, then shuts the server down gracefully.
