@@ -102,37 +102,36 @@ BEGIN
     END IF;
 END $$;
 
--- Rewards: one count per accepted, not failed reward, on its ledger day.
+-- Rewards: one count per accepted, not failed reward, on its ledger day. An insert adds its rows,
+-- a delete takes them away; an update moves only the rows whose counting changed (a status to or
+-- from failed, mostly).
 CREATE FUNCTION health_rewards_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     deltas member_activity_days[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(ROW(community_id, wallet, day, n, amount, 0, 0, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, wallet, health_day(created_at) AS day, count(*)::int AS n, sum(amount) AS amount
-              FROM new_rows WHERE status <> 'failed' GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, false);
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(ROW(community_id, wallet, day, -n, -amount, 0, 0, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, wallet, health_day(created_at) AS day, count(*)::int AS n, sum(amount) AS amount
-              FROM old_rows WHERE status <> 'failed' GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, true);
-    ELSE -- UPDATE: only rows whose counting changed (a status to or from failed, mostly)
-        SELECT array_agg(ROW(community_id, wallet, day, n, amount, 0, 0, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, wallet, day, sum(n)::int AS n, sum(amount) AS amount FROM (
-                SELECT o.community_id, o.wallet, health_day(o.created_at) AS day, -1 AS n, -o.amount AS amount
-                FROM old_rows o JOIN new_rows w USING (id)
-                WHERE o.status <> 'failed' AND (w.status = 'failed' OR (o.community_id, o.wallet, o.created_at, o.amount)
-                    IS DISTINCT FROM (w.community_id, w.wallet, w.created_at, w.amount))
-                UNION ALL
-                SELECT w.community_id, w.wallet, health_day(w.created_at), 1, w.amount
-                FROM old_rows o JOIN new_rows w USING (id)
-                WHERE w.status <> 'failed' AND (o.status = 'failed' OR (o.community_id, o.wallet, o.created_at, o.amount)
-                    IS DISTINCT FROM (w.community_id, w.wallet, w.created_at, w.amount))
-              ) c GROUP BY 1, 2, 3) x
-        WHERE n <> 0 OR amount <> 0;
-        PERFORM member_activity_apply(deltas, false);
+    IF TG_OP <> 'UPDATE' THEN
+        EXECUTE format($q$SELECT array_agg(ROW(community_id, wallet, day, $1 * n, $1 * amount, 0, 0, 0, 0)::member_activity_days)
+            FROM (SELECT community_id, wallet, health_day(created_at) AS day, count(*)::int AS n, sum(amount) AS amount
+                  FROM %I WHERE status <> 'failed' GROUP BY 1, 2, 3) x$q$,
+            CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END)
+        INTO deltas USING CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+        PERFORM member_activity_apply(deltas, TG_OP = 'DELETE');
+        RETURN NULL;
     END IF;
+    SELECT array_agg(ROW(community_id, wallet, day, n, amount, 0, 0, 0, 0)::member_activity_days) INTO deltas
+    FROM (SELECT community_id, wallet, day, sum(n)::int AS n, sum(amount) AS amount FROM (
+            SELECT o.community_id, o.wallet, health_day(o.created_at) AS day, -1 AS n, -o.amount AS amount
+            FROM old_rows o JOIN new_rows w USING (id)
+            WHERE o.status <> 'failed' AND (w.status = 'failed' OR (o.community_id, o.wallet, o.created_at, o.amount)
+                IS DISTINCT FROM (w.community_id, w.wallet, w.created_at, w.amount))
+            UNION ALL
+            SELECT w.community_id, w.wallet, health_day(w.created_at), 1, w.amount
+            FROM old_rows o JOIN new_rows w USING (id)
+            WHERE w.status <> 'failed' AND (o.status = 'failed' OR (o.community_id, o.wallet, o.created_at, o.amount)
+                IS DISTINCT FROM (w.community_id, w.wallet, w.created_at, w.amount))
+          ) c GROUP BY 1, 2, 3) x
+    WHERE n <> 0 OR amount <> 0;
+    PERFORM member_activity_apply(deltas, false);
     RETURN NULL;
 END $$;
 
@@ -143,26 +142,65 @@ CREATE TRIGGER rewards_health_update AFTER UPDATE ON rewards REFERENCING OLD TAB
 CREATE TRIGGER rewards_health_delete AFTER DELETE ON rewards REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION health_rewards_changed();
 
--- Transfers sent. On a delete (a rewind, which deletes transfers before delegate changes) a
--- DelegateChanged(X, 0x0 -> X) whose transaction loses its last Transfer to X is no longer the
--- automatic self-delegation by definition, so it starts to count as explicit: the delete of the
--- delegate change that normally follows in the same transaction takes the count away again.
-CREATE FUNCTION health_transfers_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The actions on chain, one function for the four event tables: TG_ARGV[0] names the column of
+-- the account that acted, TG_ARGV[1] the kind ('transfer', 'delegation', 'vote', 'proposal').
+-- An insert adds the statement's rows (new_rows) to their kind's count, a delete (a rewind, or a
+-- proposal's votes going with it) takes its rows (old_rows) away. Transfers count when sent by
+-- someone (not mints, from the zero address). A DelegateChanged counts unless it is the token's
+-- automatic self-delegation, DelegateChanged(X, 0x0 -> X) in a transaction holding a Transfer to X,
+-- judged against the transfers stored when it is inserted or deleted. That relies on the indexer's
+-- insert order: a transaction's events are in one block and so in one batch, and ApplyBatch
+-- (postgres/index_token.go, applyTokenEvents) inserts a batch's transfers before its delegate
+-- changes, on the COPY path and the general path alike, so the Transfer that makes a
+-- self-delegation automatic is always there first (health_transfers_deleted covers the other way).
+CREATE FUNCTION health_actions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+    kind CONSTANT text := TG_ARGV[1];
     deltas member_activity_days[];
+BEGIN
+    EXECUTE format($q$SELECT array_agg(ROW(community_id, account, day, 0, 0,
+            CASE $2 WHEN 'transfer' THEN n ELSE 0 END, CASE $2 WHEN 'delegation' THEN n ELSE 0 END,
+            CASE $2 WHEN 'vote' THEN n ELSE 0 END, CASE $2 WHEN 'proposal' THEN n ELSE 0 END)::member_activity_days)
+        FROM (SELECT community_id, %1$I AS account, health_day(block_time) AS day, $1 * count(*)::int AS n
+              FROM %2$I r WHERE %3$s GROUP BY 1, 2, 3) x$q$,
+        TG_ARGV[0],
+        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END,
+        CASE kind
+            WHEN 'transfer' THEN $c$r.from_address <> '0x0000000000000000000000000000000000000000'$c$
+            WHEN 'delegation' THEN $c$NOT (r.from_delegate = '0x0000000000000000000000000000000000000000'
+                AND r.to_delegate = r.delegator AND EXISTS (SELECT 1 FROM token_transfers t
+                    WHERE t.tx_hash = r.tx_hash AND t.community_id = r.community_id AND t.to_address = r.delegator))$c$
+            ELSE 'true' END)
+    INTO deltas USING CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END, kind;
+    PERFORM member_activity_apply(deltas, TG_OP = 'DELETE');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER token_transfers_health_insert AFTER INSERT ON token_transfers REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('from_address', 'transfer');
+CREATE TRIGGER token_transfers_health_delete AFTER DELETE ON token_transfers REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('from_address', 'transfer');
+CREATE TRIGGER token_delegate_changes_health_insert AFTER INSERT ON token_delegate_changes REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('delegator', 'delegation');
+CREATE TRIGGER token_delegate_changes_health_delete AFTER DELETE ON token_delegate_changes REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('delegator', 'delegation');
+CREATE TRIGGER votes_health_insert AFTER INSERT ON votes REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('voter', 'vote');
+CREATE TRIGGER votes_health_delete AFTER DELETE ON votes REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('voter', 'vote');
+CREATE TRIGGER proposals_health_insert AFTER INSERT ON proposals REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('proposer', 'proposal');
+CREATE TRIGGER proposals_health_delete AFTER DELETE ON proposals REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_actions_changed('proposer', 'proposal');
+
+-- Deleted transfers (a rewind deletes transfers before delegate changes): a DelegateChanged(X,
+-- 0x0 -> X) whose transaction loses its last Transfer to X is no longer the automatic
+-- self-delegation by definition, so it starts to count as explicit; the delete of the delegate
+-- change that normally follows in the same transaction takes the count away again.
+CREATE FUNCTION health_transfers_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
     flipped member_activity_days[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(ROW(community_id, from_address, day, 0, 0, n, 0, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, from_address, health_day(block_time) AS day, count(*)::int AS n FROM new_rows
-              WHERE from_address <> '0x0000000000000000000000000000000000000000' GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, false);
-        RETURN NULL;
-    END IF;
-    SELECT array_agg(ROW(community_id, from_address, day, 0, 0, -n, 0, 0, 0)::member_activity_days) INTO deltas
-    FROM (SELECT community_id, from_address, health_day(block_time) AS day, count(*)::int AS n FROM old_rows
-          WHERE from_address <> '0x0000000000000000000000000000000000000000' GROUP BY 1, 2, 3) x;
-    PERFORM member_activity_apply(deltas, true);
     SELECT array_agg(ROW(community_id, delegator, day, 0, 0, 0, n, 0, 0)::member_activity_days) INTO flipped
     FROM (SELECT dc.community_id, dc.delegator, health_day(dc.block_time) AS day, count(*)::int AS n
           FROM token_delegate_changes dc
@@ -177,88 +215,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER token_transfers_health_insert AFTER INSERT ON token_transfers REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_transfers_changed();
-CREATE TRIGGER token_transfers_health_delete AFTER DELETE ON token_transfers REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_transfers_changed();
-
--- Explicit delegations. A DelegateChanged is classified against the transfers stored when it is
--- inserted or deleted. This relies on the indexer's insert order: a transaction's events are in
--- one block and so in one batch, and ApplyBatch (postgres/index_token.go, applyTokenEvents)
--- inserts a batch's transfers before its delegate changes, on the COPY path and on the general
--- path alike, so the Transfer that makes a self-delegation automatic is always there first.
-CREATE FUNCTION health_delegations_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    deltas member_activity_days[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(ROW(community_id, delegator, day, 0, 0, 0, n, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, delegator, health_day(block_time) AS day, count(*)::int AS n FROM new_rows dc
-              WHERE NOT (dc.from_delegate = '0x0000000000000000000000000000000000000000' AND dc.to_delegate = dc.delegator
-                         AND EXISTS (SELECT 1 FROM token_transfers t WHERE t.tx_hash = dc.tx_hash
-                                     AND t.community_id = dc.community_id AND t.to_address = dc.delegator))
-              GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, false);
-    ELSE
-        SELECT array_agg(ROW(community_id, delegator, day, 0, 0, 0, -n, 0, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, delegator, health_day(block_time) AS day, count(*)::int AS n FROM old_rows dc
-              WHERE NOT (dc.from_delegate = '0x0000000000000000000000000000000000000000' AND dc.to_delegate = dc.delegator
-                         AND EXISTS (SELECT 1 FROM token_transfers t WHERE t.tx_hash = dc.tx_hash
-                                     AND t.community_id = dc.community_id AND t.to_address = dc.delegator))
-              GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, true);
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER token_delegate_changes_health_insert AFTER INSERT ON token_delegate_changes REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_delegations_changed();
-CREATE TRIGGER token_delegate_changes_health_delete AFTER DELETE ON token_delegate_changes REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_delegations_changed();
-
--- Votes (a proposal deleted by a rewind takes its votes with it: the cascade fires this too).
-CREATE FUNCTION health_votes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    deltas member_activity_days[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(ROW(community_id, voter, day, 0, 0, 0, 0, n, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, voter, health_day(block_time) AS day, count(*)::int AS n FROM new_rows GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, false);
-    ELSE
-        SELECT array_agg(ROW(community_id, voter, day, 0, 0, 0, 0, -n, 0)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, voter, health_day(block_time) AS day, count(*)::int AS n FROM old_rows GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, true);
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER votes_health_insert AFTER INSERT ON votes REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_votes_changed();
-CREATE TRIGGER votes_health_delete AFTER DELETE ON votes REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_votes_changed();
-
--- Proposals created.
-CREATE FUNCTION health_proposals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    deltas member_activity_days[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(ROW(community_id, proposer, day, 0, 0, 0, 0, 0, n)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, proposer, health_day(block_time) AS day, count(*)::int AS n FROM new_rows GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, false);
-    ELSE
-        SELECT array_agg(ROW(community_id, proposer, day, 0, 0, 0, 0, 0, -n)::member_activity_days) INTO deltas
-        FROM (SELECT community_id, proposer, health_day(block_time) AS day, count(*)::int AS n FROM old_rows GROUP BY 1, 2, 3) x;
-        PERFORM member_activity_apply(deltas, true);
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER proposals_health_insert AFTER INSERT ON proposals REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_proposals_changed();
-CREATE TRIGGER proposals_health_delete AFTER DELETE ON proposals REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION health_proposals_changed();
+CREATE TRIGGER token_transfers_health_unmade_automatic AFTER DELETE ON token_transfers REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION health_transfers_deleted();
 
 -- A deleted community's derived rows go with it (named to fire after the event deletions of
 -- communities_delete_token_events, triggers firing in name order).
@@ -272,7 +230,7 @@ END $$;
 CREATE TRIGGER communities_delete_health AFTER DELETE ON communities
     FOR EACH ROW EXECUTE FUNCTION delete_community_health();
 
--- The history indexed and accepted before this migration.
+-- The history indexed and accepted before this migration, counted as the triggers count it.
 INSERT INTO member_activity_days
 SELECT community_id, account, day, sum(r)::int, sum(ra), sum(t)::int, sum(d)::int, sum(v)::int, sum(p)::int FROM (
     SELECT community_id, wallet AS account, health_day(created_at) AS day, 1 AS r, amount AS ra, 0 AS t, 0 AS d, 0 AS v, 0 AS p
