@@ -334,11 +334,18 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 }
 
 // checkRecipients refuses rewards to the community's own token, governor and timelock.
+// A community's contracts never change once deployed, so they are read once per community and
+// process, not on every reward request.
 func (s *server) checkRecipients(c *gin.Context, items []rewards.Request, batch bool) error {
-	community, err := s.communities.Community(c.Request.Context(), c.Param("cid"))
-	if err != nil {
-		return err
+	id := c.Param("cid")
+	contracts, ok := s.contracts.Load(id)
+	if !ok {
+		community, err := s.communities.Community(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		contracts, _ = s.contracts.LoadOrStore(id, map[string]string{
+			community.TokenAddress: "token", community.GovernorAddress: "governor", community.TimelockAddress: "timelock"})
 	}
-	return rewards.CheckRecipients(items, batch, map[string]string{
-		community.TokenAddress: "token", community.GovernorAddress: "governor", community.TimelockAddress: "timelock"})
+	return rewards.CheckRecipients(items, batch, contracts.(map[string]string))
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -76,6 +77,9 @@ type server struct {
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
 	limits      Limits
+	// contracts caches each community's contract addresses (address -> "token", "governor",
+	// "timelock"), which never change, for the reward requests' recipient check.
+	contracts sync.Map
 	// metricsElsewhere: /metrics is served on another listener, not here.
 	metricsElsewhere bool
 	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
