@@ -99,7 +99,7 @@ func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
 		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
 	for _, cmd := range [][]string{
 		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
-		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"},
+		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"}, {"version"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			args := append(append(append([]string(nil), cmd...), common...), "--help")
@@ -332,7 +332,7 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 	}
 	binDir = dir
 	bin := filepath.Join(dir, "guildhall")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
@@ -451,7 +451,7 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total"} {
+		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total", "guildhall_build_info{"} {
 			if !strings.Contains(string(body), m) {
 				t.Errorf("/metrics has no %s", m)
 			}

@@ -70,6 +70,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		}
 	}
 	registry := prometheus.NewRegistry()
+	registerBuildInfo(registry)
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry)
 	if err != nil {
