@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
+	db.SetPool(o.pool)
 	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval}, true)
 	if err != nil {
 		return err
@@ -71,8 +72,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	registry := prometheus.NewRegistry()
 	registerBuildInfo(registry)
+	leaders := newLeadership(registry)
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry)
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry, leaders, o.role.runsJobs())
 	if err != nil {
 		stopBackground()
 		return err
@@ -91,8 +93,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", o.httpAddr, errors.Unwrap(err))
 	}
-	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
-	defer stopIndexer()
+	if o.role.runsJobs() {
+		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
+		defer stopIndexer()
+	}
 	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
@@ -105,7 +109,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+o.siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
-	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
+	log.Info("serving", "role", o.role, "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
 
 	return serveUntilDone(ctx, log, srv, ln)
 }
@@ -125,6 +129,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn
 		Dashboard:        web.FS,
 		Limits:           o.limits.api(),
 		MetricsElsewhere: o.metricsAddr != "",
+		ProbesOnly:       !o.role.servesAPI(),
 	}
 }
 
@@ -160,11 +165,13 @@ type serveOptions struct {
 	relayPerHour  int
 	limits        limitFlags
 	metricsAddr   string
+	pool          postgres.Pool
+	role          role
 }
 
 // parseServeFlags parses serve's arguments.
 func parseServeFlags(args []string, e *env) (*serveOptions, error) {
-	o := &serveOptions{}
+	o := &serveOptions{role: roleAll}
 	fs := newFlagSet(e, "serve", "serve [flags]")
 	o.c.register(fs, true)
 	fs.StringVar(&o.httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
@@ -177,6 +184,8 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	o.limits.register(fs)
+	registerPoolFlags(fs, &o.pool)
+	fs.Var(&o.role, "role", "what this process does: all (the API and the indexer, minter and sender), api (HTTP only) or worker (the jobs; HTTP only for /healthz, /readyz, /metrics)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address only, not on --http-addr (default: on --http-addr)")
 	if err := o.c.parse(fs, args, e); err != nil {
 		return nil, err
@@ -185,6 +194,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 		return nil, usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if err := o.limits.validate(fs); err != nil {
+		return nil, err
+	}
+	if err := validatePool(fs, o.pool); err != nil {
 		return nil, err
 	}
 	return o, nil
