@@ -45,7 +45,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
 		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
-		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"},
+		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"}, {"doctor", "--help"}, {"version", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, nil, args...)
@@ -99,7 +99,7 @@ func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
 		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
 	for _, cmd := range [][]string{
 		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
-		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"}, {"version"},
+		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"}, {"version"}, {"doctor"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			args := append(append(append([]string(nil), cmd...), common...), "--help")
