@@ -31,7 +31,7 @@ import (
 // e2eCluster is what the end-to-end tests of several processes share: the real binary, a dev
 // chain in a process of its own, one database, and the output of every process they start.
 type e2eCluster struct {
-	t       *testing.T
+	t       testing.TB
 	bin     string
 	env     []string
 	dbURL   string
@@ -42,7 +42,7 @@ type e2eCluster struct {
 }
 
 // newE2ECluster starts the dev chain and returns once its JSON-RPC answers.
-func newE2ECluster(t *testing.T) *e2eCluster {
+func newE2ECluster(t testing.TB) *e2eCluster {
 	t.Helper()
 	c := &e2eCluster{t: t, bin: buildBinary(t), dbURL: pgtest.URL(t), dataDir: t.TempDir()}
 	c.env = append(os.Environ(), "GUILDHALL_DATABASE_URL="+c.dbURL, "GUILDHALL_LOG_LEVEL=warn",
@@ -112,12 +112,12 @@ func (c *e2eCluster) community(id string) (issuerKey string) {
 
 // issuerClient sends an issuer's requests to the API of one process or another.
 type issuerClient struct {
-	t      *testing.T
+	t      testing.TB
 	key    string
 	client *http.Client
 }
 
-func newIssuerClient(t *testing.T, key string) *issuerClient {
+func newIssuerClient(t testing.TB, key string) *issuerClient {
 	return &issuerClient{t: t, key: key, client: &http.Client{Timeout: 10 * time.Second}}
 }
 
@@ -267,7 +267,7 @@ func (c *e2eCluster) checkMintedOnce(community string, total int, want map[commo
 	t.Logf("%d rewards to %d wallets in %d batches, all confirmed", total, len(want), len(logsOut))
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -339,7 +339,7 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 })
 
 // buildBinary builds the guildhall binary once per test binary run, for every test that runs it.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
