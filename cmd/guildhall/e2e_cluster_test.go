@@ -44,7 +44,13 @@ type e2eCluster struct {
 // newE2ECluster starts the dev chain and returns once its JSON-RPC answers.
 func newE2ECluster(t testing.TB) *e2eCluster {
 	t.Helper()
-	c := &e2eCluster{t: t, bin: buildBinary(t), dbURL: pgtest.URL(t), dataDir: t.TempDir()}
+	return newE2EClusterOn(t, pgtest.URL(t))
+}
+
+// newE2EClusterOn is newE2ECluster on the database at dbURL.
+func newE2EClusterOn(t testing.TB, dbURL string) *e2eCluster {
+	t.Helper()
+	c := &e2eCluster{t: t, bin: buildBinary(t), dbURL: dbURL, dataDir: t.TempDir()}
 	c.env = append(os.Environ(), "GUILDHALL_DATABASE_URL="+c.dbURL, "GUILDHALL_LOG_LEVEL=warn",
 		"GUILDHALL_OPERATOR_KEY="+hex.EncodeToString(crypto.FromECDSA(chain.DevAccounts()[0].Key)))
 	t.Cleanup(func() {

@@ -85,7 +85,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if o.siweDomain == "" {
 		o.siweDomain = defaultSIWEDomain(o.httpAddr)
 	}
-	index := postgres.NewIndexReader(db)
+	readDB, closeReadDB, err := openReadDatabase(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	defer closeReadDB()
+	index := postgres.NewIndexReader(readDB)
 	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relayPerHour)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
@@ -97,7 +102,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
 		defer stopIndexer()
 	}
-	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
+	handler := api.NewServer(apiConfig(o, log, db, readDB, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
@@ -114,8 +119,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	return serveUntilDone(ctx, log, srv, ln)
 }
 
-// apiConfig wires the API to its stores, the chain and the server's limits.
-func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn, index *postgres.IndexReader,
+// apiConfig wires the API to its stores, the chain and the server's limits. Public reads of the
+// index and of community health come from readDB (a replica with --read-database-url, else db);
+// the ledger, issuers and everything that writes use db.
+func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *chainConn, index *postgres.IndexReader,
 	gov api.GovernanceConfig, registry *prometheus.Registry) api.Config {
 	return api.Config{
 		Logger:           log,
@@ -123,7 +130,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn
 		Rewards:          postgres.NewRewardsStore(db),
 		Governance:       gov,
 		Index:            index,
-		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Health:           api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
 		Ready:            readiness(db, cc, o.maxIndexLag),
 		Registry:         registry,
 		Dashboard:        web.FS,
@@ -131,6 +138,20 @@ func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn
 		MetricsElsewhere: o.metricsAddr != "",
 		ProbesOnly:       !o.role.servesAPI(),
 	}
+}
+
+// openReadDatabase opens --read-database-url, the replica public reads come from; without it the
+// primary serves them too. Nothing is migrated there: a replica follows the primary's schema.
+func openReadDatabase(ctx context.Context, primary *postgres.DB, o *serveOptions) (*postgres.DB, func(), error) {
+	if o.readDBURL == "" {
+		return primary, func() {}, nil
+	}
+	replica, err := postgres.Open(ctx, o.readDBURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--read-database-url: %w", err)
+	}
+	replica.SetPool(o.pool)
+	return replica, func() { _ = replica.Close() }, nil
 }
 
 // serveUntilDone serves HTTP on ln until ctx ends, then shuts the server down gracefully.
@@ -167,6 +188,7 @@ type serveOptions struct {
 	metricsAddr   string
 	pool          postgres.Pool
 	role          role
+	readDBURL     string
 }
 
 // parseServeFlags parses serve's arguments.
@@ -185,6 +207,7 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	o.limits.register(fs)
 	registerPoolFlags(fs, &o.pool)
+	fs.StringVar(&o.readDBURL, "read-database-url", "", "PostgreSQL URL of a streaming replica for public reads of the index and community health; each read names the block the replica holds (default: the primary)")
 	fs.Var(&o.role, "role", "what this process does: all (the API and the indexer, minter and sender), api (HTTP only) or worker (the jobs; HTTP only for /healthz, /readyz, /metrics)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address only, not on --http-addr (default: on --http-addr)")
 	if err := o.c.parse(fs, args, e); err != nil {
