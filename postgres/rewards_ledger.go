@@ -62,7 +62,8 @@ func (s *RewardsStore) Rewards(ctx context.Context, communityID string, f reward
 	}
 	err := s.db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.community_id = $1 AND r.id < $2
 		AND ($3 = '' OR r.wallet = $3) AND ($4 = '' OR r.activity = $4) AND ($5 = '' OR r.status = $5)
-		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit)
+		AND ($7 = 0 OR r.issuer_id = $7)
+		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit, f.IssuerID)
 	if err != nil {
 		return nil, s.db.queryError("list rewards", err)
 	}
