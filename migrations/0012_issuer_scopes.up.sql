@@ -10,36 +10,46 @@ ALTER TABLE issuers ADD COLUMN scopes text[] NOT NULL DEFAULT '{rewards,rules,pr
 -- migration (their opener was not recorded). Proposals made from a wallet have no plan at all.
 ALTER TABLE governance_plans ADD COLUMN issuer_id bigint REFERENCES issuers (id);
 
--- A community's reward ledger version: a new value (from one sequence, so never reused, even for a
--- community deleted and made again) whenever a statement adds or removes rewards or changes what a
--- reward counts for (wallet, amount, time, failed or not). A read that finds the version it cached
--- a ranking at knows the ledger has not changed since, without aggregating it. Communities with
--- rewards get a version now; one without a row is at version 0 and has no rewards.
+-- The reward ledger's versions, one row per community and issuer: a new value (from one sequence,
+-- so never reused, even for a community deleted and made again) whenever a statement adds or
+-- removes the issuer's rewards or changes what one counts for (wallet, amount, time, failed or
+-- not). A read that finds every row of its community as it was when it cached a ranking knows the
+-- ledger has not changed since, without aggregating it. A row per issuer, not per community, so
+-- rewards of different issuers never wait for each other on it (an issuer's own requests already
+-- queue on its budget row). Issuers with rewards get a version now.
 CREATE SEQUENCE reward_ledger_version_seq;
 CREATE TABLE reward_ledger_versions (
-    community_id text   PRIMARY KEY REFERENCES communities (id) ON DELETE CASCADE,
-    version      bigint NOT NULL
+    community_id text   NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    issuer_id    bigint NOT NULL REFERENCES issuers (id) ON DELETE CASCADE,
+    version      bigint NOT NULL,
+    PRIMARY KEY (community_id, issuer_id)
 );
-INSERT INTO reward_ledger_versions (community_id, version)
-SELECT community_id, nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT community_id FROM rewards) c;
+INSERT INTO reward_ledger_versions (community_id, issuer_id, version)
+SELECT community_id, issuer_id, nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT community_id, issuer_id FROM rewards) c;
 
 CREATE FUNCTION reward_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         -- The minter's status changes (pending, submitted, confirmed) change no ranking.
-        INSERT INTO reward_ledger_versions (community_id, version)
-        SELECT community_id, nextval('reward_ledger_version_seq') FROM (
-            SELECT DISTINCT w.community_id FROM old_rows o JOIN new_rows w USING (id)
+        INSERT INTO reward_ledger_versions (community_id, issuer_id, version)
+        SELECT community_id, issuer_id, nextval('reward_ledger_version_seq') FROM (
+            SELECT x.community_id, x.issuer_id FROM old_rows o JOIN new_rows w USING (id),
+                LATERAL (VALUES (o.community_id, o.issuer_id), (w.community_id, w.issuer_id)) x (community_id, issuer_id)
             WHERE (o.status = 'failed') <> (w.status = 'failed')
-               OR (o.community_id, o.wallet, o.amount, o.created_at) IS DISTINCT FROM (w.community_id, w.wallet, w.amount, w.created_at)
-            UNION SELECT o.community_id FROM old_rows o JOIN new_rows w USING (id) WHERE o.community_id <> w.community_id) c
-        ON CONFLICT (community_id) DO UPDATE SET version = excluded.version;
+               OR (o.community_id, o.issuer_id, o.wallet, o.amount, o.created_at) IS DISTINCT FROM (w.community_id, w.issuer_id, w.wallet, w.amount, w.created_at)
+            GROUP BY 1, 2) c
+        ON CONFLICT (community_id, issuer_id) DO UPDATE SET version = excluded.version;
         RETURN NULL;
     END IF;
-    EXECUTE format($q$INSERT INTO reward_ledger_versions (community_id, version)
-        SELECT community_id, nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT community_id FROM %I) c
-        ON CONFLICT (community_id) DO UPDATE SET version = excluded.version$q$,
-        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO reward_ledger_versions (community_id, issuer_id, version)
+        SELECT community_id, issuer_id, nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT community_id, issuer_id FROM new_rows) c
+        ON CONFLICT (community_id, issuer_id) DO UPDATE SET version = excluded.version;
+    ELSE
+        INSERT INTO reward_ledger_versions (community_id, issuer_id, version)
+        SELECT community_id, issuer_id, nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT community_id, issuer_id FROM old_rows) c
+        ON CONFLICT (community_id, issuer_id) DO UPDATE SET version = excluded.version;
+    END IF;
     RETURN NULL;
 END $$;
 

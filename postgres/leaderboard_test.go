@@ -3,10 +3,13 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/guildhall/guildhall"
@@ -226,4 +229,60 @@ func BenchmarkLeaderboard(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*reads)/1000, "ms/read")
 	})
+}
+
+// BenchmarkLedgerVersionCost accepts the same load of rewards (16 clients, 4 issuers, one reward
+// a request, 400 a round) with the ledger version triggers of migration 0012 enabled and
+// disabled, alternately, and reports the ratio of the best round times: what keeping the
+// leaderboard's cache key costs the reward hot path.
+func BenchmarkLedgerVersionCost(b *testing.B) {
+	if b.N > 1 {
+		b.Skip("one run is the measurement")
+	}
+	f := newLeaderFixture(b)
+	ctx := b.Context()
+	rule := &rewards.Rule{CommunityID: "bakery", Activity: "purchase", Amount: big.NewInt(10)}
+	if err := f.store.PutRule(ctx, rule); err != nil {
+		b.Fatal(err)
+	}
+	issuers := make([]*rewards.Issuer, 4)
+	for k := range issuers {
+		issuers[k] = &rewards.Issuer{CommunityID: "bakery", Name: fmt.Sprint("till ", k), Budget: big.NewInt(1e15)}
+		if err := f.store.CreateIssuer(ctx, issuers[k], rewards.NewAPIKey()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const clients, perClient = 16, 25
+	best := map[bool]time.Duration{}
+	for round := range 6 {
+		enabled := round%2 == 0
+		verb := map[bool]string{true: "ENABLE", false: "DISABLE"}[enabled]
+		for _, op := range []string{"insert", "update", "delete"} {
+			f.exec(b, `ALTER TABLE rewards `+verb+` TRIGGER rewards_ledger_version_`+op)
+		}
+		start := time.Now()
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Go(func() {
+				for k := range perClient {
+					n := (round*clients+c)*perClient + k
+					_, err := f.store.Accept(ctx, rewards.AcceptInput{Issuer: issuers[c%len(issuers)], IdempotencyKey: fmt.Sprint("k", n),
+						RequestHash: []byte{1}, Now: time.Now(),
+						Items: []rewards.Request{{Wallet: common.BigToAddress(big.NewInt(int64(0x10000 + n))).Hex(), Activity: "purchase"}}})
+					if err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if d := time.Since(start); best[enabled] == 0 || d < best[enabled] {
+			best[enabled] = d
+		}
+	}
+	ratio := best[true].Seconds() / best[false].Seconds()
+	fmt.Printf("ledger version triggers: %d rewards in %s with, %s without: ratio %.3f\n", clients*perClient,
+		best[true].Round(time.Millisecond), best[false].Round(time.Millisecond), ratio)
+	b.ReportMetric(ratio, "with/without")
 }

@@ -120,9 +120,9 @@ func (s *RewardsStore) unindexedLeaderboard(ctx context.Context, communityID str
 // rankingPage returns entries offset..offset+limit of the ranking since since in tx's snapshot,
 // from the cache when it holds that ranking at the snapshot's ledger version.
 func (s *RewardsStore) rankingPage(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
-	var version int64
-	if err := tx.GetContext(ctx, &version, `SELECT coalesce((SELECT version FROM reward_ledger_versions WHERE community_id = $1), 0)`,
-		communityID); err != nil {
+	var version string
+	if err := tx.GetContext(ctx, &version, `SELECT coalesce(string_agg(issuer_id || ':' || version, ',' ORDER BY issuer_id), '')
+		FROM reward_ledger_versions WHERE community_id = $1`, communityID); err != nil {
 		return nil, err
 	}
 	r := s.leaders.find(communityID, version, since)
@@ -138,7 +138,7 @@ func (s *RewardsStore) rankingPage(ctx context.Context, tx *sqlx.Tx, communityID
 }
 
 // readRanking aggregates the ledger into the whole ranking since since.
-func readRanking(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, version int64) (*leaderRanking, error) {
+func readRanking(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, version string) (*leaderRanking, error) {
 	var rows []struct {
 		Wallet string    `db:"wallet"`
 		Earned string    `db:"earned"`
@@ -188,10 +188,11 @@ func readBalances(ctx context.Context, tx *sqlx.Tx, communityID string, entries 
 	return nil
 }
 
-// leaderRanking is a community's whole ranking since one time, read at one ledger version. Its
-// entries are shared between reads: nobody changes them (a page is a copy; Earned is read only).
+// leaderRanking is a community's whole ranking since one time, read at one ledger version (its
+// issuers' versions, "id:version,..."; "" before its first reward). Its entries are shared
+// between reads: nobody changes them (a page is a copy; Earned is read only).
 type leaderRanking struct {
-	version int64
+	version string
 	since   time.Time // the window's start it was read with
 	oldest  time.Time // created_at of the oldest reward it counts; zero when it counts none
 	entries []rewards.LeaderEntry
@@ -199,7 +200,7 @@ type leaderRanking struct {
 
 // answers reports whether r is the ranking since since at version: the ledger is the same, and
 // the window starting at since (not before r.since, so it adds no reward) drops none r counts.
-func (r *leaderRanking) answers(version int64, since time.Time) bool {
+func (r *leaderRanking) answers(version string, since time.Time) bool {
 	return r.version == version && !since.Before(r.since) && (r.oldest.IsZero() || !since.After(r.oldest))
 }
 
@@ -216,7 +217,7 @@ type leaderCache struct {
 }
 
 // find returns a ranking that answers (version, since), or nil.
-func (c *leaderCache) find(community string, version int64, since time.Time) *leaderRanking {
+func (c *leaderCache) find(community string, version string, since time.Time) *leaderRanking {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, r := range c.m[community] {
