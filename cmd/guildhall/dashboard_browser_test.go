@@ -23,8 +23,17 @@ type browser struct {
 	base  string // http://localhost:PORT/
 	shots string // where screenshots go
 
-	mu     sync.Mutex
-	errors []string
+	mu       sync.Mutex
+	errors   []string
+	expected []string // URLs whose failed requests the current step expects
+}
+
+// expectFailures tells record that requests to URLs containing one of parts may fail (a 401 of
+// an expired session the step made on purpose) until it is called again.
+func (b *browser) expectFailures(parts ...string) {
+	b.mu.Lock()
+	b.expected = parts
+	b.mu.Unlock()
 }
 
 // findChromium is the browser the tests drive: $CHROMIUM, else Debian's chromium (which
@@ -83,7 +92,8 @@ func newBrowser(t *testing.T, chromium, base string, w *testWallet, chainID uint
 
 // record keeps what the page reports as an error: uncaught exceptions, console.error and the
 // browser's own errors (a refused script or style, a failed request), except the 404 of the
-// optional recognition profile route, which the member page expects on servers without it.
+// optional recognition profile route, which the member page expects on servers without it, and
+// the failures a step expects.
 func (b *browser) record(ev any) {
 	var msg string
 	switch e := ev.(type) {
@@ -102,7 +112,7 @@ func (b *browser) record(ev any) {
 		}
 		msg = "console.error: " + strings.Join(parts, " ")
 	case *log.EventEntryAdded:
-		if e.Entry.Level != log.LevelError || (e.Entry.Source == log.SourceNetwork && strings.Contains(e.Entry.URL, "/members/0x")) {
+		if e.Entry.Level != log.LevelError || (e.Entry.Source == log.SourceNetwork && b.expectedFailure(e.Entry.URL)) {
 			return
 		}
 		msg = fmt.Sprintf("%s: %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL)
@@ -114,6 +124,17 @@ func (b *browser) record(ev any) {
 	b.mu.Unlock()
 }
 
+func (b *browser) expectedFailure(url string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range append([]string{"/members/0x"}, b.expected...) {
+		if strings.Contains(url, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // visit shows route (a hash such as #/proposals) and waits until the page has rendered it.
 func (b *browser) visit(t *testing.T, route string) {
 	t.Helper()
@@ -121,10 +142,10 @@ func (b *browser) visit(t *testing.T, route string) {
 	b.waitRendered(t, route)
 }
 
-// load opens the dashboard afresh (a reload) on route.
+// load opens the dashboard afresh on route: a new document, not a hash change of the old one.
 func (b *browser) load(t *testing.T, route string) {
 	t.Helper()
-	b.run(t, "load "+route, chromedp.Navigate(b.base+route))
+	b.run(t, "load "+route, chromedp.Navigate("about:blank"), chromedp.Navigate(b.base+route))
 	b.waitRendered(t, route)
 }
 
@@ -143,7 +164,15 @@ func (b *browser) waitRendered(t *testing.T, route string) {
 func (b *browser) waitJS(t *testing.T, what, expr string) {
 	t.Helper()
 	var ok bool
-	if err := chromedp.Run(b.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil || !ok {
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		err = chromedp.Run(b.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(100*time.Millisecond)))
+		// A navigation can replace the document the poll runs in: poll the new one.
+		if err == nil || !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+	}
+	if err != nil || !ok {
 		var notice string
 		_ = chromedp.Run(b.ctx, chromedp.Evaluate(`(document.getElementById("notice") || {}).textContent || ""`, &notice))
 		t.Fatalf("waiting for %s: %v (notice: %q)", what, err, notice)

@@ -66,7 +66,9 @@ func (f *dashboardFixture) reward(t *testing.T) {
 		}
 	}
 	f.waitFor(t, "the member's rewards to be minted and indexed", func() bool {
-		var a struct{ VotingPower string `json:"voting_power"` }
+		var a struct {
+			VotingPower string `json:"voting_power"`
+		}
 		return getJSON(t, f.community("/accounts/"+f.member.Address.Hex()), &a) == 200 && a.VotingPower != "" && a.VotingPower != "0"
 	})
 }

@@ -235,8 +235,10 @@ func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 func checkExpiredSession(t *testing.T, b *browser) {
 	t.Helper()
 	b.run(t, "expire", chromedp.Evaluate(`sessionStorage.setItem("guildhall.session", JSON.stringify({token: "expired", address: "", expires_at: new Date(Date.now() + 3600e3).toISOString()}))`, nil))
-	b.run(t, "reload", chromedp.Navigate(b.base+"#/me"))
-	b.waitJS(t, "the expired-session message", `document.getElementById("view").textContent.includes("session has expired") && !!document.getElementById("signin")`)
+	b.expectFailures("/v1/me")
+	defer b.expectFailures()
+	b.run(t, "reload", chromedp.Navigate("about:blank"), chromedp.Navigate(b.base+"#/me"))
+	b.waitJS(t, "the expired-session message", `document.getElementById("notice").textContent.includes("session has expired") && !!document.getElementById("signin")`)
 }
 
 // checkNarrowScreens: at 390 px wide no page scrolls sideways; every page is screenshotted there.

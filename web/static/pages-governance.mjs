@@ -105,15 +105,21 @@ async function waitForVote(pid) {
   }
 }
 
+// timeline lists the proposal's steps in local time, each marked done or still to come.
 function timeline(p, t) {
+  const now = Date.now();
+  const closes = (t.deadline && t.deadline.time) || p.vote_end_at;
+  const queued = p.state === "queued" || p.state === "executed";
+  const ended = ["defeated", "canceled", "expired"].includes(p.state); // no step after this one comes
   const steps = [
-    ["Created", `block ${p.created_block}`],
-    ["Voting opens", whenISO(p.vote_start_at)],
-    ["Voting closes", whenISO((t.deadline && t.deadline.time) || p.vote_end_at)],
-    ["Queued, executable from", p.eta_at ? whenISO(p.eta_at) : p.state === "queued" || p.state === "executed" ? "queued" : "–"],
-    ["Executed", p.state === "executed" ? "yes" : "–"],
+    ["Created", `block ${p.created_block}`, true],
+    ["Voting opens", whenISO(p.vote_start_at), Date.parse(p.vote_start_at) <= now],
+    ["Voting closes", whenISO(closes), Date.parse(closes) <= now],
+    ["Queued, executable from", p.eta_at ? whenISO(p.eta_at) : queued ? "queued" : "not queued", queued],
+    ["Executed", p.state === "executed" ? "yes" : "not yet", p.state === "executed"],
   ];
-  return el("ol", { class: "timeline", id: "timeline" }, steps.map(([k, v]) => el("li", { class: v === "–" ? "future" : "done" }, el("strong", {}, k), " ", v)));
+  return el("ol", { class: "timeline", id: "timeline" }, steps.map(([k, v, done]) =>
+    el("li", { class: done ? "done" : "future" }, el("strong", {}, k), " ", v, done ? "" : el("span", { class: "hint" }, ended ? " (will not happen)" : " (to come)"))));
 }
 
 // lifecycle offers an issuer queue (when succeeded) or execute (when queued and ready).

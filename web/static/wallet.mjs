@@ -160,9 +160,11 @@ export async function member(path) {
     return await api(path, { auth: state.session.token });
   } catch (err) {
     if (err.status !== 401) throw err;
+    const expired = "Your session has expired: sign in again.";
     dropSession();
+    notice(expired);
     changed();
-    throw new Error("Your session has expired: sign in again.");
+    throw new Error(expired);
   }
 }
 

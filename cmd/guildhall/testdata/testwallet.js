@@ -3,11 +3,15 @@
 // the test in window.__testWalletConfig) and hands every signature to the Go test through the
 // guildhallWalletSign binding; the test signs with the account's dev key and calls resolve.
 (() => {
+  if (!/^https?:$/.test(location.protocol)) return; // about:blank between pages has no storage
   const cfg = window.__testWalletConfig;
   const listeners = {};
   const pending = new Map();
-  const known = new Set([cfg.chainId]); // chains the wallet can switch to without adding
-  let chainId = cfg.chainId;
+  // Like a real wallet, it remembers (for the tab) the chains added and the one it is on.
+  const saved = JSON.parse(sessionStorage.getItem("__testWallet") || "null") || { chainId: cfg.chainId, known: [cfg.chainId] };
+  const known = new Set(saved.known); // chains the wallet can switch to without adding
+  let chainId = saved.chainId;
+  const save = () => sessionStorage.setItem("__testWallet", JSON.stringify({ chainId, known: [...known] }));
   let next = 1;
   const emit = (ev, arg) => (listeners[ev] || []).forEach((fn) => fn(arg));
   const fail = (code, message) => Object.assign(new Error(message), { code });
@@ -41,6 +45,7 @@
           const want = parseInt(params[0].chainId, 16);
           if (!known.has(want)) throw fail(4902, "Unrecognized chain ID. Try adding the chain using wallet_addEthereumChain first.");
           chainId = want;
+          save();
           emit("chainChanged", params[0].chainId);
           return null;
         }
@@ -49,6 +54,7 @@
           if (!params[0].rpcUrls || !params[0].rpcUrls.length) throw fail(-32602, "rpcUrls is required");
           known.add(want);
           chainId = want;
+          save();
           emit("chainChanged", params[0].chainId);
           return null;
         }
