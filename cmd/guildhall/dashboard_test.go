@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -54,6 +55,10 @@ func TestDashboardInABrowser(t *testing.T) {
 	checkWrongChainThenSignIn(t, b, w)
 	checkProposalVote(t, b, fx, "http://"+rpcAddr)
 	checkDelegate(t, b, fx)
+	// The member's key signed exactly the sign-in, the ballot and the delegation: nothing else.
+	if got := strings.Join(w.signedMethods(), ","); got != "personal_sign,eth_signTypedData_v4,eth_signTypedData_v4" {
+		t.Errorf("the wallet signed %s, want the sign-in, the ballot and the delegation", got)
+	}
 	checkMemberPage(t, b, fx)
 	checkExpiredSession(t, b)
 	checkNarrowScreens(t, b, fx)
@@ -75,7 +80,9 @@ func checkOverview(t *testing.T, b *browser, fx *dashboardFixture) {
 		} `json:"as_of"`
 	}
 	getJSON(t, fx.community("/stats/overview"), &o)
+	start := time.Now()
 	b.load(t, "#/") // after the fixture's rewards are indexed
+	t.Logf("the overview loaded and rendered in %s", time.Since(start).Round(time.Millisecond))
 	for def, want := range map[string]int{"members": o.Members, "active_7d": o.Active7d, "holders": o.Holders} {
 		if got := b.text(t, fmt.Sprintf(`[data-figure=%q] .figure-value`, def)); got != fmt.Sprint(want) {
 			t.Errorf("overview %s = %q, the API says %d", def, got, want)
@@ -136,7 +143,14 @@ func checkWrongChainThenSignIn(t *testing.T, b *browser, w *testWallet) {
 func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpcURL string) {
 	t.Helper()
 	route := "#/proposals/" + fx.proposal
-	b.visit(t, route)
+	// By keyboard: tab from the top of the proposals list to the proposal and open it with Enter.
+	b.visit(t, "#/proposals")
+	b.run(t, "focus the page", chromedp.Evaluate(`document.activeElement && document.activeElement.blur()`, nil))
+	for i := 0; i < 40 && b.eval(t, `document.activeElement ? document.activeElement.getAttribute("href") : ""`) != route; i++ {
+		b.run(t, "tab", chromedp.KeyEvent(kb.Tab))
+	}
+	b.run(t, "enter", chromedp.KeyEvent(kb.Enter))
+	b.waitRendered(t, route)
 	actions := b.text(t, "#actions")
 	for _, want := range []string{fmt.Sprintf("mint %d GUILD to 0x", fixtureMintTokens), "set the voting period to 2 days"} {
 		if !strings.Contains(actions, want) {

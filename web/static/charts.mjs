@@ -29,7 +29,7 @@ const fmt = (v) => (Math.abs(v) >= 1000 ? v.toLocaleString("en-US", { maximumFra
 
 // lineChart draws series (each {name, values, dash, marker}) over labels (one per x).
 export function lineChart(labels, series, { title, yLabel = "" }) {
-  const W = 640, H = 260, L = 44, R = 12, T = 14, B = 44;
+  const W = 640, H = 270, L = 44, R = 24, T = 24, B = 44;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const x = (i) => L + (labels.length < 2 ? (W - L - R) / 2 : (i * (W - L - R)) / (labels.length - 1));
   const y = (v) => T + (H - T - B) * (1 - v / max);
@@ -47,7 +47,7 @@ export function lineChart(labels, series, { title, yLabel = "" }) {
     marker(s.marker || "circle", L + k * 170 + 13, H - 10),
     svg("text", { x: L + k * 170 + 32, y: H - 6, class: "legend" }, s.name)));
   const desc = series.map((s) => `${s.name}: ${s.values.map(fmt).join(", ")}`).join("; ") + ` (periods ${labels[0]} to ${labels[labels.length - 1]})`;
-  return frame(W, H, title, desc, grid, svg("text", { x: 4, y: T - 2, class: "tick" }, yLabel), ticks, lines, legend);
+  return frame(W, H, title, desc, grid, svg("text", { x: L, y: 11, "text-anchor": "middle", class: "tick" }, yLabel), ticks, lines, legend);
 }
 
 function marker(kind, cx, cy, label) {
@@ -93,7 +93,7 @@ export function heatmap(cohorts, { title, period = "week" }) {
 // lorenz draws the Lorenz curve of amounts (numbers): the share of the total held by the smallest
 // x share of accounts, against the diagonal of perfect equality.
 export function lorenz(amounts, { title }) {
-  const W = 320, H = 320, P = 40, S = W - 2 * P + 10;
+  const W = 330, H = 320, P = 52, S = W - P - 30;
   const sorted = [...amounts].sort((a, b) => a - b);
   const total = sorted.reduce((a, b) => a + b, 0) || 1;
   let acc = 0;
