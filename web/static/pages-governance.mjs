@@ -134,7 +134,8 @@ function lifecycle(p) {
     el("form", { class: "inline-form", onsubmit: async (ev) => {
       ev.preventDefault();
       try {
-        const res = await api(community(`/proposals/${p.id}/${op}`), { method: "POST", auth: key.value.trim() });
+        const path = op === "queue" ? community(`/proposals/${p.id}/queue`) : community(`/proposals/${p.id}/execute`);
+        const res = await api(path, { method: "POST", auth: key.value.trim() });
         notice(`${op === "queue" ? "Queued" : "Executed"} in transaction ${short(res.tx_hash)}.`, true);
       } catch (err) {
         notice(err.message);

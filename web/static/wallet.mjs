@@ -4,7 +4,7 @@
 // wallet_addEthereumChain), signs in with Sign-In with Ethereum and signs EIP-712 ballots and
 // delegations that Guildhall relays, so no gas is needed.
 
-import { api, el, notice, short, state } from "./util.mjs";
+import { api, community, el, notice, short, state } from "./util.mjs";
 
 const providers = new Map(); // uuid -> {info, provider}
 let current = null; // the chosen EIP-1193 provider
@@ -62,7 +62,7 @@ export async function connect(uuid) {
   const [account] = await request("eth_requestAccounts");
   if (!account) throw new Error("Your wallet shared no account: unlock it and connect again.");
   // The API answers addresses EIP-55 checksummed, which Sign-In with Ethereum requires.
-  const a = await api(`/v1/communities/${encodeURIComponent(state.cid)}/accounts/${account}`);
+  const a = await api(community(`/accounts/${account}`));
   if (state.account && state.account !== a.address) dropSession();
   state.account = a.address;
   if (current.on) {
@@ -175,22 +175,20 @@ export async function signTyped(typed) {
 
 // vote signs a ballot and has Guildhall relay it.
 export async function vote(pid, support, reason) {
-  const c = `/v1/communities/${encodeURIComponent(state.cid)}`;
   const q = new URLSearchParams({ voter: state.account, support });
   if (reason) q.set("reason", reason);
-  const typed = await api(`${c}/proposals/${pid}/ballot-typed-data?${q}`);
+  const typed = await api(community(`/proposals/${pid}/ballot-typed-data?${q}`));
   const signature = await signTyped(typed);
   const body = { voter: state.account, support, signature };
   if (reason) body.reason = reason;
-  return api(`${c}/proposals/${pid}/ballots`, { method: "POST", body });
+  return api(community(`/proposals/${pid}/ballots`), { method: "POST", body });
 }
 
 // delegate signs a delegation and has Guildhall relay it.
 export async function delegate(delegatee) {
-  const c = `/v1/communities/${encodeURIComponent(state.cid)}`;
-  const typed = await api(`${c}/delegation-typed-data?delegator=${state.account}&delegatee=${encodeURIComponent(delegatee)}`);
+  const typed = await api(community(`/delegation-typed-data?delegator=${state.account}&delegatee=${encodeURIComponent(delegatee)}`));
   const signature = await signTyped(typed);
-  return api(`${c}/delegations`, {
+  return api(community("/delegations"), {
     method: "POST",
     body: { delegator: state.account, delegatee, nonce: String(typed.message.nonce), expiry: String(typed.message.expiry), signature },
   });
