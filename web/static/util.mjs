@@ -104,8 +104,11 @@ export function table(headers, rows, { caption, empty = "Nothing yet." } = {}) {
   return el("div", { class: "scroll" }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c)))))));
+    el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c, i) => el("td", { "data-label": label(headers[i]) }, c)))))));
 }
+
+// label is a column header as text, which narrow screens show beside each cell.
+const label = (h) => (h instanceof Node ? h.textContent : String(h ?? ""));
 
 export function card(title, ...children) {
   return el("section", { class: "card" }, el("h2", {}, title), ...children);
