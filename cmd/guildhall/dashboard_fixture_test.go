@@ -92,7 +92,7 @@ func (f *dashboardFixture) activeProposal(t *testing.T) string {
 		}
 	}
 	amount := new(big.Int).Mul(big.NewInt(fixtureMintTokens), big.NewInt(1e18))
-	body := fmt.Sprintf(`{"description": "# Reward the spring clean-up\n\nMint %d tokens to the <b>organiser</b> and give members **two days** to vote from now on.\n\n- it was a fair amount of work\n- see [the notes](https://example.org/notes)",
+	body := fmt.Sprintf(`{"description": "# Reward the spring clean-up\n\nMint %d tokens to the <b>organiser</b> and give members **two days** to vote from now on.\n\n- it was a fair amount of work\n- see [the notes](https://example.org/notes), not [this](javascript:alert(1))",
 		"actions": [{"kind": "mint", "to": %q, "amount": %q}, {"kind": "setting", "name": "voting_period", "value": "172800"}]}`,
 		fixtureMintTokens, f.minted.Address.Hex(), amount.String())
 	var opened struct{ ID string }

@@ -160,6 +160,10 @@ func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpcURL st
 	if got := b.eval(t, `document.querySelectorAll("#description b, #description script").length + ":" + document.getElementById("description").textContent.includes("<b>organiser</b>")`); got != "0:true" {
 		t.Errorf("the description's HTML was rendered as HTML (%s), want it shown as text", got)
 	}
+	// Its Markdown links become links only to http(s): a javascript: URL stays text.
+	if got := b.eval(t, `[...document.querySelectorAll("#description a")].map(a => a.protocol + a.textContent).join(",")`); got != "https:the notes" {
+		t.Errorf("the description's links are %q, want only the https one", got)
+	}
 	const reason = "The clean-up was real work; 500 is fair."
 	b.click(t, `#vote-form input[value="for"]`)
 	b.run(t, "type the reason", chromedp.SendKeys("#reason", reason, chromedp.ByQuery))
