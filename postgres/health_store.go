@@ -27,6 +27,13 @@ type HealthStore struct {
 	holders blockCache[[]int]
 	// governance keeps the last Governance read's chain figures.
 	governance blockCache[[]governanceRow]
+	// The member figures, by ledgerKey.
+	overview     blockCache[overviewMembers]
+	series       blockCache[[]seriesRow]
+	retention    blockCache[[]retentionRow]
+	lifecycle    blockCache[[]lifecycleRow]
+	contribution blockCache[contributionMembers]
+	atRisk       blockCache[[]atRiskRow]
 }
 
 // NewHealthStore returns the health store of db.
@@ -40,6 +47,7 @@ type healthTx struct {
 	community string
 	excluded  []string // EIP-55
 	meta      health.Meta
+	ledger    int64 // the community's ledger version (health_ledger_versions; 0 before any)
 }
 
 // query runs a SELECT into dest (a slice) with the snapshot's args.
@@ -73,17 +81,22 @@ func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, f
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
 		}
-		var through sql.NullTime
+		var ledger struct {
+			Through sql.NullTime
+			Version int64
+		}
 		// The newest reward the figures include: up to the end of today, not failed, not to an
-		// excluded account (rewards_community_created, read backwards).
-		if err := h.get(&through, `SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
-				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'`, h.base()...); err != nil {
+		// excluded account (rewards_community_created, read backwards); and the ledger version.
+		if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
+				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
+				coalesce((SELECT version FROM health_ledger_versions WHERE community_id = $1), 0) AS version`, h.base()...); err != nil {
 			return err
 		}
-		if through.Valid {
-			t := through.Time.UTC()
+		if ledger.Through.Valid {
+			t := ledger.Through.Time.UTC()
 			h.meta.LedgerThrough = &t
 		}
+		h.ledger = ledger.Version
 		meta = h.meta
 		return fn(h)
 	})

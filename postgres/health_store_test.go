@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
@@ -429,4 +430,54 @@ func TestHealthEmptyCommunity(t *testing.T) {
 	if err != nil || c.PowerFollowsContribution != nil || c.EarnersNeverVotedShare != nil || c.ByActivity == nil {
 		t.Errorf("contribution: %s, %v", render(c), err)
 	}
+}
+
+// The member figures are kept per as_of block and ledger version: at one indexed block, a reward
+// accepted, one that fails and one that comes back each show in the next read of every figure
+// (the same as the brute force), while a reward confirmed (nothing the figures count) leaves the
+// ledger version as it was.
+func TestHealthMemberFiguresFollowTheLedgerAtOneBlock(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	randomHistory(f, rand.New(rand.NewSource(7)))
+	operator := account(9).Hex()
+	checkAgainstOracle(t, f, operator)
+	version := func() int64 {
+		var v int64
+		if err := f.raw.Get(&v, `SELECT coalesce((SELECT version FROM health_ledger_versions WHERE community_id = 'guild'), 0)`); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	now := time.Unix(int64(f.times[f.block]), 0)
+	steps := []struct {
+		name string
+		do   func() int64
+	}{
+		{"a reward to a new member", func() int64 { return f.reward(account(20), now, 40, false, 0) }},
+		{"a reward to a known member, yesterday", func() int64 { return f.reward(account(1), now.Add(-24*time.Hour), 7, false, 1) }},
+	}
+	var ids []int64
+	for _, s := range steps {
+		before := version()
+		ids = append(ids, s.do())
+		if version() == before {
+			t.Errorf("%s: ledger version stayed %d", s.name, before)
+		}
+		checkAgainstOracle(t, f, operator)
+	}
+	for _, status := range []string{"failed", "pending"} {
+		before := version()
+		f.exec(`UPDATE rewards SET status = $2 WHERE id = $1`, ids[0], status)
+		if version() == before {
+			t.Errorf("reward %s: ledger version stayed %d", status, before)
+		}
+		checkAgainstOracle(t, f, operator)
+	}
+	before := version()
+	f.exec(`UPDATE rewards SET status = 'confirmed' WHERE id = ANY($1)`, pq.Array(ids))
+	if v := version(); v != before {
+		t.Errorf("rewards confirmed: ledger version %d, was %d", v, before)
+	}
+	checkAgainstOracle(t, f, operator)
 }

@@ -1,0 +1,69 @@
+-- Community health at the issue's scale (issue 11): the member figures are cached by the API
+-- process per (as_of block hash, ledger version, exclusions), as the chain figures are per block
+-- hash. The block hash names what the indexer wrote; the ledger version names what the reward
+-- ledger wrote into member_activity_days.
+--
+-- health_ledger_versions holds, per community, a number (none: 0) that changes in every
+-- transaction that changes a reward's count or amount in member_activity_days (a reward accepted,
+-- failed, moved or deleted), and only then (a reward confirmed or batched changes nothing). It
+-- is taken from a sequence, so it never repeats, even for a community deleted and created again.
+-- The bump is an upsert of the community's row: concurrent reward transactions of a community
+-- take turns from there to commit, so a snapshot that reads version v sees every reward change
+-- made before it. member_activity_apply takes it before any activity row of the statement, so
+-- every reward transaction locks in one order (the version, then activity rows; Accept inserts
+-- its rewards after every other lock it takes) and the indexer, which never takes it, cannot
+-- deadlock with them.
+CREATE SEQUENCE health_ledger_version;
+
+CREATE TABLE health_ledger_versions (
+    community_id text   PRIMARY KEY REFERENCES communities (id) ON DELETE CASCADE,
+    version      bigint NOT NULL
+);
+
+-- member_activity_apply as in 0009, plus the version bump, and with the sweep of rows left with
+-- nothing only when a delta takes something away: the indexer's inserts (every chain action
+-- arrives as an insert) add only, and the sweep cost them a second index probe per row.
+CREATE OR REPLACE FUNCTION member_activity_apply(deltas member_activity_days[], only_existing boolean) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF cardinality(deltas) IS NULL THEN
+        RETURN;
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count <> 0 OR d.reward_amount <> 0) THEN
+        INSERT INTO health_ledger_versions AS v (community_id, version)
+        SELECT c.id, nextval('health_ledger_version') FROM communities c
+        WHERE c.id IN (SELECT d.community_id FROM unnest(deltas) d WHERE d.reward_count <> 0 OR d.reward_amount <> 0)
+        ON CONFLICT (community_id) DO UPDATE SET version = excluded.version;
+    END IF;
+    IF only_existing THEN
+        UPDATE member_activity_days m SET
+            reward_count = m.reward_count + d.reward_count, reward_amount = m.reward_amount + d.reward_amount,
+            transfer_count = m.transfer_count + d.transfer_count, delegation_count = m.delegation_count + d.delegation_count,
+            vote_count = m.vote_count + d.vote_count, proposal_count = m.proposal_count + d.proposal_count
+        FROM unnest(deltas) d
+        WHERE m.community_id = d.community_id AND m.account = d.account AND m.day = d.day;
+    ELSE
+        INSERT INTO member_activity_days AS m SELECT * FROM unnest(deltas)
+        ON CONFLICT (community_id, account, day) DO UPDATE SET
+            reward_count = m.reward_count + excluded.reward_count, reward_amount = m.reward_amount + excluded.reward_amount,
+            transfer_count = m.transfer_count + excluded.transfer_count,
+            delegation_count = m.delegation_count + excluded.delegation_count,
+            vote_count = m.vote_count + excluded.vote_count, proposal_count = m.proposal_count + excluded.proposal_count;
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count < 0 OR d.transfer_count < 0
+               OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0) THEN
+        DELETE FROM member_activity_days m USING unnest(deltas) d
+        WHERE m.community_id = d.community_id AND m.account = d.account AND m.day = d.day
+          AND m.reward_count = 0 AND m.transfer_count = 0 AND m.delegation_count = 0 AND m.vote_count = 0 AND m.proposal_count = 0;
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count <> 0) THEN
+        WITH k AS (SELECT DISTINCT community_id, account FROM unnest(deltas) WHERE reward_count <> 0),
+        f AS (SELECT k.community_id, k.account, (SELECT min(m.day) FROM member_activity_days m
+                WHERE m.community_id = k.community_id AND m.account = k.account AND m.reward_count > 0) AS first_day FROM k),
+        gone AS (DELETE FROM member_first_rewards r USING f
+                 WHERE f.first_day IS NULL AND r.community_id = f.community_id AND r.account = f.account)
+        INSERT INTO member_first_rewards (community_id, account, first_day)
+        SELECT community_id, account, first_day FROM f WHERE first_day IS NOT NULL
+        ON CONFLICT (community_id, account) DO UPDATE SET first_day = excluded.first_day;
+    END IF;
+END $$;
