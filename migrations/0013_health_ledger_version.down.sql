@@ -35,5 +35,7 @@ BEGIN
     END IF;
 END $$;
 
+ALTER TABLE member_first_rewards RESET (fillfactor);
+ALTER TABLE member_first_rewards DROP COLUMN last_day;
 DROP TABLE health_ledger_versions;
 DROP SEQUENCE health_ledger_version;

@@ -20,11 +20,25 @@ CREATE TABLE health_ledger_versions (
     version      bigint NOT NULL
 );
 
--- member_activity_apply as in 0009, plus the version bump, and with the sweep of rows left with
--- nothing only when a delta takes something away: the indexer's inserts (every chain action
--- arrives as an insert) add only, and the sweep cost them a second index probe per row.
+-- member_first_rewards also keeps each member's last active day (its latest day in
+-- member_activity_days, of any kind), so the overview counts the members active in the last 7 and
+-- 28 days from one row per member instead of their activity days. Not indexed: an update that
+-- only moves it stays on its page (HOT), which the free space left per page helps.
+ALTER TABLE member_first_rewards ADD COLUMN last_day date;
+UPDATE member_first_rewards r SET last_day = (SELECT max(m.day) FROM member_activity_days m
+    WHERE m.community_id = r.community_id AND m.account = r.account);
+ALTER TABLE member_first_rewards ALTER COLUMN last_day SET NOT NULL;
+ALTER TABLE member_first_rewards SET (fillfactor = 80);
+
+-- member_activity_apply as in 0009, plus the version bump and the last active day, and with the
+-- sweep of rows left with nothing only when a delta takes something away: the indexer's inserts
+-- (every chain action arrives as an insert) add only, and the sweep cost them a second index
+-- probe per row. Deltas that only add move a member's last day forward; any that takes away
+-- recomputes it for the accounts it names.
 CREATE OR REPLACE FUNCTION member_activity_apply(deltas member_activity_days[], only_existing boolean) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    takes_away boolean;
 BEGIN
     IF cardinality(deltas) IS NULL THEN
         RETURN;
@@ -50,8 +64,9 @@ BEGIN
             delegation_count = m.delegation_count + excluded.delegation_count,
             vote_count = m.vote_count + excluded.vote_count, proposal_count = m.proposal_count + excluded.proposal_count;
     END IF;
-    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count < 0 OR d.transfer_count < 0
-               OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0) THEN
+    takes_away := EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count < 0 OR d.transfer_count < 0
+                          OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0);
+    IF takes_away THEN
         DELETE FROM member_activity_days m USING unnest(deltas) d
         WHERE m.community_id = d.community_id AND m.account = d.account AND m.day = d.day
           AND m.reward_count = 0 AND m.transfer_count = 0 AND m.delegation_count = 0 AND m.vote_count = 0 AND m.proposal_count = 0;
@@ -62,8 +77,19 @@ BEGIN
                 WHERE m.community_id = k.community_id AND m.account = k.account AND m.reward_count > 0) AS first_day FROM k),
         gone AS (DELETE FROM member_first_rewards r USING f
                  WHERE f.first_day IS NULL AND r.community_id = f.community_id AND r.account = f.account)
-        INSERT INTO member_first_rewards (community_id, account, first_day)
-        SELECT community_id, account, first_day FROM f WHERE first_day IS NOT NULL
-        ON CONFLICT (community_id, account) DO UPDATE SET first_day = excluded.first_day;
+        INSERT INTO member_first_rewards (community_id, account, first_day, last_day)
+        SELECT community_id, account, first_day, (SELECT max(m.day) FROM member_activity_days m
+            WHERE m.community_id = f.community_id AND m.account = f.account) FROM f WHERE first_day IS NOT NULL
+        ON CONFLICT (community_id, account) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day;
+    END IF;
+    IF takes_away THEN
+        UPDATE member_first_rewards r SET last_day = (SELECT max(m.day) FROM member_activity_days m
+            WHERE m.community_id = r.community_id AND m.account = r.account)
+        FROM (SELECT DISTINCT community_id, account FROM unnest(deltas)) k
+        WHERE r.community_id = k.community_id AND r.account = k.account;
+    ELSE
+        UPDATE member_first_rewards r SET last_day = k.day
+        FROM (SELECT community_id, account, max(day) AS day FROM unnest(deltas) GROUP BY 1, 2) k
+        WHERE r.community_id = k.community_id AND r.account = k.account AND r.last_day < k.day;
     END IF;
 END $$;

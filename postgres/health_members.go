@@ -74,19 +74,25 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 	return &o, nil
 }
 
-// overviewMembers reads the member side of the overview.
+// overviewMembers reads the member side of the overview from one row per member: its first
+// reward day and its last active day (member_first_rewards). A member active after today (a
+// reward accepted on a day the indexer has not reached) has its last day up to today read from
+// its activity days.
 func (h *healthTx) overviewMembers() (overviewMembers, error) {
 	var row overviewMembers
-	err := h.get(&row, `WITH `+healthMembersCTE+`,
-			a AS (SELECT d.account, min(m.first_day) AS first_day, max(d.day) AS last FROM `+healthCounted+`
-			      AND d.day >= $3::date - 27 GROUP BY d.account)
-			SELECT (SELECT count(*) FROM m) AS members,
-			       (SELECT count(*) FROM m WHERE first_day >= $3::date - 27) AS new28,
-			       (SELECT count(*) FROM m WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
-			       (SELECT count(*) FROM a) AS active28,
-			       (SELECT count(*) FROM a WHERE last >= $3::date - 6) AS active7,
-			       (SELECT count(*) FROM a WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained`,
-		h.base()...)
+	err := h.get(&row, `WITH m AS (SELECT account, first_day, last_day FROM member_first_rewards
+			WHERE community_id = $1 AND first_day <= $3::date AND account <> ALL($2)),
+		a AS (SELECT first_day, last_day AS last FROM m WHERE last_day <= $3::date
+		      UNION ALL
+		      SELECT first_day, (SELECT max(d.day) FROM member_activity_days d WHERE d.community_id = $1 AND d.account = m.account
+		                         AND d.day <= $3::date) FROM m WHERE last_day > $3::date)
+		SELECT count(*) AS members,
+		       count(*) FILTER (WHERE first_day >= $3::date - 27) AS new28,
+		       count(*) FILTER (WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
+		       count(*) FILTER (WHERE last >= $3::date - 27) AS active28,
+		       count(*) FILTER (WHERE last >= $3::date - 6) AS active7,
+		       count(*) FILTER (WHERE last >= $3::date - 27 AND first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained
+		FROM a`, h.base()...)
 	return row, err
 }
 
