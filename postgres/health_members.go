@@ -50,8 +50,7 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 		o.Overview = health.Overview{Members: row.Members, Active7d: row.Active7, Active28d: row.Active28,
 			NewMembers28d: row.New28, Participation28d: health.Ratio(row.Active28, row.Members),
 			RetentionM1: health.Ratio(row.Retained, row.Cohort)}
-		if err := h.get(&o.Holders, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0
-				AND address <> ALL($2)`, h.base()[:2]...); err != nil {
+		if o.Holders, err = h.holdersNow(); err != nil {
 			return err
 		}
 		power, err := h.concentrationValues("voting_power")
@@ -188,11 +187,20 @@ func (h *healthTx) holdersEnd(items []health.ActivityItem, iv health.Interval) e
 	return nil
 }
 
+// holdersNow returns the holders at as_of (kept in the block cache).
+func (h *healthTx) holdersNow() (int, error) {
+	return h.store.holdersNow.get(h.community, h.blockKey("holders"), func() (int, error) {
+		var n int
+		err := h.get(&n, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
+			h.community, pq.Array(h.excluded))
+		return n, err
+	})
+}
+
 // readHoldersEnd reads the holders at each of the period ends thresholds (Unix seconds, sorted).
 func (h *healthTx) readHoldersEnd(thresholds []int64) ([]int, error) {
-	var now int
-	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
-		h.base()[:2]...); err != nil {
+	now, err := h.holdersNow()
+	if err != nil {
 		return nil, err
 	}
 	counts := make([]int, len(thresholds))

@@ -25,6 +25,8 @@ type HealthStore struct {
 	db      *DB
 	records blockCache[[]health.DelegateRecord]
 	holders blockCache[[]int]
+	// holdersNow keeps the holders at as_of.
+	holdersNow blockCache[int]
 	// governance keeps the last Governance read's chain figures.
 	governance blockCache[[]governanceRow]
 	// The member figures, by ledgerKey.
