@@ -35,6 +35,12 @@ BEGIN
     END IF;
 END $$;
 
+DROP INDEX token_transfers_tx;
+CREATE INDEX token_transfers_tx ON token_transfers (tx_hash);
+ALTER TABLE member_activity_days RESET (fillfactor);
+DROP INDEX member_activity_days_day;
+CREATE INDEX member_activity_days_day ON member_activity_days (community_id, day, account)
+    INCLUDE (reward_count, reward_amount, transfer_count, delegation_count, vote_count, proposal_count);
 ALTER TABLE member_first_rewards RESET (fillfactor);
 ALTER TABLE member_first_rewards DROP COLUMN last_day;
 DROP TABLE health_ledger_versions;

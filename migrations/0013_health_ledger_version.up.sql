@@ -30,20 +30,41 @@ UPDATE member_first_rewards r SET last_day = (SELECT max(m.day) FROM member_acti
 ALTER TABLE member_first_rewards ALTER COLUMN last_day SET NOT NULL;
 ALTER TABLE member_first_rewards SET (fillfactor = 80);
 
+-- The indexer's upsert of an activity row (a second transfer by an account on a day, and so on)
+-- changed columns the windowed reads' covering index held, so every update wrote a new tuple and
+-- an entry in both indexes. Keyed by day only, an update that changes only counts stays on its
+-- page (HOT) when there is room, which the free space left per page gives; the windowed reads
+-- fetch the counts from the heap, where rows of a day lie together (they arrive in day order).
+DROP INDEX member_activity_days_day;
+CREATE INDEX member_activity_days_day ON member_activity_days (community_id, day);
+ALTER TABLE member_activity_days SET (fillfactor = 80);
+
+-- The automatic self-delegation check (health_actions_changed, health_transfers_deleted) looks
+-- for a Transfer to the delegator in the delegation's transaction. By tx_hash alone the planner
+-- preferred token_transfers_to, reading every transfer the delegator ever received, per
+-- delegation: a cost that grew with the history. Keyed by both, one probe finds it.
+DROP INDEX token_transfers_tx;
+CREATE INDEX token_transfers_tx ON token_transfers (tx_hash, to_address);
+
 -- member_activity_apply as in 0009, plus the version bump and the last active day, and with the
 -- sweep of rows left with nothing only when a delta takes something away: the indexer's inserts
 -- (every chain action arrives as an insert) add only, and the sweep cost them a second index
--- probe per row. Deltas that only add move a member's last day forward; any that takes away
+-- probe per row. What the deltas do is read in one pass over them, not one per question. Deltas that only add move a member's last day forward; any that takes away
 -- recomputes it for the accounts it names.
 CREATE OR REPLACE FUNCTION member_activity_apply(deltas member_activity_days[], only_existing boolean) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    takes_away boolean;
+    ledger_changed boolean; -- a reward count or amount changes
+    rewards_changed boolean; -- a reward count changes
+    takes_away boolean; -- a count goes down
 BEGIN
     IF cardinality(deltas) IS NULL THEN
         RETURN;
     END IF;
-    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count <> 0 OR d.reward_amount <> 0) THEN
+    SELECT bool_or(d.reward_count <> 0 OR d.reward_amount <> 0), bool_or(d.reward_count <> 0),
+           bool_or(d.reward_count < 0 OR d.transfer_count < 0 OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0)
+    INTO ledger_changed, rewards_changed, takes_away FROM unnest(deltas) d;
+    IF ledger_changed THEN
         INSERT INTO health_ledger_versions AS v (community_id, version)
         SELECT c.id, nextval('health_ledger_version') FROM communities c
         WHERE c.id IN (SELECT d.community_id FROM unnest(deltas) d WHERE d.reward_count <> 0 OR d.reward_amount <> 0)
@@ -64,14 +85,12 @@ BEGIN
             delegation_count = m.delegation_count + excluded.delegation_count,
             vote_count = m.vote_count + excluded.vote_count, proposal_count = m.proposal_count + excluded.proposal_count;
     END IF;
-    takes_away := EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count < 0 OR d.transfer_count < 0
-                          OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0);
     IF takes_away THEN
         DELETE FROM member_activity_days m USING unnest(deltas) d
         WHERE m.community_id = d.community_id AND m.account = d.account AND m.day = d.day
           AND m.reward_count = 0 AND m.transfer_count = 0 AND m.delegation_count = 0 AND m.vote_count = 0 AND m.proposal_count = 0;
     END IF;
-    IF EXISTS (SELECT 1 FROM unnest(deltas) d WHERE d.reward_count <> 0) THEN
+    IF rewards_changed THEN
         WITH k AS (SELECT DISTINCT community_id, account FROM unnest(deltas) WHERE reward_count <> 0),
         f AS (SELECT k.community_id, k.account, (SELECT min(m.day) FROM member_activity_days m
                 WHERE m.community_id = k.community_id AND m.account = k.account AND m.reward_count > 0) AS first_day FROM k),
