@@ -238,6 +238,7 @@ func seedBenchMembers(b *testing.B, raw *sqlx.DB, id string) {
 		{`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget) VALUES ($1, 'till', 'p' || $1, decode(repeat('00', 32), 'hex'), 1e40)`,
 			[]any{id}},
 		{`INSERT INTO reward_rules (community_id, activity, amount) VALUES ($1, 'purchase', 10)`, []any{id}},
+		{`INSERT INTO members (community_id, wallet) SELECT $1, w FROM unnest($2::text[]) w`, []any{id, pq.Array(wallets)}},
 		{`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, status, created_at)
 			SELECT $1, (SELECT id FROM issuers WHERE community_id = $1), (SELECT id FROM reward_rules WHERE community_id = $1),
 			       'purchase', w, 10, 'confirmed', '2025-01-01' FROM unnest($2::text[]) w`, []any{id, pq.Array(wallets)}},

@@ -53,17 +53,11 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 		if o.Holders, err = h.holdersNow(); err != nil {
 			return err
 		}
-		power, err := h.concentrationValues("voting_power")
+		chain, err := s.overviewChain.get(h.community, h.blockKey("overview"), h.readOverviewChain)
 		if err != nil {
 			return err
 		}
-		o.VotingPower = health.Concentrate(power)
-		records, err := h.delegateRecords()
-		if err != nil {
-			return err
-		}
-		o.DelegatesActive = health.DelegatesActive(records)
-		o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+		o.VotingPower, o.DelegatesActive, o.DormantVotingPowerShare = chain.VotingPower, chain.DelegatesActive, chain.DormantVotingPowerShare
 		return nil
 	})
 	if err != nil {
@@ -71,6 +65,23 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 	}
 	o.Meta = meta
 	return &o, nil
+}
+
+// readOverviewChain computes the voting power figures of the overview (the rest left empty).
+func (h *healthTx) readOverviewChain() (health.OverviewReport, error) {
+	var o health.OverviewReport
+	power, err := h.concentrationValues("voting_power")
+	if err != nil {
+		return o, err
+	}
+	o.VotingPower = health.Concentrate(power)
+	records, err := h.delegateRecords()
+	if err != nil {
+		return o, err
+	}
+	o.DelegatesActive = health.DelegatesActive(records)
+	o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+	return o, nil
 }
 
 // overviewMembers reads the member side of the overview from one row per member: its first

@@ -29,6 +29,11 @@ type HealthStore struct {
 	holdersNow blockCache[int]
 	// governance keeps the last Governance read's chain figures.
 	governance blockCache[[]governanceRow]
+	// Figures computed in Go from the block's records, by blockKey: sorting every account per
+	// request cost more than reading them.
+	concentration   blockCache[health.ConcentrationReport]
+	sortedDelegates blockCache[[]health.DelegateRecord]
+	overviewChain   blockCache[health.OverviewReport]
 	// The member figures, by ledgerKey.
 	overview     blockCache[overviewMembers]
 	series       blockCache[[]seriesRow]
