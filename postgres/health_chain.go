@@ -117,29 +117,41 @@ func (s *HealthStore) Concentration(ctx context.Context, scope health.Scope, of 
 	}
 	var out health.ConcentrationReport
 	meta, err := s.read(ctx, "read concentration", scope, func(h *healthTx) error {
-		values, err := h.concentrationValues(of)
-		if err != nil {
-			return err
-		}
-		out.Concentration = health.Concentrate(values)
-		if of != "voting_power" {
-			return nil
-		}
-		var q struct{ Supply, Numerator string }
-		if err := h.get(&q, `SELECT coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)::text AS supply,
-				coalesce((SELECT value FROM governance_settings WHERE community_id = $1 AND setting = 'quorum_numerator'),
-				         (SELECT quorum_percent FROM communities WHERE id = $1))::text AS numerator`, h.community); err != nil {
-			return err
-		}
-		quorum := health.Quorum(parseBig(q.Supply), parseBig(q.Numerator), big.NewInt(100))
-		out.MinForQuorum = health.MinForQuorum(values, quorum)
-		return nil
+		// A figure of the block, kept in the block cache: sorting every account's value per
+		// request cost more than the reads.
+		c, err := s.concentration.get(h.community, h.blockKey("concentration", of), func() (health.ConcentrationReport, error) {
+			return h.readConcentration(of)
+		})
+		out = c
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	out.Meta = meta
 	return &out, nil
+}
+
+// readConcentration computes the concentration of of now (Meta left empty).
+func (h *healthTx) readConcentration(of string) (health.ConcentrationReport, error) {
+	var out health.ConcentrationReport
+	values, err := h.concentrationValues(of)
+	if err != nil {
+		return out, err
+	}
+	out.Concentration = health.Concentrate(values)
+	if of != "voting_power" {
+		return out, nil
+	}
+	var q struct{ Supply, Numerator string }
+	if err := h.get(&q, `SELECT coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)::text AS supply,
+			coalesce((SELECT value FROM governance_settings WHERE community_id = $1 AND setting = 'quorum_numerator'),
+			         (SELECT quorum_percent FROM communities WHERE id = $1))::text AS numerator`, h.community); err != nil {
+		return out, err
+	}
+	quorum := health.Quorum(parseBig(q.Supply), parseBig(q.Numerator), big.NewInt(100))
+	out.MinForQuorum = health.MinForQuorum(values, quorum)
+	return out, nil
 }
 
 // Delegates returns a page of delegates sorted by "voting_power" (largest first) or
@@ -156,19 +168,12 @@ func (s *HealthStore) Delegates(ctx context.Context, scope health.Scope, sortBy 
 	offset = max(offset, 0)
 	out := health.DelegatesPage{Items: []health.DelegateRecord{}}
 	meta, err := s.read(ctx, "list delegates", scope, func(h *healthTx) error {
-		shared, err := h.delegateRecords()
+		rs, err := s.sortedDelegates.get(h.community, h.blockKey("delegates", sortBy), func() ([]health.DelegateRecord, error) {
+			return h.sortedDelegates(sortBy)
+		})
 		if err != nil {
 			return err
 		}
-		rs := slices.Clone(shared)
-		slices.SortStableFunc(rs, func(x, y health.DelegateRecord) int {
-			if sortBy == "participation" {
-				if c := compareRatio(y.Participation, x.Participation); c != 0 {
-					return c
-				}
-			}
-			return y.VotingPower.Cmp(x.VotingPower)
-		})
 		if offset < len(rs) {
 			end := min(offset+max(limit, 1), len(rs))
 			out.Items = rs[offset:end]
@@ -183,6 +188,24 @@ func (s *HealthStore) Delegates(ctx context.Context, scope health.Scope, sortBy 
 	}
 	out.Meta = meta
 	return &out, nil
+}
+
+// sortedDelegates returns the delegate records sorted by sortBy, for Delegates' pages.
+func (h *healthTx) sortedDelegates(sortBy string) ([]health.DelegateRecord, error) {
+	shared, err := h.delegateRecords()
+	if err != nil {
+		return nil, err
+	}
+	rs := slices.Clone(shared)
+	slices.SortStableFunc(rs, func(x, y health.DelegateRecord) int {
+		if sortBy == "participation" {
+			if c := compareRatio(y.Participation, x.Participation); c != 0 {
+				return c
+			}
+		}
+		return y.VotingPower.Cmp(x.VotingPower)
+	})
+	return rs, nil
 }
 
 // compareRatio orders nullable ratios, null lowest.

@@ -34,43 +34,30 @@ func healthStep(iv health.Interval) string {
 	return map[health.Interval]string{health.Daily: "1 day", health.Weekly: "1 week", health.Monthly: "1 month"}[iv]
 }
 
+// overviewMembers is the member side of the overview.
+type overviewMembers struct {
+	Members, New28, Cohort, Active28, Active7, Retained int
+}
+
 // Overview returns the overview figures.
 func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health.OverviewReport, error) {
 	var o health.OverviewReport
 	meta, err := s.read(ctx, "read health overview", scope, func(h *healthTx) error {
-		var row struct {
-			Members, New28, Cohort, Active28, Active7, Retained int
-		}
-		if err := h.get(&row, `WITH `+healthMembersCTE+`,
-			a AS (SELECT d.account, min(m.first_day) AS first_day, max(d.day) AS last FROM `+healthCounted+`
-			      AND d.day >= $3::date - 27 GROUP BY d.account)
-			SELECT (SELECT count(*) FROM m) AS members,
-			       (SELECT count(*) FROM m WHERE first_day >= $3::date - 27) AS new28,
-			       (SELECT count(*) FROM m WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
-			       (SELECT count(*) FROM a) AS active28,
-			       (SELECT count(*) FROM a WHERE last >= $3::date - 6) AS active7,
-			       (SELECT count(*) FROM a WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained`,
-			h.base()...); err != nil {
+		row, err := s.overview.get(h.community, h.ledgerKey(), h.overviewMembers)
+		if err != nil {
 			return err
 		}
 		o.Overview = health.Overview{Members: row.Members, Active7d: row.Active7, Active28d: row.Active28,
 			NewMembers28d: row.New28, Participation28d: health.Ratio(row.Active28, row.Members),
 			RetentionM1: health.Ratio(row.Retained, row.Cohort)}
-		if err := h.get(&o.Holders, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0
-				AND address <> ALL($2)`, h.base()[:2]...); err != nil {
+		if o.Holders, err = h.holdersNow(); err != nil {
 			return err
 		}
-		power, err := h.concentrationValues("voting_power")
+		chain, err := s.overviewChain.get(h.community, h.blockKey("overview"), h.readOverviewChain)
 		if err != nil {
 			return err
 		}
-		o.VotingPower = health.Concentrate(power)
-		records, err := h.delegateRecords()
-		if err != nil {
-			return err
-		}
-		o.DelegatesActive = health.DelegatesActive(records)
-		o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+		o.VotingPower, o.DelegatesActive, o.DormantVotingPowerShare = chain.VotingPower, chain.DelegatesActive, chain.DormantVotingPowerShare
 		return nil
 	})
 	if err != nil {
@@ -78,6 +65,45 @@ func (s *HealthStore) Overview(ctx context.Context, scope health.Scope) (*health
 	}
 	o.Meta = meta
 	return &o, nil
+}
+
+// readOverviewChain computes the voting power figures of the overview (the rest left empty).
+func (h *healthTx) readOverviewChain() (health.OverviewReport, error) {
+	var o health.OverviewReport
+	power, err := h.concentrationValues("voting_power")
+	if err != nil {
+		return o, err
+	}
+	o.VotingPower = health.Concentrate(power)
+	records, err := h.delegateRecords()
+	if err != nil {
+		return o, err
+	}
+	o.DelegatesActive = health.DelegatesActive(records)
+	o.DormantVotingPowerShare = health.DormantVotingPowerShare(records)
+	return o, nil
+}
+
+// overviewMembers reads the member side of the overview from one row per member: its first
+// reward day and its last active day (member_first_rewards). A member active after today (a
+// reward accepted on a day the indexer has not reached) has its last day up to today read from
+// its activity days.
+func (h *healthTx) overviewMembers() (overviewMembers, error) {
+	var row overviewMembers
+	err := h.get(&row, `WITH m AS (SELECT account, first_day, last_day FROM member_first_rewards
+			WHERE community_id = $1 AND first_day <= $3::date AND account <> ALL($2)),
+		a AS (SELECT first_day, last_day AS last FROM m WHERE last_day <= $3::date
+		      UNION ALL
+		      SELECT first_day, (SELECT max(d.day) FROM member_activity_days d WHERE d.community_id = $1 AND d.account = m.account
+		                         AND d.day <= $3::date) FROM m WHERE last_day > $3::date)
+		SELECT count(*) AS members,
+		       count(*) FILTER (WHERE first_day >= $3::date - 27) AS new28,
+		       count(*) FILTER (WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
+		       count(*) FILTER (WHERE last >= $3::date - 27) AS active28,
+		       count(*) FILTER (WHERE last >= $3::date - 6) AS active7,
+		       count(*) FILTER (WHERE last >= $3::date - 27 AND first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained
+		FROM a`, h.base()...)
+	return row, err
 }
 
 // Activity returns the activity series of interval iv over the periods holding a day of from..to
@@ -109,25 +135,19 @@ func (s *HealthStore) Activity(ctx context.Context, scope health.Scope, iv healt
 	return &out, nil
 }
 
+// seriesRow is one period's member counts and rewards.
+type seriesRow struct {
+	Period                     health.Day
+	New, Active, Reward, Chain int
+	Both, Rewards              int
+	Amount                     string
+}
+
 // seriesMembers fills the member counts and rewards of the periods of at, which cover lo..hi.
 func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv health.Interval, lo, hi string) error {
-	var rows []struct {
-		Period                     health.Day
-		New, Active, Reward, Chain int
-		Both, Rewards              int
-		Amount                     string
-	}
-	err := h.query(&rows, `WITH `+healthMembersCTE+`,
-		pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, bool_or(d.reward_count > 0) AS r, bool_or(`+healthChain+`) AS c,
-		              sum(d.reward_count) AS rewards, sum(d.reward_amount) AS amount
-		       FROM `+healthCounted+` AND d.day BETWEEN $5::date AND $6::date GROUP BY 1, 2),
-		act AS (SELECT p, count(*) AS active, count(*) FILTER (WHERE r) AS reward, count(*) FILTER (WHERE c) AS chain,
-		               count(*) FILTER (WHERE r AND c) AS "both", sum(rewards) AS rewards, sum(amount) AS amount FROM pa GROUP BY p),
-		nw AS (SELECT `+healthPeriod("first_day")+` AS p, count(*) AS new FROM m WHERE first_day BETWEEN $5::date AND $6::date GROUP BY 1)
-		SELECT `+healthDay("coalesce(act.p, nw.p)")+` AS period, coalesce(nw.new, 0) AS new, coalesce(act.active, 0) AS active,
-		       coalesce(act.reward, 0) AS reward, coalesce(act.chain, 0) AS chain, coalesce(act.both, 0) AS "both",
-		       coalesce(act.rewards, 0) AS rewards, coalesce(act.amount, 0)::text AS amount
-		FROM act FULL JOIN nw ON nw.p = act.p`, h.base(string(iv), lo, hi)...)
+	rows, err := h.store.series.get(h.community, h.ledgerKey(string(iv), lo, hi), func() ([]seriesRow, error) {
+		return h.readSeriesMembers(iv, lo, hi)
+	})
 	if err != nil {
 		return err
 	}
@@ -140,6 +160,23 @@ func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv heal
 		it.Rewards, it.RewardsAmount = r.Rewards, parseBig(r.Amount)
 	}
 	return nil
+}
+
+// readSeriesMembers reads the member counts and rewards of the periods of interval iv in lo..hi.
+func (h *healthTx) readSeriesMembers(iv health.Interval, lo, hi string) ([]seriesRow, error) {
+	var rows []seriesRow
+	err := h.query(&rows, `WITH `+healthMembersCTE+`,
+		pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, bool_or(d.reward_count > 0) AS r, bool_or(`+healthChain+`) AS c,
+		              sum(d.reward_count) AS rewards, sum(d.reward_amount) AS amount
+		       FROM `+healthCounted+` AND d.day BETWEEN $5::date AND $6::date GROUP BY 1, 2),
+		act AS (SELECT p, count(*) AS active, count(*) FILTER (WHERE r) AS reward, count(*) FILTER (WHERE c) AS chain,
+		               count(*) FILTER (WHERE r AND c) AS "both", sum(rewards) AS rewards, sum(amount) AS amount FROM pa GROUP BY p),
+		nw AS (SELECT `+healthPeriod("first_day")+` AS p, count(*) AS new FROM m WHERE first_day BETWEEN $5::date AND $6::date GROUP BY 1)
+		SELECT `+healthDay("coalesce(act.p, nw.p)")+` AS period, coalesce(nw.new, 0) AS new, coalesce(act.active, 0) AS active,
+		       coalesce(act.reward, 0) AS reward, coalesce(act.chain, 0) AS chain, coalesce(act.both, 0) AS "both",
+		       coalesce(act.rewards, 0) AS rewards, coalesce(act.amount, 0)::text AS amount
+		FROM act FULL JOIN nw ON nw.p = act.p`, h.base(string(iv), lo, hi)...)
+	return rows, err
 }
 
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the
@@ -161,11 +198,20 @@ func (h *healthTx) holdersEnd(items []health.ActivityItem, iv health.Interval) e
 	return nil
 }
 
+// holdersNow returns the holders at as_of (kept in the block cache).
+func (h *healthTx) holdersNow() (int, error) {
+	return h.store.holdersNow.get(h.community, h.blockKey("holders"), func() (int, error) {
+		var n int
+		err := h.get(&n, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
+			h.community, pq.Array(h.excluded))
+		return n, err
+	})
+}
+
 // readHoldersEnd reads the holders at each of the period ends thresholds (Unix seconds, sorted).
 func (h *healthTx) readHoldersEnd(thresholds []int64) ([]int, error) {
-	var now int
-	if err := h.get(&now, `SELECT count(*) FROM token_accounts WHERE community_id = $1 AND balance > 0 AND address <> ALL($2)`,
-		h.base()[:2]...); err != nil {
+	now, err := h.holdersNow()
+	if err != nil {
 		return nil, err
 	}
 	counts := make([]int, len(thresholds))
@@ -215,20 +261,10 @@ func (s *HealthStore) Retention(ctx context.Context, scope health.Scope, iv heal
 			index[p] = i
 			out.Cohorts[i] = health.Cohort{CohortStart: p, Retained: make([]int, len(starts)-i)}
 		}
-		var rows []struct {
-			Cohort, Period health.Day
-			N              int
-		}
 		reward, chain := b != health.BasisChain, b != health.BasisReward
-		err := h.query(&rows, `WITH `+healthMembersCTE+`
-			SELECT `+healthDay(healthPeriod("m.first_day"))+` AS cohort, `+healthDay("p")+` AS period, count(*) AS n
-			FROM m CROSS JOIN LATERAL (SELECT DISTINCT `+healthPeriod("d.day")+` AS p FROM member_activity_days d
-				WHERE d.community_id = $1 AND d.account = m.account AND d.day BETWEEN m.first_day AND $3::date
-				  AND ((d.reward_count > 0 AND $6) OR (`+healthChain+` AND $7))) x
-			WHERE m.first_day >= $5::date GROUP BY 1, 2
-			UNION ALL
-			SELECT `+healthDay(healthPeriod("first_day"))+`, -1, count(*) FROM m WHERE first_day >= $5::date GROUP BY 1`,
-			h.base(string(iv), starts[0].String(), reward, chain)...)
+		rows, err := s.retention.get(h.community, h.ledgerKey(string(iv), starts[0].String(), string(b)), func() ([]retentionRow, error) {
+			return h.readRetention(iv, starts[0], reward, chain)
+		})
 		if err != nil {
 			return err
 		}
@@ -252,6 +288,28 @@ func (s *HealthStore) Retention(ctx context.Context, scope health.Scope, iv heal
 	return &out, nil
 }
 
+// retentionRow is how many of a cohort were active in a period (Period -1: the cohort's size).
+type retentionRow struct {
+	Cohort, Period health.Day
+	N              int
+}
+
+// readRetention reads the cohorts of interval iv from the one of start on, active on the basis
+// reward and chain say.
+func (h *healthTx) readRetention(iv health.Interval, start health.Day, reward, chain bool) ([]retentionRow, error) {
+	var rows []retentionRow
+	err := h.query(&rows, `WITH `+healthMembersCTE+`
+			SELECT `+healthDay(healthPeriod("m.first_day"))+` AS cohort, `+healthDay("p")+` AS period, count(*) AS n
+			FROM m CROSS JOIN LATERAL (SELECT DISTINCT `+healthPeriod("d.day")+` AS p FROM member_activity_days d
+				WHERE d.community_id = $1 AND d.account = m.account AND d.day BETWEEN m.first_day AND $3::date
+				  AND ((d.reward_count > 0 AND $6) OR (`+healthChain+` AND $7))) x
+			WHERE m.first_day >= $5::date GROUP BY 1, 2
+			UNION ALL
+			SELECT `+healthDay(healthPeriod("first_day"))+`, -1, count(*) FROM m WHERE first_day >= $5::date GROUP BY 1`,
+		h.base(string(iv), start.String(), reward, chain)...)
+	return rows, err
+}
+
 // Lifecycle returns the lifecycle of interval iv over the periods holding a day of from..to.
 func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv health.Interval, from, to string) (*health.LifecycleReport, error) {
 	var out health.LifecycleReport
@@ -267,23 +325,10 @@ func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv heal
 		for i, p := range starts {
 			index[p], out.Items[i].PeriodStart = i, p
 		}
-		var rows []struct {
-			Period                                       health.Day
-			New, Returning, Resurrected, Dormant, Before int
-		}
-		err = h.query(&rows, `WITH `+healthMembersCTE+`,
-			pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, `+healthPeriod("min(m.first_day)")+` AS fp
-			       FROM `+healthCounted+` AND d.day >= $5::date - $7::interval AND d.day <= $6::date GROUP BY 1, 2),
-			w AS (SELECT p, fp, lag(p) OVER (PARTITION BY account ORDER BY p) AS prev, lead(p) OVER (PARTITION BY account ORDER BY p) AS next FROM pa)
-			SELECT `+healthDay("p")+` AS period, count(*) FILTER (WHERE p = fp) AS new,
-			       count(*) FILTER (WHERE p <> fp AND prev = (p - $7::interval)::date) AS "returning",
-			       count(*) FILTER (WHERE p <> fp AND prev IS DISTINCT FROM (p - $7::interval)::date) AS resurrected, 0 AS dormant, 0 AS before
-			FROM w WHERE p >= $5::date GROUP BY p
-			UNION ALL
-			SELECT `+healthDay("(p + $7::interval)::date")+`, 0, 0, 0,
-			       count(*) FILTER (WHERE next IS DISTINCT FROM (p + $7::interval)::date), count(*)
-			FROM w WHERE (p + $7::interval)::date BETWEEN $5::date AND least($6::date, $3::date) GROUP BY 1`,
-			h.base(string(iv), starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String(), healthStep(iv))...)
+		lo, hi := starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String()
+		rows, err := s.lifecycle.get(h.community, h.ledgerKey(string(iv), lo, hi), func() ([]lifecycleRow, error) {
+			return h.readLifecycle(iv, lo, hi)
+		})
 		if err != nil {
 			return err
 		}
@@ -309,27 +354,37 @@ func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv heal
 	return &out, nil
 }
 
+// lifecycleRow is a part of one period's lifecycle counts (Before: members active in the
+// previous period).
+type lifecycleRow struct {
+	Period                                       health.Day
+	New, Returning, Resurrected, Dormant, Before int
+}
+
+// readLifecycle reads the lifecycle counts of the periods of interval iv in lo..hi.
+func (h *healthTx) readLifecycle(iv health.Interval, lo, hi string) ([]lifecycleRow, error) {
+	var rows []lifecycleRow
+	err := h.query(&rows, `WITH `+healthMembersCTE+`,
+			pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, `+healthPeriod("min(m.first_day)")+` AS fp
+			       FROM `+healthCounted+` AND d.day >= $5::date - $7::interval AND d.day <= $6::date GROUP BY 1, 2),
+			w AS (SELECT p, fp, lag(p) OVER (PARTITION BY account ORDER BY p) AS prev, lead(p) OVER (PARTITION BY account ORDER BY p) AS next FROM pa)
+			SELECT `+healthDay("p")+` AS period, count(*) FILTER (WHERE p = fp) AS new,
+			       count(*) FILTER (WHERE p <> fp AND prev = (p - $7::interval)::date) AS "returning",
+			       count(*) FILTER (WHERE p <> fp AND prev IS DISTINCT FROM (p - $7::interval)::date) AS resurrected, 0 AS dormant, 0 AS before
+			FROM w WHERE p >= $5::date GROUP BY p
+			UNION ALL
+			SELECT `+healthDay("(p + $7::interval)::date")+`, 0, 0, 0,
+			       count(*) FILTER (WHERE next IS DISTINCT FROM (p + $7::interval)::date), count(*)
+			FROM w WHERE (p + $7::interval)::date BETWEEN $5::date AND least($6::date, $3::date) GROUP BY 1`,
+		h.base(string(iv), lo, hi, healthStep(iv))...)
+	return rows, err
+}
+
 // AtRisk returns the at-risk members, longest silent first.
 func (s *HealthStore) AtRisk(ctx context.Context, scope health.Scope) (*health.AtRiskReport, error) {
 	out := health.AtRiskReport{Members: []health.AtRiskEntry{}}
 	meta, err := s.read(ctx, "read at-risk members", scope, func(h *healthTx) error {
-		var rows []struct {
-			Account string
-			Last    health.Day
-			N       int
-			Median  *float64
-			Earned  string
-		}
-		err := h.query(&rows, `WITH `+healthMembersCTE+`,
-			w AS (SELECT d.account, d.day, d.reward_amount FROM `+healthCounted+` AND d.day >= $3::date - $4::int + 1),
-			c AS (SELECT account, count(*) AS n, max(day) AS last, sum(reward_amount) AS earned FROM w GROUP BY account),
-			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1),
-			top AS (SELECT * FROM c WHERE n >= (SELECT n FROM b)),
-			g AS (SELECT w.account, w.day - lag(w.day) OVER (PARTITION BY w.account ORDER BY w.day) AS gap
-			      FROM w JOIN top USING (account)),
-			med AS (SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median FROM g WHERE gap IS NOT NULL GROUP BY account)
-			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned, med.median
-			FROM top LEFT JOIN med USING (account)`, h.base(health.AtRiskWindow)...)
+		rows, err := s.atRisk.get(h.community, h.ledgerKey(), h.readAtRisk)
 		if err != nil {
 			return err
 		}
@@ -357,4 +412,29 @@ func (s *HealthStore) AtRisk(ctx context.Context, scope health.Scope) (*health.A
 	}
 	out.Meta = meta
 	return &out, nil
+}
+
+// atRiskRow is one of the top quartile of members by active days in the at-risk window.
+type atRiskRow struct {
+	Account string
+	Last    health.Day
+	N       int
+	Median  *float64
+	Earned  string
+}
+
+// readAtRisk reads the top quartile of members by active days in the at-risk window.
+func (h *healthTx) readAtRisk() ([]atRiskRow, error) {
+	var rows []atRiskRow
+	err := h.query(&rows, `WITH `+healthMembersCTE+`,
+			w AS (SELECT d.account, d.day, d.reward_amount FROM `+healthCounted+` AND d.day >= $3::date - $4::int + 1),
+			c AS (SELECT account, count(*) AS n, max(day) AS last, sum(reward_amount) AS earned FROM w GROUP BY account),
+			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1),
+			top AS (SELECT * FROM c WHERE n >= (SELECT n FROM b)),
+			g AS (SELECT w.account, w.day - lag(w.day) OVER (PARTITION BY w.account ORDER BY w.day) AS gap
+			      FROM w JOIN top USING (account)),
+			med AS (SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median FROM g WHERE gap IS NOT NULL GROUP BY account)
+			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned, med.median
+			FROM top LEFT JOIN med USING (account)`, h.base(health.AtRiskWindow)...)
+	return rows, err
 }

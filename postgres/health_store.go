@@ -25,8 +25,22 @@ type HealthStore struct {
 	db      *DB
 	records blockCache[[]health.DelegateRecord]
 	holders blockCache[[]int]
+	// holdersNow keeps the holders at as_of.
+	holdersNow blockCache[int]
 	// governance keeps the last Governance read's chain figures.
 	governance blockCache[[]governanceRow]
+	// Figures computed in Go from the block's records, by blockKey: sorting every account per
+	// request cost more than reading them.
+	concentration   blockCache[health.ConcentrationReport]
+	sortedDelegates blockCache[[]health.DelegateRecord]
+	overviewChain   blockCache[health.OverviewReport]
+	// The member figures, by ledgerKey.
+	overview     blockCache[overviewMembers]
+	series       blockCache[[]seriesRow]
+	retention    blockCache[[]retentionRow]
+	lifecycle    blockCache[[]lifecycleRow]
+	contribution blockCache[contributionMembers]
+	atRisk       blockCache[[]atRiskRow]
 }
 
 // NewHealthStore returns the health store of db.
@@ -40,6 +54,7 @@ type healthTx struct {
 	community string
 	excluded  []string // EIP-55
 	meta      health.Meta
+	ledger    int64 // the community's ledger version (the sum of its reward_ledger_versions rows; 0 before any)
 }
 
 // query runs a SELECT into dest (a slice) with the snapshot's args.
@@ -73,17 +88,22 @@ func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, f
 		if err := h.loadExcluded(scope.Operator); err != nil {
 			return err
 		}
-		var through sql.NullTime
+		var ledger struct {
+			Through sql.NullTime
+			Version int64
+		}
 		// The newest reward the figures include: up to the end of today, not failed, not to an
-		// excluded account (rewards_community_created, read backwards).
-		if err := h.get(&through, `SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
-				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'`, h.base()...); err != nil {
+		// excluded account (rewards_community_created, read backwards); and the ledger version.
+		if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
+				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
+				coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version`, h.base()...); err != nil {
 			return err
 		}
-		if through.Valid {
-			t := through.Time.UTC()
+		if ledger.Through.Valid {
+			t := ledger.Through.Time.UTC()
 			h.meta.LedgerThrough = &t
 		}
+		h.ledger = ledger.Version
 		meta = h.meta
 		return fn(h)
 	})

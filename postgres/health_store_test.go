@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
@@ -113,6 +114,33 @@ func checkAgainstOracle(t *testing.T, f *healthFixture, operator string) {
 	}
 	checkChainFigures(t, f, o, scope, rs)
 	checkContribution(t, f, o, scope, rs)
+	checkMemberDays(t, f, o)
+}
+
+// checkMemberDays compares member_first_rewards (each member's first reward day and last active
+// day, kept by the triggers) with the oracle's, for the accounts that are not excluded.
+func checkMemberDays(t *testing.T, f *healthFixture, o *healthOracle) {
+	t.Helper()
+	var rows []struct {
+		Account     string
+		First, Last string
+	}
+	f.sel(&rows, `SELECT account, first_day::text AS first, last_day::text AS last FROM member_first_rewards
+		WHERE community_id = 'guild' ORDER BY account`)
+	var got, want []string
+	for _, r := range rows {
+		if !o.excluded[r.Account] {
+			got = append(got, r.Account+" "+r.First+" "+r.Last)
+		}
+	}
+	for a, m := range o.activity {
+		if first, ok := m.FirstReward(); ok {
+			days := m.Days()
+			want = append(want, a+" "+first.String()+" "+days[len(days)-1].Day.String())
+		}
+	}
+	slices.Sort(want)
+	same(t, "member first and last days", got, want)
 }
 
 func checkSeries(t *testing.T, f *healthFixture, o *healthOracle, scope health.Scope, iv health.Interval) {
@@ -429,4 +457,77 @@ func TestHealthEmptyCommunity(t *testing.T) {
 	if err != nil || c.PowerFollowsContribution != nil || c.EarnersNeverVotedShare != nil || c.ByActivity == nil {
 		t.Errorf("contribution: %s, %v", render(c), err)
 	}
+}
+
+// The member figures are kept per as_of block and ledger version: at one indexed block, a reward
+// accepted, one that fails and one that comes back each show in the next read of every figure
+// (the same as the brute force), while a reward confirmed (nothing the figures count) leaves the
+// ledger version as it was.
+func TestHealthMemberFiguresFollowTheLedgerAtOneBlock(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	randomHistory(f, rand.New(rand.NewSource(7)))
+	operator := account(9).Hex()
+	checkAgainstOracle(t, f, operator)
+	version := func() int64 {
+		var v int64
+		if err := f.raw.Get(&v, `SELECT coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = 'guild'), 0)`); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	now := time.Unix(int64(f.times[f.block]), 0)
+	steps := []struct {
+		name string
+		do   func() int64
+	}{
+		{"a reward to a new member", func() int64 { return f.reward(account(20), now, 40, false, 0) }},
+		{"a reward to a known member, yesterday", func() int64 { return f.reward(account(1), now.Add(-24*time.Hour), 7, false, 1) }},
+	}
+	var ids []int64
+	for _, s := range steps {
+		before := version()
+		ids = append(ids, s.do())
+		if version() == before {
+			t.Errorf("%s: ledger version stayed %d", s.name, before)
+		}
+		checkAgainstOracle(t, f, operator)
+	}
+	for _, status := range []string{"failed", "pending"} {
+		before := version()
+		f.exec(`UPDATE rewards SET status = $2 WHERE id = $1`, ids[0], status)
+		if version() == before {
+			t.Errorf("reward %s: ledger version stayed %d", status, before)
+		}
+		checkAgainstOracle(t, f, operator)
+	}
+	before := version()
+	f.exec(`UPDATE rewards SET status = 'confirmed' WHERE id = ANY($1)`, pq.Array(ids))
+	if v := version(); v != before {
+		t.Errorf("rewards confirmed: ledger version %d, was %d", v, before)
+	}
+	checkAgainstOracle(t, f, operator)
+}
+
+// A reward accepted on a day the indexer has not reached yet (the ledger ahead of as_of) does not
+// make its member active today: the overview counts only days up to today. Member a was last
+// active 40 days ago before that reward, b 10 days ago.
+func TestHealthOverviewRewardAfterTheIndexedDay(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	a, b := account(1), account(2)
+	f.reward(a, healthT0, 10, false, 0)
+	f.reward(b, healthT0.Add(30*24*time.Hour), 10, false, 0)
+	f.addBlock(healthT0.Add(40*24*time.Hour), func(*blockEvents) {})
+	for _, m := range []common.Address{a, b} {
+		f.reward(m, healthT0.Add(41*24*time.Hour), 10, false, 0)
+	}
+	ov, err := f.store.Overview(t.Context(), health.Scope{Community: "guild"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Members != 2 || ov.Active28d != 1 || ov.Active7d != 0 {
+		t.Errorf("members %d, active_28d %d, active_7d %d; want 2, 1, 0", ov.Members, ov.Active28d, ov.Active7d)
+	}
+	checkAgainstOracle(t, f, "")
 }
