@@ -400,6 +400,8 @@ func (d *DevChain) forwardTxEvents(events <-chan core.NewTxsEvent, arrived chan<
 // rise, so a due block waits for the wall clock to pass its parent's timestamp (at most a second:
 // a head ahead of a clock set back gets parent+1 instead). Timestamps therefore equal wall time,
 // and a burst of transactions shares a block rather than running the clock ahead.
+// A chain behind the wall clock (started at StartAt) seals at its own clock instead, a second
+// past its head at least: see devclock.go.
 func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
 	defer d.wg.Done()
 	var (
@@ -418,9 +420,6 @@ func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
 	for {
 		now := time.Now()
 		due := lastSeal.Add(d.interval)
-		if d.Behind() {
-			due = now.Add(time.Hour) // behind the wall clock, only transactions and AdvanceTo seal
-		}
 		if pending {
 			due = now
 		}
