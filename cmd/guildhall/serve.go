@@ -22,6 +22,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/demo"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
-	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval}, true)
+	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval, startAt: demoChainStart(o)}, true)
 	if err != nil {
 		return err
 	}
@@ -56,8 +57,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := bindChain(ctx, db, cc); err != nil {
 		return err
 	}
+	var newDemo *guildhall.Community
 	if cc.devMode && o.demo {
-		if err := ensureDemoCommunity(ctx, log, db, cc); err != nil {
+		if newDemo, err = ensureDemoCommunity(ctx, log, db, cc); err != nil {
 			return err
 		}
 	}
@@ -92,6 +94,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
+	if newDemo != nil {
+		if err := seedDemo(bgCtx, log, db, cc, newDemo); err != nil {
+			return err
+		}
+	}
 	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
@@ -216,18 +223,15 @@ func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Conte
 }
 
 // ensureDemoCommunity deploys and records the demo community the first time the dev chain serves:
-// when the database holds no community yet.
-func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) error {
+// when the database holds no community yet. It returns the community it created (nil when there
+// was one already), whose history seedDemo lays down.
+func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) (*guildhall.Community, error) {
 	existing, err := postgres.NewCommunityStore(db).Communities(ctx, "", 1)
-	if err != nil {
-		return err
-	}
-	if len(existing) > 0 {
-		return nil
+	if err != nil || len(existing) > 0 {
+		return nil, err
 	}
 	log.Info("deploying the demo community", "id", demoID)
-	_, err = createCommunity(ctx, log, db, cc, demoID, demoName, demoSymbol, guildhall.DefaultGovernanceSettings())
-	return err
+	return createCommunity(ctx, log, db, cc, demoID, demoName, demoSymbol, demo.Settings())
 }
 
 // printBanner prints where everything is. pgNote, when not empty, says the local PostgreSQL
@@ -252,6 +256,9 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 	for _, c := range communities {
 		fmt.Fprintf(w, "\n  Community %q: %s (%s)\n", c.ID, c.Name, c.Symbol)
 		fmt.Fprintf(w, "    token     %s\n    governor  %s\n    timelock  %s\n", c.TokenAddress, c.GovernorAddress, c.TimelockAddress)
+		if c.ID == demoID && cc.devMode {
+			fmt.Fprint(w, "    DEMO DATA: generated members, rewards and proposals (serve --demo=false on a fresh --data-dir starts empty)\n")
+		}
 	}
 	if cc.devMode {
 		fmt.Fprint(w, "\n  Dev accounts, 10,000 ETH each. Their keys are PUBLIC: use them on this dev chain only,\n"+
