@@ -39,7 +39,7 @@ type ballot struct {
 }
 
 var reasons = map[uint8][]string{
-	inFavor:     {"", "", "Good use of the budget.", "The hosts have earned it.", "Yes: this brings newcomers in."},
+	inFavor: {"", "", "Good use of the budget.", "The hosts have earned it.", "Yes: this brings newcomers in."},
 	against: {"", "", "Too expensive for now.", "I would rather fund tools first."},
 	abstain: {"", "No strong opinion."},
 }

@@ -43,6 +43,10 @@ type Config struct {
 	// vote on the open proposal.
 	DevKeys []*ecdsa.PrivateKey
 	Logger  *slog.Logger
+	// AfterDay, when set, runs after each day of history is laid down, with the chain's clock
+	// still on that day's afternoon: where recognition (seasons that end within the history,
+	// levels and badges decided as the days pass) hooks into the demo.
+	AfterDay func(ctx context.Context, day time.Time) error
 }
 
 // Summary is what Seed laid down.
@@ -101,6 +105,11 @@ func Seed(ctx context.Context, cfg Config) (*Summary, error) {
 	for d := range HistoryDays {
 		if err := s.playDay(ctx, d); err != nil {
 			return nil, fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
+		}
+		if cfg.AfterDay != nil {
+			if err := cfg.AfterDay(ctx, s.plan.day(d)); err != nil {
+				return nil, fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
+			}
 		}
 		if d%30 == 29 || d == HistoryDays-1 {
 			cfg.Logger.Info("demo: laying down history", "day", d+1, "of", HistoryDays, "date", s.plan.day(d).Format(time.DateOnly),
