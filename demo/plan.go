@@ -180,8 +180,9 @@ func joinDay(rng *rand.Rand, i int) int {
 	return min(HistoryDays-1, int(float64(HistoryDays)*math.Pow(rng.Float64(), 0.7)))
 }
 
-// planDelegations has members who joined early delegate to the ghost delegate (before it stopped
-// voting), and a larger group delegate to the active one, a few days after they join.
+// planDelegations has members who joined in the first weeks delegate to the ghost delegate (while
+// it still voted, on the first three proposals), and a larger group delegate to the active one, a
+// few days after they join.
 func (p *plan) planDelegations(rng *rand.Rand) {
 	byJoin := append([]*member(nil), p.members[2:]...)
 	sort.SliceStable(byJoin, func(a, b int) bool { return byJoin[a].join < byJoin[b].join })
@@ -191,7 +192,7 @@ func (p *plan) planDelegations(rng *rand.Rand) {
 			continue
 		}
 		switch {
-		case toGhost < 15 && m.join < 50 && rng.Float64() < 0.5:
+		case toGhost < 15 && m.join < 26:
 			m.delegate, toGhost = p.ghost, toGhost+1
 		case toActive < 40 && m.join < HistoryDays-10 && rng.Float64() < 0.3:
 			m.delegate, toActive = p.active, toActive+1
