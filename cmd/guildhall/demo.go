@@ -22,16 +22,22 @@ func demoChainStart(o *serveOptions) time.Time {
 	return demo.Start(time.Now())
 }
 
-// seedDemo lays down the history of the demo community serve has just deployed, when the dev
-// chain started in the past for it (a fresh data directory), and waits until the indexer has
-// caught up with it. On a chain already on the wall clock the demo community stays empty.
+// seedDemo lays down the history of the demo community serve has just deployed (com; nil when
+// serve deployed none), when the dev chain started in the past for it (a fresh data directory),
+// and waits until the indexer has caught up with it. On a chain already on the wall clock the
+// demo community stays empty. The dev chain runs on the wall clock when seedDemo returns.
 func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, com *guildhall.Community) error {
 	if cc.dev == nil || !cc.dev.Behind() {
-		log.Info("demo: the dev chain already runs on the wall clock, so the demo community starts empty; its history needs a fresh --data-dir")
+		if com != nil {
+			log.Info("demo: the dev chain already runs on the wall clock, so the demo community starts empty; its history needs a fresh --data-dir")
+		}
 		return nil
 	}
 	// Whatever happens, the chain goes back to the wall clock before serve goes on or stops.
 	defer func() { _ = cc.dev.CatchUp(context.WithoutCancel(ctx)) }()
+	if com == nil {
+		return nil
+	}
 	log.Info("demo: laying down the demo community's history (first start only)", "days", demo.HistoryDays)
 	accounts := chain.DevAccounts()
 	sum, err := demo.Seed(ctx, demo.Config{
