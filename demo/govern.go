@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -49,6 +50,9 @@ func (s *seeder) proposeDay(ctx context.Context, d int) error {
 	for _, pp := range proposals {
 		if HistoryDays-pp.ago != d {
 			continue
+		}
+		if err := s.advance(ctx, d, 12*time.Hour); err != nil {
+			return err
 		}
 		p := &liveProposal{proposalPlan: pp, created: d, proposer: s.pickProposer(d), grantee: s.pickHolder(d, new(big.Int)), ballots: map[int][]ballot{}}
 		if p.grantee == nil {

@@ -157,9 +157,6 @@ func (s *seeder) playDay(ctx context.Context, d int) error {
 	if err := s.rewardDay(ctx, d); err != nil {
 		return err
 	}
-	if err := s.advance(ctx, d, 12*time.Hour); err != nil {
-		return err
-	}
 	if err := s.proposeDay(ctx, d); err != nil {
 		return err
 	}
