@@ -46,6 +46,11 @@ func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainC
 		DevKeys: []*ecdsa.PrivateKey{accounts[1].Key, accounts[2].Key, accounts[3].Key},
 		Logger:  log,
 	})
+	if err != nil && ctx.Err() != nil {
+		// Stopped (Ctrl-C) while laying it down: serve shuts down as usual.
+		log.Warn("demo: stopped while laying down the history; it stays partial (a fresh --data-dir lays down a whole one)")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
