@@ -94,8 +94,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
-	if err := seedDemo(bgCtx, log, db, cc, newDemo); err != nil {
-		return err
+	if err := seedDemo(bgCtx, log, db, cc, newDemo); err != nil || ctx.Err() != nil {
+		return err // nil when stopped while the demo history was laid down: nothing else to start
 	}
 	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
