@@ -22,7 +22,7 @@ help:
 
 build:
 	@[ -x $(BIN) ] || echo "building $(BIN): the first build compiles go-ethereum and takes a few minutes on 2 cores"
-	$(GO) build -o $(BIN) ./cmd/guildhall
+	$(GO) build -buildvcs=auto -ldflags "-X main.buildTime=$$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o $(BIN) ./cmd/guildhall
 
 # Installs PostgreSQL if it is missing; guildhall itself creates and starts the cluster.
 postgres:

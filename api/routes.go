@@ -13,6 +13,9 @@ func addRoutes(r *gin.Engine, s *server) {
 	if !s.metricsElsewhere {
 		r.GET("/metrics", s.handleMetrics())
 	}
+	if s.probesOnly {
+		return // a worker process: health, readiness and metrics only
+	}
 	r.GET("/openapi.json", s.handleOpenAPI)
 
 	r.GET("/v1/communities", s.handleListCommunities)

@@ -24,9 +24,14 @@ func demoChainStart(o *serveOptions) time.Time {
 
 // seedDemo lays down the history of the demo community serve has just deployed (com; nil when
 // serve deployed none), when the dev chain started in the past for it (a fresh data directory),
-// and waits until the indexer has caught up with it. On a chain already on the wall clock the
-// demo community stays empty. The dev chain runs on the wall clock when seedDemo returns.
-func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, com *guildhall.Community) error {
+// and waits until the indexer has caught up with it. It needs this process's minter and indexer
+// (runsJobs); on a chain already on the wall clock the demo community stays empty. The dev chain
+// runs on the wall clock when seedDemo returns.
+func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, com *guildhall.Community, runsJobs bool) error {
+	if com != nil && !runsJobs {
+		log.Info("demo: this process runs no minter or indexer (--role api), so the demo community starts empty; its history needs --role all on a fresh --data-dir")
+		com = nil
+	}
 	if cc.dev == nil || !cc.dev.Behind() {
 		if com != nil {
 			log.Info("demo: the dev chain already runs on the wall clock, so the demo community starts empty; its history needs a fresh --data-dir")
