@@ -47,6 +47,10 @@ type DevChainConfig struct {
 	// so block timestamps (the governor's clock) keep up with wall time; default 2s. Timestamps
 	// are whole seconds, so intervals under a second act as one second.
 	BlockInterval time.Duration
+	// StartAt, when set and in the past, starts a new chain's clock there instead of at the wall
+	// clock: its blocks are sealed at the chain's clock, moved on by AdvanceTo, until CatchUp (see
+	// devclock.go). A chain that already has blocks ignores it and runs on the wall clock.
+	StartAt time.Time
 	// Logger receives the chain's own lines and go-ethereum's warnings and errors (marked
 	// source=geth); nil discards them. Name it for its component, e.g. With("component", "devchain").
 	Logger *slog.Logger
@@ -79,6 +83,12 @@ type DevChain struct {
 	interval       time.Duration
 	log            *slog.Logger
 	restoreGethLog func()
+
+	// clock is the chain's clock while it is behind the wall clock, zero on the wall clock;
+	// clockReqs carries moves of it to the sealing loop.
+	clockMu   sync.Mutex
+	clock     time.Time
+	clockReqs chan clockReq
 
 	txSub     event.Subscription
 	quit      chan struct{}
@@ -127,6 +137,7 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 		log:            logger,
 		restoreGethLog: func() {},
 		quit:           make(chan struct{}),
+		clockReqs:      make(chan clockReq),
 	}
 	if cfg.Logger != nil {
 		d.restoreGethLog = routeGethLog(cfg.Logger.Handler())
@@ -289,6 +300,9 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 		return fmt.Errorf("start dev chain service: %w", err)
 	}
 	d.eth = backend
+	if backend.BlockChain().CurrentBlock().Number.Sign() == 0 && !cfg.StartAt.IsZero() && cfg.StartAt.Before(time.Now()) {
+		d.clock = cfg.StartAt.Truncate(time.Second)
+	}
 	filterSystem := filters.NewFilterSystem(backend.APIBackend, filters.Config{
 		LogCacheSize:  ethConf.FilterLogCacheSize,
 		LogQueryLimit: ethConf.LogQueryLimit,
@@ -333,7 +347,9 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 func (d *DevChain) waitTxIndex(ctx context.Context) error {
 	chain := d.eth.BlockChain()
 	if chain.CurrentBlock().Number.Sign() == 0 {
-		d.beacon.Commit()
+		if err := d.seal(); err != nil {
+			return err
+		}
 		d.persist()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -384,6 +400,8 @@ func (d *DevChain) forwardTxEvents(events <-chan core.NewTxsEvent, arrived chan<
 // rise, so a due block waits for the wall clock to pass its parent's timestamp (at most a second:
 // a head ahead of a clock set back gets parent+1 instead). Timestamps therefore equal wall time,
 // and a burst of transactions shares a block rather than running the clock ahead.
+// A chain behind the wall clock (started at StartAt) seals at its own clock instead, a second
+// past its head at least: see devclock.go.
 func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
 	defer d.wg.Done()
 	var (
@@ -419,9 +437,15 @@ func (d *DevChain) sealLoop(txArrived <-chan struct{}) {
 			return
 		case <-txArrived:
 			pending = true
+		case req := <-d.clockReqs:
+			d.applyClock(req)
+			d.persist()
+			lastSeal = time.Now()
 		case <-timer.C:
 			before := chain.CurrentBlock().Number.Uint64()
-			d.beacon.Commit()
+			if err := d.seal(); err != nil {
+				d.log.Warn("dev chain could not seal a block", "err", err)
+			}
 			lastSeal = time.Now()
 			pending = executable()
 			head := chain.CurrentBlock()

@@ -174,6 +174,7 @@ func (cc *chainConn) Close() {
 type devChainOptions struct {
 	httpAddr      string
 	blockInterval time.Duration
+	startAt       time.Time // a new chain's clock starts here (zero: the wall clock); see demoChainStart
 }
 
 // openChain connects to --rpc-url, or to the embedded dev chain: the one `serve` runs for this data
@@ -208,7 +209,7 @@ func (c *commonFlags) openChain(ctx context.Context, e *env, log *slog.Logger, d
 			break
 		}
 		d, err := chain.StartDevChain(ctx, chain.DevChainConfig{
-			DataDir: c.dataDir, HTTPAddr: dev.httpAddr, BlockInterval: dev.blockInterval, Logger: log.With("component", "devchain"),
+			DataDir: c.dataDir, HTTPAddr: dev.httpAddr, BlockInterval: dev.blockInterval, StartAt: dev.startAt, Logger: log.With("component", "devchain"),
 		})
 		if err != nil {
 			return nil, err

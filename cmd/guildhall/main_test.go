@@ -425,8 +425,9 @@ type communityList struct {
 	} `json:"items"`
 }
 
-// The newcomer's path: serve on a fresh data dir deploys the demo community, whose token answers
-// over the printed RPC URL; another command reaches the running chain; a restart keeps it all.
+// The operator's path with --demo=false: serve on a fresh data dir starts an empty chain (the demo
+// and its history are TestDemoHistory's); a community created by another command while serve runs
+// answers over the printed RPC URL; a restart keeps it all.
 func TestServeEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary; runs without -short")
@@ -436,15 +437,14 @@ func TestServeEndToEnd(t *testing.T) {
 	api := "http://127.0.0.1:" + closedPort(t)
 	rpcAddr := "127.0.0.1:" + closedPort(t)
 	args := []string{"--data-dir", dataDir, "--database-url", dbURL, "--http-addr", strings.TrimPrefix(api, "http://"),
-		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s"}
+		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false"}
 
 	s := startServe(t, bin, args...)
 	s.waitHealthy(t, api)
 	var list communityList
-	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 || list.Items[0].ID != "demo" {
-		t.Fatalf("GET /v1/communities = %d %+v, want the demo community", code, list)
+	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 0 {
+		t.Fatalf("GET /v1/communities = %d %+v, want no community with --demo=false", code, list)
 	}
-	demo := list.Items[0]
 	// The operator watches the indexer and the minter on /metrics.
 	if resp, err := http.Get(api + "/metrics"); err != nil {
 		t.Errorf("GET /metrics: %v", err)
@@ -463,7 +463,7 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		resp.Body.Close()
 	}
-	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", demo.Token.Address, "PUBLIC", "Ctrl-C", "Dashboard  http://localhost:" + api[strings.LastIndex(api, ":")+1:] + "/"} {
+	for _, want := range []string{"http://" + rpcAddr, "chain id 1337", "PUBLIC", "Ctrl-C", "Dashboard  http://localhost:" + api[strings.LastIndex(api, ":")+1:] + "/"} {
 		if !strings.Contains(s.stdout.String(), want) {
 			t.Errorf("the banner does not show %q:\n%s", want, s.stdout)
 		}
@@ -477,6 +477,17 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("/readyz never answered 200\nstderr:\n%s", s.stderr)
 	}
 
+	// While serve runs, another command creates a community on the same chain.
+	create := exec.Command(bin, "community", "create", "--id", "corner-bakery", "--name", "Corner Bakery", "--symbol", "BAKE",
+		"--data-dir", dataDir, "--database-url", dbURL)
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("community create while serving: %v\n%s", err, out)
+	}
+	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 || list.Items[0].ID != "corner-bakery" {
+		t.Fatalf("GET /v1/communities = %d %+v, want the new community", code, list)
+	}
+	bakery := list.Items[0]
+
 	// An ordinary client reads the token over the printed RPC URL.
 	client, err := ethclient.Dial("http://" + rpcAddr)
 	if err != nil {
@@ -484,24 +495,14 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	defer client.Close()
 	token := guildtoken.NewGuildToken()
-	instance := token.Instance(client, common.HexToAddress(demo.Token.Address))
+	instance := token.Instance(client, common.HexToAddress(bakery.Token.Address))
 	name, err := bind.Call(instance, nil, token.PackName(), token.UnpackName)
-	if err != nil || name != "Guildhall Demo" {
-		t.Fatalf("name() = %q, %v; want Guildhall Demo", name, err)
+	if err != nil || name != "Corner Bakery" {
+		t.Fatalf("name() = %q, %v; want Corner Bakery", name, err)
 	}
 	symbol, err := bind.Call(instance, nil, token.PackSymbol(), token.UnpackSymbol)
-	if err != nil || symbol != "GUILD" {
-		t.Fatalf("symbol() = %q, %v; want GUILD", symbol, err)
-	}
-
-	// While serve runs, another command creates a community on the same chain.
-	create := exec.Command(bin, "community", "create", "--id", "corner-bakery", "--name", "Corner Bakery", "--symbol", "BAKE",
-		"--data-dir", dataDir, "--database-url", dbURL)
-	if out, err := create.CombinedOutput(); err != nil {
-		t.Fatalf("community create while serving: %v\n%s", err, out)
-	}
-	if code := getJSON(t, api+"/v1/communities/corner-bakery", nil); code != 200 {
-		t.Fatalf("GET the new community = %d, want 200", code)
+	if err != nil || symbol != "BAKE" {
+		t.Fatalf("symbol() = %q, %v; want BAKE", symbol, err)
 	}
 	blockBefore, err := client.BlockNumber(context.Background())
 	if err != nil {
@@ -509,13 +510,13 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	s.stop(t)
 
-	// A second start keeps the chain and the communities and deploys nothing new.
+	// A second start keeps the chain and the community and deploys nothing new.
 	s2 := startServe(t, bin, args...)
 	s2.waitHealthy(t, api)
 	var again communityList
 	getJSON(t, api+"/v1/communities", &again)
-	if len(again.Items) != 2 || again.Items[1].ID != "demo" || again.Items[1].Token.Address != demo.Token.Address {
-		t.Fatalf("after restart communities = %+v, want corner-bakery and the same demo", again)
+	if len(again.Items) != 1 || again.Items[0].Token.Address != bakery.Token.Address {
+		t.Fatalf("after restart communities = %+v, want the same corner-bakery alone", again)
 	}
 	client2, err := ethclient.Dial("http://" + rpcAddr)
 	if err != nil {
@@ -526,8 +527,8 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil || blockAfter < blockBefore {
 		t.Fatalf("after restart head = %d, %v; want at least %d (the chain kept)", blockAfter, err, blockBefore)
 	}
-	name, err = bind.Call(token.Instance(client2, common.HexToAddress(demo.Token.Address)), nil, token.PackName(), token.UnpackName)
-	if err != nil || name != "Guildhall Demo" {
+	name, err = bind.Call(token.Instance(client2, common.HexToAddress(bakery.Token.Address)), nil, token.PackName(), token.UnpackName)
+	if err != nil || name != "Corner Bakery" {
 		t.Fatalf("after restart name() = %q, %v", name, err)
 	}
 	s2.stop(t)

@@ -22,6 +22,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/demo"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
@@ -49,7 +50,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	defer db.Close()
 	db.SetPool(o.pool)
-	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval}, true)
+	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval, startAt: demoChainStart(o)}, true)
 	if err != nil {
 		return err
 	}
@@ -57,10 +58,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := bindChain(ctx, db, cc); err != nil {
 		return err
 	}
-	if cc.devMode && o.demo {
-		if err := ensureDemoCommunity(ctx, log, db, cc); err != nil {
-			return err
-		}
+	newDemo, err := ensureDemoCommunity(ctx, log, db, cc, o.demo) // nil unless deployed now
+	if err != nil {
+		return err
 	}
 
 	// Rewards: the operator's sender, the minter, and the indexer that confirms their mints.
@@ -101,6 +101,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if o.role.runsJobs() {
 		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
 		defer stopIndexer()
+	}
+	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {
+		return err // nil when stopped while the demo history was laid down: nothing else to start
 	}
 	handler := api.NewServer(apiConfig(o, log, db, readDB, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
@@ -251,19 +254,19 @@ func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Conte
 	}
 }
 
-// ensureDemoCommunity deploys and records the demo community the first time the dev chain serves:
-// when the database holds no community yet.
-func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) error {
-	existing, err := postgres.NewCommunityStore(db).Communities(ctx, "", 1)
-	if err != nil {
-		return err
+// ensureDemoCommunity deploys and records the demo community the first time the dev chain serves
+// with the demo on: when the database holds no community yet. It returns the community it created
+// (nil when it created none), whose history seedDemo lays down.
+func ensureDemoCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, on bool) (*guildhall.Community, error) {
+	if !cc.devMode || !on {
+		return nil, nil
 	}
-	if len(existing) > 0 {
-		return nil
+	existing, err := postgres.NewCommunityStore(db).Communities(ctx, "", 1)
+	if err != nil || len(existing) > 0 {
+		return nil, err
 	}
 	log.Info("deploying the demo community", "id", demoID)
-	_, err = createCommunity(ctx, log, db, cc, demoID, demoName, demoSymbol, guildhall.DefaultGovernanceSettings())
-	return err
+	return createCommunity(ctx, log, db, cc, demoID, demoName, demoSymbol, demo.Settings())
 }
 
 // printBanner prints where everything is. pgNote, when not empty, says the local PostgreSQL
@@ -288,6 +291,9 @@ func printBanner(ctx context.Context, w io.Writer, apiURL, dashboardURL, dbURL, 
 	for _, c := range communities {
 		fmt.Fprintf(w, "\n  Community %q: %s (%s)\n", c.ID, c.Name, c.Symbol)
 		fmt.Fprintf(w, "    token     %s\n    governor  %s\n    timelock  %s\n", c.TokenAddress, c.GovernorAddress, c.TimelockAddress)
+		if c.ID == demoID && cc.devMode {
+			fmt.Fprint(w, "    DEMO DATA: generated members, rewards and proposals (serve --demo=false on a fresh --data-dir starts empty)\n")
+		}
 	}
 	if cc.devMode {
 		fmt.Fprint(w, "\n  Dev accounts, 10,000 ETH each. Their keys are PUBLIC: use them on this dev chain only,\n"+

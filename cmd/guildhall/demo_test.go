@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// demoStats are the parts of the health answers the demo test reads.
+type demoStats struct {
+	Members int `json:"members"`
+	Items   []struct {
+		PeriodStart   string `json:"period_start"`
+		ActiveMembers int    `json:"active_members"`
+		Status        string `json:"status"`
+		Address       string `json:"address"`
+	} `json:"items"`
+	Cohorts []struct {
+		Size     int   `json:"size"`
+		Retained []int `json:"retained"`
+	} `json:"cohorts"`
+	Proposals []struct {
+		ID      string   `json:"id"`
+		State   string   `json:"state"`
+		Turnout *float64 `json:"turnout"`
+	} `json:"proposals"`
+}
+
+// TestDemoHistory is a newcomer's first `make run`: serve on a fresh data dir lays down months of
+// demo history with progress lines, and every chart has something to show from figures the health
+// endpoints compute; stats verify agrees with the chain; dev account #1 votes on the open
+// proposal; a second start keeps the history and lays nothing down again.
+func TestDemoHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test of the real binary; runs without -short")
+	}
+	bin := buildBinary(t)
+	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
+	api := "http://127.0.0.1:" + closedPort(t)
+	rpcAddr := "127.0.0.1:" + closedPort(t)
+	args := []string{"--data-dir", dataDir, "--database-url", dbURL, "--http-addr", strings.TrimPrefix(api, "http://"), "--dev-rpc-addr", rpcAddr}
+
+	began := time.Now()
+	s := startServe(t, bin, args...)
+	waitLogged(t, s, "msg=serving", 8*time.Minute)
+	t.Logf("first start with the demo history: %s to serving", time.Since(began).Round(time.Second))
+	s.waitHealthy(t, api)
+	for _, want := range []string{"demo: laying down history", "day=90 of=182", "demo: history laid down", "demo: a proposal is open for votes"} {
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("serve's progress output does not say %q:\n%s", want, s.stderr)
+		}
+	}
+	if !strings.Contains(s.stdout.String(), "DEMO DATA") {
+		t.Errorf("the banner does not label the demo community as demo data:\n%s", s.stdout)
+	}
+	c := api + "/v1/communities/demo"
+	overview := readStats(t, c+"/stats/overview")
+	if overview.Members < 150 {
+		t.Errorf("the demo has %d members, want at least 150", overview.Members)
+	}
+	checkDemoCharts(t, c)
+	open := checkDemoProposals(t, c)
+
+	verify := exec.Command(bin, "stats", "verify", "--community", "demo", "--data-dir", dataDir, "--database-url", dbURL)
+	if out, err := verify.CombinedOutput(); err != nil {
+		t.Errorf("stats verify --community demo: %v\n%s", err, out)
+	}
+	var list communityList
+	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 {
+		t.Fatalf("GET /v1/communities = %d %+v, want the demo community alone", code, list)
+	}
+	voteAsNewcomer(t, "http://"+rpcAddr, common.HexToAddress(list.Items[0].Governor), open)
+	s.stop(t)
+
+	s2 := startServe(t, bin, args...)
+	s2.waitHealthy(t, api)
+	if strings.Contains(s2.stderr.String(), "demo: laying down") {
+		t.Errorf("the second start laid the demo history down again:\n%s", s2.stderr)
+	}
+	if again := readStats(t, c+"/stats/overview"); again.Members != overview.Members {
+		t.Errorf("after a restart the demo has %d members, want the same %d", again.Members, overview.Members)
+	}
+	s2.stop(t)
+}
+
+// waitLogged waits until serve's stderr holds want.
+func waitLogged(t *testing.T, s *served, want string, limit time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if strings.Contains(s.stderr.String(), want) {
+			return
+		}
+		if s.cmd.ProcessState != nil {
+			break
+		}
+	}
+	t.Fatalf("serve did not log %q within %s\nstderr:\n%s", want, limit, s.stderr)
+}
+
+func readStats(t *testing.T, url string) demoStats {
+	t.Helper()
+	var out demoStats
+	if code := getJSON(t, url, &out); code != 200 {
+		t.Fatalf("GET %s = %d", url, code)
+	}
+	return out
+}
+
+// checkDemoCharts checks the activity over months, the retention cohorts and the delegates: an
+// active one and one that stopped voting (a ghost).
+func checkDemoCharts(t *testing.T, c string) {
+	t.Helper()
+	months := 0
+	for _, m := range readStats(t, c+"/stats/activity?interval=month").Items {
+		if m.ActiveMembers > 0 {
+			months++
+		}
+	}
+	if months < 5 {
+		t.Errorf("/stats/activity shows active members in %d months, want at least 5", months)
+	}
+	cohorts := readStats(t, c+"/stats/retention?cohort=month&periods=6").Cohorts
+	returned := 0
+	for _, co := range cohorts {
+		if co.Size > 0 && len(co.Retained) > 1 && co.Retained[1] > 0 {
+			returned++
+		}
+	}
+	if len(cohorts) < 5 || returned < 4 {
+		t.Errorf("/stats/retention has %d cohorts, %d with members back the next month; want 5 and 4 at least: %+v", len(cohorts), returned, cohorts)
+	}
+	statuses := map[string]int{}
+	for _, d := range readStats(t, c+"/delegates?limit=100").Items {
+		statuses[d.Status]++
+	}
+	if statuses["active"] == 0 || statuses["ghost"] == 0 {
+		t.Errorf("delegates by status = %v, want active and ghost ones", statuses)
+	}
+}
+
+// checkDemoProposals checks there are proposals executed, defeated by votes, defeated for want of
+// quorum (turnout under the 4% quorum), queued and one open, and returns the open one's id.
+func checkDemoProposals(t *testing.T, c string) *big.Int {
+	t.Helper()
+	seen := map[string]int{}
+	var open *big.Int
+	for _, p := range readStats(t, c+"/stats/governance?last=50").Proposals {
+		state := p.State
+		if state == "defeated" && p.Turnout != nil && *p.Turnout < 0.04 {
+			state = "missed quorum"
+		}
+		seen[state]++
+		if p.State == "active" {
+			open, _ = new(big.Int).SetString(p.ID, 10)
+		}
+	}
+	for _, want := range []string{"executed", "defeated", "missed quorum", "queued", "active"} {
+		if seen[want] == 0 {
+			t.Errorf("no demo proposal is %s: %v", want, seen)
+		}
+	}
+	if open == nil {
+		t.Fatal("no open proposal to vote on")
+	}
+	return open
+}
+
+// voteAsNewcomer votes For the open proposal from dev account #1, as someone who imported its
+// printed key would: the vote is mined and carries weight.
+func voteAsNewcomer(t *testing.T, rpcURL string, governor common.Address, pid *big.Int) {
+	t.Helper()
+	ctx := context.Background()
+	client, err := ethclient.Dial(rpcURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	gov := guildgovernor.NewGuildGovernor()
+	dev1 := chain.DevAccounts()[1]
+	data := gov.PackCastVote(pid, 1)
+	gas, err := client.EstimateGas(ctx, ethereum.CallMsg{From: dev1.Address, To: &governor, Data: data})
+	if err != nil {
+		t.Fatalf("dev account #1 cannot vote on the open proposal: %v", err)
+	}
+	nonce, err := client.PendingNonceAt(ctx, dev1.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := types.SignNewTx(dev1.Key, types.LatestSignerForChainID(big.NewInt(chain.DevChainID)), &types.DynamicFeeTx{
+		ChainID: big.NewInt(chain.DevChainID), Nonce: nonce, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(1e11), Gas: gas * 2, To: &governor, Data: data,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.SendTransaction(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	rcpt, err := waitReceipt(ctx, client, tx.Hash())
+	if err != nil || rcpt.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("dev account #1's vote: receipt %+v, %v", rcpt, err)
+	}
+	for _, l := range rcpt.Logs {
+		if ev, err := gov.UnpackVoteCastEvent(l); err == nil {
+			if ev.Weight.Sign() == 0 {
+				t.Errorf("dev account #1 voted with no weight; the demo should give it voting power")
+			}
+			return
+		}
+	}
+	t.Error("dev account #1's vote emitted no VoteCast")
+}
+
+func waitReceipt(ctx context.Context, client *ethclient.Client, hash common.Hash) (*types.Receipt, error) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if rcpt, err := client.TransactionReceipt(ctx, hash); err == nil {
+			return rcpt, nil
+		}
+	}
+	return nil, fmt.Errorf("transaction %s not mined within 30s", hash)
+}
