@@ -1,0 +1,6 @@
+DROP TABLE recognition_state;
+DROP TABLE recognition_holdings;
+DROP TABLE recognition_levels;
+DROP TABLE recognition_events;
+DROP TABLE recognition_roles;
+DROP TABLE recognition_ladders;

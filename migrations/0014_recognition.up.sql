@@ -1,0 +1,82 @@
+-- Recognition (issue 12): each community's level ladder and roles (badges and tiers), what every
+-- member holds as the last evaluation decided, and the feed of changes.
+--
+-- An evaluation reads a community's facts at one block (index_progress) and ledger time and
+-- writes, in one transaction, the levels and holdings that changed and one event per change, each
+-- naming that block (number, hash, time) and ledger time. A change decided on a block that a reorg
+-- later removed is undone by the next evaluation, which appends a '<kind>_withdrawn' event naming
+-- it (withdraws) and marks it withdrawn.
+
+CREATE TABLE recognition_ladders (
+    community_id text        PRIMARY KEY REFERENCES communities (id) ON DELETE CASCADE,
+    levels       jsonb       NOT NULL,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE recognition_roles (
+    community_id text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    role         text        NOT NULL CHECK (role ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    kind         text        NOT NULL CHECK (kind IN ('badge', 'tier')),
+    rule         jsonb       NOT NULL,
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (community_id, role)
+);
+
+-- The feed. ids grow in commit order within a community (its evaluations are serialized by an
+-- advisory lock), so a cursor of the last id seen never skips an event.
+CREATE TABLE recognition_events (
+    id             bigserial   PRIMARY KEY,
+    community_id   text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    kind           text        NOT NULL,
+    account        text        NOT NULL,
+    role           text,
+    level          text,
+    previous       text,
+    -- What undoing the event restores: a revoked holding's grant and since; a level change's
+    -- previous level's since.
+    prior_since    timestamptz,
+    prior_event    bigint,
+    withdraws      bigint      REFERENCES recognition_events (id),
+    withdrawn      boolean     NOT NULL DEFAULT false,
+    block_number   bigint      NOT NULL,
+    block_hash     text        NOT NULL,
+    block_time     bigint      NOT NULL,
+    ledger_through timestamptz,
+    created_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX recognition_events_feed ON recognition_events (community_id, id);
+CREATE INDEX recognition_events_live ON recognition_events (community_id, block_number)
+    WHERE NOT withdrawn AND withdraws IS NULL;
+
+-- Levels held: since is the decision time the level was reached or last lowered.
+CREATE TABLE recognition_levels (
+    community_id text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    account      text        NOT NULL,
+    level        text        NOT NULL,
+    since        timestamptz NOT NULL,
+    event_id     bigint      NOT NULL REFERENCES recognition_events (id),
+    PRIMARY KEY (community_id, account)
+);
+
+-- Roles held: the role check reads one row by key. failing_since is set while a held tier's
+-- conditions fail (its grace running).
+CREATE TABLE recognition_holdings (
+    community_id  text        NOT NULL,
+    role          text        NOT NULL,
+    account       text        NOT NULL,
+    since         timestamptz NOT NULL,
+    failing_since timestamptz,
+    event_id      bigint      NOT NULL REFERENCES recognition_events (id),
+    PRIMARY KEY (community_id, role, account),
+    FOREIGN KEY (community_id, role) REFERENCES recognition_roles (community_id, role) ON DELETE CASCADE
+);
+
+-- The block and ledger time of each community's last evaluation, which the role check names.
+CREATE TABLE recognition_state (
+    community_id   text        PRIMARY KEY REFERENCES communities (id) ON DELETE CASCADE,
+    block_number   bigint      NOT NULL,
+    block_hash     text        NOT NULL,
+    block_time     bigint      NOT NULL,
+    ledger_through timestamptz,
+    evaluated_at   timestamptz NOT NULL DEFAULT now()
+);
