@@ -92,6 +92,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
+	stopRecognition := startRecognition(bgCtx, log, db, crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(), recognitionInterval)
+	defer stopRecognition()
 	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
@@ -119,6 +121,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn
 		Governance:       gov,
 		Index:            index,
 		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Recognition:      postgres.NewRecognitionStore(db),
 		Ready:            readiness(db, cc, o.maxIndexLag),
 		Registry:         registry,
 		Dashboard:        web.FS,
