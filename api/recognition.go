@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/recognition"
 )
 
@@ -20,6 +22,10 @@ type RecognitionStore interface {
 	PutLadder(ctx context.Context, community string, l recognition.Ladder) error
 	Roles(ctx context.Context, community string) ([]*recognition.Role, error)
 	PutRole(ctx context.Context, community, name string, spec recognition.RoleSpec) (*recognition.Role, error)
+	Profile(ctx context.Context, scope health.Scope, address common.Address) (*recognition.Profile, error)
+	Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error)
+	RoleMembers(ctx context.Context, community, role string, page guildhall.Page[string]) (*recognition.RoleMemberPage, error)
+	Events(ctx context.Context, community string, page guildhall.Page[int64]) (*recognition.EventPage, error)
 }
 
 // addRecognitionRoutes registers the recognition routes; issuer is the group of routes reachable
@@ -30,6 +36,10 @@ func addRecognitionRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
 	rules.PUT("/levels", s.handlePutLevels)
 	r.GET("/v1/communities/:cid/roles", s.handleListRoles)
 	rules.PUT("/roles/:role", s.handlePutRole)
+	r.GET("/v1/communities/:cid/members/:address", s.handleMemberProfile)
+	r.GET("/v1/communities/:cid/roles/:role/check", s.handleRoleCheck)
+	r.GET("/v1/communities/:cid/roles/:role/members", s.handleRoleMembers)
+	r.GET("/v1/communities/:cid/recognition/events", s.handleRecognitionEvents)
 }
 
 // rulesWriter is the one gate of every route that writes recognition rules (levels, roles,

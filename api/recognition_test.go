@@ -2,8 +2,14 @@ package api
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/postgres"
 )
 
@@ -118,4 +124,200 @@ func TestRolePutListAndRefusals(t *testing.T) {
 	if rec := s.send(t, http.MethodGet, "/v1/communities/bakery/levels", "", "", ""); rec.Code != http.StatusOK || len(decode[map[string][]any](t, rec)["levels"]) != 5 {
 		t.Errorf("ladder after a refused put: %s", rec.Body)
 	}
+}
+
+// evaluate runs bakery's recognition evaluation, as serve does every few seconds.
+func (s *statsServer) evaluate(t *testing.T) {
+	t.Helper()
+	if _, err := postgres.NewRecognitionStore(s.db).Evaluate(t.Context(), health.Scope{Community: "bakery", Operator: statsO.Hex()}); err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+}
+
+// putRecognitionRules writes bakery's ladder bronze (0, 0), silver (25 earned, 3 active days),
+// gold (100, 10), the tier voter (a vote on the last proposal) and the badge big (100 earned in 90
+// days).
+func (s *statsServer) putRecognitionRules(t *testing.T) {
+	t.Helper()
+	for path, body := range map[string]string{
+		"levels": `{"levels":[{"name":"bronze","min_earned_365d":"0","min_active_days_90d":0},
+			{"name":"silver","min_earned_365d":"25","min_active_days_90d":3},{"name":"gold","min_earned_365d":"100","min_active_days_90d":10}]}`,
+		"roles/voter": `{"kind":"tier","all":[{"votes":{"min":1,"last_proposals":1}}]}`,
+		"roles/big":   `{"kind":"badge","all":[{"earned":{"min":"100","window_days":90}}]}`,
+	} {
+		if rec := s.send(t, http.MethodPut, "/v1/communities/bakery/"+path, s.key, "", body); rec.Code != http.StatusOK {
+			t.Fatalf("put %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+}
+
+// TestMemberProfile: the profile of the stats history (api/stats_test.go). A is active on 01-20
+// (reward), 02-20 (proposal), 02-21 (vote) and 03-03 (reward): ISO weeks 01-20, 02-17 and 03-03,
+// so a streak of 1 (this week) and a longest of 1; earned 30 over 4 active days (silver); A had
+// 100 votes at P1's snapshot and voted (voting streak 1). E was active in the week of 01-27 only.
+func TestMemberProfile(t *testing.T) {
+	t.Parallel()
+	s := newRecognitionServer(t)
+	s.build(t)
+	s.putRecognitionRules(t)
+	path := "/v1/communities/bakery/members/" + strings.ToLower(statsA.Hex())
+	before := s.getStats(t, path, "")
+	if before["level"] != nil || before["level_since"] != nil {
+		t.Errorf("level before any evaluation = %v since %v, want null", before["level"], before["level_since"])
+	}
+	s.evaluate(t)
+	wantJSON(t, "A's profile", s.getStats(t, path, ""), `{
+		"ledger_through": "2025-03-03T09:00:00Z", "address": "`+statsA.Hex()+`", "member_since": "2025-01-20",
+		"level": "silver", "level_since": "2025-03-03T12:00:00Z", "earned_365d": "30", "active_days_90d": 4,
+		"streak_weeks": 1, "longest_streak_weeks": 1, "voting_streak": 1,
+		"roles": [{"role": "voter", "held": true, "since": "2025-03-03T12:00:00Z", "met": true,
+			"progress": [{"condition": "all[0].votes", "have": 1, "need": 1, "met": true}]}],
+		"badges": [{"role": "big", "held": false, "since": null, "met": false,
+			"progress": [{"condition": "all[0].earned", "have": "30", "need": "100", "met": false}]}]}`)
+	e := s.getStats(t, "/v1/communities/bakery/members/"+statsE.Hex(), "")
+	if e["level"] != "bronze" || e["streak_weeks"] != 0.0 || e["longest_streak_weeks"] != 1.0 || e["voting_streak"] != 0.0 || e["active_days_90d"] != 3.0 {
+		t.Errorf("E's profile = %v", e)
+	}
+	for name, tc := range map[string]struct {
+		path   string
+		status int
+	}{
+		"not a member":      {"/v1/communities/bakery/members/" + statsD.Hex(), http.StatusNotFound},
+		"the operator":      {"/v1/communities/bakery/members/" + statsO.Hex(), http.StatusNotFound},
+		"bad address":       {"/v1/communities/bakery/members/0x12", http.StatusBadRequest},
+		"unknown community": {"/v1/communities/nowhere/members/" + statsA.Hex(), http.StatusNotFound},
+	} {
+		t.Run(name, func(t *testing.T) { wantProblem(t, s.send(t, http.MethodGet, tc.path, "", "", ""), tc.status) })
+	}
+}
+
+// TestRoleCheckAndMembers: the till's check answers from the last evaluation and names its block;
+// a role's holders are listed by address, page by page.
+func TestRoleCheckAndMembers(t *testing.T) {
+	t.Parallel()
+	s := newRecognitionServer(t)
+	s.build(t)
+	s.putRecognitionRules(t)
+	if rec := s.send(t, http.MethodPut, "/v1/communities/bakery/roles/member", s.key, "", `{"kind":"badge","all":[{"tenure_days":{"min":0}}]}`); rec.Code != http.StatusOK {
+		t.Fatalf("put role: %d %s", rec.Code, rec.Body)
+	}
+	check := func(role string, a common.Address) *httptest.ResponseRecorder {
+		return s.send(t, http.MethodGet, "/v1/communities/bakery/roles/"+role+"/check?address="+a.Hex(), "", "", "")
+	}
+	wantProblem(t, check("voter", statsA), http.StatusServiceUnavailable)
+	s.evaluate(t)
+	asOf := `"as_of":` + statsAsOf
+	for _, tc := range []struct {
+		role string
+		who  common.Address
+		want string
+	}{
+		{"voter", statsA, `{"held":true,"since":"2025-03-03T12:00:00Z",` + asOf + `}`},
+		{"voter", statsB, `{"held":false,"since":null,` + asOf + `}`},
+		{"big", statsA, `{"held":false,"since":null,` + asOf + `}`},
+		{"member", statsO, `{"held":false,"since":null,` + asOf + `}`},
+	} {
+		if rec := check(tc.role, tc.who); rec.Code != http.StatusOK || !jsonEqual(t, rec.Body.Bytes(), tc.want) {
+			t.Errorf("check %s of %s: %d %s, want %s", tc.role, tc.who.Hex(), rec.Code, rec.Body, tc.want)
+		}
+	}
+	wantProblem(t, check("nobody", statsA), http.StatusNotFound)
+	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/roles/voter/check", "", "", ""), http.StatusBadRequest), "address")
+	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/nowhere/roles/voter/check?address="+statsA.Hex(), "", "", ""), http.StatusNotFound)
+
+	var got []string
+	path := "/v1/communities/bakery/roles/member/members?limit=2"
+	for pages := 0; path != ""; pages++ {
+		rec := s.send(t, http.MethodGet, path, "", "", "")
+		if rec.Code != http.StatusOK || pages > 5 {
+			t.Fatalf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+		page := decode[struct {
+			Items []struct{ Address, Since string }
+			Next  *string `json:"next_cursor"`
+		}](t, rec)
+		for _, it := range page.Items {
+			got = append(got, it.Address)
+		}
+		path = ""
+		if page.Next != nil {
+			path = "/v1/communities/bakery/roles/member/members?limit=2&cursor=" + *page.Next
+		}
+	}
+	want := []string{statsA.Hex(), statsB.Hex(), statsC.Hex(), statsE.Hex(), statsS.Hex()}
+	slices.Sort(want)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("members of role member = %v, want every member but the operator, by address: %v", got, want)
+	}
+	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/roles/member/members?limit=0", "", "", ""), http.StatusBadRequest), "limit")
+}
+
+// TestRecognitionEventsFeed: the feed lists every change once, oldest first, page after page;
+// the cursor of the last page is where a client polls again.
+func TestRecognitionEventsFeed(t *testing.T) {
+	t.Parallel()
+	s := newRecognitionServer(t)
+	s.build(t)
+	s.putRecognitionRules(t)
+	s.evaluate(t)
+	type event struct {
+		ID     int64
+		Kind   string
+		Member string
+		Role   *string
+		Level  *string
+		At     string
+	}
+	read := func(cursor string) ([]event, string) {
+		var all []event
+		for pages := 0; ; pages++ {
+			rec := s.send(t, http.MethodGet, "/v1/communities/bakery/recognition/events?limit=2&cursor="+cursor, "", "", "")
+			if rec.Code != http.StatusOK || pages > 10 {
+				t.Fatalf("feed: %d %s", rec.Code, rec.Body)
+			}
+			page := decode[struct {
+				Items []event
+				Next  *string `json:"next_cursor"`
+			}](t, rec)
+			all = append(all, page.Items...)
+			if page.Next != nil {
+				cursor = *page.Next
+			}
+			if len(page.Items) == 0 {
+				return all, cursor
+			}
+		}
+	}
+	events, cursor := read("")
+	var lines []string
+	for _, e := range events {
+		l := e.Kind + " " + e.Member + " " + e.At
+		if e.Level != nil {
+			l += " " + *e.Level
+		}
+		if e.Role != nil {
+			l += " " + *e.Role
+		}
+		lines = append(lines, l)
+	}
+	at := " 2025-03-03T12:00:00Z"
+	want := []string{"level_changed " + statsA.Hex() + at + " silver", "level_changed " + statsB.Hex() + at + " bronze",
+		"level_changed " + statsC.Hex() + at + " bronze", "level_changed " + statsE.Hex() + at + " bronze",
+		"level_changed " + statsS.Hex() + at + " bronze"}
+	slices.Sort(want)
+	want = append(want, "role_granted "+statsA.Hex()+at+" voter")
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("feed:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	for k := 1; k < len(events); k++ {
+		if events[k].ID <= events[k-1].ID {
+			t.Errorf("feed ids not increasing: %d then %d", events[k-1].ID, events[k].ID)
+		}
+	}
+	s.evaluate(t)
+	if again, _ := read(cursor); len(again) != 0 {
+		t.Errorf("polling after an evaluation at the same block listed %v, want nothing new", again)
+	}
+	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/recognition/events?cursor=nonsense!", "", "", ""), http.StatusBadRequest), "cursor")
+	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/nowhere/recognition/events", "", "", ""), http.StatusNotFound)
 }
