@@ -124,20 +124,6 @@ func (s *server) handleRoleMembers(c *gin.Context) {
 	})
 }
 
-// eventJSON is one change of the feed.
-type eventJSON struct {
-	ID            int64    `json:"id"`
-	Kind          string   `json:"kind"`
-	Member        string   `json:"member"`
-	Role          *string  `json:"role"`
-	Level         *string  `json:"level"`
-	Previous      *string  `json:"previous"`
-	Withdraws     *int64   `json:"withdraws"`
-	At            string   `json:"at"`
-	AsOf          asOfJSON `json:"as_of"`
-	LedgerThrough *string  `json:"ledger_through"`
-}
-
 // handleRecognitionEvents lists the feed after ?cursor=, oldest first; next_cursor continues
 // after the last event listed (or where the request started, when none), so a client polls with it.
 func (s *server) handleRecognitionEvents(c *gin.Context) {
@@ -148,10 +134,9 @@ func (s *server) handleRecognitionEvents(c *gin.Context) {
 	serveRecognition(s, c, func(st RecognitionStore, ctx context.Context) (*recognition.EventPage, error) {
 		return st.Events(ctx, c.Param("cid"), page)
 	}, func(p *recognition.EventPage) any {
-		items := make([]eventJSON, len(p.Items))
+		items := make([]recognition.EventJSON, len(p.Items))
 		for k, e := range p.Items {
-			items[k] = eventJSON{ID: e.ID, Kind: e.Kind, Member: e.Member, Role: e.Role, Level: e.Level, Previous: e.Previous,
-				Withdraws: e.Withdraws, At: e.At.Format(time.RFC3339), AsOf: newAsOf(e.AsOf), LedgerThrough: rfc3339(e.LedgerThrough)}
+			items[k] = e.JSON()
 		}
 		next := ""
 		if p.Next > 0 {

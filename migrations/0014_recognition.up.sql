@@ -80,3 +80,20 @@ CREATE TABLE recognition_state (
     ledger_through timestamptz,
     evaluated_at   timestamptz NOT NULL DEFAULT now()
 );
+
+-- Webhooks: each receives every event of its community's feed, in id order (so in order per
+-- member), at least once: cursor is the last event it acknowledged with a 2xx; a failed attempt
+-- is retried at next_attempt_at with backoff, and nothing after it is sent before it succeeds.
+-- The secret signs each delivery (HMAC-SHA256); it is never logged or listed.
+CREATE TABLE recognition_webhooks (
+    id              bigserial   PRIMARY KEY,
+    community_id    text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    url             text        NOT NULL CHECK (url ~ '^https?://'),
+    secret          text        NOT NULL CHECK (char_length(secret) >= 16),
+    cursor          bigint      NOT NULL DEFAULT 0,
+    attempts        integer     NOT NULL DEFAULT 0,
+    next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
+    last_error      text,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX recognition_webhooks_community ON recognition_webhooks (community_id, id);

@@ -98,3 +98,37 @@ type Evaluation struct {
 	Events    int
 	Withdrawn int
 }
+
+// AsOfJSON is a block as the API and webhooks name it.
+type AsOfJSON struct {
+	BlockNumber uint64 `json:"block_number"`
+	BlockHash   string `json:"block_hash"`
+	BlockTime   string `json:"block_time,omitempty"` // RFC 3339
+}
+
+// EventJSON is an event as the feed lists it and webhooks post it.
+type EventJSON struct {
+	ID            int64    `json:"id"`
+	Community     string   `json:"community,omitempty"` // webhooks only
+	Kind          string   `json:"kind"`
+	Member        string   `json:"member"`
+	Role          *string  `json:"role"`
+	Level         *string  `json:"level"`
+	Previous      *string  `json:"previous"`
+	Withdraws     *int64   `json:"withdraws"`
+	At            string   `json:"at"`
+	AsOf          AsOfJSON `json:"as_of"`
+	LedgerThrough *string  `json:"ledger_through"`
+}
+
+// JSON returns the event as JSON writes it.
+func (e Event) JSON() EventJSON {
+	out := EventJSON{ID: e.ID, Kind: e.Kind, Member: e.Member, Role: e.Role, Level: e.Level, Previous: e.Previous,
+		Withdraws: e.Withdraws, At: e.At.UTC().Format(time.RFC3339),
+		AsOf: AsOfJSON{BlockNumber: e.AsOf.Number, BlockHash: e.AsOf.Hash, BlockTime: time.Unix(int64(e.AsOf.Time), 0).UTC().Format(time.RFC3339)}}
+	if e.LedgerThrough != nil {
+		t := e.LedgerThrough.UTC().Format(time.RFC3339)
+		out.LedgerThrough = &t
+	}
+	return out
+}

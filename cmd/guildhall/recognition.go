@@ -9,6 +9,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/webhook"
 )
 
 // recognitionInterval is how often serve evaluates every community's recognition rules: levels,
@@ -16,12 +17,14 @@ import (
 const recognitionInterval = 2 * time.Second
 
 // startRecognition evaluates every community's recognition (postgres.RecognitionStore.Evaluate)
-// every interval until ctx ends or stop is called; stop returns once the loop has ended.
+// and delivers the webhooks' due events every interval until ctx ends or stop is called; stop
+// returns once the loop has ended.
 // Evaluations of one community take turns across processes, so every serve may run this loop.
 func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, operator string, interval time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	log = log.With("component", "recognition")
 	store, communities := postgres.NewRecognitionStore(db), postgres.NewCommunityStore(db)
+	deliverer := webhook.New(store, webhook.Config{Logger: log})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -30,6 +33,9 @@ func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, op
 		defer t.Stop()
 		for {
 			evaluateAll(ctx, log, store, communities, operator)
+			if err := deliverer.Round(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("deliver webhooks", "err", err)
+			}
 			select {
 			case <-ctx.Done():
 				return
