@@ -26,6 +26,9 @@ type RecognitionStore interface {
 	Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error)
 	RoleMembers(ctx context.Context, community, role string, page guildhall.Page[string]) (*recognition.RoleMemberPage, error)
 	Events(ctx context.Context, community string, page guildhall.Page[int64]) (*recognition.EventPage, error)
+	PutSeason(ctx context.Context, community string, season *recognition.Season) error
+	Season(ctx context.Context, community, sid string) (*recognition.Season, error)
+	SeasonLeaderboard(ctx context.Context, scope health.Scope, sid, by string, limit int) (*recognition.SeasonBoard, error)
 }
 
 // addRecognitionRoutes registers the recognition routes; issuer is the group of routes reachable
@@ -40,6 +43,8 @@ func addRecognitionRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
 	r.GET("/v1/communities/:cid/roles/:role/check", s.handleRoleCheck)
 	r.GET("/v1/communities/:cid/roles/:role/members", s.handleRoleMembers)
 	r.GET("/v1/communities/:cid/recognition/events", s.handleRecognitionEvents)
+	rules.PUT("/seasons/:sid", s.handlePutSeason)
+	r.GET("/v1/communities/:cid/seasons/:sid", s.handleGetSeason)
 }
 
 // rulesWriter is the one gate of every route that writes recognition rules (levels, roles,

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -320,4 +322,61 @@ func TestRecognitionEventsFeed(t *testing.T) {
 	}
 	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/recognition/events?cursor=nonsense!", "", "", ""), http.StatusBadRequest), "cursor")
 	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/nowhere/recognition/events", "", "", ""), http.StatusNotFound)
+}
+
+// TestSeasons: seasons of the stats history. jan (January) has ended by as_of: the evaluation
+// seals it (E earned 15 over 3 days, A 10 on 1); q1 (to April) is live: A 30, E 15, S 11, B 7, C 3.
+func TestSeasons(t *testing.T) {
+	t.Parallel()
+	s := newRecognitionServer(t)
+	s.build(t)
+	put := func(sid, body, key string) *httptest.ResponseRecorder {
+		return s.send(t, http.MethodPut, "/v1/communities/bakery/seasons/"+sid, key, "", body)
+	}
+	for sid, body := range map[string]string{
+		"jan": `{"name":"January","starts_at":"2025-01-01T00:00:00Z","ends_at":"2025-02-01T00:00:00Z"}`,
+		"q1":  `{"name":"First quarter","starts_at":"2025-01-01T00:00:00Z","ends_at":"2025-04-01T00:00:00Z"}`,
+	} {
+		if rec := put(sid, body, s.key); rec.Code != http.StatusOK {
+			t.Fatalf("put season %s: %d %s", sid, rec.Code, rec.Body)
+		}
+	}
+	wantProblem(t, put("x", `{"name":"X","starts_at":"2025-01-01T00:00:00Z","ends_at":"2025-04-01T00:00:00Z"}`, ""), http.StatusUnauthorized)
+	wantFields(t, wantProblem(t, put("x", `{"name":"X","starts_at":"2025-05-01T00:00:00Z","ends_at":"2025-04-01T00:00:00Z"}`, s.key), http.StatusBadRequest), "ends_at")
+	wantFields(t, wantProblem(t, put("x", `{"name":"X","starts_at":"soon","ends_at":"2025-04-01T00:00:00Z"}`, s.key), http.StatusBadRequest), "starts_at")
+	s.evaluate(t)
+	board := func(query string) string {
+		rec := s.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?"+query, "", "", "")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("leaderboard?%s: %d %s", query, rec.Code, rec.Body)
+		}
+		b := decode[struct {
+			Sealed bool
+			Items  []struct {
+				Rank    int
+				Address string
+				Value   string
+			}
+		}](t, rec)
+		out := strconv.FormatBool(b.Sealed)
+		for _, it := range b.Items {
+			out += fmt.Sprintf(" %d:%s:%s", it.Rank, it.Address, it.Value)
+		}
+		return out
+	}
+	if got, want := board("season=q1&by=earned&limit=3"), fmt.Sprintf("false 1:%s:30 2:%s:15 3:%s:11", statsA.Hex(), statsE.Hex(), statsS.Hex()); got != want {
+		t.Errorf("q1 by earned = %s, want %s", got, want)
+	}
+	if got, want := board("season=jan&by=active_days"), fmt.Sprintf("true 1:%s:3 2:%s:1", statsE.Hex(), statsA.Hex()); got != want {
+		t.Errorf("jan by active days = %s, want %s", got, want)
+	}
+	rec := s.send(t, http.MethodGet, "/v1/communities/bakery/seasons/jan", "", "", "")
+	jan := decode[map[string]any](t, rec)
+	if rec.Code != http.StatusOK || jan["sealed"] != true || jan["as_of"] == nil || len(jan["ranking"].(map[string]any)["earned"].([]any)) != 2 {
+		t.Errorf("season jan: %d %s", rec.Code, rec.Body)
+	}
+	wantProblem(t, put("jan", `{"name":"January again","starts_at":"2025-01-01T00:00:00Z","ends_at":"2025-02-01T00:00:00Z"}`, s.key), http.StatusConflict)
+	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?season=q1&by=karma", "", "", ""), http.StatusBadRequest), "by")
+	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?season=nope", "", "", ""), http.StatusNotFound)
+	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/seasons/nope", "", "", ""), http.StatusNotFound)
 }

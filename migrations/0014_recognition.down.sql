@@ -1,3 +1,4 @@
+DROP TABLE recognition_seasons;
 DROP TABLE recognition_webhooks;
 DROP TABLE recognition_state;
 DROP TABLE recognition_holdings;

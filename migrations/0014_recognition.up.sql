@@ -97,3 +97,22 @@ CREATE TABLE recognition_webhooks (
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX recognition_webhooks_community ON recognition_webhooks (community_id, id);
+
+-- Seasons: a named period with its own leaderboards. When a season has ended (its end is at or
+-- before a community's as_of block time), the next evaluation seals its final ranking: computed
+-- once at that block and ledger time, stored, and never recomputed (a later reorg cannot change it).
+CREATE TABLE recognition_seasons (
+    community_id          text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
+    season                text        NOT NULL CHECK (season ~ '^[a-z0-9][a-z0-9_.-]{0,63}$'),
+    name                  text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 100),
+    starts_at             timestamptz NOT NULL,
+    ends_at               timestamptz NOT NULL CHECK (starts_at < ends_at),
+    sealed_at             timestamptz,
+    sealed_block_number   bigint,
+    sealed_block_hash     text,
+    sealed_block_time     bigint,
+    sealed_ledger_through timestamptz,
+    ranking               jsonb,
+    updated_at            timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (community_id, season)
+);

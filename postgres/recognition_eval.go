@@ -21,7 +21,8 @@ import (
 // Evaluate decides scope's community's recognition at its as_of block and ledger time: it first
 // withdraws every change decided on a block a reorg has since removed (undoing it and appending a
 // "*_withdrawn" event), then sets each member's level, grants roles and badges, starts and ends
-// tiers' grace and revokes tiers, appending one event per change, all in one transaction.
+// tiers' grace and revokes tiers, appending one event per change, and seals the final ranking of
+// every season that has ended, all in one transaction.
 // Evaluations of one community take turns; running one again at the same block changes nothing.
 // An unknown community is ENOTFOUND, one not indexed yet EUNAVAILABLE.
 func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*recognition.Evaluation, error) {
@@ -40,6 +41,9 @@ func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*r
 			return err
 		}
 		if err := e.run(); err != nil {
+			return err
+		}
+		if err := e.sealSeasons(); err != nil {
 			return err
 		}
 		out = &recognition.Evaluation{Meta: h.meta, Events: len(e.events), Withdrawn: e.withdrawn}

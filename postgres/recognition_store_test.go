@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -279,4 +280,69 @@ func TestRecognitionReorgWithdraws(t *testing.T) {
 	if again := f.evaluate(); again.Withdrawn != 0 || again.Events != 0 {
 		t.Errorf("a second evaluation after the reorg = %+v, want nothing", again)
 	}
+}
+
+// TestRecognitionSeasons: a season's leaderboards live while it runs, and its final ranking
+// sealed by the first evaluation after it ends, at that block, never changed by what comes later.
+// Season s1 runs days 0 to 7: A earns 10 (day 0) and 5 (day 2) and votes on day 2; B earns 9 on
+// day 1 (before 15 as text, after it as a number); C earns 7 on day 8, after the end.
+func TestRecognitionSeasons(t *testing.T) {
+	t.Parallel()
+	f := newRecognitionFixture(t)
+	s1 := &recognition.Season{ID: "s1", Name: "Winter", StartsAt: day(0, 0), EndsAt: day(7, 0)}
+	if err := f.rec.PutSeason(t.Context(), "guild", s1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.rec.PutSeason(t.Context(), "guild", &recognition.Season{ID: "bad", Name: "x", StartsAt: day(2, 0), EndsAt: day(1, 0)}); guildhall.ErrorCode(err) != guildhall.EINVALID {
+		t.Errorf("a season ending before it starts: %v, want EINVALID", err)
+	}
+	a, b, c := account(1), account(2), account(3)
+	f.reward(a, day(0, 9), 10, false, 0)
+	f.reward(b, day(1, 9), 9, false, 0)
+	f.reward(a, day(2, 9), 5, false, 0)
+	f.addBlock(day(1, 12), func(x *blockEvents) { x.propose(1, b, 60) })
+	f.addBlock(day(2, 12), func(x *blockEvents) { x.vote(1, a, 0) })
+	board := func(by string) string {
+		t.Helper()
+		bd, err := f.rec.SeasonLeaderboard(t.Context(), health.Scope{Community: "guild"}, "s1", by, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, r := range bd.Items {
+			lines = append(lines, strconv.Itoa(r.Rank)+" "+r.Address+" "+r.Value)
+		}
+		return strconv.FormatBool(bd.Sealed) + " " + strconv.FormatUint(bd.AsOf.Number, 10) + "\n" + strings.Join(lines, "\n")
+	}
+	wantText(t, "live earned", board("earned"), "false 2\n1 "+a.Hex()+" 15\n2 "+b.Hex()+" 9")
+	f.reward(c, day(8, 9), 7, false, 0)
+	f.at(day(8, 12))
+	f.evaluate()
+	sealed := map[string]string{
+		"earned":      "true 3\n1 " + a.Hex() + " 15\n2 " + b.Hex() + " 9",
+		"active_days": "true 3\n" + strings.Join(sortedRanks(a.Hex()+" 2", b.Hex()+" 1"), "\n"),
+		"votes":       "true 3\n1 " + a.Hex() + " 1",
+	}
+	for by, want := range sealed {
+		wantText(t, "sealed "+by, board(by), want)
+	}
+	// Later facts in the season's time (a reward recorded late) do not change the sealed ranking.
+	f.reward(a, day(3, 9), 100, false, 0)
+	f.at(day(9, 12))
+	f.evaluate()
+	wantText(t, "sealed earned after a late reward", board("earned"), sealed["earned"])
+	if err := f.rec.PutSeason(t.Context(), "guild", s1); guildhall.ErrorCode(err) != guildhall.ECONFLICT {
+		t.Errorf("changing a sealed season: %v, want ECONFLICT", err)
+	}
+}
+
+// sortedRanks ranks "address value" lines by value, largest first (distinct values).
+func sortedRanks(lines ...string) []string {
+	slices.SortFunc(lines, func(x, y string) int {
+		return strings.Compare(y[strings.LastIndex(y, " "):], x[strings.LastIndex(x, " "):])
+	})
+	for k := range lines {
+		lines[k] = strconv.Itoa(k+1) + " " + lines[k]
+	}
+	return lines
 }
