@@ -25,6 +25,16 @@ type WebhookInfo struct {
 
 var _ webhook.Store = (*RecognitionStore)(nil)
 
+// recognitionLockKey is the advisory lock of the process that evaluates recognition and delivers
+// webhooks: one at a time, so each webhook's deliveries stay in feed order.
+const recognitionLockKey = 0x6775696c645f7265 // "guild_re"
+
+// LockRecognition takes the recognition worker's advisory lock, waiting while another process
+// holds it, until unlock is called; held ends if the lock is lost with its connection.
+func (db *DB) LockRecognition(ctx context.Context) (held context.Context, unlock func(), err error) {
+	return db.holdAdvisoryLock(ctx, recognitionLockKey, "lock recognition")
+}
+
 // AddWebhook registers rawURL (http or https) to receive community's recognition events from now on (the events
 // already in the feed are not sent), signed with secret (at least 16 characters). An unknown
 // community is ENOTFOUND.

@@ -19,7 +19,7 @@ const recognitionInterval = 2 * time.Second
 // startRecognition evaluates every community's recognition (postgres.RecognitionStore.Evaluate)
 // and delivers the webhooks' due events every interval until ctx ends or stop is called; stop
 // returns once the loop has ended.
-// Evaluations of one community take turns across processes, so every serve may run this loop.
+// Only one serve process runs the loop at a time (the recognition lock); the others wait to take over.
 func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, operator string, interval time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	log = log.With("component", "recognition")
@@ -29,19 +29,22 @@ func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, op
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			evaluateAll(ctx, log, store, communities, operator)
-			if err := deliverer.Round(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("deliver webhooks", "err", err)
+		// One process evaluates and delivers at a time, so each webhook's deliveries stay in order.
+		_ = lead(ctx, log, "recognition", db.LockRecognition, func(held context.Context) error {
+			t := time.NewTicker(interval)
+			defer t.Stop()
+			for {
+				evaluateAll(held, log, store, communities, operator)
+				if err := deliverer.Round(held); err != nil && held.Err() == nil {
+					log.Warn("deliver webhooks", "err", err)
+				}
+				select {
+				case <-held.Done():
+					return nil
+				case <-t.C:
+				}
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
+		})
 	}()
 	return func() { cancel(); wg.Wait() }
 }
