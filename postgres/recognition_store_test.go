@@ -346,3 +346,38 @@ func sortedRanks(lines ...string) []string {
 	}
 	return lines
 }
+
+// TestRecognitionReorgRestoresRevocationAndLevel: a revocation and a level change decided on a
+// block a reorg removed are undone (the tier is held again since its grant, the level restored),
+// then the evaluation decides afresh on the new block: the ledger's reward still lifts A to silver,
+// and the tier stays, since the proposal that made A's vote stale went with the old block.
+func TestRecognitionReorgRestoresRevocationAndLevel(t *testing.T) {
+	t.Parallel()
+	f := newRecognitionFixture(t)
+	f.ladder("bronze:0:0", "silver:20:2")
+	f.role("voter", `{"kind":"tier","all":[{"votes":{"min":1,"last_proposals":1}}]}`)
+	a := account(1)
+	f.reward(a, day(0, 9), 10, false, 0)
+	f.addBlock(day(1, 12), func(x *blockEvents) { x.propose(1, a, 60) })
+	f.evaluate()
+	f.addBlock(day(2, 12), func(x *blockEvents) { x.vote(1, a, 0) })
+	f.evaluate()
+	f.reward(a, day(3, 9), 15, false, 0)
+	f.addBlock(day(3, 12), func(x *blockEvents) { x.propose(2, a, 60) })
+	seen := f.lastEvent()
+	f.evaluate()
+	wantText(t, "block 3", f.feed(seen), "level_changed "+a.Hex()+" silver 3\nrole_revoked "+a.Hex()+" voter 3")
+
+	f.rewind(2)
+	f.addBlock(day(3, 13), func(*blockEvents) {})
+	seen = f.lastEvent()
+	f.evaluate()
+	wantText(t, "after the reorg", f.feed(seen), "role_revoked_withdrawn "+a.Hex()+" voter 3\nlevel_changed_withdrawn "+a.Hex()+" silver 3\n"+
+		"level_changed "+a.Hex()+" silver 3")
+	var held string
+	if err := f.raw.Get(&held, `SELECT role || ' since ' || (since AT TIME ZONE 'UTC')::text FROM recognition_holdings`); err != nil {
+		t.Fatal(err)
+	}
+	wantText(t, "the tier held again since its grant", held, "voter since 2025-01-08 12:00:00")
+	wantText(t, "levels", f.levels(), a.Hex()+" silver 2025-01-09")
+}
