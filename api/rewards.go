@@ -288,8 +288,13 @@ type leaderboardJSON struct {
 	AsOf       *asOfJSON         `json:"as_of"`
 }
 
-// handleLeaderboard ranks a community's members by earned rewards in a period (public).
+// handleLeaderboard ranks a community's members by earned rewards in a period (public); with
+// ?season= it is that season's leaderboard (api/recognition_seasons.go).
 func (s *server) handleLeaderboard(c *gin.Context) {
+	if c.Query("season") != "" {
+		s.handleSeasonLeaderboard(c)
+		return
+	}
 	if s.rewards == nil {
 		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "rewards are not enabled on this server"))
 		return

@@ -61,6 +61,8 @@ func addRoutes(r *gin.Engine, s *server) {
 
 	// Community health (api/stats.go): public figures, the issuers' at-risk segment and staff list.
 	addStatsRoutes(r, issuer, s)
+	// Recognition (api/recognition.go): levels, roles and badges, profiles, role checks, the feed.
+	addRecognitionRoutes(r, issuer, s)
 
 	// Members: Sign-In with Ethereum (EIP-4361) and the signed-in member's standing.
 	r.POST("/v1/auth/nonce", s.limitByIP, s.handleSIWENonce)

@@ -70,6 +70,18 @@ func TestIssuerScopesGuardWrites(t *testing.T) {
 			}
 		}
 	}
+	// Recognition rules (levels, roles, seasons) are rules too.
+	for _, path := range []string{"/v1/communities/bakery/levels", "/v1/communities/bakery/roles/champion", "/v1/communities/bakery/seasons/spring"} {
+		for scope, key := range keys {
+			if scope == guildhall.ScopeRules {
+				continue
+			}
+			p := wantProblem(t, srv.send(t, http.MethodPut, path, key, "", `{}`), http.StatusForbidden)
+			if !strings.Contains(p.Detail, `"rules"`) {
+				t.Errorf("PUT %s with scope %s: detail %q does not name the rules scope", path, scope, p.Detail)
+			}
+		}
+	}
 	// The scope's own key goes through (the proposal routes reach the handler: no sender here).
 	for _, w := range writes {
 		want := map[string]int{http.MethodPut: http.StatusOK, http.MethodDelete: http.StatusNoContent, http.MethodPost: http.StatusAccepted}[w.method]

@@ -49,6 +49,10 @@ type Config struct {
 	// (api/stats.go). A nil Health.Store answers those routes with 503.
 	Health HealthConfig
 
+	// Recognition keeps the level ladders, roles and badges and serves members' profiles, role
+	// checks and the feed of changes (api/recognition.go). Nil answers those routes with 503.
+	Recognition RecognitionStore
+
 	// Dashboard is the members' dashboard (web.FS), served at / and /assets/. Nil serves none.
 	Dashboard fs.FS
 
@@ -76,6 +80,7 @@ type server struct {
 	gov         GovernanceConfig
 	index       IndexReader
 	stats       HealthConfig
+	recognition RecognitionStore
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
 	metrics     *httpMetrics
@@ -126,6 +131,7 @@ func newServer(cfg Config) *server {
 		gov:              cfg.Governance,
 		index:            cfg.Index,
 		stats:            cfg.Health,
+		recognition:      cfg.Recognition,
 		ready:            ready,
 		registry:         registry,
 		metrics:          newHTTPMetrics(registry),

@@ -78,36 +78,45 @@ func (h *healthTx) base(more ...any) []any {
 func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, fn func(h *healthTx) error) (health.Meta, error) {
 	var meta health.Meta
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		h := &healthTx{ctx: ctx, store: s, tx: tx, community: scope.Community,
-			meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
-		// The reads aggregate tens of thousands of activity days in memory (hash aggregates and
-		// sorts that spill at the default work_mem) and are short: JIT compiling costs more than it saves.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'; SET LOCAL jit = off`); err != nil {
+		h, err := openHealthTx(ctx, s, tx, scope, asOf)
+		if err != nil {
 			return err
 		}
-		if err := h.loadExcluded(scope.Operator); err != nil {
-			return err
-		}
-		var ledger struct {
-			Through sql.NullTime
-			Version int64
-		}
-		// The newest reward the figures include: up to the end of today, not failed, not to an
-		// excluded account (rewards_community_created, read backwards); and the ledger version.
-		if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
-				AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
-				coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version`, h.base()...); err != nil {
-			return err
-		}
-		if ledger.Through.Valid {
-			t := ledger.Through.Time.UTC()
-			h.meta.LedgerThrough = &t
-		}
-		h.ledger = ledger.Version
 		meta = h.meta
 		return fn(h)
 	})
 	return meta, err
+}
+
+// openHealthTx reads, in tx (a snapshot at asOf), scope's excluded accounts and ledger_through.
+func openHealthTx(ctx context.Context, s *HealthStore, tx *sqlx.Tx, scope health.Scope, asOf guildhall.AsOf) (*healthTx, error) {
+	h := &healthTx{ctx: ctx, store: s, tx: tx, community: scope.Community,
+		meta: health.Meta{AsOf: asOf, Today: health.DayOf(time.Unix(int64(asOf.Time), 0))}}
+	// The reads aggregate tens of thousands of activity days in memory (hash aggregates and
+	// sorts that spill at the default work_mem) and are short: JIT compiling costs more than it saves.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'; SET LOCAL jit = off`); err != nil {
+		return nil, err
+	}
+	if err := h.loadExcluded(scope.Operator); err != nil {
+		return nil, err
+	}
+	var ledger struct {
+		Through sql.NullTime
+		Version int64
+	}
+	// The newest reward the figures include: up to the end of today, not failed, not to an
+	// excluded account (rewards_community_created, read backwards); and the ledger version.
+	if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
+			AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
+			coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version`, h.base()...); err != nil {
+		return nil, err
+	}
+	if ledger.Through.Valid {
+		t := ledger.Through.Time.UTC()
+		h.meta.LedgerThrough = &t
+	}
+	h.ledger = ledger.Version
+	return h, nil
 }
 
 // loadExcluded reads the accounts left out of every figure: the zero address, the community's

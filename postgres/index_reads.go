@@ -39,25 +39,11 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 		return db.queryError(op, err)
 	}
 	defer tx.Rollback()
-	var row struct {
-		Number sql.NullInt64  `db:"block_number"`
-		Hash   sql.NullString `db:"block_hash"`
-		Time   sql.NullInt64  `db:"block_time"`
-	}
-	err = tx.GetContext(ctx, &row, `
-		SELECT p.block_number, p.block_hash, p.block_time
-		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id WHERE c.id = $1`, community)
-	if errors.Is(err, sql.ErrNoRows) {
-		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
+	asOf, err := readAsOf(ctx, tx, community)
+	if err == nil {
+		err = fn(tx, asOf)
 	}
 	if err != nil {
-		return db.queryError(op, err)
-	}
-	if !row.Number.Valid {
-		return guildhall.Errorf(guildhall.EUNAVAILABLE, "community %q is not indexed yet; try again in a few seconds", community)
-	}
-	asOf := guildhall.AsOf{Number: uint64(row.Number.Int64), Hash: row.Hash.String, Time: uint64(row.Time.Int64)}
-	if err := fn(tx, asOf); err != nil {
 		var ge *guildhall.Error
 		if errors.As(err, &ge) {
 			return err
@@ -65,6 +51,29 @@ func (db *DB) readIndex(ctx context.Context, op, community string, fn func(tx *s
 		return db.queryError(op, err)
 	}
 	return nil
+}
+
+// readAsOf reads community's as_of in tx: ENOTFOUND for an unknown community, EUNAVAILABLE for one
+// not indexed yet.
+func readAsOf(ctx context.Context, tx *sqlx.Tx, community string) (guildhall.AsOf, error) {
+	var row struct {
+		Number sql.NullInt64  `db:"block_number"`
+		Hash   sql.NullString `db:"block_hash"`
+		Time   sql.NullInt64  `db:"block_time"`
+	}
+	err := tx.GetContext(ctx, &row, `
+		SELECT p.block_number, p.block_hash, p.block_time
+		FROM communities c LEFT JOIN index_progress p ON p.community_id = c.id WHERE c.id = $1`, community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return guildhall.AsOf{}, guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
+	}
+	if err != nil {
+		return guildhall.AsOf{}, err
+	}
+	if !row.Number.Valid {
+		return guildhall.AsOf{}, guildhall.Errorf(guildhall.EUNAVAILABLE, "community %q is not indexed yet; try again in a few seconds", community)
+	}
+	return guildhall.AsOf{Number: uint64(row.Number.Int64), Hash: row.Hash.String, Time: uint64(row.Time.Int64)}, nil
 }
 
 // CommunityIndex returns a community's total supply, holder count and the governance settings in

@@ -101,6 +101,8 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if o.role.runsJobs() {
 		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
 		defer stopIndexer()
+		stopRecognition := startRecognition(bgCtx, log, db, crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(), recognitionInterval)
+		defer stopRecognition()
 	}
 	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {
 		return err // nil when stopped while the demo history was laid down: nothing else to start
@@ -134,6 +136,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *c
 		Governance:       gov,
 		Index:            index,
 		Health:           api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Recognition:      postgres.NewRecognitionStore(db),
 		Ready:            readiness(db, cc, o.maxIndexLag),
 		Registry:         registry,
 		Dashboard:        web.FS,
