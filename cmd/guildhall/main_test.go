@@ -44,7 +44,7 @@ func runCmd(t *testing.T, environ map[string]string, args ...string) (code int, 
 func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
-		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
+		{"community", "create", "--help"}, {"community", "update", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
 		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
 		"--pg-port", "54999", "--rpc-url", "http://127.0.0.1:1", "--operator-keystore", "/nonexistent/key.json",
 		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
 	for _, cmd := range [][]string{
-		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
+		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "update"}, {"community", "list"}, {"devchain"},
 		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
