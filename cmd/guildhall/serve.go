@@ -22,7 +22,6 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
-	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/web"
@@ -83,7 +82,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		o.siweDomain = defaultSIWEDomain(o.httpAddr)
 	}
 	index := postgres.NewIndexReader(db)
-	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relayPerHour)
+	minBalance, err := o.relay.minDelegatorBalance()
+	if err != nil {
+		return err
+	}
+	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relay, minBalance)
+	startRelaySettler(bgCtx, log, db, cc, o.relay.gasBudget, registry)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", o.httpAddr)
@@ -156,7 +160,7 @@ type serveOptions struct {
 	maxIndexLag   uint64
 	pollInterval  time.Duration
 	siweDomain    string
-	relayPerHour  int
+	relay         relayFlags
 	limits        limitFlags
 	metricsAddr   string
 }
@@ -171,7 +175,7 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.DurationVar(&o.blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
 	fs.BoolVar(&o.demo, "demo", true, "on the dev chain, create a demo community when there is none")
 	fs.StringVar(&o.siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
-	fs.IntVar(&o.relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
+	o.relay.register(fs)
 	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
 	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
@@ -185,6 +189,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	}
 	if err := o.limits.validate(fs); err != nil {
 		return nil, err
+	}
+	if _, err := o.relay.minDelegatorBalance(); err != nil {
+		return nil, usageError(fs, "--delegation-min-balance must be a number of tokens, e.g. 1 or 0.5")
 	}
 	return o, nil
 }
