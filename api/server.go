@@ -80,6 +80,8 @@ type server struct {
 	// contracts caches each community's contract addresses (address -> "token", "governor",
 	// "timelock"), which never change, for the reward requests' recipient check.
 	contracts sync.Map
+	// relaySlots holds a token per relay request being checked (relayTurn).
+	relaySlots chan struct{}
 	// metricsElsewhere: /metrics is served on another listener, not here.
 	metricsElsewhere bool
 	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
@@ -128,6 +130,7 @@ func newServer(cfg Config) *server {
 		limits:           cfg.Limits.withDefaults(),
 		metricsElsewhere: cfg.MetricsElsewhere,
 	}
+	s.relaySlots = make(chan struct{}, s.limits.RelaysChecking)
 	s.ipLimiter = newKeyedLimiter(s.limits.PerIP, s.limits.IPBurst)
 	s.issuerLimiter = newKeyedLimiter(s.limits.PerIssuer, s.limits.IssuerBurst)
 
