@@ -21,7 +21,7 @@ import (
 )
 
 // floodWallets makes n fresh keys; with holding > 0 the operator mints each that many whole
-// tokens (one mintBatch per 200, before the harness's sender sends anything).
+// tokens (one mintBatch per 100, before the harness's sender sends anything).
 func floodWallets(t testing.TB, h *govHarness, n int, holding int64) []*ecdsa.PrivateKey {
 	t.Helper()
 	keys := make([]*ecdsa.PrivateKey, n)
@@ -32,10 +32,10 @@ func floodWallets(t testing.TB, h *govHarness, n int, holding int64) []*ecdsa.Pr
 		}
 		keys[i] = k
 	}
-	for from := 0; holding > 0 && from < n; from += 200 {
+	for from := 0; holding > 0 && from < n; from += 100 {
 		var to []common.Address
 		var amounts []*big.Int
-		for _, k := range keys[from:min(from+200, n)] {
+		for _, k := range keys[from:min(from+100, n)] {
 			to = append(to, crypto.PubkeyToAddress(k.PublicKey))
 			amounts = append(amounts, tokens(holding))
 		}
