@@ -451,7 +451,8 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total"} {
+		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total",
+			"guildhall_operator_balance_wei", "guildhall_operator_spend_last_day_wei", "guildhall_relay_gas_budget 2e+07"} {
 			if !strings.Contains(string(body), m) {
 				t.Errorf("/metrics has no %s", m)
 			}

@@ -7,9 +7,11 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
 	"github.com/guildhall/guildhall/postgres"
@@ -79,4 +81,37 @@ func (c *relayGasCollector) Collect(ch chan<- prometheus.Metric) {
 	for community, gas := range used {
 		ch <- prometheus.MustNewConstMetric(relayGasUsedDesc, prometheus.GaugeValue, float64(gas), community)
 	}
+}
+
+// watchOperatorBalance samples the operator's ETH balance every minute until ctx ends, registers
+// it and its last day's spend as gauges, and returns /readyz's warnings: one when the balance is
+// less than that spend (chain.BalanceWatch).
+func watchOperatorBalance(ctx context.Context, log *slog.Logger, cc *chainConn, registry *prometheus.Registry) func() []string {
+	w := &chain.BalanceWatch{Client: cc.client, Account: crypto.PubkeyToAddress(cc.operator.PublicKey)}
+	go w.Run(ctx, time.Minute, log.With("component", "balance-watch"))
+	registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "guildhall_operator_balance_wei",
+			Help: "The operator account's ETH balance, in wei, sampled every minute."}, func() float64 {
+			bal, _ := w.Balance()
+			return weiFloat(bal)
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "guildhall_operator_spend_last_day_wei",
+			Help: "What the operator account spent (every fall of its balance) over the last day of samples, in wei."}, func() float64 {
+			spent, _ := w.Spend()
+			return weiFloat(spent)
+		}))
+	return func() []string {
+		if warn := w.Warning(); warn != "" {
+			return []string{warn}
+		}
+		return nil
+	}
+}
+
+func weiFloat(v *big.Int) float64 {
+	if v == nil {
+		return 0
+	}
+	f, _ := new(big.Float).SetInt(v).Float64()
+	return f
 }

@@ -96,7 +96,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
 	defer stopIndexer()
-	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
+	cfg := apiConfig(o, log, db, cc, index, govConfig, registry)
+	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
+	handler := api.NewServer(cfg)
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
