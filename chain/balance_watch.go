@@ -16,7 +16,7 @@ import (
 // deployment) by sampling it, and keeps the samples of the last day, so it can tell what the
 // account spent in that day and whether its balance covers another such day.
 type BalanceWatch struct {
-	Client  interface {
+	Client interface {
 		BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
 	}
 	Account common.Address
