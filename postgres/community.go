@@ -61,7 +61,8 @@ func (s *CommunityStore) BindChain(ctx context.Context, id guildhall.ChainIdenti
 }
 
 // CreateCommunity stores c and sets c.CreatedAt. Addresses are stored EIP-55 checksummed (c's
-// fields are updated to match) and the deployment transaction hash in lower case. It returns
+// fields are updated to match), the deployment transaction hash in lower case, and a nil
+// MinReward as 0 (any amount). It returns
 // EINVALID for a community ValidateNewCommunity or the address checks refuse, ECONFLICT when the ID
 // or the token address is taken or c is on another chain than the database (see BindChain), and a
 // plain error when the database is not bound to a chain yet: a wiring bug, bind at start-up.
@@ -180,6 +181,9 @@ func validateCommunity(c *guildhall.Community) error {
 		fields = append(fields, guildhall.FieldError{Field: "proposal_threshold", Message: "must fit in 256 bits"})
 	}
 	fields = append(fields, minRewardFields(c.MinReward)...)
+	if c.MinReward == nil {
+		c.MinReward = new(big.Int) // stored as 0: any amount
+	}
 	if c.DeploymentBlock > math.MaxInt64 {
 		fields = append(fields, guildhall.FieldError{Field: "deployment_block", Message: "is out of range"})
 	}
