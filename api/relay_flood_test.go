@@ -183,15 +183,16 @@ func mintLatencies(ls []mintLatency) (p50, worst, worstSend time.Duration, maxBl
 }
 
 // The relay flooded from 500 fresh wallets and 100 wallets holding tokens, all at once, each from
-// an address of its own, while reward batches are sent: the fresh wallets are refused (422, no
-// balance), the holders are relayed until the community's gas budget for the day is reserved and
-// then refused (429 with Retry-After), every refusal is a problem+json 4xx, the gas the relayed
+// an address of its own, while reward batches are sent: no fresh wallet is relayed (422, no
+// balance, or 429 when its turn to be checked did not come within 10 s, as under -race), the
+// holders are relayed until the community's gas budget for the day is reserved and then refused
+// (429 with Retry-After), every refusal is a problem+json 4xx, the gas the relayed
 // transactions used stays within the budget, and every reward batch takes its nonce within a few
 // seconds on a loaded 2-core machine (it took 7 s when every relay request could take a database
 // connection at once) and is mined in the next block or two: none waits behind the flood.
 func TestRelayFloodStopsAtTheBudgetAndMintsGoFirst(t *testing.T) {
 	h := newGovHarness(t, govTestSettings, 9, 40)
-	const budget = 3_000_000
+	const budget = 1_000_000
 	h.svc.Budget.GasPerDay = budget
 	fresh, holders := floodWallets(t, h, 500, 0), floodWallets(t, h, 100, 1)
 	bodies := signedDelegations(t, h, append(fresh, holders...), h.sim.Address(1))
@@ -209,17 +210,21 @@ func TestRelayFloodStopsAtTheBudgetAndMintsGoFirst(t *testing.T) {
 	for i, a := range answers {
 		switch {
 		case a.status == http.StatusAccepted:
+			if i < len(fresh) {
+				t.Errorf("fresh wallet %d, holding nothing, was relayed", i)
+			}
 			sent = append(sent, common.HexToHash(a.body["tx_hash"].(string)))
 			counts["relayed"]++
 		case a.status < 400 || a.status > 499 || a.contentType != "application/problem+json" || a.body["detail"] == nil:
 			t.Errorf("wallet %d: %d %s %v, want 202 or a 4xx problem+json", i, a.status, a.contentType, a.body)
-		case i < len(fresh):
-			if a.status != http.StatusUnprocessableEntity || !bytes.Contains([]byte(a.body["detail"].(string)), []byte("holds 0 base units")) {
-				t.Errorf("fresh wallet %d: %d %v, want 422 for holding nothing", i, a.status, a.body["detail"])
-			}
+		case i < len(fresh) && a.status == http.StatusUnprocessableEntity && bytes.Contains([]byte(a.body["detail"].(string)), []byte("holds 0 base units")):
 			counts["fresh refused"]++
+		case a.status == http.StatusTooManyRequests && a.retryAfter != "" && bytes.Contains([]byte(a.body["detail"].(string)), []byte("the relay is busy")):
+			counts["refused busy"]++ // waited its turn to be checked for longer than the relay lets it
+		case i < len(fresh):
+			t.Errorf("fresh wallet %d: %d %v, want 422 for holding nothing (or 429: busy)", i, a.status, a.body["detail"])
 		case a.status == http.StatusTooManyRequests && a.retryAfter != "" && a.body["detail"] != nil &&
-			bytes.Contains([]byte(a.body["detail"].(string)), []byte("of its 3000000 gas of relayed transactions today")):
+			bytes.Contains([]byte(a.body["detail"].(string)), []byte("of its 1000000 gas of relayed transactions today")):
 			counts["holder refused at the budget"]++
 		case a.status == http.StatusTooManyRequests && a.retryAfter != "":
 			counts["holder refused 429, other"]++
@@ -240,8 +245,8 @@ func TestRelayFloodStopsAtTheBudgetAndMintsGoFirst(t *testing.T) {
 	p50, worst, worstSend, blocks := mintLatencies(mints)
 	t.Logf("flood: %v; relayed gas used %d of the budget %d; reward batches p50 %s, worst %s (send at most %s), mined at most %d blocks after the send",
 		counts, used, budget, p50, worst, worstSend, blocks)
-	if counts["fresh refused"] != len(fresh) || counts["relayed"] == 0 || counts["holder refused at the budget"] == 0 {
-		t.Errorf("answers %v: want every fresh wallet refused, some holders relayed and the rest refused at the budget", counts)
+	if counts["fresh refused"] == 0 || counts["relayed"] == 0 || counts["holder refused at the budget"] == 0 {
+		t.Errorf("answers %v: want fresh wallets refused for their balance, some holders relayed and others refused at the budget", counts)
 	}
 	if used > budget {
 		t.Errorf("the relayed transactions used %d gas, past the budget of %d", used, budget)
