@@ -23,7 +23,10 @@ type Community struct {
 	DeploymentBlock uint64
 	DeploymentTx    string
 	Settings        GovernanceSettings
-	CreatedAt       time.Time
+	// MinReward is the smallest reward the community mints, in base units (0: any amount): a
+	// reward of a few base units to a fresh wallet costs the operator as much gas as a large one.
+	MinReward *big.Int
+	CreatedAt time.Time
 }
 
 // GovernanceSettings are the governor's constructor settings. The governor's clock is timestamps,

@@ -45,6 +45,8 @@ type communityDetailJSON struct {
 	ProposalThreshold   string `json:"proposal_threshold"`
 	QuorumNumerator     uint8  `json:"quorum_numerator"`
 	ClockMode           string `json:"clock_mode"`
+	// MinReward is the smallest reward the community mints, base units ("0": any).
+	MinReward string `json:"min_reward"`
 }
 
 // communityListJSON is one page of communities. NextCursor is nil on the last page.
@@ -87,6 +89,7 @@ func newCommunityDetailJSON(c *guildhall.Community) communityDetailJSON {
 		ProposalThreshold:   threshold,
 		QuorumNumerator:     c.Settings.QuorumPercent,
 		ClockMode:           clockMode,
+		MinReward:           amount(c.MinReward),
 	}
 }
 

@@ -170,7 +170,7 @@ func TestGetCommunity(t *testing.T) {
 			"governor":%q,"timelock":%q,"deployment_block":%d,
 			"voting_delay":15,"voting_period":300,"timelock_delay":30,"late_quorum_extension":60,
 			"proposal_threshold":"1500000000000000000000","quorum_numerator":4,
-			"clock_mode":"mode=timestamp",
+			"clock_mode":"mode=timestamp","min_reward":"0",
 			"total_supply":null,"total_supply_formatted":null,"holders":null,"as_of":null}`,
 			c.TokenAddress, c.Symbol, c.GovernorAddress, c.TimelockAddress, c.DeploymentBlock)
 		if !jsonEqual(t, rec.Body.Bytes(), want) {

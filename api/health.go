@@ -18,6 +18,9 @@ const readyTimeout = 5 * time.Second
 // statusJSON is the body of a successful health or readiness check.
 type statusJSON struct {
 	Status string `json:"status"`
+	// Warnings (readiness only) name what needs the operator's attention without making the
+	// server unready.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // handleHealthz answers 200 whenever the process can serve HTTP at all.
@@ -32,7 +35,7 @@ func (s *server) handleReadyz(c *gin.Context) {
 	defer cancel()
 	err := s.ready(ctx)
 	if err == nil {
-		c.JSON(http.StatusOK, statusJSON{Status: "ok"})
+		c.JSON(http.StatusOK, statusJSON{Status: "ok", Warnings: s.warnings()})
 		return
 	}
 	s.logger.Warn("not ready", "request_id", requestIDOf(c), "err", err)

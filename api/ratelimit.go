@@ -29,12 +29,19 @@ type Limits struct {
 	TrustedProxies []string
 	// RequestTimeout is the deadline of every request's work (database, chain).
 	RequestTimeout time.Duration
+	// RelaysChecking is how many relay requests (ballots, delegations) are checked at once; the
+	// others wait their turn, up to RelayWait, then get a 429. A flood of relay requests would
+	// otherwise take every database connection and the node's time, and a reward batch sent
+	// meanwhile would queue behind them for both.
+	RelaysChecking int
+	RelayWait      time.Duration
 }
 
 // DefaultLimits are what a zero Limits field means: 2 unauthenticated writes a second per client
 // (bursts of 30: a member signing in and voting on several proposals at once is not refused), 2,000
 // requests a second per issuer key (bursts of 4,000), 30 s per request.
-var DefaultLimits = Limits{PerIP: 2, IPBurst: 30, PerIssuer: 2000, IssuerBurst: 4000, RequestTimeout: 30 * time.Second}
+var DefaultLimits = Limits{PerIP: 2, IPBurst: 30, PerIssuer: 2000, IssuerBurst: 4000, RequestTimeout: 30 * time.Second,
+	RelaysChecking: 8, RelayWait: 10 * time.Second}
 
 func (l Limits) withDefaults() Limits {
 	if l.PerIP == 0 {
@@ -42,6 +49,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.PerIssuer == 0 {
 		l.PerIssuer, l.IssuerBurst = DefaultLimits.PerIssuer, DefaultLimits.IssuerBurst
+	}
+	if l.RelaysChecking <= 0 {
+		l.RelaysChecking = DefaultLimits.RelaysChecking
+	}
+	if l.RelayWait <= 0 {
+		l.RelayWait = DefaultLimits.RelayWait
 	}
 	if l.RequestTimeout == 0 {
 		l.RequestTimeout = DefaultLimits.RequestTimeout
@@ -111,6 +124,23 @@ func (k *keyedLimiter) sweep(now time.Time) {
 // limitByIP refuses an unauthenticated write past its client address's rate with a 429.
 func (s *server) limitByIP(c *gin.Context) {
 	s.limit(c, s.ipLimiter, c.ClientIP(), "too many requests from this address")
+}
+
+// relayTurn lets a relay request through once fewer than Limits.RelaysChecking are being
+// checked, and refuses it with a 429 when no turn came within Limits.RelayWait.
+func (s *server) relayTurn(c *gin.Context) {
+	wait := time.NewTimer(s.limits.RelayWait)
+	defer wait.Stop()
+	select {
+	case s.relaySlots <- struct{}{}:
+		defer func() { <-s.relaySlots }()
+		c.Next()
+	case <-wait.C:
+		s.writeError(c, &guildhall.Error{Code: guildhall.ERATELIMITED, RetryAfter: 5 * time.Second,
+			Message: "the relay is busy with other requests: try again in a few seconds, or vote or delegate from the wallet directly"})
+	case <-c.Request.Context().Done():
+		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "the request ended while waiting for the relay"))
+	}
 }
 
 // limitByIssuer refuses an issuer's request past its key's rate with a 429; it runs after

@@ -53,9 +53,9 @@ func addRoutes(r *gin.Engine, s *server) {
 	issuer.POST("/proposals/:pid/queue", proposals, s.handleQueueProposal)
 	issuer.POST("/proposals/:pid/execute", proposals, s.handleExecuteProposal)
 	r.GET("/v1/communities/:cid/proposals/:pid/ballot-typed-data", s.handleBallotTypedData)
-	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.limitByIP, s.handleRelayBallot)
+	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.limitByIP, s.relayTurn, s.handleRelayBallot)
 	r.GET("/v1/communities/:cid/delegation-typed-data", s.handleDelegationTypedData)
-	r.POST("/v1/communities/:cid/delegations", s.limitByIP, s.handleRelayDelegation)
+	r.POST("/v1/communities/:cid/delegations", s.limitByIP, s.relayTurn, s.handleRelayDelegation)
 	// The tally with quorum, turnout and the chain cross-check (api/tally_enrich.go).
 	r.GET("/v1/communities/:cid/proposals/:pid/tally", s.handleTally)
 

@@ -32,6 +32,10 @@ type Config struct {
 	// and a generic message otherwise. A nil Ready means always ready.
 	Ready func(ctx context.Context) error
 
+	// Warnings, when set, names what /readyz reports without failing (e.g. an operator balance
+	// that covers less than a day of its spend). It must answer at once (no I/O).
+	Warnings func() []string
+
 	// Rewards serves the issuer API (rules, rewards, budgets) and the leaderboard. Nil answers
 	// those routes with 503.
 	Rewards rewards.Store
@@ -88,6 +92,10 @@ type server struct {
 	// contracts caches each community's contract addresses (address -> "token", "governor",
 	// "timelock"), which never change, for the reward requests' recipient check.
 	contracts sync.Map
+	// warnings names what /readyz reports without failing (Config.Warnings).
+	warnings func() []string
+	// relaySlots holds a token per relay request being checked (relayTurn).
+	relaySlots chan struct{}
 	// metricsElsewhere: /metrics is served on another listener, not here.
 	metricsElsewhere bool
 	probesOnly       bool
@@ -138,6 +146,11 @@ func newServer(cfg Config) *server {
 		limits:           cfg.Limits.withDefaults(),
 		metricsElsewhere: cfg.MetricsElsewhere,
 		probesOnly:       cfg.ProbesOnly,
+	}
+	s.relaySlots = make(chan struct{}, s.limits.RelaysChecking)
+	s.warnings = cfg.Warnings
+	if s.warnings == nil {
+		s.warnings = func() []string { return nil }
 	}
 	s.ipLimiter = newKeyedLimiter(s.limits.PerIP, s.limits.IPBurst)
 	s.issuerLimiter = newKeyedLimiter(s.limits.PerIssuer, s.limits.IssuerBurst)

@@ -81,6 +81,22 @@ func TestReadyz(t *testing.T) {
 		})
 	}
 
+	t.Run("a warning is said without failing", func(t *testing.T) {
+		t.Parallel()
+		warn := "the operator 0xAb holds 0.1 ETH, less than the 2.5 ETH it spent in the last 24h0m0s"
+		srv := newTestServer(t, func(c *Config) { c.Warnings = func() []string { return []string{warn} } })
+		if rec := srv.get(t, "/readyz"); rec.Code != http.StatusOK || rec.Body.String() != `{"status":"ok","warnings":["`+warn+`"]}` {
+			t.Errorf("GET /readyz = %d %s, want 200 with the warning", rec.Code, rec.Body)
+		}
+		down := newTestServer(t, func(c *Config) {
+			c.Warnings = func() []string { return []string{warn} }
+			c.Ready = func(context.Context) error { return guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable") }
+		})
+		if p := wantProblem(t, down.get(t, "/readyz"), http.StatusServiceUnavailable); p.Detail != "database not reachable" {
+			t.Errorf("not ready: detail %q", p.Detail)
+		}
+	})
+
 	t.Run("the check gets a deadline", func(t *testing.T) {
 		t.Parallel()
 		var hadDeadline bool

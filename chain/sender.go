@@ -123,6 +123,7 @@ type Sender struct {
 	log     *slog.Logger
 	mu      sync.Mutex // serializes Tick
 	wake    chan struct{}
+	lanes   *lanes // urgent sends before deferrable ones
 }
 
 // NewSender reads the chain id and returns a sender.
@@ -151,7 +152,7 @@ func NewSender(ctx context.Context, cfg SenderConfig) (*Sender, error) {
 	}
 	return &Sender{
 		cfg: cfg, chainID: id, from: crypto.PubkeyToAddress(cfg.Key.PublicKey), signer: types.LatestSignerForChainID(id),
-		log: log.With("component", "sender"), wake: make(chan struct{}, 1),
+		log: log.With("component", "sender"), wake: make(chan struct{}, 1), lanes: newLanes(),
 	}, nil
 }
 
@@ -165,8 +166,13 @@ func (s *Sender) From() common.Address { return s.from }
 // If key is already recorded, it returns that record and sends nothing. gasLimit 0 estimates the
 // gas (with GasWithHeadroom); an estimate that reverts is ErrWouldRevert and records nothing.
 // RPC errors are retried with backoff until ctx ends. A failed broadcast is not an error: Run
-// broadcasts again.
+// broadcasts again. Send is urgent: deferrable sends (SendDeferred) wait while it takes its nonce.
 func (s *Sender) Send(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*TxRecord, error) {
+	defer s.lanes.enterUrgent()()
+	return s.send(ctx, key, to, data, value, gasLimit)
+}
+
+func (s *Sender) send(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*TxRecord, error) {
 	if rec, err := s.cfg.Store.TxByKey(ctx, key); err != nil || rec != nil {
 		return rec, err
 	}

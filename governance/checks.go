@@ -127,3 +127,36 @@ func (l RelayLimit) Check(wallet common.Address, used int, oldest, now time.Time
 		RetryAfter: max(again.Sub(now), time.Second),
 	}
 }
+
+// RelayBudget bounds the gas the relay spends for one community in one UTC day, whatever the
+// number of wallets asking: fresh wallets cost nothing to make, so the per-wallet RelayLimit alone
+// does not bound the operator's spend.
+type RelayBudget struct {
+	GasPerDay uint64 // 0: no budget
+}
+
+// DefaultRelayBudget is 20 million gas per community per UTC day: about 250 relayed delegations
+// (~70k gas) or 200 ballots (~90k), 0.02 ETH at 1 gwei.
+var DefaultRelayBudget = RelayBudget{GasPerDay: 20_000_000}
+
+// Check returns an ERATELIMITED *guildhall.Error, with RetryAfter at the next UTC midnight, when a
+// relay that may use gas more would take the community's gas used today (spent, or reserved by
+// relays not settled yet) past the budget.
+func (b RelayBudget) Check(communityID string, used, gas uint64, now time.Time) error {
+	if b.GasPerDay == 0 || (gas <= b.GasPerDay && used <= b.GasPerDay-gas) {
+		return nil
+	}
+	next := UTCDay(now).AddDate(0, 0, 1)
+	return &guildhall.Error{
+		Code: guildhall.ERATELIMITED,
+		Message: fmt.Sprintf("community %q has used %d of its %d gas of relayed transactions today (UTC) and this one may need %d: vote or delegate from the wallet directly, or try again after %s",
+			communityID, used, b.GasPerDay, gas, next.Format(time.RFC3339)),
+		RetryAfter: max(next.Sub(now), time.Second),
+	}
+}
+
+// UTCDay is the start of now's day in UTC, the day a relay's gas counts toward.
+func UTCDay(now time.Time) time.Time {
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -70,7 +70,8 @@ func (s *CommunityStore) ChainIdentity(ctx context.Context) (*guildhall.ChainIde
 }
 
 // CreateCommunity stores c and sets c.CreatedAt. Addresses are stored EIP-55 checksummed (c's
-// fields are updated to match) and the deployment transaction hash in lower case. It returns
+// fields are updated to match), the deployment transaction hash in lower case, and a nil
+// MinReward as 0 (any amount). It returns
 // EINVALID for a community ValidateNewCommunity or the address checks refuse, ECONFLICT when the ID
 // or the token address is taken or c is on another chain than the database (see BindChain), and a
 // plain error when the database is not bound to a chain yet: a wiring bug, bind at start-up.
@@ -122,6 +123,32 @@ func (s *CommunityStore) Community(ctx context.Context, id string) (*guildhall.C
 	return c, nil
 }
 
+// SetMinReward sets the smallest reward community id mints, in base units (0: any amount), and
+// returns the community as it is now. Rewards accepted after it commits are checked against it;
+// rewards accepted before are minted as they are. An unknown community is ENOTFOUND, an amount
+// below 0 or past 256 bits EINVALID.
+func (s *CommunityStore) SetMinReward(ctx context.Context, id string, amount *big.Int) (*guildhall.Community, error) {
+	if fields := minRewardFields(amount); len(fields) > 0 {
+		return nil, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid minimum reward", Fields: fields}
+	}
+	res, err := s.db.db.ExecContext(ctx, `UPDATE communities SET min_reward = $2::numeric WHERE id = $1`, id, bigText(amount))
+	if err != nil {
+		return nil, s.db.queryError("set minimum reward", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", id)
+	}
+	return s.Community(ctx, id)
+}
+
+// minRewardFields checks a minimum reward: nil (0) or from 0 to 2^256-1 base units.
+func minRewardFields(v *big.Int) []guildhall.FieldError {
+	if v != nil && (v.Sign() < 0 || v.BitLen() > 256) {
+		return []guildhall.FieldError{{Field: "min_reward", Message: "must be from 0 to 2^256-1 base units"}}
+	}
+	return nil
+}
+
 // Communities returns at most limit communities with IDs after `after` ("" = from the start),
 // ordered by ID, for keyset paging: pass the last ID of one page as after for the next. The
 // result is empty, not nil, past the end. limit < 1 is EINVALID.
@@ -161,6 +188,10 @@ func validateCommunity(c *guildhall.Community) error {
 	}
 	if t := c.Settings.ProposalThreshold; t != nil && t.BitLen() > 256 {
 		fields = append(fields, guildhall.FieldError{Field: "proposal_threshold", Message: "must fit in 256 bits"})
+	}
+	fields = append(fields, minRewardFields(c.MinReward)...)
+	if c.MinReward == nil {
+		c.MinReward = new(big.Int) // stored as 0: any amount
 	}
 	if c.DeploymentBlock > math.MaxInt64 {
 		fields = append(fields, guildhall.FieldError{Field: "deployment_block", Message: "is out of range"})
@@ -215,23 +246,24 @@ type communityRow struct {
 	LateQuorumExtensionSeconds int64     `db:"late_quorum_extension_seconds"`
 	QuorumPercent              int16     `db:"quorum_percent"`
 	ProposalThreshold          string    `db:"proposal_threshold"` // numeric(78,0) as decimal text
+	MinReward                  string    `db:"min_reward"`         // numeric(78,0) as decimal text
 	CreatedAt                  time.Time `db:"created_at"`
 }
 
 const communityColumns = `id, name, symbol, chain_id, token_address, governor_address, timelock_address,
 	deployment_block, deployment_tx, voting_delay_seconds, voting_period_seconds, timelock_delay_seconds,
-	late_quorum_extension_seconds, quorum_percent, proposal_threshold, created_at`
+	late_quorum_extension_seconds, quorum_percent, proposal_threshold, min_reward, created_at`
 
 func insertCommunity(ctx context.Context, tx *sqlx.Tx, c *guildhall.Community) error {
 	s := c.Settings
 	err := tx.QueryRowxContext(ctx, `
 		INSERT INTO communities (`+communityColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
 		RETURNING created_at`,
 		c.ID, c.Name, c.Symbol, int64(c.ChainID), c.TokenAddress, c.GovernorAddress, c.TimelockAddress,
 		int64(c.DeploymentBlock), c.DeploymentTx, seconds(s.VotingDelay), seconds(s.VotingPeriod),
 		seconds(s.TimelockDelay), seconds(s.LateQuorumExtension), int16(s.QuorumPercent),
-		s.ProposalThreshold.String(),
+		s.ProposalThreshold.String(), bigText(c.MinReward),
 	).Scan(&c.CreatedAt)
 	c.CreatedAt = c.CreatedAt.UTC()
 	return err
@@ -268,6 +300,10 @@ func (r communityRow) community() (*guildhall.Community, error) {
 	if !ok {
 		return nil, fmt.Errorf("community %s: proposal threshold %q is not an integer", r.ID, r.ProposalThreshold)
 	}
+	minReward, ok := new(big.Int).SetString(r.MinReward, 10)
+	if !ok {
+		return nil, fmt.Errorf("community %s: minimum reward %q is not an integer", r.ID, r.MinReward)
+	}
 	return &guildhall.Community{
 		ID:              r.ID,
 		Name:            r.Name,
@@ -286,6 +322,7 @@ func (r communityRow) community() (*guildhall.Community, error) {
 			QuorumPercent:       uint8(r.QuorumPercent),
 			ProposalThreshold:   threshold,
 		},
+		MinReward: minReward,
 		CreatedAt: r.CreatedAt.UTC(),
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -38,8 +39,12 @@ func NewGovernanceStore(db *DB) *GovernanceStore {
 
 // ReserveRelay records a relay before it is sent (see govchain.RelayStore). The wallet's relays
 // are counted and the new one inserted under a transaction-scoped advisory lock on (community,
-// wallet), so concurrent requests cannot exceed the limit together.
-func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit governance.RelayLimit, now time.Time) error {
+// wallet), and its gas added to the community's day under that day's row lock, so concurrent
+// requests cannot exceed the limit or the budget together.
+func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit governance.RelayLimit, budget governance.RelayBudget, now time.Time) error {
+	if r.Gas > math.MaxInt64 {
+		return fmt.Errorf("reserve relay: gas %d out of range", r.Gas)
+	}
 	tx, err := st.db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return st.db.queryError("reserve relay", err)
@@ -48,33 +53,55 @@ func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRe
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, relayLockKey(r.CommunityID, r.Wallet)); err != nil {
 		return st.db.queryError("reserve relay", err)
 	}
-	if limit.Max > 0 {
-		var window struct {
-			Used   int          `db:"used"`
-			Oldest sql.NullTime `db:"oldest"`
-		}
-		err := tx.GetContext(ctx, &window, `SELECT count(*) AS used, min(created_at) AS oldest FROM governance_relays
-			WHERE community_id = $1 AND wallet = $2 AND created_at > $3`,
-			r.CommunityID, r.Wallet.Hex(), now.Add(-limit.Window))
-		if err != nil {
-			return st.db.queryError("reserve relay", err)
-		}
-		if err := limit.Check(r.Wallet, window.Used, window.Oldest.Time, now); err != nil {
-			return err
-		}
+	if err := st.checkWalletLimit(ctx, tx, r, limit, now); err != nil {
+		return err
 	}
 	if r.Kind == "ballot" {
 		if err := st.pendingBallotWithNonce(ctx, tx, r); err != nil {
 			return err
 		}
 	}
+	if err := st.insertRelay(ctx, tx, r, now); err != nil {
+		return err
+	}
+	// The day's row is locked last and held only to commit: every relay of the community takes
+	// it, so nothing slow may come after.
+	if err := st.reserveGas(ctx, tx, r, budget, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return st.db.queryError("reserve relay", err)
+	}
+	return nil
+}
+
+// checkWalletLimit refuses a relay past the wallet's limit (governance.RelayLimit.Check).
+func (st *GovernanceStore) checkWalletLimit(ctx context.Context, tx *sqlx.Tx, r *govchain.RelayRecord, limit governance.RelayLimit, now time.Time) error {
+	if limit.Max <= 0 {
+		return nil
+	}
+	var window struct {
+		Used   int          `db:"used"`
+		Oldest sql.NullTime `db:"oldest"`
+	}
+	err := tx.GetContext(ctx, &window, `SELECT count(*) AS used, min(created_at) AS oldest FROM governance_relays
+		WHERE community_id = $1 AND wallet = $2 AND created_at > $3`,
+		r.CommunityID, r.Wallet.Hex(), now.Add(-limit.Window))
+	if err != nil {
+		return st.db.queryError("reserve relay", err)
+	}
+	return limit.Check(r.Wallet, window.Used, window.Oldest.Time, now)
+}
+
+// insertRelay records r and sets r.ID; a ballot or delegation relayed before is EUNPROCESSABLE.
+func (st *GovernanceStore) insertRelay(ctx context.Context, tx *sqlx.Tx, r *govchain.RelayRecord, now time.Time) error {
 	var pid sql.NullString
 	if r.ProposalID != nil {
 		pid = sql.NullString{String: r.ProposalID.String(), Valid: true}
 	}
-	err = tx.GetContext(ctx, &r.ID, `INSERT INTO governance_relays (community_id, kind, wallet, proposal_id, nonce, created_at)
-		VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6) RETURNING id`,
-		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigText(r.Nonce), now)
+	err := tx.GetContext(ctx, &r.ID, `INSERT INTO governance_relays (community_id, kind, wallet, proposal_id, nonce, created_at, gas_reserved)
+		VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7) RETURNING id`,
+		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigText(r.Nonce), now, int64(r.Gas))
 	if e := pq.As(err, pqerror.UniqueViolation); e != nil {
 		var prior sql.NullString
 		_ = st.db.db.GetContext(ctx, &prior, `SELECT tx_hash FROM governance_relays WHERE community_id = $1 AND wallet = $2 AND kind = $3
@@ -92,8 +119,25 @@ func (st *GovernanceStore) ReserveRelay(ctx context.Context, r *govchain.RelayRe
 	if err != nil {
 		return st.db.queryError("reserve relay", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return st.db.queryError("reserve relay", err)
+	return nil
+}
+
+// reserveGas adds r.Gas to its community's gas of now's UTC day, under the day row's lock, unless
+// that passes the budget (governance.RelayBudget.Check).
+func (st *GovernanceStore) reserveGas(ctx context.Context, tx *sqlx.Tx, r *govchain.RelayRecord, budget governance.RelayBudget, now time.Time) error {
+	day := utcDate(now)
+	var used int64
+	err := tx.GetContext(ctx, &used, `INSERT INTO relay_gas_days (community_id, day, gas) VALUES ($1, $2::date, 0)
+		ON CONFLICT (community_id, day) DO UPDATE SET gas = relay_gas_days.gas RETURNING gas`, r.CommunityID, day)
+	if err != nil {
+		return st.db.queryError("reserve relay gas", err)
+	}
+	if err := budget.Check(r.CommunityID, uint64(used), r.Gas, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE relay_gas_days SET gas = gas + $3 WHERE community_id = $1 AND day = $2::date`,
+		r.CommunityID, day, int64(r.Gas)); err != nil {
+		return st.db.queryError("reserve relay gas", err)
 	}
 	return nil
 }
@@ -137,13 +181,103 @@ func (st *GovernanceStore) FinishRelay(ctx context.Context, id int64, txHash com
 	return nil
 }
 
-// CancelRelay forgets a reservation whose transaction was not sent.
+// CancelRelay forgets a reservation whose transaction was not sent and gives its gas back to
+// its day.
 func (st *GovernanceStore) CancelRelay(ctx context.Context, id int64) error {
-	if _, err := st.db.db.ExecContext(ctx, `DELETE FROM governance_relays WHERE id = $1 AND tx_hash IS NULL`, id); err != nil {
-		return st.db.queryError("cancel relay", err)
-	}
-	return nil
+	return st.db.inTx(ctx, "cancel relay", true, func(tx *sqlx.Tx) error {
+		return adjustRelayGas(ctx, tx, `DELETE FROM governance_relays WHERE id = $1 AND tx_hash IS NULL
+			RETURNING community_id, created_at, gas_reserved, 0 AS gas_now`, id)
+	})
 }
+
+// adjustRelayGas runs change, which returns the relay row it changed (community_id, created_at,
+// gas_reserved, and gas_now: what the relay counts for now), and moves the relay's day by
+// gas_now - gas_reserved. A change that matched no row changes nothing.
+func adjustRelayGas(ctx context.Context, tx *sqlx.Tx, change string, args ...any) error {
+	var row struct {
+		CommunityID string    `db:"community_id"`
+		CreatedAt   time.Time `db:"created_at"`
+		Reserved    int64     `db:"gas_reserved"`
+		Now         int64     `db:"gas_now"`
+	}
+	err := tx.GetContext(ctx, &row, change, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE relay_gas_days SET gas = greatest(gas + $3 - $4, 0) WHERE community_id = $1 AND day = $2::date`,
+		row.CommunityID, utcDate(row.CreatedAt), row.Now, row.Reserved)
+	return err
+}
+
+// SettleRelay counts the gas a relay's transaction used toward its day in place of what it
+// reserved; settling a relay again changes nothing.
+func (st *GovernanceStore) SettleRelay(ctx context.Context, id int64, gasUsed uint64) error {
+	if gasUsed > math.MaxInt64 {
+		return fmt.Errorf("settle relay %d: gas %d out of range", id, gasUsed)
+	}
+	return st.db.inTx(ctx, "settle relay", true, func(tx *sqlx.Tx) error {
+		return adjustRelayGas(ctx, tx, `UPDATE governance_relays SET gas_used = $2 WHERE id = $1 AND gas_used IS NULL
+			RETURNING community_id, created_at, gas_reserved, gas_used AS gas_now`, id, int64(gasUsed))
+	})
+}
+
+// relayKeys matches the sender keys of relayed ballots and delegations (govchain's).
+const relayKeys = `(key LIKE 'gov:ballot:%' OR key LIKE 'gov:delegation:%')`
+
+// RelaysInFlight counts the relayed transactions of the operator's sender not mined yet.
+func (st *GovernanceStore) RelaysInFlight(ctx context.Context) (int, error) {
+	var n int
+	if err := st.db.db.GetContext(ctx, &n, `SELECT count(*) FROM chain_txs WHERE state = 'pending' AND `+relayKeys); err != nil {
+		return 0, st.db.queryError("count relays in flight", err)
+	}
+	return n, nil
+}
+
+// UnsettledRelays returns up to limit relays whose transaction is final and whose gas is not
+// settled yet, oldest first: the relay's recorded transaction is one attempt of a sender intent,
+// and the intent's mined hash is the attempt that was mined.
+func (st *GovernanceStore) UnsettledRelays(ctx context.Context, limit int) ([]govchain.UnsettledRelay, error) {
+	var rows []struct {
+		ID       int64  `db:"id"`
+		Mined    string `db:"mined_hash"`
+		Reserved int64  `db:"gas_reserved"`
+	}
+	err := st.db.db.SelectContext(ctx, &rows, `SELECT r.id, c.mined_hash, r.gas_reserved FROM governance_relays r
+		JOIN chain_tx_attempts a ON a.hash = r.tx_hash JOIN chain_txs c ON c.id = a.tx_id
+		WHERE r.gas_used IS NULL AND r.tx_hash IS NOT NULL AND c.state = 'final' AND c.mined_hash IS NOT NULL
+		ORDER BY r.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, st.db.queryError("list unsettled relays", err)
+	}
+	out := make([]govchain.UnsettledRelay, len(rows))
+	for i, r := range rows {
+		out[i] = govchain.UnsettledRelay{ID: r.ID, Mined: common.HexToHash(r.Mined), Reserved: uint64(r.Reserved)}
+	}
+	return out, nil
+}
+
+// RelayGasOn returns each community's relayed gas (spent, or reserved while not settled) of the
+// UTC day that holds day.
+func (st *GovernanceStore) RelayGasOn(ctx context.Context, day time.Time) (map[string]uint64, error) {
+	var rows []struct {
+		CommunityID string `db:"community_id"`
+		Gas         int64  `db:"gas"`
+	}
+	if err := st.db.db.SelectContext(ctx, &rows, `SELECT community_id, gas FROM relay_gas_days WHERE day = $1::date`, utcDate(day)); err != nil {
+		return nil, st.db.queryError("read relayed gas", err)
+	}
+	out := make(map[string]uint64, len(rows))
+	for _, r := range rows {
+		out[r.CommunityID] = uint64(r.Gas)
+	}
+	return out, nil
+}
+
+// utcDate is the date of t's UTC day as PostgreSQL reads a date, whatever the session's time zone.
+func utcDate(t time.Time) string { return governance.UTCDay(t).Format(time.DateOnly) }
 
 func relayLockKey(communityID string, wallet common.Address) int64 {
 	h := fnv.New64a()

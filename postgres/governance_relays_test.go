@@ -33,7 +33,7 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	for i := range 10 {
 		wg.Go(func() {
 			r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(int64(i)), Nonce: big.NewInt(int64(i))}
-			err := relays.ReserveRelay(t.Context(), r, limit, now)
+			err := relays.ReserveRelay(t.Context(), r, limit, governance.RelayBudget{}, now)
 			var e *guildhall.Error
 			switch guildhall.ErrorCode(err) {
 			case "":
@@ -55,14 +55,14 @@ func TestRelayLimitHoldsUnderConcurrency(t *testing.T) {
 	}
 	// An hour later the window has room again; the same ballot twice is refused.
 	r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(19)}
-	if err := relays.ReserveRelay(t.Context(), r, limit, now.Add(2*time.Hour)); err != nil {
+	if err := relays.ReserveRelay(t.Context(), r, limit, governance.RelayBudget{}, now.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if err := relays.FinishRelay(t.Context(), r.ID, common.HexToHash("0xab")); err != nil {
 		t.Fatal(err)
 	}
 	again := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: wallet, ProposalID: big.NewInt(100), Nonce: big.NewInt(20)}
-	err := relays.ReserveRelay(t.Context(), again, limit, now.Add(2*time.Hour))
+	err := relays.ReserveRelay(t.Context(), again, limit, governance.RelayBudget{}, now.Add(2*time.Hour))
 	assertCode(t, err, guildhall.EUNPROCESSABLE)
 }
 
@@ -131,12 +131,12 @@ func TestSecondBallotWithTheSameNonceWaitsForTheFirst(t *testing.T) {
 	voter := common.HexToAddress("0x00000000000000000000000000000000000000b2")
 	now := time.Now()
 	first := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: voter, ProposalID: big.NewInt(1), Nonce: big.NewInt(4)}
-	if err := relays.ReserveRelay(t.Context(), first, governance.RelayLimit{}, now); err != nil {
+	if err := relays.ReserveRelay(t.Context(), first, governance.RelayLimit{}, governance.RelayBudget{}, now); err != nil {
 		t.Fatal(err)
 	}
 	second := func() error {
 		r := &govchain.RelayRecord{CommunityID: "bakery", Kind: "ballot", Wallet: voter, ProposalID: big.NewInt(2), Nonce: big.NewInt(4)}
-		return relays.ReserveRelay(t.Context(), r, governance.RelayLimit{}, now)
+		return relays.ReserveRelay(t.Context(), r, governance.RelayLimit{}, governance.RelayBudget{}, now)
 	}
 	assertCode(t, second(), guildhall.ECONFLICT) // the first is still being sent
 	// The sender has it, not mined yet.

@@ -271,6 +271,9 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMinReward(ctx, tx, in, order); err != nil {
+		return nil, err
+	}
 	if err := insertMembers(ctx, tx, communityID, order.Rewards); err != nil {
 		return nil, err
 	}
@@ -294,6 +297,20 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 		return nil, err
 	}
 	return answer(ctx, tx, in, order.Rewards)
+}
+
+// checkMinReward refuses an order with a reward below the community's minimum reward, read in
+// tx so a minimum set a moment ago applies.
+func checkMinReward(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, o *rewards.Order) error {
+	var text string
+	if err := tx.GetContext(ctx, &text, `SELECT min_reward::text FROM communities WHERE id = $1`, in.Issuer.CommunityID); err != nil {
+		return err
+	}
+	min, ok := new(big.Int).SetString(text, 10)
+	if !ok {
+		return fmt.Errorf("community %s: minimum reward %q is not an integer", in.Issuer.CommunityID, text)
+	}
+	return o.CheckMinimum(in, min)
 }
 
 // claimIdempotencyKey records in's key for its request. When the key is known it returns the

@@ -128,3 +128,24 @@ func CheckRecipients(items []Request, batch bool, contracts map[string]string) e
 	}
 	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: "rewards to the community's own contracts are refused: nothing was recorded", Fields: fields}
 }
+
+// CheckMinimum refuses an order with a reward below the community's minimum reward min (base
+// units; nil or 0: any amount): a reward of a few base units costs the operator as much gas as a
+// large one. The error is EUNPROCESSABLE and names the amount of every such item of in.
+func (o *Order) CheckMinimum(in AcceptInput, min *big.Int) error {
+	if min == nil || min.Sign() <= 0 {
+		return nil
+	}
+	var fields []guildhall.FieldError
+	for k, r := range o.Rewards {
+		if r.Amount.Cmp(min) < 0 {
+			fields = append(fields, guildhall.FieldError{Field: itemField(in, k) + "amount",
+				Message: fmt.Sprintf("%s base units is below this community's minimum reward of %s", r.Amount, min)})
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &guildhall.Error{Code: guildhall.EUNPROCESSABLE,
+		Message: fmt.Sprintf("rewards below this community's minimum of %s base units are refused: nothing was recorded", min), Fields: fields}
+}

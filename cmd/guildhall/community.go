@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"text/tabwriter"
 	"time"
 
@@ -19,8 +20,9 @@ func runCommunity(ctx context.Context, args []string, e *env) error {
 		if len(args) > 0 {
 			w = e.stdout
 		}
-		fmt.Fprint(w, "Usage: guildhall community <create|list> [flags]\n\n"+
+		fmt.Fprint(w, "Usage: guildhall community <create|update|list|staff> [flags]\n\n"+
 			"  create  deploy a community's token, timelock and governor and record it\n"+
+			"  update  change what a community's operator sets: --min-reward\n"+
 			"  list    list the recorded communities\n"+
 			"  staff   add, remove or list a community's staff (left out of every health figure)\n\nRun `guildhall community <subcommand> --help` for flags.\n")
 		if len(args) == 0 {
@@ -31,12 +33,14 @@ func runCommunity(ctx context.Context, args []string, e *env) error {
 	switch args[0] {
 	case "create":
 		return runCommunityCreate(ctx, args[1:], e)
+	case "update":
+		return runCommunityUpdate(ctx, args[1:], e)
 	case "list":
 		return runCommunityList(ctx, args[1:], e)
 	case "staff":
 		return runCommunityStaff(ctx, args[1:], e)
 	}
-	fmt.Fprintf(e.stderr, "guildhall community: unknown subcommand %q (want create or list)\n", args[0])
+	fmt.Fprintf(e.stderr, "guildhall community: unknown subcommand %q (want create, update, list or staff)\n", args[0])
 	return errUsage
 }
 
@@ -45,6 +49,7 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 		c                 commonFlags
 		id, name, symbol  string
 		threshold         string
+		minReward         string
 		baseUnits, asJSON bool
 		quorum            uint
 		settings          = guildhall.DefaultGovernanceSettings()
@@ -60,6 +65,7 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 	fs.DurationVar(&settings.LateQuorumExtension, "late-quorum-extension", settings.LateQuorumExtension, "how long a vote stays open after quorum is reached late")
 	fs.UintVar(&quorum, "quorum-percent", uint(settings.QuorumPercent), "share of the supply (For + Abstain) a proposal needs, in percent")
 	fs.StringVar(&threshold, "proposal-threshold", "0", "voting power needed to propose, in tokens (base units with --base-units)")
+	fs.StringVar(&minReward, "min-reward", "0", minRewardUsage)
 	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
 	fs.BoolVar(&asJSON, "json", false, "print the community as JSON")
 	if err := c.parse(fs, args, e); err != nil {
@@ -80,6 +86,10 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	settings.ProposalThreshold = th
+	minAmount, err := guildhall.ParseAmount("min_reward", minReward, baseUnits)
+	if err != nil {
+		return err
+	}
 	// Check everything a user typed before touching the database or the chain.
 	if err := guildhall.ValidateNewCommunity(id, name, symbol, settings); err != nil {
 		return err
@@ -102,6 +112,11 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 	com, err := createCommunity(ctx, log, db, cc, id, name, symbol, settings)
 	if err != nil {
 		return err
+	}
+	if minAmount.Sign() > 0 {
+		if com, err = postgres.NewCommunityStore(db).SetMinReward(ctx, com.ID, minAmount); err != nil {
+			return err
+		}
 	}
 	if asJSON {
 		return json.NewEncoder(e.stdout).Encode(communityJSON(com))
@@ -141,6 +156,60 @@ func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc 
 	}
 	log.Info("community created", "id", id, "token", com.TokenAddress, "governor", com.GovernorAddress, "timelock", com.TimelockAddress)
 	return com, nil
+}
+
+// minRewardUsage is the help of --min-reward.
+const minRewardUsage = "the smallest reward the community mints, in tokens (base units with --base-units); smaller ones are refused (0: any)"
+
+// runCommunityUpdate changes a recorded community's operator settings: its minimum reward.
+func runCommunityUpdate(ctx context.Context, args []string, e *env) error {
+	var (
+		c             commonFlags
+		id, minReward string
+		baseUnits     bool
+		asJSON        bool
+	)
+	fs := newFlagSet(e, "community update", "community update --id SLUG --min-reward AMOUNT [flags]")
+	c.register(fs, false)
+	fs.StringVar(&id, "id", "", "the community to update (required)")
+	fs.StringVar(&minReward, "min-reward", "", minRewardUsage+" (required)")
+	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
+	fs.BoolVar(&asJSON, "json", false, "print the community as JSON")
+	if err := c.parse(fs, args, e); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if id == "" || minReward == "" {
+		return usageError(fs, "--id and --min-reward are required")
+	}
+	amount, err := guildhall.ParseAmount("min_reward", minReward, baseUnits)
+	if err != nil {
+		return err
+	}
+	db, _, err := c.openDatabase(ctx, c.logger(e), true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	com, err := postgres.NewCommunityStore(db).SetMinReward(ctx, id, amount)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(e.stdout).Encode(communityJSON(com))
+	}
+	fmt.Fprintf(e.stdout, "community %q: rewards below %s base units are refused from now on\n", com.ID, bigString(com.MinReward))
+	return nil
+}
+
+// bigString is v in decimal, "0" for nil.
+func bigString(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
 }
 
 func runCommunityList(ctx context.Context, args []string, e *env) error {
@@ -192,6 +261,6 @@ func communityJSON(c *guildhall.Community) map[string]any {
 	return map[string]any{
 		"id": c.ID, "name": c.Name, "symbol": c.Symbol, "chain_id": c.ChainID,
 		"token": c.TokenAddress, "governor": c.GovernorAddress, "timelock": c.TimelockAddress,
-		"deployment_block": c.DeploymentBlock, "deployment_tx": c.DeploymentTx,
+		"deployment_block": c.DeploymentBlock, "deployment_tx": c.DeploymentTx, "min_reward": bigString(c.MinReward),
 	}
 }

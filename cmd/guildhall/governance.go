@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math/big"
 	"net"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 // sender that startMinting runs: its nonces are allocated under a row lock in PostgreSQL and its
 // Run loop rebroadcasts, replaces and confirms every open intent of the key, the minter's and
 // these alike.
-func governanceConfig(cc *chainConn, db *postgres.DB, index *postgres.IndexReader, sender *chain.Sender, siweDomain string, relayPerHour int) api.GovernanceConfig {
+func governanceConfig(cc *chainConn, db *postgres.DB, index *postgres.IndexReader, sender *chain.Sender, siweDomain string,
+	relay relayFlags, minDelegatorBalance *big.Int) api.GovernanceConfig {
 	reader := govchain.NewReader(cc.client)
 	store := postgres.NewGovernanceStore(db)
 	return api.GovernanceConfig{
@@ -27,9 +29,11 @@ func governanceConfig(cc *chainConn, db *postgres.DB, index *postgres.IndexReade
 			Reader: reader, Backend: cc.client,
 			Relayer: &govchain.SenderRelayer{Sender: sender},
 			Relays:  store, Plans: store,
-			Operator: crypto.PubkeyToAddress(cc.operator.PublicKey),
-			Limit:    governance.RelayLimit{Max: relayPerHour, Window: time.Hour},
-			Clock:    governance.TimestampClock,
+			Operator:            crypto.PubkeyToAddress(cc.operator.PublicKey),
+			Limit:               governance.RelayLimit{Max: relay.perHour, Window: time.Hour},
+			Budget:              governance.RelayBudget{GasPerDay: relay.gasBudget},
+			Clock:               governance.TimestampClock,
+			MinDelegatorBalance: minDelegatorBalance,
 		},
 		Tallies: index,
 		Onchain: govchain.NewTallyCheck(reader),

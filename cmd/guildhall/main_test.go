@@ -44,7 +44,7 @@ func runCmd(t *testing.T, environ map[string]string, args ...string) (code int, 
 func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
-		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
+		{"community", "create", "--help"}, {"community", "update", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
 		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"}, {"doctor", "--help"}, {"version", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -98,7 +98,7 @@ func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
 		"--pg-port", "54999", "--rpc-url", "http://127.0.0.1:1", "--operator-keystore", "/nonexistent/key.json",
 		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
 	for _, cmd := range [][]string{
-		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
+		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "update"}, {"community", "list"}, {"devchain"},
 		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"}, {"version"}, {"doctor"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
@@ -451,7 +451,8 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total", "guildhall_build_info{"} {
+		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total",
+			"guildhall_operator_balance_wei", "guildhall_operator_spend_last_day_wei", "guildhall_relay_gas_budget 2e+07", "guildhall_build_info{"} {
 			if !strings.Contains(string(body), m) {
 				t.Errorf("/metrics has no %s", m)
 			}

@@ -23,7 +23,6 @@ import (
 	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/demo"
-	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/web"
@@ -91,7 +90,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	defer closeReadDB()
 	index := postgres.NewIndexReader(readDB)
-	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relayPerHour)
+	minBalance, err := o.relay.minDelegatorBalance()
+	if err != nil {
+		return err
+	}
+	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relay, minBalance)
+	startRelaySettler(bgCtx, log, db, cc, o.relay.gasBudget, registry)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", o.httpAddr)
@@ -107,7 +111,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {
 		return err // nil when stopped while the demo history was laid down: nothing else to start
 	}
-	handler := api.NewServer(apiConfig(o, log, db, readDB, cc, index, govConfig, registry))
+	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry)
+	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
+	handler := api.NewServer(cfg)
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
@@ -189,7 +195,7 @@ type serveOptions struct {
 	maxIndexLag   uint64
 	pollInterval  time.Duration
 	siweDomain    string
-	relayPerHour  int
+	relay         relayFlags
 	limits        limitFlags
 	metricsAddr   string
 	pool          postgres.Pool
@@ -207,7 +213,7 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.DurationVar(&o.blockInterval, "block-interval", chain.DefaultDevBlockInterval, "the dev chain seals an empty block after this long without one")
 	fs.BoolVar(&o.demo, "demo", true, "on the dev chain, create a demo community when there is none")
 	fs.StringVar(&o.siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
-	fs.IntVar(&o.relayPerHour, "relay-limit", governance.DefaultRelayLimit.Max, "gasless ballots and delegations relayed per wallet per hour (0: no limit)")
+	o.relay.register(fs)
 	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
 	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
@@ -227,6 +233,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	}
 	if err := validatePool(fs, o.pool); err != nil {
 		return nil, err
+	}
+	if _, err := o.relay.minDelegatorBalance(); err != nil {
+		return nil, usageError(fs, "--delegation-min-balance must be a number of tokens, e.g. 1 or 0.5")
 	}
 	return o, nil
 }

@@ -160,6 +160,11 @@ func (r *Reader) uint256Call(ctx context.Context, to common.Address, data []byte
 	return new(big.Int).SetBytes(out[:32]), nil
 }
 
+// Balance reads the token's balanceOf(account) at block (nil: the head).
+func (r *Reader) Balance(ctx context.Context, token, account common.Address, block *big.Int) (*big.Int, error) {
+	return r.uint256Call(ctx, token, tokenABI.PackBalanceOf(account), block, "balanceOf")
+}
+
 // Quorum reads quorum(timepoint) at block. The governor refuses a timepoint that is not in the
 // past (ERC5805FutureLookup); ok is false then.
 func (r *Reader) Quorum(ctx context.Context, gov common.Address, timepoint uint64, block *big.Int) (q *big.Int, ok bool, err error) {

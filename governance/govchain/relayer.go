@@ -13,6 +13,9 @@ import (
 // OperatorSender is the operator's persistent sender (chain.Sender), shared with the minter.
 type OperatorSender interface {
 	Send(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*chain.TxRecord, error)
+	// SendDeferred is Send for a transaction that waits while an urgent Send (a reward batch)
+	// takes its nonce.
+	SendDeferred(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*chain.TxRecord, error)
 }
 
 // SenderRelayer relays through the operator's exactly-once sender: each key is one intent, so a
@@ -32,6 +35,18 @@ const maxRetries = 8
 // transaction was mined and reverted (an execute whose call failed when it ran), the caller has just
 // checked and simulated the request again, so it is sent anew under key:retry-N.
 func (r *SenderRelayer) Send(ctx context.Context, to common.Address, calldata []byte, key string) (common.Hash, error) {
+	return r.send(ctx, to, calldata, key, 0, r.Sender.Send)
+}
+
+// SendRelay implements Relayer: Send for a wallet's ballot or delegation, with the gas limit
+// reserved for it, sent behind any reward mint waiting to be sent (chain.Sender.SendDeferred).
+func (r *SenderRelayer) SendRelay(ctx context.Context, to common.Address, calldata []byte, key string, gasLimit uint64) (common.Hash, error) {
+	return r.send(ctx, to, calldata, key, gasLimit, r.Sender.SendDeferred)
+}
+
+type sendFunc func(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gasLimit uint64) (*chain.TxRecord, error)
+
+func (r *SenderRelayer) send(ctx context.Context, to common.Address, calldata []byte, key string, gasLimit uint64, send sendFunc) (common.Hash, error) {
 	var rec *chain.TxRecord
 	for attempt := 0; ; attempt++ {
 		k := key
@@ -39,7 +54,7 @@ func (r *SenderRelayer) Send(ctx context.Context, to common.Address, calldata []
 			k = fmt.Sprintf("%s:retry-%d", key, attempt)
 		}
 		var err error
-		if rec, err = r.Sender.Send(ctx, k, to, calldata, nil, 0); err != nil {
+		if rec, err = send(ctx, k, to, calldata, nil, gasLimit); err != nil {
 			return common.Hash{}, fmt.Errorf("send %s: %w", k, err)
 		}
 		reverted := (rec.State == chain.TxMined || rec.State == chain.TxFinal) && !rec.Succeeded

@@ -26,6 +26,10 @@ func (s *recordingSender) Send(_ context.Context, key string, to common.Address,
 	return &chain.TxRecord{Key: key, State: chain.TxPending, Attempts: []chain.TxAttempt{{Hash: h}}}, nil
 }
 
+func (s *recordingSender) SendDeferred(ctx context.Context, key string, to common.Address, data []byte, v *big.Int, gas uint64) (*chain.TxRecord, error) {
+	return s.Send(ctx, key, to, data, v, gas)
+}
+
 func TestSenderRelayerSendsAgainOnlyAfterARevert(t *testing.T) {
 	tests := map[string]struct {
 		reverted map[string]bool

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/governance"
 )
 
@@ -22,6 +23,9 @@ import (
 // is durably recorded and broadcast, not when it is mined.
 type Relayer interface {
 	Send(ctx context.Context, to common.Address, calldata []byte, key string) (txHash common.Hash, err error)
+	// SendRelay sends a wallet's relayed ballot or delegation with gasLimit (what was reserved
+	// for it), behind any reward mint waiting to be sent.
+	SendRelay(ctx context.Context, to common.Address, calldata []byte, key string, gasLimit uint64) (txHash common.Hash, err error)
 }
 
 // RelayRecord is one transaction the relay sends for a wallet.
@@ -33,20 +37,39 @@ type RelayRecord struct {
 	ProposalID  *big.Int // ballots
 	Nonce       *big.Int // the signature's nonce
 	TxHash      common.Hash
+	Gas         uint64 // the gas limit it is sent with: what it may cost, reserved from the budget
 }
 
 // RelayStore records relayed transactions. ReserveRelay must be atomic: under any concurrency a
-// wallet never gets more than limit.Max relays in limit.Window, and one ballot (community,
-// proposal, voter) or one delegation nonce (community, delegator, nonce) is relayed at most once.
+// wallet never gets more than limit.Max relays in limit.Window, a community's relays never
+// reserve more than budget.GasPerDay gas in a UTC day, and one ballot (community, proposal,
+// voter) or one delegation nonce (community, delegator, nonce) is relayed at most once.
 type RelayStore interface {
-	// ReserveRelay records r before it is sent and sets r.ID. It returns an ERATELIMITED
-	// *guildhall.Error (from limit.Check, with RetryAfter) when the wallet used its limit, and an
-	// EUNPROCESSABLE one when the same ballot or delegation was relayed.
-	ReserveRelay(ctx context.Context, r *RelayRecord, limit governance.RelayLimit, now time.Time) error
+	// ReserveRelay records r before it is sent, with the r.Gas it may use counted toward its
+	// community's day, and sets r.ID. It returns an ERATELIMITED *guildhall.Error (from
+	// limit.Check or budget.Check, with RetryAfter) when the wallet used its limit or the
+	// community its day's gas, and an EUNPROCESSABLE one when the same ballot or delegation was
+	// relayed.
+	ReserveRelay(ctx context.Context, r *RelayRecord, limit governance.RelayLimit, budget governance.RelayBudget, now time.Time) error
 	// FinishRelay records the transaction that carries a reserved relay.
 	FinishRelay(ctx context.Context, id int64, tx common.Hash) error
-	// CancelRelay forgets a reservation whose transaction was not sent.
+	// CancelRelay forgets a reservation whose transaction was not sent, and gives its gas back.
 	CancelRelay(ctx context.Context, id int64) error
+	// RelaysInFlight counts the relayed transactions of the operator's sender not mined yet.
+	RelaysInFlight(ctx context.Context) (int, error)
+	// UnsettledRelays returns up to limit relays whose transaction is final and whose gas is not
+	// settled yet, oldest first.
+	UnsettledRelays(ctx context.Context, limit int) ([]UnsettledRelay, error)
+	// SettleRelay counts the gas a relay's transaction used toward its day in place of the gas it
+	// reserved; settling a relay again changes nothing.
+	SettleRelay(ctx context.Context, id int64, gasUsed uint64) error
+}
+
+// UnsettledRelay is a relay whose final transaction's gas is still counted as reserved.
+type UnsettledRelay struct {
+	ID       int64
+	Mined    common.Hash // the transaction that was mined (a replacement's, when one was)
+	Reserved uint64
 }
 
 // PlanStore keeps what proposals execute, so the API can queue and execute them.
@@ -67,8 +90,16 @@ type Service struct {
 	Plans    PlanStore
 	Operator common.Address
 	Limit    governance.RelayLimit
-	Clock    governance.Clock
-	Now      func() time.Time // wall time, for relay windows; nil is time.Now
+	// Budget bounds the gas relayed per community per UTC day.
+	Budget governance.RelayBudget
+	// MinDelegatorBalance is the token balance (base units) a delegator must hold at the head for
+	// its delegation to be relayed; nil is 1 (any balance above 0), 0 relays for any wallet.
+	MinDelegatorBalance *big.Int
+	// MaxInFlight bounds the relayed transactions sent and not mined yet (0: DefaultMaxInFlight),
+	// so reward mints sent meanwhile are never queued behind a flood of them.
+	MaxInFlight int
+	Clock       governance.Clock
+	Now         func() time.Time // wall time, for relay windows; nil is time.Now
 }
 
 func (s *Service) now() time.Time {
@@ -238,8 +269,8 @@ func (s *Service) DelegationTypedData(ctx context.Context, c Contracts, delegato
 }
 
 // RelayDelegation checks a signed delegation (expiry against the block after the head, nonce,
-// signature), simulates it and relays
-// delegateBySig. Every refusal is an EUNPROCESSABLE *guildhall.Error and sends nothing.
+// signature, the delegator's balance at the head: see MinDelegatorBalance), simulates it and
+// relays delegateBySig. Every refusal is an EUNPROCESSABLE *guildhall.Error and sends nothing.
 func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Contracts, req DelegationRequest) (common.Hash, error) {
 	sig, err := governance.NormalizeSignature(req.Signature)
 	if err != nil {
@@ -268,20 +299,30 @@ func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Con
 	if err := governance.CheckDelegation(facts, s.Clock); err != nil {
 		return common.Hash{}, err
 	}
+	if err := s.checkDelegatorBalance(ctx, c.Token, req.Delegator, head); err != nil {
+		return common.Hash{}, err
+	}
 	calldata := tokenABI.PackDelegateBySig(req.Delegatee, req.Nonce, req.Expiry, sig[64], [32]byte(sig[:32]), [32]byte(sig[32:64]))
 	rec := &RelayRecord{CommunityID: communityID, Kind: "delegation", Wallet: req.Delegator, Nonce: req.Nonce}
 	return s.relay(ctx, rec, c.Token, calldata, fmt.Sprintf("gov:delegation:%s:%s:%s", communityID, req.Delegator.Hex(), req.Nonce))
 }
 
-// relay simulates calldata, reserves the wallet's relay and sends it.
+// relay simulates calldata, checks that the relay's queue has room, reserves the wallet's relay
+// and the gas it may use from its community's day, and sends it with that gas limit behind any
+// reward mint waiting to be sent (SendRelay).
 func (s *Service) relay(ctx context.Context, rec *RelayRecord, to common.Address, calldata []byte, key string) (common.Hash, error) {
-	if err := s.simulate(ctx, to, calldata); err != nil {
+	est, err := s.simulate(ctx, to, calldata)
+	if err != nil {
 		return common.Hash{}, err
 	}
-	if err := s.Relays.ReserveRelay(ctx, rec, s.Limit, s.now()); err != nil {
+	if err := s.checkInFlight(ctx); err != nil {
 		return common.Hash{}, err
 	}
-	tx, err := s.Relayer.Send(ctx, to, calldata, key)
+	rec.Gas = min(chain.GasWithHeadroom(est), chain.MaxTxGas)
+	if err := s.Relays.ReserveRelay(ctx, rec, s.Limit, s.Budget, s.now()); err != nil {
+		return common.Hash{}, err
+	}
+	tx, err := s.Relayer.SendRelay(ctx, to, calldata, key, rec.Gas)
 	if err != nil {
 		// A send that failed may still have reached the node; keeping the reservation would
 		// block a retry for good, so only a clean refusal releases it.
@@ -294,17 +335,17 @@ func (s *Service) relay(ctx context.Context, rec *RelayRecord, to common.Address
 	return tx, nil
 }
 
-// simulate runs calldata from the operator against the head and turns a revert into an
-// EUNPROCESSABLE *guildhall.Error naming the contract's error.
-func (s *Service) simulate(ctx context.Context, to common.Address, calldata []byte) error {
-	_, err := s.Backend.EstimateGas(ctx, ethereum.CallMsg{From: s.Operator, To: &to, Data: calldata})
+// simulate runs calldata from the operator against the head and returns its gas estimate; a
+// revert is an EUNPROCESSABLE *guildhall.Error naming the contract's error.
+func (s *Service) simulate(ctx context.Context, to common.Address, calldata []byte) (uint64, error) {
+	est, err := s.Backend.EstimateGas(ctx, ethereum.CallMsg{From: s.Operator, To: &to, Data: calldata})
 	if err == nil {
-		return nil
+		return est, nil
 	}
 	if reason, ok := DescribeRevert(err); ok {
-		return guildhall.Errorf(guildhall.EUNPROCESSABLE, "the chain refuses this transaction: %s; nothing was sent", reason)
+		return 0, guildhall.Errorf(guildhall.EUNPROCESSABLE, "the chain refuses this transaction: %s; nothing was sent", reason)
 	}
-	return fmt.Errorf("simulate transaction to %s: %w", to.Hex(), err)
+	return 0, fmt.Errorf("simulate transaction to %s: %w", to.Hex(), err)
 }
 
 // Propose opens a proposal from the operator account and returns its transaction and id. A
@@ -321,7 +362,7 @@ func (s *Service) Propose(ctx context.Context, communityID string, c Contracts, 
 		return common.Hash{}, nil, err
 	}
 	calldata := governorABI.PackPropose(p.Targets, p.Values, p.Calldatas, p.Description)
-	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+	if _, err := s.simulate(ctx, c.Governor, calldata); err != nil {
 		return common.Hash{}, nil, err
 	}
 	tx, err := s.Relayer.Send(ctx, c.Governor, calldata, "gov:propose:"+communityID+":"+pid.String())
@@ -348,7 +389,7 @@ func (s *Service) Queue(ctx context.Context, communityID string, c Contracts, pi
 		return common.Hash{}, err
 	}
 	calldata := governorABI.PackQueue(p.Targets, p.Values, p.Calldatas, crypto.Keccak256Hash([]byte(p.Description)))
-	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+	if _, err := s.simulate(ctx, c.Governor, calldata); err != nil {
 		return common.Hash{}, err
 	}
 	return s.Relayer.Send(ctx, c.Governor, calldata, "gov:queue:"+communityID+":"+pid.String())
@@ -373,7 +414,7 @@ func (s *Service) Execute(ctx context.Context, communityID string, c Contracts, 
 		return common.Hash{}, err
 	}
 	calldata := governorABI.PackExecute(p.Targets, p.Values, p.Calldatas, crypto.Keccak256Hash([]byte(p.Description)))
-	if err := s.simulate(ctx, c.Governor, calldata); err != nil {
+	if _, err := s.simulate(ctx, c.Governor, calldata); err != nil {
 		return common.Hash{}, err
 	}
 	return s.Relayer.Send(ctx, c.Governor, calldata, "gov:execute:"+communityID+":"+pid.String())
