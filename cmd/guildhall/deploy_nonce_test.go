@@ -1,0 +1,403 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/signer/core/apitypes"
+
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/contracts/bindings/timelock"
+	"github.com/guildhall/guildhall/governance"
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// issuerClient calls a community's issuer and public endpoints of a running serve.
+type issuerClient struct {
+	base, key string
+	http      *http.Client
+}
+
+func (c *issuerClient) do(t *testing.T, method, path, idem string, body any) (int, []byte) {
+	t.Helper()
+	var rd bytes.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd.Reset(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, &rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	req.Header.Set("Content-Type", "application/json")
+	if idem != "" {
+		req.Header.Set("Idempotency-Key", idem)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, []byte(err.Error())
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	_, _ = out.ReadFrom(resp.Body)
+	return resp.StatusCode, out.Bytes()
+}
+
+// want calls the endpoint and fails the test unless it answers code; it returns the JSON body.
+func (c *issuerClient) want(t *testing.T, method, path, idem string, body any, code int) map[string]any {
+	t.Helper()
+	got, resp := c.do(t, method, path, idem, body)
+	if got != code {
+		t.Fatalf("%s %s = %d %s, want %d", method, path, got, resp, code)
+	}
+	var out map[string]any
+	_ = json.Unmarshal(resp, &out)
+	return out
+}
+
+// castBallot signs the ballot typed data the API serves for voter with key and relays it.
+func (c *issuerClient) castBallot(t *testing.T, pid string, key *ecdsa.PrivateKey) (int, []byte) {
+	t.Helper()
+	voter := crypto.PubkeyToAddress(key.PublicKey).Hex()
+	code, body := c.do(t, http.MethodGet, fmt.Sprintf("/proposals/%s/ballot-typed-data?voter=%s&support=for", pid, voter), "", nil)
+	if code != http.StatusOK {
+		return code, body
+	}
+	var td apitypes.TypedData
+	if err := json.Unmarshal(body, &td); err != nil {
+		t.Fatalf("ballot typed data %s: %v", body, err)
+	}
+	digest, err := governance.Digest(td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := crypto.Sign(digest[:], key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig[64] += 27
+	return c.do(t, http.MethodPost, "/proposals/"+pid+"/ballots", "", map[string]string{"voter": voter, "support": "for", "signature": hexutil.Encode(sig)})
+}
+
+// unconfirmed counts a community's rewards not confirmed yet, and all of them.
+func unconfirmed(t *testing.T, db *postgres.DB, community string) (open, all int) {
+	t.Helper()
+	store := postgres.NewRewardsStore(db)
+	for _, st := range []string{rewards.StatusPending, rewards.StatusSubmitted, rewards.StatusFailed} {
+		rs, err := store.Rewards(t.Context(), community, rewards.RewardFilter{Status: st, Limit: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		open += len(rs)
+	}
+	rs, err := store.Rewards(t.Context(), community, rewards.RewardFilter{Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return open, len(rs)
+}
+
+func waitConfirmed(t *testing.T, db *postgres.DB, community string, total int, within time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(within); ; time.Sleep(250 * time.Millisecond) {
+		open, all := unconfirmed(t, db, community)
+		if open == 0 && all == total {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d rewards recorded, %d not confirmed", all, total, open)
+		}
+	}
+}
+
+// TestCommunityCreateWhileServing creates three communities from the CLI while `serve` mints
+// 2,000 rewards and relays ballots from the same operator key: every creation succeeds with its
+// three contracts wired to each other, no contract the operator deployed is left outside a
+// community, the operator's nonces are one contiguous sequence recorded in the sender's table,
+// and every reward is confirmed once.
+func TestCommunityCreateWhileServing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test of the real binary")
+	}
+	bin := buildBinary(t)
+	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
+	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
+	common_ := []string{"--data-dir", dataDir, "--database-url", dbURL, "--log-level", "warn"}
+	s := startServe(t, bin, append(common_, "--http-addr", httpAddr, "--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false")...)
+	s.waitHealthy(t, "http://"+httpAddr)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve's log (tail):\n%s", tail(s.stderr.String(), 6000))
+		}
+	})
+	cli := func(args ...string) ([]byte, error) {
+		return exec.Command(bin, append(args, common_...)...).CombinedOutput()
+	}
+	cliOK := func(args ...string) []byte {
+		t.Helper()
+		out, err := cli(args...)
+		if err != nil {
+			t.Fatalf("guildhall %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	cliOK("community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--voting-delay", "1s", "--voting-period", "10m")
+	var iss struct{ Key string }
+	if err := json.Unmarshal(cliOK("issuer", "create", "--community", "bakery", "--name", "till", "--budget", "1000000000", "--json"), &iss); err != nil {
+		t.Fatal(err)
+	}
+	api := &issuerClient{base: "http://" + httpAddr + "/v1/communities/bakery", key: iss.Key, http: &http.Client{Timeout: 30 * time.Second}}
+	api.want(t, http.MethodPut, "/rules/purchase", "", map[string]string{"amount": "1000000000000000000000"}, http.StatusOK)
+	db, err := postgres.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	// Voters earn tokens, then the issuer opens a proposal they vote on during the load.
+	voters := make([]*ecdsa.PrivateKey, 12)
+	var items []map[string]string
+	for k := range voters {
+		voters[k], _ = crypto.GenerateKey()
+		items = append(items, map[string]string{"wallet": crypto.PubkeyToAddress(voters[k].PublicKey).Hex(), "activity": "purchase", "amount": "10", "reference": fmt.Sprintf("voter %d", k)})
+	}
+	api.want(t, http.MethodPost, "/rewards:batch", "voters", map[string]any{"items": items}, http.StatusAccepted)
+	waitConfirmed(t, db, "bakery", len(voters), time.Minute)
+	opened := api.want(t, http.MethodPost, "/proposals", "", map[string]any{"description": "Grant 1 BAKE to the oven fund",
+		"actions": []map[string]string{{"kind": "mint", "to": common.Address{0xf0}.Hex(), "amount": "1000000000000000000"}}}, http.StatusAccepted)
+	pid, _ := opened["id"].(string)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
+		var tally map[string]any
+		if getJSON(t, api.base+"/proposals/"+pid+"/tally", &tally) == http.StatusOK && tally["state"] == "active" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("proposal %s never became active", pid)
+		}
+	}
+
+	// The load: 2,000 rewards in 100 requests from 4 clients, the ballots, and three
+	// `community create` at once.
+	const total, perRequest, wallets = 2000, 20, 150
+	want := map[common.Address]*big.Int{}
+	var bodies []map[string]any
+	for k := 0; k < total; k += perRequest {
+		var items []map[string]string
+		for j := range perRequest {
+			w := common.BigToAddress(big.NewInt(int64(0x7000 + rand.IntN(wallets))))
+			amount := big.NewInt(int64(1 + rand.IntN(1_000_000)))
+			if want[w] == nil {
+				want[w] = new(big.Int)
+			}
+			want[w].Add(want[w], amount)
+			items = append(items, map[string]string{"wallet": w.Hex(), "activity": "purchase", "amount": amount.String(), "reference": fmt.Sprintf("r%d", k+j)})
+		}
+		bodies = append(bodies, map[string]any{"items": items})
+	}
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for k := range work {
+				if code, resp := api.do(t, http.MethodPost, "/rewards:batch", fmt.Sprintf("load-%d", k), bodies[k]); code != http.StatusAccepted {
+					t.Errorf("rewards batch %d = %d %s", k, code, resp)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for k := range bodies {
+			work <- k
+		}
+		close(work)
+	})
+	wg.Go(func() {
+		for k, key := range voters {
+			if code, resp := api.castBallot(t, pid, key); code != http.StatusAccepted {
+				t.Errorf("ballot of voter %d = %d %s", k, code, resp)
+			}
+		}
+	})
+	ids := []string{"alpha-cafe", "beta-books", "gamma-gym"}
+	for k, id := range ids {
+		wg.Go(func() {
+			time.Sleep(time.Duration(k) * 700 * time.Millisecond)
+			if out, err := cli("community", "create", "--id", id, "--name", "Shop "+id, "--symbol", fmt.Sprintf("SHOP%d", k)); err != nil {
+				t.Errorf("community create %s while serve mints: %v\n%s", id, err, out)
+			}
+		})
+	}
+	wg.Wait()
+	waitConfirmed(t, db, "bakery", total+len(voters), 2*time.Minute)
+
+	eth, err := ethclient.Dial("http://" + rpcAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eth.Close()
+	recorded := wantCommunitiesWired(t, db, eth, append(ids, "bakery"))
+	wantNoOrphanContracts(t, eth, recorded)
+	wantContiguousNonces(t, dbURL, eth)
+	wantBalances(t, db, eth, "bakery", want)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
+		var tally map[string]any
+		getJSON(t, api.base+"/proposals/"+pid+"/tally", &tally)
+		if tally["voters"] == float64(len(voters)) && tally["consistent"] == true {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the proposal's tally never counted the %d relayed ballots: %v", len(voters), tally)
+		}
+	}
+}
+
+// wantCommunitiesWired checks each community is recorded and its token, timelock and governor
+// name each other as Deploy wires them; it returns every recorded contract address.
+func wantCommunitiesWired(t *testing.T, db *postgres.DB, eth *ethclient.Client, ids []string) map[common.Address]string {
+	t.Helper()
+	tok, gov, tl := guildtoken.NewGuildToken(), guildgovernor.NewGuildGovernor(), timelock.NewTimelockController()
+	recorded := map[common.Address]string{}
+	for _, id := range ids {
+		com, err := postgres.NewCommunityStore(db).Community(t.Context(), id)
+		if err != nil {
+			t.Errorf("community %s: %v", id, err)
+			continue
+		}
+		token, governor, lock := common.HexToAddress(com.TokenAddress), common.HexToAddress(com.GovernorAddress), common.HexToAddress(com.TimelockAddress)
+		recorded[token], recorded[governor], recorded[lock] = id, id, id
+		govToken, err1 := bind.Call(gov.Instance(eth, governor), nil, gov.PackToken(), gov.UnpackToken)
+		govLock, err2 := bind.Call(gov.Instance(eth, governor), nil, gov.PackTimelock(), gov.UnpackTimelock)
+		proposer, err3 := bind.Call(tl.Instance(eth, lock), nil, tl.PackHasRole(crypto.Keccak256Hash([]byte("PROPOSER_ROLE")), governor), tl.UnpackHasRole)
+		admin, err4 := bind.Call(tok.Instance(eth, token), nil, tok.PackHasRole([32]byte{}, lock), tok.UnpackHasRole)
+		if govToken != token || govLock != lock || !proposer || !admin {
+			t.Errorf("community %s is not wired: governor's token %s (want %s), timelock %s (want %s), governor proposes %v, timelock administers the token %v (%v %v %v %v)",
+				id, govToken, token, govLock, lock, proposer, admin, err1, err2, err3, err4)
+		}
+	}
+	return recorded
+}
+
+// wantNoOrphanContracts checks that every contract the operator key created belongs to a
+// recorded community: a contract at CreateAddress(operator, n) exists only if the transaction
+// of nonce n deployed it.
+func wantNoOrphanContracts(t *testing.T, eth *ethclient.Client, recorded map[common.Address]string) {
+	t.Helper()
+	operator := chain.DevAccounts()[0].Address
+	used, err := eth.NonceAt(t.Context(), operator, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range used {
+		addr := crypto.CreateAddress(operator, n)
+		code, err := eth.CodeAt(t.Context(), addr, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(code) > 0 && recorded[addr] == "" {
+			t.Errorf("the contract the operator deployed with nonce %d (%s) belongs to no community", n, addr)
+		}
+	}
+}
+
+// wantContiguousNonces checks every transaction of the operator on chain went through the
+// sender's table: one intent per nonce, from 0 to the chain's nonce, all final and succeeded.
+func wantContiguousNonces(t *testing.T, dbURL string, eth *ethclient.Client) {
+	t.Helper()
+	operator := chain.DevAccounts()[0].Address
+	used, err := eth.NonceAt(t.Context(), operator, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var nonces []uint64
+	var failed []string
+	rows, err := db.QueryContext(t.Context(), `SELECT nonce, key, coalesce(succeeded, false) FROM chain_txs WHERE from_address = $1 ORDER BY nonce`, operator.Hex())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			n   uint64
+			key string
+			ok  bool
+		)
+		if err := rows.Scan(&n, &key, &ok); err != nil {
+			t.Fatal(err)
+		}
+		nonces = append(nonces, n)
+		if !ok {
+			failed = append(failed, key)
+		}
+	}
+	contiguous := uint64(len(nonces)) == used
+	for k, n := range nonces {
+		contiguous = contiguous && n == uint64(k)
+	}
+	if !contiguous {
+		t.Errorf("the sender recorded %d intents with nonces %v..., the chain says the operator sent %d: some transactions bypassed the nonce table",
+			len(nonces), nonces[:min(len(nonces), 5)], used)
+	}
+	if len(failed) > 0 {
+		t.Errorf("intents not succeeded: %v", failed)
+	}
+}
+
+// wantBalances checks each wallet holds on chain exactly the sum of its rewards, and no batch
+// was minted twice.
+func wantBalances(t *testing.T, db *postgres.DB, eth *ethclient.Client, community string, want map[common.Address]*big.Int) {
+	t.Helper()
+	com, err := postgres.NewCommunityStore(db).Community(t.Context(), community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, tokenAddr := guildtoken.NewGuildToken(), common.HexToAddress(com.TokenAddress)
+	for w, amount := range want {
+		got, err := bind.Call(token.Instance(eth, tokenAddr), nil, token.PackBalanceOf(w), token.UnpackBalanceOf)
+		if err != nil || got.Cmp(amount) != 0 {
+			t.Errorf("balance of %s = %v (%v), want %s", w, got, err, amount)
+		}
+	}
+	logs, err := eth.FilterLogs(context.Background(), ethereum.FilterQuery{Addresses: []common.Address{tokenAddr},
+		Topics: [][]common.Hash{{token.GetABI().Events["RewardBatchMinted"].ID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[common.Hash]bool{}
+	for _, l := range logs {
+		if seen[l.Topics[1]] {
+			t.Errorf("batch %s minted twice", l.Topics[1])
+		}
+		seen[l.Topics[1]] = true
+	}
+}
