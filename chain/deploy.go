@@ -154,7 +154,7 @@ func (d *Deployer) deployDirect(ctx context.Context, chainID *big.Int, spec Comm
 	d.logger().Info("community deployed", "token", plan.want.Token, "timelock", plan.want.Timelock, "governor", plan.want.Governor)
 	hashes := []common.Hash{txs[0].Hash(), txs[1].Hash(), txs[2].Hash()}
 	if err := d.checkAddresses(ctx, plan.want, hashes...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w; run it again", err)
 	}
 	plan.want.Block = rcpts[0].BlockNumber.Uint64()
 	plan.want.TxHash = hashes[0]
@@ -185,7 +185,7 @@ func (d *Deployer) checkAddresses(ctx context.Context, want Deployment, hashes .
 			return fmt.Errorf("read deployment receipt: %w", err)
 		}
 		if rcpt.ContractAddress != want.Token && rcpt.ContractAddress != want.Timelock && rcpt.ContractAddress != want.Governor {
-			return errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment; run it again")
+			return errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment")
 		}
 	}
 	return nil

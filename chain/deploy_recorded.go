@@ -66,7 +66,9 @@ func (d *Deployer) deployRecorded(ctx context.Context, chainID *big.Int, spec Co
 		return nil, err
 	}
 	if err := d.checkAddresses(ctx, plan.want, mined[0].MinedHash, mined[1].MinedHash, mined[2].MinedHash); err != nil {
-		return nil, err
+		// Only a transaction sent from the key outside Guildhall (a wallet holding it) can do that.
+		return nil, fmt.Errorf("%w (sent from outside Guildhall): the contracts do not name each other; the deployment is recorded under %s: create the community under another id",
+			err, strings.Join(keys, ", "))
 	}
 	plan.want.Block, plan.want.TxHash = mined[0].BlockNumber, mined[0].MinedHash
 	return &plan.want, nil

@@ -145,66 +145,146 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary")
 	}
-	bin := buildBinary(t)
-	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
-	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
-	common_ := []string{"--data-dir", dataDir, "--database-url", dbURL, "--log-level", "warn"}
-	s := startServe(t, bin, append(common_, "--http-addr", httpAddr, "--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false")...)
+	b := serveBakery(t)
+	pid, voters := b.openVote(t, 12)
+
+	// The load: 2,000 rewards in 100 requests from 4 clients, the ballots, and three
+	// `community create` at once.
+	bodies, want := rewardLoad(2000, 20, 150)
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for k := range work {
+				if code, resp := b.api.do(t, http.MethodPost, "/rewards:batch", fmt.Sprintf("load-%d", k), bodies[k]); code != http.StatusAccepted {
+					t.Errorf("rewards batch %d = %d %s", k, code, resp)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for k := range bodies {
+			work <- k
+		}
+		close(work)
+	})
+	wg.Go(func() {
+		for k, key := range voters {
+			if code, resp := b.api.castBallot(t, pid, key); code != http.StatusAccepted {
+				t.Errorf("ballot of voter %d = %d %s", k, code, resp)
+			}
+		}
+	})
+	ids := []string{"alpha-cafe", "beta-books", "gamma-gym"}
+	for k, id := range ids {
+		wg.Go(func() {
+			time.Sleep(time.Duration(k) * 700 * time.Millisecond)
+			if out, err := b.cli("community", "create", "--id", id, "--name", "Shop "+id, "--symbol", fmt.Sprintf("SHOP%d", k)); err != nil {
+				t.Errorf("community create %s while serve mints: %v\n%s", id, err, out)
+			}
+		})
+	}
+	wg.Wait()
+	waitConfirmed(t, b.db, "bakery", 2000+len(voters), 2*time.Minute)
+
+	eth, err := ethclient.Dial("http://" + b.rpcAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eth.Close()
+	recorded := wantCommunitiesWired(t, b.db, eth, append(ids, "bakery"))
+	wantNoOrphanContracts(t, eth, recorded)
+	wantContiguousNonces(t, b.dbURL, eth)
+	wantBalances(t, b.db, eth, "bakery", want)
+	b.waitTally(t, pid, fmt.Sprintf("counts the %d relayed ballots", len(voters)), func(tally map[string]any) bool {
+		return tally["voters"] == float64(len(voters)) && tally["consistent"] == true
+	})
+}
+
+// bakery is a running `serve` (dev chain, no demo) with the community "bakery" and its issuer.
+type bakery struct {
+	bin, rpcAddr, dbURL string
+	common              []string // the common flags every command gets
+	api                 *issuerClient
+	db                  *postgres.DB
+}
+
+func serveBakery(t *testing.T) *bakery {
+	t.Helper()
+	b := &bakery{bin: buildBinary(t), dbURL: pgtest.URL(t), rpcAddr: freeAddr(t)}
+	httpAddr := freeAddr(t)
+	b.common = []string{"--data-dir", t.TempDir(), "--database-url", b.dbURL, "--log-level", "warn"}
+	s := startServe(t, b.bin, append(b.common, "--http-addr", httpAddr, "--dev-rpc-addr", b.rpcAddr, "--block-interval", "1s", "--demo=false")...)
 	s.waitHealthy(t, "http://"+httpAddr)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("serve's log (tail):\n%s", tail(s.stderr.String(), 6000))
 		}
 	})
-	cli := func(args ...string) ([]byte, error) {
-		return exec.Command(bin, append(args, common_...)...).CombinedOutput()
-	}
-	cliOK := func(args ...string) []byte {
-		t.Helper()
-		out, err := cli(args...)
-		if err != nil {
-			t.Fatalf("guildhall %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return out
-	}
-	cliOK("community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--voting-delay", "1s", "--voting-period", "10m")
+	b.cliOK(t, "community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--voting-delay", "1s", "--voting-period", "10m")
 	var iss struct{ Key string }
-	if err := json.Unmarshal(cliOK("issuer", "create", "--community", "bakery", "--name", "till", "--budget", "1000000000", "--json"), &iss); err != nil {
+	if err := json.Unmarshal(b.cliOK(t, "issuer", "create", "--community", "bakery", "--name", "till", "--budget", "1000000000", "--json"), &iss); err != nil {
 		t.Fatal(err)
 	}
-	api := &issuerClient{base: "http://" + httpAddr + "/v1/communities/bakery", key: iss.Key, http: &http.Client{Timeout: 30 * time.Second}}
-	api.want(t, http.MethodPut, "/rules/purchase", "", map[string]string{"amount": "1000000000000000000000"}, http.StatusOK)
-	db, err := postgres.Open(t.Context(), dbURL)
+	b.api = &issuerClient{base: "http://" + httpAddr + "/v1/communities/bakery", key: iss.Key, http: &http.Client{Timeout: 30 * time.Second}}
+	b.api.want(t, http.MethodPut, "/rules/purchase", "", map[string]string{"amount": "1000000000000000000000"}, http.StatusOK)
+	db, err := postgres.Open(t.Context(), b.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { _ = db.Close() })
+	b.db = db
+	return b
+}
 
-	// Voters earn tokens, then the issuer opens a proposal they vote on during the load.
-	voters := make([]*ecdsa.PrivateKey, 12)
+func (b *bakery) cli(args ...string) ([]byte, error) {
+	return exec.Command(b.bin, append(args, b.common...)...).CombinedOutput()
+}
+
+func (b *bakery) cliOK(t *testing.T, args ...string) []byte {
+	t.Helper()
+	out, err := b.cli(args...)
+	if err != nil {
+		t.Fatalf("guildhall %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// openVote rewards n new voters and opens a proposal they can vote on; it returns the proposal's
+// id once voting is open, and the voters' keys.
+func (b *bakery) openVote(t *testing.T, n int) (string, []*ecdsa.PrivateKey) {
+	t.Helper()
+	voters := make([]*ecdsa.PrivateKey, n)
 	var items []map[string]string
 	for k := range voters {
 		voters[k], _ = crypto.GenerateKey()
 		items = append(items, map[string]string{"wallet": crypto.PubkeyToAddress(voters[k].PublicKey).Hex(), "activity": "purchase", "amount": "10", "reference": fmt.Sprintf("voter %d", k)})
 	}
-	api.want(t, http.MethodPost, "/rewards:batch", "voters", map[string]any{"items": items}, http.StatusAccepted)
-	waitConfirmed(t, db, "bakery", len(voters), time.Minute)
-	opened := api.want(t, http.MethodPost, "/proposals", "", map[string]any{"description": "Grant 1 BAKE to the oven fund",
+	b.api.want(t, http.MethodPost, "/rewards:batch", "voters", map[string]any{"items": items}, http.StatusAccepted)
+	waitConfirmed(t, b.db, "bakery", n, time.Minute)
+	opened := b.api.want(t, http.MethodPost, "/proposals", "", map[string]any{"description": "Grant 1 BAKE to the oven fund",
 		"actions": []map[string]string{{"kind": "mint", "to": common.Address{0xf0}.Hex(), "amount": "1000000000000000000"}}}, http.StatusAccepted)
 	pid, _ := opened["id"].(string)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
-		var tally map[string]any
-		if getJSON(t, api.base+"/proposals/"+pid+"/tally", &tally) == http.StatusOK && tally["state"] == "active" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("proposal %s never became active", pid)
+	b.waitTally(t, pid, "is active", func(tally map[string]any) bool { return tally["state"] == "active" })
+	return pid, voters
+}
+
+// waitTally waits up to a minute for the proposal's tally to satisfy ok.
+func (b *bakery) waitTally(t *testing.T, pid, what string, ok func(map[string]any) bool) {
+	t.Helper()
+	var tally map[string]any
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		tally = nil
+		if getJSON(t, b.api.base+"/proposals/"+pid+"/tally", &tally) == http.StatusOK && ok(tally) {
+			return
 		}
 	}
+	t.Fatalf("the tally of proposal %s never %s: %v", pid, what, tally)
+}
 
-	// The load: 2,000 rewards in 100 requests from 4 clients, the ballots, and three
-	// `community create` at once.
-	const total, perRequest, wallets = 2000, 20, 150
+// rewardLoad returns reward batch bodies of total rewards, perRequest a body, to wallets wallets,
+// and the sum each wallet is owed.
+func rewardLoad(total, perRequest, wallets int) ([]map[string]any, map[common.Address]*big.Int) {
 	want := map[common.Address]*big.Int{}
 	var bodies []map[string]any
 	for k := 0; k < total; k += perRequest {
@@ -220,61 +300,7 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 		}
 		bodies = append(bodies, map[string]any{"items": items})
 	}
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 4 {
-		wg.Go(func() {
-			for k := range work {
-				if code, resp := api.do(t, http.MethodPost, "/rewards:batch", fmt.Sprintf("load-%d", k), bodies[k]); code != http.StatusAccepted {
-					t.Errorf("rewards batch %d = %d %s", k, code, resp)
-				}
-			}
-		})
-	}
-	wg.Go(func() {
-		for k := range bodies {
-			work <- k
-		}
-		close(work)
-	})
-	wg.Go(func() {
-		for k, key := range voters {
-			if code, resp := api.castBallot(t, pid, key); code != http.StatusAccepted {
-				t.Errorf("ballot of voter %d = %d %s", k, code, resp)
-			}
-		}
-	})
-	ids := []string{"alpha-cafe", "beta-books", "gamma-gym"}
-	for k, id := range ids {
-		wg.Go(func() {
-			time.Sleep(time.Duration(k) * 700 * time.Millisecond)
-			if out, err := cli("community", "create", "--id", id, "--name", "Shop "+id, "--symbol", fmt.Sprintf("SHOP%d", k)); err != nil {
-				t.Errorf("community create %s while serve mints: %v\n%s", id, err, out)
-			}
-		})
-	}
-	wg.Wait()
-	waitConfirmed(t, db, "bakery", total+len(voters), 2*time.Minute)
-
-	eth, err := ethclient.Dial("http://" + rpcAddr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eth.Close()
-	recorded := wantCommunitiesWired(t, db, eth, append(ids, "bakery"))
-	wantNoOrphanContracts(t, eth, recorded)
-	wantContiguousNonces(t, dbURL, eth)
-	wantBalances(t, db, eth, "bakery", want)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
-		var tally map[string]any
-		getJSON(t, api.base+"/proposals/"+pid+"/tally", &tally)
-		if tally["voters"] == float64(len(voters)) && tally["consistent"] == true {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the proposal's tally never counted the %d relayed ballots: %v", len(voters), tally)
-		}
-	}
+	return bodies, want
 }
 
 // wantCommunitiesWired checks each community is recorded and its token, timelock and governor
