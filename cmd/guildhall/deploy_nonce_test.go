@@ -214,6 +214,8 @@ func serveBakery(t *testing.T) *bakery {
 	b := &bakery{bin: buildBinary(t), dbURL: pgtest.URL(t), rpcAddr: freeAddr(t)}
 	httpAddr := freeAddr(t)
 	b.common = []string{"--data-dir", t.TempDir(), "--database-url", b.dbURL, "--log-level", "warn"}
+	// Created before serve runs: the command runs the dev chain and follows its transactions itself.
+	b.cliOK(t, "community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--voting-delay", "1s", "--voting-period", "10m")
 	s := startServe(t, b.bin, append(b.common, "--http-addr", httpAddr, "--dev-rpc-addr", b.rpcAddr, "--block-interval", "1s", "--demo=false")...)
 	s.waitHealthy(t, "http://"+httpAddr)
 	t.Cleanup(func() {
@@ -221,7 +223,6 @@ func serveBakery(t *testing.T) *bakery {
 			t.Logf("serve's log (tail):\n%s", tail(s.stderr.String(), 6000))
 		}
 	})
-	b.cliOK(t, "community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE", "--voting-delay", "1s", "--voting-period", "10m")
 	var iss struct{ Key string }
 	if err := json.Unmarshal(b.cliOK(t, "issuer", "create", "--community", "bakery", "--name", "till", "--budget", "1000000000", "--json"), &iss); err != nil {
 		t.Fatal(err)
