@@ -4,7 +4,7 @@ GO       ?= go
 DATA_DIR ?= ./.guildhall
 BIN      := bin/guildhall
 
-.PHONY: run test build vet lint fuzz bench contracts contracts-deps postgres clean help
+.PHONY: run test build vet lint fuzz bench contracts contracts-deps postgres chromium screenshots clean help
 
 # Pinned linter; `go run` fetches it from the module proxy once and caches it.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -19,14 +19,19 @@ help:
 	@echo "make bench      run the benchmarks"
 	@echo "make contracts  rebuild the contract artifacts and Go bindings (needs Node)"
 	@echo "make build      build $(BIN)"
+	@echo "make screenshots  rewrite the dashboard screenshots under docs/screenshots (headless Chromium)"
 
 build:
 	@[ -x $(BIN) ] || echo "building $(BIN): the first build compiles go-ethereum and takes a few minutes on 2 cores"
-	$(GO) build -o $(BIN) ./cmd/guildhall
+	$(GO) build -buildvcs=auto -ldflags "-X main.buildTime=$$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o $(BIN) ./cmd/guildhall
 
 # Installs PostgreSQL if it is missing; guildhall itself creates and starts the cluster.
 postgres:
 	@sh scripts/ensure-postgres.sh
+
+# Installs Debian's chromium if no Chromium is found, for the dashboard's browser tests.
+chromium:
+	@sh scripts/ensure-chromium.sh
 
 run: postgres build
 	./$(BIN) serve --data-dir $(DATA_DIR)
@@ -48,10 +53,15 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./$$(dirname $$file) || exit 1; \
 	done
 
-# The tests start their own PostgreSQL cluster (or use TEST_DATABASE_URL) and the contracts check
-# needs the pinned solc from npm.
-test: postgres contracts-deps vet lint
-	$(GO) test -race -count=1 -timeout 20m ./...
+# The tests start their own PostgreSQL cluster (or use TEST_DATABASE_URL), the contracts check
+# needs the pinned solc from npm and the dashboard's browser test needs Chromium.
+test: postgres chromium contracts-deps vet lint
+	GUILDHALL_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 -timeout 20m ./...
+
+# The README's dashboard screenshots, made by the browser test on the demo community.
+screenshots: postgres chromium
+	GUILDHALL_REQUIRE_CHROMIUM=1 GUILDHALL_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots \
+		$(GO) test -count=1 -run '^TestDashboardInABrowser$$' -timeout 10m ./cmd/guildhall
 
 # Each benchmark is one measured run that prints its own figures (events/s, rewards/s, p50/p99,
 # gas, peak memory); see the README's performance figures for what they measure.

@@ -54,3 +54,24 @@ func issuerOf(c *gin.Context) *rewards.Issuer {
 	iss, _ := c.Get(issuerKey)
 	return iss.(*rewards.Issuer)
 }
+
+// requireScope lets a request through only when the issuer requireIssuer authenticated holds
+// scope, and answers 403 naming the missing scope otherwise, before anything is read or written.
+// Every issuer route that changes what a scope guards takes it after requireIssuer:
+//
+//	issuer.PUT("/rules/:activity", s.requireScope(guildhall.ScopeRules), s.handlePutRule)
+func (s *server) requireScope(scope guildhall.Scope) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !issuerOf(c).Has(scope) {
+			s.writeError(c, guildhall.Errorf(guildhall.EFORBIDDEN,
+				"this API key lacks the scope %q that %s %s needs; the operator grants scopes with `guildhall issuer create --scopes`",
+				scope, c.Request.Method, c.FullPath()))
+			return
+		}
+		c.Next()
+	}
+}
+
+// seesAllRewards reports whether the request's issuer reads every issuer's rewards (a key with
+// the rules scope) rather than only its own.
+func seesAllRewards(c *gin.Context) bool { return issuerOf(c).Has(guildhall.ScopeRules) }

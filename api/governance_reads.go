@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,15 @@ type proposalSummaryJSON struct {
 	VoteEndAt    *string `json:"vote_end_at"`
 	CreatedBlock uint64  `json:"created_block"`
 	CreatedTx    string  `json:"created_tx"`
+	// OpenedByIssuer is the issuer that opened the proposal through the API; null for one made
+	// from a wallet.
+	OpenedByIssuer *issuerRefJSON `json:"opened_by_issuer"`
+}
+
+// issuerRefJSON names an issuer; ids are decimal strings.
+type issuerRefJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 type actionJSON struct {
@@ -61,12 +71,16 @@ type proposalDetailJSON struct {
 }
 
 func newProposalSummary(p *indexer.ProposalView) proposalSummaryJSON {
-	return proposalSummaryJSON{
+	out := proposalSummaryJSON{
 		ID: p.ID.String(), Proposer: p.Proposer, Title: p.Title, State: p.State,
 		VoteStart: p.VoteStart, VoteStartAt: timepointAt(p.VoteStart),
 		VoteEnd: p.VoteEnd, VoteEndAt: timepointAt(p.VoteEnd),
 		CreatedBlock: p.CreatedBlock, CreatedTx: p.CreatedTx,
 	}
+	if p.OpenedBy != nil {
+		out.OpenedByIssuer = &issuerRefJSON{ID: strconv.FormatInt(p.OpenedBy.ID, 10), Name: p.OpenedBy.Name}
+	}
+	return out
 }
 
 // timepointAt is a governor timepoint as RFC 3339, or nil for 0 (not set).

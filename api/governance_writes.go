@@ -91,7 +91,8 @@ func (r *openProposalRequest) specs() []govchain.ActionSpec {
 	return specs
 }
 
-// handleOpenProposal opens a proposal from the operator account for an issuer.
+// handleOpenProposal opens a proposal from the operator account for an issuer, and records the
+// issuer as its opener.
 func (s *server) handleOpenProposal(c *gin.Context) {
 	svc, community, ok := s.governanceService(c)
 	if !ok {
@@ -108,6 +109,7 @@ func (s *server) handleOpenProposal(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	plan.OpenedBy = issuerOf(c).ID
 	tx, pid, err := svc.Propose(c.Request.Context(), community.ID, contracts, plan)
 	if err != nil {
 		s.writeError(c, err)

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -80,8 +81,16 @@ func (s *server) observe(c *gin.Context) {
 	if route == unmatchedRoute {
 		attrs = append(attrs, "path", c.Request.URL.Path)
 	}
-	s.logger.InfoContext(c.Request.Context(), "request", attrs...)
+	level := slog.LevelInfo
+	if quietRoutes[route] {
+		level = slog.LevelDebug
+	}
+	s.logger.Log(c.Request.Context(), level, "request", attrs...)
 }
+
+// quietRoutes are polled every few seconds by load balancers and Prometheus; their requests are
+// logged at debug level so they do not bury the rest.
+var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // recoverPanic turns a panic in a later handler into a logged 500 problem, so one bad request
 // neither kills the process nor leaves the client without an answer. http.ErrAbortHandler is

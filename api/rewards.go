@@ -189,6 +189,10 @@ func (s *server) handleGetReward(c *gin.Context) {
 		return
 	}
 	r, err := s.rewards.Reward(c.Request.Context(), issuerOf(c).CommunityID, id)
+	if err == nil && !seesAllRewards(c) && r.IssuerID != issuerOf(c).ID {
+		// Another issuer's reward is as unknown to this key as one that does not exist.
+		err = guildhall.Errorf(guildhall.ENOTFOUND, "reward %d not found in community %q", id, r.CommunityID)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -196,7 +200,8 @@ func (s *server) handleGetReward(c *gin.Context) {
 	c.JSON(http.StatusOK, newRewardJSON(r, false))
 }
 
-// handleListRewards lists the community's rewards newest first, filtered by wallet, activity, status.
+// handleListRewards lists the community's rewards newest first, filtered by wallet, activity, status:
+// every issuer's to a key with the rules scope, the key's own issuer's to any other.
 func (s *server) handleListRewards(c *gin.Context) {
 	p, err := parsePage(c, idPosition)
 	if err != nil {
@@ -204,6 +209,9 @@ func (s *server) handleListRewards(c *gin.Context) {
 		return
 	}
 	f := rewards.RewardFilter{Activity: c.Query("activity"), Status: c.Query("status"), Limit: p.Limit + 1}
+	if !seesAllRewards(c) {
+		f.IssuerID = issuerOf(c).ID
+	}
 	if p.After != nil {
 		f.BeforeID = *p.After
 	}
@@ -257,6 +265,7 @@ func (s *server) handleGetIssuer(c *gin.Context) {
 		"id": strconv.FormatInt(iss.ID, 10), "community": iss.CommunityID, "name": iss.Name,
 		"budget": iss.Budget.String(), "spent": iss.Spent.String(), "remaining": iss.Remaining().String(),
 		"budget_formatted": guildhall.FormatAmount(iss.Budget), "remaining_formatted": guildhall.FormatAmount(iss.Remaining()),
+		"scopes": guildhall.ScopeNames(iss.Scopes),
 	})
 }
 

@@ -1,6 +1,10 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/guildhall/guildhall"
+)
 
 // addRoutes registers every route the server serves. openapi.json describes exactly these; a test
 // fails when the two disagree.
@@ -12,6 +16,9 @@ func addRoutes(r *gin.Engine, s *server) {
 	r.GET("/readyz", s.handleReadyz)
 	if !s.metricsElsewhere {
 		r.GET("/metrics", s.handleMetrics())
+	}
+	if s.probesOnly {
+		return // a worker process: health, readiness and metrics only
 	}
 	r.GET("/openapi.json", s.handleOpenAPI)
 
@@ -27,12 +34,13 @@ func addRoutes(r *gin.Engine, s *server) {
 	r.GET("/v1/communities/:cid/proposals/:pid", s.handleGetProposal)
 	r.GET("/v1/communities/:cid/proposals/:pid/votes", s.handleListVotes)
 
-	// Rewards: issuer endpoints, each reachable only with a key of the community in the path.
+	// Rewards: issuer endpoints, each reachable only with a key of the community in the path; a
+	// write also needs the key's scope for it (requireScope).
 	issuer := r.Group("/v1/communities/:cid", s.requireIssuer, s.limitByIssuer)
 	issuer.GET("/rules", s.handleListRules)
-	issuer.PUT("/rules/:activity", s.handlePutRule)
-	issuer.POST("/rewards", s.handleCreateReward)
-	issuer.POST(`/rewards\:batch`, s.handleCreateRewardBatch) // a literal colon, escaped for Gin
+	issuer.PUT("/rules/:activity", s.requireScope(guildhall.ScopeRules), s.handlePutRule)
+	issuer.POST("/rewards", s.requireScope(guildhall.ScopeRewards), s.handleCreateReward)
+	issuer.POST(`/rewards\:batch`, s.requireScope(guildhall.ScopeRewards), s.handleCreateRewardBatch) // a literal colon, escaped for Gin
 	issuer.GET("/rewards", s.handleListRewards)
 	issuer.GET("/rewards/:id", s.handleGetReward)
 	issuer.GET("/issuer", s.handleGetIssuer)
@@ -40,9 +48,10 @@ func addRoutes(r *gin.Engine, s *server) {
 
 	// Governance writes: issuers open, queue and execute proposals (sent by the operator); anyone
 	// relays a wallet's signed ballot or delegation (the signature is the authority).
-	issuer.POST("/proposals", s.handleOpenProposal)
-	issuer.POST("/proposals/:pid/queue", s.handleQueueProposal)
-	issuer.POST("/proposals/:pid/execute", s.handleExecuteProposal)
+	proposals := s.requireScope(guildhall.ScopeProposals)
+	issuer.POST("/proposals", proposals, s.handleOpenProposal)
+	issuer.POST("/proposals/:pid/queue", proposals, s.handleQueueProposal)
+	issuer.POST("/proposals/:pid/execute", proposals, s.handleExecuteProposal)
 	r.GET("/v1/communities/:cid/proposals/:pid/ballot-typed-data", s.handleBallotTypedData)
 	r.POST("/v1/communities/:cid/proposals/:pid/ballots", s.limitByIP, s.handleRelayBallot)
 	r.GET("/v1/communities/:cid/delegation-typed-data", s.handleDelegationTypedData)

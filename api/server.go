@@ -59,6 +59,9 @@ type Config struct {
 	// MetricsElsewhere leaves /metrics off this handler, for a server that serves the registry
 	// on an address of its own (serve --metrics-addr: kept off the public listener).
 	MetricsElsewhere bool
+	// ProbesOnly serves /healthz, /readyz and /metrics and nothing else: a worker process's
+	// listener (serve --role worker).
+	ProbesOnly bool
 
 	// Registry receives the server's request metrics and the Go and process collectors, and is
 	// what /metrics serves. Nil means a new registry owned by this server.
@@ -82,6 +85,7 @@ type server struct {
 	contracts sync.Map
 	// metricsElsewhere: /metrics is served on another listener, not here.
 	metricsElsewhere bool
+	probesOnly       bool
 	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
 	// issuer key; nil is no limit.
 	ipLimiter, issuerLimiter *keyedLimiter
@@ -127,6 +131,7 @@ func newServer(cfg Config) *server {
 		metrics:          newHTTPMetrics(registry),
 		limits:           cfg.Limits.withDefaults(),
 		metricsElsewhere: cfg.MetricsElsewhere,
+		probesOnly:       cfg.ProbesOnly,
 	}
 	s.ipLimiter = newKeyedLimiter(s.limits.PerIP, s.limits.IPBurst)
 	s.issuerLimiter = newKeyedLimiter(s.limits.PerIssuer, s.limits.IssuerBurst)

@@ -318,3 +318,28 @@ func TestMetricsElsewhereLeavesThemOffTheAPI(t *testing.T) {
 	srv := newTestServer(t, func(cfg *Config) { cfg.MetricsElsewhere = true })
 	wantProblem(t, srv.get(t, "/metrics"), http.StatusNotFound)
 }
+
+// Probes and scrapes arrive every few seconds; at the default info level they must not fill the
+// log, while every other request still gets its line.
+func TestProbesAreLoggedAtDebugLevel(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, withReady(func(context.Context) error { return nil }))
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/v1/communities"} {
+		srv.get(t, path)
+	}
+	lines := regexp.MustCompile(`(?m)^.*msg=request .*$`).FindAllString(srv.log.String(), -1)
+	levels := map[string]string{}
+	for _, line := range lines {
+		route := regexp.MustCompile(`route=(\S+)`).FindStringSubmatch(line)
+		level := regexp.MustCompile(`level=(\S+)`).FindStringSubmatch(line)
+		if route != nil && level != nil {
+			levels[route[1]] = level[1]
+		}
+	}
+	want := map[string]string{"/healthz": "DEBUG", "/readyz": "DEBUG", "/metrics": "DEBUG", "/v1/communities": "INFO"}
+	for route, lvl := range want {
+		if levels[route] != lvl {
+			t.Errorf("request to %s logged at %q, want %s (log lines: %q)", route, levels[route], lvl, lines)
+		}
+	}
+}

@@ -70,8 +70,8 @@ func addStatsRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
 	r.GET("/v1/communities/:cid/delegates", s.handleDelegates)
 	issuer.GET("/members", s.handleMemberSegment)
 	issuer.GET("/staff", s.handleListStaff)
-	issuer.PUT("/staff/:address", s.handlePutStaff)
-	issuer.DELETE("/staff/:address", s.handleDeleteStaff)
+	issuer.PUT("/staff/:address", s.requireScope(guildhall.ScopeRules), s.handlePutStaff)
+	issuer.DELETE("/staff/:address", s.requireScope(guildhall.ScopeRules), s.handleDeleteStaff)
 }
 
 // statsMeta is what every stats answer names: the block and the ledger time its figures are true

@@ -79,7 +79,16 @@ type ProposalView struct {
 	Actions       []ActionView
 	Tally         TallyView
 	StateFromNode bool // State is the governor's state() at AsOf (else derived from events and time)
-	AsOf          guildhall.AsOf
+	// OpenedBy is the issuer that opened the proposal through the API; nil for a proposal made
+	// from a wallet (or opened before Guildhall recorded openers).
+	OpenedBy *IssuerRef
+	AsOf     guildhall.AsOf
+}
+
+// IssuerRef names an issuer.
+type IssuerRef struct {
+	ID   int64
+	Name string
 }
 
 // VoteView is one vote.

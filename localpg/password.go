@@ -50,9 +50,11 @@ func newPassword(dir string) (string, error) {
 }
 
 // hba is the whole of the cluster's client authentication: password (SCRAM) over TCP from this
-// machine, nothing else (the cluster has no Unix socket).
+// machine, nothing else (the cluster has no Unix socket); replication (a standby, pg_basebackup)
+// the same way.
 const hba = `# Written by guildhall: the superuser's password (SCRAM) over TCP from this machine only.
 host all all 127.0.0.1/32 scram-sha-256
+host replication all 127.0.0.1/32 scram-sha-256
 `
 
 func writeHBA(r *runner, dir string) error {

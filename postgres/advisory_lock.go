@@ -9,6 +9,14 @@ import (
 // lockCheckInterval is how often a held advisory lock's connection is checked.
 const lockCheckInterval = 2 * time.Second
 
+// lockSessionSettings make the server end a leader's session, and so free its lock, within
+// seconds when the leader can no longer speak for it: the host is gone (TCP keepalives, unacked
+// data) or the process is frozen (no check for 10 s while holding it; the holder checks every
+// lockCheckInterval). The keepalive settings are ignored on Unix sockets, where the kernel reports
+// a dead peer at once.
+const lockSessionSettings = `SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3;
+SET tcp_user_timeout = 10000; SET idle_session_timeout = 10000`
+
 // holdAdvisoryLock takes the session advisory lock key on a connection of its own, waiting while
 // another session holds it (cancelling ctx while waiting returns ctx's error).
 //
@@ -21,8 +29,18 @@ func (db *DB) holdAdvisoryLock(ctx context.Context, key int64, op string) (held 
 	if err != nil {
 		return nil, nil, db.connectError(err)
 	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+	// Ending the session releases the lock; the connection, with its leader-only settings, never
+	// goes back to the pool.
+	discard := func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		_ = conn.Close()
+	}
+	if _, err := conn.ExecContext(ctx, lockSessionSettings); err != nil {
+		discard()
+		return nil, nil, db.queryError(op, err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+		discard()
 		return nil, nil, db.queryError(op, err)
 	}
 	held, cancel := context.WithCancel(ctx)
@@ -49,11 +67,6 @@ func (db *DB) holdAdvisoryLock(ctx context.Context, key int64, op string) (held 
 	return held, func() {
 		cancel()
 		<-watched
-		ctx, stop := context.WithTimeout(context.Background(), 10*time.Second)
-		defer stop()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, key); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		_ = conn.Close()
+		discard()
 	}, nil
 }

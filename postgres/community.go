@@ -60,6 +60,15 @@ func (s *CommunityStore) BindChain(ctx context.Context, id guildhall.ChainIdenti
 	return nil
 }
 
+// ChainIdentity returns the chain this database belongs to, nil before BindChain first ran.
+func (s *CommunityStore) ChainIdentity(ctx context.Context) (*guildhall.ChainIdentity, error) {
+	id, err := chainIdentity(ctx, s.db.db)
+	if err != nil {
+		return nil, s.db.queryError("read the chain identity", err)
+	}
+	return id, nil
+}
+
 // CreateCommunity stores c and sets c.CreatedAt. Addresses are stored EIP-55 checksummed (c's
 // fields are updated to match) and the deployment transaction hash in lower case. It returns
 // EINVALID for a community ValidateNewCommunity or the address checks refuse, ECONFLICT when the ID

@@ -55,13 +55,6 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 			scrub(err.Error(), cfg.Password))
 	}
 	sqlDB := sql.OpenDB(connector)
-	// Enough for the API, the indexer and the minter of one process; PostgreSQL's default
-	// max_connections (100) leaves room for a few processes and psql.
-	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
-	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	sqlDB.SetConnMaxLifetime(30 * time.Minute)
-
 	db := &DB{
 		db:       sqlx.NewDb(sqlDB, "postgres"),
 		target:   target(cfg),
@@ -69,11 +62,32 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		database: cmp.Or(cfg.Database, cfg.User), // libpq's default
 		password: cfg.Password,
 	}
+	db.SetPool(DefaultPool)
 	if err := db.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// Pool says how many connections a DB keeps open and for how long.
+type Pool struct {
+	MaxOpen     int           // connections open at most, busy or idle (each leader lock holds one for good)
+	MaxIdle     int           // idle connections kept for reuse
+	MaxIdleTime time.Duration // an idle connection is closed after this long
+	MaxLifetime time.Duration // a connection is closed after this long (so a fail-over or DNS change is picked up)
+}
+
+// DefaultPool is enough for the API, the indexer and the minter of one process; PostgreSQL's
+// default max_connections (100) leaves room for a few processes and psql.
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute}
+
+// SetPool applies p to the connections from now on.
+func (db *DB) SetPool(p Pool) {
+	db.db.SetMaxOpenConns(p.MaxOpen)
+	db.db.SetMaxIdleConns(p.MaxIdle)
+	db.db.SetConnMaxIdleTime(p.MaxIdleTime)
+	db.db.SetConnMaxLifetime(p.MaxLifetime)
 }
 
 // Close closes every connection. Calls in flight fail; the DB cannot be used afterwards.

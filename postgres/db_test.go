@@ -1,11 +1,13 @@
 package postgres_test
 
 import (
+	"context"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/postgres"
@@ -104,5 +106,26 @@ func TestPing(t *testing.T) {
 	db := pgtest.NewDB(t)
 	if err := db.Ping(t.Context()); err != nil {
 		t.Errorf("Ping of an open database: %v", err)
+	}
+}
+
+// --db-max-conns caps the connections a process opens: with one allowed and held by a leader
+// lock, the next query waits for it instead of opening another.
+func TestSetPoolCapsConnections(t *testing.T) {
+	t.Parallel()
+	db := pgtest.NewDB(t)
+	db.SetPool(postgres.Pool{MaxOpen: 1, MaxIdle: 1, MaxIdleTime: time.Minute, MaxLifetime: time.Minute})
+	_, unlock, err := db.LockMinter(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	defer cancel()
+	if err := db.Ping(ctx); err == nil {
+		t.Error("a second connection was opened past MaxOpen 1")
+	}
+	unlock()
+	if err := db.Ping(t.Context()); err != nil {
+		t.Errorf("after the lock's connection is returned: %v", err)
 	}
 }

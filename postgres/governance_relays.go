@@ -152,8 +152,8 @@ func relayLockKey(communityID string, wallet common.Address) int64 {
 	return int64(h.Sum64())
 }
 
-// SavePlan records the plan of a proposal the API opened; saving the same proposal again does
-// nothing.
+// SavePlan records the plan of a proposal the API opened, with the issuer that opened it; saving
+// the same proposal again does nothing.
 func (st *GovernanceStore) SavePlan(ctx context.Context, communityID string, pid *big.Int, p *govchain.Plan, txHash common.Hash) error {
 	targets := make([]string, len(p.Targets))
 	amounts := make([]string, len(p.Values))
@@ -161,9 +161,9 @@ func (st *GovernanceStore) SavePlan(ctx context.Context, communityID string, pid
 		targets[i] = p.Targets[i].Hex()
 		amounts[i] = bigText(p.Values[i])
 	}
-	_, err := st.db.db.ExecContext(ctx, `INSERT INTO governance_plans (community_id, proposal_id, description, targets, amounts, calldatas, tx_hash)
-		VALUES ($1, $2::numeric, $3, $4, $5::numeric[], $6, $7) ON CONFLICT DO NOTHING`,
-		communityID, pid.String(), p.Description, pq.Array(targets), pq.Array(amounts), pq.ByteaArray(p.Calldatas), strings.ToLower(txHash.Hex()))
+	_, err := st.db.db.ExecContext(ctx, `INSERT INTO governance_plans (community_id, proposal_id, description, targets, amounts, calldatas, tx_hash, issuer_id)
+		VALUES ($1, $2::numeric, $3, $4, $5::numeric[], $6, $7, nullif($8, 0)) ON CONFLICT DO NOTHING`,
+		communityID, pid.String(), p.Description, pq.Array(targets), pq.Array(amounts), pq.ByteaArray(p.Calldatas), strings.ToLower(txHash.Hex()), p.OpenedBy)
 	if err != nil {
 		return st.db.queryError("save proposal plan", err)
 	}

@@ -201,30 +201,36 @@ func (r *IndexReader) Holders(ctx context.Context, community string, page guildh
 
 // indexProposalRow is a proposals row as the reads scan it.
 type indexProposalRow struct {
-	ID            string        `db:"proposal_id"`
-	Proposer      string        `db:"proposer"`
-	Title         string        `db:"title"`
-	Description   string        `db:"description"`
-	State         string        `db:"state"`
-	Checked       sql.NullInt64 `db:"state_checked_block"`
-	VoteStart     int64         `db:"vote_start"`
-	VoteEnd       int64         `db:"vote_end"`
-	Block         int64         `db:"block_number"`
-	Index         int64         `db:"log_index"`
-	Tx            string        `db:"tx_hash"`
-	Eta           sql.NullInt64 `db:"eta"`
-	For           string        `db:"for_votes"`
-	Against       string        `db:"against_votes"`
-	Abstain       string        `db:"abstain_votes"`
-	ForVoters     int64         `db:"for_voters"`
-	AgainstVoters int64         `db:"against_voters"`
-	AbstainVoters int64         `db:"abstain_voters"`
+	ID            string         `db:"proposal_id"`
+	Proposer      string         `db:"proposer"`
+	Title         string         `db:"title"`
+	Description   string         `db:"description"`
+	State         string         `db:"state"`
+	Checked       sql.NullInt64  `db:"state_checked_block"`
+	VoteStart     int64          `db:"vote_start"`
+	VoteEnd       int64          `db:"vote_end"`
+	Block         int64          `db:"block_number"`
+	Index         int64          `db:"log_index"`
+	Tx            string         `db:"tx_hash"`
+	Eta           sql.NullInt64  `db:"eta"`
+	For           string         `db:"for_votes"`
+	Against       string         `db:"against_votes"`
+	Abstain       string         `db:"abstain_votes"`
+	ForVoters     int64          `db:"for_voters"`
+	AgainstVoters int64          `db:"against_voters"`
+	AbstainVoters int64          `db:"abstain_voters"`
+	IssuerID      sql.NullInt64  `db:"issuer_id"`
+	IssuerName    sql.NullString `db:"issuer_name"`
 }
 
-const indexProposalColumns = `SELECT proposal_id::text AS proposal_id, proposer, title, description, state, state_checked_block,
-	vote_start, vote_end, block_number, log_index, tx_hash, eta, for_votes::text AS for_votes,
-	against_votes::text AS against_votes, abstain_votes::text AS abstain_votes, for_voters, against_voters, abstain_voters
-	FROM proposals`
+// indexProposalColumns reads proposals (p) with the issuer that opened each through the API, if
+// one did (its plan names it).
+const indexProposalColumns = `SELECT p.proposal_id::text AS proposal_id, p.proposer, p.title, p.description, p.state, p.state_checked_block,
+	p.vote_start, p.vote_end, p.block_number, p.log_index, p.tx_hash, p.eta, p.for_votes::text AS for_votes,
+	p.against_votes::text AS against_votes, p.abstain_votes::text AS abstain_votes, p.for_voters, p.against_voters, p.abstain_voters,
+	i.id AS issuer_id, i.name AS issuer_name
+	FROM proposals p LEFT JOIN governance_plans g ON g.community_id = p.community_id AND g.proposal_id = p.proposal_id
+	LEFT JOIN issuers i ON i.id = g.issuer_id`
 
 func (r *indexProposalRow) view(asOf guildhall.AsOf) indexer.ProposalView {
 	return indexer.ProposalView{
@@ -233,8 +239,17 @@ func (r *indexProposalRow) view(asOf guildhall.AsOf) indexer.ProposalView {
 		CreatedBlock: uint64(r.Block), CreatedTx: r.Tx, Eta: uint64(r.Eta.Int64),
 		Tally: indexer.TallyView{For: parseBig(r.For), Against: parseBig(r.Against), Abstain: parseBig(r.Abstain),
 			ForVoters: r.ForVoters, AgainstVoters: r.AgainstVoters, AbstainVoters: r.AbstainVoters},
-		AsOf: asOf,
+		OpenedBy: openedBy(r.IssuerID, r.IssuerName),
+		AsOf:     asOf,
 	}
+}
+
+// openedBy is the issuer a proposal's plan names, or nil.
+func openedBy(id sql.NullInt64, name sql.NullString) *indexer.IssuerRef {
+	if !id.Valid {
+		return nil
+	}
+	return &indexer.IssuerRef{ID: id.Int64, Name: name.String}
 }
 
 // Proposals returns a community's proposals, newest first, only those in state when it is not nil.
@@ -248,8 +263,8 @@ func (r *IndexReader) Proposals(ctx context.Context, community string, state *go
 	err := r.db.readIndex(ctx, "list proposals", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var rows []indexProposalRow
 		err := tx.SelectContext(ctx, &rows, indexProposalColumns+`
-			WHERE community_id = $1 AND ($2 = '' OR state = $2) AND (block_number, log_index) < ($3, $4)
-			ORDER BY block_number DESC, log_index DESC LIMIT $5`, community, stateName, block, index, page.Limit+1)
+			WHERE p.community_id = $1 AND ($2 = '' OR p.state = $2) AND (p.block_number, p.log_index) < ($3, $4)
+			ORDER BY p.block_number DESC, p.log_index DESC LIMIT $5`, community, stateName, block, index, page.Limit+1)
 		if err != nil {
 			return err
 		}
@@ -272,7 +287,7 @@ func (r *IndexReader) Proposal(ctx context.Context, community string, id *big.In
 	var v indexer.ProposalView
 	err := r.db.readIndex(ctx, "read proposal", community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		var row indexProposalRow
-		err := tx.GetContext(ctx, &row, indexProposalColumns+` WHERE community_id = $1 AND proposal_id = $2::numeric`, community, pid)
+		err := tx.GetContext(ctx, &row, indexProposalColumns+` WHERE p.community_id = $1 AND p.proposal_id = $2::numeric`, community, pid)
 		if errors.Is(err, sql.ErrNoRows) {
 			return guildhall.Errorf(guildhall.ENOTFOUND, "proposal %s not found in community %q", pid, community)
 		}

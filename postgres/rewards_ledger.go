@@ -4,9 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/big"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/rewards"
@@ -62,7 +67,8 @@ func (s *RewardsStore) Rewards(ctx context.Context, communityID string, f reward
 	}
 	err := s.db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.community_id = $1 AND r.id < $2
 		AND ($3 = '' OR r.wallet = $3) AND ($4 = '' OR r.activity = $4) AND ($5 = '' OR r.status = $5)
-		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit)
+		AND ($7 = 0 OR r.issuer_id = $7)
+		ORDER BY r.id DESC LIMIT $6`, communityID, before, f.Wallet, f.Activity, f.Status, f.Limit, f.IssuerID)
 	if err != nil {
 		return nil, s.db.queryError("list rewards", err)
 	}
@@ -74,28 +80,22 @@ func (s *RewardsStore) Rewards(ctx context.Context, communityID string, f reward
 }
 
 // Leaderboard ranks members by the sum of their rewards (all but failed) created since since,
-// each with its indexed balance. The ranking and the balances are read in one snapshot with the
-// community's indexed block (readIndex, as every read of chain data), so each balance is the
-// chain's at the AsOf the page names. Before the indexer reaches the community the ranking is
-// served all the same, without AsOf or balances: nothing is known of them yet.
+// ties sharing a rank and listed by wallet, with their indexed balances at the page's AsOf (nil
+// while the community is not indexed). The ranking is aggregated from the ledger only when the
+// ledger changed (its version, migration 0012) or a reward left the window since the last read:
+// repeated reads take it from the store's cache and read just the page's balances.
 func (s *RewardsStore) Leaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
 	var page *rewards.LeaderboardPage
 	err := s.db.readIndex(ctx, "leaderboard", communityID, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
-		entries, err := leaderboard(ctx, tx, communityID, since, offset, limit, true)
-		if err != nil {
-			return err
+		entries, err := s.rankingPage(ctx, tx, communityID, since, offset, limit)
+		if err == nil {
+			err = readBalances(ctx, tx, communityID, entries)
 		}
-		page = &rewards.LeaderboardPage{Entries: entries,
-			AsOf: &asOf}
-		return nil
+		page = &rewards.LeaderboardPage{Entries: entries, AsOf: &asOf}
+		return err
 	})
 	if guildhall.ErrorCode(err) == guildhall.EUNAVAILABLE { // not indexed yet (an unknown community is ENOTFOUND)
-		var entries []rewards.LeaderEntry
-		entries, err = leaderboard(ctx, s.db.db, communityID, since, offset, limit, false)
-		if err != nil {
-			return nil, s.db.queryError("leaderboard", err)
-		}
-		return &rewards.LeaderboardPage{Entries: entries}, nil
+		page, err = s.unindexedLeaderboard(ctx, communityID, since, offset, limit)
 	}
 	if err != nil {
 		return nil, err
@@ -103,32 +103,146 @@ func (s *RewardsStore) Leaderboard(ctx context.Context, communityID string, sinc
 	return page, nil
 }
 
-// leaderboard reads one page of the ranking, with the balances when withBalances is set.
-func leaderboard(ctx context.Context, q sqlx.QueryerContext, communityID string, since time.Time, offset, limit int, withBalances bool) ([]rewards.LeaderEntry, error) {
-	var rows []struct {
-		Wallet  string `db:"wallet"`
-		Earned  string `db:"earned"`
-		Balance string `db:"balance"`
-		Rank    int    `db:"rank"`
+// unindexedLeaderboard is the ranking of a community the indexer has not reached: no balances.
+func (s *RewardsStore) unindexedLeaderboard(ctx context.Context, communityID string, since time.Time, offset, limit int) (*rewards.LeaderboardPage, error) {
+	tx, err := s.db.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, s.db.queryError("leaderboard", err)
 	}
-	err := sqlx.SelectContext(ctx, q, &rows, `
-		SELECT t.wallet, t.earned::text AS earned, coalesce(a.balance, 0)::text AS balance, t.rank FROM (
-			SELECT wallet, sum(amount) AS earned, rank() OVER (ORDER BY sum(amount) DESC) AS rank
-			FROM rewards WHERE community_id = $1 AND created_at >= $2 AND status <> 'failed'
-			GROUP BY wallet) t
-		LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = t.wallet
-		ORDER BY t.rank, t.wallet OFFSET $3 LIMIT $4`, communityID, since, offset, limit)
+	defer tx.Rollback()
+	entries, err := s.rankingPage(ctx, tx, communityID, since, offset, limit)
+	if err != nil {
+		return nil, s.db.queryError("leaderboard", err)
+	}
+	return &rewards.LeaderboardPage{Entries: entries}, nil
+}
+
+// rankingPage returns entries offset..offset+limit of the ranking since since in tx's snapshot,
+// from the cache when it holds that ranking at the snapshot's ledger version.
+func (s *RewardsStore) rankingPage(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
+	var version string
+	if err := tx.GetContext(ctx, &version, `SELECT coalesce(string_agg(issuer_id || ':' || version, ',' ORDER BY issuer_id), '')
+		FROM reward_ledger_versions WHERE community_id = $1`, communityID); err != nil {
+		return nil, err
+	}
+	r := s.leaders.find(communityID, version, since)
+	if r == nil {
+		var err error
+		if r, err = readRanking(ctx, tx, communityID, since, version); err != nil {
+			return nil, err
+		}
+		s.leaders.add(communityID, r)
+	}
+	from, to := min(offset, len(r.entries)), min(offset+limit, len(r.entries))
+	return slices.Clone(r.entries[from:to]), nil
+}
+
+// readRanking aggregates the ledger into the whole ranking since since.
+func readRanking(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, version string) (*leaderRanking, error) {
+	var rows []struct {
+		Wallet string    `db:"wallet"`
+		Earned string    `db:"earned"`
+		Rank   int       `db:"rank"`
+		Oldest time.Time `db:"oldest"`
+	}
+	err := tx.SelectContext(ctx, &rows, `
+		SELECT wallet, sum(amount)::text AS earned, rank() OVER (ORDER BY sum(amount) DESC) AS rank, min(created_at) AS oldest
+		FROM rewards WHERE community_id = $1 AND created_at >= $2 AND status <> 'failed'
+		GROUP BY wallet ORDER BY rank, wallet`, communityID, since)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]rewards.LeaderEntry, len(rows))
-	for k, r := range rows {
-		out[k] = rewards.LeaderEntry{Rank: r.Rank, Wallet: r.Wallet, Earned: parseBig(r.Earned)}
-		if withBalances {
-			out[k].Balance = parseBig(r.Balance)
+	r := &leaderRanking{version: version, since: since, entries: make([]rewards.LeaderEntry, len(rows))}
+	for k, row := range rows {
+		r.entries[k] = rewards.LeaderEntry{Rank: row.Rank, Wallet: row.Wallet, Earned: parseBig(row.Earned)}
+		if r.oldest.IsZero() || row.Oldest.Before(r.oldest) {
+			r.oldest = row.Oldest
 		}
 	}
-	return out, nil
+	return r, nil
+}
+
+// readBalances sets every entry's Balance to the wallet's indexed balance in tx's snapshot.
+func readBalances(ctx context.Context, tx *sqlx.Tx, communityID string, entries []rewards.LeaderEntry) error {
+	wallets := make([]string, len(entries))
+	for k, e := range entries {
+		wallets[k] = e.Wallet
+	}
+	var rows []struct {
+		Address string `db:"address"`
+		Balance string `db:"balance"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `SELECT address, balance::text AS balance FROM token_accounts
+		WHERE community_id = $1 AND address = ANY($2)`, communityID, pq.Array(wallets)); err != nil {
+		return err
+	}
+	balances := make(map[string]*big.Int, len(rows))
+	for _, row := range rows {
+		balances[row.Address] = parseBig(row.Balance)
+	}
+	for k := range entries {
+		if entries[k].Balance = balances[entries[k].Wallet]; entries[k].Balance == nil {
+			entries[k].Balance = new(big.Int)
+		}
+	}
+	return nil
+}
+
+// leaderRanking is a community's whole ranking since one time, read at one ledger version (its
+// issuers' versions, "id:version,..."; "" before its first reward). Its entries are shared
+// between reads: nobody changes them (a page is a copy; Earned is read only).
+type leaderRanking struct {
+	version string
+	since   time.Time // the window's start it was read with
+	oldest  time.Time // created_at of the oldest reward it counts; zero when it counts none
+	entries []rewards.LeaderEntry
+}
+
+// answers reports whether r is the ranking since since at version: the ledger is the same, and
+// the window starting at since (not before r.since, so it adds no reward) drops none r counts.
+func (r *leaderRanking) answers(version string, since time.Time) bool {
+	return r.version == version && !since.Before(r.since) && (r.oldest.IsZero() || !since.After(r.oldest))
+}
+
+// leaderCacheSize is how many rankings a community keeps: one per period a board is asked for.
+const leaderCacheSize = 4
+
+// leaderCache keeps each community's newest rankings, newest first. A ranking at an older ledger
+// version is dropped as soon as one at a newer version is added, so memory stays a few rankings
+// per community.
+type leaderCache struct {
+	mu    sync.Mutex
+	m     map[string][]*leaderRanking
+	reads atomic.Int64 // rankings aggregated from the ledger (added), for tests
+}
+
+// find returns a ranking that answers (version, since), or nil.
+func (c *leaderCache) find(community string, version string, since time.Time) *leaderRanking {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range c.m[community] {
+		if r.answers(version, since) {
+			return r
+		}
+	}
+	return nil
+}
+
+// add keeps r, first, with the community's other rankings at r's version.
+func (c *leaderCache) add(community string, r *leaderRanking) {
+	c.reads.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string][]*leaderRanking{}
+	}
+	kept := []*leaderRanking{r}
+	for _, old := range c.m[community] {
+		if old.version == r.version && len(kept) < leaderCacheSize {
+			kept = append(kept, old)
+		}
+	}
+	c.m[community] = kept
 }
 
 // Ledger streams every reward of a community with its audit links, oldest first.

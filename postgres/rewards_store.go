@@ -23,28 +23,40 @@ import (
 // --- issuers ---
 
 type issuerRow struct {
-	ID          int64        `db:"id"`
-	CommunityID string       `db:"community_id"`
-	Name        string       `db:"name"`
-	KeyPrefix   string       `db:"key_prefix"`
-	KeyHash     []byte       `db:"key_hash"`
-	Budget      string       `db:"budget"`
-	Spent       string       `db:"spent"`
-	RevokedAt   sql.NullTime `db:"revoked_at"`
-	CreatedAt   time.Time    `db:"created_at"`
+	ID          int64          `db:"id"`
+	CommunityID string         `db:"community_id"`
+	Name        string         `db:"name"`
+	KeyPrefix   string         `db:"key_prefix"`
+	KeyHash     []byte         `db:"key_hash"`
+	Budget      string         `db:"budget"`
+	Spent       string         `db:"spent"`
+	RevokedAt   sql.NullTime   `db:"revoked_at"`
+	CreatedAt   time.Time      `db:"created_at"`
+	Scopes      pq.StringArray `db:"scopes"`
 }
 
-const issuerColumns = `id, community_id, name, key_prefix, key_hash, budget::text AS budget, spent::text AS spent, revoked_at, created_at`
+const issuerColumns = `id, community_id, name, key_prefix, key_hash, budget::text AS budget, spent::text AS spent, revoked_at, created_at, scopes`
 
 func (r issuerRow) issuer() *rewards.Issuer {
 	return &rewards.Issuer{
 		ID: r.ID, CommunityID: r.CommunityID, Name: r.Name, KeyPrefix: r.KeyPrefix,
 		Budget: parseBig(r.Budget), Spent: parseBig(r.Spent), Revoked: r.RevokedAt.Valid, CreatedAt: r.CreatedAt,
+		Scopes: guildhall.CanonicalScopes(scopesOf(r.Scopes)),
 	}
 }
 
-// CreateIssuer stores a new issuer of an existing community. ENOTFOUND for an unknown community,
-// ECONFLICT when the community has an active issuer of that name.
+// scopesOf reads a stored scopes array.
+func scopesOf(names []string) []guildhall.Scope {
+	out := make([]guildhall.Scope, len(names))
+	for k, n := range names {
+		out[k] = guildhall.Scope(n)
+	}
+	return out
+}
+
+// CreateIssuer stores a new issuer of an existing community, with every scope unless i.Scopes
+// names some. ENOTFOUND for an unknown community, ECONFLICT when the community has an active
+// issuer of that name.
 func (s *RewardsStore) CreateIssuer(ctx context.Context, i *rewards.Issuer, key rewards.APIKey) error {
 	if n := len([]rune(i.Name)); n == 0 || n > 100 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "name", Message: "must be 1-100 characters"}}}
@@ -52,10 +64,14 @@ func (s *RewardsStore) CreateIssuer(ctx context.Context, i *rewards.Issuer, key 
 	if i.Budget == nil || i.Budget.Sign() < 0 || i.Budget.BitLen() > 255 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid issuer", Fields: []guildhall.FieldError{{Field: "budget", Message: "must be zero or a positive amount"}}}
 	}
+	scopes := guildhall.CanonicalScopes(i.Scopes)
+	if len(scopes) == 0 {
+		scopes = guildhall.AllScopes
+	}
 	err := s.db.db.QueryRowxContext(ctx, `
-		INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
-		VALUES ($1, $2, $3, $4, $5::numeric) RETURNING id, created_at`,
-		i.CommunityID, i.Name, key.Prefix, key.Hash, bigText(i.Budget)).Scan(&i.ID, &i.CreatedAt)
+		INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget, scopes)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6) RETURNING id, created_at`,
+		i.CommunityID, i.Name, key.Prefix, key.Hash, bigText(i.Budget), pq.Array(guildhall.ScopeNames(scopes))).Scan(&i.ID, &i.CreatedAt)
 	if e := pq.As(err, pqerror.ForeignKeyViolation); e != nil {
 		return guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", i.CommunityID)
 	}
@@ -68,7 +84,7 @@ func (s *RewardsStore) CreateIssuer(ctx context.Context, i *rewards.Issuer, key 
 	if err != nil {
 		return s.db.queryError("create issuer", err)
 	}
-	i.KeyPrefix, i.Spent = key.Prefix, new(big.Int)
+	i.KeyPrefix, i.Spent, i.Scopes = key.Prefix, new(big.Int), scopes
 	return nil
 }
 

@@ -33,7 +33,11 @@ type MintIndex struct{ db *DB }
 func NewMintIndex(db *DB) *MintIndex { return &MintIndex{db: db} }
 
 // RewardsStore keeps issuers, reward rules and the reward ledger; it implements rewards.Store.
-type RewardsStore struct{ db *DB }
+type RewardsStore struct {
+	db *DB
+	// leaders keeps the leaderboard's rankings by ledger version (rewards_ledger.go).
+	leaders leaderCache
+}
 
 // NewRewardsStore returns the rewards store of db.
 func NewRewardsStore(db *DB) *RewardsStore { return &RewardsStore{db: db} }

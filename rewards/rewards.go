@@ -12,6 +12,7 @@ package rewards
 import (
 	"math/big"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,7 +77,13 @@ type Issuer struct {
 	Spent       *big.Int
 	Revoked     bool
 	CreatedAt   time.Time
+	// Scopes are the powers of the issuer's key, in canonical order; CreateIssuer stores
+	// guildhall.AllScopes when it is empty.
+	Scopes []guildhall.Scope
 }
+
+// Has reports whether the issuer's key holds scope.
+func (i *Issuer) Has(scope guildhall.Scope) bool { return slices.Contains(i.Scopes, scope) }
 
 // Remaining is what the issuer may still spend.
 func (i *Issuer) Remaining() *big.Int {

@@ -37,6 +37,7 @@ type RewardFilter struct {
 	Wallet   string
 	Activity string
 	Status   string
+	IssuerID int64 // only this issuer's rewards; 0 = every issuer's
 	BeforeID int64 // keyset paging, newest first: ids below this one; 0 = from the newest
 	Limit    int
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The dashboard's script must parse; a syntax error would leave members a blank page.
+// The dashboard's scripts must parse; a syntax error would leave members a blank page.
 func TestScriptsParse(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -17,7 +17,7 @@ func TestScriptsParse(t *testing.T) {
 		}
 		t.Skip("node is not installed, so the dashboard's JavaScript cannot be checked here (CI has Node and runs this check)")
 	}
-	scripts, err := fs.Glob(FS, "*.js")
+	scripts, err := globScripts()
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no scripts embedded (%v)", err)
 	}
@@ -26,4 +26,14 @@ func TestScriptsParse(t *testing.T) {
 			t.Errorf("node --check %s: %v\n%s", s, err, out)
 		}
 	}
+}
+
+// globScripts lists the dashboard's scripts: its modules (.mjs) and any classic script (.js).
+func globScripts() ([]string, error) {
+	mods, err := fs.Glob(FS, "*.mjs")
+	if err != nil {
+		return nil, err
+	}
+	classic, err := fs.Glob(FS, "*.js")
+	return append(mods, classic...), err
 }

@@ -164,7 +164,7 @@ func followOperatorTxs(ctx context.Context, log *slog.Logger, db *postgres.DB, c
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = lead(ctx, log, "minter", db.LockMinter, sender.Run)
+		_ = lead(ctx, log, jobMinter, db.LockMinter, sender.Run)
 	}()
 	return sender, func() { cancel(); <-done }, nil
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"math/rand/v2"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -16,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -34,13 +31,13 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// issuerClient calls a community's issuer and public endpoints of a running serve.
-type issuerClient struct {
+// bakeryClient calls a community's issuer and public endpoints of a running serve.
+type bakeryClient struct {
 	base, key string
 	http      *http.Client
 }
 
-func (c *issuerClient) do(t *testing.T, method, path, idem string, body any) (int, []byte) {
+func (c *bakeryClient) do(t *testing.T, method, path, idem string, body any) (int, []byte) {
 	t.Helper()
 	var rd bytes.Reader
 	if body != nil {
@@ -70,7 +67,7 @@ func (c *issuerClient) do(t *testing.T, method, path, idem string, body any) (in
 }
 
 // want calls the endpoint and fails the test unless it answers code; it returns the JSON body.
-func (c *issuerClient) want(t *testing.T, method, path, idem string, body any, code int) map[string]any {
+func (c *bakeryClient) want(t *testing.T, method, path, idem string, body any, code int) map[string]any {
 	t.Helper()
 	got, resp := c.do(t, method, path, idem, body)
 	if got != code {
@@ -82,7 +79,7 @@ func (c *issuerClient) want(t *testing.T, method, path, idem string, body any, c
 }
 
 // castBallot signs the ballot typed data the API serves for voter with key and relays it.
-func (c *issuerClient) castBallot(t *testing.T, pid string, key *ecdsa.PrivateKey) (int, []byte) {
+func (c *bakeryClient) castBallot(t *testing.T, pid string, key *ecdsa.PrivateKey) (int, []byte) {
 	t.Helper()
 	voter := crypto.PubkeyToAddress(key.PublicKey).Hex()
 	code, body := c.do(t, http.MethodGet, fmt.Sprintf("/proposals/%s/ballot-typed-data?voter=%s&support=for", pid, voter), "", nil)
@@ -151,23 +148,11 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 	// The load: 2,000 rewards in 100 requests from 4 clients, the ballots, and three
 	// `community create` at once.
 	bodies, want := rewardLoad(2000, 20, 150)
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 4 {
-		wg.Go(func() {
-			for k := range work {
-				if code, resp := b.api.do(t, http.MethodPost, "/rewards:batch", fmt.Sprintf("load-%d", k), bodies[k]); code != http.StatusAccepted {
-					t.Errorf("rewards batch %d = %d %s", k, code, resp)
-				}
-			}
-		})
+	for _, v := range voters {
+		want[crypto.PubkeyToAddress(v.PublicKey)] = big.NewInt(10)
 	}
-	wg.Go(func() {
-		for k := range bodies {
-			work <- k
-		}
-		close(work)
-	})
+	var wg sync.WaitGroup
+	loaded := newIssuerClient(t, b.api.key).sendLoad(bodies, 4, func(int, int) string { return b.api.base })
 	wg.Go(func() {
 		for k, key := range voters {
 			if code, resp := b.api.castBallot(t, pid, key); code != http.StatusAccepted {
@@ -185,7 +170,9 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	waitConfirmed(t, b.db, "bakery", 2000+len(voters), 2*time.Minute)
+	<-loaded
+	cluster := &e2eCluster{t: t, dbURL: b.dbURL, rpcURL: "http://" + b.rpcAddr}
+	cluster.checkMintedOnce("bakery", 2000+len(voters), want)
 
 	eth, err := ethclient.Dial("http://" + b.rpcAddr)
 	if err != nil {
@@ -195,7 +182,6 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 	recorded := wantCommunitiesWired(t, b.db, eth, append(ids, "bakery"))
 	wantNoOrphanContracts(t, eth, recorded)
 	wantContiguousNonces(t, b.dbURL, eth)
-	wantBalances(t, b.db, eth, "bakery", want)
 	b.waitTally(t, pid, fmt.Sprintf("counts the %d relayed ballots", len(voters)), func(tally map[string]any) bool {
 		return tally["voters"] == float64(len(voters)) && tally["consistent"] == true
 	})
@@ -205,7 +191,7 @@ func TestCommunityCreateWhileServing(t *testing.T) {
 type bakery struct {
 	bin, rpcAddr, dbURL string
 	common              []string // the common flags every command gets
-	api                 *issuerClient
+	api                 *bakeryClient
 	db                  *postgres.DB
 }
 
@@ -227,7 +213,7 @@ func serveBakery(t *testing.T) *bakery {
 	if err := json.Unmarshal(b.cliOK(t, "issuer", "create", "--community", "bakery", "--name", "till", "--budget", "1000000000", "--json"), &iss); err != nil {
 		t.Fatal(err)
 	}
-	b.api = &issuerClient{base: "http://" + httpAddr + "/v1/communities/bakery", key: iss.Key, http: &http.Client{Timeout: 30 * time.Second}}
+	b.api = &bakeryClient{base: "http://" + httpAddr + "/v1/communities/bakery", key: iss.Key, http: &http.Client{Timeout: 30 * time.Second}}
 	b.api.want(t, http.MethodPut, "/rules/purchase", "", map[string]string{"amount": "1000000000000000000000"}, http.StatusOK)
 	db, err := postgres.Open(t.Context(), b.dbURL)
 	if err != nil {
@@ -281,27 +267,6 @@ func (b *bakery) waitTally(t *testing.T, pid, what string, ok func(map[string]an
 		}
 	}
 	t.Fatalf("the tally of proposal %s never %s: %v", pid, what, tally)
-}
-
-// rewardLoad returns reward batch bodies of total rewards, perRequest a body, to wallets wallets,
-// and the sum each wallet is owed.
-func rewardLoad(total, perRequest, wallets int) ([]map[string]any, map[common.Address]*big.Int) {
-	want := map[common.Address]*big.Int{}
-	var bodies []map[string]any
-	for k := 0; k < total; k += perRequest {
-		var items []map[string]string
-		for j := range perRequest {
-			w := common.BigToAddress(big.NewInt(int64(0x7000 + rand.IntN(wallets))))
-			amount := big.NewInt(int64(1 + rand.IntN(1_000_000)))
-			if want[w] == nil {
-				want[w] = new(big.Int)
-			}
-			want[w].Add(want[w], amount)
-			items = append(items, map[string]string{"wallet": w.Hex(), "activity": "purchase", "amount": amount.String(), "reference": fmt.Sprintf("r%d", k+j)})
-		}
-		bodies = append(bodies, map[string]any{"items": items})
-	}
-	return bodies, want
 }
 
 // wantCommunitiesWired checks each community is recorded and its token, timelock and governor
@@ -397,34 +362,5 @@ func wantContiguousNonces(t *testing.T, dbURL string, eth *ethclient.Client) {
 	}
 	if len(failed) > 0 {
 		t.Errorf("intents not succeeded: %v", failed)
-	}
-}
-
-// wantBalances checks each wallet holds on chain exactly the sum of its rewards, and no batch
-// was minted twice.
-func wantBalances(t *testing.T, db *postgres.DB, eth *ethclient.Client, community string, want map[common.Address]*big.Int) {
-	t.Helper()
-	com, err := postgres.NewCommunityStore(db).Community(t.Context(), community)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token, tokenAddr := guildtoken.NewGuildToken(), common.HexToAddress(com.TokenAddress)
-	for w, amount := range want {
-		got, err := bind.Call(token.Instance(eth, tokenAddr), nil, token.PackBalanceOf(w), token.UnpackBalanceOf)
-		if err != nil || got.Cmp(amount) != 0 {
-			t.Errorf("balance of %s = %v (%v), want %s", w, got, err, amount)
-		}
-	}
-	logs, err := eth.FilterLogs(context.Background(), ethereum.FilterQuery{Addresses: []common.Address{tokenAddr},
-		Topics: [][]common.Hash{{token.GetABI().Events["RewardBatchMinted"].ID}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[common.Hash]bool{}
-	for _, l := range logs {
-		if seen[l.Topics[1]] {
-			t.Errorf("batch %s minted twice", l.Topics[1])
-		}
-		seen[l.Topics[1]] = true
 	}
 }

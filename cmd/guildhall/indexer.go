@@ -34,7 +34,7 @@ func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Durati
 // indexer runs per database: a second serve waits for the lock. A reorg deeper than the finality
 // depth stops the indexer (the API keeps serving the index as of its last block, and the
 // guildhall_indexer_stopped metric says so).
-func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, cfg indexer.Config) (stop func()) {
+func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, cfg indexer.Config, leaders *leadership) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	cfg.Logger = log
 	// eth_getLogs over plain HTTP with one-pass decoding: the indexer's hot path (see
@@ -48,7 +48,7 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := lead(ctx, log.With("component", "indexer"), "indexer", db.LockIndexer, ix.Run); err != nil {
+		if err := lead(ctx, log.With("component", "indexer"), jobIndexer, leaders.track(jobIndexer, db.LockIndexer), ix.Run); err != nil {
 			if errors.Is(err, indexer.ErrDeepReorg) {
 				log.Error("the indexer stopped; reads stay at its last block until it is restarted", "err", err)
 				return

@@ -44,6 +44,7 @@ func issuerJSON(i *rewards.Issuer, key string) map[string]any {
 	m := map[string]any{
 		"id": strconv.FormatInt(i.ID, 10), "community": i.CommunityID, "name": i.Name, "key_prefix": i.KeyPrefix,
 		"budget": i.Budget.String(), "spent": i.Spent.String(), "remaining": i.Remaining().String(), "revoked": i.Revoked,
+		"scopes": guildhall.ScopeNames(i.Scopes),
 	}
 	if key != "" {
 		m["key"] = key
@@ -55,17 +56,17 @@ func printKey(e *env, asJSON bool, i *rewards.Issuer, key, verb string) error {
 	if asJSON {
 		return json.NewEncoder(e.stdout).Encode(issuerJSON(i, key))
 	}
-	fmt.Fprintf(e.stdout, "%s issuer %d %q of community %q (budget %s tokens)\n\n  API key: %s\n\n"+
+	fmt.Fprintf(e.stdout, "%s issuer %d %q of community %q (budget %s tokens, scopes %s)\n\n  API key: %s\n\n"+
 		"Store it now: it is shown only this once (Guildhall keeps only its hash).\n"+
-		"Use it as: Authorization: Bearer <key>\n", verb, i.ID, i.Name, i.CommunityID, guildhall.FormatAmount(i.Budget), key)
+		"Use it as: Authorization: Bearer <key>\n", verb, i.ID, i.Name, i.CommunityID, guildhall.FormatAmount(i.Budget), guildhall.JoinScopes(i.Scopes), key)
 	return nil
 }
 
 func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 	var (
-		c                       commonFlags
-		community, name, budget string
-		baseUnits, asJSON       bool
+		c                               commonFlags
+		community, name, budget, scopes string
+		baseUnits, asJSON               bool
 	)
 	fs := newFlagSet(e, "issuer create", "issuer create --community ID --name NAME --budget AMOUNT [flags]")
 	c.register(fs, false)
@@ -73,6 +74,8 @@ func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 	fs.StringVar(&name, "name", "", "the issuer's name, e.g. the business (required)")
 	fs.StringVar(&budget, "budget", "", "the most the issuer may ever reward, in tokens (base units with --base-units) (required)")
 	fs.BoolVar(&baseUnits, "base-units", false, "amounts are base units (10^-18 token), not tokens")
+	fs.StringVar(&scopes, "scopes", guildhall.JoinScopes(guildhall.AllScopes),
+		"what the key may do, comma-separated: rewards (issue rewards), rules (replace reward rules and the staff list, read every issuer's rewards), proposals (open, queue and execute proposals)")
 	fs.BoolVar(&asJSON, "json", false, `print {"id", "key", ...} as JSON`)
 	if err := c.parse(fs, args, e); err != nil {
 		return err
@@ -81,6 +84,10 @@ func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 		return usageError(fs, "--community, --name and --budget are required")
 	}
 	amount, err := guildhall.ParseAmount("budget", budget, baseUnits)
+	if err != nil {
+		return err
+	}
+	scopeList, err := guildhall.ParseScopes("scopes", scopes)
 	if err != nil {
 		return err
 	}
@@ -94,7 +101,7 @@ func runIssuerCreate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	key := rewards.NewAPIKey()
-	iss := &rewards.Issuer{CommunityID: community, Name: name, Budget: amount}
+	iss := &rewards.Issuer{CommunityID: community, Name: name, Budget: amount, Scopes: scopeList}
 	if err := store.CreateIssuer(ctx, iss, key); err != nil {
 		return err
 	}
@@ -126,7 +133,7 @@ func runIssuerList(ctx context.Context, args []string, e *env) error {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	if !asJSON {
-		fmt.Fprintln(tw, "ID\tCOMMUNITY\tNAME\tKEY\tBUDGET\tSPENT\tREMAINING\tSTATUS")
+		fmt.Fprintln(tw, "ID\tCOMMUNITY\tNAME\tKEY\tBUDGET\tSPENT\tREMAINING\tSCOPES\tSTATUS")
 	}
 	for _, i := range issuers {
 		if asJSON {
@@ -139,8 +146,8 @@ func runIssuerList(ctx context.Context, args []string, e *env) error {
 		if i.Revoked {
 			status = "revoked"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\tghi_%s…\t%s\t%s\t%s\t%s\n", i.ID, i.CommunityID, i.Name, i.KeyPrefix,
-			guildhall.FormatAmount(i.Budget), guildhall.FormatAmount(i.Spent), guildhall.FormatAmount(i.Remaining()), status)
+		fmt.Fprintf(tw, "%d\t%s\t%s\tghi_%s…\t%s\t%s\t%s\t%s\t%s\n", i.ID, i.CommunityID, i.Name, i.KeyPrefix,
+			guildhall.FormatAmount(i.Budget), guildhall.FormatAmount(i.Spent), guildhall.FormatAmount(i.Remaining()), guildhall.JoinScopes(i.Scopes), status)
 	}
 	return tw.Flush()
 }

@@ -40,15 +40,16 @@ func cliDB(t *testing.T, communities ...string) (db *postgres.DB, environ map[st
 
 // issuerOut is what `issuer create|rotate|list --json` print for one issuer.
 type issuerOut struct {
-	ID        string `json:"id"`
-	Community string `json:"community"`
-	Name      string `json:"name"`
-	KeyPrefix string `json:"key_prefix"`
-	Key       string `json:"key"`
-	Budget    string `json:"budget"`
-	Spent     string `json:"spent"`
-	Remaining string `json:"remaining"`
-	Revoked   bool   `json:"revoked"`
+	ID        string   `json:"id"`
+	Community string   `json:"community"`
+	Name      string   `json:"name"`
+	KeyPrefix string   `json:"key_prefix"`
+	Key       string   `json:"key"`
+	Budget    string   `json:"budget"`
+	Spent     string   `json:"spent"`
+	Remaining string   `json:"remaining"`
+	Revoked   bool     `json:"revoked"`
+	Scopes    []string `json:"scopes"`
 }
 
 // mustRun runs a command that must succeed and returns its stdout.
@@ -200,5 +201,61 @@ func TestIssuerCommands(t *testing.T) {
 	iss, err := postgres.NewRewardsStore(db).Issuers(context.Background(), "bakery")
 	if err != nil || len(iss) != 1 || iss[0].Budget.Cmp(new(big.Int).Mul(big.NewInt(250), big.NewInt(1e18))) != 0 {
 		t.Errorf("bakery's issuers = %+v, %v", iss, err)
+	}
+}
+
+// `issuer create --scopes` gives a key only the powers named (default: all three), `issuer list`
+// shows them, and the API holds the key to them: a rewards-only key issues rewards and is refused
+// (403, naming the scope) when it replaces a rule. A list that is not scopes changes nothing.
+func TestIssuerCreateScopes(t *testing.T) {
+	db, environ := cliDB(t, "bakery")
+	handler := api.NewServer(api.Config{Communities: postgres.NewCommunityStore(db), Rewards: postgres.NewRewardsStore(db)})
+	putRule := func(key string) (int, string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPut, "/v1/communities/bakery/rules/visit", strings.NewReader(`{"amount":"5"}`))
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	create := func(args ...string) issuerOut {
+		t.Helper()
+		var out issuerOut
+		if err := json.Unmarshal([]byte(mustRun(t, environ, append([]string{"issuer", "create", "--community", "bakery", "--budget", "10", "--json"}, args...)...)), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	full := create("--name", "owner")
+	till := create("--name", "till", "--scopes", "rewards")
+	board := create("--name", "board", "--scopes", " proposals,rewards,proposals")
+	for _, tt := range []struct {
+		got  issuerOut
+		want string
+	}{{full, "rewards,rules,proposals"}, {till, "rewards"}, {board, "rewards,proposals"}} {
+		if got := strings.Join(tt.got.Scopes, ","); got != tt.want {
+			t.Errorf("issuer create %s: scopes %s, want %s", tt.got.Name, got, tt.want)
+		}
+		if got := strings.Join(listIssuers(t, environ)[tt.got.ID].Scopes, ","); got != tt.want {
+			t.Errorf("issuer list --json %s: scopes %s, want %s", tt.got.Name, got, tt.want)
+		}
+	}
+	if table := mustRun(t, environ, "issuer", "list"); !strings.Contains(table, "SCOPES") || !strings.Contains(table, "rewards,proposals") {
+		t.Errorf("issuer list table:\n%s\nwant a SCOPES column", table)
+	}
+	if code, body := putRule(till.Key); code != http.StatusForbidden || !strings.Contains(body, `\"rules\"`) {
+		t.Errorf("rewards-only key PUT rule = %d %s, want 403 naming the rules scope", code, body)
+	}
+	if code, body := putRule(full.Key); code != http.StatusOK {
+		t.Errorf("full key PUT rule = %d %s, want 200", code, body)
+	}
+	for _, bad := range []string{"admin", "", "rewards,"} {
+		code, _, stderr := runCmd(t, environ, "issuer", "create", "--community", "bakery", "--name", "x", "--budget", "1", "--scopes", bad)
+		if code != 1 || !strings.Contains(stderr, "scopes") {
+			t.Errorf("--scopes %q: exit %d, stderr %q; want 1 naming scopes", bad, code, stderr)
+		}
+	}
+	if n := len(listIssuers(t, environ)); n != 3 {
+		t.Errorf("%d issuers after the refusals, want 3", n)
 	}
 }

@@ -3,9 +3,82 @@ package main
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall/chain"
 )
+
+// The jobs a process can lead, one leader per database each.
+const (
+	jobIndexer = "indexer"
+	jobMinter  = "minter" // the minter and the operator's sender, under one lock
+)
+
+// leadership records which jobs this process leads now: the guildhall_leader{job} gauge (1 while
+// leading) and /readyz read it.
+type leadership struct {
+	gauge *prometheus.GaugeVec
+	mu    sync.Mutex
+	since map[string]time.Time
+}
+
+func newLeadership(reg prometheus.Registerer) *leadership {
+	l := &leadership{
+		gauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "guildhall_leader",
+			Help: "1 while this process leads the job (holds its lock), 0 while it waits for it.",
+		}, []string{"job"}),
+		since: map[string]time.Time{},
+	}
+	for _, job := range []string{jobIndexer, jobMinter} {
+		l.gauge.WithLabelValues(job)
+	}
+	if reg != nil {
+		reg.MustRegister(l.gauge)
+	}
+	return l
+}
+
+// track wraps lock so that leading is recorded from the moment the lock is taken until it is
+// released or lost.
+func (l *leadership) track(job string, lock lockFunc) lockFunc {
+	return func(ctx context.Context) (context.Context, func(), error) {
+		held, unlock, err := lock(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		l.set(job, true)
+		return held, func() { unlock(); l.set(job, false) }, nil
+	}
+}
+
+func (l *leadership) set(job string, leading bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if leading {
+		l.since[job] = time.Now()
+		l.gauge.WithLabelValues(job).Set(1)
+		return
+	}
+	delete(l.since, job)
+	l.gauge.WithLabelValues(job).Set(0)
+}
+
+// jobs lists the jobs this process leads now, sorted.
+func (l *leadership) jobs() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]string, 0, len(l.since))
+	for job := range l.since {
+		out = append(out, job)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // lockFunc takes a database advisory lock, waiting while another process holds it. held ends
 // with the lock: on unlock, with ctx, or when the lock is lost with its database connection.
@@ -36,6 +109,7 @@ func lead(ctx context.Context, log *slog.Logger, name string, lock lockFunc, run
 		}); err != nil {
 			return nil // ctx ended
 		}
+		log.Info("took the " + name + " lock: this process leads the " + name)
 		err := run(held)
 		unlock()
 		switch {

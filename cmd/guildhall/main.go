@@ -52,6 +52,8 @@ func commands() []command {
 		{"issuer", "create, list, revoke or rotate issuers and their API keys: create | list | revoke | rotate", runIssuer},
 		{"rewards", "export a community's reward ledger as CSV: export", runRewards},
 		{"stats", "check a community's health figures against the chain: verify", runStats},
+		{"doctor", "check the database, the chain, the operator, the indexer and every community's wiring", runDoctor},
+		{"version", "print the version, commit, build time and Go version", runVersion},
 	}
 }
 

@@ -45,7 +45,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
 		{"community", "create", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
-		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"},
+		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"}, {"doctor", "--help"}, {"version", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, nil, args...)
@@ -99,7 +99,7 @@ func TestEveryCommandAcceptsTheCommonFlags(t *testing.T) {
 		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
 	for _, cmd := range [][]string{
 		{"serve"}, {"migrate"}, {"community", "create"}, {"community", "list"}, {"devchain"},
-		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"},
+		{"issuer", "create"}, {"issuer", "list"}, {"issuer", "revoke"}, {"rewards", "export"}, {"version"}, {"doctor"},
 	} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
 			args := append(append(append([]string(nil), cmd...), common...), "--help")
@@ -332,14 +332,14 @@ var buildOnce = sync.OnceValues(func() (string, error) {
 	}
 	binDir = dir
 	bin := filepath.Join(dir, "guildhall")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
 })
 
 // buildBinary builds the guildhall binary once per test binary run, for every test that runs it.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin, err := buildOnce()
 	if err != nil {
@@ -451,7 +451,7 @@ func TestServeEndToEnd(t *testing.T) {
 	} else {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total"} {
+		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total", "guildhall_build_info{"} {
 			if !strings.Contains(string(body), m) {
 				t.Errorf("/metrics has no %s", m)
 			}

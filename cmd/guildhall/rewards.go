@@ -108,7 +108,7 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 // other transaction from that key (governance relays) goes through it too, so one nonce table
 // and one Run loop follow them all. The indexer that confirms the mints is serve's one indexer
 // (startIndexer, cmd/guildhall/indexer.go).
-func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry) (sender *chain.Sender, wait func(), err error) {
+func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry, leaders *leadership, runJobs bool) (sender *chain.Sender, wait func(), err error) {
 	sender, err = newOperatorSender(ctx, log, db, cc, finalityDepth)
 	if err != nil {
 		return nil, nil, err
@@ -117,12 +117,18 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	batches := postgres.NewBatchStore(db, postgres.NewMintIndex(db))
 	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, cc.client, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
 	done := make(chan struct{})
+	if !runJobs {
+		// An API process sends relays through sender (its transactions are recorded in
+		// PostgreSQL before they are broadcast); the leading worker's sender follows them.
+		close(done)
+		return sender, func() { <-done }, nil
+	}
 	go func() {
 		defer close(done)
 		// One minter and one sender loop per database: a second serve sends relays through
 		// its sender (the nonce row serializes them) but waits here to mint and follow them.
 		// If the lock is lost with its connection, both stop and this process queues for it again.
-		_ = lead(ctx, log, "minter", db.LockMinter, func(held context.Context) error {
+		_ = lead(ctx, log, jobMinter, leaders.track(jobMinter, db.LockMinter), func(held context.Context) error {
 			ran := make(chan struct{}, 2)
 			go func() { _ = sender.Run(held); ran <- struct{}{} }()
 			go func() { _ = m.Run(held); ran <- struct{}{} }()

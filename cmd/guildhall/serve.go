@@ -48,6 +48,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer db.Close()
+	db.SetPool(o.pool)
 	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval}, true)
 	if err != nil {
 		return err
@@ -67,8 +68,10 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		o.finalityDepth = defaultFinalityDepth(cc)
 	}
 	registry := prometheus.NewRegistry()
+	registerBuildInfo(registry)
+	leaders := newLeadership(registry)
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry)
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry, leaders, o.role.runsJobs())
 	if err != nil {
 		stopBackground()
 		return err
@@ -79,7 +82,12 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if o.siweDomain == "" {
 		o.siweDomain = defaultSIWEDomain(o.httpAddr)
 	}
-	index := postgres.NewIndexReader(db)
+	readDB, closeReadDB, err := openReadDatabase(ctx, db, o)
+	if err != nil {
+		return err
+	}
+	defer closeReadDB()
+	index := postgres.NewIndexReader(readDB)
 	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relayPerHour)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
@@ -87,9 +95,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", o.httpAddr, errors.Unwrap(err))
 	}
-	stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry))
-	defer stopIndexer()
-	handler := api.NewServer(apiConfig(o, log, db, cc, index, govConfig, registry))
+	if o.role.runsJobs() {
+		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
+		defer stopIndexer()
+	}
+	handler := api.NewServer(apiConfig(o, log, db, readDB, cc, index, govConfig, registry))
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
@@ -101,13 +111,15 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := printBanner(ctx, e.stdout, "http://"+ln.Addr().String(), "http://"+o.siweDomain+"/", dbURL, c.localPostgresNote(ctx), db, cc); err != nil {
 		return err
 	}
-	log.Info("serving", "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
+	log.Info("serving", "role", o.role, "http", "http://"+ln.Addr().String(), "rpc", guildhall.RedactURL(cc.rpcURL), "chain_id", cc.identity.ChainID)
 
 	return serveUntilDone(ctx, log, srv, ln)
 }
 
-// apiConfig wires the API to its stores, the chain and the server's limits.
-func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn, index *postgres.IndexReader,
+// apiConfig wires the API to its stores, the chain and the server's limits. Public reads of the
+// index and of community health come from readDB (a replica with --read-database-url, else db);
+// the ledger, issuers and everything that writes use db.
+func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *chainConn, index *postgres.IndexReader,
 	gov api.GovernanceConfig, registry *prometheus.Registry) api.Config {
 	return api.Config{
 		Logger:           log,
@@ -115,13 +127,28 @@ func apiConfig(o *serveOptions, log *slog.Logger, db *postgres.DB, cc *chainConn
 		Rewards:          postgres.NewRewardsStore(db),
 		Governance:       gov,
 		Index:            index,
-		Health:           api.HealthConfig{Store: postgres.NewHealthStore(db), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Health:           api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
 		Ready:            readiness(db, cc, o.maxIndexLag),
 		Registry:         registry,
 		Dashboard:        web.FS,
 		Limits:           o.limits.api(),
 		MetricsElsewhere: o.metricsAddr != "",
+		ProbesOnly:       !o.role.servesAPI(),
 	}
+}
+
+// openReadDatabase opens --read-database-url, the replica public reads come from; without it the
+// primary serves them too. Nothing is migrated there: a replica follows the primary's schema.
+func openReadDatabase(ctx context.Context, primary *postgres.DB, o *serveOptions) (*postgres.DB, func(), error) {
+	if o.readDBURL == "" {
+		return primary, func() {}, nil
+	}
+	replica, err := postgres.Open(ctx, o.readDBURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--read-database-url: %w", err)
+	}
+	replica.SetPool(o.pool)
+	return replica, func() { _ = replica.Close() }, nil
 }
 
 // serveUntilDone serves HTTP on ln until ctx ends, then shuts the server down gracefully.
@@ -156,11 +183,14 @@ type serveOptions struct {
 	relayPerHour  int
 	limits        limitFlags
 	metricsAddr   string
+	pool          postgres.Pool
+	role          role
+	readDBURL     string
 }
 
 // parseServeFlags parses serve's arguments.
 func parseServeFlags(args []string, e *env) (*serveOptions, error) {
-	o := &serveOptions{}
+	o := &serveOptions{role: roleAll}
 	fs := newFlagSet(e, "serve", "serve [flags]")
 	o.c.register(fs, true)
 	fs.StringVar(&o.httpAddr, "http-addr", "127.0.0.1:8080", "address the HTTP API listens on")
@@ -173,6 +203,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	o.limits.register(fs)
+	registerPoolFlags(fs, &o.pool)
+	fs.StringVar(&o.readDBURL, "read-database-url", "", "PostgreSQL URL of a streaming replica for public reads of the index and community health; each read names the block the replica holds (default: the primary)")
+	fs.Var(&o.role, "role", "what this process does: all (the API and the indexer, minter and sender), api (HTTP only) or worker (the jobs; HTTP only for /healthz, /readyz, /metrics)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address only, not on --http-addr (default: on --http-addr)")
 	if err := o.c.parse(fs, args, e); err != nil {
 		return nil, err
@@ -181,6 +214,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 		return nil, usageError(fs, "unexpected argument %q", fs.Arg(0))
 	}
 	if err := o.limits.validate(fs); err != nil {
+		return nil, err
+	}
+	if err := validatePool(fs, o.pool); err != nil {
 		return nil, err
 	}
 	return o, nil

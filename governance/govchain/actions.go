@@ -18,6 +18,9 @@ type Plan struct {
 	Values      []*big.Int
 	Calldatas   [][]byte
 	Description string
+	// OpenedBy is the issuer that opened the proposal through the API, recorded with the plan
+	// (0: none); it is not part of what the chain sees.
+	OpenedBy int64
 }
 
 // ActionSpec is one action as an issuer gives it: raw (Target, Value, Calldata) or built (Kind).
