@@ -24,6 +24,9 @@ import (
 
 // CommunitySpec is what a community's contracts are deployed with.
 type CommunitySpec struct {
+	// ID is the community's id. With a Deployer's Sender it names the deployment's recorded
+	// intents, so running the deployment again resumes it.
+	ID       string
 	Name     string
 	Symbol   string
 	Settings guildhall.GovernanceSettings
@@ -44,6 +47,15 @@ type Deployment struct {
 type Deployer struct {
 	Client Client
 	Key    *ecdsa.PrivateKey
+	// Sender, when set, is the key's persistent sender, and the deployment goes through it: its
+	// three nonces come from the sender's nonce table, from which every transaction of the key
+	// takes its nonce (mints, relays, other deployments, in whichever process), and its three
+	// contract creations are recorded together under the spec's ID before any is broadcast. A
+	// deployment interrupted before it finished resumes when run again with the same spec; one
+	// whose contract reverted is reported with what it left deployed. Someone must Run the sender
+	// (serve's leader, or the caller). Without a Sender, Deploy takes the node's pending nonce:
+	// only for a key nothing else sends from (tests on a simulated chain).
+	Sender *Sender
 	// Mine, when set, is called after each round of transactions is sent. Tests on the simulated
 	// backend pass its Commit; real chains (and the embedded dev chain) produce blocks themselves.
 	Mine   func()
@@ -57,95 +69,104 @@ type Deployer struct {
 //     that is ready, and the timelock administers itself;
 //   - the deploying key holds no role on anything afterwards.
 //
-// The contracts' addresses follow from the deployer's nonce, so the token and timelock name each
-// other and the governor in their constructors and no role is granted or renounced later. Deploy
-// fails if another transaction from the same key takes one of those nonces meanwhile.
+// The contracts' addresses follow from three consecutive nonces of the deployer, so the token and
+// timelock name each other and the governor in their constructors and no role is granted or
+// renounced later. Deploy fails if a transaction from the same key that bypasses the Sender takes
+// one of those nonces meanwhile.
 func (d *Deployer) Deploy(ctx context.Context, spec CommunitySpec) (*Deployment, error) {
-	log := d.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	chainID, err := d.Client.ChainID(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read chain id: %w", err)
 	}
-	from := crypto.PubkeyToAddress(d.Key.PublicKey)
-	nonce, err := d.Client.PendingNonceAt(ctx, from)
-	if err != nil {
-		return nil, fmt.Errorf("read deployer nonce: %w", err)
+	if d.Sender != nil {
+		return d.deployRecorded(ctx, chainID, spec)
 	}
+	return d.deployDirect(ctx, chainID, spec)
+}
+
+// The contracts of a deployment, in nonce order.
+var deployedContracts = [3]string{"token", "timelock", "governor"}
+
+// deployPlan is a deployment from the first of three consecutive nonces of a key: where its
+// contracts will be and the init code (bytecode and constructor input) of each, in nonce order.
+type deployPlan struct {
+	want Deployment
+	code [3][]byte
+}
+
+func planDeployment(from common.Address, nonce uint64, spec CommunitySpec) deployPlan {
 	want := Deployment{
 		Token:    crypto.CreateAddress(from, nonce),
 		Timelock: crypto.CreateAddress(from, nonce+1),
 		Governor: crypto.CreateAddress(from, nonce+2),
 	}
 	s := spec.Settings
-	tokenABI := guildtoken.NewGuildToken()
-	timelockABI := timelock.NewTimelockController()
-	governorABI := guildgovernor.NewGuildGovernor()
-
-	tokenInput := tokenABI.PackConstructor(spec.Name, spec.Symbol, want.Timelock, []common.Address{want.Timelock, spec.Operator})
-	timelockInput := timelockABI.PackConstructor(seconds(s.TimelockDelay), []common.Address{want.Governor}, []common.Address{{}}, common.Address{})
-
-	// Nothing is sent unless the key can pay for all three contracts: a key that runs dry midway
-	// leaves contracts no community records.
-	if err := d.checkFunds(ctx, chainID, from,
-		append(common.FromHex(guildtoken.GuildTokenMetaData.Bin), tokenInput...),
-		append(common.FromHex(timelock.TimelockControllerMetaData.Bin), timelockInput...)); err != nil {
-		return nil, err
-	}
-
-	send := func(what string, n uint64, bin string, input []byte) (*types.Transaction, error) {
-		return d.deployContract(ctx, chainID, from, what, n, bin, input)
-	}
-
-	// Round 1: token and timelock depend on nothing deployed.
-	tokenTx, err := send("token", nonce, guildtoken.GuildTokenMetaData.Bin, tokenInput)
-	if err != nil {
-		return nil, err
-	}
-	timelockTx, err := send("timelock", nonce+1, timelock.TimelockControllerMetaData.Bin, timelockInput)
-	if err != nil {
-		return nil, err
-	}
-	d.mine()
-	tokenRcpt, err := d.waitSuccess(ctx, tokenTx.Hash())
-	if err != nil {
-		return nil, fmt.Errorf("deploy token: %w", err)
-	}
-	if _, err := d.waitSuccess(ctx, timelockTx.Hash()); err != nil {
-		return nil, fmt.Errorf("deploy timelock: %w", err)
-	}
-	log.Info("token and timelock deployed", "token", want.Token, "timelock", want.Timelock)
-
-	// Round 2: the governor reads the token's clock in its constructor.
-	govTx, err := send("governor", nonce+2, guildgovernor.GuildGovernorMetaData.Bin, governorABI.PackConstructor(
+	tokenInput := guildtoken.NewGuildToken().PackConstructor(spec.Name, spec.Symbol, want.Timelock, []common.Address{want.Timelock, spec.Operator})
+	timelockInput := timelock.NewTimelockController().PackConstructor(seconds(s.TimelockDelay), []common.Address{want.Governor}, []common.Address{{}}, common.Address{})
+	// The governor reads the token's clock in its constructor: it comes after the token.
+	governorInput := guildgovernor.NewGuildGovernor().PackConstructor(
 		GovernorName(spec.Name), want.Token, want.Timelock,
 		seconds(s.VotingDelay), uint32(s.VotingPeriod/time.Second), s.ProposalThreshold,
-		big.NewInt(int64(s.QuorumPercent)), seconds(s.LateQuorumExtension)))
-	if err != nil {
-		return nil, err
-	}
-	d.mine()
-	if _, err := d.waitSuccess(ctx, govTx.Hash()); err != nil {
-		return nil, fmt.Errorf("deploy governor: %w", err)
-	}
-	log.Info("governor deployed", "governor", want.Governor)
-
-	if err := d.checkAddresses(ctx, want, tokenTx, timelockTx, govTx); err != nil {
-		return nil, err
-	}
-	want.Block = tokenRcpt.BlockNumber.Uint64()
-	want.TxHash = tokenTx.Hash()
-	return &want, nil
+		big.NewInt(int64(s.QuorumPercent)), seconds(s.LateQuorumExtension))
+	return deployPlan{want: want, code: [3][]byte{
+		append(common.FromHex(guildtoken.GuildTokenMetaData.Bin), tokenInput...),
+		append(common.FromHex(timelock.TimelockControllerMetaData.Bin), timelockInput...),
+		append(common.FromHex(guildgovernor.GuildGovernorMetaData.Bin), governorInput...),
+	}}
 }
 
-// deployContract sends the deployment of contract what (bin with constructor input) at nonce n.
-func (d *Deployer) deployContract(ctx context.Context, chainID *big.Int, from common.Address, what string, n uint64, bin string, input []byte) (*types.Transaction, error) {
+func (d *Deployer) logger() *slog.Logger {
+	if d.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.Logger
+}
+
+// deployDirect deploys at the node's pending nonce of the key, in two rounds: token and timelock,
+// then the governor (whose gas cannot be estimated before the token exists).
+func (d *Deployer) deployDirect(ctx context.Context, chainID *big.Int, spec CommunitySpec) (*Deployment, error) {
+	from := d.Address()
+	nonce, err := d.Client.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, fmt.Errorf("read deployer nonce: %w", err)
+	}
+	plan := planDeployment(from, nonce, spec)
+	// Nothing is sent unless the key can pay for all three contracts: a key that runs dry midway
+	// leaves contracts no community records.
+	if _, err := d.checkFunds(ctx, chainID, from, plan.code[0], plan.code[1]); err != nil {
+		return nil, err
+	}
+	txs := make([]*types.Transaction, 3)
+	rcpts := make([]*types.Receipt, 3)
+	for _, round := range [][]int{{0, 1}, {2}} {
+		for _, k := range round {
+			if txs[k], err = d.deployContract(ctx, chainID, from, deployedContracts[k], nonce+uint64(k), plan.code[k]); err != nil {
+				return nil, err
+			}
+		}
+		d.mine()
+		for _, k := range round {
+			if rcpts[k], err = d.waitSuccess(ctx, txs[k].Hash()); err != nil {
+				return nil, fmt.Errorf("deploy %s: %w", deployedContracts[k], err)
+			}
+		}
+	}
+	d.logger().Info("community deployed", "token", plan.want.Token, "timelock", plan.want.Timelock, "governor", plan.want.Governor)
+	hashes := []common.Hash{txs[0].Hash(), txs[1].Hash(), txs[2].Hash()}
+	if err := d.checkAddresses(ctx, plan.want, hashes...); err != nil {
+		return nil, fmt.Errorf("%w; run it again", err)
+	}
+	plan.want.Block = rcpts[0].BlockNumber.Uint64()
+	plan.want.TxHash = hashes[0]
+	return &plan.want, nil
+}
+
+// deployContract sends the contract creation code at nonce n.
+func (d *Deployer) deployContract(ctx context.Context, chainID *big.Int, from common.Address, what string, n uint64, code []byte) (*types.Transaction, error) {
 	opts := bind.NewKeyedTransactor(d.Key, chainID)
 	opts.Context = ctx
 	opts.Nonce = new(big.Int).SetUint64(n)
-	_, tx, err := bind.DeployContract(opts, common.FromHex(bin), d.Client, input)
+	_, tx, err := bind.DeployContract(opts, code, d.Client, nil)
 	if err != nil {
 		if isInsufficientFunds(err) {
 			return nil, d.unfunded(ctx, chainID, from, nil)
@@ -157,14 +178,14 @@ func (d *Deployer) deployContract(ctx context.Context, chainID *big.Int, from co
 
 // checkAddresses makes sure the deployment transactions created the contracts at the addresses
 // want names: another transaction from the key taking one of the nonces would move them.
-func (d *Deployer) checkAddresses(ctx context.Context, want Deployment, txs ...*types.Transaction) error {
-	for _, tx := range txs {
-		rcpt, err := d.Client.TransactionReceipt(ctx, tx.Hash())
+func (d *Deployer) checkAddresses(ctx context.Context, want Deployment, hashes ...common.Hash) error {
+	for _, h := range hashes {
+		rcpt, err := d.Client.TransactionReceipt(ctx, h)
 		if err != nil {
 			return fmt.Errorf("read deployment receipt: %w", err)
 		}
 		if rcpt.ContractAddress != want.Token && rcpt.ContractAddress != want.Timelock && rcpt.ContractAddress != want.Governor {
-			return errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment; run it again")
+			return errors.New("deploy community: another transaction from the deployer's key took a nonce during deployment")
 		}
 	}
 	return nil
@@ -193,31 +214,34 @@ const governorDeployGas = 6_000_000
 // checkFunds refuses, before anything is sent, a deploying key whose balance does not cover the
 // deployment at the current fees: the estimated gas of the given contract creations plus the
 // governor's, at the fee cap the transactions will carry (what a node checks the balance against).
-func (d *Deployer) checkFunds(ctx context.Context, chainID *big.Int, from common.Address, creations ...[]byte) error {
+// It returns the estimates, one per creation.
+func (d *Deployer) checkFunds(ctx context.Context, chainID *big.Int, from common.Address, creations ...[]byte) ([]uint64, error) {
 	gas := uint64(governorDeployGas)
-	for _, data := range creations {
+	estimates := make([]uint64, len(creations))
+	for k, data := range creations {
 		g, err := d.Client.EstimateGas(ctx, ethereum.CallMsg{From: from, Data: data})
 		if err != nil {
 			if isInsufficientFunds(err) {
-				return d.unfunded(ctx, chainID, from, nil)
+				return nil, d.unfunded(ctx, chainID, from, nil)
 			}
-			return fmt.Errorf("estimate deployment gas: %w", err)
+			return nil, fmt.Errorf("estimate deployment gas: %w", err)
 		}
+		estimates[k] = g
 		gas += g
 	}
 	feeCap, err := d.feeCap(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	need := new(big.Int).Mul(new(big.Int).SetUint64(gas), feeCap)
 	balance, err := d.Client.BalanceAt(ctx, from, nil)
 	if err != nil {
-		return fmt.Errorf("read the balance of %s: %w", from.Hex(), err)
+		return nil, fmt.Errorf("read the balance of %s: %w", from.Hex(), err)
 	}
 	if balance.Cmp(need) < 0 {
-		return d.unfunded(ctx, chainID, from, need)
+		return nil, d.unfunded(ctx, chainID, from, need)
 	}
-	return nil
+	return estimates, nil
 }
 
 // feeCap is the most a deployment transaction may pay per gas, as the bindings set it: twice the

@@ -75,7 +75,9 @@ type DevChain struct {
 	eth    *eth.Ethereum
 	beacon *catalyst.SimulatedBeacon
 	client *ethclient.Client
-	rpcURL string
+	// estimator serves eth_estimateGas for the next block (see nextBlockEstimator).
+	estimator *nextBlockEstimator
+	rpcURL    string
 	// genesis is this chain's genesis block hash, unique to the chain (see devGenesis).
 	genesis common.Hash
 
@@ -169,6 +171,9 @@ func StartDevChain(ctx context.Context, cfg DevChainConfig) (*DevChain, error) {
 			d.client.Close()
 		}
 		_ = stack.Close() // the start error says more
+		if d.estimator != nil {
+			d.estimator.Close()
+		}
 		d.restoreGethLog()
 		return nil, err
 	}
@@ -308,7 +313,13 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 		LogQueryLimit: ethConf.LogQueryLimit,
 		RangeLimit:    ethConf.RangeLimit,
 	})
-	d.stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(filterSystem)}})
+	// Registered after the eth service's own API, the estimator replaces its eth_estimateGas.
+	estimator, err := newNextBlockEstimator(backend)
+	if err != nil {
+		return fmt.Errorf("start dev chain gas estimator: %w", err)
+	}
+	d.estimator = estimator
+	d.stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(filterSystem)}, {Namespace: "eth", Service: estimator}})
 
 	if err := d.stack.Start(); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -500,6 +511,7 @@ func (d *DevChain) Close() error {
 		if err := d.stack.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("stop dev chain node: %w", err))
 		}
+		d.estimator.Close()
 		d.restoreGethLog()
 		d.log.Info("dev chain stopped")
 		d.closeErr = errors.Join(errs...)

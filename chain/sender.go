@@ -39,7 +39,8 @@ type TxRecord struct {
 	ID          int64
 	Key         string // the caller's name for the intent; one record per key
 	ChainID     uint64
-	From, To    common.Address
+	From        common.Address
+	To          *common.Address // nil: a contract creation
 	Nonce       uint64
 	Data        []byte
 	Value       *big.Int
@@ -62,6 +63,13 @@ type TxStore interface {
 	// also advances the nonce. If rec.Key is already recorded it returns that record instead and
 	// does not call sign.
 	RecordTx(ctx context.Context, rec *TxRecord, minNonce uint64, sign func(nonce uint64) (TxAttempt, error)) (*TxRecord, error)
+	// RecordTxs stores len(keys) intents of (chainID, from) under keys at consecutive nonces, the
+	// first at least minNonce, with their first attempts, in one transaction that also advances
+	// the nonce: build returns, for the first nonce, the intents (To, Data, Value, GasLimit and
+	// one attempt each) in the order of keys. If the keys are already recorded it returns those
+	// records, in the order of keys, and does not call build.
+	RecordTxs(ctx context.Context, chainID uint64, from common.Address, keys []string, minNonce uint64,
+		build func(first uint64) ([]*TxRecord, error)) ([]*TxRecord, error)
 	// AddAttempt records another attempt of an intent (a fee bump).
 	AddAttempt(ctx context.Context, txID int64, a TxAttempt) error
 	// Renonce gives a pending intent whose nonce was taken by a transaction from elsewhere a new
@@ -190,27 +198,89 @@ func (s *Sender) send(ctx context.Context, key string, to common.Address, data [
 	if err != nil {
 		return nil, err
 	}
+	pending, err := s.pendingNonce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec := &TxRecord{Key: key, ChainID: s.chainID.Uint64(), From: s.from, To: &to, Data: data, Value: value, GasLimit: gasLimit, State: TxPending}
+	rec, err = s.cfg.Store.RecordTx(ctx, rec, pending, func(nonce uint64) (TxAttempt, error) {
+		return s.sign(nonce, &to, data, value, gasLimit, fee)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record transaction %s: %w", key, err)
+	}
+	s.sent(ctx, rec)
+	return rec, nil
+}
+
+// Creation is a contract creation: the init code (bytecode and constructor input) and the gas it
+// may use.
+type Creation struct {
+	Data []byte
+	Gas  uint64
+}
+
+// SendCreations records contract creations under keys at consecutive nonces of the key, with
+// every other intent of the key (one nonce sequence, however many processes send), and
+// broadcasts them in nonce order. build returns the creations, in the order of keys, for the
+// first nonce: contract addresses follow from the nonces, so the contracts may name each other in
+// their constructors. If keys are already recorded (a deployment resumed after a crash) it
+// returns those records, builds nothing and broadcasts them again. Run follows them as every
+// intent; a creation's record has no To. Like Send, it takes its nonces ahead of relays.
+func (s *Sender) SendCreations(ctx context.Context, keys []string, build func(first uint64) ([]Creation, error)) ([]*TxRecord, error) {
+	defer s.lanes.enterUrgent()()
+	fee, err := s.fees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.pendingNonce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.cfg.Store.RecordTxs(ctx, s.chainID.Uint64(), s.from, keys, pending, func(first uint64) ([]*TxRecord, error) {
+		creations, err := build(first)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*TxRecord, len(creations))
+		for k, c := range creations {
+			a, err := s.sign(first+uint64(k), nil, c.Data, new(big.Int), c.Gas, fee)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = &TxRecord{Data: c.Data, Value: new(big.Int), GasLimit: c.Gas, Attempts: []TxAttempt{a}}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record transactions %s: %w", strings.Join(keys, ", "), err)
+	}
+	for _, rec := range recs {
+		s.sent(ctx, rec)
+	}
+	return recs, nil
+}
+
+// pendingNonce reads the key's pending nonce from the node, the least nonce a new intent takes.
+func (s *Sender) pendingNonce(ctx context.Context) (uint64, error) {
 	var pending uint64
 	if err := retry(ctx, func() error {
 		var err error
 		pending, err = s.cfg.Client.PendingNonceAt(ctx, s.from)
 		return err
 	}); err != nil {
-		return nil, fmt.Errorf("read nonce: %w", err)
+		return 0, fmt.Errorf("read nonce: %w", err)
 	}
-	rec := &TxRecord{Key: key, ChainID: s.chainID.Uint64(), From: s.from, To: to, Data: data, Value: value, GasLimit: gasLimit, State: TxPending}
-	rec, err = s.cfg.Store.RecordTx(ctx, rec, pending, func(nonce uint64) (TxAttempt, error) {
-		return s.sign(nonce, to, data, value, gasLimit, fee)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("record transaction %s: %w", key, err)
-	}
+	return pending, nil
+}
+
+// sent broadcasts a recorded intent's newest attempt and wakes Run to follow it.
+func (s *Sender) sent(ctx context.Context, rec *TxRecord) {
 	s.broadcast(ctx, rec.Attempts[len(rec.Attempts)-1])
 	select {
 	case s.wake <- struct{}{}:
 	default:
 	}
-	return rec, nil
 }
 
 // MaxTxGas is the most gas one transaction may use since Osaka (EIP-7825).
@@ -255,12 +325,12 @@ func (s *Sender) TxStatuses(ctx context.Context, ids []int64) (map[int64]TxStatu
 
 // sign signs an attempt at nonce with fee: an EIP-1559 transaction, or a legacy (EIP-155) one on a
 // chain without base fees.
-func (s *Sender) sign(nonce uint64, to common.Address, data []byte, value *big.Int, gas uint64, fee fee) (TxAttempt, error) {
+func (s *Sender) sign(nonce uint64, to *common.Address, data []byte, value *big.Int, gas uint64, fee fee) (TxAttempt, error) {
 	var inner types.TxData
 	if fee.legacy {
-		inner = &types.LegacyTx{Nonce: nonce, GasPrice: fee.maxFee, Gas: gas, To: &to, Value: value, Data: data}
+		inner = &types.LegacyTx{Nonce: nonce, GasPrice: fee.maxFee, Gas: gas, To: to, Value: value, Data: data}
 	} else {
-		inner = &types.DynamicFeeTx{ChainID: s.chainID, Nonce: nonce, GasTipCap: fee.tip, GasFeeCap: fee.maxFee, Gas: gas, To: &to, Value: value, Data: data}
+		inner = &types.DynamicFeeTx{ChainID: s.chainID, Nonce: nonce, GasTipCap: fee.tip, GasFeeCap: fee.maxFee, Gas: gas, To: to, Value: value, Data: data}
 	}
 	tx, err := types.SignNewTx(s.cfg.Key, s.signer, inner)
 	if err != nil {

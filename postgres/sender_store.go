@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -18,7 +19,7 @@ type txRow struct {
 	ChainID     int64          `db:"chain_id"`
 	Key         string         `db:"key"`
 	From        string         `db:"from_address"`
-	To          string         `db:"to_address"`
+	To          sql.NullString `db:"to_address"` // NULL: a contract creation
 	Nonce       int64          `db:"nonce"`
 	Data        []byte         `db:"data"`
 	Value       string         `db:"value"`
@@ -42,8 +43,13 @@ type attemptRow struct {
 }
 
 func (r txRow) record(attempts []attemptRow) *chain.TxRecord {
+	var to *common.Address
+	if r.To.Valid {
+		a := common.HexToAddress(r.To.String)
+		to = &a
+	}
 	rec := &chain.TxRecord{
-		ID: r.ID, Key: r.Key, ChainID: uint64(r.ChainID), From: common.HexToAddress(r.From), To: common.HexToAddress(r.To),
+		ID: r.ID, Key: r.Key, ChainID: uint64(r.ChainID), From: common.HexToAddress(r.From), To: to,
 		Nonce: uint64(r.Nonce), Data: r.Data, Value: parseBig(r.Value), GasLimit: uint64(r.GasLimit), State: r.State,
 		MinedHash: common.HexToHash(r.MinedHash.String), BlockNumber: uint64(r.BlockNumber.Int64),
 		BlockHash: common.HexToHash(r.BlockHash.String), Succeeded: r.Succeeded.Bool,
@@ -109,9 +115,9 @@ func (s *SenderStore) TxByID(ctx context.Context, id int64) (*chain.TxRecord, er
 	return rec, nil
 }
 
-// nextNonce locks the nonce row of (chainID, from) and returns the nonce to use, at least
-// minNonce, advancing the row past it.
-func nextNonce(ctx context.Context, tx *sqlx.Tx, chainID uint64, from common.Address, minNonce uint64) (uint64, error) {
+// nextNonces locks the nonce row of (chainID, from) and returns the first of n consecutive nonces
+// to use, at least minNonce, advancing the row past them.
+func nextNonces(ctx context.Context, tx *sqlx.Tx, chainID uint64, from common.Address, minNonce uint64, n int) (uint64, error) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO chain_nonces (chain_id, address, next_nonce) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		int64(chainID), from.Hex(), int64(minNonce)); err != nil {
 		return 0, err
@@ -123,7 +129,7 @@ func nextNonce(ctx context.Context, tx *sqlx.Tx, chainID uint64, from common.Add
 	}
 	nonce := max(uint64(next), minNonce)
 	if _, err := tx.ExecContext(ctx, `UPDATE chain_nonces SET next_nonce = $3 WHERE chain_id = $1 AND address = $2`,
-		int64(chainID), from.Hex(), int64(nonce+1)); err != nil {
+		int64(chainID), from.Hex(), int64(nonce)+int64(n)); err != nil {
 		return 0, err
 	}
 	return nonce, nil
@@ -139,33 +145,49 @@ func hexLower(h common.Hash) string { return h.Hex() } // Hash.Hex is lower case
 
 // RecordTx stores a new intent with the next nonce and its first attempt; see chain.TxStore.
 func (s *SenderStore) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) (*chain.TxRecord, error) {
-	var out *chain.TxRecord
-	err := s.db.inTx(ctx, "record transaction", true, func(tx *sqlx.Tx) error {
-		// The nonce row lock serializes recorders, so a second recorder of the key sees the first.
-		nonce, err := nextNonce(ctx, tx, rec.ChainID, rec.From, minNonce)
-		if err != nil {
-			return err
-		}
-		if existing, err := oneTx(ctx, tx, `key = $1`, rec.Key); err != nil || existing != nil {
-			out = existing
-			return errRollback{err}
-		}
+	out, err := s.RecordTxs(ctx, rec.ChainID, rec.From, []string{rec.Key}, minNonce, func(nonce uint64) ([]*chain.TxRecord, error) {
 		a, err := sign(nonce)
 		if err != nil {
-			return err
-		}
-		var id int64
-		if err := tx.QueryRowxContext(ctx, `INSERT INTO chain_txs (chain_id, key, from_address, to_address, nonce, data, value, gas_limit)
-			VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8) RETURNING id`,
-			int64(rec.ChainID), rec.Key, rec.From.Hex(), rec.To.Hex(), int64(nonce), rec.Data, bigText(rec.Value), int64(rec.GasLimit)).Scan(&id); err != nil {
-			return err
-		}
-		if err := insertAttempt(ctx, tx, id, a); err != nil {
-			return err
+			return nil, err
 		}
 		r := *rec
-		r.ID, r.Nonce, r.State, r.Attempts = id, nonce, chain.TxPending, []chain.TxAttempt{a}
-		out = &r
+		r.Attempts = []chain.TxAttempt{a}
+		return []*chain.TxRecord{&r}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// RecordTxs stores intents under keys at consecutive nonces with their first attempts, in one
+// transaction; see chain.TxStore.
+func (s *SenderStore) RecordTxs(ctx context.Context, chainID uint64, from common.Address, keys []string, minNonce uint64,
+	build func(first uint64) ([]*chain.TxRecord, error)) ([]*chain.TxRecord, error) {
+	var out []*chain.TxRecord
+	err := s.db.inTx(ctx, "record transaction", true, func(tx *sqlx.Tx) error {
+		// The nonce row lock serializes recorders, so a second recorder of the keys sees the first.
+		first, err := nextNonces(ctx, tx, chainID, from, minNonce, len(keys))
+		if err != nil {
+			return err
+		}
+		if out, err = txsByKeys(ctx, tx, keys); err != nil || out != nil {
+			return errRollback{err}
+		}
+		recs, err := build(first)
+		if err != nil {
+			return err
+		}
+		if len(recs) != len(keys) {
+			return fmt.Errorf("%d intents built for %d keys", len(recs), len(keys))
+		}
+		for k, rec := range recs {
+			rec.Key, rec.ChainID, rec.From, rec.Nonce, rec.State = keys[k], chainID, from, first+uint64(k), chain.TxPending
+			if err := insertTx(ctx, tx, rec); err != nil {
+				return err
+			}
+		}
+		out = recs
 		return nil
 	})
 	var rb errRollback
@@ -179,6 +201,44 @@ func (s *SenderStore) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonc
 		return nil, err
 	}
 	return out, nil
+}
+
+// txsByKeys returns the intents recorded under keys, in the order of keys; nil when none is,
+// and an error when only some are (intents recorded together are recorded under all their keys).
+func txsByKeys(ctx context.Context, q sqlx.QueryerContext, keys []string) ([]*chain.TxRecord, error) {
+	var rows []txRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+txColumns+` FROM chain_txs WHERE key = ANY($1)`, pq.Array(keys)); err != nil {
+		return nil, err
+	}
+	recs, err := loadTxs(ctx, q, rows)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	byKey := map[string]*chain.TxRecord{}
+	for _, r := range recs {
+		byKey[r.Key] = r
+	}
+	out := make([]*chain.TxRecord, len(keys))
+	for k, key := range keys {
+		if out[k] = byKey[key]; out[k] == nil {
+			return nil, fmt.Errorf("intent %s is not recorded while %s is: these intents are recorded together", key, recs[0].Key)
+		}
+	}
+	return out, nil
+}
+
+// insertTx inserts rec (its Key, ChainID, From, Nonce set) with its one attempt, setting rec.ID.
+func insertTx(ctx context.Context, tx *sqlx.Tx, rec *chain.TxRecord) error {
+	var to any // NULL: a contract creation
+	if rec.To != nil {
+		to = rec.To.Hex()
+	}
+	if err := tx.QueryRowxContext(ctx, `INSERT INTO chain_txs (chain_id, key, from_address, to_address, nonce, data, value, gas_limit)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $8) RETURNING id`,
+		int64(rec.ChainID), rec.Key, rec.From.Hex(), to, int64(rec.Nonce), rec.Data, bigText(rec.Value), int64(rec.GasLimit)).Scan(&rec.ID); err != nil {
+		return err
+	}
+	return insertAttempt(ctx, tx, rec.ID, rec.Attempts[0])
 }
 
 // errRollback ends a transaction without committing, carrying err (nil: not a failure).
@@ -209,7 +269,7 @@ func (s *SenderStore) Renonce(ctx context.Context, txID int64, minNonce uint64, 
 		if err != nil {
 			return err
 		}
-		nonce, err := nextNonce(ctx, tx, rec.ChainID, rec.From, minNonce)
+		nonce, err := nextNonces(ctx, tx, rec.ChainID, rec.From, minNonce, 1)
 		if err != nil {
 			return err
 		}

@@ -128,6 +128,10 @@ func runCommunityCreate(ctx context.Context, args []string, e *env) error {
 
 // createCommunity deploys a community's contracts from the operator key and records it. The id is
 // checked first so a taken id costs no deployment.
+//
+// The deployment goes through the operator's persistent sender, so its nonces come from the same
+// table as every mint and relay of a running serve. A deployment recorded by an earlier run that
+// did not finish (a crash, Ctrl-C) resumes: the same id and settings find its transactions.
 func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn,
 	id, name, symbol string, settings guildhall.GovernanceSettings) (*guildhall.Community, error) {
 	if err := guildhall.ValidateNewCommunity(id, name, symbol, settings); err != nil {
@@ -139,10 +143,15 @@ func createCommunity(ctx context.Context, log *slog.Logger, db *postgres.DB, cc 
 	} else if guildhall.ErrorCode(err) != guildhall.ENOTFOUND {
 		return nil, err
 	}
-	deployer := chain.Deployer{Client: cc.client, Key: cc.operator, Logger: log.With("component", "deployer")}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	dep, err := deployer.Deploy(ctx, chain.CommunitySpec{Name: name, Symbol: symbol, Settings: settings, Operator: deployer.Address()})
+	sender, stop, err := followOperatorTxs(ctx, log, db, cc)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	deployer := chain.Deployer{Client: cc.client, Key: cc.operator, Sender: sender, Logger: log.With("component", "deployer")}
+	dep, err := deployer.Deploy(ctx, chain.CommunitySpec{ID: id, Name: name, Symbol: symbol, Settings: settings, Operator: deployer.Address()})
 	if err != nil {
 		return nil, fmt.Errorf("deploy community %q: %w", id, err)
 	}
@@ -210,6 +219,32 @@ func bigString(v *big.Int) string {
 		return "0"
 	}
 	return v.String()
+}
+
+// followOperatorTxs returns the operator's sender for a command that sends a few transactions and
+// waits for them. Its Run follows them while this process holds the minter's lock: when no serve
+// leads (one that does follows them itself), or once it stops leading. stop ends that.
+func followOperatorTxs(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) (sender *chain.Sender, stop func(), err error) {
+	sender, err = newOperatorSender(ctx, log, db, cc, defaultFinalityDepth(cc))
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = lead(ctx, log, jobMinter, db.LockMinter, sender.Run)
+	}()
+	return sender, func() { cancel(); <-done }, nil
+}
+
+// defaultFinalityDepth is how many blocks make a transaction final unless --finality-depth says
+// otherwise: 2 on the dev chain, 64 elsewhere.
+func defaultFinalityDepth(cc *chainConn) uint64 {
+	if cc.devMode {
+		return 2
+	}
+	return 64
 }
 
 func runCommunityList(ctx context.Context, args []string, e *env) error {

@@ -109,10 +109,7 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 // and one Run loop follow them all. The indexer that confirms the mints is serve's one indexer
 // (startIndexer, cmd/guildhall/indexer.go).
 func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry, leaders *leadership, runJobs bool) (sender *chain.Sender, wait func(), err error) {
-	sender, err = chain.NewSender(ctx, chain.SenderConfig{
-		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finalityDepth,
-		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
-	})
+	sender, err = newOperatorSender(ctx, log, db, cc, finalityDepth)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,6 +138,15 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 		})
 	}()
 	return sender, func() { <-done }, nil
+}
+
+// newOperatorSender returns a sender of the operator key over the database's nonce table, which
+// every process sending from that key shares.
+func newOperatorSender(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (*chain.Sender, error) {
+	return chain.NewSender(ctx, chain.SenderConfig{
+		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finalityDepth,
+		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
+	})
 }
 
 // mintLedger is what the minter reads and writes: the communities and their mint batches.

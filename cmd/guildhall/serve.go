@@ -64,10 +64,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 
 	// Rewards: the operator's sender, the minter, and the indexer that confirms their mints.
 	if o.finalityDepth == 0 {
-		o.finalityDepth = 64
-		if cc.devMode {
-			o.finalityDepth = 2
-		}
+		o.finalityDepth = defaultFinalityDepth(cc)
 	}
 	registry := prometheus.NewRegistry()
 	registerBuildInfo(registry)
