@@ -84,13 +84,15 @@ type Config struct {
 	// PollInterval is how often the head is polled when caught up; default 2s.
 	PollInterval time.Duration
 	// MaxRange bounds the blocks of one eth_getLogs; default 10,000. The indexer starts at
-	// InitialRange (default 1,000); when the node refuses a range it follows the limit or range
-	// the node's message names, else halves it (after one retry at the same size when the
-	// message names no reason at all), and grows back after successes, never past a limit the
-	// node named.
+	// InitialRange (default 1 block: nothing is known yet of how many logs a block holds, and a
+	// first range of many blocks can be the whole history of a dense chain in one response);
+	// when the node refuses a range it follows the limit or range the node's message names, else
+	// halves it (after one retry at the same size when the message names no reason at all), and
+	// grows back after successes, never past a limit the node named nor past what the logs per
+	// block seen so far say would exceed TargetLogs.
 	MaxRange, InitialRange uint64
-	// TargetLogs is the number of logs per batch the range size aims at, bounding memory;
-	// default 20,000.
+	// TargetLogs is the number of logs per eth_getLogs (and so per batch and cursor commit) the
+	// range size aims at, bounding the memory a range holds; default 10,000.
 	TargetLogs int
 	// ProgressEvery is how often a backfill logs its progress; default 5s.
 	ProgressEvery time.Duration
@@ -112,10 +114,10 @@ func (c *Config) defaults() {
 		c.MaxRange = 10_000
 	}
 	if c.InitialRange == 0 {
-		c.InitialRange = min(1_000, c.MaxRange)
+		c.InitialRange = 1
 	}
 	if c.TargetLogs <= 0 {
-		c.TargetLogs = 20_000
+		c.TargetLogs = 10_000
 	}
 	if c.ProgressEvery <= 0 {
 		c.ProgressEvery = 5 * time.Second
