@@ -21,6 +21,9 @@ type statusJSON struct {
 	// Warnings (readiness only) name what needs the operator's attention without making the
 	// server unready.
 	Warnings []string `json:"warnings,omitempty"`
+	// Leads (readiness only) names the jobs this process leads now (indexer, minter); empty on a
+	// process that waits for them or runs none.
+	Leads []string `json:"leads,omitempty"`
 }
 
 // handleHealthz answers 200 whenever the process can serve HTTP at all.
@@ -35,7 +38,7 @@ func (s *server) handleReadyz(c *gin.Context) {
 	defer cancel()
 	err := s.ready(ctx)
 	if err == nil {
-		c.JSON(http.StatusOK, statusJSON{Status: "ok", Warnings: s.warnings()})
+		c.JSON(http.StatusOK, statusJSON{Status: "ok", Warnings: s.warnings(), Leads: s.leads()})
 		return
 	}
 	s.logger.Warn("not ready", "request_id", requestIDOf(c), "err", err)

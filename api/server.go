@@ -36,6 +36,9 @@ type Config struct {
 	// that covers less than a day of its spend). It must answer at once (no I/O).
 	Warnings func() []string
 
+	// Leads, when set, names the jobs this process leads now, for /readyz. It must answer at once.
+	Leads func() []string
+
 	// Rewards serves the issuer API (rules, rewards, budgets) and the leaderboard. Nil answers
 	// those routes with 503.
 	Rewards rewards.Store
@@ -92,6 +95,8 @@ type server struct {
 	// contracts caches each community's contract addresses (address -> "token", "governor",
 	// "timelock"), which never change, for the reward requests' recipient check.
 	contracts sync.Map
+	// leads names the jobs this process leads (Config.Leads).
+	leads func() []string
 	// warnings names what /readyz reports without failing (Config.Warnings).
 	warnings func() []string
 	// relaySlots holds a token per relay request being checked (relayTurn).
@@ -149,6 +154,9 @@ func newServer(cfg Config) *server {
 	}
 	s.relaySlots = make(chan struct{}, s.limits.RelaysChecking)
 	s.warnings = cfg.Warnings
+	if s.leads = cfg.Leads; s.leads == nil {
+		s.leads = func() []string { return nil }
+	}
 	if s.warnings == nil {
 		s.warnings = func() []string { return nil }
 	}

@@ -97,6 +97,14 @@ func TestReadyz(t *testing.T) {
 		}
 	})
 
+	t.Run("the jobs this process leads are named", func(t *testing.T) {
+		t.Parallel()
+		srv := newTestServer(t, func(c *Config) { c.Leads = func() []string { return []string{"indexer", "minter"} } })
+		if rec := srv.get(t, "/readyz"); rec.Code != http.StatusOK || rec.Body.String() != `{"status":"ok","leads":["indexer","minter"]}` {
+			t.Errorf("GET /readyz = %d %s, want 200 naming both leads", rec.Code, rec.Body)
+		}
+	})
+
 	t.Run("the check gets a deadline", func(t *testing.T) {
 		t.Parallel()
 		var hadDeadline bool

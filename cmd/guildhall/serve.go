@@ -110,6 +110,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry)
 	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
+	cfg.Leads = leaders.jobs
 	handler := api.NewServer(cfg)
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
