@@ -100,8 +100,8 @@ func serve(t testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRe
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	if openapitest.Exempt(req.URL.Path) {
-		return rec
+	if openapitest.Exempt(req.URL.Path) || strings.HasPrefix(req.URL.Path, "/test/") {
+		return rec // the dashboard, and routes a test adds to exercise the middleware
 	}
 	doc, err := openAPI()
 	if err != nil {

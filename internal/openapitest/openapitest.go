@@ -157,8 +157,8 @@ func summary(body []byte) string {
 	return s
 }
 
-// Exempt reports whether path is outside the API the document describes: the members' dashboard
-// (its page at / and its assets under /assets/).
+// Exempt reports whether path is outside what the document checks: the members' dashboard (its
+// page at / and its assets under /assets/), and the document itself, whose schema is OpenAPI's.
 func Exempt(path string) bool {
-	return path == "/" || strings.HasPrefix(path, "/assets/")
+	return path == "/" || strings.HasPrefix(path, "/assets/") || path == "/openapi.json"
 }
