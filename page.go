@@ -25,15 +25,17 @@ func (p ChainPosition) String() string {
 	return strconv.FormatUint(p.Block, 10) + ":" + strconv.FormatUint(uint64(p.LogIndex), 10)
 }
 
-// ParseChainPosition reads a key String rendered; ok is false for anything else.
+// ParseChainPosition reads a key String rendered; ok is false for anything else (also for
+// another spelling of a position, such as leading zeros: one position, one key).
 func ParseChainPosition(key string) (p ChainPosition, ok bool) {
 	b, i, found := strings.Cut(key, ":")
 	block, err1 := strconv.ParseUint(b, 10, 63)
 	index, err2 := strconv.ParseUint(i, 10, 32)
-	if !found || err1 != nil || err2 != nil {
+	p = ChainPosition{Block: block, LogIndex: uint(index)}
+	if !found || err1 != nil || err2 != nil || p.String() != key {
 		return ChainPosition{}, false
 	}
-	return ChainPosition{Block: block, LogIndex: uint(index)}, true
+	return p, true
 }
 
 // HolderPosition is a place in the holders list, which runs by balance, largest first, then by
@@ -48,11 +50,12 @@ func (p HolderPosition) String() string {
 	return p.Balance.String() + ":" + p.Address
 }
 
-// ParseHolderPosition reads a key String rendered; ok is false for anything else.
+// ParseHolderPosition reads a key String rendered; ok is false for anything else (also for
+// another spelling of a balance, such as leading zeros or a sign).
 func ParseHolderPosition(key string) (p HolderPosition, ok bool) {
 	balance, address, found := strings.Cut(key, ":")
 	v, valid := new(big.Int).SetString(balance, 10)
-	if !found || !valid || v.Sign() < 0 || strings.HasPrefix(balance, "+") || !isHexAddress(address) {
+	if !found || !valid || v.Sign() < 0 || v.String() != balance || !isHexAddress(address) {
 		return HolderPosition{}, false
 	}
 	return HolderPosition{Balance: v, Address: address}, true

@@ -40,9 +40,7 @@ func TestSignInChecksTheNonceBeforeAskingAContract(t *testing.T) {
 		body, _ := json.Marshal(map[string]string{"message": msg.String(), "signature": "0x" + strings.Repeat("11", 65)})
 		req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/v1/auth/verify", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		srv.engine.ServeHTTP(rec, req)
-		return rec
+		return serve(t, srv.engine, req)
 	}
 
 	wantProblem(t, verify("NeverIssuedByThisServer1"), http.StatusUnauthorized)

@@ -182,9 +182,7 @@ func (h *govHarness) do(t testing.TB, method, path, auth string, body any) *http
 		req.Header.Set("Authorization", "Bearer "+auth)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.srv.engine.ServeHTTP(rec, req)
-	return rec
+	return serve(t, h.srv.engine, req)
 }
 
 func (h *govHarness) want(t testing.TB, rec *httptest.ResponseRecorder, status int) map[string]any {

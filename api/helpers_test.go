@@ -10,12 +10,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/internal/openapitest"
 	"github.com/guildhall/guildhall/internal/testlog"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -82,8 +84,32 @@ func (s *testServer) do(t *testing.T, method, path string, header http.Header) *
 			req.Header.Add(k, v)
 		}
 	}
+	return serve(t, s.engine, req)
+}
+
+// openAPI is the served openapi.json, loaded once for every test of the package.
+var openAPI = sync.OnceValues(func() (*openapitest.Document, error) {
+	return openapitest.Load(openAPIDocument)
+})
+
+// serve serves req on h and returns the recorded response. Every test request goes through here,
+// so every response is checked against openapi.json: a status, header or body the document does
+// not describe fails the test, naming the route and the status (add it to openapi.json, or fix
+// the handler).
+func serve(t testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
 	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
+	h.ServeHTTP(rec, req)
+	if openapitest.Exempt(req.URL.Path) || strings.HasPrefix(req.URL.Path, "/test/") {
+		return rec // the dashboard, and routes a test adds to exercise the middleware
+	}
+	doc, err := openAPI()
+	if err != nil {
+		t.Fatalf("load openapi.json: %v", err)
+	}
+	if err := doc.Check(req, rec.Result()); err != nil {
+		t.Errorf("openapi.json: %v", err)
+	}
 	return rec
 }
 

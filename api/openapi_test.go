@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -101,4 +102,67 @@ func resolvePointer(doc map[string]any, ref string) (any, bool) {
 		}
 	}
 	return cur, true
+}
+
+// The check every test response goes through fails on what openapi.json does not describe, and
+// says which route, status and field: a status the operation does not list, a property no schema
+// names, a wrong content type, a missing required property, and a route the document lacks.
+func TestOpenAPICheckCatchesDrift(t *testing.T) {
+	t.Parallel()
+	doc, err := openAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const communities = `{"items":[],"next_cursor":null}`
+	tests := map[string]struct {
+		method, path string
+		status       int
+		contentType  string
+		body         string
+		want         []string // in the error, in any order
+	}{
+		"undocumented status": {"GET", "/v1/communities/bakery/proposals/1/tally", 418, "application/problem+json",
+			`{"type":"https://guildhall.dev/problems/internal","title":"I'm a teapot","status":418,"detail":"x"}`,
+			[]string{"/v1/communities/{cid}/proposals/{pid}/tally", "418", "does not list"}},
+		"undocumented field": {"GET", "/v1/communities", 200, "application/json",
+			`{"items":[],"next_cursor":null,"surprise":1}`, []string{"GET /v1/communities", "200", "surprise"}},
+		"wrong content type": {"GET", "/v1/communities", 200, "text/plain", communities,
+			[]string{"GET /v1/communities", "200", "text/plain"}},
+		"missing required field": {"GET", "/v1/communities/bakery/proposals/1/tally", 503, "application/problem+json",
+			`{"type":"https://guildhall.dev/problems/unavailable","title":"Service Unavailable","status":503}`,
+			[]string{"/v1/communities/{cid}/proposals/{pid}/tally", "503", "detail"}},
+		"route not in the document": {"GET", "/v1/communities/bakery/secrets", 200, "application/json", `{}`,
+			[]string{"GET /v1/communities/bakery/secrets", "no operation", "200"}},
+		"method not in the document": {"PATCH", "/v1/communities", 200, "application/json", communities,
+			[]string{"PATCH /v1/communities", "no operation", "200"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			req := httptest.NewRequestWithContext(t.Context(), tt.method, tt.path, nil)
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Type", tt.contentType)
+			rec.WriteHeader(tt.status)
+			rec.WriteString(tt.body)
+			err := doc.Check(req, rec.Result())
+			if err == nil {
+				t.Fatalf("%s %s answering %d %s passed the check", tt.method, tt.path, tt.status, tt.body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+
+	// And what the document does describe passes: the same list, and an unknown path's 404.
+	req := httptest.NewRequestWithContext(t.Context(), "GET", "/v1/communities", nil)
+	rec := httptest.NewRecorder()
+	rec.Header().Set("Content-Type", "application/json")
+	rec.WriteString(communities)
+	if err := doc.Check(req, rec.Result()); err != nil {
+		t.Errorf("a described answer failed the check: %v", err)
+	}
+	srv := newTestServer(t)
+	srv.get(t, "/v1/no/such/route") // serve checks it: a 404 problem
 }

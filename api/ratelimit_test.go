@@ -21,9 +21,7 @@ func nonceFrom(t *testing.T, s *testServer, remote, forwardedFor string) *httpte
 	if forwardedFor != "" {
 		req.Header.Set("X-Forwarded-For", forwardedFor)
 	}
-	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
-	return rec
+	return serve(t, s.engine, req)
 }
 
 // withSignIn turns member sign-in on, so /v1/auth/nonce answers.

@@ -115,16 +115,18 @@ func parsePage[P any](c *gin.Context, position func(key string) (P, bool)) (guil
 // keyPosition is the position of lists whose cursor is the key of their last item as is.
 func keyPosition(key string) (string, bool) { return key, true }
 
-// idPosition is the position of lists ordered by a positive numeric id.
+// idPosition is the position of lists ordered by a positive numeric id, written as the list
+// writes it (no sign, no leading zeros: one position, one cursor).
 func idPosition(key string) (int64, bool) {
 	id, err := strconv.ParseInt(key, 10, 64)
-	return id, err == nil && id > 0
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == key
 }
 
-// offsetPosition is the position of lists that continue at an offset.
+// offsetPosition is the position of lists that continue at an offset, written as the list
+// writes it.
 func offsetPosition(key string) (int, bool) {
 	n, err := strconv.Atoi(key)
-	return n, err == nil && n >= 0
+	return n, err == nil && n >= 0 && strconv.Itoa(n) == key
 }
 
 // encodeCursor returns the opaque cursor of a page that ends with key.
@@ -196,13 +198,10 @@ func parsePathAddress(c *gin.Context) (common.Address, error) {
 	return a, nil
 }
 
-// parseHolderPosition reads a holders cursor's key, keeping the address EIP-55 as the list has it.
+// parseHolderPosition reads a holders cursor's key, whose address is EIP-55 as the list has it.
 func parseHolderPosition(key string) (guildhall.HolderPosition, bool) {
 	p, ok := guildhall.ParseHolderPosition(key)
-	if ok {
-		p.Address = common.HexToAddress(p.Address).Hex()
-	}
-	return p, ok
+	return p, ok && common.HexToAddress(p.Address).Hex() == p.Address
 }
 
 // parseStateFilter reads ?state=: nil when absent, else one of the governance state names.
@@ -314,6 +313,10 @@ func decodeJSON(c *gin.Context, v any, limit int64) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return guildhall.Errorf(guildhall.EINVALID, "malformed JSON body: more than one JSON value")
 	}
+	if key := strayKey(body, reflect.TypeOf(v)); key != "" {
+		return invalid("malformed JSON body", []guildhall.FieldError{{Field: key,
+			Message: "is not a field of this request, or comes twice: field names are exact, each at most once"}})
+	}
 	return nil
 }
 
@@ -359,4 +362,80 @@ func jsonKind(t reflect.Type) string {
 	default:
 		return "a number"
 	}
+}
+
+// strayKey returns the first key of body, a JSON value encoding/json decoded into a t, that is
+// not exactly the JSON name of a field of the struct its place holds (encoding/json also takes
+// another case of a name), or that its object already had (encoding/json keeps the last); ""
+// if none. Values of json.RawMessage fields are not looked into: their handlers read them.
+func strayKey(body []byte, t reflect.Type) string {
+	stray, _ := walkKeys(json.NewDecoder(bytes.NewReader(body)), t)
+	return stray
+}
+
+// walkKeys reads one JSON value from dec as the type t takes it.
+func walkKeys(dec *json.Decoder, t reflect.Type) (string, error) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[json.RawMessage]() {
+		var skip json.RawMessage
+		return "", dec.Decode(&skip)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	switch tok {
+	case json.Delim('{'):
+		seen := map[string]bool{}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return "", err
+			}
+			key := k.(string)
+			field, ok := jsonField(t, key)
+			if !ok || seen[key] {
+				return key, nil
+			}
+			seen[key] = true
+			if stray, err := walkKeys(dec, field); stray != "" || err != nil {
+				return stray, err
+			}
+		}
+	case json.Delim('['):
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return "[", nil
+		}
+		for dec.More() {
+			if stray, err := walkKeys(dec, t.Elem()); stray != "" || err != nil {
+				return stray, err
+			}
+		}
+	default:
+		return "", nil
+	}
+	_, err = dec.Token() // the closing delimiter
+	return "", err
+}
+
+// jsonField returns the type of t's field whose JSON name is exactly name.
+func jsonField(t reflect.Type, name string) (reflect.Type, bool) {
+	if t.Kind() != reflect.Struct {
+		return nil, false
+	}
+	for _, f := range reflect.VisibleFields(t) {
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || !f.IsExported() || tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }

@@ -104,11 +104,14 @@ func (s *server) handleCreateReward(c *gin.Context) {
 	})
 }
 
+// rewardBatchJSON is POST .../rewards:batch.
+type rewardBatchJSON struct {
+	Items []rewardRequestJSON `json:"items"`
+}
+
 // handleCreateRewardBatch records up to 1000 rewards, all or none.
 func (s *server) handleCreateRewardBatch(c *gin.Context) {
-	var body struct {
-		Items []rewardRequestJSON `json:"items"`
-	}
+	var body rewardBatchJSON
 	s.acceptRewards(c, "batch", func() ([]rewards.Request, error) {
 		if err := decodeJSON(c, &body, maxRewardsBody); err != nil {
 			return nil, err

@@ -48,16 +48,19 @@ func (s *server) handleListRules(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nil})
 }
 
+// ruleRequestJSON is PUT .../rules/{activity}: the activity may be left out.
+type ruleRequestJSON struct {
+	Activity     *string `json:"activity"`
+	Amount       string  `json:"amount"`
+	CapPerMember *string `json:"cap_per_member"`
+	CapPeriod    *string `json:"cap_period"`
+	ActiveFrom   *string `json:"active_from"`
+	ActiveUntil  *string `json:"active_until"`
+}
+
 // handlePutRule creates or replaces the rule of one activity.
 func (s *server) handlePutRule(c *gin.Context) {
-	var body struct {
-		Activity     *string `json:"activity"`
-		Amount       string  `json:"amount"`
-		CapPerMember *string `json:"cap_per_member"`
-		CapPeriod    *string `json:"cap_period"`
-		ActiveFrom   *string `json:"active_from"`
-		ActiveUntil  *string `json:"active_until"`
-	}
+	var body ruleRequestJSON
 	if err := decodeJSON(c, &body, maxRewardsBody); err != nil {
 		s.writeError(c, err)
 		return

@@ -83,9 +83,7 @@ func (s *rewardsServer) send(t *testing.T, method, path, key, idem, body string)
 		req.Header.Set("Idempotency-Key", idem)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	s.engine.ServeHTTP(rec, req)
-	return rec
+	return serve(t, s.engine, req)
 }
 
 const (

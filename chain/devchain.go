@@ -314,7 +314,7 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 		RangeLimit:    ethConf.RangeLimit,
 	})
 	// Registered after the eth service's own API, the estimator replaces its eth_estimateGas.
-	estimator, err := newNextBlockEstimator(backend)
+	estimator, err := newNextBlockEstimator(backend, d.Now)
 	if err != nil {
 		return fmt.Errorf("start dev chain gas estimator: %w", err)
 	}

@@ -26,12 +26,13 @@ import (
 // A caller that names another block, or its own block overrides, gets go-ethereum's answer as is.
 type nextBlockEstimator struct {
 	chain *core.BlockChain
-	inner *rpc.Client // go-ethereum's own eth API, on a server of its own
+	now   func() time.Time // the dev chain's clock (behind the wall clock while history is laid down)
+	inner *rpc.Client      // go-ethereum's own eth API, on a server of its own
 	srv   *rpc.Server
 }
 
 // newNextBlockEstimator serves backend's eth API on a private server for the estimator to call.
-func newNextBlockEstimator(backend *eth.Ethereum) (*nextBlockEstimator, error) {
+func newNextBlockEstimator(backend *eth.Ethereum, now func() time.Time) (*nextBlockEstimator, error) {
 	srv := rpc.NewServer()
 	for _, api := range backend.APIs() {
 		if api.Namespace != "eth" {
@@ -42,7 +43,7 @@ func newNextBlockEstimator(backend *eth.Ethereum) (*nextBlockEstimator, error) {
 			return nil, err
 		}
 	}
-	return &nextBlockEstimator{chain: backend.BlockChain(), inner: rpc.DialInProc(srv), srv: srv}, nil
+	return &nextBlockEstimator{chain: backend.BlockChain(), now: now, inner: rpc.DialInProc(srv), srv: srv}, nil
 }
 
 // EstimateGas is eth_estimateGas (transaction arguments, block, state overrides, block
@@ -76,12 +77,12 @@ func forHead(block json.RawMessage) bool {
 }
 
 // nextBlock is the block overrides of the next block: the head's number plus one, and the
-// timestamp the dev chain seals it with at the earliest (now, and after the head's).
+// timestamp the dev chain seals it with at the earliest (its clock's now, and after the head's).
 func (e *nextBlockEstimator) nextBlock() (json.RawMessage, error) {
 	head := e.chain.CurrentBlock()
 	return json.Marshal(map[string]any{
 		"number": (*hexutil.Big)(new(big.Int).Add(head.Number, big.NewInt(1))),
-		"time":   hexutil.Uint64(max(uint64(time.Now().Unix()), head.Time+1)),
+		"time":   hexutil.Uint64(max(uint64(e.now().Unix()), head.Time+1)),
 	})
 }
 

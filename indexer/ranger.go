@@ -3,6 +3,7 @@ package indexer
 import (
 	"errors"
 	"io"
+	"math"
 	"net"
 	"regexp"
 	"strconv"
@@ -232,8 +233,10 @@ func classifyRefusal(err error) refusal {
 	if m := suggestedRange.FindStringSubmatch(msg); m != nil && rf.kind != unexplained {
 		from, err1 := parseNum(m[1])
 		to, err2 := parseNum(m[2])
-		if err1 == nil && err2 == nil && to >= from && (rf.blocks == 0 || to-from+1 < rf.blocks) {
-			rf.blocks = to - from + 1
+		// span is 0 for a range of every block there is (it wraps): no size to follow.
+		span := to - from + 1
+		if err1 == nil && err2 == nil && to >= from && span > 0 && (rf.blocks == 0 || span < rf.blocks) {
+			rf.blocks = span
 		}
 	}
 	return rf
@@ -251,6 +254,9 @@ func namedBlockLimit(msg, lower string) uint64 {
 			return
 		}
 		if strings.EqualFold(m[2], "k") {
+			if n > math.MaxUint64/1000 { // no node serves that many: not a limit to follow
+				return
+			}
 			n *= 1000
 		}
 		if best == 0 || n < best {
