@@ -378,7 +378,9 @@ func walkKeys(dec *json.Decoder, t reflect.Type) (string, error) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == reflect.TypeFor[json.RawMessage]() {
+	// A raw value, anything, or a type that decodes itself (a rule condition) checks its own keys.
+	if t == reflect.TypeFor[json.RawMessage]() || t.Kind() == reflect.Interface ||
+		reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
 		var skip json.RawMessage
 		return "", dec.Decode(&skip)
 	}
@@ -396,6 +398,9 @@ func walkKeys(dec *json.Decoder, t reflect.Type) (string, error) {
 			}
 			key := k.(string)
 			field, ok := jsonField(t, key)
+			if t.Kind() == reflect.Map { // any key, once
+				field, ok = t.Elem(), true
+			}
 			if !ok || seen[key] {
 				return key, nil
 			}
