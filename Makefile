@@ -58,7 +58,7 @@ fuzz:
 test: postgres chromium contracts-deps vet lint
 	GUILDHALL_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 -timeout 20m ./...
 
-# The README's dashboard screenshots, made by the browser test on the demo community.
+# The README's dashboard screenshots, made by the browser test (on its own small community).
 screenshots: postgres chromium
 	GUILDHALL_REQUIRE_CHROMIUM=1 GUILDHALL_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots \
 		$(GO) test -count=1 -run '^TestDashboardInABrowser$$' -timeout 10m ./cmd/guildhall

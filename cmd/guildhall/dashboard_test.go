@@ -41,9 +41,16 @@ func TestDashboardInABrowser(t *testing.T) {
 	port, rpcAddr := closedPort(t), "127.0.0.1:"+closedPort(t)
 	api := "http://127.0.0.1:" + port
 	s := startServe(t, bin, "--data-dir", dataDir, "--database-url", dbURL, "--http-addr", "127.0.0.1:"+port,
-		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s")
+		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false")
 	s.waitHealthy(t, api)
 	t.Logf("serve healthy after %s", time.Since(started).Round(time.Second))
+	// A community with the default settings (anyone may propose), made while serve runs; the
+	// demo history (TestDemoHistory) would add a minute and a proposal threshold the fixture's
+	// issuer-opened proposal cannot meet.
+	if code, _, stderr := runCmd(t, nil, "community", "create", "--id", "demo", "--name", "Guildhall Demo", "--symbol", "GUILD",
+		"--data-dir", dataDir, "--database-url", dbURL); code != 0 {
+		t.Fatalf("community create: exit %d %s", code, stderr)
+	}
 	fx := newDashboardFixture(t, bin, api, "demo", "--data-dir", dataDir, "--database-url", dbURL)
 	t.Logf("serve and fixture ready in %s", time.Since(started).Round(time.Second))
 
