@@ -84,7 +84,8 @@ CREATE TABLE recognition_state (
 -- Webhooks: each receives every event of its community's feed, in id order (so in order per
 -- member), at least once: cursor is the last event it acknowledged with a 2xx; a failed attempt
 -- is retried at next_attempt_at with backoff, and nothing after it is sent before it succeeds.
--- The secret signs each delivery (HMAC-SHA256); it is never logged or listed.
+-- The secret signs each delivery (HMAC-SHA256); it is stored sealed (AES-256-GCM under a key derived
+-- from the operator key, which the database never holds), never logged or listed.
 CREATE TABLE recognition_webhooks (
     id              bigserial   PRIMARY KEY,
     community_id    text        NOT NULL REFERENCES communities (id) ON DELETE CASCADE,

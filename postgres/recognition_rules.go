@@ -19,11 +19,24 @@ import (
 type RecognitionStore struct {
 	db     *DB
 	health *HealthStore
+	box    *secretBox // seals webhook secrets; nil: webhooks can be neither added nor delivered
 }
 
 // NewRecognitionStore returns the recognition store of db.
 func NewRecognitionStore(db *DB) *RecognitionStore {
 	return &RecognitionStore{db: db, health: NewHealthStore(db)}
+}
+
+// WithSecretKey returns the store sealing webhook secrets under key (SecretKey of the operator
+// key), which adding and delivering webhooks need.
+func (s *RecognitionStore) WithSecretKey(key []byte) (*RecognitionStore, error) {
+	box, err := newSecretBox(key)
+	if err != nil {
+		return nil, err
+	}
+	c := *s
+	c.box = box
+	return &c, nil
 }
 
 // lockCommunity locks community's row for the rest of tx, so writers of its rules take turns; an

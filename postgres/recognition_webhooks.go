@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"time"
 
@@ -49,10 +50,13 @@ func (s *RecognitionStore) AddWebhook(ctx context.Context, community, rawURL, se
 	if len(bad) > 0 {
 		return 0, &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid webhook", Fields: bad}
 	}
+	if s.box == nil {
+		return 0, errors.New("add webhook: the store has no key to seal its secret")
+	}
 	var id int64
 	err := s.db.db.GetContext(ctx, &id, `INSERT INTO recognition_webhooks (community_id, url, secret, cursor)
 		VALUES ($1, $2, $3, (SELECT coalesce(max(id), 0) FROM recognition_events WHERE community_id = $1)) RETURNING id`,
-		community, rawURL, secret)
+		community, rawURL, s.box.seal(secret))
 	var pqErr *pq.Error
 	switch {
 	case errors.As(err, &pqErr) && pqErr.Code == "23503": // foreign_key_violation
@@ -101,9 +105,16 @@ func (s *RecognitionStore) DueWebhooks(ctx context.Context, now time.Time) ([]we
 		ORDER BY w.id`, now); err != nil {
 		return nil, s.db.queryError("read due webhooks", err)
 	}
+	if s.box == nil && len(rows) > 0 {
+		return nil, errors.New("deliver webhooks: the store has no key to open their secrets")
+	}
 	out := make([]webhook.Hook, len(rows))
 	for k, r := range rows {
-		out[k] = webhook.Hook{ID: r.ID, Community: r.Community, URL: r.URL, Secret: r.Secret, Cursor: r.Cursor, Attempts: r.Attempts}
+		secret, err := s.box.open(r.Secret)
+		if err != nil {
+			return nil, fmt.Errorf("webhook %d: %w", r.ID, err)
+		}
+		out[k] = webhook.Hook{ID: r.ID, Community: r.Community, URL: r.URL, Secret: secret, Cursor: r.Cursor, Attempts: r.Attempts}
 	}
 	return out, nil
 }

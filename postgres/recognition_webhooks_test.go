@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/webhook"
 )
 
@@ -71,13 +73,33 @@ func TestWebhookDeliveryRetriesAcrossRestart(t *testing.T) {
 	if _, err := f.rec.AddWebhook(t.Context(), "guild", srv.URL, "short"); guildhall.ErrorCode(err) != guildhall.EINVALID {
 		t.Errorf("a short secret: %v, want EINVALID", err)
 	}
+	if _, err := f.rec.AddWebhook(t.Context(), "guild", srv.URL, rcv.secret); err == nil {
+		t.Error("a store without a sealing key stored a webhook secret")
+	}
+	sealing, err := f.rec.WithSecretKey(postgres.SecretKey([]byte("the operator key")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.rec = sealing
 	if _, err := f.rec.AddWebhook(t.Context(), "guild", srv.URL, rcv.secret); err != nil {
 		t.Fatal(err)
+	}
+	// The database holds the secret sealed, never as given.
+	var stored string
+	if err := f.raw.Get(&stored, `SELECT secret FROM recognition_webhooks WHERE community_id = 'guild'`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, rcv.secret) || !strings.HasPrefix(stored, "sealed.v1:") {
+		t.Errorf("stored webhook secret %q: want it sealed", stored)
 	}
 	f.reward(account(1), day(1, 9), 10, false, 0)
 	f.reward(account(2), day(1, 9), 10, false, 0)
 	f.at(day(1, 12))
 	f.evaluate()
+	other, _ := f.rec.WithSecretKey(postgres.SecretKey([]byte("another key")))
+	if _, err := other.DueWebhooks(t.Context(), day(9, 0)); err == nil {
+		t.Error("a secret sealed under one key opened under another")
+	}
 
 	now := day(1, 12)
 	clock := func() time.Time { return now }

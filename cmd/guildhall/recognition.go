@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/postgres"
@@ -20,10 +22,15 @@ const recognitionInterval = 2 * time.Second
 // and delivers the webhooks' due events every interval until ctx ends or stop is called; stop
 // returns once the loop has ended.
 // Only one serve process runs the loop at a time (the recognition lock); the others wait to take over.
-func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, operator string, interval time.Duration) (stop func()) {
+func startRecognition(ctx context.Context, log *slog.Logger, db *postgres.DB, operatorKey *ecdsa.PrivateKey, interval time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	log = log.With("component", "recognition")
-	store, communities := postgres.NewRecognitionStore(db), postgres.NewCommunityStore(db)
+	operator := crypto.PubkeyToAddress(operatorKey.PublicKey).Hex()
+	store, err := postgres.NewRecognitionStore(db).WithSecretKey(postgres.SecretKey(crypto.FromECDSA(operatorKey)))
+	if err != nil {
+		panic(err) // SecretKey is always 32 bytes
+	}
+	communities := postgres.NewCommunityStore(db)
 	deliverer := webhook.New(store, webhook.Config{Logger: log})
 	var wg sync.WaitGroup
 	wg.Add(1)

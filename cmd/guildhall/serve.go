@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if o.role.runsJobs() {
 		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
 		defer stopIndexer()
-		stopRecognition := startRecognition(bgCtx, log, db, crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(), recognitionInterval)
+		stopRecognition := startRecognition(bgCtx, log, db, cc.operator, recognitionInterval)
 		defer stopRecognition()
 	}
 	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {

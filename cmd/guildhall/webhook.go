@@ -9,7 +9,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/postgres"
 )
 
@@ -33,7 +35,7 @@ func runWebhook(ctx context.Context, args []string, e *env) error {
 	synopsis := map[string]string{"add": "webhook add --community ID --url URL --secret-file F [flags]",
 		"list": "webhook list --community ID [flags]", "remove": "webhook remove --community ID --id N [flags]"}[verb]
 	fs := newFlagSet(e, "webhook "+verb, synopsis)
-	c.register(fs, false)
+	c.register(fs, verb == "add") // add seals the secret under the operator key
 	fs.StringVar(&community, "community", "", "the community's id (required)")
 	switch verb {
 	case "add":
@@ -60,7 +62,19 @@ func runWebhook(ctx context.Context, args []string, e *env) error {
 	store := postgres.NewRecognitionStore(db)
 	switch verb {
 	case "add":
-		return addWebhook(ctx, store, e, community, url, secretFile, asJSON)
+		// The secret is stored sealed under a key derived from the operator key, which every
+		// process that delivers webhooks holds and the database does not.
+		key := chain.DevAccounts()[0].Key
+		if c.rpcURL != "" {
+			if key, err = chain.LoadOperatorKey(e.getenv, c.operatorKeystore, c.operatorPassphraseFile); err != nil {
+				return err
+			}
+		}
+		sealing, err := store.WithSecretKey(postgres.SecretKey(crypto.FromECDSA(key)))
+		if err != nil {
+			return err
+		}
+		return addWebhook(ctx, sealing, e, community, url, secretFile, asJSON)
 	case "remove":
 		if err := store.RemoveWebhook(ctx, community, id); err != nil {
 			return err
