@@ -24,6 +24,11 @@ func BenchmarkServeProcesses(b *testing.B) {
 	base := g.base("bakery")
 	iss.retryUntil(http.MethodPut, base, "/rules/purchase", "", `{"amount":"1000000000000000000000"}`, 200)
 	g.leaderOf(jobMinter, -1, time.Minute)
+	for deadline := time.Now().Add(2 * time.Minute); len(g.answering(-1)) > 0; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("processes %v never answered", g.answering(-1))
+		}
+	}
 
 	var seq atomic.Int64
 	// accept posts n rewards from 32 clients, request k to process k mod procs, and returns
