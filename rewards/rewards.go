@@ -115,11 +115,11 @@ type Rule struct {
 	QualifyAfterEarned *big.Int
 	IssuerID           int64 // the issuer that wrote the rule; a referral rule's payer
 	Amount             *big.Int
-	CapPerMember *big.Int  // nil: no cap
-	CapPeriod    CapPeriod // "" when there is no cap
-	ActiveFrom   *time.Time
-	ActiveUntil  *time.Time
-	UpdatedAt    time.Time
+	CapPerMember       *big.Int  // nil: no cap
+	CapPeriod          CapPeriod // "" when there is no cap
+	ActiveFrom         *time.Time
+	ActiveUntil        *time.Time
+	UpdatedAt          time.Time
 }
 
 var activityPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
