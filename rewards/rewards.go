@@ -108,18 +108,19 @@ const (
 // A referral rule (Kind KindReferral) rewards a referrer with Amount, once per referred member
 // whose accepted earnings reach QualifyAfterEarned; IssuerID, the issuer that wrote it, pays.
 type Rule struct {
-	ID                 int64
-	CommunityID        string
-	Activity           string
-	Kind               string // KindActivity ("" reads as it) or KindReferral
-	QualifyAfterEarned *big.Int
-	IssuerID           int64 // the issuer that wrote the rule; a referral rule's payer
-	Amount             *big.Int
-	CapPerMember       *big.Int  // nil: no cap
-	CapPeriod          CapPeriod // "" when there is no cap
-	ActiveFrom         *time.Time
-	ActiveUntil        *time.Time
-	UpdatedAt          time.Time
+	ID           int64
+	CommunityID  string
+	Activity     string
+	Amount       *big.Int
+	CapPerMember *big.Int  // nil: no cap
+	CapPeriod    CapPeriod // "" when there is no cap
+	ActiveFrom   *time.Time
+	ActiveUntil  *time.Time
+	UpdatedAt    time.Time
+
+	Kind               string   // KindActivity ("" reads as it) or KindReferral
+	QualifyAfterEarned *big.Int // a referral rule's threshold
+	IssuerID           int64    // the issuer that wrote the rule; a referral rule's payer
 }
 
 var activityPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
