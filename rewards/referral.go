@@ -50,21 +50,26 @@ func validateKind(r *Rule) []guildhall.FieldError {
 	return nil
 }
 
-// normalizeReferrer checks a referrer as sent with a reward to wallet (EIP-55 or "" when wallet is
-// malformed) and returns it EIP-55. The zero address and the wallet itself are refused.
-func normalizeReferrer(field, referrer, wallet string) (string, *guildhall.FieldError) {
+// normalizeReferrer checks the form of a referrer as sent and returns it EIP-55 (what it may be
+// is ReferredItems' to say, as a 422).
+func normalizeReferrer(field, referrer string) (string, *guildhall.FieldError) {
 	w := strings.TrimSpace(referrer)
 	if !common.IsHexAddress(w) || !strings.HasPrefix(strings.ToLower(w), "0x") {
 		return referrer, &guildhall.FieldError{Field: field + "referrer", Message: "must be a 0x-prefixed 20-byte hex address"}
 	}
-	a := common.HexToAddress(w)
-	switch {
-	case a == (common.Address{}):
-		return referrer, &guildhall.FieldError{Field: field + "referrer", Message: "must not be the zero address: it is an excluded account"}
-	case a.Hex() == wallet:
-		return referrer, &guildhall.FieldError{Field: field + "referrer", Message: "must not be the rewarded wallet itself: a member cannot refer themselves"}
+	return common.HexToAddress(w).Hex(), nil
+}
+
+// referrerRefusal says why item it may not name its referrer on its own grounds: the zero
+// address, or the rewarded wallet itself; "" when it may.
+func referrerRefusal(it Request) string {
+	switch it.Referrer {
+	case (common.Address{}).Hex():
+		return "must not be the zero address, an excluded account"
+	case it.Wallet:
+		return "must not be the rewarded wallet itself: a member cannot refer themselves"
 	}
-	return a.Hex(), nil
+	return ""
 }
 
 // ReferralOrder is the order that pays the referral of referred under rule (a referral rule) at
@@ -116,13 +121,17 @@ func (o *Order) Unpaid(used []*big.Int, issuer *Issuer) string {
 func ItemField(in AcceptInput, k int) string { return itemField(in, k) }
 
 // ReferredItems returns, by wallet, the first item of in that names a referrer, or an
-// EUNPROCESSABLE error naming the referrer of each later item that names another referrer for
-// the same wallet: a member has one referrer.
+// EUNPROCESSABLE error naming the referrer of each item that names the zero address or its own
+// wallet, or another referrer than an earlier item for the same wallet: a member has one referrer.
 func ReferredItems(in AcceptInput) (map[string]int, error) {
 	first := map[string]int{}
 	var fields []guildhall.FieldError
 	for k, it := range in.Items {
 		if it.Referrer == "" {
+			continue
+		}
+		if msg := referrerRefusal(it); msg != "" {
+			fields = append(fields, guildhall.FieldError{Field: itemField(in, k) + "referrer", Message: msg})
 			continue
 		}
 		j, ok := first[it.Wallet]
@@ -134,7 +143,7 @@ func ReferredItems(in AcceptInput) (map[string]int, error) {
 		}
 	}
 	if len(fields) > 0 {
-		return nil, &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: "conflicting referrers: nothing was recorded", Fields: fields}
+		return nil, &guildhall.Error{Code: guildhall.EUNPROCESSABLE, Message: "referral refused: nothing was recorded", Fields: fields}
 	}
 	return first, nil
 }

@@ -197,7 +197,7 @@ func (r Request) Normalize(field string) (Request, []guildhall.FieldError) {
 	}
 	if r.Referrer != "" {
 		var fe *guildhall.FieldError
-		r.Referrer, fe = normalizeReferrer(field, r.Referrer, r.Wallet)
+		r.Referrer, fe = normalizeReferrer(field, r.Referrer)
 		if fe != nil {
 			fields = append(fields, *fe)
 		}
