@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -86,4 +87,16 @@ func (k ruleKindRequestJSON) apply(rule *rewards.Rule, writer *rewards.Issuer, p
 	if k.QualifyAfterEarned != nil {
 		rule.QualifyAfterEarned = parse("qualify_after_earned", *k.QualifyAfterEarned)
 	}
+}
+
+// referralsJSON is GET /v1/communities/{cid}/stats/referrals.
+type referralsJSON struct {
+	health.Referrals
+	statsMeta
+}
+
+func (s *server) handleStatsReferrals(c *gin.Context) {
+	serveStats(s, c, nil, HealthReader.Referrals, func(r *health.ReferralsReport) any {
+		return referralsJSON{Referrals: r.Referrals, statsMeta: newStatsMeta(r.Meta)}
+	})
 }

@@ -109,3 +109,40 @@ func TestReferrerHTTP(t *testing.T) {
 		t.Errorf("referral rewards = %s, want one to %s for %s", list.Body, referrer, memberA)
 	}
 }
+
+// GET …/stats/referrals on the hand-built history of stats_test.go, with A and B referred by D
+// (A's referral qualified on 02-01, B's not), C by A (qualified 03-02) and E by the operator (an
+// excluded referrer: E is organic). Today is 2025-03-03.
+func TestStatsReferrals(t *testing.T) {
+	t.Parallel()
+	srv := newStatsServer(t)
+	srv.build(t)
+	if _, err := srv.raw.Exec(`INSERT INTO reward_rules (community_id, activity, amount, kind, qualify_after_earned, issuer_id)
+		VALUES ('bakery', 'referral', 5, 'referral', 5, $1)`, srv.issuer.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct {
+		referred, referrer common.Address
+		qualified          *string
+	}{
+		{statsA, statsD, ptr("2025-02-01T10:00:00Z")}, {statsB, statsD, nil}, {statsC, statsA, ptr("2025-03-02T10:00:00Z")}, {statsE, statsO, ptr("2025-02-01T10:00:00Z")},
+	} {
+		if _, err := srv.raw.Exec(`INSERT INTO referrals (community_id, wallet, referrer, reward_id, created_at, qualified_at, rule_id)
+			SELECT 'bakery', $1, $2, min(id), min(created_at), $3::timestamptz,
+			       CASE WHEN $3 IS NOT NULL THEN (SELECT id FROM reward_rules WHERE kind = 'referral') END
+			FROM rewards WHERE wallet = $1`, r.referred.Hex(), r.referrer.Hex(), r.qualified); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// New in the last 28 days: B, C, S (B and C referred); the 1-month cohort: A (referred, active
+	// since) and E (organic, silent since 01-31).
+	wantJSON(t, "referrals", srv.getStats(t, "/v1/communities/bakery/stats/referrals", ""), `{"ledger_through":"2025-03-03T09:00:00Z",
+		"referred":3,"qualified":2,"new_members_28d":3,"referred_new_28d":2,"referred_share_28d":0.6666666666666666,
+		"retention_m1":{"referred":1,"organic":0,"referred_cohort":1,"organic_cohort":1}}`)
+	wantJSON(t, "no referrals", srv.getStats(t, "/v1/communities/florist/stats/referrals", ""), `{"ledger_through":null,
+		"referred":0,"qualified":0,"new_members_28d":0,"referred_new_28d":0,"referred_share_28d":null,
+		"retention_m1":{"referred":null,"organic":null,"referred_cohort":0,"organic_cohort":0}}`)
+	wantProblem(t, srv.get(t, "/v1/communities/nowhere/stats/referrals"), http.StatusNotFound)
+}
+
+func ptr[T any](v T) *T { return &v }
