@@ -16,6 +16,7 @@ import (
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/demo"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
@@ -73,6 +74,7 @@ func TestDemoHistory(t *testing.T) {
 	}
 	checkDemoCharts(t, c)
 	open := checkDemoProposals(t, c)
+	checkDemoRecognition(t, c)
 
 	verify := exec.Command(bin, "stats", "verify", "--community", "demo", "--data-dir", dataDir, "--database-url", dbURL)
 	if out, err := verify.CombinedOutput(); err != nil {
@@ -148,6 +150,62 @@ func checkDemoCharts(t *testing.T, c string) {
 	}
 	if statuses["active"] == 0 || statuses["ghost"] == 0 {
 		t.Errorf("delegates by status = %v, want active and ghost ones", statuses)
+	}
+}
+
+// checkDemoRecognition checks what the recognition engine decided from the history: members at
+// every level of the ladder, badges held, the quarter that ended sealed with its final ranking
+// and the running one ranked live.
+func checkDemoRecognition(t *testing.T, c string) {
+	t.Helper()
+	var ladder struct{ Levels []struct{ Name string } }
+	getJSON(t, c+"/levels", &ladder)
+	var holders struct{ Items []struct{ Address string } }
+	getJSON(t, c+"/holders?limit=500", &holders)
+	levels, badges := map[string]int{}, map[string]int{}
+	for _, h := range holders.Items {
+		var p struct {
+			Level  *string
+			Badges []struct {
+				Role string
+				Held bool
+			}
+		}
+		if code := getJSON(t, c+"/members/"+h.Address, &p); code != 200 || p.Level == nil {
+			t.Fatalf("GET /members/%s = %d, level %v: every holder of the demo is a member with a level", h.Address, code, p.Level)
+		}
+		levels[*p.Level]++
+		for _, b := range p.Badges {
+			if b.Held {
+				badges[b.Role]++
+			}
+		}
+	}
+	for _, l := range ladder.Levels {
+		if levels[l.Name] == 0 {
+			t.Errorf("no demo member is at level %s: members by level %v", l.Name, levels)
+		}
+	}
+	if len(ladder.Levels) < 5 || len(badges) < 3 {
+		t.Errorf("the demo has %d levels and members holding %d kinds of badge (%v), want 5 and 3 at least", len(ladder.Levels), len(badges), badges)
+	}
+	t.Logf("demo members by level %v, badges held %v", levels, badges)
+	seasons := demo.Seasons(time.Now())
+	for k, s := range seasons {
+		var got struct {
+			Sealed  bool
+			Ranking map[string][]struct{ Address string }
+		}
+		if code := getJSON(t, c+"/seasons/"+s.ID, &got); code != 200 || got.Sealed != (k == 0) {
+			t.Errorf("GET /seasons/%s = %d, sealed %v; want the ended quarter sealed and the running one not", s.ID, code, got.Sealed)
+		}
+		if k == 0 && len(got.Ranking["earned"]) < 20 {
+			t.Errorf("the ended season %s ranks %d members by earnings, want 20 at least", s.ID, len(got.Ranking["earned"]))
+		}
+		var board struct{ Items []struct{ Address string } }
+		if getJSON(t, c+"/leaderboard?season="+s.ID+"&by=earned", &board); len(board.Items) < 10 {
+			t.Errorf("the leaderboard of season %s has %d members, want 10 at least", s.ID, len(board.Items))
+		}
 	}
 }
 
