@@ -38,6 +38,8 @@ async function render() {
     if (turn !== rendering) return; // a later navigation won
     view.replaceChildren(...nodes.filter(Boolean));
     view.dataset.route = location.hash || "#/"; // what the page shows, once it is shown
+    // The Performance API's measure of when each page was shown (the first: the load time).
+    performance.mark("guildhall:rendered", { detail: view.dataset.route });
     document.title = `${document.querySelector("nav.main a[aria-current=page]")?.textContent || "Guildhall"} · ${state.community.name}`;
   } catch (err) {
     if (turn !== rendering) return;
