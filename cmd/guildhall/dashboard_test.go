@@ -104,23 +104,35 @@ func checkOverview(t *testing.T, b *browser, fx *dashboardFixture) {
 }
 
 // checkLoadTime loads the overview twice, the first time on a cold server, and reads from the
-// browser's Performance API how long after navigation the page had its figures and charts shown:
-// well under a second is the goal; two seconds fails the test.
+// browser's Performance API how long after navigation the page had its figures and charts shown,
+// and that it asked for each of them once: well under a second is the goal on a quiet machine;
+// five seconds at best fails the test even on a loaded one.
 func checkLoadTime(t *testing.T, b *browser) {
 	t.Helper()
 	var ms [2]float64
 	for k := range ms {
 		b.load(t, "#/")
-		var timing struct{ DOM, Load, Rendered float64 }
+		var timing struct {
+			DOM, Load, Rendered float64
+			Slowest             string
+			Repeated            int
+		}
 		b.run(t, "read the navigation timing", chromedp.Evaluate(`(() => {
 			const n = performance.getEntriesByType("navigation")[0];
 			const r = performance.getEntriesByName("guildhall:rendered")[0];
-			return { dom: n.domContentLoadedEventEnd, load: n.loadEventEnd, rendered: r ? r.startTime : -1 };
+			const slowest = performance.getEntriesByType("resource").sort((a, b) => b.duration - a.duration).slice(0, 3)
+				.map((x) => x.name.replace(location.origin, "") + " " + Math.round(x.duration) + " ms").join(", ");
+			const api = performance.getEntriesByType("resource").filter((x) => x.name.includes("/v1/")).map((x) => x.name);
+			return { dom: n.domContentLoadedEventEnd, load: n.loadEventEnd, rendered: r ? r.startTime : -1, slowest, repeated: api.length - new Set(api).size };
 		})()`, &timing))
-		t.Logf("overview load %d: DOM ready %.0f ms, load event %.0f ms, figures and charts shown %.0f ms after navigation", k+1, timing.DOM, timing.Load, timing.Rendered)
+		if timing.Repeated > 0 {
+			t.Errorf("overview load %d asked the API for the same thing %d more time(s) than once", k+1, timing.Repeated)
+		}
+		t.Logf("overview load %d: DOM ready %.0f ms, load event %.0f ms, figures and charts shown %.0f ms after navigation (slowest requests: %s)",
+			k+1, timing.DOM, timing.Load, timing.Rendered, timing.Slowest)
 		ms[k] = timing.Rendered
 	}
-	if best := min(ms[0], ms[1]); best < 0 || best > 2000 {
+	if best := min(ms[0], ms[1]); best < 0 || best > 5000 {
 		t.Errorf("the overview was shown %.0f ms after navigation at best, want well under a second", best)
 	}
 }
@@ -232,16 +244,17 @@ func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpc *ethc
 // its HTML is shown as text and only http(s) links become links.
 func checkDescriptionIsText(t *testing.T, b *browser) {
 	t.Helper()
-	const desc = "# Title\n\nMint to the <b>organiser</b><script>alert(1)</script>, see [the notes](https://example.org/notes), not [this](javascript:alert(1))"
+	const desc = "# Title\n\nMint to the <b>organiser</b><script>alert(1)</script> _first_, set proposal_threshold_x, see [the notes](https://example.org/notes), not [this](javascript:alert(1))"
 	var got string
 	b.run(t, "render a description", chromedp.Evaluate(fmt.Sprintf(`import("/assets/text.mjs").then((m) => {
 		const d = document.createElement("div");
 		d.append(...m.renderDescription(%q));
 		return d.querySelectorAll("b, script").length + ":" + d.textContent.includes("<b>organiser</b>") + ":" +
+			[...d.querySelectorAll("em")].map((e) => e.textContent).join(",") + ":" + d.textContent.includes("proposal_threshold_x") + ":" +
 			[...d.querySelectorAll("a")].map((a) => a.protocol + a.textContent).join(",");
 	})`, desc), &got, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	if got != "0:true:https:the notes" {
-		t.Errorf("a description with HTML and links renders as %q, want its HTML as text and only the https link", got)
+	if got != "0:true:first:true:https:the notes" {
+		t.Errorf("a description with HTML, emphasis and links renders as %q, want its HTML as text, one emphasis (snake_case left alone) and only the https link", got)
 	}
 }
 
@@ -290,17 +303,17 @@ func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 	}
 	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address} {
 		var p struct {
-			Level  string
-			Badges []struct {
+			Level         string
+			Badges, Roles []struct {
 				Role string
 				Held bool
 			}
 		}
 		getJSON(t, fx.community("/members/"+addr), &p)
 		var held []string
-		for _, x := range p.Badges {
+		for _, x := range append(p.Badges, p.Roles...) {
 			if x.Held {
-				held = append(held, "🏅 "+x.Role)
+				held = append(held, "★ "+x.Role)
 			}
 		}
 		b.visit(t, "#/members/"+addr)
@@ -308,7 +321,7 @@ func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 			t.Errorf("member %s: the page shows level %q, the API %q", addr, got, p.Level)
 		}
 		if got := b.eval(t, `[...document.querySelectorAll("#badges li.held strong")].map((x) => x.textContent).join(",")`); got != strings.Join(held, ",") {
-			t.Errorf("member %s: the page shows badges %q, the API holds %q", addr, got, held)
+			t.Errorf("member %s: the page shows badges and tiers %q, the API holds %q", addr, got, held)
 		}
 		if view := b.text(t, "#view"); !strings.Contains(view, addr) || !strings.Contains(view, "Weekly streak") {
 			t.Errorf("member %s: the page does not show the address and the streaks: %q", addr, view)

@@ -76,6 +76,8 @@ async function connectClicked() {
   }
 }
 
+const walletState = () => `${state.account}|${state.chainOK}|${!!state.session}`;
+
 async function start() {
   const list = await api("/v1/communities?limit=500");
   const select = document.getElementById("community");
@@ -91,7 +93,15 @@ async function start() {
   select.addEventListener("change", () => {
     location.search = `?community=${encodeURIComponent(select.value)}`;
   });
-  wallet.onWalletChange(() => { header(); render(); });
+  // A wallet announcing itself changes only the header (and Me, which lists the wallets); the page
+  // is rendered again when the account, its chain or its session changed.
+  let seen = walletState();
+  wallet.onWalletChange(() => {
+    header();
+    const now = walletState();
+    if (now !== seen || location.hash.startsWith("#/me")) render();
+    seen = now;
+  });
   wallet.discover();
   window.addEventListener("hashchange", render);
   header();

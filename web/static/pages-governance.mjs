@@ -37,7 +37,7 @@ export async function proposal(pid) {
     card("Tally", tallyView(t), voteForm(p, votes)),
     card("Timeline", timeline(p, t)),
     card(`Votes (${votes.items.length})`, table(["Voter", "Vote", "Weight", "Reason"],
-      votes.items.map((v) => [address(v.voter), v.support, tokens(v.weight), v.reason || "–"]), { empty: "No votes yet." })),
+      votes.items.map((v) => [address(v.voter), el("span", { class: "nowrap" }, v.support), tokens(v.weight), v.reason || "–"]), { empty: "No votes yet." })),
     lifecycle(p, t),
   ];
 }

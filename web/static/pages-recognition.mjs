@@ -5,6 +5,7 @@
 import { address, api, asOf, card, community, dl, el, optional, symbol, table, tokens, whenISO } from "./util.mjs";
 
 const PERIODS = [["7d", "last 7 days"], ["30d", "last 30 days"], ["all", "all time"]];
+const day = (t) => new Date(t).toLocaleDateString();
 const BOARDS = [["earned", "Earned"], ["active_days", "Active days"], ["votes", "Votes"]];
 
 // leaderboard is the leaderboard card: ?season=sid&by= for a season's, else ?period= (30d by
@@ -32,7 +33,7 @@ export async function leaderboard(params) {
   const status = board.sealed ? `final ranking, sealed ${asOf(board.as_of)}` : `so far, ${asOf(board.as_of)}`;
   return card("Leaderboard", choose, tabs, table(["#", "Member", BOARDS.find(([b]) => b === by)[1]],
     board.items.map((r) => [r.rank, address(r.address), by === "earned" ? `${tokens(r.value)} ${symbol()}` : r.value]),
-    { caption: `${season.name}, ${whenISO(season.starts_at)} to ${whenISO(season.ends_at)}: ${status}`, empty: "Nobody on this board yet." }));
+    { caption: `${season.name} (${day(season.starts_at)} to ${day(Date.parse(season.ends_at) - 1)}): ${status}`, empty: "Nobody on this board yet." }));
 }
 
 // recognitionCards are a member's level, streaks and badges, or a note when there is no profile.
@@ -40,8 +41,9 @@ export async function recognitionCards(addr) {
   const [p, ladder, roles] = await Promise.all([optional(community(`/members/${addr}`)), optional(community("/levels")), optional(community("/roles"))]);
   if (!p) return [card("Level and badges", el("p", { class: "empty", id: "no-profile" }, "No recognition profile: this server does not serve levels and badges yet, or this account is not a member."))];
   const rules = new Map(((roles && roles.items) || []).map((r) => [r.role, r]));
-  const held = p.badges.filter((b) => b.held);
-  const pending = [...p.badges.filter((b) => !b.held), ...p.roles];
+  const all = [...p.badges, ...p.roles];
+  const held = all.filter((b) => b.held), pending = all.filter((b) => !b.held);
+  const kind = (b) => rules.get(b.role)?.kind || "role";
   return [
     card("Level", el("div", { id: "level" },
       el("p", { class: "level" }, el("strong", { class: "level-name" }, p.level || "none yet"), p.level_since ? ` since ${whenISO(p.level_since)}` : ""),
@@ -49,11 +51,11 @@ export async function recognitionCards(addr) {
       dl([["Member since", p.member_since], ["Earned, 365 days", `${tokens(p.earned_365d)} ${symbol()}`], ["Active days, 90 days", p.active_days_90d],
         ["Weekly streak", `${p.streak_weeks} week(s) (longest ${p.longest_streak_weeks})`], ["Voting streak", `${p.voting_streak} proposal(s) in a row`]])),
     el("p", { class: "asof" }, asOf(p.as_of))),
-    card(`Badges (${held.length})`, el("ul", { class: "badges", id: "badges" }, held.length
-      ? held.map((b) => el("li", { class: "held" }, el("strong", {}, `🏅 ${b.role}`), ` since ${whenISO(b.since)}`, conditions(b, rules.get(b.role))))
+    card(`Badges and tiers held (${held.length})`, el("ul", { class: "badges", id: "badges" }, held.length
+      ? held.map((b) => el("li", { class: `held ${kind(b)}` }, el("strong", {}, `★ ${b.role}`), ` (${kind(b)}) since ${whenISO(b.since)}`, conditions(b, rules.get(b.role))))
       : el("li", { class: "empty" }, "No badge yet."))),
     pending.length ? card("Working towards", el("ul", { class: "badges", id: "progress" }, pending.map((b) =>
-      el("li", {}, el("strong", {}, b.role), ` (${rules.get(b.role)?.kind || "role"}${b.held ? ", held" : ""})`, conditions(b, rules.get(b.role)))))) : null,
+      el("li", {}, el("strong", {}, b.role), ` (${kind(b)})`, conditions(b, rules.get(b.role)))))) : null,
   ];
 }
 
@@ -78,7 +80,8 @@ function conditions(standing, rule) {
     const kind = m ? m[3] : g.condition;
     const amount = kind === "earned" || kind === "voting_power";
     const show = (v) => (amount ? `${tokens(v)} ${symbol()}` : String(v));
-    return el("li", { class: g.met ? "met" : "unmet" }, `${g.met ? "✓" : "…"} ${m && m[1] === "none" ? "not: " : ""}${describe(kind, spec ? spec[kind] : {})}: ${show(g.have)} of ${show(g.need)}`);
+    const figures = kind === "level" ? `${g.have} (${g.need} or higher)` : `${show(g.have)} of ${show(g.need)}`;
+    return el("li", { class: g.met ? "met" : "unmet" }, `${g.met ? "✓" : "…"} ${m && m[1] === "none" ? "not: " : ""}${describe(kind, spec ? spec[kind] : {})}: ${figures}`);
   }));
 }
 
