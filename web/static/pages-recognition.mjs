@@ -52,7 +52,7 @@ export async function recognitionCards(addr) {
         ["Weekly streak", `${p.streak_weeks} week(s) (longest ${p.longest_streak_weeks})`], ["Voting streak", `${p.voting_streak} proposal(s) in a row`]])),
     el("p", { class: "asof" }, asOf(p.as_of))),
     card(`Badges and tiers held (${held.length})`, el("ul", { class: "badges", id: "badges" }, held.length
-      ? held.map((b) => el("li", { class: `held ${kind(b)}` }, el("strong", {}, `★ ${b.role}`), ` (${kind(b)}) since ${whenISO(b.since)}`, conditions(b, rules.get(b.role))))
+      ? held.map((b) => el("li", { class: `held kind-${kind(b)}` }, el("strong", {}, `★ ${b.role}`), ` (${kind(b)}) since ${whenISO(b.since)}`, conditions(b, rules.get(b.role))))
       : el("li", { class: "empty" }, "No badge yet."))),
     pending.length ? card("Working towards", el("ul", { class: "badges", id: "progress" }, pending.map((b) =>
       el("li", {}, el("strong", {}, b.role), ` (${kind(b)})`, conditions(b, rules.get(b.role)))))) : null,
