@@ -30,7 +30,7 @@ func (s *RecognitionStore) Profile(ctx context.Context, scope health.Scope, addr
 			return err
 		}
 		a := address.Hex()
-		facts, err := h.readFacts(roles, a)
+		facts, err := h.readFacts(roles, []string{a})
 		if err != nil {
 			return err
 		}

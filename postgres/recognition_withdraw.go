@@ -36,6 +36,7 @@ func (e *evaluation) withdrawOrphans() error {
 		if err := e.undo(o); err != nil {
 			return err
 		}
+		e.touched = append(e.touched, o.Account)
 		e.withdrawn++
 	}
 	return nil
