@@ -1,5 +1,5 @@
+DROP INDEX recognition_holdings_account;
 DROP INDEX recognition_holdings_failing;
-DROP INDEX votes_voter;
 ALTER TABLE recognition_state DROP COLUMN proposals;
 ALTER TABLE recognition_state DROP COLUMN rules;
 DROP TRIGGER token_delegate_votes_recognition_truncate ON token_delegate_votes;

@@ -51,8 +51,9 @@ CREATE TRIGGER token_delegate_votes_recognition_truncate AFTER TRUNCATE ON token
 ALTER TABLE recognition_state ADD COLUMN rules text;
 ALTER TABLE recognition_state ADD COLUMN proposals text[];
 
--- The member profile's voting streak and a member's "votes" figure read one voter's votes.
-CREATE INDEX votes_voter ON votes (community_id, voter, proposal_id);
-
 -- The tiers in grace, which every evaluation decides again (their grace runs by the hour).
 CREATE INDEX recognition_holdings_failing ON recognition_holdings (community_id) WHERE failing_since IS NOT NULL;
+
+-- The member profile and an evaluation of a few members read those members' roles: by account,
+-- not every holding of the community (the primary key leads with the role).
+CREATE INDEX recognition_holdings_account ON recognition_holdings (community_id, account);
