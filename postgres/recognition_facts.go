@@ -103,7 +103,7 @@ func (h *healthTx) currentStreaks(members []string) (map[string]int, error) {
 	err := h.query(&rows, `
 		WITH w AS (SELECT DISTINCT m.account, date_trunc('week', m.day)::date AS wk
 		           FROM member_activity_days m JOIN member_first_rewards f USING (community_id, account)
-		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND `+memberIn("m.account")+`
+		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND `+memberIn("m.account")+` AND `+memberIn("f.account")+`
 		             AND m.day >= f.first_day AND m.day <= $3::date),
 		runs AS (SELECT account, max(wk) AS last, count(*) AS n FROM (
 		           SELECT account, wk, wk - 7 * (row_number() OVER (PARTITION BY account ORDER BY wk))::int AS run FROM w) g
