@@ -197,3 +197,33 @@ func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 		})
 	}
 }
+
+// TestRecognitionDecidesWhatCommitsAfterAnEvaluationBegan: a reward whose transaction is still
+// open while an evaluation runs is not in that evaluation's snapshot, so its change must wait for
+// the next one: the next evaluation of the same day decides its member (and that member alone).
+func TestRecognitionDecidesWhatCommitsAfterAnEvaluationBegan(t *testing.T) {
+	t.Parallel()
+	f := newRecognitionFixture(t)
+	f.ladder("bronze:0:0", "silver:20:1")
+	a, b := account(1), account(2)
+	f.reward(a, day(0, 9), 5, false, 0)
+	f.at(day(0, 10))
+	f.evaluate()
+	open := f.raw.MustBegin()
+	defer open.Rollback()
+	open.MustExec(`INSERT INTO members (community_id, wallet) VALUES ('guild', $1)`, b.Hex())
+	open.MustExec(`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, status, created_at)
+		VALUES ('guild', $1, $2, 'purchase', $3, 30, 'pending', $4)`, f.issuer, f.rule, b.Hex(), day(0, 11))
+	f.at(day(0, 12))
+	if ev := f.evaluate(); ev.All || ev.Decided != 0 {
+		t.Errorf("evaluation with the reward uncommitted: %+v, want incremental, nobody decided", ev)
+	}
+	if err := open.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.at(day(0, 13))
+	if ev := f.evaluate(); ev.All || ev.Decided != 1 || ev.Events != 1 {
+		t.Errorf("evaluation after the commit: %+v, want incremental, one member decided, one change", ev)
+	}
+	wantText(t, "levels", f.levels(), b.Hex()+" silver 2025-01-06\n"+a.Hex()+" bronze 2025-01-06")
+}
