@@ -172,13 +172,13 @@ func (e *evaluation) run() error {
 	e.decided = len(facts)
 	var levels []heldLevel
 	if err := h.query(&levels, `SELECT account, level, since, event_id FROM recognition_levels
-		WHERE community_id = $1 AND ($2::text[] IS NULL OR account = ANY($2::text[]))`, h.community, pq.Array(members)); err != nil {
+		WHERE community_id = $1 AND `+memberIn(2, "account"), h.community, pq.Array(members)); err != nil {
 		return err
 	}
 	e.decideLevels(facts, levels)
 	var held []heldRole
 	if err := h.query(&held, `SELECT role, account, since, failing_since, event_id FROM recognition_holdings
-		WHERE community_id = $1 AND ($2::text[] IS NULL OR account = ANY($2::text[]))`, h.community, pq.Array(members)); err != nil {
+		WHERE community_id = $1 AND `+memberIn(2, "account"), h.community, pq.Array(members)); err != nil {
 		return err
 	}
 	byRole := map[string]map[string]heldRole{}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"fmt"
 	"math/big"
 
 	"github.com/lib/pq"
@@ -15,9 +16,10 @@ import (
 // Members are the accounts with a first reward up to today, never an excluded one; windows are
 // whole UTC days ending today, as in the health figures.
 
-// memberIn is the SQL filter of column to the members read ($4): every one when $4 is NULL.
-func memberIn(column string) string {
-	return "($4::text[] IS NULL OR " + column + " = ANY($4::text[]))"
+// memberIn is the SQL filter of column to the members read, a text[] in parameter $param: every
+// one when it is NULL.
+func memberIn(param int, column string) string {
+	return fmt.Sprintf("($%d::text[] IS NULL OR %s = ANY($%d::text[]))", param, column, param)
 }
 
 // memberFacts reads the members' shared facts: first reward day, earned over 365 days, active days
@@ -38,7 +40,7 @@ func (h *healthTx) memberFacts(members []string) (map[string]*recognition.Facts,
 		FROM member_first_rewards f
 		LEFT JOIN member_activity_days m ON m.community_id = f.community_id AND m.account = f.account
 			AND m.day >= f.first_day AND m.day > $3::date - 365 AND m.day <= $3::date
-		WHERE f.community_id = $1 AND f.account <> ALL($2) AND f.first_day <= $3::date AND `+memberIn("f.account")+`
+		WHERE f.community_id = $1 AND f.account <> ALL($2) AND f.first_day <= $3::date AND `+memberIn(4, "f.account")+`
 		GROUP BY f.account, f.first_day`, h.base(pq.Array(members))...)
 	if err != nil {
 		return nil, err
@@ -67,7 +69,7 @@ func (h *healthTx) measure(c recognition.Condition, members []string) (map[strin
 			value = "count(*)::text"
 		}
 		err = h.query(&rows, `SELECT wallet AS account, `+value+` AS value FROM rewards
-			WHERE community_id = $1 AND status <> 'failed' AND wallet <> ALL($2) AND `+memberIn("wallet")+`
+			WHERE community_id = $1 AND status <> 'failed' AND wallet <> ALL($2) AND `+memberIn(4, "wallet")+`
 			  AND created_at >= ($3::date - $5::int + 1)::timestamp AT TIME ZONE 'UTC'
 			  AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
 			  AND ($6 = '' OR activity = $6)
@@ -77,7 +79,7 @@ func (h *healthTx) measure(c recognition.Condition, members []string) (map[strin
 			WITH p AS (SELECT proposal_id FROM proposals WHERE community_id = $1
 			           ORDER BY block_number DESC, log_index DESC LIMIT $5)
 			SELECT v.voter AS account, count(*)::text AS value FROM votes v JOIN p USING (proposal_id)
-			WHERE v.community_id = $1 AND v.voter <> ALL($2) AND `+memberIn("v.voter")+` AND $3::date IS NOT NULL
+			WHERE v.community_id = $1 AND v.voter <> ALL($2) AND `+memberIn(4, "v.voter")+` AND $3::date IS NOT NULL
 			GROUP BY v.voter`, h.base(pq.Array(members), c.LastProposals)...)
 	default:
 		return map[string]*big.Int{}, nil
@@ -103,7 +105,7 @@ func (h *healthTx) currentStreaks(members []string) (map[string]int, error) {
 	err := h.query(&rows, `
 		WITH w AS (SELECT DISTINCT m.account, date_trunc('week', m.day)::date AS wk
 		           FROM member_activity_days m JOIN member_first_rewards f USING (community_id, account)
-		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND `+memberIn("m.account")+` AND `+memberIn("f.account")+`
+		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND `+memberIn(4, "m.account")+` AND `+memberIn(4, "f.account")+`
 		             AND m.day >= f.first_day AND m.day <= $3::date),
 		runs AS (SELECT account, max(wk) AS last, count(*) AS n FROM (
 		           SELECT account, wk, wk - 7 * (row_number() OVER (PARTITION BY account ORDER BY wk))::int AS run FROM w) g
