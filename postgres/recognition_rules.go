@@ -23,7 +23,9 @@ type RecognitionStore struct {
 	check  *lazyStmt  // the role check's statement
 }
 
-// NewRecognitionStore returns the recognition store of db.
+// NewRecognitionStore returns the recognition store of db; make one per process and keep it: its
+// role check statement is prepared once on each connection that runs it, until the store's DB
+// closes.
 func NewRecognitionStore(db *DB) *RecognitionStore {
 	return &RecognitionStore{db: db, health: NewHealthStore(db), check: &lazyStmt{query: checkQuery}}
 }
