@@ -113,7 +113,8 @@ func BenchmarkRecognition(b *testing.B) {
 			b.Fatal(err)
 		}
 		d := time.Since(start)
-		fmt.Printf("recognition %-40s scale %.2f: %7.1f ms, %d events\n", what, scale, ms(d), ev.Events)
+		fmt.Printf("recognition %-40s scale %.2f: %7.1f ms, %d events, %d members decided (all: %v)\n", what, scale, ms(d), ev.Events,
+			ev.Decided, ev.All)
 		b.ReportMetric(ms(d), what+"-ms")
 	}
 	timed("first-evaluation")

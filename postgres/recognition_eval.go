@@ -23,9 +23,22 @@ import (
 // "*_withdrawn" event), then sets each member's level, grants roles and badges, starts and ends
 // tiers' grace and revokes tiers, appending one event per change, and seals the final ranking of
 // every season that has ended, all in one transaction.
+// It decides only the members whose decisions may have changed since the last evaluation
+// (changedMembers: their facts changed, a tier's grace runs, a "votes" window moved), and every
+// member on the first evaluation of a day, after a change of rules or exclusions and the first
+// time: the outcome is the same as EvaluateAll's.
 // Evaluations of one community take turns; running one again at the same block changes nothing.
 // An unknown community is ENOTFOUND, one not indexed yet EUNAVAILABLE.
 func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*recognition.Evaluation, error) {
+	return s.evaluate(ctx, scope, false)
+}
+
+// EvaluateAll is Evaluate deciding every member of the community afresh.
+func (s *RecognitionStore) EvaluateAll(ctx context.Context, scope health.Scope) (*recognition.Evaluation, error) {
+	return s.evaluate(ctx, scope, true)
+}
+
+func (s *RecognitionStore) evaluate(ctx context.Context, scope health.Scope, all bool) (*recognition.Evaluation, error) {
 	var out *recognition.Evaluation
 	err := s.exclusively(ctx, scope.Community, func(tx *sqlx.Tx) error {
 		asOf, err := readAsOf(ctx, tx, scope.Community)
@@ -36,7 +49,7 @@ func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*r
 		if err != nil {
 			return err
 		}
-		e := &evaluation{h: h, at: time.Unix(int64(asOf.Time), 0).UTC()}
+		e := &evaluation{h: h, at: time.Unix(int64(asOf.Time), 0).UTC(), all: all}
 		if err := e.withdrawOrphans(); err != nil {
 			return err
 		}
@@ -46,11 +59,13 @@ func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*r
 		if err := e.sealSeasons(); err != nil {
 			return err
 		}
-		out = &recognition.Evaluation{Meta: h.meta, Events: len(e.events), Withdrawn: e.withdrawn}
-		_, err = tx.ExecContext(ctx, `INSERT INTO recognition_state (community_id, block_number, block_hash, block_time, ledger_through)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (community_id) DO UPDATE SET block_number = excluded.block_number,
-			block_hash = excluded.block_hash, block_time = excluded.block_time, ledger_through = excluded.ledger_through, evaluated_at = now()`,
-			scope.Community, int64(asOf.Number), asOf.Hash, int64(asOf.Time), h.meta.LedgerThrough)
+		out = &recognition.Evaluation{Meta: h.meta, Events: len(e.events), Withdrawn: e.withdrawn, Decided: e.decided, All: e.all}
+		_, err = tx.ExecContext(ctx, `INSERT INTO recognition_state (community_id, block_number, block_hash, block_time, ledger_through,
+				rules, proposals)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (community_id) DO UPDATE SET block_number = excluded.block_number,
+			block_hash = excluded.block_hash, block_time = excluded.block_time, ledger_through = excluded.ledger_through,
+			rules = excluded.rules, proposals = excluded.proposals, evaluated_at = now()`,
+			scope.Community, int64(asOf.Number), asOf.Hash, int64(asOf.Time), h.meta.LedgerThrough, e.rules, pq.Array(e.proposals))
 		return err
 	})
 	return out, err
@@ -89,11 +104,17 @@ func (s *RecognitionStore) exclusively(ctx context.Context, community string, fn
 	return tx.Commit()
 }
 
-// evaluation is one run of Evaluate: its snapshot, decision time and the changes it makes.
+// evaluation is one run of Evaluate: its snapshot, decision time, what it decides by and the
+// changes it makes.
 type evaluation struct {
 	h         *healthTx
 	at        time.Time // the decision time: the as_of block's
+	all       bool      // decide every member (else changedMembers says who)
 	ladder    recognition.Ladder
+	rules     string   // the fingerprint of the rules and exclusions decided by
+	proposals []string // the newest proposals, newest first
+	touched   []string // the members of the changes withdrawn
+	decided   int      // the members decided
 	events    []eventRow
 	failing   []failingRow
 	withdrawn int
@@ -128,7 +149,8 @@ type heldRole struct {
 	EventID      int64      `db:"event_id"`
 }
 
-// run decides levels, then roles (which may ask for a level), and writes the changes.
+// run decides levels, then roles (which may ask for a level), of every member or of the members
+// changedMembers names, and writes the changes.
 func (e *evaluation) run() error {
 	h := e.h
 	var err error
@@ -139,18 +161,24 @@ func (e *evaluation) run() error {
 	if err != nil {
 		return err
 	}
-	facts, err := h.readFacts(roles, "")
+	members, err := e.changedMembers(roles)
 	if err != nil {
 		return err
 	}
+	facts, err := h.readFacts(roles, members)
+	if err != nil {
+		return err
+	}
+	e.decided = len(facts)
 	var levels []heldLevel
-	if err := h.query(&levels, `SELECT account, level, since, event_id FROM recognition_levels WHERE community_id = $1`, h.community); err != nil {
+	if err := h.query(&levels, `SELECT account, level, since, event_id FROM recognition_levels
+		WHERE community_id = $1 AND `+memberIn(2, "account"), h.community, pq.Array(members)); err != nil {
 		return err
 	}
 	e.decideLevels(facts, levels)
 	var held []heldRole
-	if err := h.query(&held, `SELECT role, account, since, failing_since, event_id FROM recognition_holdings WHERE community_id = $1`,
-		h.community); err != nil {
+	if err := h.query(&held, `SELECT role, account, since, failing_since, event_id FROM recognition_holdings
+		WHERE community_id = $1 AND `+memberIn(2, "account"), h.community, pq.Array(members)); err != nil {
 		return err
 	}
 	byRole := map[string]map[string]heldRole{}

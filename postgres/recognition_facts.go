@@ -1,20 +1,30 @@
 package postgres
 
 import (
+	"fmt"
 	"math/big"
+
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/recognition"
 )
 
 // The facts recognition decides on, read in one health snapshot (healthTx): true at its as_of
-// block and ledger_through time. account "" reads every member of the community, an EIP-55
-// address that member alone. Members are the accounts with a first reward up to today, never an
-// excluded one; windows are whole UTC days ending today, as in the health figures.
+// block and ledger_through time. members nil reads every member of the community, a list of
+// EIP-55 addresses those members alone (the queries' $4, a text[]: memberIn writes the filter).
+// Members are the accounts with a first reward up to today, never an excluded one; windows are
+// whole UTC days ending today, as in the health figures.
+
+// memberIn is the SQL filter of column to the members read, a text[] in parameter $param: every
+// one when it is NULL.
+func memberIn(param int, column string) string {
+	return fmt.Sprintf("($%d::text[] IS NULL OR %s = ANY($%d::text[]))", param, column, param)
+}
 
 // memberFacts reads the members' shared facts: first reward day, earned over 365 days, active days
 // over 90 (from the first reward day on) and voting power now. Level is -1 (none) and Values empty.
-func (h *healthTx) memberFacts(account string) (map[string]*recognition.Facts, error) {
+func (h *healthTx) memberFacts(members []string) (map[string]*recognition.Facts, error) {
 	var rows []struct {
 		Account     string     `db:"account"`
 		FirstDay    health.Day `db:"first_day"`
@@ -30,8 +40,8 @@ func (h *healthTx) memberFacts(account string) (map[string]*recognition.Facts, e
 		FROM member_first_rewards f
 		LEFT JOIN member_activity_days m ON m.community_id = f.community_id AND m.account = f.account
 			AND m.day >= f.first_day AND m.day > $3::date - 365 AND m.day <= $3::date
-		WHERE f.community_id = $1 AND f.account <> ALL($2) AND f.first_day <= $3::date AND ($4 = '' OR f.account = $4)
-		GROUP BY f.account, f.first_day`, h.base(account)...)
+		WHERE f.community_id = $1 AND f.account <> ALL($2) AND f.first_day <= $3::date AND `+memberIn(4, "f.account")+`
+		GROUP BY f.account, f.first_day`, h.base(pq.Array(members))...)
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +53,9 @@ func (h *healthTx) memberFacts(account string) (map[string]*recognition.Facts, e
 	return out, nil
 }
 
-// measure reads, for every member (or account alone), the figure condition c measures; members
+// measure reads, for every member (or members alone), the figure condition c measures; members
 // with none are left out (0).
-func (h *healthTx) measure(c recognition.Condition, account string) (map[string]*big.Int, error) {
+func (h *healthTx) measure(c recognition.Condition, members []string) (map[string]*big.Int, error) {
 	var rows []struct {
 		Account string `db:"account"`
 		Value   string `db:"value"`
@@ -59,20 +69,20 @@ func (h *healthTx) measure(c recognition.Condition, account string) (map[string]
 			value = "count(*)::text"
 		}
 		err = h.query(&rows, `SELECT wallet AS account, `+value+` AS value FROM rewards
-			WHERE community_id = $1 AND status <> 'failed' AND wallet <> ALL($2) AND ($4 = '' OR wallet = $4)
+			WHERE community_id = $1 AND status <> 'failed' AND wallet <> ALL($2) AND `+memberIn(4, "wallet")+`
 			  AND created_at >= ($3::date - $5::int + 1)::timestamp AT TIME ZONE 'UTC'
 			  AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
 			  AND ($6 = '' OR activity = $6)
-			GROUP BY wallet`, h.base(account, c.WindowDays, c.Activity)...)
+			GROUP BY wallet`, h.base(pq.Array(members), c.WindowDays, c.Activity)...)
 	case recognition.Votes:
 		err = h.query(&rows, `
 			WITH p AS (SELECT proposal_id FROM proposals WHERE community_id = $1
 			           ORDER BY block_number DESC, log_index DESC LIMIT $5)
 			SELECT v.voter AS account, count(*)::text AS value FROM votes v JOIN p USING (proposal_id)
-			WHERE v.community_id = $1 AND v.voter <> ALL($2) AND ($4 = '' OR v.voter = $4) AND $3::date IS NOT NULL
-			GROUP BY v.voter`, h.base(account, c.LastProposals)...)
+			WHERE v.community_id = $1 AND v.voter <> ALL($2) AND `+memberIn(4, "v.voter")+` AND $3::date IS NOT NULL
+			GROUP BY v.voter`, h.base(pq.Array(members), c.LastProposals)...)
 	case recognition.Referrals:
-		err = h.query(&rows, referralsMeasure, h.base(account)...)
+		err = h.query(&rows, referralsMeasure, h.base(pq.Array(members))...)
 	default:
 		return map[string]*big.Int{}, nil
 	}
@@ -86,10 +96,10 @@ func (h *healthTx) measure(c recognition.Condition, account string) (map[string]
 	return out, nil
 }
 
-// currentStreaks reads every member's (or account's) current streak of ISO weeks with activity
+// currentStreaks reads every member's (or members') current streak of ISO weeks with activity
 // (recognition.Streaks): the run of consecutive active weeks whose last is this week or the week
 // before. Members without one are left out (0).
-func (h *healthTx) currentStreaks(account string) (map[string]int, error) {
+func (h *healthTx) currentStreaks(members []string) (map[string]int, error) {
 	var rows []struct {
 		Account string `db:"account"`
 		Weeks   int    `db:"weeks"`
@@ -97,12 +107,12 @@ func (h *healthTx) currentStreaks(account string) (map[string]int, error) {
 	err := h.query(&rows, `
 		WITH w AS (SELECT DISTINCT m.account, date_trunc('week', m.day)::date AS wk
 		           FROM member_activity_days m JOIN member_first_rewards f USING (community_id, account)
-		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND ($4 = '' OR m.account = $4)
+		           WHERE m.community_id = $1 AND m.account <> ALL($2) AND `+memberIn(4, "m.account")+` AND `+memberIn(4, "f.account")+`
 		             AND m.day >= f.first_day AND m.day <= $3::date),
 		runs AS (SELECT account, max(wk) AS last, count(*) AS n FROM (
 		           SELECT account, wk, wk - 7 * (row_number() OVER (PARTITION BY account ORDER BY wk))::int AS run FROM w) g
 		         GROUP BY account, run)
-		SELECT account, n AS weeks FROM runs WHERE last >= date_trunc('week', $3::date)::date - 7`, h.base(account)...)
+		SELECT account, n AS weeks FROM runs WHERE last >= date_trunc('week', $3::date)::date - 7`, h.base(pq.Array(members))...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +135,10 @@ func (h *healthTx) activeWeeks(account string) ([]health.Day, error) {
 	return weeks, err
 }
 
-// readFacts reads the facts of every member (or account alone) that roles decide on: the shared
+// readFacts reads the facts of every member (members nil) or of members alone that roles decide on: the shared
 // facts, the current streak when a role asks for it, and each measured condition's figure.
-func (h *healthTx) readFacts(roles []*recognition.Role, account string) (map[string]*recognition.Facts, error) {
-	facts, err := h.memberFacts(account)
+func (h *healthTx) readFacts(roles []*recognition.Role, members []string) (map[string]*recognition.Facts, error) {
+	facts, err := h.memberFacts(members)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +150,7 @@ func (h *healthTx) readFacts(roles []*recognition.Role, account string) (map[str
 					continue
 				}
 				done[c.Key()] = true
-				if err := h.fillFact(facts, c, account); err != nil {
+				if err := h.fillFact(facts, c, members); err != nil {
 					return nil, err
 				}
 			}
@@ -150,9 +160,9 @@ func (h *healthTx) readFacts(roles []*recognition.Role, account string) (map[str
 }
 
 // fillFact reads condition c's figure into facts.
-func (h *healthTx) fillFact(facts map[string]*recognition.Facts, c recognition.Condition, account string) error {
+func (h *healthTx) fillFact(facts map[string]*recognition.Facts, c recognition.Condition, members []string) error {
 	if c.Kind == recognition.StreakWeeks {
-		streaks, err := h.currentStreaks(account)
+		streaks, err := h.currentStreaks(members)
 		for a, n := range streaks {
 			if f := facts[a]; f != nil {
 				f.StreakWeeks = n
@@ -163,7 +173,7 @@ func (h *healthTx) fillFact(facts map[string]*recognition.Facts, c recognition.C
 	if !c.Measured() {
 		return nil
 	}
-	values, err := h.measure(c, account)
+	values, err := h.measure(c, members)
 	for a, v := range values {
 		if f := facts[a]; f != nil {
 			f.Values[c.Key()] = v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -30,7 +31,7 @@ func (s *RecognitionStore) Profile(ctx context.Context, scope health.Scope, addr
 			return err
 		}
 		a := address.Hex()
-		facts, err := h.readFacts(roles, a)
+		facts, err := h.readFacts(roles, []string{a})
 		if err != nil {
 			return err
 		}
@@ -117,9 +118,42 @@ func (h *healthTx) profileRoles(p *recognition.Profile, f *recognition.Facts, la
 	return nil
 }
 
+// checkQuery reads a role check: the community, its last evaluation, the role and the holding,
+// each by its primary key, in one statement prepared once per connection (one round trip, no
+// planning per check).
+const checkQuery = `
+	SELECT s.block_number, s.block_hash, s.block_time, r.role IS NOT NULL AS role_exists, h.since
+	FROM communities c
+	LEFT JOIN recognition_state s ON s.community_id = c.id
+	LEFT JOIN recognition_roles r ON r.community_id = c.id AND r.role = $2
+	LEFT JOIN recognition_holdings h ON h.community_id = c.id AND h.role = $2 AND h.account = $3
+	WHERE c.id = $1`
+
+// lazyStmt is a statement prepared on its first use (database/sql prepares it again on each
+// connection that runs it).
+type lazyStmt struct {
+	query string
+	stmt  atomic.Pointer[sqlx.Stmt]
+}
+
+func (l *lazyStmt) get(ctx context.Context, db *sqlx.DB) (*sqlx.Stmt, error) {
+	if st := l.stmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := db.PreparexContext(ctx, l.query)
+	if err != nil {
+		return nil, err
+	}
+	if !l.stmt.CompareAndSwap(nil, st) {
+		st.Close()
+		return l.stmt.Load(), nil
+	}
+	return st, nil
+}
+
 // Check answers whether address holds role in community, as of the community's last evaluation
-// (its block names the answer): one read by key. An unknown community or role is ENOTFOUND; a
-// community never evaluated yet EUNAVAILABLE.
+// (its block names the answer): one read by key (checkQuery). An unknown community or role is
+// ENOTFOUND; a community never evaluated yet EUNAVAILABLE.
 func (s *RecognitionStore) Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error) {
 	var row struct {
 		Number sql.NullInt64  `db:"block_number"`
@@ -128,13 +162,10 @@ func (s *RecognitionStore) Check(ctx context.Context, community, role string, ad
 		Role   bool           `db:"role_exists"`
 		Since  *time.Time     `db:"since"`
 	}
-	err := s.db.db.GetContext(ctx, &row, `
-		SELECT s.block_number, s.block_hash, s.block_time, r.role IS NOT NULL AS role_exists, h.since
-		FROM communities c
-		LEFT JOIN recognition_state s ON s.community_id = c.id
-		LEFT JOIN recognition_roles r ON r.community_id = c.id AND r.role = $2
-		LEFT JOIN recognition_holdings h ON h.community_id = c.id AND h.role = $2 AND h.account = $3
-		WHERE c.id = $1`, community, role, address.Hex())
+	stmt, err := s.check.get(ctx, s.db.db)
+	if err == nil {
+		err = stmt.GetContext(ctx, &row, community, role, address.Hex())
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)

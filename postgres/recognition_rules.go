@@ -20,11 +20,14 @@ type RecognitionStore struct {
 	db     *DB
 	health *HealthStore
 	box    *secretBox // seals webhook secrets; nil: webhooks can be neither added nor delivered
+	check  *lazyStmt  // the role check's statement
 }
 
-// NewRecognitionStore returns the recognition store of db.
+// NewRecognitionStore returns the recognition store of db; make one per process and keep it: its
+// role check statement is prepared once on each connection that runs it, until the store's DB
+// closes.
 func NewRecognitionStore(db *DB) *RecognitionStore {
-	return &RecognitionStore{db: db, health: NewHealthStore(db)}
+	return &RecognitionStore{db: db, health: NewHealthStore(db), check: &lazyStmt{query: checkQuery}}
 }
 
 // WithSecretKey returns the store sealing webhook secrets under key (SecretKey of the operator

@@ -21,9 +21,12 @@ type orphanRow struct {
 func (e *evaluation) withdrawOrphans() error {
 	h := e.h
 	var orphans []orphanRow
+	// Only the blocks index_blocks still holds (the ones not final yet) can differ: the changes
+	// below them are not read at all, so the cost does not grow with the feed.
 	if err := h.query(&orphans, `
 		SELECT id, kind, account, role, level, previous, prior_since::text, prior_event FROM recognition_events ev
 		WHERE community_id = $1 AND NOT withdrawn AND withdraws IS NULL
+		  AND block_number >= least($2 + 1, (SELECT min(block_number) FROM index_blocks))
 		  AND (block_number > $2 OR EXISTS (SELECT 1 FROM index_blocks b WHERE b.block_number = ev.block_number AND b.block_hash <> ev.block_hash))
 		ORDER BY id DESC`, h.community, int64(h.meta.AsOf.Number)); err != nil {
 		return err
@@ -36,6 +39,7 @@ func (e *evaluation) withdrawOrphans() error {
 		if err := e.undo(o); err != nil {
 			return err
 		}
+		e.touched = append(e.touched, o.Account)
 		e.withdrawn++
 	}
 	return nil

@@ -258,10 +258,10 @@ func qualifyTime(now time.Time) time.Time {
 	return now
 }
 
-// referralsMeasure reads recognition's referrals condition (healthTx.base(account) arguments):
+// referralsMeasure reads recognition's referrals condition (healthTx.base(members) arguments):
 // per referrer, the members it referred who qualified on or before today (ledger time), neither
 // of them an excluded account.
-const referralsMeasure = `SELECT referrer AS account, count(*)::text AS value FROM referrals
-	WHERE community_id = $1 AND referrer <> ALL($2) AND wallet <> ALL($2) AND ($4 = '' OR referrer = $4)
+var referralsMeasure = `SELECT referrer AS account, count(*)::text AS value FROM referrals
+	WHERE community_id = $1 AND referrer <> ALL($2) AND wallet <> ALL($2) AND ` + memberIn(4, "referrer") + `
 	  AND qualified_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
 	GROUP BY referrer`

@@ -92,11 +92,14 @@ type Standing struct {
 }
 
 // Evaluation is what one evaluation of a community did: the block and ledger time it decided at,
-// how many changes it recorded and how many earlier ones it withdrew.
+// how many changes it recorded and how many earlier ones it withdrew, how many members it decided
+// and whether those were all of them (else only the members whose decisions may have changed).
 type Evaluation struct {
 	health.Meta
 	Events    int
 	Withdrawn int
+	Decided   int
+	All       bool
 }
 
 // AsOfJSON is a block as the API and webhooks name it.

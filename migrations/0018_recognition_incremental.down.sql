@@ -1,0 +1,14 @@
+DROP INDEX recognition_holdings_account;
+DROP INDEX recognition_holdings_failing;
+ALTER TABLE recognition_state DROP COLUMN proposals;
+ALTER TABLE recognition_state DROP COLUMN rules;
+DROP TRIGGER token_delegate_votes_recognition_truncate ON token_delegate_votes;
+DROP TRIGGER token_delegate_votes_recognition_delete ON token_delegate_votes;
+DROP TRIGGER token_delegate_votes_recognition_insert ON token_delegate_votes;
+DROP TRIGGER member_activity_days_recognition_truncate ON member_activity_days;
+DROP TRIGGER member_activity_days_recognition_delete ON member_activity_days;
+DROP TRIGGER member_activity_days_recognition_update ON member_activity_days;
+DROP TRIGGER member_activity_days_recognition_insert ON member_activity_days;
+DROP FUNCTION recognition_facts_truncated();
+DROP FUNCTION recognition_facts_changed();
+DROP TABLE recognition_changes;

@@ -1,0 +1,229 @@
+package postgres_test
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall/health"
+)
+
+// state renders every decision the evaluations left: the levels and roles held (with their
+// graces) and the whole feed, ids included.
+func (f *recognitionFixture) state() string {
+	f.t.Helper()
+	var s string
+	if err := f.raw.Get(&s, `SELECT concat_ws(E'\n--\n',
+		(SELECT string_agg(concat_ws(' ', account, level, since, event_id), E'\n' ORDER BY account COLLATE "C") FROM recognition_levels),
+		(SELECT string_agg(concat_ws(' ', role, account, since, failing_since, event_id), E'\n' ORDER BY role, account COLLATE "C")
+		 FROM recognition_holdings),
+		(SELECT string_agg(concat_ws(' ', id, kind, account, role, level, previous, withdraws, withdrawn, block_number, block_hash), E'\n'
+		 ORDER BY id) FROM recognition_events))`); err != nil {
+		f.t.Fatal(err)
+	}
+	return s
+}
+
+// history plays one random history on several fixtures alike: rewards (some late, some failed
+// afterwards), blocks with mints, voting power, delegations, transfers, proposals and votes,
+// one-block reorgs, a change of a role and of the staff, with time moving by hours and by days.
+type history struct {
+	rng       *rand.Rand
+	fs        []*recognitionFixture
+	now       time.Time
+	members   []common.Address
+	proposals map[int64]uint64 // proposal id -> the block that created it
+	nextID    int64
+	rewards   int
+}
+
+// each applies fn to every fixture.
+func (h *history) each(fn func(f *recognitionFixture)) {
+	for _, f := range h.fs {
+		fn(f)
+	}
+}
+
+func (h *history) member() common.Address { return h.members[h.rng.Intn(len(h.members))] }
+
+// reward records a reward, now or up to three days late.
+func (h *history) reward() {
+	a, at, amount, k := h.member(), h.now, int64(1+h.rng.Intn(40)), h.rng.Intn(2)
+	if h.rng.Intn(5) == 0 {
+		at = at.Add(-time.Duration(h.rng.Intn(72)) * time.Hour)
+	}
+	h.each(func(f *recognitionFixture) { f.reward(a, at, amount, false, k) })
+	h.rewards++
+}
+
+// fail marks an earlier reward failed.
+func (h *history) fail() {
+	n := h.rng.Intn(h.rewards)
+	h.each(func(f *recognitionFixture) {
+		f.exec(`UPDATE rewards SET status = 'failed' WHERE id = (SELECT id FROM rewards ORDER BY id OFFSET $1 LIMIT 1)`, n)
+	})
+}
+
+// block writes a block of one to three random chain events.
+func (h *history) block() {
+	type event func(b *blockEvents)
+	var events []event
+	for range 1 + h.rng.Intn(3) {
+		a, b, v := h.member(), h.member(), int64(h.rng.Intn(150))
+		switch k := h.rng.Intn(6); {
+		case k == 0:
+			events = append(events, func(x *blockEvents) { x.mint(a, v, true); x.power(a, v) })
+		case k == 1:
+			events = append(events, func(x *blockEvents) { x.power(a, v) })
+		case k == 2:
+			events = append(events, func(x *blockEvents) { x.delegate(a, a, b) })
+		case k == 3:
+			events = append(events, func(x *blockEvents) { x.transfer(a, b, 1) })
+		case k == 4:
+			id := h.nextID
+			h.nextID++
+			h.proposals[id] = 0
+			events = append(events, func(x *blockEvents) { x.propose(id, a, 60) })
+		case len(h.proposals) > 0:
+			var ids []int64
+			for id := range h.proposals {
+				ids = append(ids, id)
+			}
+			id := ids[h.rng.Intn(len(ids))]
+			events = append(events, func(x *blockEvents) { x.vote(id, a, v) })
+		}
+	}
+	h.each(func(f *recognitionFixture) {
+		f.addBlock(h.now, func(x *blockEvents) {
+			for _, ev := range events {
+				ev(x)
+			}
+		})
+	})
+	for id, n := range h.proposals {
+		if n == 0 {
+			h.proposals[id] = h.fs[0].block
+		}
+	}
+}
+
+// reorg removes the newest block (the next one replaces it at another time, so another hash).
+func (h *history) reorg() {
+	n := h.fs[0].block - 1
+	h.each(func(f *recognitionFixture) { f.rewind(n) })
+	for id, b := range h.proposals {
+		if b > n {
+			delete(h.proposals, id)
+		}
+	}
+}
+
+// TestRecognitionIncrementalEqualsFull: on random histories, Evaluate (deciding only the members
+// whose decisions may have changed) leaves exactly what EvaluateAll (deciding every member) does:
+// the same levels, roles, graces and feed, event by event, after every evaluation; and most of
+// its evaluations decide fewer members.
+func TestRecognitionIncrementalEqualsFull(t *testing.T) {
+	t.Parallel()
+	for seed := int64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			inc, full := newRecognitionFixture(t), newRecognitionFixture(t)
+			h := &history{rng: rand.New(rand.NewSource(seed)), fs: []*recognitionFixture{inc, full}, now: day(0, 8),
+				proposals: map[int64]uint64{}, nextID: 1}
+			for k := range 16 {
+				h.members = append(h.members, account(k+1))
+			}
+			h.each(func(f *recognitionFixture) {
+				f.ladder("bronze:0:0", "silver:20:2", "gold:60:4")
+				f.role("buyer", `{"kind":"tier","grace_days":2,"all":[{"activity_count":{"activity":"purchase","min":2,"window_days":7}}]}`)
+				f.role("earner", `{"kind":"badge","all":[{"earned":{"min":"30","window_days":14,"activity":"review"}}],
+					"none":[{"voting_power":{"min":"100"}}]}`)
+				f.role("voter", `{"kind":"tier","grace_days":1,"all":[{"votes":{"min":1,"last_proposals":2}}]}`)
+				f.role("regular", `{"kind":"tier","all":[{"streak_weeks":{"min":2}},{"level":{"min":"silver"}}]}`)
+				f.role("veteran", `{"kind":"badge","all":[{"tenure_days":{"min":20}}],
+					"any":[{"voting_power":{"min":"10"}},{"earned":{"min":"50","window_days":365}}]}`)
+			})
+			incremental, decidedInc, decidedFull := 0, 0, 0
+			for step := range 120 {
+				h.now = h.now.Add(time.Duration(1+h.rng.Intn(5)) * time.Hour)
+				if h.rng.Intn(5) == 0 {
+					h.now = h.now.Add(time.Duration(1+h.rng.Intn(4)) * 24 * time.Hour)
+				}
+				for range h.rng.Intn(3) {
+					h.reward()
+				}
+				switch {
+				case step == 60:
+					h.each(func(f *recognitionFixture) {
+						f.role("voter", `{"kind":"tier","grace_days":1,"all":[{"votes":{"min":1,"last_proposals":3}}]}`)
+					})
+				case step == 90:
+					h.each(func(f *recognitionFixture) {
+						if err := f.store.AddStaff(t.Context(), "guild", h.members[0]); err != nil {
+							t.Fatal(err)
+						}
+					})
+				case h.rng.Intn(8) == 0 && h.rewards > 0:
+					h.fail()
+				case h.rng.Intn(10) == 0 && inc.block > 1:
+					h.reorg()
+				}
+				h.block()
+				a, err := inc.rec.Evaluate(t.Context(), health.Scope{Community: "guild"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := full.rec.EvaluateAll(t.Context(), health.Scope{Community: "guild"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !a.All {
+					incremental, decidedInc, decidedFull = incremental+1, decidedInc+a.Decided, decidedFull+b.Decided
+				}
+				if got, want := inc.state(), full.state(); got != want {
+					t.Fatalf("step %d (%s, incremental %v, %d members decided): deciding only the changed members left\n%s\n\ndeciding every member left\n%s",
+						step, h.now.Format(time.RFC3339), !a.All, a.Decided, got, want)
+				}
+			}
+			// The evaluations within a day decide the members with changes, not everybody.
+			if incremental < 40 || decidedInc*2 > decidedFull {
+				t.Errorf("%d of 120 evaluations decided only the changed members, %d members against %d: want at least 40, at most half",
+					incremental, decidedInc, decidedFull)
+			}
+			t.Logf("%d of 120 evaluations incremental, deciding %d members against %d", incremental, decidedInc, decidedFull)
+		})
+	}
+}
+
+// TestRecognitionDecidesWhatCommitsAfterAnEvaluationBegan: a reward whose transaction is still
+// open while an evaluation runs is not in that evaluation's snapshot, so its change must wait for
+// the next one: the next evaluation of the same day decides its member (and that member alone).
+func TestRecognitionDecidesWhatCommitsAfterAnEvaluationBegan(t *testing.T) {
+	t.Parallel()
+	f := newRecognitionFixture(t)
+	f.ladder("bronze:0:0", "silver:20:1")
+	a, b := account(1), account(2)
+	f.reward(a, day(0, 9), 5, false, 0)
+	f.at(day(0, 10))
+	f.evaluate()
+	open := f.raw.MustBegin()
+	defer open.Rollback()
+	open.MustExec(`INSERT INTO members (community_id, wallet) VALUES ('guild', $1)`, b.Hex())
+	open.MustExec(`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, status, created_at)
+		VALUES ('guild', $1, $2, 'purchase', $3, 30, 'pending', $4)`, f.issuer, f.rule, b.Hex(), day(0, 11))
+	f.at(day(0, 12))
+	if ev := f.evaluate(); ev.All || ev.Decided != 0 {
+		t.Errorf("evaluation with the reward uncommitted: %+v, want incremental, nobody decided", ev)
+	}
+	if err := open.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f.at(day(0, 13))
+	if ev := f.evaluate(); ev.All || ev.Decided != 1 || ev.Events != 1 {
+		t.Errorf("evaluation after the commit: %+v, want incremental, one member decided, one change", ev)
+	}
+	wantText(t, "levels", f.levels(), b.Hex()+" silver 2025-01-06\n"+a.Hex()+" bronze 2025-01-06")
+}
