@@ -3,11 +3,14 @@ package indexer_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -298,4 +301,135 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	if fixed.Holders != before.Holders {
 		t.Errorf("holders %d after the reindex at the same block, %d before the drift: a figure cached from the replaced rows", fixed.Holders, before.Holders)
 	}
+}
+
+// A reindex runs while the live indexer goes on indexing new blocks and reads keep being served:
+// reads answer all along, from the old rows until the swap commits (also while it holds the live
+// cursor); the live indexer goes on over the new rows; the index ends equal to the chain.
+func TestReindexWhileTheLiveIndexAdvances(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, PollInterval: 10 * time.Millisecond})
+	raw := h.rawDB(t)
+	seedActivity(t, h)
+	h.sync(t)
+	h.corrupt(t, raw) // account 1's balance reads 0 until the swap
+	a1 := h.sim.Address(1)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() { // the live indexer
+		defer wg.Done()
+		if err := h.ix.Run(ctx); err != nil {
+			t.Errorf("live indexer: %v", err)
+		}
+	}()
+	go func() { // new blocks with transfers
+		defer wg.Done()
+		for ctx.Err() == nil {
+			h.trySend(t, h.sim.Accounts[2], h.dep.Token, token.PackTransfer(h.sim.Address(7), big.NewInt(1)))
+			h.commit()
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	var reads, failed atomic.Int64
+	go func() { // a reader
+		defer wg.Done()
+		for ctx.Err() == nil {
+			if _, err := h.reads.CommunityIndex(ctx, h.community); err != nil && ctx.Err() == nil {
+				failed.Add(1)
+				t.Errorf("read during the reindex: %v", err)
+			}
+			reads.Add(1)
+		}
+	}()
+	time.Sleep(200 * time.Millisecond) // the live cursor moves on before the rebuild starts
+	started, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var swapRead *indexer.AccountView
+	var swappedAt uint64
+	r, err := h.reindex(t.Context(), t, func(l indexer.Live) indexer.Live {
+		return observed{Live: l, duringSwap: func(_ context.Context, cursor indexer.BlockRef) error {
+			swappedAt = cursor.Number
+			readCtx, stop := context.WithTimeout(t.Context(), 5*time.Second)
+			defer stop()
+			var err error
+			swapRead, err = h.reads.Account(readCtx, h.community, a1)
+			return err
+		}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the live indexer goes on past the swap
+	cancel()
+	wg.Wait()
+	t.Logf("%d reads during the reindex; swap: %+v", reads.Load(), r.Changes)
+	if swappedAt <= started.Number {
+		t.Errorf("swapped at block %d, the live cursor was at %d when the reindex started: the live index did not advance meanwhile",
+			swappedAt, started.Number)
+	}
+	if swapRead == nil || swapRead.Balance.Sign() != 0 {
+		t.Errorf("a read while the swap held the live cursor answered %+v, want the old rows (balance 0)", swapRead)
+	}
+	if reads.Load() == 0 || failed.Load() > 0 {
+		t.Errorf("%d reads, %d failed", reads.Load(), failed.Load())
+	}
+	h.sync(t)
+	h.checkEqualsChain(t)
+}
+
+// An interrupted reindex changes no live row: neither a cancel while the swap holds the live
+// cursor, nor a failure halfway through the swap's writes (the transaction rolls back whole).
+// The shadow stays, and the next reindex resumes it and swaps.
+func TestInterruptedReindexChangesNothing(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality})
+	raw := h.rawDB(t)
+	seedActivity(t, h)
+	h.sync(t)
+	want := h.indexedRows(t, raw)
+	h.corrupt(t, raw)
+	drifted := h.indexedRows(t, raw)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	_, err := h.reindex(ctx, t, func(l indexer.Live) indexer.Live {
+		return observed{Live: l, duringSwap: func(context.Context, indexer.BlockRef) error { cancel(); return context.Canceled }}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled reindex returned %v", err)
+	}
+	wantRows(t, "after a cancelled reindex", drifted, h.indexedRows(t, raw))
+
+	// token_supply comes after token_transfers, token_accounts and the others in the swap.
+	if _, err := raw.ExecContext(t.Context(), `
+		CREATE FUNCTION fail_swap() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the server went away'; END $$;
+		CREATE TRIGGER fail_swap BEFORE UPDATE ON token_supply FOR EACH ROW EXECUTE FUNCTION fail_swap()`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.reindex(t.Context(), t, nil); err == nil || !strings.Contains(err.Error(), "the server went away") {
+		t.Fatalf("a reindex whose swap fails returned %v", err)
+	}
+	wantRows(t, "after a swap that failed halfway", drifted, h.indexedRows(t, raw))
+	if g := generation(t, raw, h.community); g != 0 {
+		t.Errorf("generation %d after failed reindexes", g)
+	}
+	if !shadowExists(t, raw, h.community) {
+		t.Fatal("the shadow is gone after a failed reindex: nothing to resume")
+	}
+
+	if _, err := raw.ExecContext(t.Context(), `DROP TRIGGER fail_swap ON token_supply`); err != nil {
+		t.Fatal(err)
+	}
+	r, err := h.reindex(t.Context(), t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Resumed {
+		t.Error("the reindex did not resume the shadow the interrupted ones left")
+	}
+	wantRows(t, "after the resumed reindex", want, h.indexedRows(t, raw))
+	h.checkEqualsChain(t)
 }
