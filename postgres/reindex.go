@@ -70,8 +70,9 @@ type Reindex struct {
 	release   func()
 	// Resumed says whether a shadow left by an earlier run was taken up.
 	Resumed bool
-	// Changes is what the swap did, once it has.
+	// Changes is what the swap did, and At the block the swapped rows are true at, once it has.
 	Changes []TableChange
+	At      indexer.BlockRef
 }
 
 // ReindexSchema is the name of the shadow schema of community's reindex.
@@ -279,7 +280,7 @@ func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, curs
 	if err := tx.Commit(); err != nil {
 		return false, r.db.queryError(op, err)
 	}
-	r.Changes = changes
+	r.Changes, r.At = changes, cursor
 	return true, nil
 }
 
