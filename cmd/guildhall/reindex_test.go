@@ -149,3 +149,23 @@ func TestReindexCommandWhileServing(t *testing.T) {
 		t.Errorf("reindex of an unknown community: exit %d (%v)\n%s", code, err, out)
 	}
 }
+
+// reindex has --help (also after every common flag) naming what it rebuilds and what it cannot,
+// and refuses a call without its community as a usage error.
+func TestReindexUsage(t *testing.T) {
+	shared := []string{"--data-dir", t.TempDir(), "--database-url", "postgres://guildhall@127.0.0.1:1/guildhall",
+		"--pg-port", "54999", "--rpc-url", "http://127.0.0.1:1", "--operator-keystore", "/nonexistent/key.json",
+		"--operator-passphrase-file", "/nonexistent/pass", "--log-format", "json", "--log-level", "debug"}
+	code, stdout, stderr := runCmd(t, nil, append(append([]string{"reindex"}, shared...), "--help")...)
+	if code != 0 || strings.Count(stdout, "Usage: guildhall reindex") != 1 || stderr != "" {
+		t.Fatalf("reindex --help: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, want := range []string{"--community", "--fresh", "--finality-depth", "reward ledger, issuers, rules", "resume"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("reindex --help does not say %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := runCmd(t, nil, "reindex", "--data-dir", t.TempDir()); code != 2 || !strings.Contains(stderr, "--community is required") {
+		t.Errorf("reindex without --community: exit %d, stderr %q; want 2 and the reason", code, stderr)
+	}
+}
