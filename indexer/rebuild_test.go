@@ -31,6 +31,9 @@ var rebuiltTables = []string{
 	"member_activity_days", "member_first_rewards", "index_progress",
 }
 
+// ledgerTables are the community's tables the chain cannot rebuild, which a reindex leaves alone.
+var ledgerTables = []string{"issuers", "reward_rules", "members", "rewards"}
+
 // rowQuery returns the query of table's rows of community $1 as JSON text. Left out:
 // index_progress.generation (a reindex bumps it); proposals.state_checked_block, replaced by
 // whether the state was read from the governor (the block a final state was read at is wherever
@@ -70,9 +73,10 @@ func (h *harness) indexedRows(t *testing.T, raw *sql.DB) map[string][]string {
 		"index_cursor": "SELECT (to_jsonb(x) - 'updated_at')::text FROM index_cursor x",
 		"index_blocks": "SELECT to_jsonb(x)::text FROM index_blocks x ORDER BY block_number",
 	}
-	for _, table := range rebuiltTables {
+	for _, table := range append(slices.Clone(rebuiltTables), ledgerTables...) {
 		queries[table] = rowQuery(table)
 	}
+	queries["idempotency_keys"] = "SELECT to_jsonb(x)::text FROM idempotency_keys x ORDER BY 1"
 	for table, q := range queries {
 		var args []any
 		if strings.Contains(q, "$1") {
@@ -155,6 +159,30 @@ func reorgedHistory(t *testing.T, h *harness) {
 	h.sync(t)
 	h.wantState(t, p, "executed")
 	h.checkEqualsChain(t)
+}
+
+// ledger records rewards to accounts 1 (active on chain) and 6 through an issuer and a rule, with
+// an idempotency key: the activity days get reward counts the chain knows nothing of.
+func (h *harness) ledger(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	c, a1, a6 := h.community, h.sim.Address(1).Hex(), h.sim.Address(6).Hex()
+	for _, stmt := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget) VALUES ($1, 'till', 'gh_till', sha256('k'), 1000)`, []any{c}},
+		{`INSERT INTO reward_rules (community_id, activity, amount) VALUES ($1, 'visit', 5)`, []any{c}},
+		{`INSERT INTO members (community_id, wallet) VALUES ($1, $2), ($1, $3)`, []any{c, a1, a6}},
+		{`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
+		  SELECT $1, (SELECT id FROM issuers WHERE community_id = $1), (SELECT id FROM reward_rules WHERE community_id = $1), 'visit', w, 5, at
+		  FROM (VALUES ($2, now() - interval '3 days'), ($3, now())) v (w, at)`, []any{c, a1, a6}},
+		{`INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+		  SELECT id, 'k1', sha256('r'), 202, '{}' FROM issuers WHERE community_id = $1`, []any{c}},
+	} {
+		if _, err := raw.ExecContext(t.Context(), stmt.sql, stmt.args...); err != nil {
+			t.Fatalf("ledger: %v", err)
+		}
+	}
 }
 
 // corrupt makes the community's index drift from the chain the way a bug would: a wrong
@@ -250,10 +278,10 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality})
 	raw := h.rawDB(t)
 	reorgedHistory(t, h)
+	h.ledger(t, raw)
 	want := h.indexedRows(t, raw)
 	for table, rows := range want {
-		// No ledger here (rewards are minted directly), so no first reward days.
-		if len(rows) == 0 && table != "member_first_rewards" {
+		if len(rows) == 0 {
 			t.Errorf("the history left %s empty: the comparison would prove nothing there", table)
 		}
 	}
