@@ -48,7 +48,10 @@ func Rebuild(ctx context.Context, client Client, shadow Store, live Live, cfg Co
 		if err := ix.syncTo(ctx, capped, target.Number, true); err != nil {
 			return err
 		}
+		ix.log.Info("the rebuilt index reached the live cursor; swapping", "block", target.Number)
+		var at BlockRef
 		swapped, err := live.Swap(ctx, func(ctx context.Context, cursor BlockRef) (bool, error) {
+			at = cursor
 			if cursor.Number != target.Number {
 				ix.log.Info("the live index moved on; indexing the last blocks while it waits", "from", target.Number, "to", cursor.Number)
 				if err := ix.syncTo(ctx, capped, cursor.Number, false); err != nil {
@@ -59,6 +62,7 @@ func Rebuild(ctx context.Context, client Client, shadow Store, live Live, cfg Co
 		})
 		switch {
 		case swapped:
+			ix.log.Info("swapped the rebuilt index in; the live indexer goes on from it", "block", at.Number, "hash", at.Hash)
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()

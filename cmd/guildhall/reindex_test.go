@@ -128,11 +128,11 @@ func TestReindexCommandWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("guildhall reindex: %v\nstdout:\n%s\nstderr:\n%s", err, &stdout, &stderr)
 	}
-	t.Logf("stdout: %s", &stdout)
+	t.Logf("stdout: %s\nstderr: %s", &stdout, &stderr)
 	if !strings.Contains(stdout.String(), `rebuilt community "bakery"`) || !strings.Contains(stdout.String(), "token_accounts 0 deleted, 1 updated") {
 		t.Errorf("reindex printed %q, want the swap and its one repaired account", &stdout)
 	}
-	if !strings.Contains(stderr.String(), "rebuilding into a new shadow schema") {
+	if !strings.Contains(stderr.String(), "rebuilding into a new shadow schema") || !strings.Contains(stderr.String(), "swapped the rebuilt index in") {
 		t.Errorf("reindex logged no progress on stderr:\n%s", &stderr)
 	}
 	if reads.Load() == 0 || failed.Load() > 0 {
