@@ -461,3 +461,58 @@ func TestInterruptedReindexChangesNothing(t *testing.T) {
 	wantRows(t, "after the resumed reindex", want, h.indexedRows(t, raw))
 	h.checkEqualsChain(t)
 }
+
+// reorgBeforeSwap is a live index whose chain reorgs between the rebuild catching up with it and
+// the swap: before the first swap the chain forks below the live cursor, drops a transfer the
+// rebuilt index already holds, and the live index follows the new branch.
+type reorgBeforeSwap struct {
+	indexer.Live
+	before func()
+	done   bool
+}
+
+func (l *reorgBeforeSwap) Swap(ctx context.Context, ready func(context.Context, indexer.BlockRef) (bool, error)) (bool, error) {
+	if !l.done {
+		l.done = true
+		l.before()
+	}
+	return l.Live.Swap(ctx, ready)
+}
+
+// A reorg during the reindex (after the rebuilt index caught up, before the swap) is the rebuilt
+// index's to follow, as the live index does: the swap happens on the new branch, without the
+// dropped transfer, and the rows equal the live index's.
+func TestReindexFollowsAReorgBeforeTheSwap(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality})
+	raw := h.rawDB(t)
+	seedActivity(t, h)
+	h.sync(t)
+	ancestor, n1 := h.head(t), h.nonce(t, 1)
+	dropped := h.sim.MustTransact(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(6), tokens(1))).TxHash
+	h.sync(t)
+	var want map[string][]string
+	var afterFork uint64
+	_, err := h.reindex(t.Context(), t, func(l indexer.Live) indexer.Live {
+		return &reorgBeforeSwap{Live: l, before: func() {
+			h.forkAt(t, ancestor)
+			h.replace(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(7), tokens(2)), n1)
+			h.commit()
+			h.sync(t)
+			want, afterFork = h.indexedRows(t, raw), h.headNumber(t)
+		}}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want == nil {
+		t.Fatal("the chain never forked: the rebuild swapped without calling Swap")
+	}
+	wantRows(t, "after a reorg during the reindex", want, h.indexedRows(t, raw))
+	h.checkEqualsChain(t)
+	h.wantDropped(t, dropped)
+	cur, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
+	if err != nil || cur.Number != afterFork {
+		t.Errorf("live cursor %+v (%v), want block %d of the new branch", cur, err, afterFork)
+	}
+}
