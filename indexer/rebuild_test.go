@@ -308,7 +308,7 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("reindexed in %s: %+v", time.Since(start).Round(time.Millisecond), r.Changes)
+	t.Logf("reindexed in %s, the swap held the live cursor %s: %+v", time.Since(start).Round(time.Millisecond), r.Held, r.Changes)
 	wantRows(t, "after the reindex", want, h.indexedRows(t, raw))
 	h.checkEqualsChain(t)
 	if g := generation(t, raw, h.community); g != 1 {

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
@@ -70,9 +71,11 @@ type Reindex struct {
 	release   func()
 	// Resumed says whether a shadow left by an earlier run was taken up.
 	Resumed bool
-	// Changes is what the swap did, and At the block the swapped rows are true at, once it has.
+	// Changes is what the swap did, At the block the swapped rows are true at, and Held how long
+	// it held the live cursor (the live indexer waited), once it has.
 	Changes []TableChange
 	At      indexer.BlockRef
+	Held    time.Duration
 }
 
 // ReindexSchema is the name of the shadow schema of community's reindex.
@@ -240,6 +243,10 @@ type TableChange struct {
 // cursor. It returns whether it swapped, and keeps what changed in Changes.
 func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, cursor indexer.BlockRef) (bool, error)) (bool, error) {
 	const op = "swap the rebuilt index in"
+	plans, err := r.planSwap(ctx)
+	if err != nil {
+		return false, r.db.queryError(op, err)
+	}
 	tx, err := r.db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, r.db.queryError(op, err)
@@ -252,6 +259,7 @@ func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, curs
 	if err := tx.GetContext(ctx, &cur, `SELECT block_number, block_hash FROM `+r.liveTable("index_cursor")+` FOR UPDATE`); err != nil {
 		return false, r.db.queryError(op, err)
 	}
+	locked := time.Now()
 	cursor := indexer.BlockRef{Number: uint64(cur.Number), Hash: common.HexToHash(cur.Hash)}
 	if ok, err := ready(ctx, cursor); err != nil || !ok {
 		return false, err
@@ -266,7 +274,7 @@ func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, curs
 	if !atCursor {
 		return false, nil
 	}
-	changes, err := r.replaceRows(ctx, tx)
+	changes, err := r.replaceRows(ctx, tx, plans)
 	if err != nil {
 		return false, r.db.queryError(op, err)
 	}
@@ -280,66 +288,90 @@ func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, curs
 	if err := tx.Commit(); err != nil {
 		return false, r.db.queryError(op, err)
 	}
-	r.Changes, r.At = changes, cursor
+	r.Changes, r.At, r.Held = changes, cursor, time.Since(locked)
 	return true, nil
 }
 
 // replaceRows makes the community's live rows of every rebuilt table equal the shadow's.
-func (r *Reindex) replaceRows(ctx context.Context, tx *sqlx.Tx) ([]TableChange, error) {
-	changes := make([]TableChange, 0, len(reindexTables))
-	for _, t := range reindexTables {
-		c, err := r.replaceTable(ctx, tx, t)
+func (r *Reindex) replaceRows(ctx context.Context, tx *sqlx.Tx, plans []tableSwap) ([]TableChange, error) {
+	changes := make([]TableChange, 0, len(plans))
+	for _, p := range plans {
+		c, err := p.apply(ctx, tx, r.community)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", t, err)
+			return nil, fmt.Errorf("%s: %w", p.table, err)
 		}
 		changes = append(changes, c)
 	}
 	return changes, nil
 }
 
-// replaceTable deletes the community's live rows of table whose primary key the shadow lacks,
-// updates those that differ from the shadow's and inserts the shadow's rows the table lacks.
-func (r *Reindex) replaceTable(ctx context.Context, tx *sqlx.Tx, table string) (TableChange, error) {
-	c := TableChange{Table: table}
-	var cols, key []string
-	if err := tx.SelectContext(ctx, &cols, `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
-		r.liveTable(table)); err != nil {
-		return c, err
+// tableSwap holds the statements that make one table's rows of a community ($1) equal the
+// shadow's, on the table's primary key: delete the rows the shadow lacks, update those that differ
+// (no update for a table that is all key), insert the shadow's rows the table lacks.
+type tableSwap struct {
+	table                           string
+	deleteSQL, updateSQL, insertSQL string
+}
+
+// planSwap builds every rebuilt table's statements from the catalog, before the swap locks
+// anything.
+func (r *Reindex) planSwap(ctx context.Context) ([]tableSwap, error) {
+	plans := make([]tableSwap, 0, len(reindexTables))
+	for _, table := range reindexTables {
+		var cols, key []string
+		if err := r.db.db.SelectContext(ctx, &cols, `SELECT attname FROM pg_attribute
+			WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`, r.liveTable(table)); err != nil {
+			return nil, err
+		}
+		if err := r.db.db.SelectContext(ctx, &key, `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+			WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attnum`, r.liveTable(table)); err != nil {
+			return nil, err
+		}
+		plans = append(plans, r.planTable(table, cols, key))
 	}
-	if err := tx.SelectContext(ctx, &key, `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-		WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attnum`, r.liveTable(table)); err != nil {
-		return c, err
-	}
+	return plans, nil
+}
+
+// planTable is planSwap for one table with its columns and primary key.
+func (r *Reindex) planTable(table string, cols, key []string) tableSwap {
 	match := make([]string, len(key))
 	for i, k := range key {
 		match[i] = fmt.Sprintf("l.%[1]s = s.%[1]s", pq.QuoteIdentifier(k))
 	}
 	on := strings.Join(match, " AND ")
 	live, shadow := r.liveTable(table)+" l", r.shadowTable(table)+" s"
-	var rest, set, lRest, sRest, all, sAll []string // rest: the columns outside the key
+	var set, lRest, sRest, all, sAll []string // set, lRest, sRest: the columns outside the key
 	for _, col := range cols {
 		q := pq.QuoteIdentifier(col)
 		all, sAll = append(all, q), append(sAll, "s."+q)
 		if !slices.Contains(key, col) {
-			rest = append(rest, q)
 			set, lRest, sRest = append(set, q+" = s."+q), append(lRest, "l."+q), append(sRest, "s."+q)
 		}
 	}
-	steps := []reindexStep{
-		{&c.Deleted, `DELETE FROM ` + live + ` WHERE l.community_id = $1 AND NOT EXISTS (SELECT 1 FROM ` + shadow + ` WHERE ` + on + `)`},
+	p := tableSwap{table: table,
+		deleteSQL: `DELETE FROM ` + live + ` WHERE l.community_id = $1 AND NOT EXISTS (SELECT 1 FROM ` + shadow + ` WHERE ` + on + `)`,
+		insertSQL: `INSERT INTO ` + r.liveTable(table) + ` (` + strings.Join(all, ", ") + `) SELECT ` + strings.Join(sAll, ", ") +
+			` FROM ` + shadow + ` WHERE NOT EXISTS (SELECT 1 FROM ` + live + ` WHERE ` + on + `)`,
 	}
-	if len(rest) > 0 {
-		steps = append(steps, reindexStep{&c.Updated, `UPDATE ` + live + ` SET ` + strings.Join(set, ", ") + ` FROM ` + shadow +
-			` WHERE ` + on + ` AND l.community_id = $1 AND ROW(` + strings.Join(lRest, ", ") + `) IS DISTINCT FROM ROW(` + strings.Join(sRest, ", ") + `)`})
+	if len(set) > 0 {
+		p.updateSQL = `UPDATE ` + live + ` SET ` + strings.Join(set, ", ") + ` FROM ` + shadow + ` WHERE ` + on +
+			` AND l.community_id = $1 AND ROW(` + strings.Join(lRest, ", ") + `) IS DISTINCT FROM ROW(` + strings.Join(sRest, ", ") + `)`
 	}
-	steps = append(steps, reindexStep{&c.Inserted, `INSERT INTO ` + r.liveTable(table) + ` (` + strings.Join(all, ", ") + `) SELECT ` +
-		strings.Join(sAll, ", ") + ` FROM ` + shadow + ` WHERE NOT EXISTS (SELECT 1 FROM ` + live + ` WHERE ` + on + `)`})
-	for _, st := range steps {
-		args := []any{r.community}
-		if !strings.Contains(st.sql, "$1") {
-			args = nil
+	return p
+}
+
+// apply runs p's statements in tx and counts the rows they change.
+func (p tableSwap) apply(ctx context.Context, tx *sqlx.Tx, community string) (TableChange, error) {
+	c := TableChange{Table: p.table}
+	for _, st := range []struct {
+		n    *int64
+		sql  string
+		args []any
+	}{{&c.Deleted, p.deleteSQL, []any{community}}, {&c.Updated, p.updateSQL, []any{community}}, {&c.Inserted, p.insertSQL, nil}} {
+		if st.sql == "" {
+			continue
 		}
-		res, err := tx.ExecContext(ctx, st.sql, args...)
+		res, err := tx.ExecContext(ctx, st.sql, st.args...)
 		if err != nil {
 			return c, err
 		}
@@ -348,12 +380,6 @@ func (r *Reindex) replaceTable(ctx context.Context, tx *sqlx.Tx, table string) (
 		}
 	}
 	return c, nil
-}
-
-// reindexStep is one statement of replaceTable and where its row count goes.
-type reindexStep struct {
-	n   *int64
-	sql string
 }
 
 // chainActivitySQL recomputes the chain side of a community's member_activity_days ($1) from its

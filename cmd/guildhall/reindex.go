@@ -75,8 +75,8 @@ func runReindex(ctx context.Context, args []string, e *env) error {
 	if err := r.Drop(context.WithoutCancel(ctx)); err != nil {
 		log.Warn("the rebuilt index is swapped in, but its shadow schema could not be dropped", "schema", postgres.ReindexSchema(community), "err", err)
 	}
-	fmt.Fprintf(e.stdout, "rebuilt community %q from the chain and swapped it in at block %d (%s) in %s: %s\n",
-		community, r.At.Number, r.At.Hash.Hex(), time.Since(start).Round(time.Millisecond), changesSummary(r.Changes))
+	fmt.Fprintf(e.stdout, "rebuilt community %q from the chain and swapped it in at block %d (%s) in %s (the live indexer waited %s): %s\n",
+		community, r.At.Number, r.At.Hash.Hex(), time.Since(start).Round(time.Millisecond), r.Held.Round(time.Millisecond), changesSummary(r.Changes))
 	return nil
 }
 
