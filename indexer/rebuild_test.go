@@ -121,7 +121,7 @@ func wantRows(t *testing.T, what string, want, got map[string][]string) {
 
 // reorgedHistory lays down activity indexed block by block through two reorgs: one that drops a
 // transfer and a delegation for good, one that drops a vote and mines another in its place.
-func reorgedHistory(t *testing.T, h *harness) {
+func reorgedHistory(t *testing.T, h *harness) (proposalID *big.Int) {
 	t.Helper()
 	pid := seedActivity(t, h)
 	h.sync(t)
@@ -159,6 +159,7 @@ func reorgedHistory(t *testing.T, h *harness) {
 	h.sync(t)
 	h.wantState(t, p, "executed")
 	h.checkEqualsChain(t)
+	return pid
 }
 
 // ledger records rewards to accounts 1 (active on chain) and 6 through an issuer and a rule, with
@@ -204,6 +205,7 @@ func (h *harness) corrupt(t *testing.T, raw *sql.DB) {
 		  SELECT $1, block_number, '0x' || repeat('ab', 32), block_time, '0x' || repeat('cd', 32), 0, $2, $3, 1
 		  FROM token_transfers WHERE community_id = $1 ORDER BY block_number DESC LIMIT 1`, []any{c, a1, a4}},
 		{`UPDATE member_activity_days SET transfer_count = transfer_count + 3 WHERE community_id = $1 AND account = $2`, []any{c, a1}},
+		{`UPDATE token_delegate_votes SET new_votes = new_votes + 1000 WHERE community_id = $1 AND delegate = $2`, []any{c, a1}},
 	} {
 		if _, err := raw.ExecContext(t.Context(), stmt.sql, stmt.args...); err != nil {
 			t.Fatalf("corrupt: %v", err)
@@ -277,7 +279,7 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality})
 	raw := h.rawDB(t)
-	reorgedHistory(t, h)
+	pid := reorgedHistory(t, h)
 	h.ledger(t, raw)
 	want := h.indexedRows(t, raw)
 	for table, rows := range want {
@@ -287,6 +289,10 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	}
 	scope := health.Scope{Community: h.community, Operator: h.sim.Address(0).Hex()}
 	before, err := postgres.NewHealthStore(h.db).Overview(t.Context(), scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tallyBefore, err := postgres.NewIndexReader(h.db).IndexedTally(t.Context(), h.community, pid)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,6 +307,14 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	}
 	if drifted.Holders != before.Holders-1 {
 		t.Fatalf("holders %d with the drift, %d before: the cache check below would prove nothing", drifted.Holders, before.Holders)
+	}
+	tallies := postgres.NewIndexReader(h.db) // a serving process's reader, with its cache of delegated supply
+	tallyDrifted, err := tallies.IndexedTally(t.Context(), h.community, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tallyDrifted.DelegatedSupply.Cmp(tallyBefore.DelegatedSupply) == 0 {
+		t.Fatalf("delegated supply %s with the drift as before: the cache check below would prove nothing", tallyDrifted.DelegatedSupply)
 	}
 
 	start := time.Now()
@@ -328,6 +342,10 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	}
 	if fixed.Holders != before.Holders {
 		t.Errorf("holders %d after the reindex at the same block, %d before the drift: a figure cached from the replaced rows", fixed.Holders, before.Holders)
+	}
+	if tally, err := tallies.IndexedTally(t.Context(), h.community, pid); err != nil || tally.DelegatedSupply.Cmp(tallyBefore.DelegatedSupply) != 0 {
+		t.Errorf("delegated supply %v (%v) after the reindex at the same block, %s before the drift: cached from the replaced rows",
+			tally, err, tallyBefore.DelegatedSupply)
 	}
 }
 
