@@ -1,9 +1,13 @@
 package postgres_test
 
 import (
+	"context"
+	"database/sql"
 	"log/slog"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -76,4 +80,74 @@ func TestReindexShadowAndItsLock(t *testing.T) {
 	if cur, err := fresh.Shadow().IndexCursor(ctx); fresh.Resumed || err != nil || cur != nil {
 		t.Errorf("a fresh reindex: resumed %v, shadow cursor %+v (%v); want an empty shadow", fresh.Resumed, cur, err)
 	}
+}
+
+// transferBatch is a batch of block n of community c that moves the cursor, with one mint of value.
+func transferBatch(c string, n uint64, value int64) *indexer.Batch {
+	ref := indexer.BlockRef{Number: n, Hash: common.BigToHash(big.NewInt(int64(n))), ParentHash: common.BigToHash(big.NewInt(int64(n) - 1)), Time: n}
+	b := &indexer.Batch{From: n, To: n, End: ref, Advance: true, Blocks: []indexer.BlockRef{ref}, Communities: []string{c}}
+	if value > 0 {
+		b.Transfers = []indexer.Transfer{{EventMeta: indexer.EventMeta{CommunityID: c, BlockNumber: n, BlockHash: ref.Hash, BlockTime: n,
+			TxHash: common.BigToHash(big.NewInt(1000 + int64(n)))}, To: common.HexToAddress("0x01"), Value: big.NewInt(value)}}
+	}
+	return b
+}
+
+// A rewind of the live index that starts while a swap holds the live cursor waits for the swap
+// (it takes the cursor's row first, as the swap does) instead of locking event rows the swap then
+// needs: no deadlock, both apply, the rewind after the swap.
+func TestReindexSwapAndLiveRewindTakeTheCursorInOrder(t *testing.T) {
+	t.Parallel()
+	ctx, log := t.Context(), slog.New(slog.DiscardHandler)
+	db, dbURL := pgtest.NewDBURL(t)
+	raw, err := sql.Open("postgres", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	bind(t, db, devChain)
+	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, newCommunity("corner-bakery", 1)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.StartReindex(ctx, "corner-bakery", false, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	live := postgres.NewIndexWriter(db)
+	for _, w := range []struct {
+		store *postgres.IndexWriter
+		value int64 // the shadow's mint differs: the swap updates the row the rewind deletes
+	}{{live, 5}, {r.Shadow(), 7}} {
+		for _, b := range []*indexer.Batch{transferBatch("corner-bakery", 41, 0), transferBatch("corner-bakery", 42, w.value)} {
+			if err := w.store.ApplyBatch(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rewound := make(chan error, 1)
+	swapped, err := r.Swap(ctx, func(ctx context.Context, cursor indexer.BlockRef) (bool, error) {
+		go func() { rewound <- live.Rewind(ctx, transferBatch("corner-bakery", 41, 0).End) }()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) { // the rewind waits on a lock
+			if n, err := waitingOnLocks(ctx, raw); err != nil || n > 0 || time.Now().After(deadline) {
+				return n > 0, err
+			}
+		}
+	})
+	if err != nil || !swapped {
+		t.Fatalf("swap: %v, %v; want it applied without a deadlock", swapped, err)
+	}
+	if err := <-rewound; err != nil {
+		t.Fatalf("the live rewind after the swap: %v", err)
+	}
+	if cur, err := live.IndexCursor(ctx); err != nil || cur.Number != 41 {
+		t.Errorf("live cursor %+v (%v) after the rewind, want 41", cur, err)
+	}
+}
+
+// waitingOnLocks counts the sessions of the database waiting for a lock.
+func waitingOnLocks(ctx context.Context, raw *sql.DB) (int, error) {
+	var n int
+	err := raw.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n)
+	return n, err
 }
