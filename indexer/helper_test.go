@@ -46,6 +46,7 @@ type harness struct {
 	t         *testing.T
 	sim       *chaintest.Sim
 	db        *postgres.DB
+	dbURL     string
 	reads     *postgres.IndexReader
 	dep       *chain.Deployment
 	community string
@@ -58,7 +59,7 @@ func newHarness(t *testing.T, accounts int, cfg indexer.Config) *harness {
 	t.Helper()
 	sim := chaintest.New(t, accounts)
 	dep := sim.Deploy(t, testSettings)
-	db := pgtest.NewDB(t)
+	db, dbURL := pgtest.NewDBURL(t)
 	id, err := chain.Identity(t.Context(), sim.Client)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +67,7 @@ func newHarness(t *testing.T, accounts int, cfg indexer.Config) *harness {
 	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), id); err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, sim: sim, db: db, reads: postgres.NewIndexReader(db), dep: dep, community: "bakery", client: sim.Client, cfg: cfg}
+	h := &harness{t: t, sim: sim, db: db, dbURL: dbURL, reads: postgres.NewIndexReader(db), dep: dep, community: "bakery", client: sim.Client, cfg: cfg}
 	h.addCommunity(t, h.community, dep)
 	h.ix = indexer.New(h.client, postgres.NewIndexWriter(db), cfg)
 	return h

@@ -36,6 +36,7 @@ type DB struct {
 	user     string
 	database string
 	password string // only to scrub it from messages
+	cfg      pq.Config
 }
 
 // Open connects to the database at databaseURL (a postgres:// URL or a key=value string, as libpq
@@ -49,6 +50,11 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid database URL: %s; fix --database-url",
 			scrub(urlErrorReason(err), passwordOf(databaseURL)))
 	}
+	return openConfig(ctx, cfg)
+}
+
+// openConfig connects with cfg and checks that the database answers (see Open).
+func openConfig(ctx context.Context, cfg pq.Config) (*DB, error) {
 	connector, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid database URL: %s; fix --database-url",
@@ -61,6 +67,7 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 		user:     cfg.User,
 		database: cmp.Or(cfg.Database, cfg.User), // libpq's default
 		password: cfg.Password,
+		cfg:      cfg,
 	}
 	db.SetPool(DefaultPool)
 	if err := db.Ping(ctx); err != nil {

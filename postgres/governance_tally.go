@@ -34,11 +34,12 @@ func (r *IndexReader) IndexedTally(ctx context.Context, communityID string, pid 
 		AsOfNumber                              int64  `db:"as_of_number"`
 		AsOfHash                                string `db:"as_of_hash"`
 		AsOfTime                                int64  `db:"as_of_time"`
+		Generation                              int64  `db:"generation"`
 	}
 	err = tx.GetContext(ctx, &row, `SELECT p.for_votes::text AS for, p.against_votes::text AS against, p.abstain_votes::text AS abstain,
 			p.for_voters AS forvoters, p.against_voters AS againstvoters, p.abstain_voters AS abstainvoters,
 			p.state, p.vote_start AS votestart, p.vote_end AS voteend, p.eta,
-			ip.block_number AS as_of_number, ip.block_hash AS as_of_hash, ip.block_time AS as_of_time
+			ip.block_number AS as_of_number, ip.block_hash AS as_of_hash, ip.block_time AS as_of_time, ip.generation
 		FROM proposals p JOIN index_progress ip ON ip.community_id = p.community_id
 		WHERE p.community_id = $1 AND p.proposal_id = $2::numeric`, communityID, pid.String())
 	if errors.Is(err, sql.ErrNoRows) {
@@ -66,7 +67,8 @@ func (r *IndexReader) IndexedTally(ctx context.Context, communityID string, pid 
 		return t, nil
 	}
 	key := delegatedKey{community: communityID, snapshot: t.Snapshot}
-	if v, ok := r.delegated.get(key, t.AsOf.Hash); ok {
+	at := indexKey(t.AsOf.Hash, row.Generation)
+	if v, ok := r.delegated.get(key, at); ok {
 		t.DelegatedSupply = v
 		return t, nil
 	}
@@ -81,12 +83,13 @@ func (r *IndexReader) IndexedTally(ctx context.Context, communityID string, pid 
 		return nil, db.queryError("read delegated supply", err)
 	}
 	t.DelegatedSupply = parseBig(delegated)
-	r.delegated.put(key, t.AsOf.Hash, t.DelegatedSupply)
+	r.delegated.put(key, at, t.DelegatedSupply)
 	return t, nil
 }
 
 // delegatedCache keeps the voting power delegated at a proposal's snapshot, with the as_of block
-// hash it was read at: a read at another block computes it again and replaces it. It holds one
+// hash and index generation it was read at (indexKey): a read at another block, or after a
+// reindex, computes it again and replaces it. It holds one
 // entry per (community, snapshot), so it grows with proposals, not with blocks.
 type delegatedCache struct {
 	mu sync.Mutex

@@ -60,11 +60,17 @@ func (c *blockCache[T]) get(community, key string, load func() (T, error)) (T, e
 	return e.value, nil
 }
 
-// blockKey is the cache key of h's snapshot and params: its block hash and excluded accounts (in
-// order: loadExcluded reads them in no particular one).
+// blockKey is the cache key of h's snapshot and params: its block hash with the index generation
+// (a reindex replaces rows under the same block), and excluded accounts (in order: loadExcluded
+// reads them in no particular one).
 func (h *healthTx) blockKey(params ...string) string {
 	excluded := slices.Sorted(slices.Values(h.excluded))
-	return h.meta.AsOf.Hash + "/" + strings.Join(excluded, ",") + "/" + strings.Join(params, "/")
+	return indexKey(h.meta.AsOf.Hash, h.generation) + "/" + strings.Join(excluded, ",") + "/" + strings.Join(params, "/")
+}
+
+// indexKey names what the index holds for a community: its as_of block hash and index generation.
+func indexKey(asOfHash string, generation int64) string {
+	return asOfHash + "@" + strconv.FormatInt(generation, 10)
 }
 
 // ledgerKey is the cache key of a member figure of h's snapshot and params: blockKey and the

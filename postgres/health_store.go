@@ -55,6 +55,9 @@ type healthTx struct {
 	excluded  []string // EIP-55
 	meta      health.Meta
 	ledger    int64 // the community's ledger version (the sum of its reward_ledger_versions rows; 0 before any)
+	// generation is the community's index generation (0016), bumped when a reindex swaps in
+	// rebuilt rows under the same as_of block.
+	generation int64
 }
 
 // query runs a SELECT into dest (a slice) with the snapshot's args.
@@ -101,21 +104,23 @@ func openHealthTx(ctx context.Context, s *HealthStore, tx *sqlx.Tx, scope health
 		return nil, err
 	}
 	var ledger struct {
-		Through sql.NullTime
-		Version int64
+		Through    sql.NullTime
+		Version    int64
+		Generation int64
 	}
 	// The newest reward the figures include: up to the end of today, not failed, not to an
 	// excluded account (rewards_community_created, read backwards); and the ledger version.
 	if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
 			AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
-			coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version`, h.base()...); err != nil {
+			coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version,
+			(SELECT generation FROM index_progress WHERE community_id = $1) AS generation`, h.base()...); err != nil {
 		return nil, err
 	}
 	if ledger.Through.Valid {
 		t := ledger.Through.Time.UTC()
 		h.meta.LedgerThrough = &t
 	}
-	h.ledger = ledger.Version
+	h.ledger, h.generation = ledger.Version, ledger.Generation
 	return h, nil
 }
 

@@ -758,6 +758,11 @@ func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) err
 // then the cursor, the communities' progress and the remembered blocks.
 func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
 	n := int64(a.Number)
+	// The cursor's row first, as a batch that moves the cursor takes it: a reindex's swap holds it
+	// while it replaces a community's rows, and must not wait for rows a rewind locked first.
+	if _, err := tx.ExecContext(ctx, `SELECT FROM index_cursor FOR UPDATE`); err != nil {
+		return err
+	}
 	at, err := ancestorTime(ctx, tx, a)
 	if err != nil {
 		return err

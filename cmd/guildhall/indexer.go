@@ -37,13 +37,7 @@ func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Durati
 func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, cfg indexer.Config, leaders *leadership) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	cfg.Logger = log
-	// eth_getLogs over plain HTTP with one-pass decoding: the indexer's hot path (see
-	// chain.HTTPLogs); a websocket or in-process URL keeps the client as it is.
-	var client indexer.Client = cc.client
-	if fast, err := chain.HTTPLogs(cc.client, cc.rpcURL); err == nil {
-		client = fast
-	}
-	ix := indexer.New(client, postgres.NewIndexWriter(db), cfg)
+	ix := indexer.New(indexerClient(cc), postgres.NewIndexWriter(db), cfg)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -57,4 +51,14 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 		}
 	}()
 	return func() { cancel(); wg.Wait() }
+}
+
+// indexerClient is the client the indexer reads the chain through: eth_getLogs over plain HTTP
+// with one-pass decoding, its hot path (see chain.HTTPLogs); a websocket or in-process URL keeps
+// the client as it is.
+func indexerClient(cc *chainConn) indexer.Client {
+	if fast, err := chain.HTTPLogs(cc.client, cc.rpcURL); err == nil {
+		return fast
+	}
+	return cc.client
 }

@@ -53,6 +53,7 @@ func commands() []command {
 		{"rewards", "export a community's reward ledger as CSV: export", runRewards},
 		{"stats", "check a community's health figures against the chain: verify", runStats},
 		{"webhook", "send a community's recognition events to a URL: add | list | remove", runWebhook},
+		{"reindex", "rebuild a community's indexed tables from the chain while serve runs, then swap them in", runReindex},
 		{"doctor", "check the database, the chain, the operator, the indexer and every community's wiring", runDoctor},
 		{"version", "print the version, commit, build time and Go version", runVersion},
 	}

@@ -1,0 +1,1 @@
+ALTER TABLE index_progress DROP COLUMN generation;
