@@ -70,7 +70,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	registerBuildInfo(registry)
 	leaders := newLeadership(registry)
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finality, registry, leaders, o.role.runsJobs())
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finality, registry, leaders, o.role.runsJobs() && !skipsJob(e.getenv, jobMinter))
 	if err != nil {
 		stopBackground()
 		return err
@@ -99,9 +99,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", o.httpAddr, errors.Unwrap(err))
 	}
-	if o.role.runsJobs() {
+	if o.role.runsJobs() && !skipsJob(e.getenv, jobIndexer) {
 		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finality, o.pollInterval, registry), leaders)
 		defer stopIndexer()
+	}
+	if o.role.runsJobs() {
 		stopRecognition := startRecognition(bgCtx, log, db, cc.operator, recognitionInterval)
 		defer stopRecognition()
 	}
@@ -111,7 +113,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry)
 	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
 	cfg.Leads = leaders.jobs
-	handler := api.NewServer(cfg)
+	handler := holdAnswer(api.NewServer(cfg), e.getenv(envHoldAnswer), log)
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
