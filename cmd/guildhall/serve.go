@@ -245,7 +245,13 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 // finalityFlag is --finality: "tag" or a depth of at least 1 block.
 type finalityFlag chain.Finality
 
-func (f *finalityFlag) String() string { return chain.Finality(*f).String() }
+// String is "" until set: the default depth depends on the chain (checkFinality).
+func (f *finalityFlag) String() string {
+	if *f == (finalityFlag{}) {
+		return ""
+	}
+	return chain.Finality(*f).String()
+}
 
 func (f *finalityFlag) Set(s string) error {
 	if s == "tag" {
