@@ -20,6 +20,7 @@ type rewardRequestJSON struct {
 	Activity  string  `json:"activity"`
 	Reference string  `json:"reference,omitempty"`
 	Amount    *string `json:"amount,omitempty"`
+	Referrer  string  `json:"referrer,omitempty"` // on a new member's first reward (api/referrals.go)
 }
 
 // rewardJSON is one reward as the API answers it.
@@ -59,7 +60,7 @@ func newRewardJSON(r *rewards.Reward, dryRun bool) rewardJSON {
 
 // toRequest validates one item: every problem is a field error under field.
 func (r rewardRequestJSON) toRequest(field string) (rewards.Request, []guildhall.FieldError) {
-	req := rewards.Request{Wallet: r.Wallet, Activity: r.Activity, Reference: r.Reference}
+	req := rewards.Request{Wallet: r.Wallet, Activity: r.Activity, Reference: r.Reference, Referrer: r.Referrer}
 	var fields []guildhall.FieldError
 	if r.Amount != nil {
 		if v, ok := parseAmount(*r.Amount); ok {
@@ -82,7 +83,7 @@ func requestHash(kind string, items []rewards.Request) []byte {
 		if it.Amount != nil {
 			amount = it.Amount.String()
 		}
-		fmt.Fprintf(h, "%q %q %q %s\n", it.Wallet, it.Activity, it.Reference, amount)
+		fmt.Fprintf(h, "%q %q %q %s%s\n", it.Wallet, it.Activity, it.Reference, amount, referrerHash(it))
 	}
 	return h.Sum(nil)
 }
@@ -154,6 +155,9 @@ func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewa
 	items, err := parse()
 	if err == nil {
 		err = s.checkRecipients(c, items, kind == "batch")
+	}
+	if err == nil {
+		err = s.checkReferrers(c, items, kind == "batch")
 	}
 	if err != nil {
 		s.writeError(c, err)
@@ -354,15 +358,25 @@ func (s *server) handleLeaderboard(c *gin.Context) {
 // A community's contracts never change once deployed, so they are read once per community and
 // process, not on every reward request.
 func (s *server) checkRecipients(c *gin.Context, items []rewards.Request, batch bool) error {
+	contracts, err := s.communityContracts(c)
+	if err != nil {
+		return err
+	}
+	return rewards.CheckRecipients(items, batch, contracts)
+}
+
+// communityContracts maps the token, governor and timelock addresses of the community in the
+// path (EIP-55) to what each is.
+func (s *server) communityContracts(c *gin.Context) (map[string]string, error) {
 	id := c.Param("cid")
 	contracts, ok := s.contracts.Load(id)
 	if !ok {
 		community, err := s.communities.Community(c.Request.Context(), id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		contracts, _ = s.contracts.LoadOrStore(id, map[string]string{
 			community.TokenAddress: "token", community.GovernorAddress: "governor", community.TimelockAddress: "timelock"})
 	}
-	return rewards.CheckRecipients(items, batch, contracts.(map[string]string))
+	return contracts.(map[string]string), nil
 }

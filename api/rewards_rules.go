@@ -21,6 +21,7 @@ type ruleJSON struct {
 	ActiveFrom   *time.Time `json:"active_from"`
 	ActiveUntil  *time.Time `json:"active_until"`
 	UpdatedAt    *time.Time `json:"updated_at,omitempty"`
+	ruleKindJSON
 }
 
 func newRuleJSON(r *rewards.Rule) ruleJSON {
@@ -31,6 +32,7 @@ func newRuleJSON(r *rewards.Rule) ruleJSON {
 	}
 	u := r.UpdatedAt.UTC()
 	out.UpdatedAt = &u
+	out.ruleKindJSON = newRuleKindJSON(r)
 	return out
 }
 
@@ -56,6 +58,7 @@ type ruleRequestJSON struct {
 	CapPeriod    *string `json:"cap_period"`
 	ActiveFrom   *string `json:"active_from"`
 	ActiveUntil  *string `json:"active_until"`
+	ruleKindRequestJSON
 }
 
 // handlePutRule creates or replaces the rule of one activity.
@@ -86,6 +89,7 @@ func (s *server) handlePutRule(c *gin.Context) {
 	if body.CapPeriod != nil {
 		rule.CapPeriod = rewards.CapPeriod(*body.CapPeriod)
 	}
+	body.ruleKindRequestJSON.apply(rule, issuerOf(c), parse)
 	if len(fields) == 0 {
 		if err := rewards.ValidateRule(rule); err != nil {
 			fields = guildhall.ErrorFields(err)

@@ -35,6 +35,7 @@ type HealthReader interface {
 	Concentration(ctx context.Context, scope health.Scope, of string) (*health.ConcentrationReport, error)
 	Delegates(ctx context.Context, scope health.Scope, sortBy string, limit, offset int) (*health.DelegatesPage, error)
 	Contribution(ctx context.Context, scope health.Scope, days int) (*health.ContributionReport, error)
+	Referrals(ctx context.Context, scope health.Scope) (*health.ReferralsReport, error)
 	AddStaff(ctx context.Context, community string, address common.Address) error
 	RemoveStaff(ctx context.Context, community string, address common.Address) error
 	Staff(ctx context.Context, community string) ([]health.StaffMember, error)
@@ -67,6 +68,7 @@ func addStatsRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
 	r.GET("/v1/communities/:cid/stats/governance", s.handleStatsGovernance)
 	r.GET("/v1/communities/:cid/stats/concentration", s.handleStatsConcentration)
 	r.GET("/v1/communities/:cid/stats/contribution", s.handleStatsContribution)
+	r.GET("/v1/communities/:cid/stats/referrals", s.handleStatsReferrals)
 	r.GET("/v1/communities/:cid/delegates", s.handleDelegates)
 	issuer.GET("/members", s.handleMemberSegment)
 	issuer.GET("/staff", s.handleListStaff)

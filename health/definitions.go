@@ -79,6 +79,11 @@ var Definitions = []Definition{
 	{"contribution.earners_never_voted_share", "Members active in the window who have never voted (a vote of any weight), over members active in the window; null when none was active."},
 	// At risk.
 	{"at_risk", "Among members with an active day in today-89..today, the top quartile by active days in those 90 days (the ceil(n/4) most active, ties at the boundary in), who have been silent (today - last_active) for at least min(28, 2 x usual gap) days. The usual gap is the median of the days between consecutive active days in those 90 days; a member with a single active day has none, so 28 applies."},
+	// Referrals.
+	{"referrals.referred", "Members whose first reward named a referrer (the wallet that referred them), neither of the two an excluded account."},
+	{"referrals.qualified", "Of the referred members, those whose referral qualified on or before today (ledger time): their accepted (not failed) earnings reached the community's referral rule's qualify_after_earned while the rule applied, which rewards the referrer once."},
+	{"referrals.referred_share_28d", "referred_new_28d / new_members_28d: of the members whose first reward was in today-27..today, the share referred; null when there are none."},
+	{"referrals.retention_m1", "retention_m1 of the referred members (referred) and of the other members (organic), each over its own cohort (first reward in today-55..today-28; referred_cohort and organic_cohort are their sizes); each null when its cohort is empty."},
 	// Ratios and empty sets.
 	{"empty_sets", "Ratios are numbers in [0, 1] (power_follows_contribution in [-1, 1]); a ratio over an empty set is null, never a division error. Counts are integers; token amounts are decimal strings; ledger_through is null before the first reward."},
 }

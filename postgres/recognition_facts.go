@@ -71,6 +71,8 @@ func (h *healthTx) measure(c recognition.Condition, account string) (map[string]
 			SELECT v.voter AS account, count(*)::text AS value FROM votes v JOIN p USING (proposal_id)
 			WHERE v.community_id = $1 AND v.voter <> ALL($2) AND ($4 = '' OR v.voter = $4) AND $3::date IS NOT NULL
 			GROUP BY v.voter`, h.base(account, c.LastProposals)...)
+	case recognition.Referrals:
+		err = h.query(&rows, referralsMeasure, h.base(account)...)
 	default:
 		return map[string]*big.Int{}, nil
 	}

@@ -152,10 +152,25 @@ func (s *RewardsStore) acceptGroup(group []*acceptCall) {
 		}
 	}()
 	live := make([]*acceptCall, 0, len(group))
+	var alone []*acceptCall
 	for _, c := range group {
-		if c.err = c.ctx.Err(); c.err == nil {
+		switch c.err = c.ctx.Err(); {
+		case c.err != nil:
+		case namesReferrer(c.in):
+			// A referral is recorded only with a wallet's first reward, which a group cannot
+			// tell from an earlier request's of the same group: these run alone, after it.
+			alone = append(alone, c)
+		default:
 			live = append(live, c)
 		}
+	}
+	defer func() {
+		for _, c := range alone {
+			c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+		}
+	}()
+	if len(live) == 0 {
+		return
 	}
 	if len(live) == 1 {
 		c := live[0]
@@ -452,6 +467,10 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 	if err := insertRewardRows(ctx, tx, iss, all, times); err != nil {
 		return err
 	}
+	// Referrals these rewards qualify are paid now, as a request alone pays them.
+	if err := payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now); err != nil {
+		return err
+	}
 	keys, bodies := make([]string, len(accepted)), make([][]byte, len(accepted))
 	for j, p := range accepted {
 		out := &rewards.AcceptOutput{Rewards: p.order.Rewards, Body: []byte{}}
@@ -496,4 +515,9 @@ func writeCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, counter
 		ON CONFLICT (community_id, activity, wallet, rule_id, period_start) DO UPDATE SET earned = excluded.earned`,
 		communityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts), pq.Array(earned))
 	return err
+}
+
+// namesReferrer reports whether an item of in names a referrer.
+func namesReferrer(in rewards.AcceptInput) bool {
+	return slices.ContainsFunc(in.Items, func(it rewards.Request) bool { return it.Referrer != "" })
 }

@@ -167,15 +167,17 @@ type ruleRow struct {
 	ActiveFrom   sql.NullTime   `db:"active_from"`
 	ActiveUntil  sql.NullTime   `db:"active_until"`
 	CreatedAt    time.Time      `db:"created_at"`
+	ruleKindColumns
 }
 
-const ruleColumns = `id, community_id, activity, amount::text AS amount, cap_per_member::text AS cap_per_member, cap_period, active_from, active_until, created_at`
+const ruleColumns = `id, community_id, activity, amount::text AS amount, cap_per_member::text AS cap_per_member, cap_period, active_from, active_until, created_at, ` + ruleKindSelect
 
 func (r ruleRow) rule() *rewards.Rule {
 	out := &rewards.Rule{
 		ID: r.ID, CommunityID: r.CommunityID, Activity: r.Activity, Amount: parseBig(r.Amount),
 		CapPerMember: parseBigNull(r.CapPerMember), CapPeriod: rewards.CapPeriod(r.CapPeriod.String), UpdatedAt: r.CreatedAt,
 	}
+	r.ruleKindColumns.set(out)
 	if r.ActiveFrom.Valid {
 		t := r.ActiveFrom.Time
 		out.ActiveFrom = &t
@@ -219,13 +221,17 @@ func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 			}
 			return err
 		}
+		if err := checkOneReferralRule(ctx, tx, r); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE reward_rules SET superseded_at = now() WHERE community_id = $1 AND activity = $2 AND superseded_at IS NULL`, r.CommunityID, r.Activity); err != nil {
 			return err
 		}
+		kind, threshold, issuer := ruleKindValues(r)
 		return tx.QueryRowxContext(ctx, `
-			INSERT INTO reward_rules (community_id, activity, amount, cap_per_member, cap_period, active_from, active_until)
-			VALUES ($1, $2, $3::numeric, $4::numeric, $5, $6, $7) RETURNING id, created_at`,
-			r.CommunityID, r.Activity, r.Amount.String(), capAmount, capPeriod, r.ActiveFrom, r.ActiveUntil).Scan(&r.ID, &r.UpdatedAt)
+			INSERT INTO reward_rules (community_id, activity, amount, cap_per_member, cap_period, active_from, active_until, kind, qualify_after_earned, issuer_id)
+			VALUES ($1, $2, $3::numeric, $4::numeric, $5, $6, $7, $8, $9::numeric, $10) RETURNING id, created_at`,
+			r.CommunityID, r.Activity, r.Amount.String(), capAmount, capPeriod, r.ActiveFrom, r.ActiveUntil, kind, threshold, issuer).Scan(&r.ID, &r.UpdatedAt)
 	})
 }
 
@@ -278,6 +284,10 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 		return nil, err
 	}
 	if err := insertRewards(ctx, tx, in.Issuer, order.Rewards, in.Now); err != nil {
+		return nil, err
+	}
+	// Referrals named by the items, and those their rewards qualify (postgres/referrals.go).
+	if err := acceptReferrals(ctx, tx, in, order.Rewards); err != nil {
 		return nil, err
 	}
 	return answer(ctx, tx, in, order.Rewards)

@@ -20,7 +20,7 @@ const (
 	TenureDays    ConditionKind = "tenure_days"    // days since the first reward
 	LevelAtLeast  ConditionKind = "level"          // the member's level is MinLevel or higher
 	StreakWeeks   ConditionKind = "streak_weeks"   // consecutive ISO weeks with activity, up to the current one
-	Referrals     ConditionKind = "referrals"      // members referred whose first reward was accepted
+	Referrals     ConditionKind = "referrals"      // members the member referred who qualified, up to today
 )
 
 // Condition is one requirement of a role. Min is the threshold of every kind but LevelAtLeast,
@@ -67,9 +67,6 @@ func (c Condition) validate(f *fields, at string, ladder Ladder) {
 		return
 	case "":
 		f.add(at, "must name exactly one condition: "+ConditionNames())
-		return
-	case Referrals:
-		f.add(at, "is not available yet: this version records no referrals")
 		return
 	}
 	if c.Min == nil || c.Min.Sign() < 0 {

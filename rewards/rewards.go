@@ -94,9 +94,19 @@ func (i *Issuer) Remaining() *big.Int {
 	return r
 }
 
+// Rule kinds: an activity rule prices an issuer's rewards for its activity; a referral rule pays
+// a referrer (see Referral) and is never issued directly.
+const (
+	KindActivity = "activity"
+	KindReferral = "referral"
+)
+
 // Rule says what one activity earns in a community. Amount is what a reward is when the issuer
 // names none, and the most it may be when it does. A cap limits what one member earns for the
 // activity per period; an active window limits when the rule applies.
+//
+// A referral rule (Kind KindReferral) rewards a referrer with Amount, once per referred member
+// whose accepted earnings reach QualifyAfterEarned; IssuerID, the issuer that wrote it, pays.
 type Rule struct {
 	ID           int64
 	CommunityID  string
@@ -107,6 +117,10 @@ type Rule struct {
 	ActiveFrom   *time.Time
 	ActiveUntil  *time.Time
 	UpdatedAt    time.Time
+
+	Kind               string   // KindActivity ("" reads as it) or KindReferral
+	QualifyAfterEarned *big.Int // a referral rule's threshold
+	IssuerID           int64    // the issuer that wrote the rule; a referral rule's payer
 }
 
 var activityPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
@@ -139,6 +153,7 @@ func ValidateRule(r *Rule) error {
 	if r.ActiveFrom != nil && r.ActiveUntil != nil && !r.ActiveFrom.Before(*r.ActiveUntil) {
 		fields = append(fields, guildhall.FieldError{Field: "active_until", Message: "must be after active_from"})
 	}
+	fields = append(fields, validateKind(r)...)
 	if len(fields) > 0 {
 		return &guildhall.Error{Code: guildhall.EINVALID, Message: "invalid rule", Fields: fields}
 	}
@@ -151,6 +166,9 @@ type Request struct {
 	Activity  string
 	Reference string   // the issuer's own reference (an order number), optional
 	Amount    *big.Int // nil: the rule's amount
+	// Referrer is the wallet that referred Wallet, on its first reward only; "" for none. As sent;
+	// Normalize makes it EIP-55.
+	Referrer string
 }
 
 // Normalize validates r and returns it with an EIP-55 wallet. field prefixes field names
@@ -177,6 +195,13 @@ func (r Request) Normalize(field string) (Request, []guildhall.FieldError) {
 	if r.Amount != nil && (r.Amount.Sign() <= 0 || r.Amount.Cmp(MaxAmount) > 0) {
 		fields = append(fields, guildhall.FieldError{Field: field + "amount", Message: "must be a positive amount of base units, at most 10^27 (a billion tokens)"})
 	}
+	if r.Referrer != "" {
+		var fe *guildhall.FieldError
+		r.Referrer, fe = normalizeReferrer(field, r.Referrer)
+		if fe != nil {
+			fields = append(fields, *fe)
+		}
+	}
 	return r, fields
 }
 
@@ -190,6 +215,9 @@ func Price(rule *Rule, req Request, now time.Time, field string) (*big.Int, erro
 	}
 	if rule == nil {
 		return nil, refuse("no reward rule for activity %q in this community; create it with PUT .../rules/%s", req.Activity, req.Activity)
+	}
+	if rule.Kind == KindReferral {
+		return nil, refuse("%q is a referral rule: it rewards referrers when the members they referred qualify, never directly", rule.Activity)
 	}
 	if rule.ActiveFrom != nil && now.Before(*rule.ActiveFrom) {
 		return nil, refuse("the rule for %q applies from %s", rule.Activity, rule.ActiveFrom.UTC().Format(time.RFC3339))
