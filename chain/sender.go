@@ -110,6 +110,9 @@ type SenderConfig struct {
 	// Confirmations is how many blocks must be on top of a transaction's block for it to be final
 	// (0: final once mined).
 	Confirmations uint64
+	// FinalizedTag makes a transaction final once the node's finalized block reaches its block
+	// (see Finality); Confirmations is then ignored.
+	FinalizedTag bool
 	// PollInterval is how often Run checks open transactions; default 500ms.
 	PollInterval time.Duration
 	// StuckAfter is how long an attempt may wait unmined before it is replaced with higher fees;
@@ -445,9 +448,13 @@ func (s *Sender) tickOnce(ctx context.Context, rebroadcast bool) (reached bool, 
 	if err != nil {
 		return false, fmt.Errorf("read head: %w", err)
 	}
+	confirmations, err := Finality{Depth: s.cfg.Confirmations, Tag: s.cfg.FinalizedTag}.DepthAt(ctx, s.cfg.Client, head)
+	if err != nil {
+		return false, err
+	}
 	// One intent that cannot be checked (a flaky answer about it, a store error) does not hold
 	// up the others: every one is checked, and the errors are returned together.
-	t := &tick{head: head}
+	t := &tick{head: head, confirmations: confirmations}
 	var errs []error
 	for _, rec := range open {
 		if err := s.check(ctx, t, rec, rebroadcast); err != nil {
@@ -462,13 +469,14 @@ func (s *Sender) tickOnce(ctx context.Context, rebroadcast bool) (reached bool, 
 
 // tick is what one Tick learns once and uses for every open intent.
 type tick struct {
-	head      uint64
-	finalUsed *uint64 // the key's nonce at the final block, read when first needed
+	head          uint64
+	confirmations uint64  // blocks on top of a transaction's that make it final, now
+	finalUsed     *uint64 // the key's nonce at the final block, read when first needed
 }
 
 func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast bool) error {
 	head := t.head
-	if rec.State == TxMined && head < rec.BlockNumber+s.cfg.Confirmations {
+	if rec.State == TxMined && head < rec.BlockNumber+t.confirmations {
 		// Mined and not deep enough to be final: nothing to record until it is. Fetching the
 		// receipt (thousands of logs for a full mintBatch) on every tick would only tell a reorg
 		// sooner; the receipt is fetched again, and its block checked, once the depth is reached.
@@ -501,7 +509,7 @@ func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast 
 	block := rcpt.BlockNumber.Uint64()
 	ok := rcpt.Status == types.ReceiptStatusSuccessful
 	state := TxMined
-	if head >= block+s.cfg.Confirmations {
+	if head >= block+t.confirmations {
 		state = TxFinal
 	}
 	if state == rec.State && rcpt.BlockHash == rec.BlockHash {
@@ -546,8 +554,8 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 func (s *Sender) finalNonce(ctx context.Context, t *tick) (uint64, error) {
 	if t.finalUsed == nil {
 		var finalHead *big.Int
-		if t.head >= s.cfg.Confirmations {
-			finalHead = new(big.Int).SetUint64(t.head - s.cfg.Confirmations)
+		if t.head >= t.confirmations {
+			finalHead = new(big.Int).SetUint64(t.head - t.confirmations)
 		}
 		used, err := s.cfg.Client.NonceAt(ctx, s.from, finalHead)
 		if err != nil {

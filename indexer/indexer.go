@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/governance"
 )
 
@@ -81,6 +82,9 @@ type Store interface {
 type Config struct {
 	// FinalityDepth is how many blocks below the head can still be replaced by a reorg; default 64.
 	FinalityDepth uint64
+	// FinalizedTag takes finality from the node instead: blocks above its finalized block can
+	// still be replaced, those at or below it cannot (chain.Finality). FinalityDepth is ignored.
+	FinalizedTag bool
 	// PollInterval is how often the head is polled when caught up; default 2s.
 	PollInterval time.Duration
 	// MaxRange bounds the blocks of one eth_getLogs; default 10,000. The indexer starts at
@@ -143,6 +147,7 @@ type Indexer struct {
 
 	progress progress
 	ahead    *ahead
+	depth    uint64 // blocks below the head not final yet, as of the step's head
 }
 
 // ahead is a range of final blocks fetched while the batch before it is written.
@@ -204,7 +209,7 @@ func New(client Client, store Store, cfg Config) *Indexer {
 // runs it with its lock's context, so it stops when the lock is lost.
 func (ix *Indexer) Run(ctx context.Context) error {
 	defer ix.dropAhead() // a prefetched range is only good for this leader's view of the cursor
-	ix.log.Info("indexer started", "finality_depth", ix.cfg.FinalityDepth, "poll_interval", ix.cfg.PollInterval)
+	ix.log.Info("indexer started", "finality", chain.Finality{Depth: ix.cfg.FinalityDepth, Tag: ix.cfg.FinalizedTag}, "poll_interval", ix.cfg.PollInterval)
 	heads, stopHeads := ix.subscribeHeads(ctx)
 	defer stopHeads()
 	backoff := time.Second
@@ -292,6 +297,9 @@ func (ix *Indexer) Step(ctx context.Context) (idle bool, err error) {
 		return false, fmt.Errorf("read head: %w", err)
 	}
 	ix.m.head.Set(float64(head.Number.Uint64()))
+	if ix.depth, err = (chain.Finality{Depth: ix.cfg.FinalityDepth, Tag: ix.cfg.FinalizedTag}).DepthAt(ctx, ix.client, head.Number.Uint64()); err != nil {
+		return false, err
+	}
 	cursor, err := ix.store.IndexCursor(ctx)
 	if err != nil {
 		return false, err
@@ -366,7 +374,7 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 	}
 	headNum := head.Number.Uint64()
 	for _, b := range blocks {
-		if cursor.Number-b.Number > ix.cfg.FinalityDepth {
+		if cursor.Number-b.Number > ix.depth {
 			break
 		}
 		if b.Number > headNum {
@@ -392,7 +400,7 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 	ix.m.deepReorgs.Inc()
 	return fmt.Errorf("%w: block %d (%s) is no longer canonical and no common ancestor lies within %d blocks of it; "+
 		"the index is left as it was: check the node and --finality-depth, then rebuild the database if the chain really changed",
-		ErrDeepReorg, cursor.Number, cursor.Hash, ix.cfg.FinalityDepth)
+		ErrDeepReorg, cursor.Number, cursor.Hash, ix.depth)
 }
 
 // catchUp indexes the next range of the community furthest behind the cursor, up to the cursor.
@@ -489,8 +497,8 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	from := cursor.Number + 1
 	to := min(headNum, cursor.Number+ix.ranger.size())
 	var finalTop uint64 // blocks at or below are final
-	if headNum > ix.cfg.FinalityDepth {
-		finalTop = headNum - ix.cfg.FinalityDepth
+	if headNum > ix.depth {
+		finalTop = headNum - ix.depth
 	}
 
 	// A range fetched ahead while the previous batch was written: still all final (the head can
@@ -596,7 +604,7 @@ func (ix *Indexer) batchOf(from, to uint64, headers []*types.Header, logs []type
 	}
 	end := blocks[len(blocks)-1]
 	b := &Batch{From: from, To: to, End: end, Advance: true, Blocks: blocks}
-	if keep := 2*ix.cfg.FinalityDepth + 1; to > keep {
+	if keep := 2*ix.depth + 1; to > keep {
 		b.PruneBelow = to - keep
 	}
 	for _, t := range live {

@@ -79,8 +79,8 @@ func (p *progress) report(ix *Indexer, from, to, head uint64, events int) {
 		eta = time.Duration(float64(lag) / bps * float64(time.Second))
 	}
 	ix.m.eta.Set(eta.Seconds())
-	if lag > ix.cfg.FinalityDepth || p.active {
-		p.active = lag > ix.cfg.FinalityDepth
+	if lag > ix.depth || p.active {
+		p.active = lag > ix.depth
 		ix.log.Info("backfill progress", "block", to, "head", head, "head_lag", lag,
 			"blocks_per_s", fmt.Sprintf("%.0f", bps), "events_per_s", fmt.Sprintf("%.0f", eps),
 			"eta", eta.Round(time.Second).String())

@@ -83,6 +83,9 @@ type Config struct {
 	// FinalityDepth is the indexer's finality depth: a batch is confirmed when its event is this
 	// many blocks below the indexed head.
 	FinalityDepth uint64
+	// Finality, when set, gives that depth as of now instead (with the node's finalized block,
+	// chain.Finality's Tag, the head's distance above it).
+	Finality func(ctx context.Context) (uint64, error)
 	// PollInterval is how often the ledger is polled; default 100ms.
 	PollInterval time.Duration
 	// RetryBackoff is how long a batch that failed waits before it is tried again; it doubles
@@ -569,7 +572,14 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 // confirm confirms a batch whose transaction is final (or that the token says is minted) once
 // the indexer holds its events, and stops following it.
 func (m *Minter) confirm(ctx context.Context, f *flight) (bool, error) {
-	ok, txHash, err := m.store.ConfirmBatchFromIndex(ctx, f.b, f.mints, m.cfg.FinalityDepth)
+	depth := m.cfg.FinalityDepth
+	if m.cfg.Finality != nil {
+		var err error
+		if depth, err = m.cfg.Finality(ctx); err != nil {
+			return false, err
+		}
+	}
+	ok, txHash, err := m.store.ConfirmBatchFromIndex(ctx, f.b, f.mints, depth)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -259,14 +259,16 @@ func (st *GovernanceStore) UnsettledRelays(ctx context.Context, limit int) ([]go
 	return out, nil
 }
 
-// RelayGasOn returns each community's relayed gas (spent, or reserved while not settled) of the
-// UTC day that holds day.
+// RelayGasOn returns every community's relayed gas (spent, or reserved while not settled) of the
+// UTC day that holds day: 0 for a community that relayed nothing that day, so a gauge (and an
+// alert on it) has a series for each community from the start.
 func (st *GovernanceStore) RelayGasOn(ctx context.Context, day time.Time) (map[string]uint64, error) {
 	var rows []struct {
 		CommunityID string `db:"community_id"`
 		Gas         int64  `db:"gas"`
 	}
-	if err := st.db.db.SelectContext(ctx, &rows, `SELECT community_id, gas FROM relay_gas_days WHERE day = $1::date`, utcDate(day)); err != nil {
+	if err := st.db.db.SelectContext(ctx, &rows, `SELECT c.id AS community_id, COALESCE(g.gas, 0) AS gas
+		FROM communities c LEFT JOIN relay_gas_days g ON g.community_id = c.id AND g.day = $1::date`, utcDate(day)); err != nil {
 		return nil, st.db.queryError("read relayed gas", err)
 	}
 	out := make(map[string]uint64, len(rows))

@@ -225,7 +225,7 @@ func bigString(v *big.Int) string {
 // waits for them. Its Run follows them while this process holds the minter's lock: when no serve
 // leads (one that does follows them itself), or once it stops leading. stop ends that.
 func followOperatorTxs(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn) (sender *chain.Sender, stop func(), err error) {
-	sender, err = newOperatorSender(ctx, log, db, cc, defaultFinalityDepth(cc))
+	sender, err = newOperatorSender(ctx, log, db, cc, chain.Finality{Depth: defaultFinalityDepth(cc)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -238,7 +238,7 @@ func followOperatorTxs(ctx context.Context, log *slog.Logger, db *postgres.DB, c
 	return sender, func() { cancel(); <-done }, nil
 }
 
-// defaultFinalityDepth is how many blocks make a transaction final unless --finality-depth says
+// defaultFinalityDepth is how many blocks make a transaction final unless --finality says
 // otherwise: 2 on the dev chain, 64 elsewhere.
 func defaultFinalityDepth(cc *chainConn) uint64 {
 	if cc.devMode {

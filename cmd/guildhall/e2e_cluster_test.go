@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -78,8 +79,14 @@ func newE2EClusterOn(t testing.TB, dbURL string) *e2eCluster {
 // start starts the binary with args; its output goes to the cluster's log.
 func (c *e2eCluster) start(args ...string) *exec.Cmd {
 	c.t.Helper()
+	return c.startEnv(nil, args...)
+}
+
+// startEnv is start with env added to the cluster's environment.
+func (c *e2eCluster) startEnv(env []string, args ...string) *exec.Cmd {
+	c.t.Helper()
 	cmd := exec.Command(c.bin, args...)
-	cmd.Env = c.env
+	cmd.Env = append(slices.Clip(c.env), env...)
 	cmd.Stdout, cmd.Stderr = &lockedWriter{&c.logMu, &c.logs}, &lockedWriter{&c.logMu, &c.logs}
 	if err := cmd.Start(); err != nil {
 		c.t.Fatal(err)
@@ -104,10 +111,11 @@ func (c *e2eCluster) runOK(args ...string) string {
 	return string(out)
 }
 
-// community creates a community on the chain and an issuer for it, and returns the issuer's key.
-func (c *e2eCluster) community(id string) (issuerKey string) {
+// community creates a community on the chain (community create's flags in extra: its
+// governance settings) and an issuer for it, and returns the issuer's key.
+func (c *e2eCluster) community(id string, extra ...string) (issuerKey string) {
 	c.t.Helper()
-	c.runOK("community", "create", "--data-dir", c.dataDir, "--rpc-url", c.rpcURL, "--id", id, "--name", "Corner Bakery", "--symbol", "BAKE")
+	c.runOK(append([]string{"community", "create", "--data-dir", c.dataDir, "--rpc-url", c.rpcURL, "--id", id, "--name", "Corner Bakery", "--symbol", "BAKE"}, extra...)...)
 	var iss struct{ Key string }
 	out := c.runOK("issuer", "create", "--data-dir", c.dataDir, "--community", id, "--name", "till", "--budget", "1000000000", "--json")
 	if err := json.Unmarshal([]byte(out), &iss); err != nil {
@@ -271,6 +279,22 @@ func (c *e2eCluster) checkMintedOnce(community string, total int, want map[commo
 		seen[l.Topics[1]] = true
 	}
 	t.Logf("%d rewards to %d wallets in %d batches, all confirmed", total, len(want), len(logsOut))
+}
+
+// waitLog waits until the processes' output holds a line with want and returns that line.
+func (c *e2eCluster) waitLog(want string, within time.Duration) string {
+	c.t.Helper()
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		c.logMu.Lock()
+		logs := c.logs.String()
+		c.logMu.Unlock()
+		if i := strings.Index(logs, want); i >= 0 {
+			line, _, _ := strings.Cut(logs[strings.LastIndexByte(logs[:i], '\n')+1:], "\n")
+			return line
+		}
+	}
+	c.t.Fatalf("no process logged %q within %s", want, within)
+	return ""
 }
 
 func freeAddr(t testing.TB) string {

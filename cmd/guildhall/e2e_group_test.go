@@ -2,20 +2,42 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 )
 
-// serveProc is one serve process of a group, restartable on the same address.
+// serveProc is one serve process of a group, restartable on the same address and environment.
 type serveProc struct {
 	addr string
+	env  []string // added to the cluster's (test hooks)
 	mu   sync.Mutex
 	cmd  *exec.Cmd
+}
+
+// metric scrapes the process's /metrics for the value of the sample named exactly series (name
+// and labels as exported); ok is false when it does not answer or has no such sample.
+func (p *serveProc) metric(client *http.Client, series string) (v float64, ok bool) {
+	res, err := client.Get("http://" + p.addr + "/metrics")
+	if err != nil {
+		return 0, false
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if rest, found := strings.CutPrefix(sc.Text(), series+" "); found {
+			v, err := strconv.ParseFloat(rest, 64)
+			return v, err == nil
+		}
+	}
+	return 0, false
 }
 
 // leads scrapes the process's /metrics and returns the jobs it leads (guildhall_leader{job} 1);
@@ -52,6 +74,9 @@ func (c *e2eCluster) serveGroup(n int) *serveGroup {
 	}
 	c.t.Cleanup(func() {
 		for _, p := range g.procs {
+			if p.cmd == nil {
+				continue
+			}
 			p.mu.Lock()
 			_ = p.cmd.Process.Signal(syscall.SIGCONT)
 			_ = p.cmd.Process.Kill()
@@ -60,6 +85,15 @@ func (c *e2eCluster) serveGroup(n int) *serveGroup {
 		}
 	})
 	return g
+}
+
+// add starts one more process with env added to the cluster's environment, and returns its index.
+// Add every process before sending load: the group's list is not guarded.
+func (g *serveGroup) add(env ...string) int {
+	p := &serveProc{addr: freeAddr(g.c.t), env: env}
+	p.cmd = g.c.startEnv(env, g.c.serveArgs(p.addr)...)
+	g.procs = append(g.procs, p)
+	return len(g.procs) - 1
 }
 
 // base is the community's API URL on process i (round the ring).
@@ -107,7 +141,7 @@ func (g *serveGroup) restart(i int) {
 	_ = p.cmd.Process.Signal(syscall.SIGCONT)
 	_ = p.cmd.Process.Kill()
 	_ = p.cmd.Wait()
-	p.cmd = g.c.start(g.c.serveArgs(p.addr)...)
+	p.cmd = g.c.startEnv(p.env, g.c.serveArgs(p.addr)...)
 }
 
 // answering returns the processes but skip that do not answer /healthz within 10 s (generous: the
@@ -133,15 +167,37 @@ func (g *serveGroup) answering(skip int) []int {
 // victim and returns the takeover time.
 func (g *serveGroup) killLeader(sig syscall.Signal) (victim, next int, took time.Duration) {
 	victim, _ = g.leaderOf(jobMinter, -1, 30*time.Second)
+	t := g.kill(victim, sig, jobMinter)
+	return victim, t[jobMinter].by, t[jobMinter].took
+}
+
+// takeover is who took a job's lead after a kill, and how long after the signal.
+type takeover struct {
+	by   int
+	took time.Duration
+}
+
+func (t takeover) String() string {
+	return fmt.Sprintf("process %d within %s", t.by, t.took.Round(time.Millisecond))
+}
+
+// kill sends sig to process victim, waits for other processes to take the leads of jobs (those
+// it led), checks that the survivors answer, restarts the victim and returns the takeovers.
+func (g *serveGroup) kill(victim int, sig syscall.Signal, jobs ...string) map[string]takeover {
 	g.signal(victim, sig)
+	start := time.Now()
 	within := 15 * time.Second
 	if sig == syscall.SIGSTOP {
 		within = 45 * time.Second // the server ends the frozen session after idle_session_timeout
 	}
-	next, took = g.leaderOf(jobMinter, victim, within)
+	out := map[string]takeover{}
+	for _, job := range jobs {
+		by, _ := g.leaderOf(job, victim, within)
+		out[job] = takeover{by: by, took: time.Since(start)}
+	}
 	if silent := g.answering(victim); len(silent) > 0 {
 		g.c.t.Errorf("survivors %v do not answer /healthz after the kill of %d", silent, victim)
 	}
 	g.restart(victim)
-	return victim, next, took
+	return out
 }

@@ -1,51 +1,115 @@
 package main
 
 import (
+	"math/big"
 	"net/http"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/guildhall/guildhall/chain"
 )
 
 // TestFailoverAcrossThreeProcesses runs three serve processes on one database and one chain.
-// Rewards go round-robin to all three while the process leading the minter is killed several
-// times (SIGKILL, and once frozen with SIGSTOP as a hung host would be): another process takes
-// each lead within seconds, the survivors keep answering, and in the end every accepted reward is
-// confirmed exactly once.
+// Rewards go round-robin to all three, and members' ballots are relayed through them, while the
+// leaders are killed: a process leading both jobs mid-batch, then the minter's leader alone
+// (leads on different processes) mid-batch, then a process that has committed a batch of rewards
+// but not answered it yet, then the minter's leader frozen with SIGSTOP as a hung host would be.
+// Other processes take each lead within seconds, the survivors keep answering, every accepted
+// reward is confirmed exactly once and every relayed ballot is counted once on chain.
+//
+// Where each lead lands is forced with GUILDHALL_TEST_SKIP_JOBS (process 1 never leads the
+// indexer, process 2 never the minter), and the moment between a commit and its answer with
+// GUILDHALL_TEST_HOLD_ANSWER; mid-batch is read from the leader's batches in flight.
 func TestFailoverAcrossThreeProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end failover test")
 	}
 	c := newE2ECluster(t)
-	iss := newIssuerClient(t, c.community("bakery"))
-	g := c.serveGroup(3)
+	iss := newIssuerClient(t, c.community("bakery", "--voting-delay", "2s", "--voting-period", "30m"))
+	const held = "load-31" // the batch whose first answer is held back
+	hold := envHoldAnswer + "=" + held
+	g := c.serveGroup(0)
+	g.add(hold)
 	base := g.base("bakery")
-	iss.retryUntil(http.MethodPut, base, "/rules/purchase", "", `{"amount":"1000000000000000000000"}`, 200)
+	ruleAmount := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
+	iss.retryUntil(http.MethodPut, base, "/rules/purchase", "", `{"amount":"`+ruleAmount.String()+`"}`, 200)
 	g.leaderOf(jobMinter, -1, time.Minute)
 	g.leaderOf(jobIndexer, -1, time.Minute)
+	g.add(hold, envSkipJobs+"="+jobIndexer)
+	g.add(hold, envSkipJobs+"="+jobMinter)
 
 	// 1,200 rewards in batches of 20 from 3 clients, each request to the next process round
-	// the ring, and to the next again when one does not answer.
+	// the ring, and to the next again when one does not answer; six members' ballots meanwhile.
 	const total = 1200
 	bodies, want := rewardLoad(total, 20, 120)
+	voters := chain.DevAccounts()[1:7]
+	pid := iss.openProposal(base, voters, ruleAmount, want)
 	loadDone := iss.sendLoad(bodies, 3, func(k, attempt int) string { return base(k + attempt) })
+	ballotsDone := iss.relayBallots(base, pid, voters, time.Second)
 
-	var takeovers []time.Duration
-	layouts := map[string]int{}
-	for round, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGKILL, syscall.SIGSTOP, syscall.SIGKILL} {
-		time.Sleep(1500 * time.Millisecond)
-		minter, _ := g.leaderOf(jobMinter, -1, 30*time.Second)
-		if indexer, _ := g.leaderOf(jobIndexer, -1, 30*time.Second); indexer == minter {
-			layouts["same process"]++
-		} else {
-			layouts["different processes"]++
-		}
-		victim, next, took := g.killLeader(sig)
-		takeovers = append(takeovers, took)
-		name := map[syscall.Signal]string{syscall.SIGKILL: "SIGKILL", syscall.SIGSTOP: "SIGSTOP"}[sig]
-		t.Logf("round %d: %s to process %d (leading the minter); process %d led within %s", round+1, name, victim, next, took.Round(time.Millisecond))
+	type round struct {
+		name   string
+		victim func() (int, []string) // the process to kill and the jobs it leads
+		sig    syscall.Signal
+	}
+	rounds := []round{
+		{"SIGKILL mid-batch to the process leading both jobs", func() (int, []string) {
+			return g.leadersMidBatch(t, true)
+		}, syscall.SIGKILL},
+		{"SIGKILL mid-batch to the minter's leader, the indexer led elsewhere", func() (int, []string) {
+			return g.leadersMidBatch(t, false)
+		}, syscall.SIGKILL},
+		{"SIGKILL between a commit and its answer", func() (int, []string) {
+			line := c.waitLog("holding back the answer", 90*time.Second)
+			victim := slices.IndexFunc(g.procs, func(p *serveProc) bool { return strings.Contains(line, "host="+p.addr) })
+			if victim < 0 {
+				t.Fatalf("no process has the address in %q", line)
+			}
+			jobs, _ := g.procs[victim].leads(g.scrape)
+			return victim, jobs
+		}, syscall.SIGKILL},
+		{"SIGSTOP to the minter's leader", func() (int, []string) {
+			m, _ := g.leaderOf(jobMinter, -1, 30*time.Second)
+			jobs, _ := g.procs[m].leads(g.scrape)
+			return m, jobs
+		}, syscall.SIGSTOP},
+	}
+	for k, r := range rounds {
+		time.Sleep(time.Second)
+		victim, jobs := r.victim()
+		took := g.kill(victim, r.sig, jobs...)
+		t.Logf("round %d, %s: process %d led %v; takeovers %v", k+1, r.name, victim, jobs, took)
 	}
 	<-loadDone
-	t.Logf("minter takeovers %v; lead layouts seen %v", takeovers, layouts)
-	c.checkMintedOnce("bakery", total, want)
+	<-ballotsDone
+	c.checkMintedOnce("bakery", total+len(voters), want)
+	c.checkBallotsCountedOnce("bakery", pid, voters)
+}
+
+// leadersMidBatch waits until the indexer and the minter are led by one process (same) or by two
+// (not same) and the minter's leader has a batch sent and not confirmed, and returns the minter's
+// leader and the jobs it leads.
+func (g *serveGroup) leadersMidBatch(t *testing.T, same bool) (int, []string) {
+	t.Helper()
+	m, _ := g.leaderOf(jobMinter, -1, 30*time.Second)
+	ix, _ := g.leaderOf(jobIndexer, -1, 30*time.Second)
+	if (m == ix) != same {
+		t.Fatalf("the minter is led by process %d and the indexer by %d; want them on the same process: %v", m, ix, same)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if n, _ := g.procs[m].metric(g.scrape, "guildhall_minter_batches_in_flight"); n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d leading the minter had no batch in flight for 30 s", m)
+		}
+	}
+	jobs := []string{jobMinter}
+	if same {
+		jobs = append(jobs, jobIndexer)
+	}
+	return m, jobs
 }

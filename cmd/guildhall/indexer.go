@@ -16,7 +16,7 @@ import (
 
 // indexerConfig is the indexer's configuration for serve: the dev chain polls faster (its blocks
 // come at most a second apart and never reorg).
-func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Duration, registry prometheus.Registerer) indexer.Config {
+func indexerConfig(cc *chainConn, finality chain.Finality, pollInterval time.Duration, registry prometheus.Registerer) indexer.Config {
 	if pollInterval <= 0 {
 		pollInterval = 2 * time.Second
 		if cc.devMode {
@@ -24,7 +24,8 @@ func indexerConfig(cc *chainConn, finalityDepth uint64, pollInterval time.Durati
 		}
 	}
 	return indexer.Config{
-		FinalityDepth: finalityDepth,
+		FinalityDepth: finality.Depth,
+		FinalizedTag:  finality.Tag,
 		PollInterval:  pollInterval,
 		Metrics:       indexer.NewMetrics(registry),
 	}

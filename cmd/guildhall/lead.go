@@ -19,11 +19,12 @@ const (
 )
 
 // leadership records which jobs this process leads now: the guildhall_leader{job} gauge (1 while
-// leading) and /readyz read it.
+// leading) and /readyz read it; guildhall_leader_takeovers_total{job} counts the leads it took.
 type leadership struct {
-	gauge *prometheus.GaugeVec
-	mu    sync.Mutex
-	since map[string]time.Time
+	gauge     *prometheus.GaugeVec
+	takeovers *prometheus.CounterVec
+	mu        sync.Mutex
+	since     map[string]time.Time
 }
 
 func newLeadership(reg prometheus.Registerer) *leadership {
@@ -32,13 +33,18 @@ func newLeadership(reg prometheus.Registerer) *leadership {
 			Name: "guildhall_leader",
 			Help: "1 while this process leads the job (holds its lock), 0 while it waits for it.",
 		}, []string{"job"}),
+		takeovers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "guildhall_leader_takeovers_total",
+			Help: "Times this process took the job's lead (its lock); summed over the processes, how often the lead changed hands.",
+		}, []string{"job"}),
 		since: map[string]time.Time{},
 	}
 	for _, job := range []string{jobIndexer, jobMinter} {
 		l.gauge.WithLabelValues(job)
+		l.takeovers.WithLabelValues(job)
 	}
 	if reg != nil {
-		reg.MustRegister(l.gauge)
+		reg.MustRegister(l.gauge, l.takeovers)
 	}
 	return l
 }
@@ -62,6 +68,7 @@ func (l *leadership) set(job string, leading bool) {
 	if leading {
 		l.since[job] = time.Now()
 		l.gauge.WithLabelValues(job).Set(1)
+		l.takeovers.WithLabelValues(job).Inc()
 		return
 	}
 	delete(l.since, job)

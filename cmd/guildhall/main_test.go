@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -398,6 +399,21 @@ func (s *served) stop(t *testing.T) {
 	}
 }
 
+// scrape returns the body of a GET of url (a /metrics page), failing the test when it is not 200.
+func scrape(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d %s", url, resp.StatusCode, body)
+	}
+	return string(body)
+}
+
 func getJSON(t *testing.T, url string, out any) int {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -446,16 +462,11 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("GET /v1/communities = %d %+v, want no community with --demo=false", code, list)
 	}
 	// The operator watches the indexer and the minter on /metrics.
-	if resp, err := http.Get(api + "/metrics"); err != nil {
-		t.Errorf("GET /metrics: %v", err)
-	} else {
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total",
-			"guildhall_operator_balance_wei", "guildhall_operator_spend_last_day_wei", "guildhall_relay_gas_budget 2e+07", "guildhall_build_info{"} {
-			if !strings.Contains(string(body), m) {
-				t.Errorf("/metrics has no %s", m)
-			}
+	body := scrape(t, api+"/metrics")
+	for _, m := range []string{"guildhall_indexer_", "guildhall_minter_batches_in_flight", "guildhall_minter_batch_failures_total",
+		"guildhall_operator_balance_wei", "guildhall_operator_spend_last_day_wei", "guildhall_relay_gas_budget 2e+07", "guildhall_build_info{"} {
+		if !strings.Contains(body, m) {
+			t.Errorf("/metrics has no %s", m)
 		}
 	}
 	// The members' dashboard is served by the same binary.
@@ -486,6 +497,15 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 || list.Items[0].ID != "corner-bakery" {
 		t.Fatalf("GET /v1/communities = %d %+v, want the new community", code, list)
+	}
+	// Every metric the sample alert rules use is on a real process's /metrics, the relay's gas of
+	// the day already for a community that has relayed nothing.
+	metrics := scrape(t, api+"/metrics")
+	checkAlertMetrics(t, func(name string) bool {
+		return regexp.MustCompile(`(?m)^` + name + `[{ ]`).MatchString(metrics)
+	})
+	if !strings.Contains(metrics, `guildhall_relay_gas_used{community="corner-bakery"} 0`) {
+		t.Errorf("/metrics has no relayed gas for the new community:\n%s", metrics)
 	}
 	bakery := list.Items[0]
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
 )
@@ -63,7 +64,7 @@ func runReindex(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	defer r.Close()
-	cfg := indexerConfig(cc, finalityDepth, 0, nil)
+	cfg := indexerConfig(cc, chain.Finality{Depth: finalityDepth}, 0, nil)
 	cfg.Logger = log.With("community", community)
 	start := time.Now()
 	if err := indexer.Rebuild(ctx, indexerClient(cc), r.Shadow(), r, cfg); err != nil {

@@ -108,14 +108,24 @@ func exportLedger(ctx context.Context, db *postgres.DB, community string, e *env
 // other transaction from that key (governance relays) goes through it too, so one nonce table
 // and one Run loop follow them all. The indexer that confirms the mints is serve's one indexer
 // (startIndexer, cmd/guildhall/indexer.go).
-func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64, registry *prometheus.Registry, leaders *leadership, runJobs bool) (sender *chain.Sender, wait func(), err error) {
-	sender, err = newOperatorSender(ctx, log, db, cc, finalityDepth)
+func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finality chain.Finality, registry *prometheus.Registry, leaders *leadership, runJobs bool) (sender *chain.Sender, wait func(), err error) {
+	sender, err = newOperatorSender(ctx, log, db, cc, finality)
 	if err != nil {
 		return nil, nil, err
 	}
 	// The minter confirms a batch from what the indexer (startIndexer) says it minted.
 	batches := postgres.NewBatchStore(db, postgres.NewMintIndex(db))
-	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, cc.client, minter.Config{FinalityDepth: finalityDepth, Logger: log, Metrics: minter.NewMetrics(registry)})
+	cfg := minter.Config{FinalityDepth: finality.Depth, Logger: log, Metrics: minter.NewMetrics(registry)}
+	if finality.Tag {
+		cfg.Finality = func(ctx context.Context) (uint64, error) {
+			head, err := cc.client.BlockNumber(ctx)
+			if err != nil {
+				return 0, err
+			}
+			return finality.DepthAt(ctx, cc.client, head)
+		}
+	}
+	m := minter.New(mintLedger{postgres.NewCommunityStore(db), batches}, sender, cc.client, cfg)
 	done := make(chan struct{})
 	if !runJobs {
 		// An API process sends relays through sender (its transactions are recorded in
@@ -142,9 +152,9 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 
 // newOperatorSender returns a sender of the operator key over the database's nonce table, which
 // every process sending from that key shares.
-func newOperatorSender(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finalityDepth uint64) (*chain.Sender, error) {
+func newOperatorSender(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finality chain.Finality) (*chain.Sender, error) {
 	return chain.NewSender(ctx, chain.SenderConfig{
-		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finalityDepth,
+		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finality.Depth, FinalizedTag: finality.Tag,
 		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
 	})
 }

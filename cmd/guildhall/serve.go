@@ -57,20 +57,20 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err := bindChain(ctx, db, cc); err != nil {
 		return err
 	}
+	if err := checkFinality(ctx, cc, &o.finality); err != nil {
+		return err
+	}
 	newDemo, err := ensureDemoCommunity(ctx, log, db, cc, o.demo) // nil unless deployed now
 	if err != nil {
 		return err
 	}
 
 	// Rewards: the operator's sender, the minter, and the indexer that confirms their mints.
-	if o.finalityDepth == 0 {
-		o.finalityDepth = defaultFinalityDepth(cc)
-	}
 	registry := prometheus.NewRegistry()
 	registerBuildInfo(registry)
 	leaders := newLeadership(registry)
 	bgCtx, stopBackground := context.WithCancel(ctx)
-	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finalityDepth, registry, leaders, o.role.runsJobs())
+	sender, waitBackground, err := startMinting(bgCtx, log, db, cc, o.finality, registry, leaders, o.role.runsJobs() && !skipsJob(e.getenv, jobMinter))
 	if err != nil {
 		stopBackground()
 		return err
@@ -99,9 +99,11 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return guildhall.Errorf(guildhall.EUNAVAILABLE, "cannot listen on %s: %v; free the port or pass --http-addr", o.httpAddr, errors.Unwrap(err))
 	}
-	if o.role.runsJobs() {
-		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finalityDepth, o.pollInterval, registry), leaders)
+	if o.role.runsJobs() && !skipsJob(e.getenv, jobIndexer) {
+		stopIndexer := startIndexer(bgCtx, log, db, cc, indexerConfig(cc, o.finality, o.pollInterval, registry), leaders)
 		defer stopIndexer()
+	}
+	if o.role.runsJobs() {
 		stopRecognition := startRecognition(bgCtx, log, db, cc.operator, recognitionInterval)
 		defer stopRecognition()
 	}
@@ -111,7 +113,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry)
 	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
 	cfg.Leads = leaders.jobs
-	handler := api.NewServer(cfg)
+	handler := holdAnswer(api.NewServer(cfg), e.getenv(envHoldAnswer), log)
 	if o.metricsAddr != "" {
 		_, stop, err := serveMetrics(log, o.metricsAddr, registry)
 		if err != nil {
@@ -189,7 +191,7 @@ type serveOptions struct {
 	devRPCAddr    string
 	blockInterval time.Duration
 	demo          bool
-	finalityDepth uint64
+	finality      chain.Finality
 	maxIndexLag   uint64
 	pollInterval  time.Duration
 	siweDomain    string
@@ -213,7 +215,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.StringVar(&o.siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
 	o.relay.register(fs)
 	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
-	fs.Uint64Var(&o.finalityDepth, "finality-depth", 0, "blocks below the head before a block is final (default: 2 on the dev chain, 64 otherwise)")
+	fs.Var((*finalityFlag)(&o.finality), "finality", "which blocks are final: N, a depth in blocks below the head (default: 2 on the dev chain, 64 otherwise), "+
+		"or tag, the node's finalized block (eth_getBlockByNumber \"finalized\", for chains with a finality gadget)")
+	fs.Var((*finalityFlag)(&o.finality), "finality-depth", "the same as --finality N")
 	fs.DurationVar(&o.pollInterval, "poll-interval", 0, "how often the indexer polls the chain head when caught up (default: 500ms on the dev chain, 2s otherwise)")
 	o.limits.register(fs)
 	registerPoolFlags(fs, &o.pool)
@@ -236,6 +240,50 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 		return nil, usageError(fs, "--delegation-min-balance must be a number of tokens, e.g. 1 or 0.5")
 	}
 	return o, nil
+}
+
+// finalityFlag is --finality: "tag" or a depth of at least 1 block.
+type finalityFlag chain.Finality
+
+// String is "" until set: the default depth depends on the chain (checkFinality).
+func (f *finalityFlag) String() string {
+	if *f == (finalityFlag{}) {
+		return ""
+	}
+	return chain.Finality(*f).String()
+}
+
+func (f *finalityFlag) Set(s string) error {
+	if s == "tag" {
+		*f = finalityFlag{Tag: true}
+		return nil
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n == 0 {
+		return errors.New("must be tag or a number of blocks, at least 1")
+	}
+	*f = finalityFlag{Depth: n}
+	return nil
+}
+
+// checkFinality fills in the default depth (defaultFinalityDepth) when f names none, and with
+// --finality tag checks that the node names a finalized block, so a chain without one is refused
+// at start rather than leaving every mint unconfirmed.
+func checkFinality(ctx context.Context, cc *chainConn, f *chain.Finality) error {
+	if !f.Tag {
+		if f.Depth == 0 {
+			f.Depth = defaultFinalityDepth(cc)
+		}
+		return nil
+	}
+	_, err := chain.Finalized(ctx, cc.client)
+	if errors.Is(err, chain.ErrNoFinalizedBlock) {
+		return guildhall.Errorf(guildhall.EUNAVAILABLE, "--finality tag: %v; this chain has no finality gadget or has not finalized a block yet: use --finality N (a depth in blocks) instead", err)
+	}
+	if err != nil {
+		return fmt.Errorf("--finality tag: %w", err)
+	}
+	return nil
 }
 
 // readiness reports whether the database and the chain answer and the indexer is within maxLag
