@@ -281,3 +281,33 @@ func TestReferralQualifiesOnAcceptedEarnings(t *testing.T) {
 		t.Errorf("referral rewards at 30 accepted = %v, want one", got)
 	}
 }
+
+// A batch of new members whose first rewards already reach the threshold pays every referral in
+// the batch's own transaction, one reward each.
+func TestBatchOfReferredMembersQualifiesAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newRewardsFixture(t, 100_000, rewards.Rule{})
+	f.putReferralRule(t, f.issuer, 7, 10, nil)
+	items := make([]rewards.Request, 60)
+	for k := range items {
+		items[k] = rewards.Request{Wallet: wallet(100 + k), Activity: "purchase", Referrer: wallet(900 + k%3)}
+	}
+	if _, err := f.acceptAt(t, "batch", time.Now(), true, items...); err != nil {
+		t.Fatal(err)
+	}
+	var paid, rewardsPaid int
+	if err := f.raw.Get(&paid, `SELECT count(*) FROM referrals WHERE paid_reward_id IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.raw.Get(&rewardsPaid, `SELECT count(*) FROM rewards WHERE activity = 'referral' AND amount = 7`); err != nil {
+		t.Fatal(err)
+	}
+	if paid != 60 || rewardsPaid != 60 {
+		t.Errorf("%d referrals paid with %d rewards, want 60 and 60", paid, rewardsPaid)
+	}
+	for k := range 3 {
+		if got := f.referralRewards(t, wallet(900+k)); len(got) != 20 {
+			t.Errorf("referrer %d has %d referral rewards, want 20", k, len(got))
+		}
+	}
+}
