@@ -311,3 +311,57 @@ func TestBatchOfReferredMembersQualifiesAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A referred first reward racing a plain first reward of the same new wallet (from another
+// issuer): the referral is recorded exactly when the referred request is accepted, and only when
+// its reward is the wallet's first; otherwise it is a 422 naming the referrer.
+func TestReferrerRacingAnotherFirstReward(t *testing.T) {
+	t.Parallel()
+	f := newRewardsFixture(t, 100_000, rewards.Rule{})
+	other := &rewards.Issuer{CommunityID: "bakery", Name: "cafe", Budget: big.NewInt(100_000)}
+	if err := f.db.CreateIssuer(t.Context(), other, rewards.NewAPIKey()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	accepted := make([]bool, n)
+	for k := range n {
+		for _, referred := range []bool{true, false} {
+			wg.Go(func() {
+				<-start
+				in := rewards.AcceptInput{Issuer: other, IdempotencyKey: fmt.Sprint("plain-", k), RequestHash: []byte{1}, Now: time.Now(),
+					Items: []rewards.Request{{Wallet: wallet(200 + k), Activity: "purchase"}}}
+				if referred {
+					in.Issuer, in.IdempotencyKey = f.issuer, fmt.Sprint("referred-", k)
+					in.Items[0].Referrer = wallet(999)
+				}
+				_, err := f.db.Accept(t.Context(), in)
+				switch {
+				case err == nil && referred:
+					accepted[k] = true
+				case err != nil && !(referred && guildhall.ErrorCode(err) == guildhall.EUNPROCESSABLE && fmt.Sprint(fieldNames(err)) == "[referrer]"):
+					t.Errorf("wallet %d, referred %v: %v", k, referred, err)
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	for k := range n {
+		var first struct {
+			Referral, First *int64
+			Issuer          int64
+		}
+		if err := f.raw.Get(&first, `SELECT (SELECT reward_id FROM referrals WHERE wallet = $1) AS referral,
+			min(id) AS first, (array_agg(issuer_id ORDER BY id))[1] AS issuer FROM rewards WHERE wallet = $1`, wallet(200+k)); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case accepted[k] != (first.Referral != nil):
+			t.Errorf("wallet %d: referred request accepted %v, referral recorded %v", k, accepted[k], first.Referral != nil)
+		case accepted[k] && (*first.Referral != *first.First || first.Issuer != f.issuer.ID):
+			t.Errorf("wallet %d: the referral names reward %d, the first reward is %d (issuer %d)", k, *first.Referral, *first.First, first.Issuer)
+		}
+	}
+}
