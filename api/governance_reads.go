@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gin-gonic/gin"
 
 	"github.com/guildhall/guildhall"
@@ -61,13 +62,16 @@ type indexedTallyJSON struct {
 
 type proposalDetailJSON struct {
 	proposalSummaryJSON
-	Description string           `json:"description"`
-	Actions     []actionJSON     `json:"actions"`
-	Eta         *uint64          `json:"eta"`
-	EtaAt       *string          `json:"eta_at"`
-	StateSource string           `json:"state_source"` // "governor": state() at as_of; "events": derived
-	Tally       indexedTallyJSON `json:"tally"`
-	AsOf        asOfJSON         `json:"as_of"`
+	Description string `json:"description"`
+	// DescriptionHash is keccak256(description): with the actions, what a wallet passes the
+	// governor's queue and execute (the dashboard's buttons).
+	DescriptionHash string           `json:"description_hash"`
+	Actions         []actionJSON     `json:"actions"`
+	Eta             *uint64          `json:"eta"`
+	EtaAt           *string          `json:"eta_at"`
+	StateSource     string           `json:"state_source"` // "governor": state() at as_of; "events": derived
+	Tally           indexedTallyJSON `json:"tally"`
+	AsOf            asOfJSON         `json:"as_of"`
 }
 
 func newProposalSummary(p *indexer.ProposalView) proposalSummaryJSON {
@@ -121,6 +125,7 @@ func (s *server) handleGetProposal(c *gin.Context) {
 	out := proposalDetailJSON{
 		proposalSummaryJSON: newProposalSummary(p),
 		Description:         p.Description,
+		DescriptionHash:     crypto.Keccak256Hash([]byte(p.Description)).Hex(),
 		Actions:             make([]actionJSON, 0, len(p.Actions)),
 		StateSource:         "events",
 		Tally: indexedTallyJSON{

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/guildhall/guildhall/governance"
 )
@@ -64,6 +65,9 @@ func TestGovernanceLifecycleThroughTheAPIAndWallets(t *testing.T) {
 	detail, item := h.proposalReads(t, pid)
 	wantProposalTimes(t, detail, "ProposalDetail")
 	wantProposalTimes(t, item, "ProposalSummary")
+	if want := crypto.Keccak256Hash([]byte("Grant 500 BAKE to the oven fund\n\nFor the new oven.")).Hex(); detail["description_hash"] != want {
+		t.Errorf("description_hash = %v, want keccak256 of the description %s (what queue and execute take)", detail["description_hash"], want)
+	}
 	if detail["eta"] != nil || detail["eta_at"] != nil || detail["vote_end"].(float64)-detail["vote_start"].(float64) != govTestSettings.VotingPeriod.Seconds() {
 		t.Fatalf("a pending proposal: eta %v (%v), voting from %v to %v; want no eta and the voting period between them",
 			detail["eta"], detail["eta_at"], detail["vote_start_at"], detail["vote_end_at"])

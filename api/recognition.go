@@ -28,6 +28,7 @@ type RecognitionStore interface {
 	Events(ctx context.Context, community string, page guildhall.Page[int64]) (*recognition.EventPage, error)
 	PutSeason(ctx context.Context, community string, season *recognition.Season) error
 	Season(ctx context.Context, community, sid string) (*recognition.Season, error)
+	Seasons(ctx context.Context, community string) ([]*recognition.Season, error)
 	SeasonLeaderboard(ctx context.Context, scope health.Scope, sid, by string, limit int) (*recognition.SeasonBoard, error)
 }
 
@@ -44,6 +45,7 @@ func addRecognitionRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
 	r.GET("/v1/communities/:cid/roles/:role/members", s.handleRoleMembers)
 	r.GET("/v1/communities/:cid/recognition/events", s.handleRecognitionEvents)
 	rules.PUT("/seasons/:sid", s.handlePutSeason)
+	r.GET("/v1/communities/:cid/seasons", s.handleListSeasons)
 	r.GET("/v1/communities/:cid/seasons/:sid", s.handleGetSeason)
 }
 

@@ -75,6 +75,19 @@ func (s *server) handleGetSeason(c *gin.Context) {
 	}, newSeasonJSON)
 }
 
+// handleListSeasons lists the community's seasons, the latest first, without their rankings.
+func (s *server) handleListSeasons(c *gin.Context) {
+	serveRecognition(s, c, func(st RecognitionStore, ctx context.Context) ([]*recognition.Season, error) {
+		return st.Seasons(ctx, c.Param("cid"))
+	}, func(seasons []*recognition.Season) any {
+		items := make([]any, len(seasons))
+		for k, season := range seasons {
+			items[k] = newSeasonJSON(season)
+		}
+		return gin.H{"items": items}
+	})
+}
+
 // handleSeasonLeaderboard answers GET …/leaderboard?season=sid&by=earned|active_days|votes&limit=.
 func (s *server) handleSeasonLeaderboard(c *gin.Context) {
 	by, err := oneOf(c, "by", recognition.SeasonBoards...)

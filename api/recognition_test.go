@@ -375,6 +375,18 @@ func TestSeasons(t *testing.T) {
 	if rec.Code != http.StatusOK || jan["sealed"] != true || jan["as_of"] == nil || len(jan["ranking"].(map[string]any)["earned"].([]any)) != 2 {
 		t.Errorf("season jan: %d %s", rec.Code, rec.Body)
 	}
+	rec = s.send(t, http.MethodGet, "/v1/communities/bakery/seasons", "", "", "")
+	list := decode[struct {
+		Items []struct {
+			Season  string
+			Sealed  bool
+			Ranking map[string]any
+		}
+	}](t, rec)
+	if got := fmt.Sprintf("%+v", list.Items); rec.Code != http.StatusOK || got != "[{Season:jan Sealed:true Ranking:map[]} {Season:q1 Sealed:false Ranking:map[]}]" {
+		t.Errorf("seasons list: %d %s, want jan (sealed) and q1, without rankings", rec.Code, rec.Body)
+	}
+	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/nowhere/seasons", "", "", ""), http.StatusNotFound)
 	wantProblem(t, put("jan", `{"name":"January again","starts_at":"2025-01-01T00:00:00Z","ends_at":"2025-02-01T00:00:00Z"}`, s.key), http.StatusConflict)
 	wantFields(t, wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?season=q1&by=karma", "", "", ""), http.StatusBadRequest), "by")
 	wantProblem(t, s.send(t, http.MethodGet, "/v1/communities/bakery/leaderboard?season=nope", "", "", ""), http.StatusNotFound)

@@ -6,7 +6,10 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -91,7 +94,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pg := pgtest.NewDB(b)
+	pg, dbURL := pgtest.NewDBURL(b)
 	db := newStores(pg)
 	id, _ := chain.Identity(ctx, client)
 	if err := db.BindChain(ctx, id); err != nil {
@@ -142,8 +145,10 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	go m.Run(ctx)
 	go ix.Run(ctx)
 
-	// Latency of single rewards under 32 concurrent clients.
+	// Latency of single rewards under 32 concurrent clients, beside what this machine's PostgreSQL
+	// does with the same clients on its own (pgbench's simple updates, a commit each).
 	const singles, clients = 3000, 32
+	pgbenchTPS := pgbench(b, dbURL, clients)
 	lat := make([]time.Duration, singles)
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -212,12 +217,40 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50-POST")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "ms-p99-POST")
 	b.ReportMetric(acceptRate, "POST/s")
+	if pgbenchTPS > 0 {
+		b.ReportMetric(acceptRate/pgbenchTPS, "POST/pgbench-tps")
+		b.Logf("pgbench -N with %d clients on the same server: %.0f transactions/s; POST/s over pgbench: %.2f", clients, pgbenchTPS, acceptRate/pgbenchTPS)
+	}
 	b.Logf("end to end: %d rewards (%d single POSTs + %d through the batch endpoint), from the first request to the last confirmed in %s: %.0f rewards/s confirmed",
 		total, singles, batches*1000, elapsed.Round(time.Millisecond), rate)
 	b.Logf("POST .../rewards x%d with %d clients while the minter runs: p50 %s p99 %s (%.0f/s, %s)",
 		singles, clients, p50, p99, acceptRate, singlesTook.Round(time.Millisecond))
 	for b.Loop() {
 	}
+}
+
+// pgbench runs pgbench's simple-update transactions (-N) with clients clients for 10 s on the
+// database at url and returns their rate; 0, with a log line, when pgbench is not installed.
+func pgbench(b *testing.B, url string, clients int) float64 {
+	b.Helper()
+	path, err := exec.LookPath("pgbench")
+	if err != nil {
+		b.Logf("pgbench not installed: no anchor for the accept rate")
+		return 0
+	}
+	if out, err := exec.Command(path, "-i", "-q", "-s", "4", url).CombinedOutput(); err != nil {
+		b.Fatalf("pgbench -i: %v\n%s", err, out)
+	}
+	out, err := exec.Command(path, "-N", "-c", fmt.Sprint(clients), "-j", "2", "-T", "10", url).CombinedOutput()
+	if err != nil {
+		b.Fatalf("pgbench: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("pgbench printed no rate:\n%s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	return tps
 }
 
 // chainUse counts the blocks from `from` on that hold transactions, their transactions, the

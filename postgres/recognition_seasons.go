@@ -36,6 +36,9 @@ func (r seasonRow) season() (*recognition.Season, error) {
 	if r.SealedAt != nil {
 		s.Sealed = &recognition.Sealed{At: r.SealedAt.UTC(), LedgerThrough: r.LedgerThrough,
 			AsOf: guildhall.AsOf{Number: uint64(*r.Number), Hash: *r.Hash, Time: uint64(*r.Time)}}
+		if r.Ranking == nil {
+			return s, nil // listed without its ranking
+		}
 		if err := json.Unmarshal(r.Ranking, &s.Sealed.Ranking); err != nil {
 			return nil, err
 		}
@@ -82,6 +85,33 @@ func (s *RecognitionStore) Season(ctx context.Context, community, sid string) (*
 		return nil, s.db.queryError("read season", err)
 	}
 	return row.season()
+}
+
+// Seasons returns community's seasons, the latest start first, without their sealed rankings
+// (Season has them). An unknown community is ENOTFOUND.
+func (s *RecognitionStore) Seasons(ctx context.Context, community string) ([]*recognition.Season, error) {
+	var out []*recognition.Season
+	err := s.db.inTx(ctx, "read seasons", false, func(tx *sqlx.Tx) error {
+		if err := communityExists(ctx, tx, community); err != nil {
+			return err
+		}
+		var rows []seasonRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT season, name, starts_at, ends_at, sealed_at, sealed_block_number, sealed_block_hash,
+			sealed_block_time, sealed_ledger_through, NULL::jsonb AS ranking FROM recognition_seasons WHERE community_id = $1
+			ORDER BY starts_at DESC, season`, community); err != nil {
+			return err
+		}
+		out = make([]*recognition.Season, len(rows))
+		for k, r := range rows {
+			season, err := r.season()
+			if err != nil {
+				return err
+			}
+			out[k] = season
+		}
+		return nil
+	})
+	return out, err
 }
 
 // SeasonLeaderboard ranks scope's community's members in season sid by by ("earned",

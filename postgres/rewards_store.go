@@ -237,22 +237,6 @@ func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 
 // --- accepting rewards ---
 
-// Accept records rewards; see rewards.Store. Locks are taken in one order by every caller (the
-// idempotency key, members by wallet, cap counters by activity and wallet, the issuer's budget
-// row), so concurrent requests queue instead of deadlocking; a deadlock all the same retries.
-func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
-	var out *rewards.AcceptOutput
-	err := s.db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = accept(ctx, tx, in)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // accept runs one request in tx: the idempotency key, the locks, the order priced and checked
 // against the caps and the budget (rewards.PriceOrder, Order.CheckLimits), the ledger rows and
 // the answer.
@@ -312,15 +296,24 @@ func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.
 // checkMinReward refuses an order with a reward below the community's minimum reward, read in
 // tx so a minimum set a moment ago applies.
 func checkMinReward(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, o *rewards.Order) error {
-	var text string
-	if err := tx.GetContext(ctx, &text, `SELECT min_reward::text FROM communities WHERE id = $1`, in.Issuer.CommunityID); err != nil {
+	min, err := minReward(ctx, tx, in.Issuer.CommunityID)
+	if err != nil {
 		return err
+	}
+	return o.CheckMinimum(in, min)
+}
+
+// minReward reads the community's minimum reward in tx.
+func minReward(ctx context.Context, tx *sqlx.Tx, communityID string) (*big.Int, error) {
+	var text string
+	if err := tx.GetContext(ctx, &text, `SELECT min_reward::text FROM communities WHERE id = $1`, communityID); err != nil {
+		return nil, err
 	}
 	min, ok := new(big.Int).SetString(text, 10)
 	if !ok {
-		return fmt.Errorf("community %s: minimum reward %q is not an integer", in.Issuer.CommunityID, text)
+		return nil, fmt.Errorf("community %s: minimum reward %q is not an integer", communityID, text)
 	}
-	return o.CheckMinimum(in, min)
+	return min, nil
 }
 
 // claimIdempotencyKey records in's key for its request. When the key is known it returns the
@@ -453,16 +446,29 @@ func lockIssuer(ctx context.Context, tx *sqlx.Tx, id int64) (*rewards.Issuer, er
 // the ledger and the cap periods agree on which period it fell in: a counter that starts from the
 // ledger counts exactly the rewards of its period. A zero now dates them at the transaction.
 func insertRewards(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, now time.Time) error {
+	times := make([]*time.Time, len(rs))
+	if !now.IsZero() {
+		for k := range times {
+			times[k] = &now
+		}
+	}
+	return insertRewardRows(ctx, tx, iss, rs, times)
+}
+
+// insertRewardRows writes the ledger rows of iss's rewards rs, in order, reward k dated times[k]
+// (nil: the transaction's time), and sets their IDs and CreatedAt.
+func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, times []*time.Time) error {
 	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]*string, len(rs)), make([]string, len(rs))
+	ats := make([]*string, len(rs))
 	for k, r := range rs {
 		ruleIDs[k], acts[k], ws[k], amounts[k] = r.RuleID, r.Activity, r.Wallet, r.Amount.String()
 		if r.Reference != "" {
 			refs[k] = &r.Reference
 		}
-	}
-	var at any
-	if !now.IsZero() {
-		at = now
+		if times[k] != nil {
+			at := times[k].Format(time.RFC3339Nano)
+			ats[k] = &at
+		}
 	}
 	var inserted []struct {
 		ID        int64     `db:"id"`
@@ -470,10 +476,10 @@ func insertRewards(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*
 	}
 	if err := tx.SelectContext(ctx, &inserted, `
 		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
-		SELECT $1, $2, r, a, w, f, m, coalesce($8::timestamptz, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[])
-			WITH ORDINALITY AS t(r, a, w, f, m, n) ORDER BY n
+		SELECT $1, $2, r, a, w, f, m, coalesce(c, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[])
+			WITH ORDINALITY AS t(r, a, w, f, m, c, n) ORDER BY n
 		RETURNING id, created_at`,
-		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), at); err != nil {
+		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), pq.Array(ats)); err != nil {
 		return err
 	}
 	// Ids follow the insert's order, which is the request's.

@@ -91,11 +91,7 @@ func wallet(n int) string { return common.BigToAddress(big.NewInt(int64(0x1000 +
 
 func (f *rewardsFixture) accept(t *testing.T, key string, items ...rewards.Request) (*rewards.AcceptOutput, error) {
 	t.Helper()
-	h := sha256.Sum256(fmt.Appendf(nil, "%v", items))
-	return f.db.Accept(t.Context(), rewards.AcceptInput{
-		Issuer: f.issuer, IdempotencyKey: key, RequestHash: h[:], Items: items, Now: time.Now(),
-		Render: func(rs []*rewards.Reward) ([]byte, error) { return fmt.Appendf(nil, "%d", rs[0].ID), nil },
-	})
+	return acceptWith(t, f, f.db, key, items...)
 }
 
 func countRewards(t *testing.T, db *postgres.RewardsStore) int {

@@ -37,6 +37,8 @@ type RewardsStore struct {
 	db *DB
 	// leaders keeps the leaderboard's rankings by ledger version (rewards_ledger.go).
 	leaders leaderCache
+	// accepts queues each issuer's requests for their next group (rewards_group.go).
+	accepts acceptQueues
 }
 
 // NewRewardsStore returns the rewards store of db.

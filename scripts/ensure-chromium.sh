@@ -22,23 +22,7 @@ if find_chromium >/dev/null; then
 	exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure-chromium: Chromium is not installed and this system has no apt-get: install chromium with your package manager (or set CHROMIUM to its path)" >&2
-	exit 1
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-	as_root=""
-elif command -v sudo >/dev/null 2>&1; then
-	as_root="sudo"
-else
-	echo "ensure-chromium: Chromium is not installed and installing it needs root: run \`apt-get install -y chromium\` as root" >&2
-	exit 1
-fi
-
-echo "ensure-chromium: installing Chromium (apt-get install -y chromium)..." >&2
-$as_root apt-get update -qq
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+sh "$(dirname "$0")/apt-install.sh" ensure-chromium chromium fonts-dejavu-core
 
 if ! chromium=$(find_chromium); then
 	echo "ensure-chromium: apt-get installed chromium but it is still not on PATH" >&2

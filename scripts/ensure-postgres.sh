@@ -25,23 +25,7 @@ if find_initdb >/dev/null; then
 	exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ensure-postgres: PostgreSQL is not installed and this system has no apt-get: install PostgreSQL (server and initdb) with your package manager" >&2
-	exit 1
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-	as_root=""
-elif command -v sudo >/dev/null 2>&1; then
-	as_root="sudo"
-else
-	echo "ensure-postgres: PostgreSQL is not installed and installing it needs root: run \`apt-get install -y postgresql\` as root" >&2
-	exit 1
-fi
-
-echo "ensure-postgres: installing PostgreSQL (apt-get install -y postgresql)..." >&2
-$as_root apt-get update -qq
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+sh "$(dirname "$0")/apt-install.sh" ensure-postgres postgresql
 
 if ! initdb=$(find_initdb); then
 	echo "ensure-postgres: apt-get installed postgresql but initdb is still missing" >&2

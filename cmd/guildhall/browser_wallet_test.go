@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/signer/core/apitypes"
 )
 
@@ -25,10 +26,12 @@ import (
 var testWalletJS string
 
 // testWallet signs, with one dev key, what the injected wallet is asked to sign: Sign-In with
-// Ethereum messages (personal_sign) and EIP-712 ballots and delegations (eth_signTypedData_v4).
+// Ethereum messages (personal_sign) and EIP-712 ballots and delegations (eth_signTypedData_v4),
+// and sends the transactions it is asked to send (eth_sendTransaction) to the chain at rpc.
 type testWallet struct {
 	key     *ecdsa.PrivateKey
 	account common.Address
+	rpc     *ethclient.Client
 
 	mu     sync.Mutex
 	signed []string // the methods signed, in order
@@ -60,16 +63,39 @@ func (w *testWallet) answer(ctx context.Context, payload string) {
 	result, errText := "", ""
 	if err := json.Unmarshal([]byte(payload), &req); err != nil {
 		errText = err.Error()
-	} else if sig, err := w.sign(req.Method, req.Params); err != nil {
+	} else if out, err := w.do(ctx, req.Method, req.Params); err != nil {
 		errText = err.Error()
 	} else {
-		result = hexutil.Encode(sig)
+		result = hexutil.Encode(out)
 		w.mu.Lock()
 		w.signed = append(w.signed, req.Method)
 		w.mu.Unlock()
 	}
 	resolve := fmt.Sprintf("window.__testWallet.resolve(%d, %q, %q)", req.ID, result, errText)
 	_ = chromedp.Run(ctx, chromedp.Evaluate(resolve, nil))
+}
+
+// do answers one request: a transaction sent (its hash) or a signature.
+func (w *testWallet) do(ctx context.Context, method string, params []json.RawMessage) ([]byte, error) {
+	if method != "eth_sendTransaction" {
+		return w.sign(method, params)
+	}
+	var tx struct {
+		From common.Address
+		To   common.Address
+		Data hexutil.Bytes
+	}
+	if len(params) != 1 {
+		return nil, fmt.Errorf("eth_sendTransaction wants one transaction, got %d", len(params))
+	}
+	if err := json.Unmarshal(params[0], &tx); err != nil || tx.From != w.account {
+		return nil, fmt.Errorf("eth_sendTransaction wants a transaction from %s: %s (%v)", w.account, params[0], err)
+	}
+	sent, err := sendDevTx(ctx, w.rpc, w.key, tx.To, tx.Data)
+	if err != nil {
+		return nil, err
+	}
+	return sent.Hash().Bytes(), nil
 }
 
 func (w *testWallet) sign(method string, params []json.RawMessage) ([]byte, error) {

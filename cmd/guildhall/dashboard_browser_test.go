@@ -77,7 +77,7 @@ func newBrowser(t *testing.T, chromium, base string, w *testWallet, chainID uint
 		chromedp.NoSandbox, chromedp.Flag("lang", "en-US"))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, 8*time.Minute) // a loaded machine is slow
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	b := &browser{ctx: ctx, base: base, shots: screenshotDir(t)}
 	chromedp.ListenTarget(ctx, b.record)

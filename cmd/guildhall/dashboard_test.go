@@ -1,22 +1,20 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/big"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 
-	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
-	"github.com/guildhall/guildhall/postgres/pgtest"
+	"github.com/guildhall/guildhall/demo"
 )
 
 // dashboardRoutes are the dashboard's pages, each screenshotted and checked at 390 px.
@@ -25,54 +23,44 @@ var dashboardRoutes = map[string]string{
 	"me": "#/me", "definitions": "#/definitions",
 }
 
-// The members' dashboard in a real browser: the real binary with PostgreSQL and the dev chain,
-// headless Chromium, and a test wallet (EIP-1193, announced through EIP-6963) whose signatures are
-// made here with a dev key. A member sees the API's figures and charts, signs in, votes with a
-// reason and delegates without gas, and the page shows what the chain then says.
-func TestDashboardInABrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test of the real binary; runs without -short")
-	}
+// testDashboardInABrowser is the members' dashboard in a real browser, on the demo community
+// TestDemoHistory has laid down: the real binary with PostgreSQL and the dev chain, headless
+// Chromium, and a test wallet (EIP-1193, announced through EIP-6963) whose signatures and
+// transactions are made here with the key of dev account #1, the one the README prints for
+// newcomers. A member sees the API's figures and charts, signs in, votes with a reason and
+// delegates without gas, executes the queued proposal from the wallet, and the page shows what
+// the chain then says; the pages show levels, badges and seasons; every page loads fast, works at
+// 390 px and logs no error.
+func testDashboardInABrowser(t *testing.T, api, port, rpcAddr string) {
 	chromium := findChromium(t)
 	started := time.Now()
-	bin := buildBinary(t)
-	t.Logf("binary built in %s", time.Since(started).Round(time.Second))
-	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
-	port, rpcAddr := closedPort(t), "127.0.0.1:"+closedPort(t)
-	api := "http://127.0.0.1:" + port
-	s := startServe(t, bin, "--data-dir", dataDir, "--database-url", dbURL, "--http-addr", "127.0.0.1:"+port,
-		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false")
-	s.waitHealthy(t, api)
-	t.Logf("serve healthy after %s", time.Since(started).Round(time.Second))
-	// A community with the default settings (anyone may propose), made while serve runs; the
-	// demo history (TestDemoHistory) would add a minute and a proposal threshold the fixture's
-	// issuer-opened proposal cannot meet.
-	if code, _, stderr := runCmd(t, nil, "community", "create", "--id", "demo", "--name", "Guildhall Demo", "--symbol", "GUILD",
-		"--data-dir", dataDir, "--database-url", dbURL); code != 0 {
-		t.Fatalf("community create: exit %d %s", code, stderr)
+	fx := newDashboardFixture(t, api, "demo")
+	rpc, err := ethclient.Dial("http://" + rpcAddr)
+	if err != nil {
+		t.Fatal(err)
 	}
-	fx := newDashboardFixture(t, bin, api, "demo", "--data-dir", dataDir, "--database-url", dbURL)
-	t.Logf("serve and fixture ready in %s", time.Since(started).Round(time.Second))
-
-	w := &testWallet{key: fx.member.Key, account: fx.member.Address}
+	defer rpc.Close()
+	w := &testWallet{key: fx.member.Key, account: fx.member.Address, rpc: rpc}
 	// The wallet starts on chain 1, not the community's: the page must offer the switch.
 	b := newBrowser(t, chromium, "http://localhost:"+port+"/", w, 1)
-	b.load(t, "")
 	checkOverview(t, b, fx)
 	checkWrongChainThenSignIn(t, b, w)
-	checkProposalVote(t, b, fx, "http://"+rpcAddr)
+	checkProposalVote(t, b, fx, rpc)
 	checkDelegate(t, b, fx)
-	// The member's key signed exactly the sign-in, the ballot and the delegation: nothing else.
-	if got := strings.Join(w.signedMethods(), ","); got != "personal_sign,eth_signTypedData_v4,eth_signTypedData_v4" {
-		t.Errorf("the wallet signed %s, want the sign-in, the ballot and the delegation", got)
+	checkExecute(t, b, fx, rpc)
+	// The member's wallet signed the sign-in, the ballot and the delegation, and sent the
+	// execution: nothing else.
+	if got := strings.Join(w.signedMethods(), ","); got != "personal_sign,eth_signTypedData_v4,eth_signTypedData_v4,eth_sendTransaction" {
+		t.Errorf("the wallet signed %s, want the sign-in, the ballot, the delegation and the execution", got)
 	}
 	checkMemberPage(t, b, fx)
+	checkSeasons(t, b, fx)
 	checkExpiredSession(t, b)
 	checkNarrowScreens(t, b, fx)
 	if errs := b.consoleErrors(); len(errs) > 0 {
 		t.Errorf("the pages logged errors:\n%s", strings.Join(errs, "\n"))
 	}
-	t.Logf("browser test took %s; screenshots in %s", time.Since(started).Round(time.Second), b.shots)
+	t.Logf("the browser test took %s; screenshots in %s", time.Since(started).Round(time.Second), b.shots)
 }
 
 // checkOverview: the health figures equal the API's and the four charts draw something.
@@ -87,9 +75,7 @@ func checkOverview(t *testing.T, b *browser, fx *dashboardFixture) {
 		} `json:"as_of"`
 	}
 	getJSON(t, fx.community("/stats/overview"), &o)
-	start := time.Now()
-	b.load(t, "#/") // after the fixture's rewards are indexed
-	t.Logf("the overview loaded and rendered in %s", time.Since(start).Round(time.Millisecond))
+	checkLoadTime(t, b)
 	for def, want := range map[string]int{"members": o.Members, "active_7d": o.Active7d, "holders": o.Holders} {
 		if got := b.text(t, fmt.Sprintf(`[data-figure=%q] .figure-value`, def)); got != fmt.Sprint(want) {
 			t.Errorf("overview %s = %q, the API says %d", def, got, want)
@@ -102,7 +88,7 @@ func checkOverview(t *testing.T, b *browser, fx *dashboardFixture) {
 		t.Errorf("the overview does not name its block: %q", asof)
 	}
 	if o.Members == 0 {
-		t.Fatal("the fixture made no members")
+		t.Fatal("the demo has no members")
 	}
 	// Every chart is an SVG with marks in it (lines, bars, cells), not an empty frame.
 	charts := b.eval(t, `[...document.querySelectorAll("svg.chart")].map(s => s.querySelectorAll("polyline, rect, circle").length).join(",")`)
@@ -115,6 +101,73 @@ func checkOverview(t *testing.T, b *browser, fx *dashboardFixture) {
 		}
 	}
 	b.shot(t, "overview")
+}
+
+// checkLoadTime loads the overview twice, the first time on a cold server, and reads from the
+// browser's Performance API how long after navigation the page had its figures and charts shown,
+// and that it asked for each of them once: well under a second is the goal on a quiet machine;
+// five seconds at best fails the test even on a loaded one.
+func checkLoadTime(t *testing.T, b *browser) {
+	t.Helper()
+	var ms [2]float64
+	for k := range ms {
+		b.load(t, "#/")
+		var timing struct {
+			DOM, Load, Rendered float64
+			Slowest             string
+			Repeated            int
+		}
+		b.run(t, "read the navigation timing", chromedp.Evaluate(`(() => {
+			const n = performance.getEntriesByType("navigation")[0];
+			const r = performance.getEntriesByName("guildhall:rendered")[0];
+			const slowest = performance.getEntriesByType("resource").sort((a, b) => b.duration - a.duration).slice(0, 3)
+				.map((x) => x.name.replace(location.origin, "") + " " + Math.round(x.duration) + " ms").join(", ");
+			const api = performance.getEntriesByType("resource").filter((x) => x.name.includes("/v1/")).map((x) => x.name);
+			return { dom: n.domContentLoadedEventEnd, load: n.loadEventEnd, rendered: r ? r.startTime : -1, slowest, repeated: api.length - new Set(api).size };
+		})()`, &timing))
+		if timing.Repeated > 0 {
+			t.Errorf("overview load %d asked the API for the same thing %d more time(s) than once", k+1, timing.Repeated)
+		}
+		t.Logf("overview load %d: DOM ready %.0f ms, load event %.0f ms, figures and charts shown %.0f ms after navigation (slowest requests: %s)",
+			k+1, timing.DOM, timing.Load, timing.Rendered, timing.Slowest)
+		ms[k] = timing.Rendered
+	}
+	if best := min(ms[0], ms[1]); best < 0 || best > 5000 {
+		t.Errorf("the overview was shown %.0f ms after navigation at best, want well under a second", best)
+	}
+}
+
+// checkExecute: the queued proposal, its timelock delay passed, offers anyone Execute; the
+// member's wallet sends it and the page follows it to executed, as the governor's state() says.
+func checkExecute(t *testing.T, b *browser, fx *dashboardFixture, rpc *ethclient.Client) {
+	t.Helper()
+	b.visit(t, "#/proposals/"+fx.queued)
+	b.click(t, "#execute-proposal")
+	b.waitJS(t, "the execution to be indexed and shown", `(document.querySelector("#view .state") || {}).textContent === "executed"`)
+	state, err := bind.Call(fx.governor(t, rpc), nil, verifyGovernor.PackState(bigID(fx.queued)), verifyGovernor.UnpackState)
+	if err != nil || state != governorExecuted || fx.state(t, fx.queued) != "executed" {
+		t.Errorf("after Execute from the wallet the governor's state() = %d (%v), the API's %q; want executed", state, err, fx.state(t, fx.queued))
+	}
+	if b.eval(t, `!!document.getElementById("execute-proposal")`) != "false" {
+		t.Error("the executed proposal still offers Execute")
+	}
+	b.shot(t, "executed")
+}
+
+// governorExecuted is the governor's state() of an executed proposal.
+const governorExecuted = 7
+
+func bigID(id string) *big.Int {
+	v, _ := new(big.Int).SetString(id, 10)
+	return v
+}
+
+// governor is the demo's governor on the dev chain.
+func (f *dashboardFixture) governor(t *testing.T, rpc *ethclient.Client) *bind.BoundContract {
+	t.Helper()
+	var c struct{ Governor string }
+	getJSON(t, f.community(""), &c)
+	return verifyGovernor.Instance(rpc, common.HexToAddress(c.Governor))
 }
 
 // checkWrongChainThenSignIn: a wallet on another chain is told so and offered the switch, which
@@ -145,10 +198,16 @@ func checkWrongChainThenSignIn(t *testing.T, b *browser, w *testWallet) {
 	b.shot(t, "me")
 }
 
-// checkProposalVote: the proposal's actions read in words, its description is not HTML, and a
-// vote with a reason (signed, relayed) makes the page's tally the governor's proposalVotes().
-func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpcURL string) {
+// checkProposalVote: the open proposal's actions read in words (and an executed setting's), a
+// description's HTML is never rendered as HTML, and a vote with a reason (signed, relayed) makes
+// the page's tally the governor's proposalVotes().
+func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpc *ethclient.Client) {
 	t.Helper()
+	b.visit(t, "#/proposals/"+fx.setting)
+	if actions := b.text(t, "#actions"); !strings.Contains(actions, "set the proposal threshold to 10 GUILD") {
+		t.Errorf("the executed setting's actions read %q, want %q", actions, "set the proposal threshold to 10 GUILD")
+	}
+	checkDescriptionIsText(t, b)
 	route := "#/proposals/" + fx.proposal
 	// By keyboard: tab from the top of the proposals list to the proposal and open it with Enter.
 	b.visit(t, "#/proposals")
@@ -158,34 +217,15 @@ func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpcURL st
 	}
 	b.run(t, "enter", chromedp.KeyEvent(kb.Enter))
 	b.waitRendered(t, route)
-	actions := b.text(t, "#actions")
-	for _, want := range []string{fmt.Sprintf("mint %d GUILD to 0x", fixtureMintTokens), "set the voting period to 2 days"} {
-		if !strings.Contains(actions, want) {
-			t.Errorf("the proposal's actions read %q, want %q", actions, want)
-		}
+	if actions := b.text(t, "#actions"); !strings.Contains(actions, "mint 250 GUILD to 0x") {
+		t.Errorf("the open proposal's actions read %q, want %q", actions, "mint 250 GUILD to 0x")
 	}
-	if got := b.eval(t, `document.querySelectorAll("#description b, #description script").length + ":" + document.getElementById("description").textContent.includes("<b>organiser</b>")`); got != "0:true" {
-		t.Errorf("the description's HTML was rendered as HTML (%s), want it shown as text", got)
-	}
-	// Its Markdown links become links only to http(s): a javascript: URL stays text.
-	if got := b.eval(t, `[...document.querySelectorAll("#description a")].map(a => a.protocol + a.textContent).join(",")`); got != "https:the notes" {
-		t.Errorf("the description's links are %q, want only the https one", got)
-	}
-	const reason = "The clean-up was real work; 500 is fair."
+	const reason = "A second repair evening halves the queue."
 	b.click(t, `#vote-form input[value="for"]`)
 	b.run(t, "type the reason", chromedp.SendKeys("#reason", reason, chromedp.ByQuery))
 	b.click(t, `#vote-form button[type="submit"]`)
 	b.waitJS(t, "the vote to be indexed and shown", `!!document.getElementById("my-vote")`)
-	client, err := ethclient.Dial(rpcURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	var c struct{ Governor string }
-	getJSON(t, fx.community(""), &c)
-	gov := guildgovernor.NewGuildGovernor()
-	pid, _ := new(big.Int).SetString(fx.proposal, 10)
-	votes, err := bind.Call(gov.Instance(client, common.HexToAddress(c.Governor)), nil, gov.PackProposalVotes(pid), gov.UnpackProposalVotes)
+	votes, err := bind.Call(fx.governor(t, rpc), nil, verifyGovernor.PackProposalVotes(bigID(fx.proposal)), verifyGovernor.UnpackProposalVotes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,19 +234,34 @@ func checkProposalVote(t *testing.T, b *browser, fx *dashboardFixture, rpcURL st
 			t.Errorf("the page's tally %s = %s, the governor's proposalVotes() = %s", id, got, formatTokens(want))
 		}
 	}
-	if votes.ForVotes.Sign() == 0 {
-		t.Error("the governor counted no votes for: the ballot was not relayed")
-	}
 	if body := b.text(t, "#view"); !strings.Contains(body, reason) {
 		t.Errorf("the proposal's votes do not show the reason %q", reason)
 	}
 	b.shot(t, "proposal")
 }
 
+// checkDescriptionIsText renders a description with HTML and links through the page's own module:
+// its HTML is shown as text and only http(s) links become links.
+func checkDescriptionIsText(t *testing.T, b *browser) {
+	t.Helper()
+	const desc = "# Title\n\nMint to the <b>organiser</b><script>alert(1)</script> _first_, set proposal_threshold_x, see [the notes](https://example.org/notes), not [this](javascript:alert(1))"
+	var got string
+	b.run(t, "render a description", chromedp.Evaluate(fmt.Sprintf(`import("/assets/text.mjs").then((m) => {
+		const d = document.createElement("div");
+		d.append(...m.renderDescription(%q));
+		return d.querySelectorAll("b, script").length + ":" + d.textContent.includes("<b>organiser</b>") + ":" +
+			[...d.querySelectorAll("em")].map((e) => e.textContent).join(",") + ":" + d.textContent.includes("proposal_threshold_x") + ":" +
+			[...d.querySelectorAll("a")].map((a) => a.protocol + a.textContent).join(",");
+	})`, desc), &got, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if got != "0:true:first:true:https:the notes" {
+		t.Errorf("a description with HTML, emphasis and links renders as %q, want its HTML as text, one emphasis (snake_case left alone) and only the https link", got)
+	}
+}
+
 // checkDelegate: delegating from the directory (signed, relayed) changes the directory.
 func checkDelegate(t *testing.T, b *browser, fx *dashboardFixture) {
 	t.Helper()
-	to := fx.delegatee.Address.Hex()
+	to := fx.delegatee
 	before := delegatorsOf(t, fx, to)
 	b.visit(t, "#/delegates")
 	b.click(t, fmt.Sprintf(`button[data-delegate=%q]`, to))
@@ -236,24 +291,71 @@ func delegatorsOf(t *testing.T, fx *dashboardFixture, addr string) int {
 	return 0
 }
 
-// checkMemberPage: a member's page shows the profile the server has (level and badges), or says
-// plainly that there is none when the recognition route is not served.
+// checkMemberPage: a member's page shows the level the engine decided, progress to the next
+// level and streaks; a member holding badges (the top earner of the running season) shows each
+// of them.
 func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 	t.Helper()
-	addr := fx.member.Address.Hex()
-	b.visit(t, "#/members/"+addr)
-	var profile json.RawMessage
-	if getJSON(t, fx.community("/members/"+addr), &profile) == http.StatusOK {
-		if got := b.text(t, "#view"); !strings.Contains(got, "Level") || b.eval(t, `!!document.getElementById("badges")`) != "true" {
-			t.Errorf("the member page shows no level and badges though the API has a profile: %q", got)
-		}
-	} else if b.eval(t, `!!document.getElementById("no-profile")`) != "true" {
-		t.Error("without a profile route the member page does not say there is no profile")
+	var board struct{ Items []struct{ Address string } }
+	getJSON(t, fx.community("/leaderboard?season="+demo.Seasons(time.Now())[1].ID+"&by=earned&limit=1"), &board)
+	if len(board.Items) == 0 {
+		t.Fatal("the running season's leaderboard is empty")
 	}
-	if got := b.text(t, "#view"); !strings.Contains(got, addr) {
-		t.Errorf("the member page does not show the address %s", addr)
+	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address} {
+		var p struct {
+			Level         string
+			Badges, Roles []struct {
+				Role string
+				Held bool
+			}
+		}
+		getJSON(t, fx.community("/members/"+addr), &p)
+		var held []string
+		for _, x := range append(p.Badges, p.Roles...) {
+			if x.Held {
+				held = append(held, "★ "+x.Role)
+			}
+		}
+		b.visit(t, "#/members/"+addr)
+		if got := b.text(t, "#level .level-name"); got != p.Level || p.Level == "" {
+			t.Errorf("member %s: the page shows level %q, the API %q", addr, got, p.Level)
+		}
+		if got := b.eval(t, `[...document.querySelectorAll("#badges li.held strong")].map((x) => x.textContent).join(",")`); got != strings.Join(held, ",") {
+			t.Errorf("member %s: the page shows badges and tiers %q, the API holds %q", addr, got, held)
+		}
+		if view := b.text(t, "#view"); !strings.Contains(view, addr) || !strings.Contains(view, "Weekly streak") {
+			t.Errorf("member %s: the page does not show the address and the streaks: %q", addr, view)
+		}
+	}
+	if b.eval(t, `document.querySelectorAll("#badges li.held").length > 0 && !!document.querySelector("#level [role=progressbar], #level .hint")`) != "true" {
+		t.Error("the top earner's page shows no badge or no progress to the next level")
 	}
 	b.shot(t, "member")
+}
+
+// checkSeasons: the season picker shows the ended season's sealed final ranking, as the API has it.
+func checkSeasons(t *testing.T, b *browser, fx *dashboardFixture) {
+	t.Helper()
+	ended := demo.Seasons(time.Now())[0]
+	var season struct {
+		Ranking map[string][]struct{ Address string }
+	}
+	getJSON(t, fx.community("/seasons/"+ended.ID), &season)
+	if len(season.Ranking["votes"]) == 0 {
+		t.Fatalf("season %s has no sealed ranking by votes", ended.ID)
+	}
+	b.visit(t, "#/members")
+	b.run(t, "pick the season", chromedp.SetValue("#season-picker", "season="+ended.ID, chromedp.ByQuery),
+		chromedp.Evaluate(`document.getElementById("season-picker").dispatchEvent(new Event("change"))`, nil))
+	b.waitRendered(t, "#/members?season="+ended.ID)
+	b.click(t, `nav.tabs a[href$="by=votes"]`)
+	b.waitRendered(t, "#/members?season="+ended.ID+"&by=votes")
+	caption := b.text(t, "#view caption")
+	first := b.eval(t, `document.querySelector("#view tbody tr a.addr").title`)
+	if !strings.Contains(caption, "final ranking") || !strings.EqualFold(first, season.Ranking["votes"][0].Address) {
+		t.Errorf("season %s by votes: caption %q, first %s; want the sealed final ranking, first %s", ended.ID, caption, first, season.Ranking["votes"][0].Address)
+	}
+	b.shot(t, "members")
 }
 
 // checkExpiredSession: a session the server no longer accepts asks the member to sign in again.
@@ -261,15 +363,20 @@ func checkExpiredSession(t *testing.T, b *browser) {
 	t.Helper()
 	b.run(t, "expire", chromedp.Evaluate(`sessionStorage.setItem("guildhall.session", JSON.stringify({token: "expired", address: "", expires_at: new Date(Date.now() + 3600e3).toISOString()}))`, nil))
 	b.expectFailures("/v1/me")
-	defer b.expectFailures()
 	b.run(t, "reload", chromedp.Navigate("about:blank"), chromedp.Navigate(b.base+"#/me"))
 	b.waitJS(t, "the expired-session message", `document.getElementById("notice").textContent.includes("session has expired") && !!document.getElementById("signin")`)
+	b.shot(t, "expired-session")
+	// Leave the page before no longer expecting its 401s: a second request in flight may
+	// report its own after the message is shown.
+	b.run(t, "leave", chromedp.Navigate("about:blank"))
+	b.expectFailures()
 }
 
 // checkNarrowScreens: at 390 px wide no page scrolls sideways; every page is screenshotted there.
 func checkNarrowScreens(t *testing.T, b *browser, fx *dashboardFixture) {
 	t.Helper()
-	routes := map[string]string{"proposal": "#/proposals/" + fx.proposal, "member": "#/members/" + fx.member.Address.Hex()}
+	routes := map[string]string{"proposal": "#/proposals/" + fx.proposal, "member": "#/members/" + fx.member.Address.Hex(),
+		"season": "#/members?season=" + demo.Seasons(time.Now())[1].ID}
 	for name, r := range dashboardRoutes {
 		routes[name] = r
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 	"math/big"
 	"os/exec"
@@ -12,10 +13,12 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/demo"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
@@ -41,8 +44,10 @@ type demoStats struct {
 
 // TestDemoHistory is a newcomer's first `make run`: serve on a fresh data dir lays down months of
 // demo history with progress lines, and every chart has something to show from figures the health
-// endpoints compute; stats verify agrees with the chain; dev account #1 votes on the open
-// proposal; a second start keeps the history and lays nothing down again.
+// endpoints compute; the recognition engine has decided levels, badges and a sealed season from
+// it; stats verify agrees with the chain; the dashboard works on it in a browser (dev account #1
+// votes on the open proposal there) and dev account #2 votes from a wallet; a second start keeps
+// the history and lays nothing down again.
 func TestDemoHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary; runs without -short")
@@ -73,6 +78,7 @@ func TestDemoHistory(t *testing.T) {
 	}
 	checkDemoCharts(t, c)
 	open := checkDemoProposals(t, c)
+	checkDemoRecognition(t, c)
 
 	verify := exec.Command(bin, "stats", "verify", "--community", "demo", "--data-dir", dataDir, "--database-url", dbURL)
 	if out, err := verify.CombinedOutput(); err != nil {
@@ -82,7 +88,13 @@ func TestDemoHistory(t *testing.T) {
 	if code := getJSON(t, api+"/v1/communities", &list); code != 200 || len(list.Items) != 1 {
 		t.Fatalf("GET /v1/communities = %d %+v, want the demo community alone", code, list)
 	}
-	voteAsNewcomer(t, "http://"+rpcAddr, common.HexToAddress(list.Items[0].Governor), open)
+	// Dev account #1 votes on the open proposal from the dashboard, in a browser; #2 from a wallet.
+	browserStarted := time.Now()
+	t.Run("dashboard in a browser", func(t *testing.T) {
+		testDashboardInABrowser(t, api, strings.TrimPrefix(api, "http://127.0.0.1:"), rpcAddr)
+	})
+	t.Logf("the browser test added %s", time.Since(browserStarted).Round(time.Second))
+	voteAsNewcomer(t, "http://"+rpcAddr, common.HexToAddress(list.Items[0].Governor), open, 2)
 	s.stop(t)
 
 	s2 := startServe(t, bin, args...)
@@ -151,6 +163,62 @@ func checkDemoCharts(t *testing.T, c string) {
 	}
 }
 
+// checkDemoRecognition checks what the recognition engine decided from the history: members at
+// every level of the ladder, badges held, the quarter that ended sealed with its final ranking
+// and the running one ranked live.
+func checkDemoRecognition(t *testing.T, c string) {
+	t.Helper()
+	var ladder struct{ Levels []struct{ Name string } }
+	getJSON(t, c+"/levels", &ladder)
+	var holders struct{ Items []struct{ Address string } }
+	getJSON(t, c+"/holders?limit=500", &holders)
+	levels, badges := map[string]int{}, map[string]int{}
+	for _, h := range holders.Items {
+		var p struct {
+			Level  *string
+			Badges []struct {
+				Role string
+				Held bool
+			}
+		}
+		if code := getJSON(t, c+"/members/"+h.Address, &p); code != 200 || p.Level == nil {
+			t.Fatalf("GET /members/%s = %d, level %v: every holder of the demo is a member with a level", h.Address, code, p.Level)
+		}
+		levels[*p.Level]++
+		for _, b := range p.Badges {
+			if b.Held {
+				badges[b.Role]++
+			}
+		}
+	}
+	for _, l := range ladder.Levels {
+		if levels[l.Name] == 0 {
+			t.Errorf("no demo member is at level %s: members by level %v", l.Name, levels)
+		}
+	}
+	if len(ladder.Levels) < 5 || len(badges) < 3 {
+		t.Errorf("the demo has %d levels and members holding %d kinds of badge (%v), want 5 and 3 at least", len(ladder.Levels), len(badges), badges)
+	}
+	t.Logf("demo members by level %v, badges held %v", levels, badges)
+	seasons := demo.Seasons(time.Now())
+	for k, s := range seasons {
+		var got struct {
+			Sealed  bool
+			Ranking map[string][]struct{ Address string }
+		}
+		if code := getJSON(t, c+"/seasons/"+s.ID, &got); code != 200 || got.Sealed != (k == 0) {
+			t.Errorf("GET /seasons/%s = %d, sealed %v; want the ended quarter sealed and the running one not", s.ID, code, got.Sealed)
+		}
+		if k == 0 && len(got.Ranking["earned"]) < 20 {
+			t.Errorf("the ended season %s ranks %d members by earnings, want 20 at least", s.ID, len(got.Ranking["earned"]))
+		}
+		var board struct{ Items []struct{ Address string } }
+		if getJSON(t, c+"/leaderboard?season="+s.ID+"&by=earned", &board); len(board.Items) < 10 {
+			t.Errorf("the leaderboard of season %s has %d members, want 10 at least", s.ID, len(board.Items))
+		}
+	}
+}
+
 // checkDemoProposals checks there are proposals executed, defeated by votes, defeated for want of
 // quorum (turnout under the 4% quorum), queued and one open, and returns the open one's id.
 func checkDemoProposals(t *testing.T, c string) *big.Int {
@@ -178,9 +246,9 @@ func checkDemoProposals(t *testing.T, c string) *big.Int {
 	return open
 }
 
-// voteAsNewcomer votes For the open proposal from dev account #1, as someone who imported its
+// voteAsNewcomer votes For the open proposal from dev account #voter, as someone who imported its
 // printed key would: the vote is mined and carries weight.
-func voteAsNewcomer(t *testing.T, rpcURL string, governor common.Address, pid *big.Int) {
+func voteAsNewcomer(t *testing.T, rpcURL string, governor common.Address, pid *big.Int, voter int) {
 	t.Helper()
 	ctx := context.Background()
 	client, err := ethclient.Dial(rpcURL)
@@ -189,38 +257,44 @@ func voteAsNewcomer(t *testing.T, rpcURL string, governor common.Address, pid *b
 	}
 	defer client.Close()
 	gov := guildgovernor.NewGuildGovernor()
-	dev1 := chain.DevAccounts()[1]
-	data := gov.PackCastVote(pid, 1)
-	gas, err := client.EstimateGas(ctx, ethereum.CallMsg{From: dev1.Address, To: &governor, Data: data})
+	dev1 := chain.DevAccounts()[voter]
+	tx, err := sendDevTx(ctx, client, dev1.Key, governor, gov.PackCastVote(pid, 1))
 	if err != nil {
-		t.Fatalf("dev account #1 cannot vote on the open proposal: %v", err)
-	}
-	nonce, err := client.PendingNonceAt(ctx, dev1.Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := types.SignNewTx(dev1.Key, types.LatestSignerForChainID(big.NewInt(chain.DevChainID)), &types.DynamicFeeTx{
-		ChainID: big.NewInt(chain.DevChainID), Nonce: nonce, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(1e11), Gas: gas * 2, To: &governor, Data: data,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.SendTransaction(ctx, tx); err != nil {
-		t.Fatal(err)
+		t.Fatalf("dev account #%d cannot vote on the open proposal: %v", voter, err)
 	}
 	rcpt, err := waitReceipt(ctx, client, tx.Hash())
 	if err != nil || rcpt.Status != types.ReceiptStatusSuccessful {
-		t.Fatalf("dev account #1's vote: receipt %+v, %v", rcpt, err)
+		t.Fatalf("dev account #%d's vote: receipt %+v, %v", voter, rcpt, err)
 	}
 	for _, l := range rcpt.Logs {
 		if ev, err := gov.UnpackVoteCastEvent(l); err == nil {
 			if ev.Weight.Sign() == 0 {
-				t.Errorf("dev account #1 voted with no weight; the demo should give it voting power")
+				t.Errorf("dev account #%d voted with no weight; the demo should give it voting power", voter)
 			}
 			return
 		}
 	}
-	t.Error("dev account #1's vote emitted no VoteCast")
+	t.Errorf("dev account #%d's vote emitted no VoteCast", voter)
+}
+
+// sendDevTx signs with a dev key a call of to with data, its gas estimated, and sends it.
+func sendDevTx(ctx context.Context, client *ethclient.Client, key *ecdsa.PrivateKey, to common.Address, data []byte) (*types.Transaction, error) {
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	gas, err := client.EstimateGas(ctx, ethereum.CallMsg{From: from, To: &to, Data: data})
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := client.PendingNonceAt(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(big.NewInt(chain.DevChainID)), &types.DynamicFeeTx{
+		ChainID: big.NewInt(chain.DevChainID), Nonce: nonce, GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(1e11), Gas: gas * 2, To: &to, Data: data,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tx, client.SendTransaction(ctx, tx)
 }
 
 func waitReceipt(ctx context.Context, client *ethclient.Client, hash common.Hash) (*types.Receipt, error) {

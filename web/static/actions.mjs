@@ -102,3 +102,32 @@ function target(a) {
   const name = contractAt(a);
   return el("a", { href: `#/members/${a}`, title: a, class: "addr" }, name ? `the ${name}` : short(a));
 }
+
+// ---- queue and execute ---------------------------------------------------------------------
+
+const u256 = (n) => BigInt(n).toString(16).padStart(64, "0");
+const words = (hex) => hex.padEnd(Math.ceil(hex.length / 64) * 64, "0");
+
+// encodeArray ABI-encodes a dynamic array: its length, then its items (each already encoded:
+// static words, or dynamic ones behind offsets counted from just after the length).
+function encodeArray(items, dynamic) {
+  if (!dynamic) return u256(items.length) + items.join("");
+  let at = items.length * 32;
+  const offsets = items.map((it) => { const o = u256(at); at += it.length / 2; return o; });
+  return u256(items.length) + offsets.join("") + items.join("");
+}
+
+// lifecycleCall is the calldata (0x hex) of the governor's queue or execute (op) of proposal p:
+// op(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash), its
+// selector looked up in calls.json.
+export async function lifecycleCall(op, p) {
+  const signature = `${op}(address[],uint256[],bytes[],bytes32)`;
+  const known = await knownCalls();
+  const selector = Object.keys(known).find((s) => known[s].signature === signature && known[s].contracts.includes("governor"));
+  if (!selector) throw new Error(`the governor has no ${signature}`);
+  const targets = encodeArray(p.actions.map((a) => a.target.slice(2).toLowerCase().padStart(64, "0")), false);
+  const values = encodeArray(p.actions.map((a) => u256(a.value || "0")), false);
+  const calldatas = encodeArray(p.actions.map((a) => { const b = (a.calldata || "0x").slice(2); return u256(b.length / 2) + words(b); }), true);
+  const head = [4 * 32, 4 * 32 + targets.length / 2, 4 * 32 + (targets.length + values.length) / 2].map(u256).join("") + p.description_hash.slice(2);
+  return selector + head + targets + values + calldatas;
+}

@@ -38,6 +38,8 @@ async function render() {
     if (turn !== rendering) return; // a later navigation won
     view.replaceChildren(...nodes.filter(Boolean));
     view.dataset.route = location.hash || "#/"; // what the page shows, once it is shown
+    // The Performance API's measure of when each page was shown (the first: the load time).
+    performance.mark("guildhall:rendered", { detail: view.dataset.route });
     document.title = `${document.querySelector("nav.main a[aria-current=page]")?.textContent || "Guildhall"} · ${state.community.name}`;
   } catch (err) {
     if (turn !== rendering) return;
@@ -74,6 +76,8 @@ async function connectClicked() {
   }
 }
 
+const walletState = () => `${state.account}|${state.chainOK}|${!!state.session}`;
+
 async function start() {
   const list = await api("/v1/communities?limit=500");
   const select = document.getElementById("community");
@@ -89,7 +93,15 @@ async function start() {
   select.addEventListener("change", () => {
     location.search = `?community=${encodeURIComponent(select.value)}`;
   });
-  wallet.onWalletChange(() => { header(); render(); });
+  // A wallet announcing itself changes only the header (and Me, which lists the wallets); the page
+  // is rendered again when the account, its chain or its session changed.
+  let seen = walletState();
+  wallet.onWalletChange(() => {
+    header();
+    const now = walletState();
+    if (now !== seen || location.hash.startsWith("#/me")) render();
+    seen = now;
+  });
   wallet.discover();
   window.addEventListener("hashchange", render);
   header();

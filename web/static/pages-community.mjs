@@ -1,10 +1,12 @@
 // Guildhall dashboard: the community's pages. Overview (health figures and charts), definitions,
-// delegates (with gasless delegate-to), members (leaderboards) and a member's page.
+// delegates (with gasless delegate-to), members (leaderboards, see pages-recognition.mjs) and a
+// member's page.
 
 import { barChart, heatmap, lineChart, lorenz } from "./charts.mjs";
+import { leaderboard, recognitionCards } from "./pages-recognition.mjs";
 import * as wallet from "./wallet.mjs";
 import {
-  address, api, asOf, card, community, defLink, el, figure, notice, num, optional, pct, sameAddress, short, state,
+  address, api, asOf, card, community, defLink, dl, el, figure, notice, num, pct, sameAddress, short, state,
   symbol, table, tokenNumber, tokens, whenISO,
 } from "./util.mjs";
 
@@ -114,22 +116,17 @@ export async function delegateTo(delegatee) {
 // ---- members -------------------------------------------------------------------------------
 
 export async function members(params) {
-  const period = ["7d", "30d", "all"].includes(params.get("period")) ? params.get("period") : "30d";
-  const [board, holders] = await Promise.all([api(community(`/leaderboard?period=${period}&limit=50`)), api(community("/holders?limit=50"))]);
-  const periods = el("nav", { class: "tabs", "aria-label": "Leaderboard period" }, [["7d", "7 days"], ["30d", "30 days"], ["all", "all time"]].map(([p, label]) =>
-    el("a", { href: `#/members?period=${p}`, "aria-current": p === period ? "page" : null }, label)));
+  const [board, holders] = await Promise.all([leaderboard(params), api(community("/holders?limit=50"))]);
   return [
-    card("Leaderboard", periods, table(["#", "Member", "Earned", "Balance"],
-      board.items.map((r) => [r.rank, address(r.address), `${tokens(r.earned)} ${symbol()}`, tokens(r.balance)]),
-      { caption: `Rewards earned, ${period === "all" ? "all time" : "last " + period} (${asOf(board.as_of)})`, empty: "No rewards in this period." })),
+    board,
     card("Holders", table(["Member", "Balance", "Voting power"],
       holders.items.map((h) => [address(h.address), tokens(h.balance), tokens(h.voting_power)]), { caption: asOf(holders.as_of), empty: "No holders yet." })),
   ];
 }
 
 export async function member(addr) {
-  const [a, profile, dels, transfers] = await Promise.all([
-    api(community(`/accounts/${addr}`)), optional(community(`/members/${addr}`)),
+  const [a, recognition, dels, transfers] = await Promise.all([
+    api(community(`/accounts/${addr}`)), recognitionCards(addr),
     api(community("/delegates?limit=500")), api(community(`/accounts/${addr}/transfers?limit=20`)),
   ]);
   const rec = dels.items.find((d) => sameAddress(d.address, a.address));
@@ -141,24 +138,8 @@ export async function member(addr) {
   if (rec) facts.push(["As a delegate", `${rec.delegators} delegator(s), voted on ${rec.votes_cast} of ${rec.eligible_proposals} proposals`]);
   return [
     card(el("span", { class: "addr-title" }, `Member ${short(a.address)}`), el("p", { class: "mono" }, a.address), dl(facts), el("p", { class: "asof" }, asOf(a.as_of))),
-    profileCard(profile),
+    ...recognition,
     card("Recent transfers", table(["When", "From", "To", "Amount"],
       transfers.items.map((t) => [whenISO(t.timestamp), address(t.from), address(t.to), tokens(t.value)]), { empty: "No transfers yet." })),
   ];
 }
-
-// profileCard shows the recognition profile (level, badges, streaks) when the server has one.
-function profileCard(p) {
-  if (!p) return card("Level and badges", el("p", { class: "empty", id: "no-profile" }, "No recognition profile: this server does not serve levels and badges yet, or this account is not a member."));
-  const badges = [...(p.badges || []), ...(p.roles || [])];
-  return card("Level and badges",
-    dl([["Level", p.level ? (p.level.name || p.level) : "–"], ["Member since", whenISO(p.member_since)],
-      ["Earned, 365 days", tokens(p.earned_365d)], ["Active days, 90 days", p.active_days_90d ?? "–"],
-      ["Weekly streak", `${p.streak_weeks ?? 0} (longest ${p.longest_streak_weeks ?? 0})`], ["Voting streak", p.voting_streak ?? "–"]]),
-    el("ul", { class: "badges", id: "badges" }, badges.map((b) => el("li", {}, el("strong", {}, b.name || b.role || b.id || "badge"),
-      b.since ? ` since ${whenISO(b.since)}` : "",
-      (b.progress || []).map((g) => el("div", { class: "hint" }, `${g.met ? "✓" : "…"} ${g.condition}: ${g.have} of ${g.need}`))))),
-    el("p", { class: "asof" }, asOf(p.as_of)));
-}
-
-export const dl = (pairs) => el("dl", {}, pairs.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));

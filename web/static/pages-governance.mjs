@@ -1,12 +1,12 @@
 // Guildhall dashboard: proposals (list by state, a proposal's page with its actions in words,
 // tally, votes and timeline) and Me (the signed-in member's standing, ballots and delegation).
 
-import { describe } from "./actions.mjs";
-import { delegateForm, dl } from "./pages-community.mjs";
+import { describe, lifecycleCall } from "./actions.mjs";
+import { delegateForm } from "./pages-community.mjs";
 import { renderDescription, titleOf } from "./text.mjs";
 import * as wallet from "./wallet.mjs";
 import {
-  address, api, asOf, card, community, el, notice, pct, sameAddress, short, state, symbol, table, tokens, when, whenISO,
+  address, api, asOf, card, community, dl, el, notice, pct, sameAddress, short, state, symbol, table, tokens, when, whenISO,
 } from "./util.mjs";
 
 const STATES = ["active", "pending", "succeeded", "queued", "executed", "defeated", "canceled", "expired"];
@@ -37,7 +37,7 @@ export async function proposal(pid) {
     card("Tally", tallyView(t), voteForm(p, votes)),
     card("Timeline", timeline(p, t)),
     card(`Votes (${votes.items.length})`, table(["Voter", "Vote", "Weight", "Reason"],
-      votes.items.map((v) => [address(v.voter), v.support, tokens(v.weight), v.reason || "–"]), { empty: "No votes yet." })),
+      votes.items.map((v) => [address(v.voter), el("span", { class: "nowrap" }, v.support), tokens(v.weight), v.reason || "–"]), { empty: "No votes yet." })),
     lifecycle(p, t),
   ];
 }
@@ -86,19 +86,19 @@ async function castVote(pid, support, reason, form) {
   try {
     const res = await wallet.vote(pid, support, reason);
     notice(`Your vote was sent in transaction ${short(res.tx_hash)}; the tally counts it once its block is indexed.`, true);
-    waitForVote(pid);
+    waitFor(pid, async () => (await api(community(`/proposals/${pid}/votes?limit=500`))).items.some((x) => sameAddress(x.voter, state.account)));
   } catch (err) {
     notice(wallet.walletError(err));
     button.disabled = false;
   }
 }
 
-// waitForVote re-renders the proposal once the member's vote is indexed (a minute at most).
-async function waitForVote(pid) {
+// waitFor re-renders proposal pid's page once indexed() says what was sent is indexed (checked
+// every second, a minute at most, while the page shows the proposal).
+async function waitFor(pid, indexed) {
   for (let i = 0; i < 60 && location.hash === `#/proposals/${pid}`; i++) {
     await new Promise((r) => setTimeout(r, 1000));
-    const v = await api(community(`/proposals/${pid}/votes?limit=500`));
-    if (v.items.some((x) => sameAddress(x.voter, state.account))) {
+    if (await indexed()) {
       window.dispatchEvent(new HashChangeEvent("hashchange"));
       return;
     }
@@ -122,25 +122,42 @@ function timeline(p, t) {
     el("li", { class: done ? "done" : "future" }, el("strong", {}, k), " ", v, done ? "" : el("span", { class: "hint" }, ended ? " (will not happen)" : " (to come)"))));
 }
 
-// lifecycle offers an issuer queue (when succeeded) or execute (when queued and ready).
+// lifecycle offers anyone the governor's queue (once the proposal has passed) or execute (once
+// it is queued and its timelock delay has passed): both are permissionless, so the connected
+// wallet sends them and pays the gas. An issuer may instead have the operator account send them.
 function lifecycle(p) {
   const op = p.state === "succeeded" ? "queue" : p.state === "queued" ? "execute" : null;
   if (!op) return null;
   const ready = op === "queue" || !p.eta || p.eta * 1000 <= Date.now();
+  const verb = op === "queue" ? "Queue" : "Execute";
+  const done = op === "queue" ? "queued" : "executed";
+  const sent = (res) => {
+    notice(`${verb} sent in transaction ${short(res)}; the page follows once its block is indexed.`, true);
+    waitFor(p.id, async () => (await api(community(`/proposals/${p.id}`))).state === done);
+  };
+  const fromWallet = el("button", { type: "button", id: `${op}-proposal`, disabled: !ready || !state.account, onclick: async (ev) => {
+    ev.target.disabled = true;
+    try {
+      sent(await wallet.send(state.community.governor, await lifecycleCall(op, p)));
+    } catch (err) {
+      notice(wallet.walletError(err));
+      ev.target.disabled = false;
+    }
+  } }, `${verb} from my wallet`);
   const key = el("input", { type: "password", id: "issuer-key", autocomplete: "off", placeholder: "issuer API key" });
   return card(op === "queue" ? "Queue for execution" : "Execute",
-    el("p", { class: "hint" }, op === "queue" ? "The proposal passed: queue it in the timelock. An issuer's key sends it from the operator account." :
-      ready ? "The timelock delay has passed: execute the proposal's actions." : `Executable from ${when(p.eta)}.`),
+    el("p", { class: "hint" }, op === "queue" ? "The proposal passed: anyone may queue it in the timelock." :
+      ready ? "The timelock delay has passed: anyone may execute the proposal's actions." : `Executable from ${when(p.eta)}.`),
+    el("p", {}, fromWallet, state.account ? " You pay its gas." : " Connect your wallet (top right) first."),
     el("form", { class: "inline-form", onsubmit: async (ev) => {
       ev.preventDefault();
       try {
-        const path = op === "queue" ? community(`/proposals/${p.id}/queue`) : community(`/proposals/${p.id}/execute`);
-        const res = await api(path, { method: "POST", auth: key.value.trim() });
-        notice(`${op === "queue" ? "Queued" : "Executed"} in transaction ${short(res.tx_hash)}.`, true);
+        sent((await api(community(`/proposals/${p.id}/${op}`), { method: "POST", auth: key.value.trim() })).tx_hash);
       } catch (err) {
         notice(err.message);
       }
-    } }, el("label", { for: "issuer-key" }, "Issuer key"), key, el("button", { type: "submit", disabled: !ready }, op === "queue" ? "Queue" : "Execute")));
+    } }, el("label", { for: "issuer-key" }, "Or, as an issuer, from the operator account: issuer key"), key,
+    el("button", { type: "submit", class: "secondary", disabled: !ready }, verb)));
 }
 
 // ---- me ------------------------------------------------------------------------------------

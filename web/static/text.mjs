@@ -1,15 +1,18 @@
 // Guildhall dashboard: a proposal's description rendered safely. Anyone can write a proposal, so
 // its text is never parsed as HTML: a small Markdown subset (headings, lists, paragraphs, **bold**,
-// `code` and http(s) links) is built into DOM nodes, and everything else stays literal text.
+// _emphasis_, `code` and http(s) links) is built into DOM nodes, and everything else stays literal
+// text.
 
 import { el } from "./util.mjs";
 
-const INLINE = /(\*\*[^*]+\*\*|`[^`]+`|\[[^\]]+\]\([^)\s]+\))/;
+// _emphasis_ only between non-word characters, so snake_case names stay as they are.
+const INLINE = /(\*\*[^*]+\*\*|(?<!\w)_[^_]+_(?!\w)|`[^`]+`|\[[^\]]+\]\([^)\s]+\))/;
 
 function inline(text) {
   return text.split(INLINE).filter(Boolean).map((part) => {
     if (part.startsWith("**") && part.endsWith("**") && part.length > 4) return el("strong", {}, part.slice(2, -2));
     if (part.startsWith("`") && part.endsWith("`") && part.length > 2) return el("code", {}, part.slice(1, -1));
+    if (/^_[^_]+_$/.test(part)) return el("em", {}, inline(part.slice(1, -1)));
     const link = part.match(/^\[([^\]]+)\]\(([^)\s]+)\)$/);
     if (link) {
       let url = null;

@@ -110,6 +110,9 @@ export function table(headers, rows, { caption, empty = "Nothing yet." } = {}) {
 // label is a column header as text, which narrow screens show beside each cell.
 const label = (h) => (h instanceof Node ? h.textContent : String(h ?? ""));
 
+// dl is a list of [term, value] pairs as a definition list.
+export const dl = (pairs) => el("dl", {}, pairs.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+
 export function card(title, ...children) {
   return el("section", { class: "card" }, el("h2", {}, title), ...children);
 }

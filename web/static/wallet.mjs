@@ -173,6 +173,13 @@ export async function signTyped(typed) {
   return request("eth_signTypedData_v4", [state.account, JSON.stringify(typed)]);
 }
 
+// send sends a transaction of the member's own from their wallet (which pays its gas) and
+// returns its hash.
+export async function send(to, data) {
+  if (!state.chainOK && !(await checkChain())) throw new Error("Switch your wallet to the community's chain first.");
+  return request("eth_sendTransaction", [{ from: state.account, to, data }]);
+}
+
 // vote signs a ballot and has Guildhall relay it.
 export async function vote(pid, support, reason) {
   const q = new URLSearchParams({ voter: state.account, support });

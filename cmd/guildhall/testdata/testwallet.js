@@ -59,6 +59,7 @@
           return null;
         }
         case "personal_sign":
+        case "eth_sendTransaction": // sent by the test with the account's dev key
         case "eth_signTypedData_v4":
           return sign(method, params);
         default:

@@ -1,0 +1,523 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"math/big"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// Accepting rewards in groups.
+//
+// Every request of an issuer spends the same budget, so its transactions take turns on the
+// issuer's row (and on its ledger version row) from the moment they lock it to their commit: one
+// request at a time, each paying a commit of its own. Requests that arrive while one is running
+// are instead taken together, in arrival order, into one transaction: the same checks run in Go
+// on what the group read once under the same locks, each request seeing the ones before it (its
+// caps and the budget as they would be had they committed first), and what the group accepted is
+// written with one statement per table and committed once. A request the checks refuse writes
+// nothing, as alone; its answer is the same. The group commits or nothing does: every caller is
+// answered only after the commit, so an answer is never given for rewards that could still be
+// lost. If the group's transaction fails, each request runs again alone, so one request's fault
+// is its own.
+
+// maxGroupItems bounds the reward items in one group (a batch request larger than that runs
+// alone, in a group of its own).
+const maxGroupItems = 4000
+
+// acceptCall is one request waiting for its group.
+type acceptCall struct {
+	ctx  context.Context
+	in   rewards.AcceptInput
+	out  *rewards.AcceptOutput
+	err  error
+	done chan struct{}
+}
+
+// acceptQueues holds each issuer's waiting requests and whether a group of its is running.
+type acceptQueues struct {
+	mu      sync.Mutex
+	waiting map[int64][]*acceptCall
+	running map[int64]bool
+	groups  atomic.Int64 // groups of more than one request committed together, for tests
+}
+
+// add queues c and reports whether a runner must be started for its issuer.
+func (q *acceptQueues) add(c *acceptCall) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.waiting == nil {
+		q.waiting, q.running = map[int64][]*acceptCall{}, map[int64]bool{}
+	}
+	id := c.in.Issuer.ID
+	q.waiting[id] = append(q.waiting[id], c)
+	if q.running[id] {
+		return false
+	}
+	q.running[id] = true
+	return true
+}
+
+// take removes the next group of the issuer's requests, oldest first: at most maxGroupItems items
+// (at least one request) and one request per idempotency key (a repeated key waits for the next
+// group, where it finds the first one's answer). It returns nil, and marks the issuer idle, when
+// nothing waits.
+func (q *acceptQueues) take(id int64) []*acceptCall {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	waiting := q.waiting[id]
+	if len(waiting) == 0 {
+		delete(q.waiting, id)
+		q.running[id] = false
+		return nil
+	}
+	var group, left []*acceptCall
+	keys, items := map[string]bool{}, 0
+	for _, c := range waiting {
+		if keys[c.in.IdempotencyKey] || (len(group) > 0 && items+len(c.in.Items) > maxGroupItems) {
+			left = append(left, c)
+			continue
+		}
+		keys[c.in.IdempotencyKey] = true
+		items += len(c.in.Items)
+		group = append(group, c)
+	}
+	q.waiting[id] = left
+	return group
+}
+
+// Accept records rewards; see rewards.Store. A request that writes waits for its issuer's next
+// group (see above); a dry run reads alone. Locks are taken in one order by every transaction
+// (idempotency keys, members by wallet, cap counters by activity and wallet, the issuer's budget
+// row), so concurrent groups queue instead of deadlocking; a deadlock all the same retries.
+func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	if in.DryRun {
+		return s.acceptAlone(ctx, in)
+	}
+	c := &acceptCall{ctx: ctx, in: in, done: make(chan struct{})}
+	if s.accepts.add(c) {
+		go s.runAccepts(in.Issuer.ID)
+	}
+	select {
+	case <-c.done:
+		return c.out, c.err
+	case <-ctx.Done():
+		// The request may still be accepted: a replay with its key finds out.
+		return nil, ctx.Err()
+	}
+}
+
+// acceptAlone runs one request in a transaction of its own.
+func (s *RewardsStore) acceptAlone(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	var out *rewards.AcceptOutput
+	err := s.db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = accept(ctx, tx, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runAccepts runs the issuer's groups until none waits.
+func (s *RewardsStore) runAccepts(issuerID int64) {
+	for {
+		group := s.accepts.take(issuerID)
+		if group == nil {
+			return
+		}
+		s.acceptGroup(group)
+	}
+}
+
+// acceptGroup answers every call of group. The transaction is not the callers': one that gives
+// up waiting does not cancel the others' work.
+func (s *RewardsStore) acceptGroup(group []*acceptCall) {
+	defer func() {
+		for _, c := range group {
+			close(c.done)
+		}
+	}()
+	live := make([]*acceptCall, 0, len(group))
+	var alone []*acceptCall
+	for _, c := range group {
+		switch c.err = c.ctx.Err(); {
+		case c.err != nil:
+		case namesReferrer(c.in):
+			// A referral is recorded only with a wallet's first reward, which a group cannot
+			// tell from an earlier request's of the same group: these run alone, after it.
+			alone = append(alone, c)
+		default:
+			live = append(live, c)
+		}
+	}
+	defer func() {
+		for _, c := range alone {
+			c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+		}
+	}()
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		c := live[0]
+		c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ins := make([]rewards.AcceptInput, len(live))
+	for k, c := range live {
+		ins[k] = c.in
+	}
+	var results []acceptResult
+	err := s.db.inTx(ctx, "accept rewards", true, func(tx *sqlx.Tx) error {
+		var err error
+		results, err = acceptTogether(ctx, tx, ins)
+		return err
+	})
+	if err != nil {
+		for _, c := range live {
+			c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+		}
+		return
+	}
+	s.accepts.groups.Add(1)
+	for k, c := range live {
+		c.out, c.err = results[k].out, results[k].err
+	}
+}
+
+// acceptResult is one request's answer in a group: its output, or the refusal it got.
+type acceptResult struct {
+	out *rewards.AcceptOutput
+	err error
+}
+
+// groupOrder is a priced request of a group on its way through the checks.
+type groupOrder struct {
+	k     int // the request's index in the group
+	order *rewards.Order
+}
+
+// acceptTogether runs the requests ins of one issuer in tx, in order, each as if the ones before
+// it had committed: the same checks as accept, on what the group read once.
+func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput) ([]acceptResult, error) {
+	results := make([]acceptResult, len(ins))
+	claimed, err := claimIdempotencyKeys(ctx, tx, ins, results)
+	if err != nil {
+		return nil, err
+	}
+	communityID := ins[0].Issuer.CommunityID
+	var items []rewards.Request
+	for _, k := range claimed {
+		items = append(items, ins[k].Items...)
+	}
+	if len(items) == 0 {
+		return results, nil
+	}
+	if err := lockMemberActivities(ctx, tx, communityID, items); err != nil {
+		return nil, err
+	}
+	priced, err := priceGroup(ctx, tx, ins, claimed, items, results)
+	if err != nil {
+		return nil, err
+	}
+	accepted, counters, spent, err := checkGroupLimits(ctx, tx, ins, priced, results)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeGroup(ctx, tx, ins, accepted, counters, spent, results); err != nil {
+		return nil, err
+	}
+	var refused []string
+	for _, k := range claimed {
+		if results[k].err != nil {
+			refused = append(refused, ins[k].IdempotencyKey)
+		}
+	}
+	if len(refused) > 0 {
+		// A refused request changes nothing: not even its key, which it may use again.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
+			ins[0].Issuer.ID, pq.Array(refused)); err != nil {
+			return nil, err
+		}
+	}
+	return results, nil
+}
+
+// claimIdempotencyKeys records each request's key and returns the indexes of the requests whose
+// key was new; the others get their stored answer (a replay) or ECONFLICT (another request
+// under that key) in results.
+func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, results []acceptResult) ([]int, error) {
+	keys, hashes := make([]string, len(ins)), make([][]byte, len(ins))
+	for k, in := range ins {
+		keys[k], hashes[k] = in.IdempotencyKey, in.RequestHash
+	}
+	var fresh []string
+	if err := tx.SelectContext(ctx, &fresh, `
+		INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+		SELECT $1, k, h, 0, '' FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS t(k, h, n) ORDER BY n
+		ON CONFLICT DO NOTHING RETURNING key`, ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(hashes)); err != nil {
+		return nil, err
+	}
+	isFresh := make(map[string]bool, len(fresh))
+	for _, key := range fresh {
+		isFresh[key] = true
+	}
+	var claimed []int
+	var known []string
+	for k, key := range keys {
+		if isFresh[key] {
+			claimed = append(claimed, k)
+		} else {
+			known = append(known, key)
+		}
+	}
+	if len(known) == 0 {
+		return claimed, nil
+	}
+	var prev []struct {
+		Key      string `db:"key"`
+		Hash     []byte `db:"request_hash"`
+		Response []byte `db:"response"`
+	}
+	if err := tx.SelectContext(ctx, &prev, `SELECT key, request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
+		ins[0].Issuer.ID, pq.Array(known)); err != nil {
+		return nil, err
+	}
+	for _, p := range prev {
+		k := slices.Index(keys, p.Key)
+		if slices.Equal(p.Hash, ins[k].RequestHash) {
+			results[k].out = &rewards.AcceptOutput{Body: p.Response, Replayed: true}
+		} else {
+			results[k].err = guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", p.Key)
+		}
+	}
+	return claimed, nil
+}
+
+// priceGroup prices the claimed requests with the community's current rules and checks the
+// minimum reward; a request refused here gets its error in results.
+func priceGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, claimed []int, items []rewards.Request, results []acceptResult) ([]groupOrder, error) {
+	communityID := ins[0].Issuer.CommunityID
+	rules, err := currentRules(ctx, tx, communityID, items)
+	if err != nil {
+		return nil, err
+	}
+	min, err := minReward(ctx, tx, communityID)
+	if err != nil {
+		return nil, err
+	}
+	var priced []groupOrder
+	for _, k := range claimed {
+		order, err := rewards.PriceOrder(ins[k], rules)
+		if err == nil {
+			err = order.CheckMinimum(ins[k], min)
+		}
+		if err != nil {
+			results[k].err = err
+			continue
+		}
+		priced = append(priced, groupOrder{k: k, order: order})
+	}
+	return priced, nil
+}
+
+// capKey names one cap counter of the community.
+type capKey struct {
+	activity, wallet string
+	rule             int64
+	start            time.Time
+}
+
+func capKeyOf(c rewards.CapUse) capKey {
+	return capKey{c.Activity, c.Wallet, c.Rule.ID, c.Start.UTC()}
+}
+
+// checkGroupLimits checks each priced order, in request order, against its caps and the issuer's
+// budget as the orders accepted before it leave them. It returns the accepted orders, every
+// counter they touch with its new value, and the issuer's new spent total.
+func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, priced []groupOrder, results []acceptResult) ([]groupOrder, map[capKey]*big.Int, *big.Int, error) {
+	var uses []rewards.CapUse
+	for _, p := range priced {
+		uses = append(uses, p.order.Caps...)
+	}
+	counters, err := readCapUsage(ctx, tx, ins[0].Issuer.CommunityID, uses)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	issuer, err := lockIssuer(ctx, tx, ins[0].Issuer.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	touched := map[capKey]*big.Int{}
+	spent := new(big.Int).Set(issuer.Spent)
+	var accepted []groupOrder
+	for _, p := range priced {
+		used := make([]*big.Int, len(p.order.Caps))
+		for i, c := range p.order.Caps {
+			used[i] = counters[capKeyOf(c)]
+		}
+		now := *issuer
+		now.Spent = spent
+		if err := p.order.CheckLimits(used, &now); err != nil {
+			results[p.k].err = err
+			continue
+		}
+		for _, c := range p.order.Caps {
+			key := capKeyOf(c)
+			counters[key] = new(big.Int).Add(counters[key], c.Amount)
+			touched[key] = counters[key]
+		}
+		spent = new(big.Int).Add(spent, p.order.Total)
+		accepted = append(accepted, p)
+	}
+	return accepted, touched, spent, nil
+}
+
+// readCapUsage returns what each counter of uses holds: the stored counter, or for one not there
+// yet what the member earned for the activity since the period began, under any rule (as
+// addCapUsage seeds it). The member activity locks are held: nobody else changes these counters.
+func readCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, uses []rewards.CapUse) (map[capKey]*big.Int, error) {
+	out := map[capKey]*big.Int{}
+	if len(uses) == 0 {
+		return out, nil
+	}
+	var acts, ws, starts []string
+	var ruleIDs []int64
+	for _, c := range uses {
+		key := capKeyOf(c)
+		if _, ok := out[key]; ok {
+			continue
+		}
+		out[key] = nil
+		acts, ws, ruleIDs, starts = append(acts, c.Activity), append(ws, c.Wallet), append(ruleIDs, c.Rule.ID), append(starts, key.start.Format(time.RFC3339Nano))
+	}
+	var rows []struct {
+		Activity string    `db:"activity"`
+		Wallet   string    `db:"wallet"`
+		Rule     int64     `db:"rule_id"`
+		Start    time.Time `db:"period_start"`
+		Earned   string    `db:"earned"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `
+		SELECT t.a AS activity, t.w AS wallet, t.r AS rule_id, t.s AS period_start, coalesce(
+			(SELECT x.earned FROM member_cap_usage x WHERE x.community_id = $1 AND x.activity = t.a
+				AND x.wallet = t.w AND x.rule_id = t.r AND x.period_start = t.s),
+			(SELECT coalesce(sum(amount), 0) FROM rewards WHERE community_id = $1 AND wallet = t.w
+				AND activity = t.a AND created_at >= t.s AND status <> 'failed'))::text AS earned
+		FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[]) AS t(a, w, r, s)`,
+		communityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts)); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[capKey{r.Activity, r.Wallet, r.Rule, r.Start.UTC()}] = parseBig(r.Earned)
+	}
+	for _, v := range out {
+		if v == nil {
+			return nil, errors.New("read cap usage: a counter was not answered")
+		}
+	}
+	return out, nil
+}
+
+// writeGroup writes what the accepted orders add: the cap counters' new values, the members, the
+// issuer's spending, the ledger rows (one statement, in request order) and each request's answer
+// stored with its key.
+func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, counters map[capKey]*big.Int, spent *big.Int, results []acceptResult) error {
+	if len(accepted) == 0 {
+		return nil
+	}
+	iss := ins[0].Issuer
+	var all []*rewards.Reward
+	var times []*time.Time
+	for _, p := range accepted {
+		all = append(all, p.order.Rewards...)
+		for range p.order.Rewards {
+			var at *time.Time
+			if now := ins[p.k].Now; !now.IsZero() {
+				at = &now
+			}
+			times = append(times, at)
+		}
+	}
+	if err := insertMembers(ctx, tx, iss.CommunityID, all); err != nil {
+		return err
+	}
+	if err := writeCapUsage(ctx, tx, iss.CommunityID, counters); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = $2::numeric WHERE id = $1`, iss.ID, spent.String()); err != nil {
+		return err
+	}
+	if err := insertRewardRows(ctx, tx, iss, all, times); err != nil {
+		return err
+	}
+	// Referrals these rewards qualify are paid now, as a request alone pays them.
+	if err := payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now); err != nil {
+		return err
+	}
+	keys, bodies := make([]string, len(accepted)), make([][]byte, len(accepted))
+	for j, p := range accepted {
+		out := &rewards.AcceptOutput{Rewards: p.order.Rewards, Body: []byte{}}
+		if render := ins[p.k].Render; render != nil {
+			body, err := render(p.order.Rewards)
+			if err != nil {
+				return err
+			}
+			if body != nil {
+				out.Body = body
+			}
+		}
+		results[p.k].out = out
+		keys[j], bodies[j] = ins[p.k].IdempotencyKey, out.Body
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys k SET status = 202, response = t.b
+		FROM unnest($2::text[], $3::bytea[]) AS t(key, b) WHERE k.issuer_id = $1 AND k.key = t.key`,
+		iss.ID, pq.Array(keys), pq.ByteaArray(bodies))
+	return err
+}
+
+// writeCapUsage stores the counters' new values, in (activity, wallet) order.
+func writeCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, counters map[capKey]*big.Int) error {
+	if len(counters) == 0 {
+		return nil
+	}
+	keys := make([]capKey, 0, len(counters))
+	for key := range counters {
+		keys = append(keys, key)
+	}
+	slices.SortFunc(keys, func(a, b capKey) int {
+		return cmp.Or(strings.Compare(a.activity, b.activity), strings.Compare(a.wallet, b.wallet))
+	})
+	acts, ws, ruleIDs, starts, earned := make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for k, key := range keys {
+		acts[k], ws[k], ruleIDs[k], starts[k], earned[k] = key.activity, key.wallet, key.rule, key.start.Format(time.RFC3339Nano), counters[key].String()
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO member_cap_usage AS u (community_id, activity, wallet, rule_id, period_start, earned)
+		SELECT $1, a, w, r, s, e FROM unnest($2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::numeric[])
+			WITH ORDINALITY AS t(a, w, r, s, e, n) ORDER BY n
+		ON CONFLICT (community_id, activity, wallet, rule_id, period_start) DO UPDATE SET earned = excluded.earned`,
+		communityID, pq.Array(acts), pq.Array(ws), pq.Array(ruleIDs), pq.Array(starts), pq.Array(earned))
+	return err
+}
+
+// namesReferrer reports whether an item of in names a referrer.
+func namesReferrer(in rewards.AcceptInput) bool {
+	return slices.ContainsFunc(in.Items, func(it rewards.Request) bool { return it.Referrer != "" })
+}
