@@ -197,6 +197,20 @@ func TestReferralPaidExactlyOnceUnderConcurrency(t *testing.T) {
 	if iss.Spent.Int64() != 10+500 {
 		t.Errorf("referral rule's issuer spent %s, want %d (its reward of 10 and the referral's 500)", iss.Spent, 10+500)
 	}
+
+	// One issuer's twenty rewards at once, which it accepts in groups, push another referred
+	// member over the threshold: paid once as well.
+	if _, err := f.accept(t, "second", rewards.Request{Wallet: wallet(2), Activity: "purchase", Referrer: wallet(8)}); err != nil {
+		t.Fatal(err)
+	}
+	if accepted, refused := concurrently(t, f, 20, func(k int) rewards.Request {
+		return rewards.Request{Wallet: wallet(2), Activity: fmt.Sprintf("visit%d", k%4)}
+	}); accepted != 20 || refused != 0 {
+		t.Fatalf("one issuer's rewards: accepted %d, refused %d; want 20 and 0", accepted, refused)
+	}
+	if got := f.referralRewards(t, wallet(8)); fmt.Sprint(got) != "[500 referral:"+wallet(2)+"]" {
+		t.Errorf("second referrer's referral rewards = %v, want one of 500", got)
+	}
 }
 
 // The referral reward meets the referrer's cap and the paying issuer's budget like any reward:
