@@ -143,6 +143,13 @@ func TestStatsReferrals(t *testing.T) {
 		"referred":0,"qualified":0,"new_members_28d":0,"referred_new_28d":0,"referred_share_28d":null,
 		"retention_m1":{"referred":null,"organic":null,"referred_cohort":0,"organic_cohort":0}}`)
 	wantProblem(t, srv.get(t, "/v1/communities/nowhere/stats/referrals"), http.StatusNotFound)
+	// The operator account is an excluded account: it refers nobody.
+	before := srv.state(t, append([]string{"referrals"}, acceptWrites...)...)
+	rec := srv.send(t, http.MethodPost, "/v1/communities/bakery/rewards", srv.key, "by-operator", `{"wallet":"`+testAddress(9, 8)+`","activity":"purchase","referrer":"`+statsO.Hex()+`"}`)
+	wantFields(t, wantProblem(t, rec, http.StatusUnprocessableEntity), "referrer")
+	if after := srv.state(t, append([]string{"referrals"}, acceptWrites...)...); after != before {
+		t.Errorf("a refused operator referral changed the tables\nbefore:\n%s\nafter:\n%s", before, after)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -238,7 +238,9 @@ func payReferral(ctx context.Context, tx *sqlx.Tx, rule *rewards.Rule, referred,
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return fmt.Errorf("referral of %s in %s: decided already (%d rows, %v)", referred, rule.CommunityID, n, err)
 	}
-	return nil
+	// Released, so a batch paying many referrals does not pile up subtransactions.
+	_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT referral_payment`)
+	return err
 }
 
 // nullTime is t for a timestamptz parameter, NULL when t is zero (the statement then uses now()).

@@ -197,6 +197,20 @@ func TestReferralPaidExactlyOnceUnderConcurrency(t *testing.T) {
 	if iss.Spent.Int64() != 10+500 {
 		t.Errorf("referral rule's issuer spent %s, want %d (its reward of 10 and the referral's 500)", iss.Spent, 10+500)
 	}
+
+	// One issuer's twenty rewards at once, which it accepts in groups, push another referred
+	// member over the threshold: paid once as well.
+	if _, err := f.accept(t, "second", rewards.Request{Wallet: wallet(2), Activity: "purchase", Referrer: wallet(8)}); err != nil {
+		t.Fatal(err)
+	}
+	if accepted, refused := concurrently(t, f, 20, func(k int) rewards.Request {
+		return rewards.Request{Wallet: wallet(2), Activity: fmt.Sprintf("visit%d", k%4)}
+	}); accepted != 20 || refused != 0 {
+		t.Fatalf("one issuer's rewards: accepted %d, refused %d; want 20 and 0", accepted, refused)
+	}
+	if got := f.referralRewards(t, wallet(8)); fmt.Sprint(got) != "[500 referral:"+wallet(2)+"]" {
+		t.Errorf("second referrer's referral rewards = %v, want one of 500", got)
+	}
 }
 
 // The referral reward meets the referrer's cap and the paying issuer's budget like any reward:
@@ -279,5 +293,89 @@ func TestReferralQualifiesOnAcceptedEarnings(t *testing.T) {
 	}
 	if got := f.referralRewards(t, wallet(9)); len(got) != 1 {
 		t.Errorf("referral rewards at 30 accepted = %v, want one", got)
+	}
+}
+
+// A batch of new members whose first rewards already reach the threshold pays every referral in
+// the batch's own transaction, one reward each.
+func TestBatchOfReferredMembersQualifiesAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newRewardsFixture(t, 100_000, rewards.Rule{})
+	f.putReferralRule(t, f.issuer, 7, 10, nil)
+	items := make([]rewards.Request, 60)
+	for k := range items {
+		items[k] = rewards.Request{Wallet: wallet(100 + k), Activity: "purchase", Referrer: wallet(900 + k%3)}
+	}
+	if _, err := f.acceptAt(t, "batch", time.Now(), true, items...); err != nil {
+		t.Fatal(err)
+	}
+	var paid, rewardsPaid int
+	if err := f.raw.Get(&paid, `SELECT count(*) FROM referrals WHERE paid_reward_id IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.raw.Get(&rewardsPaid, `SELECT count(*) FROM rewards WHERE activity = 'referral' AND amount = 7`); err != nil {
+		t.Fatal(err)
+	}
+	if paid != 60 || rewardsPaid != 60 {
+		t.Errorf("%d referrals paid with %d rewards, want 60 and 60", paid, rewardsPaid)
+	}
+	for k := range 3 {
+		if got := f.referralRewards(t, wallet(900+k)); len(got) != 20 {
+			t.Errorf("referrer %d has %d referral rewards, want 20", k, len(got))
+		}
+	}
+}
+
+// A referred first reward racing a plain first reward of the same new wallet (from another
+// issuer): the referral is recorded exactly when the referred request is accepted, and only when
+// its reward is the wallet's first; otherwise it is a 422 naming the referrer.
+func TestReferrerRacingAnotherFirstReward(t *testing.T) {
+	t.Parallel()
+	f := newRewardsFixture(t, 100_000, rewards.Rule{})
+	other := &rewards.Issuer{CommunityID: "bakery", Name: "cafe", Budget: big.NewInt(100_000)}
+	if err := f.db.CreateIssuer(t.Context(), other, rewards.NewAPIKey()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	accepted := make([]bool, n)
+	for k := range n {
+		for _, referred := range []bool{true, false} {
+			wg.Go(func() {
+				<-start
+				in := rewards.AcceptInput{Issuer: other, IdempotencyKey: fmt.Sprint("plain-", k), RequestHash: []byte{1}, Now: time.Now(),
+					Items: []rewards.Request{{Wallet: wallet(200 + k), Activity: "purchase"}}}
+				if referred {
+					in.Issuer, in.IdempotencyKey = f.issuer, fmt.Sprint("referred-", k)
+					in.Items[0].Referrer = wallet(999)
+				}
+				_, err := f.db.Accept(t.Context(), in)
+				switch {
+				case err == nil && referred:
+					accepted[k] = true
+				case err != nil && !(referred && guildhall.ErrorCode(err) == guildhall.EUNPROCESSABLE && fmt.Sprint(fieldNames(err)) == "[referrer]"):
+					t.Errorf("wallet %d, referred %v: %v", k, referred, err)
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	for k := range n {
+		var first struct {
+			Referral, First *int64
+			Issuer          int64
+		}
+		if err := f.raw.Get(&first, `SELECT (SELECT reward_id FROM referrals WHERE wallet = $1) AS referral,
+			min(id) AS first, (array_agg(issuer_id ORDER BY id))[1] AS issuer FROM rewards WHERE wallet = $1`, wallet(200+k)); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case accepted[k] != (first.Referral != nil):
+			t.Errorf("wallet %d: referred request accepted %v, referral recorded %v", k, accepted[k], first.Referral != nil)
+		case accepted[k] && (*first.Referral != *first.First || first.Issuer != f.issuer.ID):
+			t.Errorf("wallet %d: the referral names reward %d, the first reward is %d (issuer %d)", k, *first.Referral, *first.First, first.Issuer)
+		}
 	}
 }
