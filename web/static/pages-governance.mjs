@@ -152,7 +152,8 @@ function lifecycle(p) {
     el("form", { class: "inline-form", onsubmit: async (ev) => {
       ev.preventDefault();
       try {
-        sent((await api(community(`/proposals/${p.id}/${op}`), { method: "POST", auth: key.value.trim() })).tx_hash);
+        const path = op === "queue" ? community(`/proposals/${p.id}/queue`) : community(`/proposals/${p.id}/execute`);
+        sent((await api(path, { method: "POST", auth: key.value.trim() })).tx_hash);
       } catch (err) {
         notice(err.message);
       }
