@@ -514,12 +514,13 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	if err != nil {
 		return err
 	}
-	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
-		return err
-	}
-	// Backfill: fetch the next final ranges while this one is written.
+	// Backfill: fetch the next final ranges while this one is decoded and written.
 	if len(live) > 0 {
 		ix.fetchAhead(ctx, to, finalTop, live, key)
+	}
+	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
+		ix.dropAhead()
+		return err
 	}
 	if err := ix.store.ApplyBatch(ctx, b); err != nil {
 		ix.dropAhead()
