@@ -126,6 +126,7 @@ type gethNode struct {
 	url    string
 	pid    int
 	client *ethclient.Client
+	log    *processLog
 }
 
 // startGeth starts geth --dev (a block as soon as transactions wait, a gas limit big enough for
@@ -148,7 +149,7 @@ func startGeth(b *testing.B, bin string) *gethNode {
 		if c, err := ethclient.Dial(url); err == nil {
 			if _, err := c.BlockNumber(context.Background()); err == nil {
 				b.Cleanup(c.Close)
-				return &gethNode{url: url, pid: cmd.Process.Pid, client: c}
+				return &gethNode{url: url, pid: cmd.Process.Pid, client: c, log: logs}
 			}
 			c.Close()
 		}
@@ -473,7 +474,7 @@ func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
 	took = time.Since(start)
 	select {
 	case err := <-errs:
-		h.b.Fatalf("ceiling: %v", err)
+		h.b.Fatalf("ceiling: %v\ngeth's log:\n%s", err, tail(h.node.log.String(), 4000))
 	default:
 	}
 	return total.Load(), rangeSize, took
