@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -25,8 +25,8 @@ import (
 // each response is scanned three times by encoding/json (the envelope, the result, then each log
 // through its generated UnmarshalJSON and hexutil types), and over loopback the node also gzips
 // it for the client to gunzip: together more CPU than the node's own log search. Here the body is
-// read once, uncompressed when the node is on this machine, and parsed in one pass into logs
-// whose topics and data share a few large allocations.
+// read as a stream, uncompressed when the node is on this machine, one log at a time into logs
+// whose topics and data share a few large allocations; FilterLogsUpTo stops reading at a bound.
 //
 // rpcURL must be http or https; errors never show it (it may hold an API key).
 func HTTPLogs(c Client, rpcURL string) (Client, error) {
@@ -49,7 +49,6 @@ type httpLogs struct {
 	Client
 	url  string
 	http *http.Client
-	bufs sync.Pool
 }
 
 // RPCError is a JSON-RPC error answer. It has the methods go-ethereum's errors have (Error,
@@ -79,73 +78,70 @@ type filterArg struct {
 // FilterLogs is eth_getLogs for a range of numbered blocks, as the indexer asks; other queries (by
 // block hash, or up to "latest") go through the wrapped client.
 func (h *httpLogs) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
-	if q.BlockHash != nil || q.FromBlock == nil || q.ToBlock == nil || q.FromBlock.Sign() < 0 || q.ToBlock.Sign() < 0 {
+	if !numbered(q) {
 		return h.Client.FilterLogs(ctx, q)
 	}
+	a, err := h.getLogs(ctx, q, logLimit{})
+	return a.Logs, err
+}
+
+// FilterLogsUpTo is FilterLogs that stops reading the answer once it holds maxLogs logs or
+// maxBytes bytes of their JSON (0: no bound), at a block boundary: the logs returned are every log
+// of the blocks q.FromBlock..through, and through is q.ToBlock when the answer was read whole. The
+// rest of the answer is never read, so memory is bounded by the limit, not by the range.
+func (h *httpLogs) FilterLogsUpTo(ctx context.Context, q ethereum.FilterQuery, maxLogs int, maxBytes int64) ([]types.Log, uint64, error) {
+	if !numbered(q) {
+		return nil, 0, errors.New("FilterLogsUpTo needs a range of numbered blocks")
+	}
+	a, err := h.getLogs(ctx, q, logLimit{Logs: maxLogs, Bytes: maxBytes})
+	if err != nil {
+		return nil, 0, err
+	}
+	if !a.Cut {
+		a.Through = q.ToBlock.Uint64()
+	}
+	return a.Logs, a.Through, nil
+}
+
+func numbered(q ethereum.FilterQuery) bool {
+	return q.BlockHash == nil && q.FromBlock != nil && q.ToBlock != nil && q.FromBlock.Sign() >= 0 && q.ToBlock.Sign() >= 0
+}
+
+// getLogs sends eth_getLogs and reads the answer as a stream, up to limit.
+func (h *httpLogs) getLogs(ctx context.Context, q ethereum.FilterQuery, limit logLimit) (logsAnswer, error) {
 	body, err := json.Marshal(map[string]any{
 		"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs",
 		"params": []filterArg{{FromBlock: hexutil.EncodeBig(q.FromBlock), ToBlock: hexutil.EncodeBig(q.ToBlock), Address: q.Addresses, Topics: q.Topics}},
 	})
 	if err != nil {
-		return nil, err
+		return logsAnswer{}, err
 	}
-	buf := h.buffer()
-	defer h.release(buf)
-	status, err := h.post(ctx, body, buf)
-	if err != nil {
-		return nil, err
-	}
-	logs, err := parseLogsResponse(buf.Bytes())
-	if err != nil && status.code != http.StatusOK {
-		var rpcErr *RPCError
-		if errors.As(err, &rpcErr) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s: %s", status.text, truncate(buf.Bytes(), 500))
-	}
-	return logs, err
-}
-
-// httpStatus is an HTTP answer's status code and text ("413 Request Entity Too Large").
-type httpStatus struct {
-	code int
-	text string
-}
-
-// post sends one JSON-RPC request and reads the whole answer into buf.
-func (h *httpLogs) post(ctx context.Context, body []byte, buf *bytes.Buffer) (httpStatus, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.url, bytes.NewReader(body))
 	if err != nil {
-		return httpStatus{}, err
+		return logsAnswer{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := h.http.Do(req)
 	if err != nil {
-		return httpStatus{}, err
+		return logsAnswer{}, err
 	}
+	// Closing an answer not read to its end (cut at the limit) closes its connection.
 	defer resp.Body.Close()
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		return httpStatus{}, fmt.Errorf("read eth_getLogs response: %w", err)
+	if resp.StatusCode == http.StatusOK {
+		a, err := readLogsResponse(resp.Body, limit)
+		if err != nil && ctx.Err() != nil {
+			return a, ctx.Err()
+		}
+		return a, err
 	}
-	return httpStatus{code: resp.StatusCode, text: resp.Status}, nil
-}
-
-// buffer returns an empty buffer for an answer, reusing one an earlier answer grew.
-func (h *httpLogs) buffer() *bytes.Buffer {
-	buf, _ := h.bufs.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
+	// An HTTP error: a JSON-RPC error in its body, else its status and the start of its body.
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	var rpcErr *RPCError
+	if _, err := readLogsResponse(bytes.NewReader(head), logLimit{}); errors.As(err, &rpcErr) {
+		return logsAnswer{}, err
 	}
-	buf.Reset()
-	return buf
-}
-
-// release keeps buf for the next answer unless it grew past 64 MiB.
-func (h *httpLogs) release(buf *bytes.Buffer) {
-	if buf.Cap() <= 64<<20 {
-		h.bufs.Put(buf)
-	}
+	return logsAnswer{}, fmt.Errorf("%s: %s", resp.Status, truncate(head, 500))
 }
 
 func truncate(b []byte, n int) string {

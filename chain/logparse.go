@@ -5,26 +5,178 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-// The compact parser of eth_getLogs answers that HTTPLogs uses: one pass over the body, the logs'
-// topics and data cut from a few large allocations.
+// The parser of eth_getLogs answers that HTTPLogs uses. The answer is read as a stream: the
+// JSON-RPC envelope token by token with encoding/json's Decoder, each log of the result as one
+// value, parsed by the compact log parser below into logs whose topics and data are cut from a few
+// large allocations. Only one log's JSON is held at a time, and the reading can stop at a block
+// boundary once the answer holds more logs or bytes than a batch should (logLimit).
 
-// parseLogsResponse parses a JSON-RPC response whose result is a list of logs.
+// logLimit bounds what one eth_getLogs answer is read into: once Logs logs or Bytes bytes of their
+// JSON have been read, reading stops before the first log of the next block, so the logs returned
+// cover whole blocks. Zero fields bound nothing. A single block is always read whole.
+type logLimit struct {
+	Logs  int
+	Bytes int64
+}
+
+func (l logLimit) reached(logs int, bytes int64) bool {
+	return (l.Logs > 0 && logs >= l.Logs) || (l.Bytes > 0 && bytes >= l.Bytes)
+}
+
+// logsAnswer is what was read of an eth_getLogs answer.
+type logsAnswer struct {
+	Logs []types.Log
+	// Cut is true when the reading stopped at the limit; the logs are then those of the blocks up
+	// to and including Through, and the answer's later blocks were not read.
+	Cut     bool
+	Through uint64
+	// Bytes is the size of the logs' JSON read.
+	Bytes int64
+}
+
+// parseLogsResponse parses a whole JSON-RPC response whose result is a list of logs.
 func parseLogsResponse(b []byte) ([]types.Log, error) {
-	p := &logParser{b: b}
-	logs, err := p.response()
+	a, err := readLogsResponse(bytes.NewReader(b), logLimit{})
+	return a.Logs, err
+}
+
+// readLogsResponse reads a JSON-RPC response whose result is a list of logs from r, up to limit.
+// A JSON-RPC error answer is returned as an *RPCError.
+func readLogsResponse(r io.Reader, limit logLimit) (logsAnswer, error) {
+	s := &logStream{dec: json.NewDecoder(r), limit: limit}
+	a, err := s.response()
 	if err != nil {
 		var rpcErr *RPCError
 		if errors.As(err, &rpcErr) {
+			return logsAnswer{}, err
+		}
+		return logsAnswer{}, fmt.Errorf("decode eth_getLogs response at byte %d: %w", s.dec.InputOffset(), err)
+	}
+	return a, nil
+}
+
+// logStream reads one answer.
+type logStream struct {
+	dec   *json.Decoder
+	limit logLimit
+	raw   json.RawMessage // the log being parsed; its buffer is reused
+	p     logParser       // holds the slabs across logs
+}
+
+// delim reads the next token and checks that it is the delimiter d.
+func (s *logStream) delim(d json.Delim) error {
+	t, err := s.dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		return fmt.Errorf("%w: expected %q", errSyntax, d)
+	}
+	return nil
+}
+
+func (s *logStream) response() (logsAnswer, error) {
+	var a logsAnswer
+	var rpcErr *RPCError
+	haveResult := false
+	if err := s.delim('{'); err != nil {
+		return a, err
+	}
+	for s.dec.More() {
+		t, err := s.dec.Token()
+		if err != nil {
+			return a, err
+		}
+		switch t {
+		case "result":
+			haveResult = true
+			if a, err = s.result(); err != nil || a.Cut {
+				return a, err
+			}
+		case "error":
+			if rpcErr, err = s.rpcError(); err != nil {
+				return a, err
+			}
+		default:
+			if err := s.dec.Decode(&s.raw); err != nil {
+				return a, err
+			}
+		}
+	}
+	if err := s.delim('}'); err != nil {
+		return a, err
+	}
+	switch {
+	case rpcErr != nil:
+		return logsAnswer{}, rpcErr
+	case !haveResult:
+		return a, errors.New("no result")
+	}
+	return a, nil
+}
+
+// result reads the list of logs (null is an empty list), stopping at the limit.
+func (s *logStream) result() (logsAnswer, error) {
+	a := logsAnswer{Logs: []types.Log{}}
+	t, err := s.dec.Token()
+	if err != nil || t == nil {
+		return a, err
+	}
+	if t != json.Delim('[') {
+		return a, fmt.Errorf("%w: the result is not a list", errSyntax)
+	}
+	ordered := true
+	for s.dec.More() {
+		if err := s.dec.Decode(&s.raw); err != nil {
+			return a, err
+		}
+		var l types.Log
+		if err := s.p.parseLog(s.raw, &l); err != nil {
+			return a, err
+		}
+		if n := len(a.Logs); n > 0 {
+			last := a.Logs[n-1].BlockNumber
+			ordered = ordered && l.BlockNumber >= last
+			// Stop between blocks, and only where the logs come in block order (as nodes send
+			// them): the logs kept are then every log of their blocks.
+			if ordered && l.BlockNumber > last && s.limit.reached(n, a.Bytes) {
+				a.Cut, a.Through = true, last
+				return a, nil
+			}
+		}
+		a.Logs = append(a.Logs, l)
+		a.Bytes += int64(len(s.raw))
+	}
+	return a, s.delim(']')
+}
+
+// rpcError reads a JSON-RPC error object (null is no error), its fields by their exact names.
+func (s *logStream) rpcError() (*RPCError, error) {
+	var fields map[string]json.RawMessage
+	if err := s.dec.Decode(&fields); err != nil {
+		return nil, err
+	}
+	if fields == nil {
+		return nil, nil
+	}
+	e := &RPCError{Data: fields["data"]}
+	if c, ok := fields["code"]; ok {
+		if err := json.Unmarshal(c, &e.Code); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("decode eth_getLogs response at byte %d: %w", p.i, err)
 	}
-	return logs, nil
+	if m, ok := fields["message"]; ok {
+		if err := json.Unmarshal(m, &e.Message); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
 }
 
 var errSyntax = errors.New("malformed JSON")
@@ -227,73 +379,13 @@ func (p *logParser) literal(lit string) bool {
 	return false
 }
 
-func (p *logParser) response() ([]types.Log, error) {
-	var logs []types.Log
-	var rpcErr *RPCError
-	haveResult := false
-	err := p.object(func(key []byte) error {
-		switch string(key) {
-		case "result":
-			haveResult = true
-			// About 600 bytes of JSON per log: size the slices once.
-			est := (len(p.b) - p.i) / 500
-			logs = make([]types.Log, 0, est)
-			p.topics = make([]common.Hash, 0, 3*est)
-			return p.array(func() error {
-				logs = append(logs, types.Log{})
-				return p.log(&logs[len(logs)-1])
-			})
-		case "error":
-			if p.literal("null") {
-				return nil
-			}
-			var err error
-			rpcErr, err = p.rpcError()
-			return err
-		}
-		return p.skip()
-	})
-	switch {
-	case err != nil:
-		return nil, err
-	case rpcErr != nil:
-		return nil, rpcErr
-	case !haveResult:
-		return nil, errors.New("no result")
+// parseLog parses one log object, b, into l, cutting its topics and data from the parser's slabs.
+func (p *logParser) parseLog(b []byte, l *types.Log) error {
+	p.b, p.i = b, 0
+	if cap(p.topics)-len(p.topics) < 8 {
+		p.topics = make([]common.Hash, 0, 4096)
 	}
-	if logs == nil {
-		logs = []types.Log{}
-	}
-	return logs, nil
-}
-
-// rpcError reads a JSON-RPC error object.
-func (p *logParser) rpcError() (*RPCError, error) {
-	e := &RPCError{}
-	err := p.object(func(key []byte) error {
-		switch string(key) {
-		case "code":
-			start := p.i
-			if err := p.skip(); err != nil {
-				return err
-			}
-			return json.Unmarshal(p.b[start:p.i], &e.Code)
-		case "message":
-			s, err := p.str()
-			e.Message = string(s)
-			return err
-		case "data":
-			p.ws()
-			start := p.i
-			if err := p.skip(); err != nil {
-				return err
-			}
-			e.Data = append(json.RawMessage(nil), p.b[start:p.i]...)
-			return nil
-		}
-		return p.skip()
-	})
-	return e, err
+	return p.log(l)
 }
 
 func (p *logParser) log(l *types.Log) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 type refusingNode struct {
 	indexer.Client
 	limit    int
+	mu       sync.Mutex // ranges are fetched concurrently
 	refusals int
 }
 
@@ -30,6 +32,8 @@ func (n *refusingNode) FilterLogs(ctx context.Context, q ethereum.FilterQuery) (
 	if err != nil {
 		return nil, err
 	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	if len(logs) > n.limit {
 		n.refusals++
 		if n.refusals%2 == 0 { // Infura's form, with a suggested range
@@ -125,12 +129,15 @@ type rangeLimitedNode struct {
 	indexer.Client
 	maxBlocks uint64
 	err       error
+	mu        sync.Mutex // ranges are fetched concurrently
 	failures  int
 }
 
 func (n *rangeLimitedNode) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
 	if q.ToBlock.Uint64()-q.FromBlock.Uint64()+1 > n.maxBlocks {
+		n.mu.Lock()
 		n.failures++
+		n.mu.Unlock()
 		return nil, n.err
 	}
 	return n.Client.FilterLogs(ctx, q)

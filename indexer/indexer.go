@@ -98,6 +98,14 @@ type Config struct {
 	// TargetLogs is the number of logs per eth_getLogs (and so per batch and cursor commit) the
 	// range size aims at, bounding the memory a range holds; default 10,000.
 	TargetLogs int
+	// MaxRangeBytes bounds the JSON of the logs read from one answer (with 2*TargetLogs logs): a
+	// client that can stop reading an answer (chain.HTTPLogs) stops there, between blocks, and the
+	// range ends at the last block read whole; default 32 MiB.
+	MaxRangeBytes int64
+	// Prefetch is the most ranges of final blocks fetched ahead while a batch is written; the
+	// indexer keeps fewer in flight while the node answers before they are needed, and one after
+	// a refusal; default 3.
+	Prefetch int
 	// ProgressEvery is how often a backfill logs its progress; default 5s.
 	ProgressEvery time.Duration
 	// StateWindow: proposals' state() is read only for batches ending within this many blocks
@@ -123,6 +131,12 @@ func (c *Config) defaults() {
 	if c.TargetLogs <= 0 {
 		c.TargetLogs = 10_000
 	}
+	if c.MaxRangeBytes <= 0 {
+		c.MaxRangeBytes = 32 << 20
+	}
+	if c.Prefetch <= 0 {
+		c.Prefetch = 3
+	}
 	if c.ProgressEvery <= 0 {
 		c.ProgressEvery = 5 * time.Second
 	}
@@ -146,39 +160,8 @@ type Indexer struct {
 	ranger *ranger
 
 	progress progress
-	ahead    *ahead
+	pipe     pipeline
 	depth    uint64 // blocks below the head not final yet, as of the step's head
-}
-
-// ahead is a range of final blocks fetched while the batch before it is written.
-type ahead struct {
-	from, to uint64
-	key      string
-	done     chan struct{}
-	logs     []types.Log
-	end      *types.Header
-	err      error
-}
-
-// fetchAhead starts fetching the logs of from..to (all final) and the header of to.
-func (ix *Indexer) fetchAhead(ctx context.Context, from, to uint64, targets []Target, key string) {
-	p := &ahead{from: from, to: to, key: key, done: make(chan struct{})}
-	ix.ahead = p
-	go func() {
-		defer close(p.done)
-		if p.logs, p.err = ix.fetchLogs(ctx, from, to, targets); p.err != nil || p.logs == nil {
-			return
-		}
-		p.end, p.err = ix.header(ctx, to)
-	}()
-}
-
-// dropAhead waits for and discards a range fetched ahead.
-func (ix *Indexer) dropAhead() {
-	if p := ix.ahead; p != nil {
-		<-p.done
-		ix.ahead = nil
-	}
 }
 
 func targetsKey(targets []Target) string {
@@ -201,6 +184,7 @@ func New(client Client, store Store, cfg Config) *Indexer {
 		client: client, store: store, cfg: cfg, m: m,
 		log:    cfg.Logger.With("component", "indexer"),
 		ranger: newRanger(cfg.InitialRange, cfg.MaxRange),
+		pipe:   pipeline{depth: 1, max: cfg.Prefetch},
 	}
 }
 
@@ -416,7 +400,7 @@ func (ix *Indexer) catchUp(ctx context.Context, headNum uint64, cursor BlockRef,
 		}
 	}
 	to := min(cursor.Number, from+ix.ranger.size()-1)
-	logs, err := ix.fetchLogs(ctx, from, to, group)
+	logs, to, err := ix.fetchLogs(ctx, from, to, group)
 	if err != nil {
 		return err
 	}
@@ -505,18 +489,20 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	// move back on a reorg), so only its end need be remembered.
 	var headers []*types.Header
 	var logs []types.Log
+	var err error
 	key := targetsKey(live)
-	if p := ix.ahead; p != nil {
-		ix.ahead = nil
-		<-p.done
-		if p.err == nil && p.logs != nil && p.from == from && p.key == key && p.to <= finalTop {
-			to, logs, headers = p.to, p.logs, []*types.Header{p.end}
+	if p := ix.takeAhead(from, finalTop, key); p != nil {
+		to, logs, headers = p.to, p.logs, []*types.Header{p.end}
+	} else if len(live) > 0 {
+		// The logs first: an answer cut at the bound ends the range early.
+		if logs, to, err = ix.fetchLogs(ctx, from, to, live); err != nil || logs == nil {
+			return err
 		}
 	}
 	// Headers to remember: every block of the range that a reorg may still replace, and the
 	// newest final one (finalTop), so that a reorg as deep as the finality depth finds its common
 	// ancestor among them; and the range's end. Blocks of the range below finalTop are final.
-	headers, err := ix.rangeHeaders(ctx, head, headers, from, to, finalTop)
+	headers, err = ix.rangeHeaders(ctx, head, headers, from, to, finalTop)
 	if err != nil {
 		return err
 	}
@@ -532,24 +518,17 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 		prev = refOf(h)
 	}
 
-	if logs == nil && len(live) > 0 {
-		if logs, err = ix.fetchLogs(ctx, from, to, live); err != nil {
-			return err
-		}
-		if logs == nil {
-			return nil
-		}
-	}
 	b, timeOf, err := ix.batchOf(from, to, headers, logs, live)
 	if err != nil {
 		return err
 	}
-	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
-		return err
+	// Backfill: fetch the next final ranges while this one is decoded and written.
+	if len(live) > 0 {
+		ix.fetchAhead(ctx, to, finalTop, live, key)
 	}
-	// Backfill: fetch the next final range while this one is written.
-	if next := to + 1; len(live) > 0 && next <= finalTop {
-		ix.fetchAhead(ctx, next, min(finalTop, to+ix.ranger.size()), live, key)
+	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
+		ix.dropAhead()
+		return err
 	}
 	if err := ix.store.ApplyBatch(ctx, b); err != nil {
 		ix.dropAhead()
@@ -696,37 +675,54 @@ func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) e
 	return nil
 }
 
-// fetchLogs returns the logs of the targets' contracts in from..to. When the node refuses the
-// range as too large it shrinks the range size and returns nil logs and no error: the caller
-// tries again with the smaller size. An empty result is a non-nil empty slice.
-func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target) ([]types.Log, error) {
+// fetchLogs returns the logs of the targets' contracts in from..through, through <= to: to
+// unless the answer held more than a range should (2*TargetLogs logs or MaxRangeBytes) and the
+// client stopped reading it at the last block read whole. When the node refuses the range as too
+// large it shrinks the range size and returns nil logs and no error: the caller tries again with
+// the smaller size. An empty result is a non-nil empty slice.
+func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target) (logs []types.Log, through uint64, err error) {
 	addrs := make([]common.Address, 0, 3*len(targets))
 	for _, t := range targets {
 		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
 	}
-	logs, err := ix.client.FilterLogs(ctx, ethereum.FilterQuery{
+	q := ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
 		Addresses: addrs, Topics: [][]common.Hash{Topics},
-	})
+	}
+	through = to
+	if c, ok := ix.client.(logsUpTo); ok {
+		logs, through, err = c.FilterLogsUpTo(ctx, q, 2*ix.cfg.TargetLogs, ix.cfg.MaxRangeBytes)
+	} else {
+		logs, err = ix.client.FilterLogs(ctx, q)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, 0, ctx.Err()
 		}
 		if size, reason, ok := ix.ranger.refused(err, to-from+1); ok {
 			ix.m.rangeRefusals.Inc()
 			ix.m.rangeSize.Set(float64(size))
 			ix.log.Info("the node refused the log range; shrinking it", "from", from, "to", to, "new_size", size,
 				"reason", reason, "err", err)
-			return nil, nil
+			return nil, 0, nil
 		}
-		return nil, fmt.Errorf("get logs %d..%d: %w", from, to, err)
+		return nil, 0, fmt.Errorf("get logs %d..%d: %w", from, to, err)
 	}
-	ix.ranger.succeeded(to-from+1, len(logs), ix.cfg.TargetLogs)
+	if through < from || through > to {
+		return nil, 0, fmt.Errorf("get logs %d..%d: the answer ends at block %d", from, to, through)
+	}
+	ix.ranger.succeeded(through-from+1, len(logs), ix.cfg.TargetLogs)
 	ix.m.rangeSize.Set(float64(ix.ranger.size()))
 	if logs == nil {
 		logs = []types.Log{}
 	}
-	return logs, nil
+	return logs, through, nil
+}
+
+// logsUpTo is a client that can stop reading an eth_getLogs answer at a bound, between blocks
+// (chain.HTTPLogs): the logs are those of q.FromBlock..through.
+type logsUpTo interface {
+	FilterLogsUpTo(ctx context.Context, q ethereum.FilterQuery, maxLogs int, maxBytes int64) (logs []types.Log, through uint64, err error)
 }
 
 func (ix *Indexer) header(ctx context.Context, n uint64) (*types.Header, error) {

@@ -1,0 +1,590 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// gethVersion is the geth the external-node benchmark installs when none is found.
+const gethVersion = "v1.17.8"
+
+// BenchmarkBackfillExternalNode measures a backfill against an external node, as an operator runs
+// it: a geth --dev node in a process of its own holds a token history of the shape of issue 14 (per
+// 4 Transfers, 3 mints to new holders in mintBatch transactions and 1 holder-to-holder transfer),
+// then, in one run per chain length, it measures the node's own eth_getLogs ceiling for the
+// community's contracts over the same range (fetched and decoded, nothing written, 2 requests in
+// flight) and `serve --rpc-url` (the real binary) from launch to caught up: time, events/s, the
+// ratio to the ceiling, serve's peak RSS (VmHWM) and the CPU serve and the node used.
+//
+// GUILDHALL_BENCH_EXTERNAL_TRANSFERS lists the chain lengths in Transfers (default "20000,200000");
+// each length extends the same chain. GUILDHALL_GETH names a geth binary (else geth on PATH or in
+// $GOPATH/bin, else `go install` of geth gethVersion); GUILDHALL_BENCH_BASELINE_BIN another
+// guildhall binary (an earlier build) measured after this one on the same history.
+func BenchmarkBackfillExternalNode(b *testing.B) {
+	if b.N > 1 {
+		b.Skip("one run is the measurement")
+	}
+	lengths := []int{20_000, 200_000}
+	if s := os.Getenv("GUILDHALL_BENCH_EXTERNAL_TRANSFERS"); s != "" {
+		lengths = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 4 {
+				b.Fatalf("GUILDHALL_BENCH_EXTERNAL_TRANSFERS: %q is not a number of transfers", f)
+			}
+			lengths = append(lengths, n)
+		}
+	}
+	node := startGeth(b, findGeth(b))
+	bin := buildBinary(b)
+	h := newHistory(b, node, bin)
+	builds := []string{bin}
+	if base := os.Getenv("GUILDHALL_BENCH_BASELINE_BIN"); base != "" {
+		// This build again after the baseline: the node's background work right after the
+		// history was generated would otherwise favour whichever runs second.
+		builds = append(builds, base, bin)
+	}
+	for _, n := range lengths {
+		h.extendTo(n)
+		for i, bin := range builds {
+			r := h.measure(bin)
+			label := "this build"
+			if i == 1 {
+				label = "baseline " + bin
+			}
+			fmt.Printf("\nexternal-node backfill (geth --dev), %s: %d Transfers, %d events in blocks %d..%d\n", label, n, r.events, h.deployBlock, h.head)
+			fmt.Printf("  node ceiling (eth_getLogs + decode, %d-block ranges, 2 in flight): %8.0f events/s (%s)\n", r.ceilingRange, r.ceilingRate, r.ceilingTime.Round(time.Millisecond))
+			fmt.Printf("  serve --rpc-url, launch to caught up:                          %8.0f events/s (%s), ratio %.2f\n", r.rate(), r.serveTime.Round(time.Millisecond), r.rate()/r.ceilingRate)
+			backfill := float64(r.events) / r.backfillTime.Seconds()
+			fmt.Printf("  of which the backfill, from the indexer's first step:           %8.0f events/s (%s), ratio %.2f\n", backfill, r.backfillTime.Round(time.Millisecond), backfill/r.ceilingRate)
+			fmt.Printf("  serve peak RSS %d MB; CPU: serve %.1f s, node %.1f s (during serve), node %.1f s (during the ceiling)\n\n",
+				r.peakRSS>>20, r.serveCPU.Seconds(), r.nodeCPU.Seconds(), r.ceilingNodeCPU.Seconds())
+			if i == 0 {
+				b.ReportMetric(r.rate(), fmt.Sprintf("events/s_%dk", n/1000))
+				b.ReportMetric(r.rate()/r.ceilingRate, fmt.Sprintf("ratio_%dk", n/1000))
+				b.ReportMetric(float64(r.peakRSS>>20), fmt.Sprintf("peak_rss_MB_%dk", n/1000))
+			}
+		}
+	}
+}
+
+// findGeth returns a geth binary, installing one with `go install` if none is found; the
+// benchmark is skipped, saying why, only when that fails too.
+func findGeth(b *testing.B) string {
+	if p := os.Getenv("GUILDHALL_GETH"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("geth"); err == nil {
+		return p
+	}
+	gopath, err := exec.Command("go", "env", "GOPATH").Output()
+	if err != nil {
+		b.Skipf("no geth on PATH and no go to install one: %v", err)
+	}
+	p := filepath.Join(strings.TrimSpace(string(gopath)), "bin", "geth")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	b.Logf("installing geth %s (go install; a few minutes the first time)", gethVersion)
+	cmd := exec.Command("go", "install", "github.com/ethereum/go-ethereum/cmd/geth@"+gethVersion)
+	cmd.Env = append(os.Environ(), "GOBIN="+filepath.Dir(p))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Skipf("no geth found (GUILDHALL_GETH, PATH, %s) and `go install github.com/ethereum/go-ethereum/cmd/geth@%s` failed: %v\n%s",
+			p, gethVersion, err, tail(string(out), 2000))
+	}
+	return p
+}
+
+// gethNode is a geth --dev process and a client of its HTTP JSON-RPC.
+type gethNode struct {
+	url    string
+	pid    int
+	client *ethclient.Client
+	log    *processLog
+}
+
+// startGeth starts geth --dev (a block as soon as transactions wait, a gas limit big enough for
+// thousands of transfers a block, a transaction pool deep enough for the history's bursts).
+func startGeth(b *testing.B, bin string) *gethNode {
+	addr := freeAddr(b)
+	_, port, _ := strings.Cut(addr, ":")
+	cmd := exec.Command(bin, "--dev", "--dev.period", "0", "--dev.gaslimit", "600000000", "--datadir", b.TempDir(),
+		"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3",
+		"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--verbosity", "2", "--rpc.txfeecap", "0",
+		"--txpool.accountslots", "8192", "--txpool.globalslots", "65536", "--txpool.accountqueue", "8192", "--txpool.globalqueue", "65536")
+	logs := newProcessLog()
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		b.Skipf("cannot start %s: %v", bin, err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := "http://" + addr
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		if c, err := ethclient.Dial(url); err == nil {
+			if _, err := c.BlockNumber(context.Background()); err == nil {
+				b.Cleanup(c.Close)
+				return &gethNode{url: url, pid: cmd.Process.Pid, client: c, log: logs}
+			}
+			c.Close()
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("geth --dev did not answer on %s:\n%s", url, tail(logs.String(), 4000))
+		}
+	}
+}
+
+// history is a community on the node and the token history generated so far.
+type history struct {
+	b                *testing.B
+	node             *gethNode
+	bin, dbURL       string
+	operator         *ecdsa.PrivateKey
+	token            common.Address
+	contracts        []common.Address
+	addrs            []common.Address
+	deployBlock      uint64
+	head             uint64
+	opNonce          uint64
+	senders          []*ecdsa.PrivateKey
+	senderNonce      []uint64
+	mints, transfers int
+	perTx            int // mints to new holders a transaction
+}
+
+// newHistory funds the operator from geth's dev account and creates the community with the real
+// binary (`community create --rpc-url`).
+func newHistory(b *testing.B, node *gethNode, bin string) *history {
+	ctx := context.Background()
+	op := chain.DevAccounts()[0].Key
+	opAddr := crypto.PubkeyToAddress(op.PublicKey)
+	rc, err := rpc.Dial(node.url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rc.Close()
+	var accounts []common.Address
+	if err := rc.CallContext(ctx, &accounts, "eth_accounts"); err != nil || len(accounts) == 0 {
+		b.Fatalf("geth --dev has no dev account: %v", err)
+	}
+	var txHash common.Hash
+	if err := rc.CallContext(ctx, &txHash, "eth_sendTransaction", map[string]any{
+		"from": accounts[0], "to": opAddr, "value": "0x" + new(big.Int).Mul(big.NewInt(1e9), big.NewInt(1e18)).Text(16),
+	}); err != nil {
+		b.Fatalf("fund the operator: %v", err)
+	}
+	if _, err := chain.WaitSuccess(ctx, node.client, txHash); err != nil {
+		b.Fatal(err)
+	}
+	h := &history{b: b, node: node, bin: bin, dbURL: pgtest.URL(b), operator: op}
+	h.run("community", "create", "--data-dir", b.TempDir(), "--rpc-url", node.url, "--id", "bench", "--name", "Bench", "--symbol", "BENCH")
+	db, err := sqlx.Open("postgres", h.dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var token, governor, timelock string
+	if err := db.QueryRowContext(ctx, `SELECT token_address, governor_address, timelock_address, deployment_block FROM communities WHERE id = 'bench'`).
+		Scan(&token, &governor, &timelock, &h.deployBlock); err != nil {
+		b.Fatal(err)
+	}
+	h.token = common.HexToAddress(token)
+	h.contracts = []common.Address{h.token, common.HexToAddress(governor), common.HexToAddress(timelock)}
+	if h.opNonce, err = node.client.PendingNonceAt(ctx, opAddr); err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
+// env is the environment of the binary's commands.
+func (h *history) env() []string {
+	return append(os.Environ(), "GUILDHALL_DATABASE_URL="+h.dbURL, "GUILDHALL_OPERATOR_KEY="+hex.EncodeToString(crypto.FromECDSA(h.operator)))
+}
+
+func (h *history) run(args ...string) {
+	cmd := exec.Command(h.bin, args...)
+	cmd.Env = h.env()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		h.b.Fatalf("guildhall %s: %v\n%s", strings.Join(args, " "), err, tail(string(out), 4000))
+	}
+}
+
+// extendTo adds mints and holder-to-holder transfers until the history holds n Transfers: 3 of 4
+// are mints to new holders (mintBatch, 50 a transaction: a holder's first mint also delegates,
+// and a transaction's gas is capped at 2^24), 1 of 4 a transfer between holders, sent by a few
+// hundred funded holders.
+func (h *history) extendTo(n int) {
+	start := time.Now()
+	s := &txStream{b: h.b, c: h.node.client}
+	if h.perTx == 0 {
+		h.perTx = h.mintsPerTx()
+	}
+	for wantMints := n * 3 / 4; h.mints < wantMints; {
+		k := min(h.perTx, wantMints-h.mints)
+		s.send(h.operator, &h.opNonce, &h.token, nil, h.mintBatch(h.mints, k), 16_000_000)
+		h.mints += k
+	}
+	h.fundSenders(s)
+	for wantTransfers := n - n*3/4; h.transfers < wantTransfers; h.transfers++ {
+		i := h.transfers % len(h.senders)
+		to := h.addrs[(h.transfers*7919+1)%len(h.addrs)]
+		s.send(h.senders[i], &h.senderNonce[i], &h.token, nil, guildtoken.NewGuildToken().PackTransfer(to, big.NewInt(1000)), 1_000_000)
+	}
+	s.wait()
+	head, err := h.node.client.BlockNumber(context.Background())
+	if err != nil {
+		h.b.Fatal(err)
+	}
+	h.head = head
+	h.b.Logf("history of %d Transfers (%d mints, %d transfers) up to block %d, generated in %s", n, h.mints, h.transfers, head, time.Since(start).Round(time.Second))
+}
+
+// mintBatch is the calldata of a mintBatch to the k holders from the first-th on.
+func (h *history) mintBatch(first, k int) []byte {
+	to := make([]common.Address, k)
+	amounts := make([]*big.Int, k)
+	for i := range to {
+		to[i] = h.holder(first + i)
+		amounts[i] = big.NewInt(1e18)
+	}
+	var id common.Hash
+	copy(id[:], fmt.Sprintf("bench-%d", first))
+	return guildtoken.NewGuildToken().PackMintBatch(id, to, amounts)
+}
+
+// mintsPerTx is how many mints to new holders fit a transaction's 2^24 gas, with a margin, from
+// the node's estimates of a batch of 1 and of 11.
+func (h *history) mintsPerTx() int {
+	est := func(k int) uint64 {
+		g, err := h.node.client.EstimateGas(context.Background(), ethereum.CallMsg{From: crypto.PubkeyToAddress(h.operator.PublicKey),
+			To: &h.token, Data: h.mintBatch(h.mints, k)})
+		if err != nil {
+			h.b.Fatalf("estimate a mintBatch of %d: %v", k, err)
+		}
+		return g
+	}
+	one, eleven := est(1), est(11)
+	per := max(1, (eleven-one)/10)
+	n := int((14_000_000 - one) / per)
+	h.b.Logf("a mintBatch costs %d gas and %d a new holder: %d a transaction", one, per, n)
+	return max(1, n)
+}
+
+// holder is the address of the i-th holder: the first few hundred are keyed (they send the
+// transfers), the others plain addresses.
+func (h *history) holder(i int) common.Address {
+	for len(h.addrs) <= i {
+		j := len(h.addrs)
+		if j < 400 {
+			k, _ := crypto.ToECDSA(crypto.Keccak256([]byte(fmt.Sprintf("guildhall-bench-holder-%d", j))))
+			h.senders = append(h.senders, k)
+			h.senderNonce = append(h.senderNonce, 0)
+			h.addrs = append(h.addrs, crypto.PubkeyToAddress(k.PublicKey))
+			continue
+		}
+		h.addrs = append(h.addrs, common.BigToAddress(big.NewInt(int64(0x100000+j))))
+	}
+	return h.addrs[i]
+}
+
+// fundSenders gives each sending holder ether for gas, once.
+func (h *history) fundSenders(s *txStream) {
+	for i, k := range h.senders {
+		if h.senderNonce[i] > 0 {
+			continue
+		}
+		to := crypto.PubkeyToAddress(k.PublicKey)
+		bal, err := h.node.client.BalanceAt(context.Background(), to, nil)
+		if err != nil {
+			h.b.Fatal(err)
+		}
+		if bal.Sign() == 0 {
+			s.send(h.operator, &h.opNonce, &to, new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18)), nil, 21_000)
+		}
+	}
+	s.wait()
+}
+
+// txStream sends signed transactions with explicit nonces, keeping at most a window of them
+// unconfirmed.
+type txStream struct {
+	b       *testing.B
+	c       *ethclient.Client
+	chainID *big.Int
+	pending []common.Hash
+}
+
+func (s *txStream) send(k *ecdsa.PrivateKey, nonce *uint64, to *common.Address, value *big.Int, data []byte, gas uint64) {
+	ctx := context.Background()
+	if s.chainID == nil {
+		id, err := s.c.ChainID(ctx)
+		if err != nil {
+			s.b.Fatal(err)
+		}
+		s.chainID = id
+	}
+	tx := types.MustSignNewTx(k, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{ChainID: s.chainID, Nonce: *nonce,
+		GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: gas, To: to, Value: value, Data: data})
+	if err := s.c.SendTransaction(ctx, tx); err != nil {
+		s.b.Fatalf("send transaction: %v", err)
+	}
+	*nonce++
+	s.pending = append(s.pending, tx.Hash())
+	if len(s.pending) >= 2048 {
+		s.waitFor(s.pending[:1024])
+		s.pending = s.pending[1024:]
+	}
+}
+
+func (s *txStream) wait() {
+	s.waitFor(s.pending)
+	s.pending = nil
+}
+
+func (s *txStream) waitFor(hashes []common.Hash) {
+	for _, h := range hashes {
+		if _, err := chain.WaitSuccess(context.Background(), s.c, h); err != nil {
+			r, _ := s.c.TransactionReceipt(context.Background(), h)
+			tx, _, _ := s.c.TransactionByHash(context.Background(), h)
+			if r != nil && tx != nil {
+				s.b.Fatalf("%v (gas used %d of %d)", err, r.GasUsed, tx.Gas())
+			}
+			s.b.Fatal(err)
+		}
+	}
+}
+
+// externalRun is one measurement on one chain length.
+type externalRun struct {
+	events, ceilingRange              uint64
+	ceilingRate                       float64
+	ceilingTime, serveTime            time.Duration
+	backfillTime                      time.Duration // from the indexer's first step
+	indexing                          time.Time     // when the indexer's cursor first showed
+	serveCPU, nodeCPU, ceilingNodeCPU time.Duration
+	peakRSS                           uint64
+}
+
+func (r *externalRun) rate() float64 { return float64(r.events) / r.serveTime.Seconds() }
+
+// measure takes the node's ceiling, then runs serve on a fresh database holding only the
+// community from launch until its cursor reaches the head.
+func (h *history) measure(bin string) externalRun {
+	var r externalRun
+	before := procCPU(h.b, h.node.pid)
+	r.events, r.ceilingRange, r.ceilingTime = h.ceiling()
+	r.ceilingNodeCPU = procCPU(h.b, h.node.pid) - before
+	r.ceilingRate = float64(r.events) / r.ceilingTime.Seconds()
+
+	dbURL := copyDatabase(h.b, h.dbURL)
+	addr := freeAddr(h.b)
+	cmd := exec.Command(bin, "serve", "--data-dir", h.b.TempDir(), "--rpc-url", h.node.url, "--http-addr", addr, "--finality-depth", "32")
+	cmd.Env = append(h.env(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=info")
+	out := newProcessLog()
+	cmd.Stdout, cmd.Stderr = out, out
+	nodeBefore := procCPU(h.b, h.node.pid)
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		h.b.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	defer func() { _ = cmd.Process.Kill(); <-exited }()
+	for deadline := start.Add(20 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		c, ok := cursorOf(addr)
+		if ok && r.indexing.IsZero() {
+			r.indexing = time.Now() // the indexer's first step: serve is up
+		}
+		if ok && c >= h.head {
+			break
+		}
+		select {
+		case <-exited:
+			h.b.Fatalf("serve exited before catching up:\n%s", tail(out.String(), 4000))
+		default:
+		}
+		if time.Now().After(deadline) {
+			h.b.Fatalf("serve did not catch up with block %d:\n%s", h.head, tail(out.String(), 4000))
+		}
+	}
+	r.serveTime = time.Since(start)
+	r.backfillTime = time.Since(r.indexing)
+	r.nodeCPU = procCPU(h.b, h.node.pid) - nodeBefore
+	r.serveCPU = procCPU(h.b, cmd.Process.Pid)
+	r.peakRSS = procPeakRSS(h.b, cmd.Process.Pid)
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "backfill progress") {
+			h.b.Logf("serve: %s", line)
+		}
+	}
+	return r
+}
+
+// ceiling fetches every log of the community's contracts over the history's range, as serve asks
+// for them (same addresses and topics), in ranges of about 10,000 logs, 2 in flight, decoding
+// them and writing nothing. It returns the logs, the range size and the time.
+func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
+	ctx := context.Background()
+	c, err := chain.HTTPLogs(h.node.client, h.node.url)
+	if err != nil {
+		h.b.Fatal(err)
+	}
+	blocks := h.head - h.deployBlock + 1
+	// 3 events a mint (Transfer, DelegateChanged, DelegateVotesChanged) and a transfer.
+	rangeSize = max(1, blocks*10_000/uint64(3*(h.mints+h.transfers)))
+	var next atomic.Uint64
+	next.Store(h.deployBlock)
+	var total atomic.Uint64
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	start := time.Now()
+	for range 2 {
+		wg.Go(func() {
+			for from := next.Add(rangeSize) - rangeSize; from <= h.head; from = next.Add(rangeSize) - rangeSize {
+				logs, err := c.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from),
+					ToBlock:   new(big.Int).SetUint64(min(h.head, from+rangeSize-1)),
+					Addresses: h.contracts, Topics: [][]common.Hash{indexer.Topics}})
+				if err != nil {
+					errs <- err
+					return
+				}
+				total.Add(uint64(len(logs)))
+			}
+		})
+	}
+	wg.Wait()
+	took = time.Since(start)
+	select {
+	case err := <-errs:
+		h.b.Fatalf("ceiling: %v\ngeth's log:\n%s", err, tail(h.node.log.String(), 4000))
+	default:
+	}
+	return total.Load(), rangeSize, took
+}
+
+// copyDatabase returns the URL of a new test database copied from the one at src (which nobody
+// may be connected to): the community as created, nothing indexed.
+func copyDatabase(b *testing.B, src string) string {
+	dst := pgtest.URL(b)
+	admin, err := sqlx.Open("postgres", withPath(b, src, "/postgres"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close()
+	ctx := context.Background()
+	name := strings.TrimPrefix(mustParseURL(b, dst).Path, "/")
+	if _, err := admin.ExecContext(ctx, `DROP DATABASE `+pq.QuoteIdentifier(name)+` WITH (FORCE)`); err != nil {
+		b.Fatal(err)
+	}
+	from := strings.TrimPrefix(mustParseURL(b, src).Path, "/")
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name)+` TEMPLATE `+pq.QuoteIdentifier(from)); err != nil {
+		b.Fatal(err)
+	}
+	return dst
+}
+
+func mustParseURL(b *testing.B, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u
+}
+
+func withPath(b *testing.B, s, path string) string {
+	u := mustParseURL(b, s)
+	u.Path, u.RawPath = path, ""
+	return u.String()
+}
+
+// cursorOf reads serve's indexer cursor from its /metrics.
+func cursorOf(addr string) (uint64, bool) {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "guildhall_indexer_cursor_block "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			return uint64(f), err == nil
+		}
+	}
+	return 0, false
+}
+
+// procCPU is the CPU time (user and system) process pid used so far, from /proc/PID/stat.
+func procCPU(b *testing.B, pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name (which may hold spaces) in parentheses; utime and stime are
+	// the 14th and 15th fields of the line.
+	_, rest, _ := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	utime, _ := strconv.ParseUint(f[11], 10, 64)
+	stime, _ := strconv.ParseUint(f[12], 10, 64)
+	const ticks = 100 // USER_HZ
+	return time.Duration(utime+stime) * time.Second / ticks
+}
+
+// procPeakRSS is the peak resident set size of process pid (VmHWM in /proc/PID/status).
+func procPeakRSS(b *testing.B, pid int) uint64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	b.Fatalf("no VmHWM in /proc/%d/status", pid)
+	return 0
+}
+
+// processLog collects a process's output.
+type processLog struct {
+	lockedWriter
+}
+
+func newProcessLog() *processLog { return &processLog{lockedWriter{&sync.Mutex{}, new(bytes.Buffer)}} }
+
+func (l *processLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
+}

@@ -1,0 +1,169 @@
+package indexer_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/postgres"
+)
+
+// jitteryNode answers eth_getLogs after a random delay (so answers fetched together come back
+// out of order) and, like chain.HTTPLogs, can stop reading an answer at a bound between blocks.
+type jitteryNode struct {
+	indexer.Client
+	mu                      sync.Mutex
+	rng                     *rand.Rand
+	inFlight, maxInFlight   atomic.Int32
+	cuts, requests, refused atomic.Int32
+	refuseEvery             int32 // refuse every n-th request as too large (0: never)
+}
+
+func (n *jitteryNode) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	now := n.inFlight.Add(1)
+	defer n.inFlight.Add(-1)
+	for old := n.maxInFlight.Load(); now > old && !n.maxInFlight.CompareAndSwap(old, now); old = n.maxInFlight.Load() {
+	}
+	n.mu.Lock()
+	delay := time.Duration(10+n.rng.IntN(40)) * time.Millisecond
+	n.mu.Unlock()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(delay):
+	}
+	if k := n.requests.Add(1); n.refuseEvery > 0 && k%n.refuseEvery == 0 && q.ToBlock.Uint64() > q.FromBlock.Uint64() {
+		n.refused.Add(1)
+		return nil, rpcLimitError{"query returned more than 10000 results"}
+	}
+	return n.Client.FilterLogs(ctx, q)
+}
+
+func (n *jitteryNode) FilterLogsUpTo(ctx context.Context, q ethereum.FilterQuery, maxLogs int, _ int64) ([]types.Log, uint64, error) {
+	logs, err := n.FilterLogs(ctx, q)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range logs {
+		if i >= maxLogs && logs[i].BlockNumber > logs[i-1].BlockNumber {
+			n.cuts.Add(1)
+			return logs[:i], logs[i-1].BlockNumber, nil
+		}
+	}
+	return logs, q.ToBlock.Uint64(), nil
+}
+
+// orderStore checks that batches commit the cursor strictly in block order: each batch that
+// advances the cursor starts right above it (after a rewind, right above the ancestor).
+type orderStore struct {
+	indexer.Store
+	cursor   *uint64
+	batches  int
+	rewinds  int
+	problems []string
+}
+
+func (s *orderStore) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
+	if b.Advance {
+		if s.cursor != nil && b.From != *s.cursor+1 {
+			s.problems = append(s.problems, fmt.Sprintf("batch %d..%d after the cursor at %d", b.From, b.To, *s.cursor))
+		}
+	}
+	if err := s.Store.ApplyBatch(ctx, b); err != nil {
+		return err
+	}
+	if b.Advance {
+		to := b.To
+		s.cursor = &to
+		s.batches++
+	}
+	return nil
+}
+
+func (s *orderStore) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+	if err := s.Store.Rewind(ctx, ancestor); err != nil {
+		return err
+	}
+	n := ancestor.Number
+	s.cursor = &n
+	s.rewinds++
+	return nil
+}
+
+// A backfill with several ranges in flight, answered out of order, some cut at the bound and
+// some refused, still writes its batches strictly in block order, each committing the cursor,
+// across reorgs during and after the backfill; and the index equals the chain.
+func TestPipelinedBackfillCommitsInOrderAcrossReorgs(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, 6, indexer.Config{FinalityDepth: finality, TargetLogs: 12, Prefetch: 3})
+	node := &jitteryNode{Client: h.sim.Client, rng: rand.New(rand.NewPCG(7, 7)), refuseEvery: 9}
+	h.withClient(node)
+	store := &orderStore{Store: postgres.NewIndexWriter(h.db)}
+	h.ix = indexer.New(node, store, h.cfg)
+
+	h.mint(t, 1, []int{1}, []int64{100}) // account 1 sends the branches' transfers
+	// Sparse stretches (a mint every 4 blocks: ranges grow) before dense ones (8 mints a block):
+	// a grown range meets dense blocks and its answer is cut at the bound.
+	for b := range 36 {
+		n := 1
+		if b%12 >= 8 {
+			n = 8
+		}
+		addrs := make([]common.Address, n)
+		amounts := make([]*big.Int, n)
+		for i := range addrs {
+			addrs[i] = common.BigToAddress(big.NewInt(int64(5_000 + b*10 + i)))
+			amounts[i] = tokens(int64(i + 1))
+		}
+		h.mustMine(t, h.sim.Accounts[0], h.dep.Token, token.PackMintBatch(common.Hash{0xbb, byte(b)}, addrs, amounts))
+		for range 3 * (n % 8) {
+			h.commit()
+		}
+	}
+	// A few steps into the backfill (ranges in flight), a reorg near the head replaces its
+	// newest blocks with a branch holding other transfers.
+	for range 6 {
+		if _, err := h.ix.Step(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.reorgWithTransfer(t, finality-1, 3)
+	h.sync(t)
+	// Caught up, another reorg replaces indexed blocks: the store rewinds, then goes on in order.
+	h.reorgWithTransfer(t, finality-2, 4)
+	h.commit()
+	h.sync(t)
+
+	for _, p := range store.problems {
+		t.Error(p)
+	}
+	if node.maxInFlight.Load() < 2 || node.cuts.Load() == 0 || node.refused.Load() == 0 || store.rewinds == 0 {
+		t.Fatalf("the test proves nothing: at most %d requests in flight, %d answers cut, %d refused, %d rewinds",
+			node.maxInFlight.Load(), node.cuts.Load(), node.refused.Load(), store.rewinds)
+	}
+	t.Logf("%d batches, at most %d requests in flight, %d answers cut, %d refused", store.batches, node.maxInFlight.Load(), node.cuts.Load(), node.refused.Load())
+	h.checkEqualsChain(t)
+	h.checkEventsEqualLogs(t, *store.cursor)
+}
+
+// reorgWithTransfer forks the chain depth blocks below the head and mines a longer branch whose
+// first block holds a transfer from account 1 to account to.
+func (h *harness) reorgWithTransfer(t *testing.T, depth uint64, to int) {
+	t.Helper()
+	head := h.headNumber(t)
+	h.forkAt(t, h.blockHash(t, head-depth))
+	h.replace(t, h.sim.Accounts[1], h.dep.Token, token.PackTransfer(h.sim.Address(to), tokens(1)), h.nonce(t, 1))
+	for range depth + 1 {
+		h.commit()
+	}
+}
