@@ -15,33 +15,15 @@ import (
 )
 
 func runCommunity(ctx context.Context, args []string, e *env) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		w := e.stderr
-		if len(args) > 0 {
-			w = e.stdout
-		}
-		fmt.Fprint(w, "Usage: guildhall community <create|update|list|staff> [flags]\n\n"+
-			"  create  deploy a community's token, timelock and governor and record it\n"+
-			"  update  change what a community's operator sets: --min-reward\n"+
-			"  list    list the recorded communities\n"+
-			"  staff   add, remove or list a community's staff (left out of every health figure)\n\nRun `guildhall community <subcommand> --help` for flags.\n")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return errHelp
-	}
-	switch args[0] {
-	case "create":
-		return runCommunityCreate(ctx, args[1:], e)
-	case "update":
-		return runCommunityUpdate(ctx, args[1:], e)
-	case "list":
-		return runCommunityList(ctx, args[1:], e)
-	case "staff":
-		return runCommunityStaff(ctx, args[1:], e)
-	}
-	fmt.Fprintf(e.stderr, "guildhall community: unknown subcommand %q (want create, update, list or staff)\n", args[0])
-	return errUsage
+	return dispatch(ctx, args, e, "community", "Usage: guildhall community <create|update|list|staff> [flags]\n\n"+
+		"  create  deploy a community's token, timelock and governor and record it\n"+
+		"  update  change what a community's operator sets: --min-reward\n"+
+		"  list    list the recorded communities\n"+
+		"  staff   add, remove or list a community's staff (left out of every health figure)\n\nRun `guildhall community <subcommand> --help` for flags.\n",
+		verb{"create", runCommunityCreate},
+		verb{"update", runCommunityUpdate},
+		verb{"list", runCommunityList},
+		verb{"staff", runCommunityStaff})
 }
 
 func runCommunityCreate(ctx context.Context, args []string, e *env) error {

@@ -13,31 +13,15 @@ import (
 )
 
 func runIssuer(ctx context.Context, args []string, e *env) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		w := e.stderr
-		if len(args) > 0 {
-			w = e.stdout
-		}
-		fmt.Fprint(w, "Usage: guildhall issuer <create|list|revoke|rotate> [flags]\n\n"+
-			"  create  create an issuer of a community with a budget; prints its API key once\n"+
-			"  list    list issuers with their budgets\n"+
-			"  revoke  revoke an issuer's key for good (--id)\n"+
-			"  rotate  give an issuer a new key; the old one stops working (--id)\n\nRun `guildhall issuer <subcommand> --help` for flags.\n")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return errHelp
-	}
-	switch args[0] {
-	case "create":
-		return runIssuerCreate(ctx, args[1:], e)
-	case "list":
-		return runIssuerList(ctx, args[1:], e)
-	case "revoke", "rotate":
-		return runIssuerChange(ctx, args[0], args[1:], e)
-	}
-	fmt.Fprintf(e.stderr, "guildhall issuer: unknown subcommand %q (want create, list, revoke or rotate)\n", args[0])
-	return errUsage
+	return dispatch(ctx, args, e, "issuer", "Usage: guildhall issuer <create|list|revoke|rotate> [flags]\n\n"+
+		"  create  create an issuer of a community with a budget; prints its API key once\n"+
+		"  list    list issuers with their budgets\n"+
+		"  revoke  revoke an issuer's key for good (--id)\n"+
+		"  rotate  give an issuer a new key; the old one stops working (--id)\n\nRun `guildhall issuer <subcommand> --help` for flags.\n",
+		verb{"create", runIssuerCreate},
+		verb{"list", runIssuerList},
+		verb{"revoke", runIssuerChange("revoke")},
+		verb{"rotate", runIssuerChange("rotate")})
 }
 
 func issuerJSON(i *rewards.Issuer, key string) map[string]any {
@@ -152,49 +136,52 @@ func runIssuerList(ctx context.Context, args []string, e *env) error {
 	return tw.Flush()
 }
 
-func runIssuerChange(ctx context.Context, verb string, args []string, e *env) error {
-	var (
-		c      commonFlags
-		id     int64
-		asJSON bool
-	)
-	fs := newFlagSet(e, "issuer "+verb, "issuer "+verb+" --id ID [flags]")
-	c.register(fs, false)
-	fs.Int64Var(&id, "id", 0, "the issuer's id, as `issuer list` shows it (required)")
-	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	if err := c.parse(fs, args, e); err != nil {
-		return err
-	}
-	if id <= 0 {
-		return usageError(fs, "--id is required")
-	}
-	db, _, err := c.openDatabase(ctx, c.logger(e), true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	store := postgres.NewRewardsStore(db)
-	if verb == "revoke" {
-		if err := store.RevokeIssuer(ctx, id); err != nil {
+// runIssuerChange is `guildhall issuer revoke` or `rotate` (which).
+func runIssuerChange(which string) func(ctx context.Context, args []string, e *env) error {
+	return func(ctx context.Context, args []string, e *env) error {
+		var (
+			c      commonFlags
+			id     int64
+			asJSON bool
+		)
+		fs := newFlagSet(e, "issuer "+which, "issuer "+which+" --id ID [flags]")
+		c.register(fs, false)
+		fs.Int64Var(&id, "id", 0, "the issuer's id, as `issuer list` shows it (required)")
+		fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+		if err := c.parse(fs, args, e); err != nil {
+			return err
+		}
+		if id <= 0 {
+			return usageError(fs, "--id is required")
+		}
+		db, _, err := c.openDatabase(ctx, c.logger(e), true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		store := postgres.NewRewardsStore(db)
+		if which == "revoke" {
+			if err := store.RevokeIssuer(ctx, id); err != nil {
+				return err
+			}
+			iss, err := store.Issuer(ctx, id)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return json.NewEncoder(e.stdout).Encode(issuerJSON(iss, ""))
+			}
+			fmt.Fprintf(e.stdout, "revoked issuer %d %q of community %q: its key no longer works\n", iss.ID, iss.Name, iss.CommunityID)
+			return nil
+		}
+		key := rewards.NewAPIKey()
+		if err := store.RotateIssuerKey(ctx, id, key); err != nil {
 			return err
 		}
 		iss, err := store.Issuer(ctx, id)
 		if err != nil {
 			return err
 		}
-		if asJSON {
-			return json.NewEncoder(e.stdout).Encode(issuerJSON(iss, ""))
-		}
-		fmt.Fprintf(e.stdout, "revoked issuer %d %q of community %q: its key no longer works\n", iss.ID, iss.Name, iss.CommunityID)
-		return nil
+		return printKey(e, asJSON, iss, key.Secret, "rotated the key of")
 	}
-	key := rewards.NewAPIKey()
-	if err := store.RotateIssuerKey(ctx, id, key); err != nil {
-		return err
-	}
-	iss, err := store.Issuer(ctx, id)
-	if err != nil {
-		return err
-	}
-	return printKey(e, asJSON, iss, key.Secret, "rotated the key of")
 }

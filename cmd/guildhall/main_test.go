@@ -46,7 +46,7 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"serve", "--help"}, {"migrate", "--help"}, {"community", "--help"},
 		{"community", "create", "--help"}, {"community", "update", "--help"}, {"community", "list", "--help"}, {"devchain", "--help"},
-		{"issuer", "create", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"}, {"doctor", "--help"}, {"version", "--help"},
+		{"issuer", "--help"}, {"issuer", "create", "--help"}, {"rewards", "--help"}, {"rewards", "export", "--help"}, {"serve", "-h"}, {"doctor", "--help"}, {"version", "--help"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, stdout, stderr := runCmd(t, nil, args...)
@@ -121,10 +121,17 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		"create without its id":  {"community", "create", "--name", "X", "--symbol", "XX"},
 		"unknown migrate action": {"migrate", "sideways"},
 		"unknown community verb": {"community", "delete"},
+		"unknown issuer verb":    {"issuer", "delete"},
+		"unknown rewards verb":   {"rewards", "import"},
+		"issuer alone":           {"issuer"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if code, _, stderr := runCmd(t, nil, args...); code != 2 || stderr == "" {
+			code, _, stderr := runCmd(t, nil, args...)
+			if code != 2 || stderr == "" {
 				t.Fatalf("exit %d, stderr %q; want 2 and a message", code, stderr)
+			}
+			if strings.HasSuffix(name, " verb") && !strings.Contains(stderr, fmt.Sprintf("unknown subcommand %q", args[1])) {
+				t.Errorf("stderr %q does not name the unknown subcommand %q", stderr, args[1])
 			}
 		})
 	}

@@ -5,10 +5,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"net/http"
-	"os/exec"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -26,17 +23,7 @@ func TestReferralsPaidOnceAcrossSIGKILL(t *testing.T) {
 	}
 	c := newE2ECluster(t)
 	iss := newIssuerClient(t, c.community("bakery"))
-	httpAddr := freeAddr(t)
-	base := "http://" + httpAddr + "/v1/communities/bakery"
-	var serveMu sync.Mutex
-	var serve *exec.Cmd
-	startServe := func() {
-		serveMu.Lock()
-		defer serveMu.Unlock()
-		serve = c.start(c.serveArgs(httpAddr)...)
-	}
-	startServe()
-	t.Cleanup(func() { serveMu.Lock(); _ = serve.Process.Kill(); _ = serve.Wait(); serveMu.Unlock() })
+	s, base := c.startRestartingServe(t, "bakery")
 	at := func(int) string { return base }
 	iss.retryUntil(http.MethodPut, at, "/rules/purchase", "", `{"amount":"1000000000000000000000"}`, 200)
 	const referralAmount, threshold = 7_000_000, 3_000_000
@@ -78,15 +65,7 @@ func TestReferralsPaidOnceAcrossSIGKILL(t *testing.T) {
 	}
 	loadDone := iss.sendLoad(bodies, 4, func(int, int) string { return base })
 
-	kills := 0
-	for killUntil := time.Now().Add(20 * time.Second); time.Now().Before(killUntil) || kills < 5; kills++ {
-		time.Sleep(time.Duration(300+rand.IntN(2000)) * time.Millisecond)
-		serveMu.Lock()
-		_ = serve.Process.Signal(syscall.SIGKILL)
-		_ = serve.Wait()
-		serveMu.Unlock()
-		startServe()
-	}
+	kills := s.killRepeatedly(20*time.Second, 5, 2000*time.Millisecond)
 	<-loadDone
 	t.Logf("serve killed %d times; %d of 40 referred members qualified", kills, qualified)
 	c.checkMintedOnce("bakery", 40+600+qualified, want)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -18,23 +17,14 @@ import (
 )
 
 func runRewards(ctx context.Context, args []string, e *env) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		w := e.stderr
-		if len(args) > 0 {
-			w = e.stdout
-		}
-		fmt.Fprint(w, "Usage: guildhall rewards export --community ID [flags]\n\n"+
-			"  export  write a community's reward ledger as CSV: every reward with its issuer, rule,\n"+
-			"          activity, reference, batch and mint transaction\n")
-		if len(args) == 0 {
-			return errUsage
-		}
-		return errHelp
-	}
-	if args[0] != "export" {
-		fmt.Fprintf(e.stderr, "guildhall rewards: unknown subcommand %q (want export)\n", args[0])
-		return errUsage
-	}
+	return dispatch(ctx, args, e, "rewards", "Usage: guildhall rewards export --community ID [flags]\n\n"+
+		"  export  write a community's reward ledger as CSV: every reward with its issuer, rule,\n"+
+		"          activity, reference, batch and mint transaction\n",
+		verb{"export", runRewardsExport})
+}
+
+// runRewardsExport is `guildhall rewards export`.
+func runRewardsExport(ctx context.Context, args []string, e *env) error {
 	var (
 		c         commonFlags
 		community string
@@ -42,7 +32,7 @@ func runRewards(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet(e, "rewards export", "rewards export --community ID [flags] > ledger.csv")
 	c.register(fs, false)
 	fs.StringVar(&community, "community", "", "the community whose ledger to export (required)")
-	if err := c.parse(fs, args[1:], e); err != nil {
+	if err := c.parse(fs, args, e); err != nil {
 		return err
 	}
 	if community == "" {

@@ -1,11 +1,7 @@
 package main
 
 import (
-	"math/rand/v2"
 	"net/http"
-	"os/exec"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -21,17 +17,7 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 	c := newE2ECluster(t)
 	iss := newIssuerClient(t, c.community("bakery"))
 
-	httpAddr := freeAddr(t)
-	base := "http://" + httpAddr + "/v1/communities/bakery"
-	var serveMu sync.Mutex
-	var serve *exec.Cmd
-	startServe := func() {
-		serveMu.Lock()
-		defer serveMu.Unlock()
-		serve = c.start(c.serveArgs(httpAddr)...)
-	}
-	startServe()
-	t.Cleanup(func() { serveMu.Lock(); _ = serve.Process.Kill(); _ = serve.Wait(); serveMu.Unlock() })
+	s, base := c.startRestartingServe(t, "bakery")
 	iss.retryUntil(http.MethodPut, func(int) string { return base }, "/rules/purchase", "", `{"amount":"1000000000000000000000"}`, 200)
 
 	// The load: 2,000 rewards over 150 wallets, in batches of 20 from 4 clients.
@@ -41,17 +27,7 @@ func TestRewardsSurviveSIGKILL(t *testing.T) {
 
 	// The killer: SIGKILL serve at random moments while the load runs and while the minter
 	// finishes, then restart it.
-	kills := 0
-	killUntil := time.Now().Add(40 * time.Second)
-	for time.Now().Before(killUntil) || kills < 8 {
-		time.Sleep(time.Duration(300+rand.IntN(2500)) * time.Millisecond)
-		serveMu.Lock()
-		_ = serve.Process.Signal(syscall.SIGKILL)
-		_ = serve.Wait()
-		serveMu.Unlock()
-		kills++
-		startServe()
-	}
+	kills := s.killRepeatedly(40*time.Second, 8, 2500*time.Millisecond)
 	<-loadDone
 	t.Logf("serve killed %d times", kills)
 	c.checkMintedOnce("bakery", total, want)

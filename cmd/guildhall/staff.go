@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -81,28 +80,6 @@ func runCommunityStaff(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	return printStaffChange(e, verb, community, address, asJSON)
-}
-
-// subcommand answers a command group's bare call (usage on stderr, errUsage), its --help (usage
-// on stdout, errHelp) and a first argument that is none of verbs (a complaint, errUsage); done is
-// false when args[0] is one of verbs.
-func subcommand(args []string, e *env, group, usage string, verbs ...string) (done bool, err error) {
-	switch {
-	case len(args) == 0:
-		fmt.Fprint(e.stderr, usage)
-		return true, errUsage
-	case args[0] == "-h" || args[0] == "--help":
-		fmt.Fprint(e.stdout, usage)
-		return true, errHelp
-	case !slices.Contains(verbs, args[0]):
-		want := strings.Join(verbs, ", ")
-		if i := strings.LastIndex(want, ", "); i >= 0 {
-			want = want[:i] + " or " + want[i+2:]
-		}
-		fmt.Fprintf(e.stderr, "guildhall %s: unknown subcommand %q (want %s)\n", group, args[0], want)
-		return true, errUsage
-	}
-	return false, nil
 }
 
 // openCommunity opens the database (migrated) and reads community, which must exist.
