@@ -13,6 +13,7 @@ import (
 
 	"github.com/guildhall/guildhall/governance"
 	"github.com/guildhall/guildhall/governance/govchain"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // killedAfterReserve is the relay store of a process killed right after a relay's reservation
@@ -169,5 +170,49 @@ func (h *govHarness) delegateThrough(t *testing.T, svc *govchain.Service, delega
 			s, first = svc, false
 		}
 		return s.RelayDelegation(t.Context(), h.cid, c, req)
+	}
+}
+
+// A stranded relay that the chain would now refuse (here the member voted from the wallet after
+// the process that reserved the ballot died) is not sent: the survivor releases it, giving its
+// reserved gas back to the community's day, and the member's retry is judged afresh (a 422 for
+// having voted) instead of "is being relayed right now".
+func TestStrandedRelayTheChainNowRefusesIsReleased(t *testing.T) {
+	h := newGovHarness(t, govTestSettings, 9, 40, 30)
+	var skew time.Duration
+	h.svc.Now = func() time.Time { return time.Now().Add(skew) }
+	pid := h.proposeMint(t, "Grant 5 BAKE to the oven fund", h.sim.Address(8), 5)
+	pidInt := h.pid(t, pid)
+	h.advance(t, govTestSettings.VotingDelay+time.Second)
+	killed := *h.svc
+	killed.Relays = killedAfterReserve{h.svc.Relays}
+	sig := h.signBallot(t, 2, pid, "for", "")
+	if _, err := killed.RelayBallot(t.Context(), h.cid, h.contracts(), govchain.BallotRequest{
+		ProposalID: pidInt, Voter: h.sim.Address(2), Support: governance.For, Signature: hexutil.MustDecode(sig)}); !errors.Is(err, errKilled) {
+		t.Fatalf("relay through the killed process: %v", err)
+	}
+	store := postgres.NewGovernanceStore(h.db)
+	if gas, err := store.RelayGasOn(t.Context(), time.Now()); err != nil || gas[h.cid] == 0 {
+		t.Fatalf("gas reserved today %v (%v), want the stranded ballot's", gas, err)
+	}
+	h.sim.MustTransact(t, h.sim.Accounts[2], h.dep.Governor, govABI.PackCastVote(pidInt, uint8(governance.Against)))
+	nonce := h.operatorNonce(t)
+	skew = govchain.DefaultStrandedAfter + time.Second
+	if n, err := h.svc.ResumeStranded(t.Context()); err != nil || n != 1 {
+		t.Fatalf("resume stranded relays = %d, %v; want 1", n, err)
+	}
+	if got := h.operatorNonce(t); got != nonce {
+		t.Fatalf("a ballot the chain refuses was sent (operator nonce %d -> %d)", nonce, got)
+	}
+	if rows := h.relayRows(t); rows != 0 {
+		t.Fatalf("%d relay rows left, want the stranded reservation released", rows)
+	}
+	if gas, err := store.RelayGasOn(t.Context(), time.Now()); err != nil || gas[h.cid] != 0 {
+		t.Fatalf("gas reserved today %v (%v), want 0 once the reservation is released", gas, err)
+	}
+	rec := h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": h.sim.Address(2).Hex(), "support": "for", "signature": sig})
+	h.wantRefused(t, rec, rec.Body.String(), rec.Code, "has already voted", nonce)
+	if votes := h.forVotes(t, pidInt); votes.Sign() != 0 {
+		t.Fatalf("For votes %s, want none: the member voted Against from the wallet", votes)
 	}
 }
