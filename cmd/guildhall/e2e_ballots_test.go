@@ -107,6 +107,9 @@ func (ic *issuerClient) relayBallot(base func(int) string, pid string, v chain.D
 		}
 		switch {
 		case code == http.StatusAccepted:
+			if attempt > 0 {
+				ic.t.Logf("ballot of %s accepted on attempt %d: %s", v.Address, attempt+1, typed)
+			}
 			return
 		case code != 0 && code < 500 && attempt == 0:
 			ic.t.Errorf("ballot of %s refused: %d %s", v.Address, code, typed)

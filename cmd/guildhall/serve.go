@@ -92,6 +92,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	govConfig, govService := governanceConfig(cc, db, index, sender, o.siweDomain, o.relay, minBalance)
+	govService.Relays = holdRelay(govService.Relays, e.getenv(envHoldRelay), log, o.httpAddr)
 	startRelaySettler(bgCtx, log, db, cc, govService, o.relay.gasBudget, registry)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
