@@ -293,13 +293,19 @@ func (h *govHarness) tally(t testing.TB, pid string) map[string]any {
 // none behind (a stale reservation would block the wallet's real vote and count toward its limit).
 func (h *govHarness) relayRows(t testing.TB) int {
 	t.Helper()
+	return h.relayRowsWhere(t, "true")
+}
+
+// relayRowsWhere counts the community's relay records that meet the SQL condition cond.
+func (h *govHarness) relayRowsWhere(t testing.TB, cond string) int {
+	t.Helper()
 	conn, err := sql.Open("postgres", h.dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	var n int
-	if err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM governance_relays WHERE community_id = $1`, h.cid).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(t.Context(), `SELECT count(*) FROM governance_relays WHERE community_id = $1 AND (`+cond+`)`, h.cid).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

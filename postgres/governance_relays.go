@@ -93,33 +93,105 @@ func (st *GovernanceStore) checkWalletLimit(ctx context.Context, tx *sqlx.Tx, r 
 	return limit.Check(r.Wallet, window.Used, window.Oldest.Time, now)
 }
 
-// insertRelay records r and sets r.ID; a ballot or delegation relayed before is EUNPROCESSABLE.
+// insertRelay records r, with what sending it takes, and sets r.ID; a ballot or delegation
+// reserved before is a *govchain.RelayTaken carrying that reservation.
 func (st *GovernanceStore) insertRelay(ctx context.Context, tx *sqlx.Tx, r *govchain.RelayRecord, now time.Time) error {
-	var pid sql.NullString
-	if r.ProposalID != nil {
-		pid = sql.NullString{String: r.ProposalID.String(), Valid: true}
-	}
-	err := tx.GetContext(ctx, &r.ID, `INSERT INTO governance_relays (community_id, kind, wallet, proposal_id, nonce, created_at, gas_reserved)
-		VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7) RETURNING id`,
-		r.CommunityID, r.Kind, r.Wallet.Hex(), pid, bigText(r.Nonce), now, int64(r.Gas))
+	err := tx.GetContext(ctx, &r.ID, `INSERT INTO governance_relays (community_id, kind, wallet, proposal_id, nonce, created_at, gas_reserved, send_key, send_to, calldata)
+		VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6, $7, $8, $9, $10) RETURNING id`,
+		r.CommunityID, r.Kind, r.Wallet.Hex(), proposalText(r), bigText(r.Nonce), now, int64(r.Gas), r.Key, r.To.Hex(), r.Calldata)
 	if e := pq.As(err, pqerror.UniqueViolation); e != nil {
-		var prior sql.NullString
-		_ = st.db.db.GetContext(ctx, &prior, `SELECT tx_hash FROM governance_relays WHERE community_id = $1 AND wallet = $2 AND kind = $3
-			AND (proposal_id = $4::numeric OR (kind = 'delegation' AND nonce = $5::numeric)) ORDER BY id DESC LIMIT 1`,
-			r.CommunityID, r.Wallet.Hex(), r.Kind, pid, bigText(r.Nonce))
-		what := "a ballot from " + r.Wallet.Hex() + " on this proposal"
-		if r.Kind == "delegation" {
-			what = "a delegation from " + r.Wallet.Hex() + " with nonce " + bigText(r.Nonce)
-		}
-		if prior.Valid {
-			return guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s was already relayed in transaction %s", what, prior.String)
-		}
-		return guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s is being relayed right now", what)
+		return st.relayTaken(ctx, r)
 	}
 	if err != nil {
 		return st.db.queryError("reserve relay", err)
 	}
 	return nil
+}
+
+// proposalText is r's proposal id for a numeric parameter, NULL for a delegation.
+func proposalText(r *govchain.RelayRecord) sql.NullString {
+	if r.ProposalID == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: r.ProposalID.String(), Valid: true}
+}
+
+// relayRow is a governance_relays row as the resumer and a retry read it.
+type relayRow struct {
+	ID          int64          `db:"id"`
+	CommunityID string         `db:"community_id"`
+	Kind        string         `db:"kind"`
+	Wallet      string         `db:"wallet"`
+	ProposalID  sql.NullString `db:"proposal_id"`
+	Nonce       string         `db:"nonce"`
+	TxHash      sql.NullString `db:"tx_hash"`
+	Gas         int64          `db:"gas_reserved"`
+	Key         sql.NullString `db:"send_key"`
+	To          sql.NullString `db:"send_to"`
+	Calldata    []byte         `db:"calldata"`
+}
+
+const relayColumns = `r.id, r.community_id, r.kind, r.wallet, r.proposal_id::text AS proposal_id, r.nonce::text AS nonce, r.tx_hash,
+	r.gas_reserved, r.send_key, r.send_to, r.calldata`
+
+func (row *relayRow) record() govchain.RelayRecord {
+	rec := govchain.RelayRecord{ID: row.ID, CommunityID: row.CommunityID, Kind: row.Kind, Wallet: common.HexToAddress(row.Wallet),
+		Gas: uint64(row.Gas), Key: row.Key.String, To: common.HexToAddress(row.To.String), Calldata: row.Calldata}
+	rec.Nonce, _ = new(big.Int).SetString(row.Nonce, 10)
+	if row.ProposalID.Valid {
+		rec.ProposalID, _ = new(big.Int).SetString(row.ProposalID.String, 10)
+	}
+	if row.TxHash.Valid {
+		rec.TxHash = common.HexToHash(row.TxHash.String)
+	}
+	return rec
+}
+
+// relayTaken reads the reservation that holds r's ballot or delegation and returns it in a
+// *govchain.RelayTaken saying so (EUNPROCESSABLE).
+func (st *GovernanceStore) relayTaken(ctx context.Context, r *govchain.RelayRecord) error {
+	var prior relayRow
+	err := st.db.db.GetContext(ctx, &prior, `SELECT `+relayColumns+` FROM governance_relays r
+		WHERE community_id = $1 AND wallet = $2 AND kind = $3
+		AND (proposal_id = $4::numeric OR (kind = 'delegation' AND nonce = $5::numeric)) ORDER BY id DESC LIMIT 1`,
+		r.CommunityID, r.Wallet.Hex(), r.Kind, proposalText(r), bigText(r.Nonce))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st.db.queryError("reserve relay", err)
+	}
+	what := "a ballot from " + r.Wallet.Hex() + " on this proposal"
+	if r.Kind == "delegation" {
+		what = "a delegation from " + r.Wallet.Hex() + " with nonce " + bigText(r.Nonce)
+	}
+	taken := &govchain.RelayTaken{Prior: prior.record(), Err: guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s is being relayed right now", what)}
+	if prior.TxHash.Valid {
+		taken.Err = guildhall.Errorf(guildhall.EUNPROCESSABLE, "%s was already relayed in transaction %s", what, prior.TxHash.String)
+	}
+	return taken
+}
+
+// StrandedRelays returns up to limit reservations made before `before` that name no transaction,
+// oldest first, each with the transaction the sender recorded under its key (the mined attempt,
+// else the newest), if any (see govchain.RelayStore).
+func (st *GovernanceStore) StrandedRelays(ctx context.Context, before time.Time, limit int) ([]govchain.StrandedRelay, error) {
+	var rows []struct {
+		relayRow
+		Sent sql.NullString `db:"sent"`
+	}
+	err := st.db.db.SelectContext(ctx, &rows, `SELECT `+relayColumns+`,
+			(SELECT coalesce(c.mined_hash, (SELECT a.hash FROM chain_tx_attempts a WHERE a.tx_id = c.id ORDER BY a.created_at DESC, a.hash DESC LIMIT 1))
+			 FROM chain_txs c WHERE c.key = r.send_key) AS sent
+		FROM governance_relays r WHERE r.tx_hash IS NULL AND r.created_at < $1 ORDER BY r.created_at, r.id LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, st.db.queryError("list stranded relays", err)
+	}
+	out := make([]govchain.StrandedRelay, len(rows))
+	for i, row := range rows {
+		out[i] = govchain.StrandedRelay{RelayRecord: row.record()}
+		if row.Sent.Valid {
+			out[i].Sent = common.HexToHash(row.Sent.String)
+		}
+	}
+	return out, nil
 }
 
 // reserveGas adds r.Gas to its community's gas of now's UTC day, under the day row's lock, unless
@@ -182,10 +254,11 @@ func (st *GovernanceStore) FinishRelay(ctx context.Context, id int64, txHash com
 }
 
 // CancelRelay forgets a reservation whose transaction was not sent and gives its gas back to
-// its day.
+// its day; a reservation the sender recorded a transaction for stays.
 func (st *GovernanceStore) CancelRelay(ctx context.Context, id int64) error {
 	return st.db.inTx(ctx, "cancel relay", true, func(tx *sqlx.Tx) error {
-		return adjustRelayGas(ctx, tx, `DELETE FROM governance_relays WHERE id = $1 AND tx_hash IS NULL
+		return adjustRelayGas(ctx, tx, `DELETE FROM governance_relays r WHERE id = $1 AND tx_hash IS NULL
+			AND NOT EXISTS (SELECT 1 FROM chain_txs c WHERE c.key = r.send_key)
 			RETURNING community_id, created_at, gas_reserved, 0 AS gas_now`, id)
 	})
 }

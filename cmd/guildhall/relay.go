@@ -41,11 +41,13 @@ func (r *relayFlags) minDelegatorBalance() (*big.Int, error) {
 	return guildhall.ParseAmount("delegation-min-balance", r.minBalance, false)
 }
 
-// startRelaySettler settles relayed gas from receipts until ctx ends (govchain.Settler), and
-// registers the relay's gauges: gas used today per community and the budget.
-func startRelaySettler(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, budget uint64, registry *prometheus.Registry) {
+// startRelaySettler settles relayed gas from receipts and finishes, through svc, the relays a
+// dead process left reserved until ctx ends (govchain.Settler), and registers the relay's gauges:
+// gas used today per community and the budget. Every process runs it: each stranded relay is sent
+// under its sender key, once however many processes try.
+func startRelaySettler(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, svc *govchain.Service, budget uint64, registry *prometheus.Registry) {
 	store := postgres.NewGovernanceStore(db)
-	go (&govchain.Settler{Relays: store, Receipts: cc.client, Logger: log.With("component", "relay-settler")}).Run(ctx)
+	go (&govchain.Settler{Relays: store, Receipts: cc.client, Stranded: svc, Logger: log.With("component", "relay-settler")}).Run(ctx)
 	registry.MustRegister(&relayGasCollector{store: store, budget: budget})
 }
 

@@ -91,8 +91,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	govConfig := governanceConfig(cc, db, index, sender, o.siweDomain, o.relay, minBalance)
-	startRelaySettler(bgCtx, log, db, cc, o.relay.gasBudget, registry)
+	govConfig, govService := governanceConfig(cc, db, index, sender, o.siweDomain, o.relay, minBalance)
+	govService.Relays = holdRelay(govService.Relays, e.getenv(envHoldRelay), log, o.httpAddr)
+	startRelaySettler(bgCtx, log, db, cc, govService, o.relay.gasBudget, registry)
 
 	// Listen before printing, so a taken port is reported instead of a banner.
 	ln, err := net.Listen("tcp", o.httpAddr)

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall/governance"
+	"github.com/guildhall/guildhall/governance/govchain"
 )
 
 // Test hooks: environment variables with which the end-to-end failover test puts a serve process
@@ -17,6 +24,10 @@ const (
 	// process holds back for good once the ledger has committed it, after logging "holding back
 	// the answer", so that the test can kill it between a commit and its answer.
 	envHoldAnswer = "GUILDHALL_TEST_HOLD_ANSWER"
+	// envHoldRelay names a wallet whose relayed ballot or delegation this process, once it has
+	// committed the relay's reservation, holds for good before sending it, after logging
+	// "holding a reserved relay", as a process killed or hung between the two would.
+	envHoldRelay = "GUILDHALL_TEST_HOLD_RELAY"
 )
 
 // skipsJob reports whether envSkipJobs names job.
@@ -49,4 +60,27 @@ func (w *heldWriter) WriteHeader(code int) {
 		select {} // until the process is killed
 	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// holdRelay wraps store with envHoldRelay's hook when wallet is set.
+func holdRelay(store govchain.RelayStore, wallet string, log *slog.Logger, host string) govchain.RelayStore {
+	if wallet == "" {
+		return store
+	}
+	return heldRelays{RelayStore: store, wallet: common.HexToAddress(wallet), log: log, host: host}
+}
+
+type heldRelays struct {
+	govchain.RelayStore
+	wallet common.Address
+	log    *slog.Logger
+	host   string
+}
+
+func (h heldRelays) ReserveRelay(ctx context.Context, r *govchain.RelayRecord, limit governance.RelayLimit, budget governance.RelayBudget, now time.Time) error {
+	if err := h.RelayStore.ReserveRelay(ctx, r, limit, budget, now); err != nil || r.Wallet != h.wallet {
+		return err
+	}
+	h.log.Warn("holding a reserved relay", "host", h.host, "wallet", r.Wallet.Hex(), "hook", envHoldRelay)
+	select {} // until the process is killed
 }

@@ -65,13 +65,18 @@ type ReceiptReader interface {
 }
 
 // Settler counts each relayed transaction's real gas, from its receipt once it is final, toward
-// its community's day in place of the gas limit reserved for it. Settling is idempotent, so any
-// number of processes may run it.
+// its community's day in place of the gas limit reserved for it, and finishes the relays a dead
+// process left reserved (Stranded). Both are idempotent, so any number of processes may run it.
 type Settler struct {
 	Relays   RelayStore
 	Receipts ReceiptReader
-	Logger   *slog.Logger
-	Every    time.Duration // default 5s
+	// Stranded, when set, finishes on each pass the relays whose process died between reserving
+	// and recording their transaction (Service.ResumeStranded: each is sent once, under its key).
+	Stranded interface {
+		ResumeStranded(ctx context.Context) (int, error)
+	}
+	Logger *slog.Logger
+	Every  time.Duration // default 5s
 }
 
 // Run settles what is final every Every until ctx ends.
@@ -83,14 +88,33 @@ func (st *Settler) Run(ctx context.Context) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := st.Settle(ctx); err != nil && ctx.Err() == nil && st.Logger != nil {
-			st.Logger.Warn("settling relayed gas failed; will retry", "err", err)
-		}
+		st.pass(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// pass finishes stranded relays and settles final ones, logging what fails (the next pass tries
+// again).
+func (st *Settler) pass(ctx context.Context) {
+	log := st.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if st.Stranded != nil {
+		n, err := st.Stranded.ResumeStranded(ctx)
+		if n > 0 {
+			log.Info("finished relays whose process stopped between reserving and recording their transaction", "relays", n)
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Warn("finishing stranded relays failed; will retry", "err", err)
+		}
+	}
+	if _, err := st.Settle(ctx); err != nil && ctx.Err() == nil {
+		log.Warn("settling relayed gas failed; will retry", "err", err)
 	}
 }
 

@@ -1,7 +1,9 @@
 package govchain
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -38,6 +40,35 @@ type RelayRecord struct {
 	Nonce       *big.Int // the signature's nonce
 	TxHash      common.Hash
 	Gas         uint64 // the gas limit it is sent with: what it may cost, reserved from the budget
+	// What sending it takes, recorded with the reservation so that any process can send it: the
+	// contract, the signed call and the sender key of its intent. Empty for a reservation made
+	// before they were recorded.
+	To       common.Address
+	Calldata []byte
+	Key      string
+}
+
+// sends reports whether r is the relay of calldata to `to` under key: the same signed ballot or
+// delegation.
+func (r *RelayRecord) sends(to common.Address, calldata []byte, key string) bool {
+	return len(r.Calldata) > 0 && r.To == to && r.Key == key && bytes.Equal(r.Calldata, calldata)
+}
+
+// RelayTaken is ReserveRelay's refusal (an EUNPROCESSABLE *guildhall.Error, Err) of a ballot or
+// delegation reserved before: Prior is that reservation, its TxHash zero while none is recorded.
+type RelayTaken struct {
+	Prior RelayRecord
+	Err   error
+}
+
+func (e *RelayTaken) Error() string { return e.Err.Error() }
+func (e *RelayTaken) Unwrap() error { return e.Err }
+
+// StrandedRelay is a reservation old enough that its process should have recorded its
+// transaction and has not; Sent is the transaction the sender recorded under its key, if any.
+type StrandedRelay struct {
+	RelayRecord
+	Sent common.Hash
 }
 
 // RelayStore records relayed transactions. ReserveRelay must be atomic: under any concurrency a
@@ -45,16 +76,20 @@ type RelayRecord struct {
 // reserve more than budget.GasPerDay gas in a UTC day, and one ballot (community, proposal,
 // voter) or one delegation nonce (community, delegator, nonce) is relayed at most once.
 type RelayStore interface {
-	// ReserveRelay records r before it is sent, with the r.Gas it may use counted toward its
-	// community's day, and sets r.ID. It returns an ERATELIMITED *guildhall.Error (from
-	// limit.Check or budget.Check, with RetryAfter) when the wallet used its limit or the
-	// community its day's gas, and an EUNPROCESSABLE one when the same ballot or delegation was
-	// relayed.
+	// ReserveRelay records r (with what sending it takes: To, Calldata, Key) before it is sent,
+	// with the r.Gas it may use counted toward its community's day, and sets r.ID. It returns an
+	// ERATELIMITED *guildhall.Error (from limit.Check or budget.Check, with RetryAfter) when the
+	// wallet used its limit or the community its day's gas, and a *RelayTaken when the same
+	// ballot or delegation was reserved before.
 	ReserveRelay(ctx context.Context, r *RelayRecord, limit governance.RelayLimit, budget governance.RelayBudget, now time.Time) error
 	// FinishRelay records the transaction that carries a reserved relay.
 	FinishRelay(ctx context.Context, id int64, tx common.Hash) error
-	// CancelRelay forgets a reservation whose transaction was not sent, and gives its gas back.
+	// CancelRelay forgets a reservation whose transaction was not sent (the sender recorded
+	// nothing under its key), and gives its gas back; it keeps one the sender recorded.
 	CancelRelay(ctx context.Context, id int64) error
+	// StrandedRelays returns up to limit reservations made before `before` that name no
+	// transaction, oldest first, each with the transaction the sender recorded under its key.
+	StrandedRelays(ctx context.Context, before time.Time, limit int) ([]StrandedRelay, error)
 	// RelaysInFlight counts the relayed transactions of the operator's sender not mined yet.
 	RelaysInFlight(ctx context.Context) (int, error)
 	// UnsettledRelays returns up to limit relays whose transaction is final and whose gas is not
@@ -98,8 +133,11 @@ type Service struct {
 	// MaxInFlight bounds the relayed transactions sent and not mined yet (0: DefaultMaxInFlight),
 	// so reward mints sent meanwhile are never queued behind a flood of them.
 	MaxInFlight int
-	Clock       governance.Clock
-	Now         func() time.Time // wall time, for relay windows; nil is time.Now
+	// StrandedAfter is how old a reservation that names no transaction must be before
+	// ResumeStranded finishes it (0: DefaultStrandedAfter).
+	StrandedAfter time.Duration
+	Clock         governance.Clock
+	Now           func() time.Time // wall time, for relay windows; nil is time.Now
 }
 
 func (s *Service) now() time.Time {
@@ -308,8 +346,10 @@ func (s *Service) RelayDelegation(ctx context.Context, communityID string, c Con
 }
 
 // relay simulates calldata, checks that the relay's queue has room, reserves the wallet's relay
-// and the gas it may use from its community's day, and sends it with that gas limit behind any
-// reward mint waiting to be sent (SendRelay).
+// and the gas it may use from its community's day, with what sending it takes, and sends it with
+// that gas limit behind any reward mint waiting to be sent (SendRelay). The same signed request
+// again (a retry: its first answer may have been lost with its process) is answered with the
+// first's transaction, which it sends if nobody did.
 func (s *Service) relay(ctx context.Context, rec *RelayRecord, to common.Address, calldata []byte, key string) (common.Hash, error) {
 	est, err := s.simulate(ctx, to, calldata)
 	if err != nil {
@@ -319,20 +359,80 @@ func (s *Service) relay(ctx context.Context, rec *RelayRecord, to common.Address
 		return common.Hash{}, err
 	}
 	rec.Gas = min(chain.GasWithHeadroom(est), chain.MaxTxGas)
+	rec.To, rec.Calldata, rec.Key = to, calldata, key
 	if err := s.Relays.ReserveRelay(ctx, rec, s.Limit, s.Budget, s.now()); err != nil {
+		var taken *RelayTaken
+		if errors.As(err, &taken) && taken.Prior.sends(to, calldata, key) {
+			return s.sendReserved(ctx, &taken.Prior)
+		}
 		return common.Hash{}, err
 	}
-	tx, err := s.Relayer.SendRelay(ctx, to, calldata, key, rec.Gas)
-	if err != nil {
-		// A send that failed may still have reached the node; keeping the reservation would
-		// block a retry for good, so only a clean refusal releases it.
+	tx, err := s.sendReserved(ctx, rec)
+	if err != nil && tx == (common.Hash{}) {
+		// A send that failed may still have reached the sender; CancelRelay keeps the
+		// reservation then (ResumeStranded records its transaction), else releases it.
 		_ = s.Relays.CancelRelay(context.WithoutCancel(ctx), rec.ID)
-		return common.Hash{}, fmt.Errorf("relay %s: %w", key, err)
+	}
+	return tx, err
+}
+
+// sendReserved sends a reserved relay under its key, which sends nothing again when the key was
+// sent (by this process or another: it returns that transaction), and records the transaction
+// on the relay.
+func (s *Service) sendReserved(ctx context.Context, rec *RelayRecord) (common.Hash, error) {
+	tx, err := s.Relayer.SendRelay(ctx, rec.To, rec.Calldata, rec.Key, rec.Gas)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("relay %s: %w", rec.Key, err)
 	}
 	if err := s.Relays.FinishRelay(context.WithoutCancel(ctx), rec.ID, tx); err != nil {
 		return tx, err
 	}
 	return tx, nil
+}
+
+// DefaultStrandedAfter is how old a reservation that names no transaction must be before
+// ResumeStranded finishes it: far longer than a live process takes from reserving to recording.
+const DefaultStrandedAfter = 10 * time.Second
+
+// ResumeStranded finishes the relays whose reservation is StrandedAfter old and names no
+// transaction: the process that reserved one died (or hung) before it sent it, or before it
+// recorded what it sent. It returns how many it finished; see resume.
+func (s *Service) ResumeStranded(ctx context.Context) (int, error) {
+	after := s.StrandedAfter
+	if after <= 0 {
+		after = DefaultStrandedAfter
+	}
+	stranded, err := s.Relays.StrandedRelays(ctx, s.now().Add(-after), 100)
+	if err != nil {
+		return 0, err
+	}
+	for i := range stranded {
+		if err := s.resume(ctx, &stranded[i]); err != nil {
+			return i, fmt.Errorf("resume relay %d: %w", stranded[i].ID, err)
+		}
+	}
+	return len(stranded), nil
+}
+
+// resume finishes one stranded relay. A transaction the sender recorded for it is recorded on it.
+// Otherwise it is simulated again and sent under its key, so that it is sent once even when its
+// own process was only slow and sends it too; if the chain now refuses it (voting closed, the
+// wallet voted or delegated itself), or it was reserved before reservations kept their call, it
+// is released (CancelRelay) and a retry is judged afresh.
+func (s *Service) resume(ctx context.Context, r *StrandedRelay) error {
+	if r.Sent != (common.Hash{}) {
+		return s.Relays.FinishRelay(ctx, r.ID, r.Sent)
+	}
+	if len(r.Calldata) == 0 {
+		return s.Relays.CancelRelay(ctx, r.ID)
+	}
+	if _, err := s.simulate(ctx, r.To, r.Calldata); guildhall.ErrorCode(err) == guildhall.EUNPROCESSABLE {
+		return s.Relays.CancelRelay(ctx, r.ID)
+	} else if err != nil {
+		return err
+	}
+	_, err := s.sendReserved(ctx, &r.RelayRecord)
+	return err
 }
 
 // simulate runs calldata from the operator against the head and returns its gas estimate; a
