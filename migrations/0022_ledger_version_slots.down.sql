@@ -34,3 +34,5 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+
+DROP FUNCTION reward_ledger_slot(text, bigint);
