@@ -20,21 +20,37 @@ import (
 
 // Accepting rewards in groups.
 //
-// Every request of an issuer spends the same budget, so its transactions take turns on the
-// issuer's row (and on its ledger version row) from the moment they lock it to their commit: one
-// request at a time, each paying a commit of its own. Requests that arrive while one is running
-// are instead taken together, in arrival order, into one transaction: the same checks run in Go
-// on what the group read once under the same locks, each request seeing the ones before it (its
-// caps and the budget as they would be had they committed first), and what the group accepted is
-// written with one statement per table and committed once. A request the checks refuse writes
-// nothing, as alone; its answer is the same. The group commits or nothing does: every caller is
-// answered only after the commit, so an answer is never given for rewards that could still be
-// lost. If the group's transaction fails, each request runs again alone, so one request's fault
-// is its own.
+// Every request of an issuer spends the same budget, so each transaction takes the issuer's row
+// and holds it to its commit. Requests that arrive while earlier ones are being recorded are
+// instead taken together, in arrival order, into one transaction: the checks run in Go on what
+// the group read once under the same locks, each request seeing the ones before it (its caps and
+// the budget as they would be had they committed first), and what the group accepted is written
+// with one statement per table and committed once. A request the checks refuse writes nothing,
+// as alone; its answer is the same. The group commits or nothing does: every caller is answered
+// only after the commit, so an answer is never given for rewards that could still be lost. If
+// the group's transaction fails, each request runs again in a group of its own, so one request's
+// fault is its own. A single request, a dry run and a request naming a referrer are groups of
+// one: there is one copy of the rules.
+//
+// The issuer's row is taken last: the group checks the caps, writes its rewards, and then adds
+// their total to what the issuer spent in one statement that holds only while the issuer is not
+// revoked and the total fits the budget. So the row is held only from that statement to the
+// commit, and up to maxGroupRunners groups of one issuer are recorded at once, each waiting for
+// the others only there (and on the members they share). When the statement finds the budget
+// short or the key revoked, the group runs again taking the row first and checking each request
+// against it in order, as the requests would be alone. That the total fits means each request
+// fits after the ones before it, so both ways give every request the same answer.
 
 // maxGroupItems bounds the reward items in one group (a batch request larger than that runs
 // alone, in a group of its own).
 const maxGroupItems = 4000
+
+// maxGroupRunners bounds the groups of one issuer being recorded at once in a process.
+const maxGroupRunners = 3
+
+// errBudgetShort is a group's total refused by the issuer's row (budget, revocation) when it was
+// taken last: the group runs again taking it first.
+var errBudgetShort = errors.New("the issuer's budget or key refused the group's total")
 
 // acceptCall is one request waiting for its group.
 type acceptCall struct {
@@ -45,41 +61,44 @@ type acceptCall struct {
 	done chan struct{}
 }
 
-// acceptQueues holds each issuer's waiting requests and whether a group of its is running.
+// acceptQueues holds each issuer's waiting requests and how many of its groups are running.
 type acceptQueues struct {
 	mu      sync.Mutex
 	waiting map[int64][]*acceptCall
-	running map[int64]bool
+	running map[int64]int
 	groups  atomic.Int64 // groups of more than one request committed together, for tests
 }
 
-// add queues c and reports whether a runner must be started for its issuer.
+// add queues c and reports whether a runner must be started for its issuer: when fewer than
+// maxGroupRunners run.
 func (q *acceptQueues) add(c *acceptCall) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.waiting == nil {
-		q.waiting, q.running = map[int64][]*acceptCall{}, map[int64]bool{}
+		q.waiting, q.running = map[int64][]*acceptCall{}, map[int64]int{}
 	}
 	id := c.in.Issuer.ID
 	q.waiting[id] = append(q.waiting[id], c)
-	if q.running[id] {
+	if q.running[id] >= maxGroupRunners {
 		return false
 	}
-	q.running[id] = true
+	q.running[id]++
 	return true
 }
 
 // take removes the next group of the issuer's requests, oldest first: at most maxGroupItems items
 // (at least one request) and one request per idempotency key (a repeated key waits for the next
-// group, where it finds the first one's answer). It returns nil, and marks the issuer idle, when
+// group, where it finds the first one's answer). It returns nil, and counts the runner out, when
 // nothing waits.
 func (q *acceptQueues) take(id int64) []*acceptCall {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	waiting := q.waiting[id]
 	if len(waiting) == 0 {
-		delete(q.waiting, id)
-		q.running[id] = false
+		if q.running[id]--; q.running[id] == 0 {
+			delete(q.waiting, id)
+			delete(q.running, id)
+		}
 		return nil
 	}
 	var group, left []*acceptCall
@@ -98,12 +117,13 @@ func (q *acceptQueues) take(id int64) []*acceptCall {
 }
 
 // Accept records rewards; see rewards.Store. A request that writes waits for its issuer's next
-// group (see above); a dry run reads alone. Locks are taken in one order by every transaction
-// (idempotency keys, members by wallet, cap counters by activity and wallet, the issuer's budget
-// row), so concurrent groups queue instead of deadlocking; a deadlock all the same retries.
+// group (see above); a dry run is a group of its own, rolled back. Locks are taken in one order
+// by every transaction (idempotency keys, member activities, members by wallet, cap counters by
+// activity and wallet, the issuer's budget row), so concurrent groups queue instead of
+// deadlocking; a deadlock all the same retries.
 func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
 	if in.DryRun {
-		return s.acceptAlone(ctx, in)
+		return s.acceptOne(ctx, in)
 	}
 	c := &acceptCall{ctx: ctx, in: in, done: make(chan struct{})}
 	if s.accepts.add(c) {
@@ -118,18 +138,13 @@ func (s *RewardsStore) Accept(ctx context.Context, in rewards.AcceptInput) (*rew
 	}
 }
 
-// acceptAlone runs one request in a transaction of its own.
-func (s *RewardsStore) acceptAlone(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
-	var out *rewards.AcceptOutput
-	err := s.db.inTx(ctx, "accept rewards", !in.DryRun, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = accept(ctx, tx, in)
-		return err
-	})
+// acceptOne runs one request in a group of its own.
+func (s *RewardsStore) acceptOne(ctx context.Context, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
+	results, err := s.acceptInTx(ctx, []rewards.AcceptInput{in})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return results[0].out, results[0].err
 }
 
 // runAccepts runs the issuer's groups until none waits.
@@ -166,15 +181,11 @@ func (s *RewardsStore) acceptGroup(group []*acceptCall) {
 	}
 	defer func() {
 		for _, c := range alone {
-			c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+			c.out, c.err = s.acceptOne(context.WithoutCancel(c.ctx), c.in)
 		}
 	}()
-	if len(live) == 0 {
-		return
-	}
-	if len(live) == 1 {
-		c := live[0]
-		c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
+	if len(live) <= 1 {
+		alone = append(live, alone...)
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -183,22 +194,35 @@ func (s *RewardsStore) acceptGroup(group []*acceptCall) {
 	for k, c := range live {
 		ins[k] = c.in
 	}
-	var results []acceptResult
-	err := s.db.inTx(ctx, "accept rewards", true, func(tx *sqlx.Tx) error {
-		var err error
-		results, err = acceptTogether(ctx, tx, ins)
-		return err
-	})
+	results, err := s.acceptInTx(ctx, ins)
 	if err != nil {
-		for _, c := range live {
-			c.out, c.err = s.acceptAlone(context.WithoutCancel(c.ctx), c.in)
-		}
+		alone = append(live, alone...)
 		return
 	}
 	s.accepts.groups.Add(1)
 	for k, c := range live {
 		c.out, c.err = results[k].out, results[k].err
 	}
+}
+
+// acceptInTx runs the requests ins of one issuer in one transaction, committed unless they are a
+// dry run, taking the issuer's row last and, when it refuses the group's total, again taking it
+// first (see above).
+func (s *RewardsStore) acceptInTx(ctx context.Context, ins []rewards.AcceptInput) ([]acceptResult, error) {
+	run := func(budgetFirst bool) ([]acceptResult, error) {
+		var results []acceptResult
+		err := s.db.inTx(ctx, "accept rewards", !ins[0].DryRun, func(tx *sqlx.Tx) error {
+			var err error
+			results, err = acceptTogether(ctx, tx, ins, budgetFirst)
+			return err
+		})
+		return results, err
+	}
+	results, err := run(false)
+	if errors.Is(err, errBudgetShort) {
+		results, err = run(true)
+	}
+	return results, err
 }
 
 // acceptResult is one request's answer in a group: its output, or the refusal it got.
@@ -214,8 +238,10 @@ type groupOrder struct {
 }
 
 // acceptTogether runs the requests ins of one issuer in tx, in order, each as if the ones before
-// it had committed: the same checks as accept, on what the group read once.
-func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput) ([]acceptResult, error) {
+// it had committed. With budgetFirst the issuer's row is locked before the checks and each request
+// is checked against it; without, the checks leave the budget to the statement that spends it,
+// which refuses the whole group with errBudgetShort (see above).
+func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, budgetFirst bool) ([]acceptResult, error) {
 	results := make([]acceptResult, len(ins))
 	claimed, err := claimIdempotencyKeys(ctx, tx, ins, results)
 	if err != nil {
@@ -236,33 +262,71 @@ func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput)
 	if err != nil {
 		return nil, err
 	}
-	accepted, counters, spent, err := checkGroupLimits(ctx, tx, ins, priced, results)
+	accepted, counters, total, err := checkGroupLimits(ctx, tx, ins, priced, budgetFirst, results)
 	if err != nil {
 		return nil, err
 	}
-	if err := writeGroup(ctx, tx, ins, accepted, counters, spent, results); err != nil {
+	// The group spends before the referrals it qualifies are paid, which may spend the same
+	// budget: with the row taken first, that order is kept; taken last, a referral paid first
+	// leaves the group's total short only where the order above would refuse the referral, so the
+	// group runs again that way.
+	if budgetFirst {
+		err = spend(ctx, tx, ins[0].Issuer.ID, accepted, total)
+	}
+	if err == nil {
+		err = writeGroup(ctx, tx, ins, accepted, counters, results)
+	}
+	if err == nil && !budgetFirst {
+		err = spend(ctx, tx, ins[0].Issuer.ID, accepted, total)
+	}
+	if err != nil {
 		return nil, err
 	}
+	return results, forgetRefused(ctx, tx, ins, claimed, results)
+}
+
+// spend adds the accepted orders' total to what the issuer spent, unless that passes its budget
+// or its key is revoked: then it is errBudgetShort.
+func spend(ctx context.Context, tx *sqlx.Tx, issuerID int64, accepted []groupOrder, total *big.Int) error {
+	if len(accepted) == 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric
+		WHERE id = $1 AND revoked_at IS NULL AND spent + $2::numeric <= budget`, issuerID, total.String())
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return cmp.Or(err, errBudgetShort)
+	}
+	return nil
+}
+
+// forgetRefused deletes the keys of the claimed requests that were refused: a refused request
+// changes nothing, not even its key, which it may use again.
+func forgetRefused(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, claimed []int, results []acceptResult) error {
 	var refused []string
 	for _, k := range claimed {
-		if results[k].err != nil {
+		if results[k].err != nil && !ins[k].DryRun {
 			refused = append(refused, ins[k].IdempotencyKey)
 		}
 	}
-	if len(refused) > 0 {
-		// A refused request changes nothing: not even its key, which it may use again.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
-			ins[0].Issuer.ID, pq.Array(refused)); err != nil {
-			return nil, err
-		}
+	if len(refused) == 0 {
+		return nil
 	}
-	return results, nil
+	_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
+		ins[0].Issuer.ID, pq.Array(refused))
+	return err
 }
 
 // claimIdempotencyKeys records each request's key and returns the indexes of the requests whose
-// key was new; the others get their stored answer (a replay) or ECONFLICT (another request
+// key was new (a dry run's, which has none, is always new); the others get their stored answer (a replay) or ECONFLICT (another request
 // under that key) in results.
 func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, results []acceptResult) ([]int, error) {
+	if ins[0].DryRun {
+		// A dry run (a group of its own) has no key: it is answered, never stored.
+		return []int{0}, nil
+	}
 	keys, hashes := make([]string, len(ins)), make([][]byte, len(ins))
 	for k, in := range ins {
 		keys[k], hashes[k] = in.IdempotencyKey, in.RequestHash
@@ -348,10 +412,11 @@ func capKeyOf(c rewards.CapUse) capKey {
 	return capKey{c.Activity, c.Wallet, c.Rule.ID, c.Start.UTC()}
 }
 
-// checkGroupLimits checks each priced order, in request order, against its caps and the issuer's
-// budget as the orders accepted before it leave them. It returns the accepted orders, every
-// counter they touch with its new value, and the issuer's new spent total.
-func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, priced []groupOrder, results []acceptResult) ([]groupOrder, map[capKey]*big.Int, *big.Int, error) {
+// checkGroupLimits checks each priced order, in request order, against its caps and, with
+// budgetFirst, the issuer's budget (its row locked now) as the orders accepted before it leave
+// them. It returns the accepted orders, every counter they touch with its new value, and their
+// total.
+func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, priced []groupOrder, budgetFirst bool, results []acceptResult) ([]groupOrder, map[capKey]*big.Int, *big.Int, error) {
 	var uses []rewards.CapUse
 	for _, p := range priced {
 		uses = append(uses, p.order.Caps...)
@@ -360,12 +425,12 @@ func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInpu
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	issuer, err := lockIssuer(ctx, tx, ins[0].Issuer.ID)
+	issuer, err := limitingIssuer(ctx, tx, ins[0].Issuer, priced, budgetFirst)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	touched := map[capKey]*big.Int{}
-	spent := new(big.Int).Set(issuer.Spent)
+	total := new(big.Int)
 	var accepted []groupOrder
 	for _, p := range priced {
 		used := make([]*big.Int, len(p.order.Caps))
@@ -373,7 +438,7 @@ func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInpu
 			used[i] = counters[capKeyOf(c)]
 		}
 		now := *issuer
-		now.Spent = spent
+		now.Spent = new(big.Int).Add(issuer.Spent, total)
 		if err := p.order.CheckLimits(used, &now); err != nil {
 			results[p.k].err = err
 			continue
@@ -383,10 +448,24 @@ func checkGroupLimits(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInpu
 			counters[key] = new(big.Int).Add(counters[key], c.Amount)
 			touched[key] = counters[key]
 		}
-		spent = new(big.Int).Add(spent, p.order.Total)
+		total.Add(total, p.order.Total)
 		accepted = append(accepted, p)
 	}
-	return accepted, touched, spent, nil
+	return accepted, touched, total, nil
+}
+
+// limitingIssuer is the issuer the orders are checked against: with budgetFirst its row, locked;
+// without, the issuer with a budget that holds every priced order, as spend checks the real one.
+func limitingIssuer(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, priced []groupOrder, budgetFirst bool) (*rewards.Issuer, error) {
+	if budgetFirst {
+		return lockIssuer(ctx, tx, iss.ID)
+	}
+	open := *iss
+	open.Revoked, open.Spent, open.Budget = false, new(big.Int), new(big.Int)
+	for _, p := range priced {
+		open.Budget.Add(open.Budget, p.order.Total)
+	}
+	return &open, nil
 }
 
 // readCapUsage returns what each counter of uses holds: the stored counter, or for one not there
@@ -436,9 +515,9 @@ func readCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, uses []r
 }
 
 // writeGroup writes what the accepted orders add: the cap counters' new values, the members, the
-// issuer's spending, the ledger rows (one statement, in request order) and each request's answer
-// stored with its key.
-func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, counters map[capKey]*big.Int, spent *big.Int, results []acceptResult) error {
+// ledger rows (one statement, in request order), the referrals and each request's answer stored
+// with its key. The issuer's spending is spend's.
+func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, counters map[capKey]*big.Int, results []acceptResult) error {
 	if len(accepted) == 0 {
 		return nil
 	}
@@ -461,16 +540,28 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 	if err := writeCapUsage(ctx, tx, iss.CommunityID, counters); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = $2::numeric WHERE id = $1`, iss.ID, spent.String()); err != nil {
-		return err
-	}
 	if err := insertRewardRows(ctx, tx, iss, all, times); err != nil {
 		return err
 	}
-	// Referrals these rewards qualify are paid now, as a request alone pays them.
-	if err := payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now); err != nil {
+	// A request naming referrers is a group of its own, which records them (postgres/referrals.go);
+	// the referrals these rewards qualify are paid now.
+	var err error
+	if len(ins) == 1 {
+		err = acceptReferrals(ctx, tx, ins[0], all)
+	} else {
+		err = payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now)
+	}
+	if err != nil {
 		return err
 	}
+	return answerGroup(ctx, tx, ins, accepted, results)
+}
+
+// answerGroup renders each accepted request's answer into results and, unless it is a dry run,
+// stores it with the request's key, in the transaction that records its rewards: a replay answers
+// byte for byte what the first request did, and can never find the rewards without their answer
+// or the answer without its rewards.
+func answerGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, results []acceptResult) error {
 	keys, bodies := make([]string, len(accepted)), make([][]byte, len(accepted))
 	for j, p := range accepted {
 		out := &rewards.AcceptOutput{Rewards: p.order.Rewards, Body: []byte{}}
@@ -486,9 +577,12 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 		results[p.k].out = out
 		keys[j], bodies[j] = ins[p.k].IdempotencyKey, out.Body
 	}
+	if ins[0].DryRun {
+		return nil
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys k SET status = 202, response = t.b
 		FROM unnest($2::text[], $3::bytea[]) AS t(key, b) WHERE k.issuer_id = $1 AND k.key = t.key`,
-		iss.ID, pq.Array(keys), pq.ByteaArray(bodies))
+		ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(bodies))
 	return err
 }
 

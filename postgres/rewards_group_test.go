@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"math/big"
@@ -122,4 +123,50 @@ func acceptWith(t *testing.T, f *rewardsFixture, s *postgres.RewardsStore, key s
 		Issuer: f.issuer, IdempotencyKey: key, RequestHash: h[:], Items: items, Now: time.Now(),
 		Render: func(rs []*rewards.Reward) ([]byte, error) { return fmt.Appendf(nil, "%d", rs[0].ID), nil },
 	})
+}
+
+// A request of an issuer whose transaction is slow (here its answer takes a while to render, which
+// happens after its rewards are written) does not hold up the issuer's other requests: they are
+// recorded meanwhile, in the same process and from another one, and the slow one commits after
+// them, the issuer's spending counting all three.
+func TestSlowRequestDoesNotHoldUpTheIssuersOthers(t *testing.T) {
+	t.Parallel()
+	f := newRewardsFixture(t, 1_000, rewards.Rule{})
+	rendering, release := make(chan struct{}, 1), make(chan struct{})
+	slow := make(chan error, 1)
+	go func() {
+		h := sha256.Sum256([]byte("slow"))
+		_, err := f.db.Accept(context.Background(), rewards.AcceptInput{
+			Issuer: f.issuer, IdempotencyKey: "slow", RequestHash: h[:], Now: time.Now(),
+			Items: []rewards.Request{{Wallet: wallet(1), Activity: "purchase"}},
+			Render: func([]*rewards.Reward) ([]byte, error) {
+				select {
+				case rendering <- struct{}{}:
+				default:
+				}
+				<-release
+				return []byte("slow"), nil
+			},
+		})
+		slow <- err
+	}()
+	<-rendering
+	for k, s := range []*postgres.RewardsStore{f.db, postgres.NewRewardsStoreOf(f.db)} {
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		h := sha256.Sum256(fmt.Appendf(nil, "other %d", k))
+		_, err := s.Accept(ctx, rewards.AcceptInput{Issuer: f.issuer, IdempotencyKey: fmt.Sprint("other-", k), RequestHash: h[:],
+			Now: time.Now(), Items: []rewards.Request{{Wallet: wallet(2 + k), Activity: "purchase"}}})
+		cancel()
+		if err != nil {
+			t.Errorf("request %d while another of the issuer is being recorded: %v", k, err)
+		}
+	}
+	close(release)
+	if err := <-slow; err != nil {
+		t.Fatalf("slow request: %v", err)
+	}
+	var spent string
+	if err := f.raw.GetContext(t.Context(), &spent, `SELECT spent::text FROM issuers`); err != nil || spent != "30" {
+		t.Errorf("issuer spent %s (%v), want 30: three rewards of 10", spent, err)
+	}
 }

@@ -121,7 +121,7 @@ func (s *RewardsStore) unindexedLeaderboard(ctx context.Context, communityID str
 // from the cache when it holds that ranking at the snapshot's ledger version.
 func (s *RewardsStore) rankingPage(ctx context.Context, tx *sqlx.Tx, communityID string, since time.Time, offset, limit int) ([]rewards.LeaderEntry, error) {
 	var version string
-	if err := tx.GetContext(ctx, &version, `SELECT coalesce(string_agg(issuer_id || ':' || version, ',' ORDER BY issuer_id), '')
+	if err := tx.GetContext(ctx, &version, `SELECT coalesce(string_agg(issuer_id || ':' || slot || ':' || version, ',' ORDER BY issuer_id, slot), '')
 		FROM reward_ledger_versions WHERE community_id = $1`, communityID); err != nil {
 		return nil, err
 	}

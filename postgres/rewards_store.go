@@ -237,72 +237,6 @@ func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 
 // --- accepting rewards ---
 
-// accept runs one request in tx: the idempotency key, the locks, the order priced and checked
-// against the caps and the budget (rewards.PriceOrder, Order.CheckLimits), the ledger rows and
-// the answer.
-func accept(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
-	if !in.DryRun {
-		if replay, err := claimIdempotencyKey(ctx, tx, in); err != nil || replay != nil {
-			return replay, err
-		}
-	}
-	communityID := in.Issuer.CommunityID
-	// Rewards of one member for one activity take turns from here to commit, so the rule each one
-	// reads and the cap counter it seeds from the ledger see every such reward committed before it,
-	// even while the issuer replaces the rule (counters are kept per rule).
-	if err := lockMemberActivities(ctx, tx, communityID, in.Items); err != nil {
-		return nil, err
-	}
-	rules, err := currentRules(ctx, tx, communityID, in.Items)
-	if err != nil {
-		return nil, err
-	}
-	order, err := rewards.PriceOrder(in, rules)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkMinReward(ctx, tx, in, order); err != nil {
-		return nil, err
-	}
-	if err := insertMembers(ctx, tx, communityID, order.Rewards); err != nil {
-		return nil, err
-	}
-	used, err := addCapUsage(ctx, tx, communityID, order.Caps)
-	if err != nil {
-		return nil, err
-	}
-	issuer, err := lockIssuer(ctx, tx, in.Issuer.ID)
-	if err != nil {
-		return nil, err
-	}
-	// The counters' rows and the issuer's row are locked now, so the check holds until commit; a
-	// refused order rolls back what addCapUsage added.
-	if err := order.CheckLimits(used, issuer); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric WHERE id = $1`, issuer.ID, order.Total.String()); err != nil {
-		return nil, err
-	}
-	if err := insertRewards(ctx, tx, in.Issuer, order.Rewards, in.Now); err != nil {
-		return nil, err
-	}
-	// Referrals named by the items, and those their rewards qualify (postgres/referrals.go).
-	if err := acceptReferrals(ctx, tx, in, order.Rewards); err != nil {
-		return nil, err
-	}
-	return answer(ctx, tx, in, order.Rewards)
-}
-
-// checkMinReward refuses an order with a reward below the community's minimum reward, read in
-// tx so a minimum set a moment ago applies.
-func checkMinReward(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, o *rewards.Order) error {
-	min, err := minReward(ctx, tx, in.Issuer.CommunityID)
-	if err != nil {
-		return err
-	}
-	return o.CheckMinimum(in, min)
-}
-
 // minReward reads the community's minimum reward in tx.
 func minReward(ctx context.Context, tx *sqlx.Tx, communityID string) (*big.Int, error) {
 	var text string
@@ -314,32 +248,6 @@ func minReward(ctx context.Context, tx *sqlx.Tx, communityID string) (*big.Int, 
 		return nil, fmt.Errorf("community %s: minimum reward %q is not an integer", communityID, text)
 	}
 	return min, nil
-}
-
-// claimIdempotencyKey records in's key for its request. When the key is known it returns the
-// stored answer for the same request (a replay), or ECONFLICT for another request.
-func claimIdempotencyKey(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput) (*rewards.AcceptOutput, error) {
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
-		VALUES ($1, $2, $3, 0, '') ON CONFLICT DO NOTHING`, in.Issuer.ID, in.IdempotencyKey, in.RequestHash)
-	if err != nil {
-		return nil, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		return nil, err
-	}
-	var prev struct {
-		Hash     []byte `db:"request_hash"`
-		Response []byte `db:"response"`
-	}
-	if err := tx.GetContext(ctx, &prev, `SELECT request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = $2`,
-		in.Issuer.ID, in.IdempotencyKey); err != nil {
-		return nil, err
-	}
-	if !slices.Equal(prev.Hash, in.RequestHash) {
-		return nil, guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", in.IdempotencyKey)
-	}
-	return &rewards.AcceptOutput{Body: prev.Response, Replayed: true}, nil
 }
 
 // currentRules returns the community's current rules of the items' activities, by activity.
@@ -493,32 +401,6 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 		rs[k].ID, rs[k].CreatedAt = inserted[k].ID, inserted[k].CreatedAt
 	}
 	return nil
-}
-
-// answer renders the accepted rewards into the response body and, unless this is a dry run,
-// stores it with the idempotency key.
-func answer(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, rs []*rewards.Reward) (*rewards.AcceptOutput, error) {
-	out := &rewards.AcceptOutput{Rewards: rs, Body: []byte{}}
-	if in.Render != nil {
-		body, err := in.Render(rs)
-		if err != nil {
-			return nil, err
-		}
-		if body != nil {
-			out.Body = body
-		}
-	}
-	if in.DryRun {
-		return out, nil
-	}
-	// The rendered body, not the rewards, is stored with the key, in the same transaction that
-	// records them: a replay of the request must answer byte for byte what the first one did, and
-	// can never find the rewards without their answer or the answer without its rewards.
-	if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = 202, response = $3 WHERE issuer_id = $1 AND key = $2`,
-		in.Issuer.ID, in.IdempotencyKey, out.Body); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 func keysOf(m map[string]bool) []string {
