@@ -42,14 +42,7 @@ func (killedAfterSend) FinishRelay(context.Context, int64, common.Hash) error { 
 // for ever. A process that died after sending leaves a transaction the survivor adopts without
 // sending another.
 func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
-	h := newGovHarness(t, govTestSettings, 9, 40, 30, 20, 10)
-	var skew time.Duration
-	h.svc.Now = func() time.Time { return time.Now().Add(skew) }
-	pid := h.proposeMint(t, "Grant 5 BAKE to the oven fund", h.sim.Address(8), 5)
-	pidInt := h.pid(t, pid)
-	h.advance(t, govTestSettings.VotingDelay+time.Second)
-	killed := *h.svc
-	killed.Relays = killedAfterReserve{h.svc.Relays}
+	h, skew, pid, pidInt, killed := strandedSetup(t, 9, 40, 30, 20, 10)
 	ctx := t.Context()
 	resume := func(want int) {
 		t.Helper()
@@ -67,7 +60,7 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 	}
 	nonce := h.operatorNonce(t)
 	resume(0) // a reservation younger than StrandedAfter may still be sent by its own process
-	skew = govchain.DefaultStrandedAfter + time.Second
+	*skew = govchain.DefaultStrandedAfter + time.Second
 	resume(1)
 	resume(0)
 	if got := h.operatorNonce(t); got != nonce+1 {
@@ -85,8 +78,8 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 
 	// Member 4's delegation: reserved, the process dies; the member retries at once, and the
 	// retry sends it; the survivor's pass later sends nothing more.
-	skew = 0
-	rec := h.delegateThrough(t, &killed, 4, 1)
+	*skew = 0
+	rec := h.delegateThrough(t, killed, 4, 1)
 	if _, err := rec(); !errors.Is(err, errKilled) {
 		t.Fatalf("delegation through the killed process: %v", err)
 	}
@@ -96,7 +89,7 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 		t.Fatalf("the member's retry of the stranded delegation: %v", err)
 	}
 	h.mine(t, tx.Hex())
-	skew = govchain.DefaultStrandedAfter + time.Second
+	*skew = govchain.DefaultStrandedAfter + time.Second
 	resume(0) // the retry recorded its transaction on the relay: the survivor sends nothing
 	if got := h.operatorNonce(t); got != nonce+1 {
 		t.Fatalf("the delegation was sent %d times, want once", got-nonce)
@@ -107,7 +100,7 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 
 	// Member 3's ballot: the sender recorded and broadcast it, then the process died before the
 	// relay's row named it. The survivor adopts the transaction; a retry answers it.
-	skew = 0
+	*skew = 0
 	afterSend := *h.svc
 	afterSend.Relays = killedAfterSend{h.svc.Relays}
 	sig3 := h.signBallot(t, 3, pid, "for", "")
@@ -117,7 +110,7 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 		t.Fatalf("relay through the process killed after sending: %v", err)
 	}
 	nonce = h.operatorNonce(t)
-	skew = govchain.DefaultStrandedAfter + time.Second
+	*skew = govchain.DefaultStrandedAfter + time.Second
 	resume(1)
 	retry = h.want(t, h.do(t, http.MethodPost, ballotPath(pid), "", map[string]any{"voter": h.sim.Address(3).Hex(), "support": "for", "signature": sig3}),
 		http.StatusAccepted)
@@ -139,6 +132,21 @@ func TestRelayReservedByAKilledProcessIsSentOnce(t *testing.T) {
 // contracts are the community's contracts as the service takes them.
 func (h *govHarness) contracts() govchain.Contracts {
 	return govchain.Contracts{Token: h.dep.Token, Governor: h.dep.Governor}
+}
+
+// strandedSetup is a governance harness of accounts dev accounts with the given holdings, a proposal in its voting period,
+// a clock the test moves by *skew, and a second service whose process is killed right after a
+// relay's reservation.
+func strandedSetup(t *testing.T, accounts int, holdings ...int64) (h *govHarness, skew *time.Duration, pid string, pidInt *big.Int, killed *govchain.Service) {
+	h = newGovHarness(t, govTestSettings, accounts, holdings...)
+	skew = new(time.Duration)
+	h.svc.Now = func() time.Time { return time.Now().Add(*skew) }
+	pid = h.proposeMint(t, "Grant 5 BAKE to the oven fund", h.sim.Address(8), 5)
+	pidInt = h.pid(t, pid)
+	h.advance(t, govTestSettings.VotingDelay+time.Second)
+	k := *h.svc
+	k.Relays = killedAfterReserve{h.svc.Relays}
+	return h, skew, pid, pidInt, &k
 }
 
 // forVotes is the governor's For count of proposal pid.
@@ -178,14 +186,7 @@ func (h *govHarness) delegateThrough(t *testing.T, svc *govchain.Service, delega
 // reserved gas back to the community's day, and the member's retry is judged afresh (a 422 for
 // having voted) instead of "is being relayed right now".
 func TestStrandedRelayTheChainNowRefusesIsReleased(t *testing.T) {
-	h := newGovHarness(t, govTestSettings, 9, 40, 30)
-	var skew time.Duration
-	h.svc.Now = func() time.Time { return time.Now().Add(skew) }
-	pid := h.proposeMint(t, "Grant 5 BAKE to the oven fund", h.sim.Address(8), 5)
-	pidInt := h.pid(t, pid)
-	h.advance(t, govTestSettings.VotingDelay+time.Second)
-	killed := *h.svc
-	killed.Relays = killedAfterReserve{h.svc.Relays}
+	h, skew, pid, pidInt, killed := strandedSetup(t, 9, 40, 30)
 	sig := h.signBallot(t, 2, pid, "for", "")
 	if _, err := killed.RelayBallot(t.Context(), h.cid, h.contracts(), govchain.BallotRequest{
 		ProposalID: pidInt, Voter: h.sim.Address(2), Support: governance.For, Signature: hexutil.MustDecode(sig)}); !errors.Is(err, errKilled) {
@@ -197,7 +198,7 @@ func TestStrandedRelayTheChainNowRefusesIsReleased(t *testing.T) {
 	}
 	h.sim.MustTransact(t, h.sim.Accounts[2], h.dep.Governor, govABI.PackCastVote(pidInt, uint8(governance.Against)))
 	nonce := h.operatorNonce(t)
-	skew = govchain.DefaultStrandedAfter + time.Second
+	*skew = govchain.DefaultStrandedAfter + time.Second
 	if n, err := h.svc.ResumeStranded(t.Context()); err != nil || n != 1 {
 		t.Fatalf("resume stranded relays = %d, %v; want 1", n, err)
 	}
