@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -304,15 +305,17 @@ func delegatorsOf(t *testing.T, fx *dashboardFixture, addr string) int {
 
 // checkMemberPage: a member's page shows the level the engine decided, progress to the next
 // level and streaks; a member holding badges (the top earner of the running season) shows each
-// of them.
+// of them; a member whose referral qualified shows friend-bringer and the members it referred.
 func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 	t.Helper()
 	var board struct{ Items []struct{ Address string } }
 	getJSON(t, fx.community("/leaderboard?season="+demo.Seasons(time.Now())[1].ID+"&by=earned&limit=1"), &board)
-	if len(board.Items) == 0 {
-		t.Fatal("the running season's leaderboard is empty")
+	var referrers struct{ Items []struct{ Address string } }
+	getJSON(t, fx.community("/roles/friend-bringer/members?limit=1"), &referrers)
+	if len(board.Items) == 0 || len(referrers.Items) == 0 {
+		t.Fatalf("the running season's leaderboard has %d members and friend-bringer %d holders; want some of each", len(board.Items), len(referrers.Items))
 	}
-	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address} {
+	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address, referrers.Items[0].Address} {
 		var p struct {
 			Level         string
 			Badges, Roles []struct {
@@ -338,6 +341,11 @@ func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 			t.Errorf("member %s: the page does not show the address and the streaks: %q", addr, view)
 		}
 	}
+	// The last page is a referrer's: its badge says how many members it referred who qualified.
+	if got := b.text(t, "#badges"); !regexp.MustCompile(`★ friend-bringer[^★]*✓ members referred: [1-9]\d* of 1`).MatchString(got) {
+		t.Errorf("a referrer's page shows badges %q, want friend-bringer with the members it referred", got)
+	}
+	b.visit(t, "#/members/"+board.Items[0].Address)
 	if b.eval(t, `document.querySelectorAll("#badges li.held").length > 0 && !!document.querySelector("#level [role=progressbar], #level .hint")`) != "true" {
 		t.Error("the top earner's page shows no badge or no progress to the next level")
 	}
