@@ -33,6 +33,10 @@ postgres:
 chromium:
 	@sh scripts/ensure-chromium.sh
 
+# make run builds without cgo: go-ethereum's pure-Go secp256k1 and pebble's pure-Go zstd instead of
+# compiling their C (libsecp256k1, 40 files of zstd) on a fresh machine's first build. `make build`
+# and the tests (-race needs cgo) keep cgo.
+run: export CGO_ENABLED = 0
 run: postgres build
 	./$(BIN) serve --data-dir $(DATA_DIR)
 

@@ -76,6 +76,8 @@ type member struct {
 	delegate    *member
 	delegateDay int
 	neverVotes  bool // the dev accounts leave every vote to whoever holds their keys
+	// referrer is the member who brought this one in, named on its first reward (nil: organic).
+	referrer *member
 }
 
 // active reports whether the member may be rewarded on day d.
@@ -89,6 +91,7 @@ const (
 	defeated  outcome = "defeated"
 	noQuorum  outcome = "missed quorum"
 	queued    outcome = "queued"
+	succeeded outcome = "succeeded" // passed, and left for anyone to queue (the dashboard's Queue button)
 	stillOpen outcome = "active"
 )
 
@@ -117,6 +120,7 @@ var proposals = []proposalPlan{
 	{26, noQuorum, "Sponsor the charity run", true},
 	{16, executed, "Grant for the autumn cleanup crew", true},
 	{8, queued, "Grant for the neighbourhood cargo bike", true},
+	{7, succeeded, "Grant for the repair café's new sign", true},
 	{1, stillOpen, "Open a second repair evening each week", true},
 }
 
@@ -156,6 +160,7 @@ func newPlan(start time.Time, devKeys []*ecdsa.PrivateKey) *plan {
 	}
 	p.active, p.ghost = p.members[0], p.members[1]
 	p.planDelegations(rng)
+	p.planReferrals(rng)
 	return p
 }
 
@@ -202,6 +207,38 @@ func (p *plan) planDelegations(rng *rand.Rand) {
 		m.delegateDay = min(HistoryDays-1, m.join+2+rng.IntN(8))
 	}
 }
+
+// planReferrals has about one in five generated members who join after the first fortnight be
+// referred by a generated member who joined before them and was not referred itself (a referrer
+// is rewarded through the referral rule once the member it referred has earned enough).
+func (p *plan) planReferrals(rng *rand.Rand) {
+	referred := map[*member]bool{}
+	for _, m := range p.members[2:GeneratedMembers] {
+		referred[m] = m.join >= 14 && rng.Float64() < 0.2
+	}
+	for _, m := range p.members[2:GeneratedMembers] {
+		if !referred[m] {
+			continue
+		}
+		var earlier []*member
+		for _, r := range p.members[:GeneratedMembers] {
+			if r.join < m.join && !referred[r] {
+				earlier = append(earlier, r)
+			}
+		}
+		if len(earlier) > 0 {
+			m.referrer = earlier[rng.IntN(len(earlier))]
+		}
+	}
+}
+
+// The demo's referral rule: Corner Café (the first issuer) rewards a referrer
+// with ReferralTokens once a member it referred has earned QualifyTokens.
+const (
+	referralActivity = "referral"
+	ReferralTokens   = 20 // no activity rewards this much, so its mints are told apart on chain
+	QualifyTokens    = 100
+)
 
 // issuerPlan is a demo issuer and the activities it rewards (whole tokens each).
 type issuerPlan struct {

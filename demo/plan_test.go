@@ -76,13 +76,37 @@ func TestPlanTellsTheStory(t *testing.T) {
 			t.Errorf("%s: neverVotes %v, quiet from day %d, delegate %v; want a member to the end who keeps its votes", m.label, m.neverVotes, m.quiet, m.delegate)
 		}
 	}
+	checkReferralPlan(t, p)
 	states := map[outcome]bool{}
 	for _, pp := range proposals {
 		states[pp.outcome] = true
 	}
-	for _, want := range []outcome{executed, defeated, noQuorum, queued, stillOpen} {
+	for _, want := range []outcome{executed, defeated, noQuorum, queued, succeeded, stillOpen} {
 		if !states[want] {
 			t.Errorf("no proposal is planned to end %s", want)
 		}
+	}
+}
+
+// checkReferralPlan: some members join referred by a member who joined before them and was not
+// referred itself, some of them lately (so the share of new members referred is not zero).
+func checkReferralPlan(t *testing.T, p *plan) {
+	t.Helper()
+	referred, lately := 0, 0
+	for _, m := range p.members {
+		if m.referrer == nil {
+			continue
+		}
+		referred++
+		if m.join >= HistoryDays-28 {
+			lately++
+		}
+		if m.referrer.join >= m.join || m.referrer.referrer != nil || m.referrer == m {
+			t.Errorf("%s (day %d) is referred by %s (day %d, referred by %v)", m.label, m.join, m.referrer.label, m.referrer.join, m.referrer.referrer)
+		}
+	}
+	t.Logf("%d members join referred, %d of them in the last four weeks", referred, lately)
+	if referred < 20 || lately < 2 {
+		t.Errorf("%d members join referred, %d in the last four weeks; want 20 and 2 at least", referred, lately)
 	}
 }

@@ -99,7 +99,8 @@ type demoRole struct {
 	spec recognition.RoleSpec
 }
 
-// roles are the demo's badges (kept once earned) and one tier (the champions' early access,
+// roles are the demo's badges (kept once earned; friend-bringer for a member whose referral
+// qualified) and one tier (the champions' early access,
 // held while it holds, with two weeks' grace).
 func roles() []demoRole {
 	n := func(v int) *recognition.Threshold { return &recognition.Threshold{Text: fmt.Sprint(v)} }
@@ -113,6 +114,7 @@ func roles() []demoRole {
 		{"cafe-regular", badge(recognition.ConditionSpec{"activity_count": {Min: n(10), Activity: activity("purchase"), WindowDays: days(365)}})},
 		{"workshop-host", badge(recognition.ConditionSpec{"activity_count": {Min: n(3), Activity: activity("workshop"), WindowDays: days(365)}})},
 		{"four-week-streak", badge(recognition.ConditionSpec{"streak_weeks": {Min: n(4)}})},
+		{"friend-bringer", badge(recognition.ConditionSpec{"referrals": {Min: n(1)}})},
 		{"early-access", recognition.RoleSpec{Kind: "tier", GraceDays: 14, All: []recognition.ConditionSpec{
 			{"level": {Min: &recognition.Threshold{Text: "champion", IsString: true}}}}}},
 	}

@@ -52,6 +52,9 @@ type Config struct {
 // Summary is what Seed laid down.
 type Summary struct {
 	Members, Rewards, Transfers, Delegations, Votes, Proposals int
+	// Referred is how many members joined naming a referrer, and ReferralsPaid how many of
+	// their referrers the referral rule has rewarded (each once).
+	Referred, ReferralsPaid int
 	// Open is the proposal still open for votes, and Voter a dev account with voting power on it
 	// that has not voted.
 	Open  *big.Int
@@ -70,7 +73,9 @@ type seeder struct {
 	issuers  [2]*rewards.Issuer
 	supply   *big.Int // what the token's total supply is once every reward so far is minted
 	balance  map[*member]*big.Int
-	since    map[*member]int // the day a member first held tokens
+	since    map[*member]int      // the day a member first held tokens
+	earned   map[*member]*big.Int // what the ledger has rewarded a referred member so far
+	paid     map[*member]bool     // referred members whose referrer has been rewarded
 	props    []*liveProposal
 	sum      Summary
 }
@@ -98,6 +103,7 @@ func Seed(ctx context.Context, cfg Config) (*Summary, error) {
 		tx:    &txs{client: cfg.Client, chainID: chainID, nonces: map[common.Address]uint64{}},
 		token: common.HexToAddress(cfg.Community.TokenAddress), governor: common.HexToAddress(cfg.Community.GovernorAddress),
 		supply: new(big.Int), balance: map[*member]*big.Int{}, since: map[*member]int{},
+		earned: map[*member]*big.Int{}, paid: map[*member]bool{},
 	}
 	if err := s.setUp(ctx); err != nil {
 		return nil, err
@@ -123,7 +129,8 @@ func Seed(ctx context.Context, cfg Config) (*Summary, error) {
 	return &s.sum, nil
 }
 
-// setUp records the two issuers and their rules, and funds the generated members' gas.
+// setUp records the two issuers and their rules (the first issuer also writes, and pays, the
+// referral rule), and funds the generated members' gas.
 func (s *seeder) setUp(ctx context.Context) error {
 	cid := s.cfg.Community.ID
 	for k, ip := range issuers {
@@ -134,10 +141,15 @@ func (s *seeder) setUp(ctx context.Context) error {
 		}
 		s.issuers[k] = iss
 		for _, a := range ip.activities {
-			if err := s.cfg.Rewards.PutRule(ctx, &rewards.Rule{CommunityID: cid, Activity: a.name, Amount: tokens(a.tokens)}); err != nil {
+			if err := s.cfg.Rewards.PutRule(ctx, &rewards.Rule{CommunityID: cid, Activity: a.name, Amount: tokens(a.tokens), Kind: rewards.KindActivity, IssuerID: iss.ID}); err != nil {
 				return fmt.Errorf("demo rule %q: %w", a.name, err)
 			}
 		}
+	}
+	referral := &rewards.Rule{CommunityID: cid, Activity: referralActivity, Amount: tokens(ReferralTokens),
+		Kind: rewards.KindReferral, QualifyAfterEarned: tokens(QualifyTokens), IssuerID: s.issuers[0].ID}
+	if err := s.cfg.Rewards.PutRule(ctx, referral); err != nil {
+		return fmt.Errorf("demo referral rule: %w", err)
 	}
 	gas := new(big.Int).Div(big.NewInt(params.Ether), big.NewInt(10))
 	for _, m := range s.plan.members[:GeneratedMembers] {
@@ -189,7 +201,7 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 		var items []rewards.Request
 		for _, r := range planned {
 			if r.issuer == k {
-				items = append(items, rewards.Request{Wallet: r.m.addr.Hex(), Activity: r.activity.name, Reference: fmt.Sprintf("demo %d-%d", d, len(items))})
+				items = append(items, s.request(r, d, len(items)))
 			}
 		}
 		if len(items) == 0 {
@@ -208,9 +220,40 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 		amount := tokens(r.activity.tokens)
 		s.credit(r.m, amount, d)
 		s.supply.Add(s.supply, amount)
+		s.referralDue(r, amount, d)
 	}
 	s.sum.Rewards += len(planned)
 	return s.waitMinted(ctx)
+}
+
+// request is planned reward r as item k of day d's request: a referred member's first reward
+// names its referrer.
+func (s *seeder) request(r reward, d, k int) rewards.Request {
+	req := rewards.Request{Wallet: r.m.addr.Hex(), Activity: r.activity.name, Reference: fmt.Sprintf("demo %d-%d", d, k)}
+	if r.m.referrer != nil && d == r.m.join {
+		req.Referrer = r.m.referrer.addr.Hex()
+		s.sum.Referred++
+	}
+	return req
+}
+
+// referralDue follows what the referral rule pays once r (of amount, accepted on day d) is in
+// the ledger: when r's member was referred and its earnings reach the threshold for the first
+// time, its referrer is rewarded, minted with the day's rewards.
+func (s *seeder) referralDue(r reward, amount *big.Int, d int) {
+	if r.m.referrer == nil || s.paid[r.m] {
+		return
+	}
+	if s.earned[r.m] == nil {
+		s.earned[r.m] = new(big.Int)
+	}
+	if s.earned[r.m].Add(s.earned[r.m], amount).Cmp(tokens(QualifyTokens)) < 0 {
+		return
+	}
+	s.paid[r.m] = true
+	s.credit(r.m.referrer, tokens(ReferralTokens), d)
+	s.supply.Add(s.supply, tokens(ReferralTokens))
+	s.sum.ReferralsPaid++
 }
 
 // credit adds amount to m's balance as the demo tracks it (to pick who can send or vote).

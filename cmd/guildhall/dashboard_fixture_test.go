@@ -12,7 +12,7 @@ import (
 // dashboardFixture is what the browser test finds in the demo community, through the API: the
 // member a newcomer signs in as (dev account #1, the one the README prints), the demo's open
 // proposal (that member has voting power on it and has not voted), its queued proposal (whose
-// timelock delay has passed), an executed setting, the delegate the member delegates to, and the
+// timelock delay has passed), one that passed and waits to be queued, an executed setting, the delegate the member delegates to, and the
 // seasons.
 type dashboardFixture struct {
 	api       string // http://127.0.0.1:PORT
@@ -21,6 +21,7 @@ type dashboardFixture struct {
 	delegatee string // the active delegate, whom the member does not delegate to yet
 	proposal  string // the open proposal's id
 	queued    string // the queued proposal's id
+	succeeded string // a proposal that passed and is not queued yet
 	setting   string // an executed proposal that changed a governor setting
 }
 
@@ -37,12 +38,14 @@ func newDashboardFixture(t *testing.T, api, cid string) *dashboardFixture {
 			f.proposal = p.ID
 		case p.State == "queued":
 			f.queued = p.ID
+		case p.State == "succeeded":
+			f.succeeded = p.ID
 		case p.State == "executed" && strings.Contains(p.Title, "proposal threshold"):
 			f.setting = p.ID
 		}
 	}
-	if f.proposal == "" || f.queued == "" || f.setting == "" || f.voted(t, f.proposal) {
-		t.Fatalf("the demo has no open proposal dev account #1 has not voted on, no queued one or no executed setting: %+v", list.Items)
+	if f.proposal == "" || f.queued == "" || f.succeeded == "" || f.setting == "" || f.voted(t, f.proposal) {
+		t.Fatalf("the demo has no open proposal dev account #1 has not voted on, no queued one, none that passed or no executed setting: %+v", list.Items)
 	}
 	var d struct {
 		Items []struct{ Address, Status string }

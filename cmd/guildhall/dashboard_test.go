@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/big"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ var dashboardRoutes = map[string]string{
 // Chromium, and a test wallet (EIP-1193, announced through EIP-6963) whose signatures and
 // transactions are made here with the key of dev account #1, the one the README prints for
 // newcomers. A member sees the API's figures and charts, signs in, votes with a reason and
-// delegates without gas, executes the queued proposal from the wallet, and the page shows what
+// delegates without gas, queues the proposal that passed and executes the queued one from the wallet, and the page shows what
 // the chain then says; the pages show levels, badges and seasons; every page loads fast, works at
 // 390 px and logs no error.
 func testDashboardInABrowser(t *testing.T, api, port, rpcAddr string) {
@@ -47,11 +48,11 @@ func testDashboardInABrowser(t *testing.T, api, port, rpcAddr string) {
 	checkWrongChainThenSignIn(t, b, w)
 	checkProposalVote(t, b, fx, rpc)
 	checkDelegate(t, b, fx)
-	checkExecute(t, b, fx, rpc)
+	checkLifecycle(t, b, fx, rpc)
 	// The member's wallet signed the sign-in, the ballot and the delegation, and sent the
-	// execution: nothing else.
-	if got := strings.Join(w.signedMethods(), ","); got != "personal_sign,eth_signTypedData_v4,eth_signTypedData_v4,eth_sendTransaction" {
-		t.Errorf("the wallet signed %s, want the sign-in, the ballot, the delegation and the execution", got)
+	// queueing and the execution: nothing else.
+	if got := strings.Join(w.signedMethods(), ","); got != "personal_sign,eth_signTypedData_v4,eth_signTypedData_v4,eth_sendTransaction,eth_sendTransaction" {
+		t.Errorf("the wallet signed %s, want the sign-in, the ballot, the delegation, the queueing and the execution", got)
 	}
 	checkMemberPage(t, b, fx)
 	checkSeasons(t, b, fx)
@@ -137,25 +138,36 @@ func checkLoadTime(t *testing.T, b *browser) {
 	}
 }
 
-// checkExecute: the queued proposal, its timelock delay passed, offers anyone Execute; the
-// member's wallet sends it and the page follows it to executed, as the governor's state() says.
-func checkExecute(t *testing.T, b *browser, fx *dashboardFixture, rpc *ethclient.Client) {
+// checkLifecycle: the proposal that passed offers anyone Queue, the queued proposal (its
+// timelock delay passed) Execute; for each, the member's wallet sends it and the page follows it
+// to the new state, as the governor's state() says, and no longer offers the button.
+func checkLifecycle(t *testing.T, b *browser, fx *dashboardFixture, rpc *ethclient.Client) {
 	t.Helper()
-	b.visit(t, "#/proposals/"+fx.queued)
-	b.click(t, "#execute-proposal")
-	b.waitJS(t, "the execution to be indexed and shown", `(document.querySelector("#view .state") || {}).textContent === "executed"`)
-	state, err := bind.Call(fx.governor(t, rpc), nil, verifyGovernor.PackState(bigID(fx.queued)), verifyGovernor.UnpackState)
-	if err != nil || state != governorExecuted || fx.state(t, fx.queued) != "executed" {
-		t.Errorf("after Execute from the wallet the governor's state() = %d (%v), the API's %q; want executed", state, err, fx.state(t, fx.queued))
+	for _, step := range []struct {
+		op, pid, want string
+		state         uint8
+	}{{"queue", fx.succeeded, "queued", governorQueued}, {"execute", fx.queued, "executed", governorExecuted}} {
+		began := time.Now()
+		b.visit(t, "#/proposals/"+step.pid)
+		b.click(t, "#"+step.op+"-proposal")
+		b.waitJS(t, step.op+" to be indexed and shown", fmt.Sprintf(`(document.querySelector("#view .state") || {}).textContent === %q`, step.want))
+		state, err := bind.Call(fx.governor(t, rpc), nil, verifyGovernor.PackState(bigID(step.pid)), verifyGovernor.UnpackState)
+		if err != nil || state != step.state || fx.state(t, step.pid) != step.want {
+			t.Errorf("after %s from the wallet the governor's state() = %d (%v), the API's %q; want %s", step.op, state, err, fx.state(t, step.pid), step.want)
+		}
+		if b.eval(t, fmt.Sprintf(`!!document.getElementById("%s-proposal")`, step.op)) != "false" {
+			t.Errorf("the %s proposal still offers %s", step.want, step.op)
+		}
+		t.Logf("%s from the page's button: %s from the click to the page showing %s", step.op, time.Since(began).Round(10*time.Millisecond), step.want)
+		b.shot(t, step.want)
 	}
-	if b.eval(t, `!!document.getElementById("execute-proposal")`) != "false" {
-		t.Error("the executed proposal still offers Execute")
-	}
-	b.shot(t, "executed")
 }
 
-// governorExecuted is the governor's state() of an executed proposal.
-const governorExecuted = 7
+// The governor's state() of a queued and of an executed proposal.
+const (
+	governorQueued   = 5
+	governorExecuted = 7
+)
 
 func bigID(id string) *big.Int {
 	v, _ := new(big.Int).SetString(id, 10)
@@ -293,15 +305,17 @@ func delegatorsOf(t *testing.T, fx *dashboardFixture, addr string) int {
 
 // checkMemberPage: a member's page shows the level the engine decided, progress to the next
 // level and streaks; a member holding badges (the top earner of the running season) shows each
-// of them.
+// of them; a member whose referral qualified shows friend-bringer and the members it referred.
 func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 	t.Helper()
 	var board struct{ Items []struct{ Address string } }
 	getJSON(t, fx.community("/leaderboard?season="+demo.Seasons(time.Now())[1].ID+"&by=earned&limit=1"), &board)
-	if len(board.Items) == 0 {
-		t.Fatal("the running season's leaderboard is empty")
+	var referrers struct{ Items []struct{ Address string } }
+	getJSON(t, fx.community("/roles/friend-bringer/members?limit=1"), &referrers)
+	if len(board.Items) == 0 || len(referrers.Items) == 0 {
+		t.Fatalf("the running season's leaderboard has %d members and friend-bringer %d holders; want some of each", len(board.Items), len(referrers.Items))
 	}
-	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address} {
+	for _, addr := range []string{fx.member.Address.Hex(), board.Items[0].Address, referrers.Items[0].Address} {
 		var p struct {
 			Level         string
 			Badges, Roles []struct {
@@ -327,6 +341,11 @@ func checkMemberPage(t *testing.T, b *browser, fx *dashboardFixture) {
 			t.Errorf("member %s: the page does not show the address and the streaks: %q", addr, view)
 		}
 	}
+	// The last page is a referrer's: its badge says how many members it referred who qualified.
+	if got := b.text(t, "#badges"); !regexp.MustCompile(`★ friend-bringer[^★]*✓ members referred: [1-9]\d* of 1`).MatchString(got) {
+		t.Errorf("a referrer's page shows badges %q, want friend-bringer with the members it referred", got)
+	}
+	b.visit(t, "#/members/"+board.Items[0].Address)
 	if b.eval(t, `document.querySelectorAll("#badges li.held").length > 0 && !!document.querySelector("#level [role=progressbar], #level .hint")`) != "true" {
 		t.Error("the top earner's page shows no badge or no progress to the next level")
 	}

@@ -67,6 +67,7 @@ func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainC
 	}
 	log.Info("demo: history laid down", "took", sum.Took.Round(100*time.Millisecond), "members", sum.Members, "rewards", sum.Rewards,
 		"transfers", sum.Transfers, "delegations", sum.Delegations, "proposals", sum.Proposals, "votes", sum.Votes,
+		"referred", sum.Referred, "referrals_paid", sum.ReferralsPaid,
 		"recognition_decisions", rec.Decisions, "recognition_events", rec.Events)
 	if sum.Open != nil {
 		log.Info("demo: a proposal is open for votes; vote on it with dev account #1 (its key is printed below)", "proposal", sum.Open.String(), "account", sum.Voter)

@@ -18,8 +18,11 @@ import (
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
+	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/demo"
+	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
+	"github.com/guildhall/guildhall/rewards"
 )
 
 // demoStats are the parts of the health answers the demo test reads.
@@ -79,6 +82,7 @@ func TestDemoHistory(t *testing.T) {
 	checkDemoCharts(t, c)
 	open := checkDemoProposals(t, c)
 	checkDemoRecognition(t, c)
+	checkDemoReferrals(t, c, s.stderr.String(), dbURL, "http://"+rpcAddr)
 
 	verify := exec.Command(bin, "stats", "verify", "--community", "demo", "--data-dir", dataDir, "--database-url", dbURL)
 	if out, err := verify.CombinedOutput(); err != nil {
@@ -220,7 +224,7 @@ func checkDemoRecognition(t *testing.T, c string) {
 }
 
 // checkDemoProposals checks there are proposals executed, defeated by votes, defeated for want of
-// quorum (turnout under the 4% quorum), queued and one open, and returns the open one's id.
+// quorum (turnout under the 4% quorum), queued, passed and not queued yet, and one open, and returns the open one's id.
 func checkDemoProposals(t *testing.T, c string) *big.Int {
 	t.Helper()
 	seen := map[string]int{}
@@ -235,7 +239,7 @@ func checkDemoProposals(t *testing.T, c string) *big.Int {
 			open, _ = new(big.Int).SetString(p.ID, 10)
 		}
 	}
-	for _, want := range []string{"executed", "defeated", "missed quorum", "queued", "active"} {
+	for _, want := range []string{"executed", "defeated", "missed quorum", "queued", "succeeded", "active"} {
 		if seen[want] == 0 {
 			t.Errorf("no demo proposal is %s: %v", want, seen)
 		}
@@ -304,4 +308,118 @@ func waitReceipt(ctx context.Context, client *ethclient.Client, hash common.Hash
 		}
 	}
 	return nil, fmt.Errorf("transaction %s not mined within 30s", hash)
+}
+
+// demoReferrals is GET …/stats/referrals as the demo test reads it.
+type demoReferrals struct {
+	Referred, Qualified int
+	NewMembers28d       int      `json:"new_members_28d"`
+	ReferredNew28d      int      `json:"referred_new_28d"`
+	ReferredShare28d    *float64 `json:"referred_share_28d"`
+	RetentionM1         struct {
+		Referred, Organic *float64
+		ReferredCohort    int `json:"referred_cohort"`
+	} `json:"retention_m1"`
+}
+
+// checkDemoReferrals checks the demo's referrals: the members the history had join with a
+// referrer, and the referrals its own bookkeeping says qualified, are what /stats/referrals
+// computes (some paid, some not yet, some among the new members); the ledger holds one referral
+// reward per qualified referral, each confirmed, and the chain minted each referrer exactly what
+// the ledger says, once.
+func checkDemoReferrals(t *testing.T, c, logged, dbURL, rpcURL string) {
+	t.Helper()
+	var planned, paid int
+	if _, err := fmt.Sscanf(logField(logged, "referred"), "%d", &planned); err != nil {
+		t.Fatalf("serve's summary does not say how many members joined referred: %v\n%s", err, logged)
+	}
+	if _, err := fmt.Sscanf(logField(logged, "referrals_paid"), "%d", &paid); err != nil {
+		t.Fatalf("serve's summary does not say how many referrals were paid: %v", err)
+	}
+	var got demoReferrals
+	if code := getJSON(t, c+"/stats/referrals", &got); code != 200 {
+		t.Fatalf("GET /stats/referrals = %d", code)
+	}
+	t.Logf("demo referrals: %d referred and %d paid; the API: %d referred, %d qualified, %d of %d new members referred, a referred cohort of %d",
+		planned, paid, got.Referred, got.Qualified, got.ReferredNew28d, got.NewMembers28d, got.RetentionM1.ReferredCohort)
+	if got.Referred != planned || got.Qualified != paid {
+		t.Errorf("/stats/referrals says %d referred and %d qualified; the demo laid down %d and paid %d", got.Referred, got.Qualified, planned, paid)
+	}
+	if paid == 0 || paid >= planned || got.ReferredNew28d == 0 || got.ReferredShare28d == nil || got.RetentionM1.ReferredCohort == 0 {
+		t.Errorf("the demo's referrals show too little: %d referred, %d paid, %+v; want some paid, some not yet, some among the new members and a referred cohort", planned, paid, got)
+	}
+	ledger := referralRewards(t, dbURL)
+	if len(ledger) != paid {
+		t.Errorf("the ledger holds %d referral rewards, want one per qualified referral (%d)", len(ledger), paid)
+	}
+	byWallet, seen := map[common.Address]int{}, map[string]bool{}
+	for _, r := range ledger {
+		if seen[r.Reference] || r.Status != rewards.StatusConfirmed {
+			t.Errorf("referral reward %d (%s) is %s, seen before: %v; want each referral paid once and confirmed", r.ID, r.Reference, r.Status, seen[r.Reference])
+		}
+		seen[r.Reference] = true
+		byWallet[common.HexToAddress(r.Wallet)]++
+	}
+	minted := referralMints(t, rpcURL, c)
+	for w, n := range byWallet {
+		if minted[w] != n {
+			t.Errorf("the chain minted %s %d referral reward(s), the ledger holds %d", w.Hex(), minted[w], n)
+		}
+	}
+	if len(minted) != len(byWallet) {
+		t.Errorf("the chain minted referral amounts to %d wallets, the ledger pays %d referrers", len(minted), len(byWallet))
+	}
+}
+
+// logField is the value of the last key=value of serve's log that has key.
+func logField(logged, key string) string {
+	at := strings.LastIndex(logged, " "+key+"=")
+	if at < 0 {
+		return ""
+	}
+	v, _, _ := strings.Cut(logged[at+len(key)+2:], " ")
+	return strings.TrimSpace(v)
+}
+
+// referralRewards are the demo ledger's rewards of its referral rule.
+func referralRewards(t *testing.T, dbURL string) []*rewards.Reward {
+	t.Helper()
+	db, err := postgres.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rs, err := postgres.NewRewardsStore(db).Rewards(t.Context(), "demo", rewards.RewardFilter{Activity: "referral", Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// referralMints counts, by wallet, the demo token's mints of the referral amount (no activity
+// and no grant of the demo mints that much).
+func referralMints(t *testing.T, rpcURL, c string) map[common.Address]int {
+	t.Helper()
+	var com struct{ Token struct{ Address string } }
+	getJSON(t, c, &com)
+	eth, err := ethclient.Dial(rpcURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eth.Close()
+	token := guildtoken.NewGuildToken()
+	logs, err := eth.FilterLogs(t.Context(), ethereum.FilterQuery{Addresses: []common.Address{common.HexToAddress(com.Token.Address)},
+		Topics: [][]common.Hash{{token.GetABI().Events["Transfer"].ID}, {common.Hash{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	amount := new(big.Int).Mul(big.NewInt(demo.ReferralTokens), big.NewInt(1e18))
+	out := map[common.Address]int{}
+	for _, l := range logs {
+		ev, err := token.UnpackTransferEvent(&l)
+		if err == nil && ev.Value.Cmp(amount) == 0 {
+			out[ev.To]++
+		}
+	}
+	return out
 }
