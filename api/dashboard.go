@@ -1,24 +1,72 @@
 package api
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
 
 // addDashboard serves the members' dashboard (package web): its page at / and its assets under
-// /assets/. They are not part of the API, so openapi.json does not describe them.
-func addDashboard(r *gin.Engine, dashboard fs.FS) {
-	index, err := fs.ReadFile(dashboard, "index.html")
+// /assets/. They are not part of the API, so openapi.json does not describe them. Every file
+// carries an ETag of its content and `Cache-Control: no-cache`: a browser asks again on each load
+// and is answered 304 with no body while the binary is the same, so a second visit fetches only
+// the figures.
+func (s *server) addDashboard(r *gin.Engine, dashboard fs.FS) {
+	files, err := dashboardFiles(dashboard)
 	if err != nil {
-		panic("api: the dashboard has no index.html: " + err.Error())
+		panic("api: the dashboard cannot be read: " + err.Error())
 	}
-	r.GET("/", dashboardHeaders, func(c *gin.Context) {
-		c.Header("Cache-Control", "no-cache")
-		c.Data(http.StatusOK, "text/html; charset=utf-8", index)
+	if _, ok := files["index.html"]; !ok {
+		panic("api: the dashboard has no index.html")
+	}
+	r.GET("/", dashboardHeaders, func(c *gin.Context) { serveDashboardFile(c, "index.html", files["index.html"]) })
+	r.GET("/assets/*path", dashboardHeaders, func(c *gin.Context) {
+		name := strings.TrimPrefix(c.Param("path"), "/")
+		f, ok := files[name]
+		if !ok {
+			s.handleNoRoute(c)
+			return
+		}
+		serveDashboardFile(c, name, f)
 	})
-	r.Group("/assets", dashboardHeaders).StaticFS("/", http.FS(dashboard))
+}
+
+// dashboardFile is one file of the dashboard with the validator of its content.
+type dashboardFile struct {
+	data []byte
+	etag string
+}
+
+// dashboardFiles reads every file of the dashboard once, at start.
+func dashboardFiles(dashboard fs.FS) (map[string]dashboardFile, error) {
+	files := map[string]dashboardFile{}
+	err := fs.WalkDir(dashboard, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(dashboard, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		files[name] = dashboardFile{data: data, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		return nil
+	})
+	return files, err
+}
+
+// serveDashboardFile answers with the file, or 304 when the request's If-None-Match names its
+// ETag (http.ServeContent also sets the type from the name and answers HEAD and ranges).
+func serveDashboardFile(c *gin.Context, name string, f dashboardFile) {
+	c.Header("Cache-Control", "no-cache")
+	c.Header("ETag", f.etag)
+	http.ServeContent(c.Writer, c.Request, name, time.Time{}, bytes.NewReader(f.data))
 }
 
 // dashboardCSP lets the dashboard run only its own script and style and talk only to this server

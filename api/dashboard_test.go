@@ -34,6 +34,22 @@ func TestDashboardIsServed(t *testing.T) {
 	}
 	wantProblem(t, srv.get(t, "/assets/missing.js"), http.StatusNotFound)
 
+	// A browser that has the page and its assets asks again on the next visit and is told they
+	// are unchanged (304, no body); a stale copy gets the file.
+	for _, path := range []string{"/", links[0][1]} {
+		first := srv.get(t, path)
+		etag := first.Header().Get("ETag")
+		if etag == "" || first.Header().Get("Cache-Control") != "no-cache" {
+			t.Fatalf("GET %s: ETag %q, Cache-Control %q; want a validator and no-cache", path, etag, first.Header().Get("Cache-Control"))
+		}
+		if again := srv.do(t, http.MethodGet, path, http.Header{"If-None-Match": {etag}}); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+			t.Errorf("GET %s with its ETag = %d (%d bytes), want 304 and no body", path, again.Code, again.Body.Len())
+		}
+		if stale := srv.do(t, http.MethodGet, path, http.Header{"If-None-Match": {`"stale"`}}); stale.Code != http.StatusOK || stale.Body.Len() != first.Body.Len() {
+			t.Errorf("GET %s with a stale ETag = %d (%d bytes), want 200 and the file", path, stale.Code, stale.Body.Len())
+		}
+	}
+
 	// Without a dashboard, / is an unknown path like any other.
 	wantProblem(t, newTestServer(t).get(t, "/"), http.StatusNotFound)
 }

@@ -177,7 +177,7 @@ func newServer(cfg Config) *server {
 	s.engine.Use(s.requestID, s.observe, s.recoverPanic, s.withDeadline)
 	addRoutes(s.engine, s)
 	if cfg.Dashboard != nil {
-		addDashboard(s.engine, cfg.Dashboard)
+		s.addDashboard(s.engine, cfg.Dashboard)
 	}
 	return s
 }
