@@ -68,6 +68,9 @@ func (s *RecognitionStore) evaluate(ctx context.Context, scope health.Scope, all
 			scope.Community, int64(asOf.Number), asOf.Hash, int64(asOf.Time), h.meta.LedgerThrough, e.rules, pq.Array(e.proposals))
 		return err
 	})
+	if err == nil {
+		s.db.roleChecks.stale(scope.Community)
+	}
 	return out, err
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/guildhall/guildhall/health"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // state renders every decision the evaluations left: the levels and roles held (with their
@@ -25,6 +26,25 @@ func (f *recognitionFixture) state() string {
 		f.t.Fatal(err)
 	}
 	return s
+}
+
+// wantRoleCheckIndex brings the role check index up to date from the feed (after the first
+// step, with the holdings of the members of the new events alone) and fails unless it holds
+// exactly the stored holdings, at the block of the last evaluation.
+func (f *recognitionFixture) wantRoleCheckIndex(step int) {
+	f.t.Helper()
+	if err := postgres.RefreshRoleChecks(f.t.Context(), f.rec, "guild"); err != nil {
+		f.t.Fatal(err)
+	}
+	var want string
+	if err := f.raw.Get(&want, `SELECT concat_ws(E'\n', 'block ' || (SELECT block_number FROM recognition_state),
+		(SELECT string_agg(concat_ws(' ', role, account, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')), E'\n'
+		 ORDER BY role COLLATE "C", account COLLATE "C") FROM recognition_holdings))`); err != nil {
+		f.t.Fatal(err)
+	}
+	if got := postgres.RoleCheckIndex(f.rec, "guild"); got != want {
+		f.t.Fatalf("step %d: the role check index holds\n%s\n\nthe database\n%s", step, got, want)
+	}
 }
 
 // history plays one random history on several fixtures alike: rewards (some late, some failed
@@ -187,6 +207,7 @@ func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 					t.Fatalf("step %d (%s, incremental %v, %d members decided): deciding only the changed members left\n%s\n\ndeciding every member left\n%s",
 						step, h.now.Format(time.RFC3339), !a.All, a.Decided, got, want)
 				}
+				inc.wantRoleCheckIndex(step)
 			}
 			// The evaluations within a day decide the members with changes, not everybody.
 			if incremental < 40 || decidedInc*2 > decidedFull {
