@@ -21,8 +21,10 @@ import (
 // Within one day and set of rules, a member whose own facts did not change (no row of theirs in
 // recognition_changes, migration 0018), whose tiers are not in grace, and who voted on no proposal
 // that entered or left a window would be decided as the last evaluation decided them, so an
-// evaluation decides the others only (TestRecognitionIncrementalEqualsFull checks the outcome
-// equals deciding everybody).
+// evaluation decides the others only. When the day has moved on, the members whose windows,
+// tenure, streak, demotion hold or referrals it moved are among the others (dayMovers).
+// TestRecognitionIncrementalEqualsFull and TestRecognitionFirstEvaluationOfADayDecidesWhatTheDayMoved
+// check the outcome equals deciding everybody.
 
 // stateRow is what the last evaluation decided by.
 type stateRow struct {
@@ -32,7 +34,8 @@ type stateRow struct {
 }
 
 // changedMembers returns the members to decide, sorted, or nil for every member: every one on the
-// first evaluation, the first of a day, after a change of rules or exclusions and when e.all.
+// first evaluation, after a change of rules or exclusions, when the day went back (a reorg across
+// midnight) and when e.all.
 // It consumes the change log either way, and sets e.rules and e.proposals for the next one.
 func (e *evaluation) changedMembers(roles []*recognition.Role) ([]string, error) {
 	h := e.h
