@@ -43,3 +43,6 @@ func RoleCheckIndex(s *RecognitionStore, community string) string {
 	slices.Sort(lines[1:])
 	return strings.Join(lines, "\n")
 }
+
+// HasRoleCheckIndex reports whether s's database keeps a role check index of community.
+func HasRoleCheckIndex(s *RecognitionStore, community string) bool { return s.db.roleChecks.load(community) != nil }

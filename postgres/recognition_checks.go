@@ -50,21 +50,30 @@ type checkIndex struct {
 	refreshing atomic.Bool
 }
 
+// index returns community's index, made empty if it has none: only for a community the database
+// answered a check of, so names in requests cannot grow the indexes.
 func (c *roleChecks) index(community string) *checkIndex {
-	if x, ok := c.communities.Load(community); ok {
-		return x.(*checkIndex)
+	if idx := c.load(community); idx != nil {
+		return idx
 	}
 	x, _ := c.communities.LoadOrStore(community, &checkIndex{})
 	return x.(*checkIndex)
 }
 
+// load returns community's index, nil if it has none.
+func (c *roleChecks) load(community string) *checkIndex {
+	if x, ok := c.communities.Load(community); ok {
+		return x.(*checkIndex)
+	}
+	return nil
+}
+
 // stale makes community's index answer nothing until its next refresh.
 func (c *roleChecks) stale(community string) {
-	x, ok := c.communities.Load(community)
-	if !ok {
+	idx := c.load(community)
+	if idx == nil {
 		return
 	}
-	idx := x.(*checkIndex)
 	idx.mu.Lock()
 	idx.verified, idx.generation = time.Time{}, idx.generation+1
 	idx.mu.Unlock()
@@ -91,20 +100,33 @@ func (idx *checkIndex) answer(role string, address common.Address, now time.Time
 // database (checkStored). An unknown community or role is ENOTFOUND; a community never evaluated
 // yet EUNAVAILABLE.
 func (s *RecognitionStore) Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error) {
-	idx := s.db.roleChecks.index(community)
-	out, refresh := idx.answer(role, address, time.Now())
-	if refresh && idx.refreshing.CompareAndSwap(false, true) {
-		go func() {
-			defer idx.refreshing.Store(false)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			_ = s.refreshChecks(ctx, community, idx) // a failed refresh leaves the index to age; checks read the database
-		}()
+	if idx := s.db.roleChecks.load(community); idx != nil {
+		out, refresh := idx.answer(role, address, time.Now())
+		if refresh {
+			s.refreshLater(community, idx)
+		}
+		if out != nil {
+			return out, nil
+		}
 	}
-	if out != nil {
-		return out, nil
+	out, err := s.checkStored(ctx, community, role, address)
+	if err == nil {
+		s.refreshLater(community, s.db.roleChecks.index(community))
 	}
-	return s.checkStored(ctx, community, role, address)
+	return out, err
+}
+
+// refreshLater refreshes idx in the background unless a refresh is running.
+func (s *RecognitionStore) refreshLater(community string, idx *checkIndex) {
+	if !idx.refreshing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer idx.refreshing.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = s.refreshChecks(ctx, community, idx) // a failed refresh leaves the index to age; checks read the database
+	}()
 }
 
 // holdingRow is one holding as the index reads it.

@@ -29,7 +29,7 @@ func (f *recognitionFixture) checkAnswer(s *postgres.RecognitionStore, role stri
 // evaluation it names decided: an evaluation through the same database handle is answered at
 // once, another process's within a second (until then the answer names the block it is true at,
 // never a newer one); a role created after the index was read is answered, an unknown one is not
-// found.
+// found, and an unknown community keeps no index.
 func TestRoleCheckAnswersFromTheIndex(t *testing.T) {
 	t.Parallel()
 	f := newRecognitionFixture(t)
@@ -81,5 +81,10 @@ func TestRoleCheckAnswersFromTheIndex(t *testing.T) {
 	wantText(t, "check of a role created after the index was read", f.checkAnswer(f.rec, "seller", a), "not held @3")
 	if _, err := f.rec.Check(t.Context(), "guild", "nobody", a); guildhall.ErrorCode(err) != guildhall.ENOTFOUND {
 		t.Errorf("check of an unknown role: %v, want ENOTFOUND", err)
+	}
+	// A check of a community that does not exist is not found and leaves no index behind.
+	if _, err := f.rec.Check(t.Context(), "nowhere", "buyer", a); guildhall.ErrorCode(err) != guildhall.ENOTFOUND ||
+		postgres.HasRoleCheckIndex(f.rec, "nowhere") {
+		t.Errorf("check of an unknown community: %v, index kept %v; want ENOTFOUND, none", err, postgres.HasRoleCheckIndex(f.rec, "nowhere"))
 	}
 }
