@@ -45,4 +45,6 @@ func RoleCheckIndex(s *RecognitionStore, community string) string {
 }
 
 // HasRoleCheckIndex reports whether s's database keeps a role check index of community.
-func HasRoleCheckIndex(s *RecognitionStore, community string) bool { return s.db.roleChecks.load(community) != nil }
+func HasRoleCheckIndex(s *RecognitionStore, community string) bool {
+	return s.db.roleChecks.load(community) != nil
+}
