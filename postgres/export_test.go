@@ -21,10 +21,8 @@ func NewRewardsStoreOf(s *RewardsStore) *RewardsStore { return NewRewardsStore(s
 // refresh does, once none is running.
 func RefreshRoleChecks(ctx context.Context, s *RecognitionStore, community string) error {
 	idx := s.db.roleChecks.index(community)
-	for !idx.refreshing.CompareAndSwap(false, true) {
-		time.Sleep(time.Millisecond)
-	}
-	defer idx.refreshing.Store(false)
+	idx.refreshing.Lock()
+	defer idx.refreshing.Unlock()
 	return s.refreshChecks(ctx, community, idx)
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -27,9 +26,10 @@ import (
 // the background from half that age on, so a steady stream of checks never waits for the
 // database. A check the index cannot answer (too old, never read, or a role it does not know yet)
 // reads the database (checkStored) and starts a refresh. An evaluation made through this DB
-// marks the community's index stale as it commits, so a check in the same process never answers
-// from before an evaluation it has seen end; another process's evaluation reaches the index
-// within roleCheckFresh. Either way the answer is exact at the as_of it names.
+// refreshes the community's index once it has committed, before it returns (checks meanwhile
+// answer from the evaluation before), so a check in the same process never answers from before
+// an evaluation it has seen end; another process's evaluation reaches the index within
+// roleCheckFresh. Either way the answer is exact at the as_of it names.
 
 // roleCheckFresh is how long after its refresh began a community's index answers checks.
 const roleCheckFresh = time.Second
@@ -47,7 +47,7 @@ type checkIndex struct {
 	roles      map[string]map[common.Address]time.Time // nil: never read
 	verified   time.Time                               // when the refresh it reflects began; zero: stale
 	generation int64                                   // bumped by stale, so a refresh begun before does not mark it fresh
-	refreshing atomic.Bool
+	refreshing sync.Mutex                              // held by the refresh running
 }
 
 // index returns community's index, made empty if it has none: only for a community the database
@@ -66,6 +66,22 @@ func (c *roleChecks) load(community string) *checkIndex {
 		return x.(*checkIndex)
 	}
 	return nil
+}
+
+// evaluated brings community's index (if it has one) up to date after an evaluation through this
+// DB committed, so a check made after the evaluation returned answers from it; meanwhile checks
+// answer from the evaluation before. When that fails the index answers nothing until its next
+// refresh.
+func (s *RecognitionStore) evaluated(ctx context.Context, community string) {
+	idx := s.db.roleChecks.load(community)
+	if idx == nil {
+		return
+	}
+	idx.refreshing.Lock()
+	defer idx.refreshing.Unlock()
+	if err := s.refreshChecks(ctx, community, idx); err != nil {
+		s.db.roleChecks.stale(community)
+	}
 }
 
 // stale makes community's index answer nothing until its next refresh.
@@ -118,11 +134,11 @@ func (s *RecognitionStore) Check(ctx context.Context, community, role string, ad
 
 // refreshLater refreshes idx in the background unless a refresh is running.
 func (s *RecognitionStore) refreshLater(community string, idx *checkIndex) {
-	if !idx.refreshing.CompareAndSwap(false, true) {
+	if !idx.refreshing.TryLock() {
 		return
 	}
 	go func() {
-		defer idx.refreshing.Store(false)
+		defer idx.refreshing.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		_ = s.refreshChecks(ctx, community, idx) // a failed refresh leaves the index to age; checks read the database
@@ -163,9 +179,21 @@ func (s *RecognitionStore) refreshChecks(ctx context.Context, community string, 
 	if err := d.read(ctx, tx, community); err != nil {
 		return err
 	}
+	members, held := d.parse()
+	var whole map[string]map[common.Address]time.Time
+	if d.full { // built before the lock is taken: checks go on meanwhile
+		whole = make(map[string]map[common.Address]time.Time, len(d.roles))
+		for _, r := range d.roles {
+			whole[r] = map[common.Address]time.Time{}
+		}
+		held.into(whole)
+	}
 	idx.mu.Lock()
 	defer idx.mu.Unlock()
-	idx.apply(d)
+	if whole == nil {
+		whole = idx.update(d.roles, members, held)
+	}
+	idx.roles, idx.asOf, idx.lastEvent = whole, d.asOf, d.last
 	if idx.generation == generation {
 		idx.verified = began
 	}
@@ -204,24 +232,52 @@ func (d *checkDelta) read(ctx context.Context, tx *sqlx.Tx, community string) er
 		WHERE community_id = $1 AND account = ANY($2)`, community, pq.Array(d.members))
 }
 
-// apply makes idx what d read: the members d names hold exactly d's holdings.
-func (idx *checkIndex) apply(d checkDelta) {
-	roles := make(map[string]map[common.Address]time.Time, len(d.roles))
-	for _, r := range d.roles {
-		roles[r] = idx.roles[r]
-		if d.full || roles[r] == nil {
-			roles[r] = map[common.Address]time.Time{}
-		}
-		for _, m := range d.members {
-			delete(roles[r], common.HexToAddress(m))
+// heldRow is a holding as the index keeps it.
+type heldRow struct {
+	role    string
+	account common.Address
+	since   time.Time
+}
+
+type heldRows []heldRow
+
+// into adds the holdings to roles (of roles it holds).
+func (hs heldRows) into(roles map[string]map[common.Address]time.Time) {
+	for _, h := range hs {
+		if holders := roles[h.role]; holders != nil {
+			holders[h.account] = h.since
 		}
 	}
-	for _, h := range d.holdings {
-		if holders := roles[h.Role]; holders != nil {
-			holders[common.HexToAddress(h.Account)] = h.Since.UTC()
+}
+
+// parse returns the members and holdings d read, as the index keys them.
+func (d checkDelta) parse() ([]common.Address, heldRows) {
+	members := make([]common.Address, len(d.members))
+	for k, m := range d.members {
+		members[k] = common.HexToAddress(m)
+	}
+	held := make(heldRows, len(d.holdings))
+	for k, h := range d.holdings {
+		held[k] = heldRow{role: h.Role, account: common.HexToAddress(h.Account), since: h.Since.UTC()}
+	}
+	return members, held
+}
+
+// update returns idx's holdings with roles as the community's roles and members holding exactly
+// held (under idx's lock: a refresh's few members).
+func (idx *checkIndex) update(roles []string, members []common.Address, held heldRows) map[string]map[common.Address]time.Time {
+	out := make(map[string]map[common.Address]time.Time, len(roles))
+	for _, r := range roles {
+		out[r] = idx.roles[r]
+		if out[r] == nil {
+			out[r] = map[common.Address]time.Time{}
+		}
+		for _, m := range members {
+			delete(out[r], m)
 		}
 	}
-	idx.roles, idx.asOf, idx.lastEvent = roles, d.asOf, d.last
+	held.into(out)
+	return out
 }
 
 // checkStored answers a check from the database: one read by key (checkQuery) of what the last

@@ -70,7 +70,7 @@ func (s *RecognitionStore) evaluate(ctx context.Context, scope health.Scope, all
 		return err
 	})
 	if err == nil {
-		s.db.roleChecks.stale(scope.Community)
+		s.evaluated(ctx, scope.Community)
 	}
 	return out, err
 }
