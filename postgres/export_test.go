@@ -46,3 +46,6 @@ func RoleCheckIndex(s *RecognitionStore, community string) string {
 func HasRoleCheckIndex(s *RecognitionStore, community string) bool {
 	return s.db.roleChecks.load(community) != nil
 }
+
+// StoredRoleChecks is how many of s's database's role checks were read from the database.
+func StoredRoleChecks(s *RecognitionStore) int64 { return s.db.roleChecks.stored.Load() }

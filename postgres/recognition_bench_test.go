@@ -162,6 +162,9 @@ func BenchmarkRecognition(b *testing.B) {
 		lat := concurrentLatencies(b, 16, r.n, func(rng *rand.Rand) error { return r.fn(b.Context(), accounts[rng.Intn(len(accounts))]) })
 		p50, p99 := lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
 		fmt.Printf("recognition %-14s scale %.2f: p50 %7.2f ms, p99 %7.2f ms (%d reads, 16 readers)\n", r.name, scale, ms(p50), ms(p99), len(lat))
+		if r.name == "role-check" {
+			fmt.Printf("recognition role checks read from the database: %d (warm-up included)\n", postgres.StoredRoleChecks(s))
+		}
 		b.ReportMetric(ms(p50), r.name+"-p50-ms")
 		b.ReportMetric(ms(p99), r.name+"-p99-ms")
 	}
@@ -192,3 +195,4 @@ func concurrentLatencies(b *testing.B, readers, n int, fn func(rng *rand.Rand) e
 	slices.Sort(lat)
 	return lat
 }
+

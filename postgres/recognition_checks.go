@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -36,7 +37,8 @@ const roleCheckFresh = time.Second
 
 // roleChecks is the role check indexes of one DB's communities.
 type roleChecks struct {
-	communities sync.Map // community -> *checkIndex
+	communities sync.Map     // community -> *checkIndex
+	stored      atomic.Int64 // checks the indexes could not answer
 }
 
 // checkIndex is one community's holdings, true at asOf.
@@ -125,6 +127,7 @@ func (s *RecognitionStore) Check(ctx context.Context, community, role string, ad
 			return out, nil
 		}
 	}
+	s.db.roleChecks.stored.Add(1)
 	out, err := s.checkStored(ctx, community, role, address)
 	if err == nil {
 		s.refreshLater(community, s.db.roleChecks.index(community))
