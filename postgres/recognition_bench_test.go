@@ -195,4 +195,3 @@ func concurrentLatencies(b *testing.B, readers, n int, fn func(rng *rand.Rand) e
 	slices.Sort(lat)
 	return lat
 }
-
