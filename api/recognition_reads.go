@@ -94,8 +94,8 @@ func parseQueryAddress(c *gin.Context) (common.Address, error) {
 	return a, nil
 }
 
-// handleRoleCheck answers whether ?address= holds the role, as of the last evaluation: one read
-// by key, fit for a till.
+// handleRoleCheck answers whether ?address= holds the role, as of the last evaluation: from the
+// community's in-memory index of holdings, fit for a till.
 func (s *server) handleRoleCheck(c *gin.Context) {
 	a, ok := parsed(s, c, parseQueryAddress)
 	if !ok {

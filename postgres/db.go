@@ -37,6 +37,8 @@ type DB struct {
 	database string
 	password string // only to scrub it from messages
 	cfg      pq.Config
+
+	roleChecks roleChecks // the role check indexes of the communities checked (recognition_checks.go)
 }
 
 // Open connects to the database at databaseURL (a postgres:// URL or a key=value string, as libpq

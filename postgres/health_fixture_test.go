@@ -20,6 +20,7 @@ type healthFixture struct {
 	t      *testing.T
 	db     *postgres.DB
 	raw    *sqlx.DB
+	url    string // the database's, for another process's connections
 	store  *postgres.HealthStore
 	issuer int64
 	rule   int64
@@ -41,7 +42,7 @@ func newHealthFixture(t *testing.T) *healthFixture {
 	t.Cleanup(func() { raw.Close() })
 	bind(t, db, devChain)
 	create(t, db, newCommunity("guild", 1))
-	f := &healthFixture{t: t, db: db, raw: raw, store: postgres.NewHealthStore(db), times: map[uint64]uint64{}}
+	f := &healthFixture{t: t, db: db, raw: raw, url: url, store: postgres.NewHealthStore(db), times: map[uint64]uint64{}}
 	f.exec(`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget) VALUES ('guild', 'till', 'p1', decode(repeat('00', 32), 'hex'), 1e40)`)
 	f.exec(`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget) VALUES ('guild', 'cafe', 'p2', decode(repeat('00', 32), 'hex'), 1e40)`)
 	f.exec(`INSERT INTO reward_rules (community_id, activity, amount) VALUES ('guild', 'purchase', 10), ('guild', 'review', 5)`)

@@ -24,9 +24,10 @@ import (
 // tiers' grace and revokes tiers, appending one event per change, and seals the final ranking of
 // every season that has ended, all in one transaction.
 // It decides only the members whose decisions may have changed since the last evaluation
-// (changedMembers: their facts changed, a tier's grace runs, a "votes" window moved), and every
-// member on the first evaluation of a day, after a change of rules or exclusions and the first
-// time: the outcome is the same as EvaluateAll's.
+// (changedMembers: their facts changed, a tier's grace runs, a "votes" window moved, and on the
+// first evaluation of a day those the day moved, dayMovers), and every member after a change of
+// rules or exclusions, when the as_of block's day goes back and the first time: the outcome is
+// the same as EvaluateAll's.
 // Evaluations of one community take turns; running one again at the same block changes nothing.
 // An unknown community is ENOTFOUND, one not indexed yet EUNAVAILABLE.
 func (s *RecognitionStore) Evaluate(ctx context.Context, scope health.Scope) (*recognition.Evaluation, error) {
@@ -68,6 +69,9 @@ func (s *RecognitionStore) evaluate(ctx context.Context, scope health.Scope, all
 			scope.Community, int64(asOf.Number), asOf.Hash, int64(asOf.Time), h.meta.LedgerThrough, e.rules, pq.Array(e.proposals))
 		return err
 	})
+	if err == nil {
+		s.evaluated(ctx, scope.Community)
+	}
 	return out, err
 }
 

@@ -21,8 +21,10 @@ import (
 // Within one day and set of rules, a member whose own facts did not change (no row of theirs in
 // recognition_changes, migration 0018), whose tiers are not in grace, and who voted on no proposal
 // that entered or left a window would be decided as the last evaluation decided them, so an
-// evaluation decides the others only (TestRecognitionIncrementalEqualsFull checks the outcome
-// equals deciding everybody).
+// evaluation decides the others only. When the day has moved on, the members whose windows,
+// tenure, streak, demotion hold or referrals it moved are among the others (dayMovers).
+// TestRecognitionIncrementalEqualsFull and TestRecognitionFirstEvaluationOfADayDecidesWhatTheDayMoved
+// check the outcome equals deciding everybody.
 
 // stateRow is what the last evaluation decided by.
 type stateRow struct {
@@ -32,7 +34,8 @@ type stateRow struct {
 }
 
 // changedMembers returns the members to decide, sorted, or nil for every member: every one on the
-// first evaluation, the first of a day, after a change of rules or exclusions and when e.all.
+// first evaluation, after a change of rules or exclusions, when the day went back (a reorg across
+// midnight) and when e.all.
 // It consumes the change log either way, and sets e.rules and e.proposals for the next one.
 func (e *evaluation) changedMembers(roles []*recognition.Role) ([]string, error) {
 	h := e.h
@@ -58,17 +61,23 @@ func (e *evaluation) changedMembers(roles []*recognition.Role) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	if e.all || prev.Rules.String != e.rules || health.DayOf(time.Unix(prev.Time, 0)) != h.meta.Today || slices.Contains(logged, "") {
+	prevDay := health.DayOf(time.Unix(prev.Time, 0))
+	if e.all || prev.Rules.String != e.rules || prevDay > h.meta.Today || slices.Contains(logged, "") {
 		e.all = true
 		return nil, nil
 	}
-	var failing []string
+	var failing, movers []string
 	if err := h.query(&failing, `SELECT account FROM recognition_holdings WHERE community_id = $1 AND failing_since IS NOT NULL`,
 		h.community); err != nil {
 		return nil, err
 	}
+	if prevDay < h.meta.Today {
+		if movers, err = e.dayMovers(prevDay, roles); err != nil {
+			return nil, err
+		}
+	}
 	changed := map[string]bool{}
-	for _, a := range slices.Concat(logged, e.touched, failing) {
+	for _, a := range slices.Concat(logged, e.touched, failing, movers) {
 		changed[a] = true
 	}
 	for _, r := range roles {
@@ -86,6 +95,68 @@ func (e *evaluation) changedMembers(roles []*recognition.Role) ([]string, error)
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// dayRange is the days (Lo, Hi].
+type dayRange struct{ Lo, Hi health.Day }
+
+// dayRanges are day ranges as the $n::date[] pairs of a query.
+type dayRanges []dayRange
+
+func (rs dayRanges) args() (lo, hi any) {
+	l, h := make([]string, len(rs)), make([]string, len(rs))
+	for k, r := range rs {
+		l[k], h[k] = r.Lo.String(), r.Hi.String()
+	}
+	return pq.Array(l), pq.Array(h)
+}
+
+// dayMovers returns the members whose decisions may change because the day moved on from prev
+// (earlier than today) without a change of their own facts: a window of w days ending today gained
+// the days (prev, today] and lost the days (prev-w, today-w], so the members with activity on
+// those days (member_activity_days for the level's 90 and 365 days, rewards for each earned and
+// activity_count window) move; a tenure of n days is reached by those whose first reward day is in
+// (prev-n, today-n]; a new ISO week ends the streaks of the members without activity since the
+// week before prev's; a level reached in (prev-30, today-30] may drop now; a referral qualified
+// in (prev, today] counts for its referrer from today. Everybody else is decided as before.
+func (e *evaluation) dayMovers(prev health.Day, roles []*recognition.Role) ([]string, error) {
+	h, today := e.h, e.h.meta.Today
+	shifted := func(w int) dayRange { return dayRange{prev - health.Day(w), today - health.Day(w)} }
+	activity, rewards, firsts := dayRanges{shifted(0), shifted(90), shifted(365)}, dayRanges{shifted(0)}, dayRanges{shifted(0)}
+	for _, r := range roles {
+		for _, g := range r.Groups() {
+			for _, c := range g.Conditions {
+				switch {
+				case c.Kind == recognition.Earned || c.Kind == recognition.ActivityCount:
+					rewards = append(rewards, shifted(c.WindowDays))
+				case c.Kind == recognition.TenureDays && c.Min.IsInt64() && c.Min.Int64() < 1<<20: // a longer tenure is nobody's
+					firsts = append(firsts, shifted(int(c.Min.Int64())))
+				}
+			}
+		}
+	}
+	if week := health.PeriodStart(health.Weekly, prev); week != health.PeriodStart(health.Weekly, today) {
+		activity = append(activity, dayRange{week - 8, today})
+	}
+	actLo, actHi := activity.args()
+	rewLo, rewHi := rewards.args()
+	firstLo, firstHi := firsts.args()
+	levels := shifted(recognition.DemotionDays)
+	var movers []string
+	err := h.query(&movers, `
+		SELECT m.account FROM unnest($2::date[], $3::date[]) r(lo, hi)
+		JOIN member_activity_days m ON m.community_id = $1 AND m.day > r.lo AND m.day <= r.hi
+		UNION SELECT w.wallet FROM unnest($4::date[], $5::date[]) r(lo, hi)
+		JOIN rewards w ON w.community_id = $1 AND w.created_at >= (r.lo + 1)::timestamp AT TIME ZONE 'UTC'
+			AND w.created_at < (r.hi + 1)::timestamp AT TIME ZONE 'UTC'
+		UNION SELECT f.account FROM unnest($6::date[], $7::date[]) r(lo, hi)
+		JOIN member_first_rewards f ON f.community_id = $1 AND f.first_day > r.lo AND f.first_day <= r.hi
+		UNION SELECT account FROM recognition_levels WHERE community_id = $1
+			AND since >= ($8::date + 1)::timestamp AT TIME ZONE 'UTC' AND since < ($9::date + 1)::timestamp AT TIME ZONE 'UTC'
+		UNION SELECT referrer FROM referrals WHERE community_id = $1
+			AND qualified_at >= ($10::date + 1)::timestamp AT TIME ZONE 'UTC' AND qualified_at < ($11::date + 1)::timestamp AT TIME ZONE 'UTC'`,
+		h.community, actLo, actHi, rewLo, rewHi, firstLo, firstHi, levels.Lo.String(), levels.Hi.String(), prev.String(), today.String())
+	return movers, err
 }
 
 // alsoChanged adds to changed the members whose figure of condition c may have changed since the

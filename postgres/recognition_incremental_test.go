@@ -3,12 +3,14 @@ package postgres_test
 import (
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/guildhall/guildhall/health"
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // state renders every decision the evaluations left: the levels and roles held (with their
@@ -25,6 +27,25 @@ func (f *recognitionFixture) state() string {
 		f.t.Fatal(err)
 	}
 	return s
+}
+
+// wantRoleCheckIndex brings the role check index up to date from the feed (after the first
+// step, with the holdings of the members of the new events alone) and fails unless it holds
+// exactly the stored holdings, at the block of the last evaluation.
+func (f *recognitionFixture) wantRoleCheckIndex(step int) {
+	f.t.Helper()
+	if err := postgres.RefreshRoleChecks(f.t.Context(), f.rec, "guild"); err != nil {
+		f.t.Fatal(err)
+	}
+	var want string
+	if err := f.raw.Get(&want, `SELECT concat_ws(E'\n', 'block ' || (SELECT block_number FROM recognition_state),
+		(SELECT string_agg(concat_ws(' ', role, account, to_char(since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')), E'\n'
+		 ORDER BY role COLLATE "C", account COLLATE "C") FROM recognition_holdings))`); err != nil {
+		f.t.Fatal(err)
+	}
+	if got := postgres.RoleCheckIndex(f.rec, "guild"); got != want {
+		f.t.Fatalf("step %d: the role check index holds\n%s\n\nthe database\n%s", step, got, want)
+	}
 }
 
 // history plays one random history on several fixtures alike: rewards (some late, some failed
@@ -124,7 +145,8 @@ func (h *history) reorg() {
 // TestRecognitionIncrementalEqualsFull: on random histories, Evaluate (deciding only the members
 // whose decisions may have changed) leaves exactly what EvaluateAll (deciding every member) does:
 // the same levels, roles, graces and feed, event by event, after every evaluation; and most of
-// its evaluations decide fewer members.
+// its evaluations decide fewer members, the first evaluation of each new day included (its windows,
+// tenures, streaks, demotion holds and graces move with the day).
 func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 	t.Parallel()
 	for seed := int64(1); seed <= 3; seed++ {
@@ -146,8 +168,9 @@ func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 				f.role("veteran", `{"kind":"badge","all":[{"tenure_days":{"min":20}}],
 					"any":[{"voting_power":{"min":"10"}},{"earned":{"min":"50","window_days":365}}]}`)
 			})
-			incremental, decidedInc, decidedFull := 0, 0, 0
+			incremental, decidedInc, decidedFull, newDays := 0, 0, 0, 0
 			for step := range 120 {
+				before := health.DayOf(h.now)
 				h.now = h.now.Add(time.Duration(1+h.rng.Intn(5)) * time.Hour)
 				if h.rng.Intn(5) == 0 {
 					h.now = h.now.Add(time.Duration(1+h.rng.Intn(4)) * 24 * time.Hour)
@@ -182,18 +205,24 @@ func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 				}
 				if !a.All {
 					incremental, decidedInc, decidedFull = incremental+1, decidedInc+a.Decided, decidedFull+b.Decided
+					if health.DayOf(h.now) > before {
+						newDays++
+					}
 				}
 				if got, want := inc.state(), full.state(); got != want {
 					t.Fatalf("step %d (%s, incremental %v, %d members decided): deciding only the changed members left\n%s\n\ndeciding every member left\n%s",
 						step, h.now.Format(time.RFC3339), !a.All, a.Decided, got, want)
 				}
+				inc.wantRoleCheckIndex(step)
 			}
-			// The evaluations within a day decide the members with changes, not everybody.
-			if incremental < 40 || decidedInc*2 > decidedFull {
-				t.Errorf("%d of 120 evaluations decided only the changed members, %d members against %d: want at least 40, at most half",
-					incremental, decidedInc, decidedFull)
+			// The evaluations decide the members with changes, not everybody, the first of a new day
+			// included (the members its windows, tenures, streaks and demotion holds move).
+			if incremental < 40 || decidedInc*2 > decidedFull || newDays < 10 {
+				t.Errorf("%d of 120 evaluations decided only the changed members (%d of them the first of a day), %d members against %d: "+
+					"want at least 40 (10), at most half", incremental, newDays, decidedInc, decidedFull)
 			}
-			t.Logf("%d of 120 evaluations incremental, deciding %d members against %d", incremental, decidedInc, decidedFull)
+			t.Logf("%d of 120 evaluations incremental (%d the first of a day), deciding %d members against %d", incremental, newDays,
+				decidedInc, decidedFull)
 		})
 	}
 }
@@ -226,4 +255,70 @@ func TestRecognitionDecidesWhatCommitsAfterAnEvaluationBegan(t *testing.T) {
 		t.Errorf("evaluation after the commit: %+v, want incremental, one member decided, one change", ev)
 	}
 	wantText(t, "levels", f.levels(), b.Hex()+" silver 2025-01-06\n"+a.Hex()+" bronze 2025-01-06")
+}
+
+// TestRecognitionFirstEvaluationOfADayDecidesWhatTheDayMoved: members whose own facts do not
+// change are still moved by the day: a purchase leaves a tier's window, a tenure badge is
+// reached, a new week ends a streak, a level's 30-day hold ends after a failed reward lowered it,
+// a referral qualifies; the first evaluation of each day decides them (and not the quiet member),
+// with the same outcome as deciding everybody, day by day, gaps of several days included.
+func TestRecognitionFirstEvaluationOfADayDecidesWhatTheDayMoved(t *testing.T) {
+	t.Parallel()
+	inc, full := newRecognitionFixture(t), newRecognitionFixture(t)
+	fs := []*recognitionFixture{inc, full}
+	both := func(fn func(f *recognitionFixture)) {
+		for _, f := range fs {
+			fn(f)
+		}
+	}
+	lowered, streaker, buyer, referrer, referred, quiet := account(1), account(2), account(3), account(4), account(5), account(6)
+	both(func(f *recognitionFixture) {
+		f.ladder("bronze:0:0", "silver:20:1")
+		f.role("veteran", `{"kind":"badge","all":[{"tenure_days":{"min":10}}]}`)
+		f.role("regular", `{"kind":"tier","all":[{"streak_weeks":{"min":2}}]}`)
+		f.role("buyer", `{"kind":"tier","all":[{"activity_count":{"activity":"purchase","min":1,"window_days":3}}]}`)
+		f.role("host", `{"kind":"badge","all":[{"referrals":{"min":1}}]}`)
+		failed := f.reward(lowered, day(0, 9), 30, false, 0)
+		f.reward(lowered, day(0, 9), 1, false, 1)
+		f.reward(streaker, day(0, 9), 1, false, 1)
+		f.reward(streaker, day(7, 9), 1, false, 1)
+		f.reward(buyer, day(0, 9), 1, false, 0)
+		f.reward(referrer, day(-40, 9), 1, false, 1)
+		f.reward(referred, day(0, 9), 1, false, 1)
+		f.refer(referred, referrer, day(5, 10))
+		f.reward(quiet, day(-40, 9), 1, false, 1)
+		f.at(day(0, 12))
+		f.evaluate()
+		f.exec(`UPDATE rewards SET status = 'failed' WHERE id = $1`, failed)
+	})
+	first := inc.lastEvent()
+	dayEvaluations, decided := 0, 0
+	for _, d := range []int{1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 20, 21, 22, 29, 30, 31, 35} {
+		both(func(f *recognitionFixture) { f.at(day(d, 12)) })
+		ev := inc.evaluate()
+		if _, err := full.rec.EvaluateAll(t.Context(), health.Scope{Community: "guild"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := inc.state(), full.state(); got != want {
+			t.Fatalf("day %d (%+v): deciding the members the day moved left\n%s\n\ndeciding every member left\n%s", d, *ev, got, want)
+		}
+		if !ev.All {
+			dayEvaluations, decided = dayEvaluations+1, decided+ev.Decided
+		}
+	}
+	if dayEvaluations != 18 || decided >= 18*6 {
+		t.Errorf("%d of 18 first evaluations of a day incremental, deciding %d members: want every one, fewer than everybody", dayEvaluations, decided)
+	}
+	wantText(t, "changes after the first day", inc.feed(first), strings.Join([]string{
+		"role_revoked " + lowered.Hex() + " buyer 2", // the failed reward, logged
+		"role_revoked " + buyer.Hex() + " buyer 4",   // the purchase left the 3-day window
+		"badge_awarded " + referrer.Hex() + " host 6",
+		"role_granted " + streaker.Hex() + " regular 8",
+		"badge_awarded " + streaker.Hex() + " veteran 10", // 10 days of tenure
+		"badge_awarded " + buyer.Hex() + " veteran 10",
+		"badge_awarded " + lowered.Hex() + " veteran 10",
+		"badge_awarded " + referred.Hex() + " veteran 10",
+		"role_revoked " + streaker.Hex() + " regular 14", // Monday of the week after the next
+		"level_changed " + lowered.Hex() + " bronze 17",  // 30 days after silver
+	}, "\n"))
 }

@@ -151,46 +151,12 @@ func (l *lazyStmt) get(ctx context.Context, db *sqlx.DB) (*sqlx.Stmt, error) {
 	return st, nil
 }
 
-// Check answers whether address holds role in community, as of the community's last evaluation
-// (its block names the answer): one read by key (checkQuery). An unknown community or role is
-// ENOTFOUND; a community never evaluated yet EUNAVAILABLE.
-func (s *RecognitionStore) Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error) {
-	var row struct {
-		Number sql.NullInt64  `db:"block_number"`
-		Hash   sql.NullString `db:"block_hash"`
-		Time   sql.NullInt64  `db:"block_time"`
-		Role   bool           `db:"role_exists"`
-		Since  *time.Time     `db:"since"`
-	}
-	stmt, err := s.check.get(ctx, s.db.db)
-	if err == nil {
-		err = stmt.GetContext(ctx, &row, community, role, address.Hex())
-	}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "community %q not found", community)
-	case err != nil:
-		return nil, s.db.queryError("check role", err)
-	case !row.Role:
-		return nil, guildhall.Errorf(guildhall.ENOTFOUND, "community %q has no role %q", community, role)
-	case !row.Number.Valid:
-		return nil, guildhall.Errorf(guildhall.EUNAVAILABLE, "the recognition of community %q is not evaluated yet; try again in a few seconds", community)
-	}
-	out := &recognition.RoleCheck{Held: row.Since != nil, AsOf: guildhall.AsOf{Number: uint64(row.Number.Int64), Hash: row.Hash.String,
-		Time: uint64(row.Time.Int64)}}
-	if row.Since != nil {
-		t := row.Since.UTC()
-		out.Since = &t
-	}
-	return out, nil
-}
-
 // RoleMembers lists the holders of role in community by address, as of the last evaluation;
 // unknown community or role: ENOTFOUND; never evaluated: EUNAVAILABLE.
 func (s *RecognitionStore) RoleMembers(ctx context.Context, community, role string, page guildhall.Page[string]) (*recognition.RoleMemberPage, error) {
 	out := &recognition.RoleMemberPage{Items: []recognition.RoleMember{}}
 	err := s.db.inTx(ctx, "list role members", false, func(tx *sqlx.Tx) error {
-		check, err := s.Check(ctx, community, role, common.Address{})
+		check, err := s.checkStored(ctx, community, role, common.Address{})
 		if err != nil {
 			return err
 		}
