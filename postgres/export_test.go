@@ -14,6 +14,9 @@ func LeaderboardAggregations(s *RewardsStore) int64 { return s.leaders.reads.Loa
 // AcceptGroups is how many groups of more than one request s has committed together.
 func AcceptGroups(s *RewardsStore) int64 { return s.accepts.groups.Load() }
 
+// MaxGroupRunners is how many groups of one issuer a process records at once.
+const MaxGroupRunners = maxGroupRunners
+
 // NewRewardsStoreOf returns another rewards store on s's database, as another process has.
 func NewRewardsStoreOf(s *RewardsStore) *RewardsStore { return NewRewardsStore(s.db) }
 
