@@ -61,6 +61,10 @@ BEGIN
     RETURN OLD;
 END $$;
 
+DROP TRIGGER index_progress_proposal_snapshots ON index_progress;
+DROP FUNCTION proposal_snapshots_refresh();
+DROP FUNCTION proposal_snapshots_compute(text, bigint);
+DROP TABLE proposal_snapshots;
 DROP FUNCTION health_rollup_fill();
 DROP FUNCTION health_rollup_read(text, text[], date, text, date, date, boolean);
 DROP FUNCTION health_member_rollup(health_member_change[]);

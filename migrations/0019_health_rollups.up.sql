@@ -232,6 +232,11 @@ BEGIN
                  OR (u.c > 0) <> (u.c - (d.transfer_count + d.delegation_count + d.vote_count + d.proposal_count) > 0)
               GROUP BY 1, 2) x;
     END IF;
+    IF spans IS NULL AND NOT takes_away AND NOT rewards_in THEN
+        -- Actions added on days already active (most of a backfill): no day changed kinds, and a
+        -- member's last day moves only with a day it had no row for (whose kinds changed).
+        RETURN;
+    END IF;
     changes := health_member_changes(deltas, takes_away);
     IF changes IS NOT NULL THEN
         DELETE FROM member_first_rewards r USING unnest(changes) c
@@ -243,9 +248,6 @@ BEGIN
         ON CONFLICT (community_id, account) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day;
         SELECT array_agg(ROW(community_id, account, old_first)::health_first) INTO firsts
         FROM unnest(changes) WHERE old_first IS DISTINCT FROM new_first;
-    END IF;
-    IF spans IS NULL AND changes IS NULL AND NOT rewards_in THEN
-        RETURN; -- actions on days already active: nothing else changes (takes_away is false here)
     END IF;
     -- Read again: around a day whose kinds changed, its month and the months either side (every
     -- week and month holding it and their neighbours, whole: returning looks one period back); an
@@ -326,8 +328,78 @@ BEGIN
     DELETE FROM member_first_rewards WHERE community_id = OLD.id;
     DELETE FROM health_periods WHERE community_id = OLD.id;
     DELETE FROM health_retention WHERE community_id = OLD.id;
+    DELETE FROM proposal_snapshots WHERE community_id = OLD.id;
     RETURN OLD;
 END $$;
 
+-- Governance at a proposal's snapshot, computed once, when the indexed chain passes it (the
+-- snapshot is before the as_of block's time), instead of per read from every voting power
+-- checkpoint and every transfer since the snapshot: eligible counts the accounts (excluded ones
+-- too: a read takes away the few it leaves out) with voting power > 0 at the snapshot, supply is
+-- the total supply then. proposal_snapshots_refresh runs at the commit of every transaction that
+-- moves a community's progress (a deferred trigger, so the batch's checkpoints, transfers and
+-- proposals are in): it forgets the snapshots at or after the new progress time (a rewind: the
+-- checkpoints there may be gone, and so may the proposals) and computes those now passed.
+CREATE TABLE proposal_snapshots (
+    community_id text          NOT NULL,
+    proposal_id  numeric(78,0) NOT NULL,
+    vote_start   bigint        NOT NULL,
+    eligible     integer       NOT NULL,
+    supply       numeric(78,0) NOT NULL,
+    PRIMARY KEY (community_id, proposal_id)
+);
+
+-- proposal_snapshots_compute computes the snapshots of community cid's proposals whose snapshot is
+-- before t and not yet computed: one pass over the checkpoints serves every snapshot (a checkpoint
+-- holds from its block_time until its delegate's next one), and one over the mints and burns
+-- since the earliest, bucketed by the sorted snapshots, gives each supply as the supply now less
+-- the net mints after it.
+CREATE FUNCTION proposal_snapshots_compute(cid text, t bigint) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO proposal_snapshots (community_id, proposal_id, vote_start, eligible, supply)
+    WITH recent AS (
+        SELECT p.proposal_id, p.vote_start FROM proposals p WHERE p.community_id = cid AND p.vote_start < t
+          AND NOT EXISTS (SELECT 1 FROM proposal_snapshots s WHERE s.community_id = cid AND s.proposal_id = p.proposal_id)),
+    c AS (
+        SELECT delegate, new_votes, block_time, lead(block_time) OVER (PARTITION BY delegate ORDER BY block_number, log_index) AS until
+        FROM token_delegate_votes WHERE community_id = cid AND block_time <= (SELECT max(vote_start) FROM recent)),
+    el AS (
+        SELECT r.proposal_id, count(*) AS n FROM c JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
+        WHERE c.new_votes > 0 GROUP BY 1),
+    sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t FROM recent),
+    mb AS (
+        SELECT width_bucket(tt.block_time - 1, sn.t) AS i,
+               sum(CASE WHEN tt.from_address = '0x0000000000000000000000000000000000000000' THEN tt.value ELSE -tt.value END) AS net
+        FROM token_transfers tt, sn WHERE tt.community_id = cid AND tt.block_time > sn.t[1]
+          AND (tt.from_address = '0x0000000000000000000000000000000000000000') <> (tt.to_address = '0x0000000000000000000000000000000000000000')
+        GROUP BY 1),
+    sup AS (
+        SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = cid), 0)
+               - coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply
+        FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
+    SELECT cid, r.proposal_id, r.vote_start, coalesce(el.n, 0), sup.supply
+    FROM recent r LEFT JOIN el ON el.proposal_id = r.proposal_id JOIN sup ON sup.vote_start = r.vote_start
+$$;
+
+CREATE FUNCTION proposal_snapshots_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    p index_progress;
+BEGIN
+    -- The progress as the transaction leaves it (a deferred trigger fires once per row change).
+    SELECT * INTO p FROM index_progress WHERE community_id = NEW.community_id;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM proposal_snapshots WHERE community_id = p.community_id AND vote_start >= p.block_time;
+    IF EXISTS (SELECT 1 FROM proposals pr WHERE pr.community_id = p.community_id AND pr.vote_start < p.block_time
+               AND NOT EXISTS (SELECT 1 FROM proposal_snapshots s WHERE s.community_id = p.community_id AND s.proposal_id = pr.proposal_id)) THEN
+        PERFORM proposal_snapshots_compute(p.community_id, p.block_time);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE CONSTRAINT TRIGGER index_progress_proposal_snapshots AFTER INSERT OR UPDATE ON index_progress
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION proposal_snapshots_refresh();
+
 -- The history indexed and accepted before this migration.
 SELECT health_rollup_apply(ARRAY(SELECT ROW(c.*)::health_rollup_row FROM health_rollup_fill() c));
+SELECT proposal_snapshots_compute(community_id, block_time) FROM index_progress;

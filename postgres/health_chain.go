@@ -225,20 +225,11 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
-// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time, $5 the
-// zero address). The eligible accounts of every passed snapshot come from one pass over the
-// checkpoints (healthEligibleCTE); the supply at each snapshot is the supply now less the net
-// mints after it, summed in one pass over the mints and burns bucketed by the sorted snapshots.
-const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3),
-	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $4),
-	` + healthEligibleCTE + `,
-	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
-	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
-	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $5 THEN tt.value ELSE -tt.value END) AS net
-		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
-		  AND (tt.from_address = $5) <> (tt.to_address = $5) GROUP BY 1),
-	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
-		- coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
+// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time). The
+// eligible accounts and the supply at a passed snapshot were computed when the index passed it
+// (proposal_snapshots, migration 0019); the excluded accounts with voting power > 0 at the
+// snapshot, their newest checkpoint no later than it, are taken away from eligible.
+const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3)
 	SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
 		p.block_time AS created,
 		(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
@@ -246,13 +237,15 @@ const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_
 			UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
 			AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
 		p.proposer,
-		CASE WHEN p.vote_start < $4 THEN coalesce(ec.n, 0) END AS eligible,
+		CASE WHEN p.vote_start < $4 THEN s.eligible - (SELECT count(*) FROM unnest($2::text[]) x(a)
+			WHERE (SELECT v.new_votes FROM token_delegate_votes v WHERE v.community_id = $1 AND v.delegate = x.a
+				AND v.block_time <= p.vote_start ORDER BY v.block_number DESC, v.log_index DESC LIMIT 1) > 0) END AS eligible,
 		(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
 			AND v.voter <> ALL($2)) AS voters,
 		(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
 			AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
-		sup.supply::text AS supply
-	FROM p LEFT JOIN ec ON ec.proposal_id = p.proposal_id LEFT JOIN sup ON sup.vote_start = p.vote_start
+		coalesce(s.supply, 0)::text AS supply
+	FROM p LEFT JOIN proposal_snapshots s ON s.community_id = $1 AND s.proposal_id = p.proposal_id
 	ORDER BY p.block_number DESC, p.log_index DESC`
 
 // governanceRow is one proposal's row for Governance: the chain's figures at as_of (kept in the
@@ -273,7 +266,7 @@ type governanceRow struct {
 func (h *healthTx) governanceRows(last int) ([]governanceRow, error) {
 	cached, err := h.store.governance.get(h.community, h.blockKey(strconv.Itoa(last)), func() ([]governanceRow, error) {
 		var rows []governanceRow
-		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time), indexZeroAddress)
+		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time))
 		return rows, err
 	})
 	if err != nil {
