@@ -49,19 +49,6 @@ func (h *healthTx) concentrationValues(of string) ([]*big.Int, error) {
 	return power, nil
 }
 
-// healthEligibleCTE is the SQL of CTE el: (proposal_id, delegate) for each proposal of CTE
-// recent (proposal_id, vote_start) and each non-excluded delegate with voting power > 0 at its
-// snapshot: the delegate's newest DelegateVotesChanged in a block no later than the snapshot (the
-// token checkpoints by block timestamp). One pass over the checkpoints serves every snapshot: a
-// checkpoint holds from its block_time until its delegate's next one (block times never go back).
-const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
-		SELECT delegate, new_votes, block_time,
-		       lead(block_time) OVER (PARTITION BY delegate ORDER BY block_number, log_index) AS until
-		FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
-		  AND block_time <= (SELECT max(vote_start) FROM recent)) c
-		JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
-		WHERE c.new_votes > 0)`
-
 // delegateRecords returns every delegate's record at as_of, ordered by address, from the store's
 // cache when it holds them for this block and these exclusions (the slice is shared: callers
 // copy it before reordering).
@@ -69,31 +56,45 @@ func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
 	return h.store.records.get(h.community, h.blockKey(), h.readDelegateRecords)
 }
 
-// readDelegateRecords reads every delegate's record at as_of, ordered by address: delegates and
-// delegators are non-excluded; eligibility and votes are counted in SQL over the
-// health.RecentProposals most recently created proposals whose snapshot has passed.
+// healthRecordsSQL reads every delegate's counts for its record at as_of ($3 its time, $4 how
+// many recent proposals): delegates and delegators are non-excluded; eligibility and votes are
+// counted over the recent proposals, the most recently created whose snapshot has passed. A
+// delegate's voting power at a snapshot is its newest checkpoint's no later than it: for one with
+// no checkpoint after the earliest of those snapshots that is its voting power now, at every one
+// of them; only the few with a checkpoint since (moved) are looked up per snapshot. So a read is
+// one pass over the delegates and the recent checkpoints and votes, not over every checkpoint.
+const healthRecordsSQL = `WITH recent AS (
+		SELECT proposal_id, vote_start, block_number FROM proposals WHERE community_id = $1 AND vote_start < $3
+		ORDER BY block_number DESC, log_index DESC LIMIT $4),
+	moved AS (SELECT DISTINCT delegate FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
+		AND block_number >= (SELECT min(block_number) FROM recent) AND block_time > (SELECT min(vote_start) FROM recent)),
+	mel AS (SELECT r.proposal_id, m.delegate FROM moved m CROSS JOIN recent r
+		WHERE (SELECT v.new_votes FROM token_delegate_votes v WHERE v.community_id = $1 AND v.delegate = m.delegate
+			AND v.block_time <= r.vote_start ORDER BY v.block_number DESC, v.log_index DESC LIMIT 1) > 0),
+	mrec AS (SELECT mel.delegate, count(*) AS eligible, count(v.voter) AS votes FROM mel
+		LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = mel.proposal_id AND v.voter = mel.delegate GROUP BY 1),
+	voted AS (SELECT v.voter, count(*) AS n FROM recent r JOIN votes v ON v.community_id = $1 AND v.proposal_id = r.proposal_id GROUP BY 1),
+	pointed AS (SELECT delegate AS address, count(*) AS n FROM token_accounts WHERE community_id = $1
+		AND delegate IS NOT NULL AND address <> ALL($2) AND delegate <> ALL($2) GROUP BY delegate),
+	powered AS (SELECT address, voting_power FROM token_accounts WHERE community_id = $1 AND voting_power > 0
+		AND address <> ALL($2)),
+	d AS (SELECT coalesce(powered.address, pointed.address) AS address, coalesce(powered.voting_power, 0) AS power,
+		coalesce(pointed.n, 0) AS delegators FROM powered FULL JOIN pointed ON pointed.address = powered.address)
+	SELECT d.address, d.power::text AS power, d.delegators,
+		CASE WHEN m.delegate IS NOT NULL THEN coalesce(mrec.eligible, 0) WHEN d.power > 0 THEN (SELECT count(*) FROM recent) ELSE 0 END AS eligible,
+		CASE WHEN m.delegate IS NOT NULL THEN coalesce(mrec.votes, 0) WHEN d.power > 0 THEN coalesce(voted.n, 0) ELSE 0 END AS votes
+	FROM d LEFT JOIN moved m ON m.delegate = d.address LEFT JOIN mrec ON mrec.delegate = d.address
+	LEFT JOIN voted ON voted.voter = d.address`
+
+// readDelegateRecords reads every delegate's record at as_of, ordered by address
+// (healthRecordsSQL).
 func (h *healthTx) readDelegateRecords() ([]health.DelegateRecord, error) {
 	var rows []struct {
 		Address                     string
 		Power                       string
 		Delegators, Eligible, Votes int
 	}
-	err := h.query(&rows, `WITH recent AS (
-			SELECT proposal_id, vote_start FROM proposals WHERE community_id = $1 AND vote_start < $3
-			ORDER BY block_number DESC, log_index DESC LIMIT $4),
-		`+healthEligibleCTE+`,
-		rec AS (SELECT el.delegate, count(*) AS eligible, count(v.voter) AS votes FROM el
-			LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = el.proposal_id AND v.voter = el.delegate
-			GROUP BY el.delegate),
-		pointed AS (SELECT delegate AS address, count(*) AS n FROM token_accounts WHERE community_id = $1
-			AND delegate IS NOT NULL AND address <> ALL($2) AND delegate <> ALL($2) GROUP BY delegate),
-		powered AS (SELECT address, voting_power FROM token_accounts WHERE community_id = $1 AND voting_power > 0
-			AND address <> ALL($2))
-		SELECT coalesce(powered.address, pointed.address) AS address, coalesce(powered.voting_power, 0)::text AS power,
-		       coalesce(pointed.n, 0) AS delegators, coalesce(rec.eligible, 0) AS eligible, coalesce(rec.votes, 0) AS votes
-		FROM powered FULL JOIN pointed ON pointed.address = powered.address
-		LEFT JOIN rec ON rec.delegate = coalesce(powered.address, pointed.address)`,
-		h.community, pq.Array(h.excluded), int64(h.meta.AsOf.Time), health.RecentProposals)
+	err := h.query(&rows, healthRecordsSQL, h.community, pq.Array(h.excluded), int64(h.meta.AsOf.Time), health.RecentProposals)
 	if err != nil {
 		return nil, err
 	}
