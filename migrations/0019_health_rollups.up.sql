@@ -59,10 +59,9 @@ CREATE TABLE health_retention (
 );
 
 
--- An account's days to read again, lo..hi.
-CREATE TYPE health_span AS (community_id text, account text, lo date, hi date);
--- An account's first reward day to assume (null: not a member).
-CREATE TYPE health_first AS (community_id text, account text, first_day date);
+-- An account's days to read again, lo..hi; with assume, first_day is its first reward day to
+-- assume (null: not a member) instead of member_first_rewards'.
+CREATE TYPE health_span AS (community_id text, account text, lo date, hi date, assume boolean, first_day date);
 -- An account's first reward and last active days before and after a change (null: not a member).
 CREATE TYPE health_member_change AS (community_id text, account text, old_first date, old_last date, new_first date, new_last date);
 -- What some accounts add to a row of health_periods (cohort null) or health_retention.
@@ -71,27 +70,32 @@ CREATE TYPE health_rollup_row AS (community_id text, grain text, cohort date, pe
 
 -- health_contributions returns what the accounts of spans add to the rollups, counting their days
 -- in lo..hi up to lim. sub (changes of member_activity_days rows) is taken away from the rows
--- first and firsts replaces the accounts' first reward days: together they give the rows as they
--- were before a change. With whole (every day of the accounts read), also what an account adds as
+-- first and the spans' assumed first reward days replace the accounts' own: together they give
+-- the rows as they were before a change. No join takes an array's rows one by one against
+-- another's (a statement's arrays hold a million rows when a bulk load fires the triggers): the
+-- rows and their changes are summed per key. With whole (every day of the accounts read), also what an account adds as
 -- a whole: new_members at its first reward day, last_members at its last counted day, its rewards.
 -- A period cut by lo or hi counts only the days read: callers take differences of two reads over
 -- the same spans, in which such periods cancel.
-CREATE FUNCTION health_contributions(spans health_span[], lim date, whole boolean, sub member_activity_days[], firsts health_first[])
+CREATE FUNCTION health_contributions(spans health_span[], lim date, whole boolean, sub member_activity_days[])
 RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
-    WITH f AS (
-        SELECT s.community_id, s.account, s.lo, s.hi, CASE WHEN o.account IS NULL THEN r.first_day ELSE o.first_day END AS first_day
-        FROM unnest(spans) s
-        LEFT JOIN unnest(firsts) o ON o.community_id = s.community_id AND o.account = s.account
-        LEFT JOIN member_first_rewards r ON r.community_id = s.community_id AND r.account = s.account),
+    WITH f AS MATERIALIZED (
+        SELECT s.community_id, s.account, s.lo, s.hi,
+               CASE WHEN s.assume THEN s.first_day ELSE (SELECT r.first_day FROM member_first_rewards r
+                   WHERE r.community_id = s.community_id AND r.account = s.account) END AS first_day
+        FROM unnest(spans) s),
     d AS (
-        SELECT m.community_id, m.account, f.first_day, m.day,
-               m.reward_count - coalesce(x.reward_count, 0) AS rc, m.reward_amount - coalesce(x.reward_amount, 0) AS ra,
-               m.transfer_count + m.delegation_count + m.vote_count + m.proposal_count
-                 - coalesce(x.transfer_count + x.delegation_count + x.vote_count + x.proposal_count, 0) AS cc
-        FROM f JOIN member_activity_days m ON m.community_id = f.community_id AND m.account = f.account
-             AND m.day >= greatest(f.lo, f.first_day) AND m.day <= least(f.hi, lim)
-        LEFT JOIN unnest(sub) x ON x.community_id = m.community_id AND x.account = m.account AND x.day = m.day
-        WHERE f.first_day <= lim),
+        SELECT community_id, account, max(first_day) AS first_day, day, sum(rc) AS rc, sum(ra) AS ra, sum(cc) AS cc FROM (
+            SELECT m.community_id, m.account, f.first_day, m.day, m.reward_count AS rc, m.reward_amount AS ra,
+                   m.transfer_count + m.delegation_count + m.vote_count + m.proposal_count AS cc, 1 AS here
+            FROM f JOIN member_activity_days m ON m.community_id = f.community_id AND m.account = f.account
+                 AND m.day >= greatest(f.lo, f.first_day) AND m.day <= least(f.hi, lim)
+            WHERE f.first_day <= lim
+            UNION ALL
+            SELECT x.community_id, x.account, NULL, x.day, -x.reward_count, -x.reward_amount,
+                   -(x.transfer_count + x.delegation_count + x.vote_count + x.proposal_count), 0
+            FROM unnest(sub) x) y
+        GROUP BY community_id, account, day HAVING max(here) = 1),
     gr (grain, step) AS (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month')),
     g AS (
         SELECT d.community_id, d.account, gr.grain, min(gr.step) AS step, date_trunc(gr.grain, d.day::timestamp)::date AS period,
@@ -190,8 +194,8 @@ DECLARE
     takes_away boolean; -- a count goes down
     rewards_in boolean; -- a reward count or amount changes
     spans health_span[]; -- accounts with days whose kinds changed, or whose first day moved, and the days to read again
+    befores health_span[]; -- the same, with the first days before of those whose first day moved
     changes health_member_change[]; -- accounts whose first or last day moved
-    firsts health_first[]; -- the first days before of those whose first day moved
 BEGIN
     IF cardinality(deltas) IS NULL THEN
         RETURN;
@@ -212,7 +216,7 @@ BEGIN
             RETURNING m.community_id, m.account, m.day, m.reward_count AS r, d.reward_count AS dr,
                       m.transfer_count + m.delegation_count + m.vote_count + m.proposal_count AS c,
                       d.transfer_count + d.delegation_count + d.vote_count + d.proposal_count AS dc)
-        SELECT array_agg(ROW(community_id, account, lo, hi)::health_span) INTO spans
+        SELECT array_agg(ROW(community_id, account, lo, hi, false, NULL)::health_span) INTO spans
         FROM (SELECT community_id, account, min(day) AS lo, max(day) AS hi FROM u
               WHERE (r > 0) <> (r - dr > 0) OR (c > 0) <> (c - dc > 0) GROUP BY 1, 2) x;
     ELSE
@@ -225,12 +229,15 @@ BEGIN
                 vote_count = m.vote_count + excluded.vote_count, proposal_count = m.proposal_count + excluded.proposal_count
             RETURNING m.community_id, m.account, m.day, m.reward_count AS r,
                       m.transfer_count + m.delegation_count + m.vote_count + m.proposal_count AS c)
-        SELECT array_agg(ROW(community_id, account, lo, hi)::health_span) INTO spans
-        FROM (SELECT u.community_id, u.account, min(u.day) AS lo, max(u.day) AS hi
-              FROM u JOIN unnest(deltas) d ON d.community_id = u.community_id AND d.account = u.account AND d.day = u.day
-              WHERE (u.r > 0) <> (u.r - d.reward_count > 0)
-                 OR (u.c > 0) <> (u.c - (d.transfer_count + d.delegation_count + d.vote_count + d.proposal_count) > 0)
-              GROUP BY 1, 2) x;
+        SELECT array_agg(ROW(community_id, account, lo, hi, false, NULL)::health_span) INTO spans
+        FROM (SELECT community_id, account, min(day) AS lo, max(day) AS hi FROM (
+                SELECT community_id, account, day, sum(r) AS r, sum(dr) AS dr, sum(c) AS c, sum(dc) AS dc FROM (
+                    SELECT community_id, account, day, r, 0 AS dr, c, 0 AS dc FROM u
+                    UNION ALL
+                    SELECT community_id, account, day, 0, reward_count, 0, transfer_count + delegation_count + vote_count + proposal_count
+                    FROM unnest(deltas)) k
+                GROUP BY 1, 2, 3) g
+              WHERE (r > 0) <> (r - dr > 0) OR (c > 0) <> (c - dc > 0) GROUP BY 1, 2) x;
     END IF;
     IF spans IS NULL AND NOT takes_away AND NOT rewards_in THEN
         -- Actions added on days already active (most of a backfill): no day changed kinds, and a
@@ -246,27 +253,28 @@ BEGIN
         INSERT INTO member_first_rewards (community_id, account, first_day, last_day)
         SELECT community_id, account, new_first, new_last FROM unnest(changes) WHERE old_first IS NULL AND new_first IS NOT NULL
         ON CONFLICT (community_id, account) DO UPDATE SET first_day = excluded.first_day, last_day = excluded.last_day;
-        SELECT array_agg(ROW(community_id, account, old_first)::health_first) INTO firsts
-        FROM unnest(changes) WHERE old_first IS DISTINCT FROM new_first;
     END IF;
     -- Read again: around a day whose kinds changed, its month and the months either side (every
     -- week and month holding it and their neighbours, whole: returning looks one period back); an
     -- account whose first day moved, whole (its cohort and its counted days change).
-    SELECT array_agg(ROW(community_id, account, lo, hi)::health_span) INTO spans FROM (
-        SELECT community_id, account, min(lo) AS lo, max(hi) AS hi FROM (
+    SELECT array_agg(ROW(community_id, account, lo, hi, false, NULL)::health_span),
+           array_agg(ROW(community_id, account, lo, hi, moved, old_first)::health_span) INTO spans, befores FROM (
+        SELECT community_id, account, min(lo) AS lo, max(hi) AS hi, bool_or(moved) AS moved, max(old_first) AS old_first FROM (
             SELECT community_id, account, (date_trunc('month', lo::timestamp) - interval '1 month')::date AS lo,
-                   (date_trunc('month', hi::timestamp) + interval '2 months' - interval '1 day')::date AS hi
+                   (date_trunc('month', hi::timestamp) + interval '2 months' - interval '1 day')::date AS hi, false AS moved,
+                   NULL::date AS old_first
             FROM unnest(spans)
             UNION ALL
-            SELECT community_id, account, '-infinity'::date, 'infinity'::date FROM unnest(firsts)) s
+            SELECT community_id, account, '-infinity'::date, 'infinity'::date, true, old_first FROM unnest(changes)
+            WHERE old_first IS DISTINCT FROM new_first) s
         GROUP BY 1, 2) x;
     PERFORM health_rollup_apply(ARRAY(
         SELECT ROW(y.*)::health_rollup_row FROM (
-            SELECT * FROM health_contributions(spans, 'infinity', false, NULL, NULL)
+            SELECT * FROM health_contributions(spans, 'infinity', false, NULL)
             UNION ALL
             SELECT b.community_id, b.grain, b.cohort, b.period, -b.active, -b.reward, -b.chain, -b."both", -b."returning",
                    -b.new_members, -b.last_members, -b.rewards, -b.rewards_amount
-            FROM health_contributions(spans, 'infinity', false, deltas, firsts) b
+            FROM health_contributions(befores, 'infinity', false, deltas) b
             UNION ALL
             SELECT * FROM health_member_rollup(changes)
             UNION ALL
@@ -291,8 +299,8 @@ RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
         SELECT account, account = ANY(excluded) AS out FROM (
             SELECT DISTINCT account FROM member_activity_days WHERE community_id = cid AND day > today
             UNION SELECT unnest(excluded)) a),
-    every AS (SELECT array_agg(ROW(cid, account, '-infinity', 'infinity')::health_span) AS s FROM fix),
-    kept AS (SELECT array_agg(ROW(cid, account, '-infinity', 'infinity')::health_span) AS s FROM fix WHERE NOT out),
+    every AS (SELECT array_agg(ROW(cid, account, '-infinity', 'infinity', false, NULL)::health_span) AS s FROM fix),
+    kept AS (SELECT array_agg(ROW(cid, account, '-infinity', 'infinity', false, NULL)::health_span) AS s FROM fix WHERE NOT out),
     x AS (
         SELECT NULL::date AS cohort, period, active, reward, chain, "both", "returning", new_members, last_members, rewards, rewards_amount
         FROM health_periods WHERE community_id = cid AND grain = g AND period BETWEEN lo AND hi
@@ -302,12 +310,12 @@ RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
         UNION ALL
         SELECT c.cohort, c.period, -c.active, -c.reward, -c.chain, -c."both", -c."returning", -c.new_members, -c.last_members,
                -c.rewards, -c.rewards_amount
-        FROM every, health_contributions(every.s, 'infinity', true, NULL, NULL) c
+        FROM every, health_contributions(every.s, 'infinity', true, NULL) c
         WHERE c.grain = g AND coalesce(c.cohort, c.period) BETWEEN lo AND hi AND c.period <= hi AND (cohorts OR c.cohort IS NULL)
         UNION ALL
         SELECT c.cohort, c.period, c.active, c.reward, c.chain, c."both", c."returning", c.new_members, c.last_members,
                c.rewards, c.rewards_amount
-        FROM kept, health_contributions(kept.s, today, true, NULL, NULL) c
+        FROM kept, health_contributions(kept.s, today, true, NULL) c
         WHERE c.grain = g AND coalesce(c.cohort, c.period) BETWEEN lo AND hi AND c.period <= hi AND (cohorts OR c.cohort IS NULL))
     SELECT cid, g, cohort, period, sum(active)::bigint, sum(reward)::bigint, sum(chain)::bigint, sum("both")::bigint,
            sum("returning")::bigint, sum(new_members)::bigint, sum(last_members)::bigint, sum(rewards)::bigint, sum(rewards_amount)
@@ -317,8 +325,8 @@ $$;
 -- health_rollup_fill returns every member's contributions: what the rollups hold when exact.
 CREATE FUNCTION health_rollup_fill() RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
     SELECT * FROM health_contributions(
-        (SELECT array_agg(ROW(community_id, account, '-infinity', 'infinity')::health_span) FROM member_first_rewards),
-        'infinity', true, NULL, NULL)
+        (SELECT array_agg(ROW(community_id, account, '-infinity', 'infinity', false, NULL)::health_span) FROM member_first_rewards),
+        'infinity', true, NULL)
 $$;
 
 -- A deleted community's derived rows go with it.
