@@ -38,7 +38,7 @@ type HealthStore struct {
 	overview     blockCache[overviewMembers]
 	series       blockCache[[]seriesRow]
 	retention    blockCache[[]retentionRow]
-	lifecycle    blockCache[[]lifecycleRow]
+	lifecycle    blockCache[[]rollupRow]
 	contribution blockCache[contributionMembers]
 	atRisk       blockCache[[]atRiskRow]
 }
