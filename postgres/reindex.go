@@ -430,5 +430,26 @@ func rebuildChainActivity(ctx context.Context, tx *sqlx.Tx, community string) er
 		UPDATE member_first_rewards r SET last_day = d.last_day
 		FROM (SELECT account, max(day) AS last_day FROM member_activity_days WHERE community_id = $1 GROUP BY 1) d
 		WHERE r.community_id = $1 AND r.account = d.account AND r.last_day <> d.last_day`, community)
+	if err != nil {
+		return err
+	}
+	return rebuildHealthRollups(ctx, tx, community)
+}
+
+// rebuildHealthRollups recomputes community's rollups (migration 0019) from its member activity
+// days, which rebuildChainActivity wrote without the triggers that keep them, and drops its
+// proposal snapshots: the swap's update of index_progress computes them again at commit.
+func rebuildHealthRollups(ctx context.Context, tx *sqlx.Tx, community string) error {
+	_, err := tx.ExecContext(ctx, `
+		WITH gone AS (DELETE FROM health_periods WHERE community_id = $1),
+		     gone_too AS (DELETE FROM health_retention WHERE community_id = $1),
+		     snapshots AS (DELETE FROM proposal_snapshots WHERE community_id = $1)
+		SELECT 1`, community)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `SELECT health_rollup_apply(ARRAY(SELECT ROW(c.*)::health_rollup_row FROM health_contributions(
+		(SELECT array_agg(ROW(community_id, account, '-infinity', 'infinity', false, NULL)::health_span)
+		 FROM member_first_rewards WHERE community_id = $1), 'infinity', true, NULL) c))`, community)
 	return err
 }
