@@ -86,8 +86,11 @@ type Pool struct {
 }
 
 // DefaultPool is enough for the API, the indexer and the minter of one process; PostgreSQL's
-// default max_connections (100) leaves room for a few processes and psql.
-var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 10, MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute}
+// default max_connections (100) leaves room for a few processes and psql. Every open connection
+// may stay idle (until MaxIdleTime): with fewer idle than open, a burst of requests closes the
+// connections it returns past the idle limit and opens them again on the next, each a new
+// PostgreSQL backend and a SCRAM handshake; reward accepts under 32 clients ran 5x slower so.
+var DefaultPool = Pool{MaxOpen: 20, MaxIdle: 20, MaxIdleTime: 5 * time.Minute, MaxLifetime: 30 * time.Minute}
 
 // SetPool applies p to the connections from now on.
 func (db *DB) SetPool(p Pool) {
