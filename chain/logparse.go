@@ -1,11 +1,13 @@
 package chain
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -49,7 +51,7 @@ func parseLogsResponse(b []byte) ([]types.Log, error) {
 // readLogsResponse reads a JSON-RPC response whose result is a list of logs from r, up to limit.
 // A JSON-RPC error answer is returned as an *RPCError.
 func readLogsResponse(r io.Reader, limit logLimit) (logsAnswer, error) {
-	s := &logStream{dec: json.NewDecoder(r), limit: limit}
+	s := &logStream{dec: json.NewDecoder(r), src: r, limit: limit}
 	a, err := s.response()
 	if err != nil {
 		var rpcErr *RPCError
@@ -64,6 +66,7 @@ func readLogsResponse(r io.Reader, limit logLimit) (logsAnswer, error) {
 // logStream reads one answer.
 type logStream struct {
 	dec   *json.Decoder
+	src   io.Reader // what dec reads from
 	limit logLimit
 	raw   json.RawMessage // the log being parsed; its buffer is reused
 	p     logParser       // holds the slabs across logs
@@ -121,7 +124,10 @@ func (s *logStream) response() (logsAnswer, error) {
 	return a, nil
 }
 
-// result reads the list of logs (null is an empty list), stopping at the limit.
+// result reads the list of logs (null is an empty list), stopping at the limit. The decoder reads
+// up to the list's '['; each log is then cut out of the stream by hand (its braces matched
+// outside strings) and parsed once by the compact parser, and a decoder over what is left reads
+// the rest of the answer: decoding each log as a json.RawMessage first scanned it twice.
 func (s *logStream) result() (logsAnswer, error) {
 	a := logsAnswer{Logs: []types.Log{}}
 	t, err := s.dec.Token()
@@ -131,9 +137,25 @@ func (s *logStream) result() (logsAnswer, error) {
 	if t != json.Delim('[') {
 		return a, fmt.Errorf("%w: the result is not a list", errSyntax)
 	}
+	br := bufio.NewReaderSize(io.MultiReader(s.dec.Buffered(), s.src), 64<<10)
 	ordered := true
-	for s.dec.More() {
-		if err := s.dec.Decode(&s.raw); err != nil {
+	for k := 0; ; k++ {
+		c, err := nextNonSpace(br)
+		if err != nil {
+			return a, err
+		}
+		if c == ']' {
+			return a, s.restOfResponse(br)
+		}
+		if k > 0 {
+			if c != ',' {
+				return a, fmt.Errorf("%w: expected ',' or ']' in the result", errSyntax)
+			}
+			if c, err = nextNonSpace(br); err != nil {
+				return a, err
+			}
+		}
+		if s.raw, err = readObject(br, c, s.raw[:0]); err != nil {
 			return a, err
 		}
 		var l types.Log
@@ -153,7 +175,87 @@ func (s *logStream) result() (logsAnswer, error) {
 		a.Logs = append(a.Logs, l)
 		a.Bytes += int64(len(s.raw))
 	}
-	return a, s.delim(']')
+}
+
+// restOfResponse points the decoder at what follows the result in br: the answer's other members
+// (after a comma) or its closing brace, as the inside of an object it has just opened.
+func (s *logStream) restOfResponse(br *bufio.Reader) error {
+	c, err := nextNonSpace(br)
+	if err != nil {
+		return err
+	}
+	var open string
+	switch c {
+	case ',':
+		open = "{"
+	case '}':
+		open = "{}"
+	default:
+		return fmt.Errorf("%w: expected ',' or '}' after the result", errSyntax)
+	}
+	s.dec = json.NewDecoder(io.MultiReader(strings.NewReader(open), br))
+	return s.delim('{')
+}
+
+// nextNonSpace returns the next byte of br that is not JSON whitespace.
+func nextNonSpace(br *bufio.Reader) (byte, error) {
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return 0, unexpectedEOF(err)
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return c, nil
+		}
+	}
+}
+
+// readObject appends to buf the JSON object that starts with first (read already) and goes on in
+// br, up to its closing brace: brackets are counted outside strings, over br's buffered bytes. The
+// object's contents are checked by the parser that reads it.
+func readObject(br *bufio.Reader, first byte, buf []byte) ([]byte, error) {
+	if first != '{' {
+		return buf, fmt.Errorf("%w: a log is not an object", errSyntax)
+	}
+	buf = append(buf, first)
+	depth, inString, escape := 1, false, false
+	for depth > 0 {
+		if _, err := br.Peek(1); err != nil {
+			return buf, unexpectedEOF(err)
+		}
+		window, _ := br.Peek(br.Buffered())
+		i := 0
+		for ; i < len(window) && depth > 0; i++ {
+			c := window[i]
+			switch {
+			case escape:
+				escape = false
+			case inString:
+				escape, inString = c == '\\', c != '"'
+			case c == '"':
+				inString = true
+			case c == '{' || c == '[':
+				depth++
+			case c == '}' || c == ']':
+				depth--
+			}
+		}
+		buf = append(buf, window[:i]...)
+		if _, err := br.Discard(i); err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// unexpectedEOF reports the end of the answer inside the result as a syntax error.
+func unexpectedEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: the answer ends inside the result", errSyntax)
+	}
+	return err
 }
 
 // rpcError reads a JSON-RPC error object (null is no error), its fields by their exact names.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guildhall/guildhall/postgres"
 )
 
 // The pool is set by flag or environment twin, and a pool too small for the leader locks is
@@ -17,8 +19,8 @@ func TestServePoolFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.pool.MaxOpen != 7 || o.pool.MaxLifetime != 90*time.Second || o.pool.MaxIdle != 10 {
-		t.Errorf("pool = %+v, want MaxOpen 7 from the environment, MaxLifetime 90s, MaxIdle the default 10 (the pool clamps it)", o.pool)
+	if o.pool.MaxOpen != 7 || o.pool.MaxLifetime != 90*time.Second || o.pool.MaxIdle != postgres.DefaultPool.MaxIdle {
+		t.Errorf("pool = %+v, want MaxOpen 7 from the environment, MaxLifetime 90s, MaxIdle the default %d (the pool clamps it)", o.pool, postgres.DefaultPool.MaxIdle)
 	}
 	for _, args := range [][]string{{"--db-max-conns", "2"}, {"--db-max-idle-conns", "-1"}} {
 		var stderr strings.Builder

@@ -86,7 +86,7 @@ func TestFailoverAcrossThreeProcesses(t *testing.T) {
 	<-loadDone
 	<-ballotsDone
 	c.checkMintedOnce("bakery", total+len(voters), want)
-	c.checkBallotsCountedOnce("bakery", pid, voters)
+	c.checkBallotsCountedOnce("bakery", pid, voters, iss.stranded)
 }
 
 // leadersMidBatch waits until the indexer and the minter are led by one process (same) or by two
