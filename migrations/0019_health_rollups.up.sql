@@ -27,9 +27,27 @@
 -- whose kinds changed (a first reward that day, a first action on chain) and the accounts whose
 -- first or last day moved; only those accounts' periods around those days are read again (before
 -- and after the change), so the indexer's inserts of actions on days already active, most of a
--- backfill, add nothing but the upsert they already did. It runs under a transaction-level
--- advisory lock per community: the rollups count accounts, not events, and two transactions
--- changing one account's days at once would each count from a snapshot without the other.
+-- backfill, add nothing but the upsert they already did.
+--
+-- Concurrent writers (grouped reward accepts, the indexer, the minter's failures, a reindex's
+-- swap) neither queue behind one another nor hold a shared row to their commit:
+-- * What an account adds to the rollups depends on that account's days alone, so writers are
+--   serialised per (community, account), not per community: health_lock takes a transaction-level
+--   advisory lock per account of a statement's changes, sorted by key, under a shared lock of the
+--   community. A writer that waits for an account sees, in its next statement, the days of the
+--   transaction it waited for, and none of any transaction still waiting for it: the changes of
+--   one account's days are counted in the order of that lock, each from the days the previous
+--   ones left (before = the rows now less its own change). A statement changing more than
+--   health_lock_accounts accounts (a bulk load, a backfill batch) takes the community's lock
+--   exclusively instead (the lock table holds a few thousand locks in all), as do a rewind and a
+--   reindex's swap, which change days without naming their accounts first.
+-- * The writers do not update health_periods or health_retention: they append what they add
+--   (summed per key, one row per key and statement) to health_journal, which nobody updates.
+--   A read sums the rollup rows and the journal's; health_journal_compact folds the journal into
+--   the rollup rows in a short transaction of its own (the indexer after each batch, a read that
+--   finds the journal long): it deletes the rows it takes (FOR UPDATE SKIP LOCKED, so two
+--   compactions take disjoint rows) and adds their sums in one commit, which a read's snapshot sees
+--   whole or not at all. The sum of rollup and journal rows is what the invariant above names.
 
 CREATE TABLE health_periods (
     community_id   text          NOT NULL,
@@ -67,6 +85,50 @@ CREATE TYPE health_member_change AS (community_id text, account text, old_first 
 -- What some accounts add to a row of health_periods (cohort null) or health_retention.
 CREATE TYPE health_rollup_row AS (community_id text, grain text, cohort date, period date, active bigint, reward bigint,
     chain bigint, "both" bigint, "returning" bigint, new_members bigint, last_members bigint, rewards bigint, rewards_amount numeric);
+
+-- What the writers added to health_periods (cohort null) and health_retention and no compaction
+-- has folded in yet: appended, never updated.
+CREATE TABLE health_journal OF health_rollup_row;
+CREATE INDEX health_journal_key ON health_journal (community_id, grain, period);
+
+-- The advisory lock keys of a community and of an account in it.
+CREATE FUNCTION health_community_key(cid text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN hashtextextended('guildhall health ' || cid, 0);
+CREATE FUNCTION health_account_key(cid text, account text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN hashtextextended('guildhall health ' || cid || ' ' || account, 0);
+
+-- The most accounts health_lock locks one by one.
+CREATE FUNCTION health_lock_accounts() RETURNS integer LANGUAGE sql IMMUTABLE RETURN 64;
+
+-- health_lock takes, to the end of the transaction, the locks under which the accounts (cids[i],
+-- accounts[i]) may change their days: each community's lock shared and each account's lock, or,
+-- past health_lock_accounts accounts, each community's lock exclusively. Keys are taken in one
+-- order (communities, then accounts by key), so transactions that take theirs in one call never
+-- deadlock; a lock already held is taken again at once.
+CREATE FUNCTION health_lock(cids text[], accounts text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    SELECT count(*) INTO n FROM (SELECT DISTINCT c, a FROM unnest(cids, accounts) u(c, a)) x;
+    IF n = 0 THEN
+        RETURN;
+    ELSIF n > health_lock_accounts() THEN
+        PERFORM pg_advisory_xact_lock(health_community_key(c)) FROM (SELECT DISTINCT c FROM unnest(cids) c ORDER BY 1) x;
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(health_community_key(c)) FROM (SELECT DISTINCT c FROM unnest(cids) c ORDER BY 1) x;
+    PERFORM pg_advisory_xact_lock(k) FROM (SELECT DISTINCT health_account_key(c, a) AS k FROM unnest(cids, accounts) u(c, a) ORDER BY 1) x;
+END $$;
+
+-- health_journal_add appends rows (summed per key; keys left at zero change nothing) to the journal.
+CREATE FUNCTION health_journal_add(rows_in health_rollup_row[]) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO health_journal
+    SELECT community_id, grain, cohort, period, sum(active), sum(reward), sum(chain), sum("both"), sum("returning"),
+           sum(new_members), sum(last_members), sum(rewards), sum(rewards_amount)
+    FROM unnest(rows_in) GROUP BY 1, 2, 3, 4
+    HAVING (sum(active), sum(reward), sum(chain), sum("both"), sum("returning"), sum(new_members), sum(last_members), sum(rewards),
+            sum(rewards_amount)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
+$$;
 
 -- health_contributions returns what the accounts of spans add to the rollups, counting their days
 -- in lo..hi up to lim. sub (changes of member_activity_days rows) is taken away from the rows
@@ -152,6 +214,25 @@ BEGIN
         active = h.active + excluded.active, reward = h.reward + excluded.reward, chain = h.chain + excluded.chain;
 END $$;
 
+-- health_journal_compact folds community cids' journal rows into health_periods and
+-- health_retention, in the caller's transaction (keep it short: the rollup rows it changes stay
+-- locked to its commit), under the communities' locks shared so that a reindex's swap, which
+-- rebuilds the rollups whole, is never half folded into; rows another compaction has taken are
+-- left to it. Returns how many journal rows it folded.
+CREATE FUNCTION health_journal_compact(cids text[]) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    taken health_rollup_row[];
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(health_community_key(c)) FROM (SELECT DISTINCT c FROM unnest(cids) c ORDER BY 1) x;
+    WITH t AS (
+        DELETE FROM health_journal j WHERE j.ctid = ANY(ARRAY(
+            SELECT ctid FROM health_journal WHERE community_id = ANY(cids) FOR UPDATE SKIP LOCKED))
+        RETURNING j.*)
+    SELECT array_agg(ROW(t.*)::health_rollup_row) INTO taken FROM t;
+    PERFORM health_rollup_apply(taken);
+    RETURN coalesce(cardinality(taken), 0);
+END $$;
+
 -- health_member_changes returns, for the accounts of deltas (just applied to member_activity_days,
 -- emptied rows not yet swept), those whose first reward day or last active day moved. Deltas that
 -- only add move a member's last day forward to their newest day; any that takes away
@@ -200,8 +281,7 @@ BEGIN
     IF cardinality(deltas) IS NULL THEN
         RETURN;
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtextextended('guildhall health ' || c, 0))
-    FROM (SELECT DISTINCT community_id AS c FROM unnest(deltas) ORDER BY 1) x;
+    PERFORM health_lock(c, a) FROM (SELECT array_agg(community_id) AS c, array_agg(account) AS a FROM unnest(deltas)) x;
     SELECT bool_or(d.reward_count < 0 OR d.transfer_count < 0 OR d.delegation_count < 0 OR d.vote_count < 0 OR d.proposal_count < 0),
            bool_or(d.reward_count <> 0 OR d.reward_amount <> 0)
     INTO takes_away, rewards_in FROM unnest(deltas) d;
@@ -268,7 +348,7 @@ BEGIN
             SELECT community_id, account, '-infinity'::date, 'infinity'::date, true, old_first FROM unnest(changes)
             WHERE old_first IS DISTINCT FROM new_first) s
         GROUP BY 1, 2) x;
-    PERFORM health_rollup_apply(ARRAY(
+    PERFORM health_journal_add(ARRAY(
         SELECT ROW(y.*)::health_rollup_row FROM (
             SELECT * FROM health_contributions(spans, 'infinity', false, NULL)
             UNION ALL
@@ -290,9 +370,10 @@ BEGIN
 END $$;
 
 -- health_rollup_read returns community cid's rollup rows of grain g with periods in lo..hi (and,
--- with cohorts, health_retention's with cohorts in it too) as a read at today leaving out the
--- accounts excluded: what the excluded accounts add is taken away, and so is what the accounts
--- active after today add, less what they add up to today.
+-- with cohorts, health_retention's with cohorts in it too), plus the journal's rows not yet
+-- folded into them, as a read at today leaving out the accounts excluded: what the excluded
+-- accounts add is taken away, and so is what the accounts active after today add, less what they
+-- add up to today.
 CREATE FUNCTION health_rollup_read(cid text, excluded text[], today date, g text, lo date, hi date, cohorts boolean)
 RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
     WITH fix AS (
@@ -307,6 +388,10 @@ RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
         UNION ALL
         SELECT cohort, period, active, reward, chain, 0, 0, 0, 0, 0, 0
         FROM health_retention WHERE cohorts AND community_id = cid AND grain = g AND cohort BETWEEN lo AND hi AND period <= hi
+        UNION ALL
+        SELECT cohort, period, active, reward, chain, "both", "returning", new_members, last_members, rewards, rewards_amount
+        FROM health_journal WHERE community_id = cid AND grain = g AND coalesce(cohort, period) BETWEEN lo AND hi AND period <= hi
+          AND (cohorts OR cohort IS NULL)
         UNION ALL
         SELECT c.cohort, c.period, -c.active, -c.reward, -c.chain, -c."both", -c."returning", -c.new_members, -c.last_members,
                -c.rewards, -c.rewards_amount
@@ -336,6 +421,7 @@ BEGIN
     DELETE FROM member_first_rewards WHERE community_id = OLD.id;
     DELETE FROM health_periods WHERE community_id = OLD.id;
     DELETE FROM health_retention WHERE community_id = OLD.id;
+    DELETE FROM health_journal WHERE community_id = OLD.id;
     DELETE FROM proposal_snapshots WHERE community_id = OLD.id;
     RETURN OLD;
 END $$;

@@ -119,30 +119,50 @@ func checkAgainstOracle(t *testing.T, f *healthFixture, operator string) {
 	checkRollups(t, f)
 }
 
-// checkRollups compares health_periods and health_retention (kept by the triggers, migration
-// 0019) with their recomputation from member_activity_days and member_first_rewards.
+// checkRollups compares health_periods and health_retention plus the journal not yet folded into
+// them (kept by the triggers, migration 0019) with their recomputation from member_activity_days
+// and member_first_rewards; then folds the journal in and compares the rollup rows alone.
 func checkRollups(t *testing.T, f *healthFixture) {
 	t.Helper()
-	const cols = `grain, coalesce(cohort::text, '') AS cohort, period::text AS period, active, reward, chain, "both",
-		"returning", new_members AS newmembers, last_members AS lastmembers, rewards, rewards_amount::text AS amount`
-	type row struct {
-		Grain, Cohort, Period                  string
-		Active, Reward, Chain, Both, Returning int
-		NewMembers, LastMembers, Rewards       int
-		Amount                                 string
+	want := f.rollupRows(`SELECT grain, cohort, period, active, reward, chain, "both", "returning", new_members, last_members,
+		rewards, rewards_amount FROM health_rollup_fill() WHERE community_id = 'guild'`)
+	same(t, "rollups with the journal", f.rollupRows(keptRollups+` UNION ALL SELECT grain, cohort, period, active, reward, chain,
+		"both", "returning", new_members, last_members, rewards, rewards_amount FROM health_journal WHERE community_id = 'guild'`), want)
+	f.exec(`SELECT health_journal_compact('{guild}')`)
+	same(t, "rollups after compaction", f.rollupRows(keptRollups), want)
+	var left int
+	if err := f.raw.Get(&left, `SELECT count(*) FROM health_journal`); err != nil || left != 0 {
+		t.Errorf("journal after compaction: %d rows (%v), want 0", left, err)
 	}
-	var kept, want []row
-	f.sel(&kept, `SELECT `+cols+` FROM (
-		SELECT grain, NULL::date AS cohort, period, active, reward, chain, "both", "returning", new_members, last_members, rewards,
-		       rewards_amount FROM health_periods WHERE community_id = 'guild'
-		UNION ALL SELECT grain, cohort, period, active, reward, chain, 0, 0, 0, 0, 0, 0 FROM health_retention WHERE community_id = 'guild') x
-		WHERE (active, reward, chain, "both", "returning", new_members, last_members, rewards, rewards_amount) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
+}
+
+// keptRollups selects the community's rows of health_periods and health_retention.
+const keptRollups = `SELECT grain, NULL::date AS cohort, period, active, reward, chain, "both", "returning", new_members, last_members,
+		rewards, rewards_amount FROM health_periods WHERE community_id = 'guild'
+	UNION ALL SELECT grain, cohort, period, active, reward, chain, 0, 0, 0, 0, 0, 0 FROM health_retention WHERE community_id = 'guild'`
+
+// rollupSum is a rollup row as checkRollups compares it.
+type rollupSum struct {
+	Grain, Cohort, Period                  string
+	Active, Reward, Chain, Both, Returning int
+	NewMembers, LastMembers, Rewards       int
+	Amount                                 string
+}
+
+// rollupRows returns the rows of q (grain, cohort, period and the counts of health_rollup_row)
+// summed per key, without the keys left at zero.
+func (f *healthFixture) rollupRows(q string) []rollupSum {
+	var rows []rollupSum
+	f.sel(&rows, `SELECT grain, coalesce(cohort::text, '') AS cohort, period::text AS period, sum(active) AS active,
+			sum(reward) AS reward, sum(chain) AS chain, sum("both") AS both, sum("returning") AS returning,
+			sum(new_members) AS newmembers, sum(last_members) AS lastmembers, sum(rewards) AS rewards,
+			sum(rewards_amount)::text AS amount
+		FROM (`+q+`) x(grain, cohort, period, active, reward, chain, "both", "returning", new_members, last_members, rewards, rewards_amount)
+		GROUP BY 1, 2, 3
+		HAVING (sum(active), sum(reward), sum(chain), sum("both"), sum("returning"), sum(new_members), sum(last_members),
+		        sum(rewards), sum(rewards_amount)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
 		ORDER BY 1, 2, 3`)
-	f.sel(&want, `SELECT `+cols+` FROM (SELECT grain, cohort, period, sum(active) AS active, sum(reward) AS reward, sum(chain) AS chain,
-			sum("both") AS "both", sum("returning") AS "returning", sum(new_members) AS new_members, sum(last_members) AS last_members,
-			sum(rewards) AS rewards, sum(rewards_amount) AS rewards_amount
-		FROM health_rollup_fill() WHERE community_id = 'guild' GROUP BY 1, 2, 3) x ORDER BY 1, 2, 3`)
-	same(t, "rollups", kept, want)
+	return rows
 }
 
 // checkMemberDays compares member_first_rewards (each member's first reward day and last active
