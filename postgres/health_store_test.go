@@ -607,3 +607,33 @@ func TestHealthRollupsExactUnderConcurrentWriters(t *testing.T) {
 	wg.Wait()
 	checkAgainstOracle(t, f, "")
 }
+
+// Rewards accepted while no indexer runs leave their changes to the rollups in the journal; a read
+// that finds the journal long folds it into the rollup rows first, and every figure stays exact
+// before and after.
+func TestHealthReadFoldsALongJournal(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	f.addBlock(healthT0.Add(100*24*time.Hour), func(b *blockEvents) {})
+	for i := range 500 {
+		f.reward(account(i%40), healthT0.Add(time.Duration(i)*4*time.Hour), 3, false, i)
+	}
+	journal := func() int {
+		var n int
+		if err := f.raw.Get(&n, `SELECT count(*) FROM health_journal WHERE community_id = 'guild'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := journal()
+	if before <= 2000 {
+		t.Fatalf("%d journal rows: not long enough for a read to fold them", before)
+	}
+	if _, err := f.store.Activity(t.Context(), health.Scope{Community: "guild"}, health.Weekly, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if after := journal(); after != 0 {
+		t.Errorf("%d journal rows after a read (%d before), want them folded in", after, before)
+	}
+	checkAgainstOracle(t, f, "")
+}
