@@ -188,7 +188,7 @@ RETURNS SETOF health_rollup_row LANGUAGE sql STABLE AS $$
 $$;
 
 -- health_rollup_apply adds rows (summed per key; keys left at zero change nothing) to
--- health_periods and health_retention.
+-- health_periods and health_retention, in key order (two compactions lock rows in one order).
 CREATE FUNCTION health_rollup_apply(rows_in health_rollup_row[]) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF coalesce(cardinality(rows_in), 0) = 0 THEN
@@ -201,6 +201,7 @@ BEGIN
     FROM unnest(rows_in) WHERE cohort IS NULL GROUP BY 1, 2, 3
     HAVING (sum(active), sum(reward), sum(chain), sum("both"), sum("returning"), sum(new_members), sum(last_members), sum(rewards),
             sum(rewards_amount)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    ORDER BY 1, 2, 3
     ON CONFLICT (community_id, grain, period) DO UPDATE SET
         active = h.active + excluded.active, reward = h.reward + excluded.reward, chain = h.chain + excluded.chain,
         "both" = h."both" + excluded."both", "returning" = h."returning" + excluded."returning",
@@ -210,6 +211,7 @@ BEGIN
     SELECT community_id, grain, cohort, period, sum(active), sum(reward), sum(chain)
     FROM unnest(rows_in) WHERE cohort IS NOT NULL GROUP BY 1, 2, 3, 4
     HAVING (sum(active), sum(reward), sum(chain)) <> (0, 0, 0)
+    ORDER BY 1, 2, 3, 4
     ON CONFLICT (community_id, grain, cohort, period) DO UPDATE SET
         active = h.active + excluded.active, reward = h.reward + excluded.reward, chain = h.chain + excluded.chain;
 END $$;
