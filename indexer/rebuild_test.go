@@ -317,6 +317,13 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 		t.Fatalf("delegated supply %s with the drift as before: the cache check below would prove nothing", tallyDrifted.DelegatedSupply)
 	}
 
+	// The health rollups drift too: a reindex rebuilds them with the activity days they sum.
+	if _, err := raw.ExecContext(t.Context(), `UPDATE health_periods SET active = active + 1 WHERE community_id = $1`, h.community); err != nil {
+		t.Fatal(err)
+	}
+	if rollupDrift(t, raw, h.community) == 0 {
+		t.Fatal("the rollups' drift shows no difference: the check after the reindex would prove nothing")
+	}
 	start := time.Now()
 	r, err := h.reindex(t.Context(), t, nil)
 	if err != nil {
@@ -325,6 +332,9 @@ func TestReindexRebuildsTheIncrementalIndex(t *testing.T) {
 	t.Logf("reindexed in %s, the swap held the live cursor %s: %+v", time.Since(start).Round(time.Millisecond), r.Held, r.Changes)
 	wantRows(t, "after the reindex", want, h.indexedRows(t, raw))
 	h.checkEqualsChain(t)
+	if n := rollupDrift(t, raw, h.community); n != 0 {
+		t.Errorf("%d rows of the health rollups differ from their recomputation from the rebuilt activity days", n)
+	}
 	if g := generation(t, raw, h.community); g != 1 {
 		t.Errorf("generation %d after one reindex, want 1", g)
 	}
@@ -533,4 +543,33 @@ func TestReindexFollowsAReorgBeforeTheSwap(t *testing.T) {
 	if err != nil || cur.Number != afterFork {
 		t.Errorf("live cursor %+v (%v), want block %d of the new branch", cur, err, afterFork)
 	}
+}
+
+// rollupDrift counts the rows of community's health rollups (migration 0019), with the journal not
+// yet folded into them, that differ from their recomputation from its member activity days.
+func rollupDrift(t *testing.T, raw *sql.DB, community string) int {
+	t.Helper()
+	var n int
+	if err := raw.QueryRowContext(t.Context(), `
+		WITH kept AS (
+			SELECT grain, NULL::date AS cohort, period, active, reward, chain, "both", "returning", new_members, last_members,
+			       rewards, rewards_amount FROM health_periods WHERE community_id = $1
+			UNION ALL SELECT grain, cohort, period, active, reward, chain, 0, 0, 0, 0, 0, 0 FROM health_retention WHERE community_id = $1
+			UNION ALL SELECT grain, cohort, period, active, reward, chain, "both", "returning", new_members, last_members,
+			       rewards, rewards_amount FROM health_journal WHERE community_id = $1),
+		k AS (SELECT grain, cohort, period, sum(active) AS active, sum(reward) AS reward, sum(chain) AS chain, sum("both") AS "both",
+		             sum("returning") AS "returning", sum(new_members) AS new_members, sum(last_members) AS last_members,
+		             sum(rewards) AS rewards, sum(rewards_amount) AS rewards_amount
+		      FROM kept GROUP BY 1, 2, 3
+		      HAVING (sum(active), sum(reward), sum(chain), sum("both"), sum("returning"), sum(new_members), sum(last_members),
+		              sum(rewards), sum(rewards_amount)) <> (0, 0, 0, 0, 0, 0, 0, 0, 0)),
+		w AS (SELECT grain, cohort, period, sum(active) AS active, sum(reward) AS reward, sum(chain) AS chain, sum("both") AS "both",
+		             sum("returning") AS "returning", sum(new_members) AS new_members, sum(last_members) AS last_members,
+		             sum(rewards) AS rewards, sum(rewards_amount) AS rewards_amount
+		      FROM health_rollup_fill() WHERE community_id = $1 GROUP BY 1, 2, 3)
+		SELECT (SELECT count(*) FROM (SELECT * FROM k EXCEPT SELECT * FROM w) a) + (SELECT count(*) FROM (SELECT * FROM w EXCEPT SELECT * FROM k) b)`,
+		community).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -49,19 +49,6 @@ func (h *healthTx) concentrationValues(of string) ([]*big.Int, error) {
 	return power, nil
 }
 
-// healthEligibleCTE is the SQL of CTE el: (proposal_id, delegate) for each proposal of CTE
-// recent (proposal_id, vote_start) and each non-excluded delegate with voting power > 0 at its
-// snapshot: the delegate's newest DelegateVotesChanged in a block no later than the snapshot (the
-// token checkpoints by block timestamp). One pass over the checkpoints serves every snapshot: a
-// checkpoint holds from its block_time until its delegate's next one (block times never go back).
-const healthEligibleCTE = `el AS (SELECT r.proposal_id, c.delegate FROM (
-		SELECT delegate, new_votes, block_time,
-		       lead(block_time) OVER (PARTITION BY delegate ORDER BY block_number, log_index) AS until
-		FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
-		  AND block_time <= (SELECT max(vote_start) FROM recent)) c
-		JOIN recent r ON c.block_time <= r.vote_start AND (c.until IS NULL OR c.until > r.vote_start)
-		WHERE c.new_votes > 0)`
-
 // delegateRecords returns every delegate's record at as_of, ordered by address, from the store's
 // cache when it holds them for this block and these exclusions (the slice is shared: callers
 // copy it before reordering).
@@ -69,31 +56,45 @@ func (h *healthTx) delegateRecords() ([]health.DelegateRecord, error) {
 	return h.store.records.get(h.community, h.blockKey(), h.readDelegateRecords)
 }
 
-// readDelegateRecords reads every delegate's record at as_of, ordered by address: delegates and
-// delegators are non-excluded; eligibility and votes are counted in SQL over the
-// health.RecentProposals most recently created proposals whose snapshot has passed.
+// healthRecordsSQL reads every delegate's counts for its record at as_of ($3 its time, $4 how
+// many recent proposals): delegates and delegators are non-excluded; eligibility and votes are
+// counted over the recent proposals, the most recently created whose snapshot has passed. A
+// delegate's voting power at a snapshot is its newest checkpoint's no later than it: for one with
+// no checkpoint after the earliest of those snapshots that is its voting power now, at every one
+// of them; only the few with a checkpoint since (moved) are looked up per snapshot. So a read is
+// one pass over the delegates and the recent checkpoints and votes, not over every checkpoint.
+const healthRecordsSQL = `WITH recent AS (
+		SELECT proposal_id, vote_start, block_number FROM proposals WHERE community_id = $1 AND vote_start < $3
+		ORDER BY block_number DESC, log_index DESC LIMIT $4),
+	moved AS (SELECT DISTINCT delegate FROM token_delegate_votes WHERE community_id = $1 AND delegate <> ALL($2)
+		AND block_number >= (SELECT min(block_number) FROM recent) AND block_time > (SELECT min(vote_start) FROM recent)),
+	mel AS (SELECT r.proposal_id, m.delegate FROM moved m CROSS JOIN recent r
+		WHERE (SELECT v.new_votes FROM token_delegate_votes v WHERE v.community_id = $1 AND v.delegate = m.delegate
+			AND v.block_time <= r.vote_start ORDER BY v.block_number DESC, v.log_index DESC LIMIT 1) > 0),
+	mrec AS (SELECT mel.delegate, count(*) AS eligible, count(v.voter) AS votes FROM mel
+		LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = mel.proposal_id AND v.voter = mel.delegate GROUP BY 1),
+	voted AS (SELECT v.voter, count(*) AS n FROM recent r JOIN votes v ON v.community_id = $1 AND v.proposal_id = r.proposal_id GROUP BY 1),
+	pointed AS (SELECT delegate AS address, count(*) AS n FROM token_accounts WHERE community_id = $1
+		AND delegate IS NOT NULL AND address <> ALL($2) AND delegate <> ALL($2) GROUP BY delegate),
+	powered AS (SELECT address, voting_power FROM token_accounts WHERE community_id = $1 AND voting_power > 0
+		AND address <> ALL($2)),
+	d AS (SELECT coalesce(powered.address, pointed.address) AS address, coalesce(powered.voting_power, 0) AS power,
+		coalesce(pointed.n, 0) AS delegators FROM powered FULL JOIN pointed ON pointed.address = powered.address)
+	SELECT d.address, d.power::text AS power, d.delegators,
+		CASE WHEN m.delegate IS NOT NULL THEN coalesce(mrec.eligible, 0) WHEN d.power > 0 THEN (SELECT count(*) FROM recent) ELSE 0 END AS eligible,
+		CASE WHEN m.delegate IS NOT NULL THEN coalesce(mrec.votes, 0) WHEN d.power > 0 THEN coalesce(voted.n, 0) ELSE 0 END AS votes
+	FROM d LEFT JOIN moved m ON m.delegate = d.address LEFT JOIN mrec ON mrec.delegate = d.address
+	LEFT JOIN voted ON voted.voter = d.address`
+
+// readDelegateRecords reads every delegate's record at as_of, ordered by address
+// (healthRecordsSQL).
 func (h *healthTx) readDelegateRecords() ([]health.DelegateRecord, error) {
 	var rows []struct {
 		Address                     string
 		Power                       string
 		Delegators, Eligible, Votes int
 	}
-	err := h.query(&rows, `WITH recent AS (
-			SELECT proposal_id, vote_start FROM proposals WHERE community_id = $1 AND vote_start < $3
-			ORDER BY block_number DESC, log_index DESC LIMIT $4),
-		`+healthEligibleCTE+`,
-		rec AS (SELECT el.delegate, count(*) AS eligible, count(v.voter) AS votes FROM el
-			LEFT JOIN votes v ON v.community_id = $1 AND v.proposal_id = el.proposal_id AND v.voter = el.delegate
-			GROUP BY el.delegate),
-		pointed AS (SELECT delegate AS address, count(*) AS n FROM token_accounts WHERE community_id = $1
-			AND delegate IS NOT NULL AND address <> ALL($2) AND delegate <> ALL($2) GROUP BY delegate),
-		powered AS (SELECT address, voting_power FROM token_accounts WHERE community_id = $1 AND voting_power > 0
-			AND address <> ALL($2))
-		SELECT coalesce(powered.address, pointed.address) AS address, coalesce(powered.voting_power, 0)::text AS power,
-		       coalesce(pointed.n, 0) AS delegators, coalesce(rec.eligible, 0) AS eligible, coalesce(rec.votes, 0) AS votes
-		FROM powered FULL JOIN pointed ON pointed.address = powered.address
-		LEFT JOIN rec ON rec.delegate = coalesce(powered.address, pointed.address)`,
-		h.community, pq.Array(h.excluded), int64(h.meta.AsOf.Time), health.RecentProposals)
+	err := h.query(&rows, healthRecordsSQL, h.community, pq.Array(h.excluded), int64(h.meta.AsOf.Time), health.RecentProposals)
 	if err != nil {
 		return nil, err
 	}
@@ -225,20 +226,11 @@ func compareRatio(a, b *float64) int {
 	return 0
 }
 
-// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time, $5 the
-// zero address). The eligible accounts of every passed snapshot come from one pass over the
-// checkpoints (healthEligibleCTE); the supply at each snapshot is the supply now less the net
-// mints after it, summed in one pass over the mints and burns bucketed by the sorted snapshots.
-const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3),
-	recent AS (SELECT proposal_id, vote_start FROM p WHERE vote_start < $4),
-	` + healthEligibleCTE + `,
-	ec AS (SELECT proposal_id, count(*) AS n FROM el GROUP BY proposal_id),
-	sn AS (SELECT array_agg(DISTINCT vote_start ORDER BY vote_start) AS t, min(block_number) AS b FROM p),
-	mb AS MATERIALIZED (SELECT width_bucket(tt.block_time - 1, sn.t) AS i, sum(CASE WHEN tt.from_address = $5 THEN tt.value ELSE -tt.value END) AS net
-		FROM token_transfers tt, sn WHERE tt.community_id = $1 AND tt.block_number >= sn.b AND tt.block_time > sn.t[1]
-		  AND (tt.from_address = $5) <> (tt.to_address = $5) GROUP BY 1),
-	sup AS (SELECT s.t AS vote_start, coalesce((SELECT total_supply FROM token_supply WHERE community_id = $1), 0)
-		- coalesce((SELECT sum(net) FROM mb WHERE mb.i >= s.i), 0) AS supply FROM sn, unnest(sn.t) WITH ORDINALITY s(t, i))
+// healthGovernanceSQL reads the last $3 proposals' rows for Governance ($4 as_of's time). The
+// eligible accounts and the supply at a passed snapshot were computed when the index passed it
+// (proposal_snapshots, migration 0019); the excluded accounts with voting power > 0 at the
+// snapshot, their newest checkpoint no later than it, are taken away from eligible.
+const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_id = $1 ORDER BY block_number DESC, log_index DESC LIMIT $3)
 	SELECT p.proposal_id::text AS id, p.state, p.vote_start AS snapshot, p.block_number AS block, p.log_index AS log,
 		p.block_time AS created,
 		(SELECT min(t) FROM (SELECT block_time AS t FROM proposal_events e WHERE e.community_id = $1
@@ -246,13 +238,15 @@ const healthGovernanceSQL = `WITH p AS (SELECT * FROM proposals WHERE community_
 			UNION ALL SELECT block_time FROM timelock_events te WHERE te.community_id = $1
 			AND te.operation_id = p.timelock_operation_id AND te.kind = 'executed') x) AS executed,
 		p.proposer,
-		CASE WHEN p.vote_start < $4 THEN coalesce(ec.n, 0) END AS eligible,
+		CASE WHEN p.vote_start < $4 THEN s.eligible - (SELECT count(*) FROM unnest($2::text[]) x(a)
+			WHERE (SELECT v.new_votes FROM token_delegate_votes v WHERE v.community_id = $1 AND v.delegate = x.a
+				AND v.block_time <= p.vote_start ORDER BY v.block_number DESC, v.log_index DESC LIMIT 1) > 0) END AS eligible,
 		(SELECT count(*) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id AND v.weight > 0
 			AND v.voter <> ALL($2)) AS voters,
 		(SELECT coalesce(sum(weight), 0) FROM votes v WHERE v.community_id = $1 AND v.proposal_id = p.proposal_id
 			AND v.weight > 0 AND v.voter <> ALL($2))::text AS weight,
-		sup.supply::text AS supply
-	FROM p LEFT JOIN ec ON ec.proposal_id = p.proposal_id LEFT JOIN sup ON sup.vote_start = p.vote_start
+		coalesce(s.supply, 0)::text AS supply
+	FROM p LEFT JOIN proposal_snapshots s ON s.community_id = $1 AND s.proposal_id = p.proposal_id
 	ORDER BY p.block_number DESC, p.log_index DESC`
 
 // governanceRow is one proposal's row for Governance: the chain's figures at as_of (kept in the
@@ -273,7 +267,7 @@ type governanceRow struct {
 func (h *healthTx) governanceRows(last int) ([]governanceRow, error) {
 	cached, err := h.store.governance.get(h.community, h.blockKey(strconv.Itoa(last)), func() ([]governanceRow, error) {
 		var rows []governanceRow
-		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time), indexZeroAddress)
+		err := h.query(&rows, healthGovernanceSQL, h.community, pq.Array(h.excluded), last, int64(h.meta.AsOf.Time))
 		return rows, err
 	})
 	if err != nil {

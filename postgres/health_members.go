@@ -12,9 +12,11 @@ import (
 	"github.com/guildhall/guildhall/health"
 )
 
-// The member figures, aggregated in SQL over member_activity_days. Every query's $1 is the
-// community, $2 the excluded accounts, $3 today (healthTx.base). healthMembersCTE is the members
-// at today; a member's counted days are those from its first reward to today (healthCounted).
+// The member figures. Overview, activity, weekly and monthly retention and lifecycle read the
+// rollups of migration 0019 (health_rollup_read: a few rows per period); the others aggregate
+// member_activity_days in SQL. Every query's $1 is the community, $2 the excluded accounts, $3
+// today (healthTx.base). healthMembersCTE is the members at today; a member's counted days are
+// those from its first reward to today (healthCounted).
 const (
 	healthMembersCTE = `m AS (SELECT account, first_day FROM member_first_rewards
 		WHERE community_id = $1 AND first_day <= $3::date AND account <> ALL($2))`
@@ -25,14 +27,6 @@ const (
 
 // healthDay is the SQL of date expression e as a health.Day (days since 1970-01-01).
 func healthDay(e string) string { return `(` + e + ` - date '1970-01-01')` }
-
-// healthPeriod is the SQL of the period of interval $4 holding day expression e.
-func healthPeriod(e string) string { return `date_trunc($4, ` + e + `::timestamp)::date` }
-
-// healthStep is the length of one period of iv, as an SQL interval.
-func healthStep(iv health.Interval) string {
-	return map[health.Interval]string{health.Daily: "1 day", health.Weekly: "1 week", health.Monthly: "1 month"}[iv]
-}
 
 // overviewMembers is the member side of the overview.
 type overviewMembers struct {
@@ -84,26 +78,45 @@ func (h *healthTx) readOverviewChain() (health.OverviewReport, error) {
 	return o, nil
 }
 
-// overviewMembers reads the member side of the overview from one row per member: its first
-// reward day and its last active day (member_first_rewards). A member active after today (a
-// reward accepted on a day the indexer has not reached) has its last day up to today read from
-// its activity days.
+// overviewMembers reads the member side of the overview from the daily rollup (migration 0019):
+// members, new members and members last active by day. The retained members of the cohort
+// 28..55 days back are counted from their rows of member_first_rewards (first reward day, last
+// active day); one active after today (a reward accepted on a day the indexer has not reached)
+// has its last day up to today read from its activity days.
 func (h *healthTx) overviewMembers() (overviewMembers, error) {
 	var row overviewMembers
-	err := h.get(&row, `WITH m AS (SELECT account, first_day, last_day FROM member_first_rewards
-			WHERE community_id = $1 AND first_day <= $3::date AND account <> ALL($2)),
-		a AS (SELECT first_day, last_day AS last FROM m WHERE last_day <= $3::date
-		      UNION ALL
-		      SELECT first_day, (SELECT max(d.day) FROM member_activity_days d WHERE d.community_id = $1 AND d.account = m.account
-		                         AND d.day <= $3::date) FROM m WHERE last_day > $3::date)
-		SELECT count(*) AS members,
-		       count(*) FILTER (WHERE first_day >= $3::date - 27) AS new28,
-		       count(*) FILTER (WHERE first_day BETWEEN $3::date - 55 AND $3::date - 28) AS cohort,
-		       count(*) FILTER (WHERE last >= $3::date - 27) AS active28,
-		       count(*) FILTER (WHERE last >= $3::date - 6) AS active7,
-		       count(*) FILTER (WHERE last >= $3::date - 27 AND first_day BETWEEN $3::date - 55 AND $3::date - 28) AS retained
-		FROM a`, h.base()...)
+	err := h.get(&row, `SELECT coalesce(sum(new_members), 0) AS members,
+			coalesce(sum(new_members) FILTER (WHERE period >= $3::date - 27), 0) AS new28,
+			coalesce(sum(new_members) FILTER (WHERE period BETWEEN $3::date - 55 AND $3::date - 28), 0) AS cohort,
+			coalesce(sum(last_members) FILTER (WHERE period >= $3::date - 27), 0) AS active28,
+			coalesce(sum(last_members) FILTER (WHERE period >= $3::date - 6), 0) AS active7,
+			(SELECT count(*) FROM member_first_rewards m WHERE m.community_id = $1 AND m.account <> ALL($2)
+			   AND m.first_day BETWEEN $3::date - 55 AND $3::date - 28
+			   AND CASE WHEN m.last_day <= $3::date THEN m.last_day ELSE (SELECT max(d.day) FROM member_activity_days d
+			       WHERE d.community_id = $1 AND d.account = m.account AND d.day <= $3::date) END >= $3::date - 27) AS retained
+		FROM health_rollup_read($1, $2, $3::date, 'day', '-infinity', $3::date, false)`, h.base()...)
 	return row, err
+}
+
+// rollupRow is one row of health_rollup_read: a period's (or, with Cohort, a cohort's period's)
+// member counts and rewards.
+type rollupRow struct {
+	Cohort                             *health.Day
+	Period                             health.Day
+	Active, Reward, Chain, Both        int
+	Returning, NewMembers, LastMembers int
+	Rewards                            int
+	Amount                             string
+}
+
+// rollup reads the rollup rows of interval iv with periods (and, with cohorts, cohorts) in lo..hi,
+// as of today without the excluded accounts.
+func (h *healthTx) rollup(iv health.Interval, lo, hi health.Day, cohorts bool) ([]rollupRow, error) {
+	var rows []rollupRow
+	err := h.query(&rows, `SELECT `+healthDay("cohort")+` AS cohort, `+healthDay("period")+` AS period, active, reward, chain,
+			"both", "returning", new_members AS newmembers, last_members AS lastmembers, rewards, rewards_amount::text AS amount
+		FROM health_rollup_read($1, $2, $3::date, $4, $5::date, $6::date, $7)`, h.base(string(iv), lo.String(), hi.String(), cohorts)...)
+	return rows, err
 }
 
 // Activity returns the activity series of interval iv over the periods holding a day of from..to
@@ -122,8 +135,7 @@ func (s *HealthStore) Activity(ctx context.Context, scope health.Scope, iv healt
 			out.Items[i] = health.ActivityItem{SeriesItem: health.SeriesItem{PeriodStart: p}, RewardsAmount: new(big.Int)}
 			at[p] = &out.Items[i]
 		}
-		lo, hi := starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String()
-		if err := h.seriesMembers(at, iv, lo, hi); err != nil {
+		if err := h.seriesMembers(at, iv, starts[0], health.LastDay(iv, starts[len(starts)-1])); err != nil {
 			return err
 		}
 		return h.holdersEnd(out.Items, iv)
@@ -144,8 +156,8 @@ type seriesRow struct {
 }
 
 // seriesMembers fills the member counts and rewards of the periods of at, which cover lo..hi.
-func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv health.Interval, lo, hi string) error {
-	rows, err := h.store.series.get(h.community, h.ledgerKey(string(iv), lo, hi), func() ([]seriesRow, error) {
+func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv health.Interval, lo, hi health.Day) error {
+	rows, err := h.store.series.get(h.community, h.ledgerKey(string(iv), lo.String(), hi.String()), func() ([]seriesRow, error) {
 		return h.readSeriesMembers(iv, lo, hi)
 	})
 	if err != nil {
@@ -163,20 +175,14 @@ func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv heal
 }
 
 // readSeriesMembers reads the member counts and rewards of the periods of interval iv in lo..hi.
-func (h *healthTx) readSeriesMembers(iv health.Interval, lo, hi string) ([]seriesRow, error) {
-	var rows []seriesRow
-	err := h.query(&rows, `WITH `+healthMembersCTE+`,
-		pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, bool_or(d.reward_count > 0) AS r, bool_or(`+healthChain+`) AS c,
-		              sum(d.reward_count) AS rewards, sum(d.reward_amount) AS amount
-		       FROM `+healthCounted+` AND d.day BETWEEN $5::date AND $6::date GROUP BY 1, 2),
-		act AS (SELECT p, count(*) AS active, count(*) FILTER (WHERE r) AS reward, count(*) FILTER (WHERE c) AS chain,
-		               count(*) FILTER (WHERE r AND c) AS "both", sum(rewards) AS rewards, sum(amount) AS amount FROM pa GROUP BY p),
-		nw AS (SELECT `+healthPeriod("first_day")+` AS p, count(*) AS new FROM m WHERE first_day BETWEEN $5::date AND $6::date GROUP BY 1)
-		SELECT `+healthDay("coalesce(act.p, nw.p)")+` AS period, coalesce(nw.new, 0) AS new, coalesce(act.active, 0) AS active,
-		       coalesce(act.reward, 0) AS reward, coalesce(act.chain, 0) AS chain, coalesce(act.both, 0) AS "both",
-		       coalesce(act.rewards, 0) AS rewards, coalesce(act.amount, 0)::text AS amount
-		FROM act FULL JOIN nw ON nw.p = act.p`, h.base(string(iv), lo, hi)...)
-	return rows, err
+func (h *healthTx) readSeriesMembers(iv health.Interval, lo, hi health.Day) ([]seriesRow, error) {
+	rows, err := h.rollup(iv, lo, hi, false)
+	out := make([]seriesRow, len(rows))
+	for i, r := range rows {
+		out[i] = seriesRow{Period: r.Period, New: r.NewMembers, Active: r.Active, Reward: r.Reward, Chain: r.Chain, Both: r.Both,
+			Rewards: r.Rewards, Amount: r.Amount}
+	}
+	return out, err
 }
 
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the
@@ -295,18 +301,42 @@ type retentionRow struct {
 }
 
 // readRetention reads the cohorts of interval iv from the one of start on, active on the basis
-// reward and chain say.
+// reward and chain say: weeks and months from their rollups (migration 0019), days from the
+// activity days.
 func (h *healthTx) readRetention(iv health.Interval, start health.Day, reward, chain bool) ([]retentionRow, error) {
+	if iv == health.Daily {
+		return h.readDailyRetention(start, reward, chain)
+	}
+	rows, err := h.rollup(iv, start, h.meta.Today, true)
+	var out []retentionRow
+	for _, r := range rows {
+		switch {
+		case r.Cohort == nil && r.NewMembers != 0:
+			out = append(out, retentionRow{Cohort: r.Period, Period: -1, N: r.NewMembers})
+		case r.Cohort != nil:
+			n := r.Active
+			if !reward {
+				n = r.Chain
+			} else if !chain {
+				n = r.Reward
+			}
+			out = append(out, retentionRow{Cohort: *r.Cohort, Period: r.Period, N: n})
+		}
+	}
+	return out, err
+}
+
+// readDailyRetention reads the daily cohorts from the one of start on from the activity days.
+func (h *healthTx) readDailyRetention(start health.Day, reward, chain bool) ([]retentionRow, error) {
 	var rows []retentionRow
 	err := h.query(&rows, `WITH `+healthMembersCTE+`
-			SELECT `+healthDay(healthPeriod("m.first_day"))+` AS cohort, `+healthDay("p")+` AS period, count(*) AS n
-			FROM m CROSS JOIN LATERAL (SELECT DISTINCT `+healthPeriod("d.day")+` AS p FROM member_activity_days d
-				WHERE d.community_id = $1 AND d.account = m.account AND d.day BETWEEN m.first_day AND $3::date
-				  AND ((d.reward_count > 0 AND $6) OR (`+healthChain+` AND $7))) x
-			WHERE m.first_day >= $5::date GROUP BY 1, 2
+			SELECT `+healthDay("m.first_day")+` AS cohort, `+healthDay("d.day")+` AS period, count(*) AS n
+			FROM m JOIN member_activity_days d ON d.community_id = $1 AND d.account = m.account
+				AND d.day BETWEEN m.first_day AND $3::date AND ((d.reward_count > 0 AND $5) OR (`+healthChain+` AND $6))
+			WHERE m.first_day >= $4::date GROUP BY 1, 2
 			UNION ALL
-			SELECT `+healthDay(healthPeriod("first_day"))+`, -1, count(*) FROM m WHERE first_day >= $5::date GROUP BY 1`,
-		h.base(string(iv), start.String(), reward, chain)...)
+			SELECT `+healthDay("first_day")+`, -1, count(*) FROM m WHERE first_day >= $4::date GROUP BY 1`,
+		h.base(start.String(), reward, chain)...)
 	return rows, err
 }
 
@@ -319,32 +349,14 @@ func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv heal
 			return err
 		}
 		starts := health.Periods(iv, f, t)
-		out.Items = make([]health.LifecycleItem, len(starts))
-		prevActive := make([]int, len(starts))
-		index := make(map[health.Day]int, len(starts))
-		for i, p := range starts {
-			index[p], out.Items[i].PeriodStart = i, p
-		}
-		lo, hi := starts[0].String(), health.LastDay(iv, starts[len(starts)-1]).String()
-		rows, err := s.lifecycle.get(h.community, h.ledgerKey(string(iv), lo, hi), func() ([]lifecycleRow, error) {
-			return h.readLifecycle(iv, lo, hi)
+		lo, hi := health.PrevPeriod(iv, starts[0]), health.LastDay(iv, starts[len(starts)-1])
+		rows, err := s.lifecycle.get(h.community, h.ledgerKey(string(iv), lo.String(), hi.String()), func() ([]rollupRow, error) {
+			return h.rollup(iv, lo, hi, false)
 		})
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			i, ok := index[r.Period]
-			if !ok {
-				continue
-			}
-			it := &out.Items[i]
-			it.New, it.Returning, it.Resurrected = it.New+r.New, it.Returning+r.Returning, it.Resurrected+r.Resurrected
-			it.Dormant += r.Dormant
-			prevActive[i] += r.Before
-		}
-		for i := range out.Items {
-			out.Items[i].ChurnRate = health.Ratio(out.Items[i].Dormant, prevActive[i])
-		}
+		out.Items = lifecycleItems(starts, iv, h.meta.Today, rows)
 		return nil
 	})
 	if err != nil {
@@ -354,30 +366,29 @@ func (s *HealthStore) Lifecycle(ctx context.Context, scope health.Scope, iv heal
 	return &out, nil
 }
 
-// lifecycleRow is a part of one period's lifecycle counts (Before: members active in the
-// previous period).
-type lifecycleRow struct {
-	Period                                       health.Day
-	New, Returning, Resurrected, Dormant, Before int
-}
-
-// readLifecycle reads the lifecycle counts of the periods of interval iv in lo..hi.
-func (h *healthTx) readLifecycle(iv health.Interval, lo, hi string) ([]lifecycleRow, error) {
-	var rows []lifecycleRow
-	err := h.query(&rows, `WITH `+healthMembersCTE+`,
-			pa AS (SELECT d.account, `+healthPeriod("d.day")+` AS p, `+healthPeriod("min(m.first_day)")+` AS fp
-			       FROM `+healthCounted+` AND d.day >= $5::date - $7::interval AND d.day <= $6::date GROUP BY 1, 2),
-			w AS (SELECT p, fp, lag(p) OVER (PARTITION BY account ORDER BY p) AS prev, lead(p) OVER (PARTITION BY account ORDER BY p) AS next FROM pa)
-			SELECT `+healthDay("p")+` AS period, count(*) FILTER (WHERE p = fp) AS new,
-			       count(*) FILTER (WHERE p <> fp AND prev = (p - $7::interval)::date) AS "returning",
-			       count(*) FILTER (WHERE p <> fp AND prev IS DISTINCT FROM (p - $7::interval)::date) AS resurrected, 0 AS dormant, 0 AS before
-			FROM w WHERE p >= $5::date GROUP BY p
-			UNION ALL
-			SELECT `+healthDay("(p + $7::interval)::date")+`, 0, 0, 0,
-			       count(*) FILTER (WHERE next IS DISTINCT FROM (p + $7::interval)::date), count(*)
-			FROM w WHERE (p + $7::interval)::date BETWEEN $5::date AND least($6::date, $3::date) GROUP BY 1`,
-		h.base(string(iv), lo, hi, healthStep(iv))...)
-	return rows, err
+// lifecycleItems computes the lifecycle of the periods starts from the rollup rows of those
+// periods and the one before: of the members active in a period, new ones had their first reward
+// in it, returning ones were active in the previous period too, the others are resurrected; the
+// dormant were active in the previous period and not in this one. A period after today has zeros.
+func lifecycleItems(starts []health.Day, iv health.Interval, today health.Day, rows []rollupRow) []health.LifecycleItem {
+	at := make(map[health.Day]rollupRow, len(rows))
+	for _, r := range rows {
+		at[r.Period] = r
+	}
+	items := make([]health.LifecycleItem, len(starts))
+	for i, p := range starts {
+		items[i].PeriodStart = p
+		if p > today {
+			continue
+		}
+		now, before := at[p], at[health.PrevPeriod(iv, p)]
+		it := &items[i]
+		it.New, it.Returning = now.NewMembers, now.Returning
+		it.Resurrected = now.Active - now.NewMembers - now.Returning
+		it.Dormant = before.Active - now.Returning
+		it.ChurnRate = health.Ratio(it.Dormant, before.Active)
+	}
+	return items
 }
 
 // AtRisk returns the at-risk members, longest silent first.

@@ -38,7 +38,7 @@ type HealthStore struct {
 	overview     blockCache[overviewMembers]
 	series       blockCache[[]seriesRow]
 	retention    blockCache[[]retentionRow]
-	lifecycle    blockCache[[]lifecycleRow]
+	lifecycle    blockCache[[]rollupRow]
 	contribution blockCache[contributionMembers]
 	atRisk       blockCache[[]atRiskRow]
 }
@@ -79,6 +79,7 @@ func (h *healthTx) base(more ...any) []any {
 // read runs fn in a snapshot of scope's community after reading its as_of, excluded accounts and
 // ledger_through.
 func (s *HealthStore) read(ctx context.Context, op string, scope health.Scope, fn func(h *healthTx) error) (health.Meta, error) {
+	s.db.compactLongHealthJournal(ctx, scope.Community)
 	var meta health.Meta
 	err := s.db.readIndex(ctx, op, scope.Community, func(tx *sqlx.Tx, asOf guildhall.AsOf) error {
 		h, err := openHealthTx(ctx, s, tx, scope, asOf)

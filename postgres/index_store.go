@@ -149,7 +149,7 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
-	if err := applyIndexBatch(ctx, tx, b); err != nil {
+	if err := applyIndexBatch(ctx, tx, b, !w.shadow); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := ctx.Err(); err != nil { // cancelled after the last statement: do not commit
@@ -157,6 +157,12 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return w.db.indexTxError(ctx, op, err)
+	}
+	// The health journal the batch and the accepts since the last one appended is folded into
+	// the rollups between batches. The batch stands without it: the reads add the journal, and a
+	// compaction that fails leaves its rows to the next.
+	if !w.shadow {
+		_, _ = w.db.compactHealthJournal(ctx, b.Communities)
 	}
 	return nil
 }
@@ -172,7 +178,9 @@ func (db *DB) indexTxError(ctx context.Context, op string, err error) error {
 	return db.queryError(op, err)
 }
 
-func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
+// applyIndexBatch is ApplyBatch in tx; with health, the batch's health locks are taken first (a
+// reindex's shadow keeps no activity days).
+func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch, health bool) error {
 	if b.Advance {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO index_cursor (block_number, block_hash) VALUES ($1, $2)
@@ -204,6 +212,11 @@ func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch) error {
 		}
 	}
 	txt := &indexTexts{addr: addressHex{}, hash: hashHex{}}
+	if health {
+		if err := lockHealthActors(ctx, tx, &b.Events, txt); err != nil {
+			return err
+		}
+	}
 	steps := []func(context.Context, *sqlx.Tx, *indexer.Events, *indexTexts) error{
 		applyTokenEvents, insertRewardBatches, insertTimelockEvents, applySettingChanges,
 	}
@@ -745,7 +758,7 @@ func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) err
 		return w.db.indexTxError(ctx, op, err)
 	}
 	defer tx.Rollback()
-	if err := rewindIndex(ctx, tx, ancestor); err != nil {
+	if err := rewindIndex(ctx, tx, ancestor, !w.shadow); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -755,13 +768,19 @@ func (w *IndexWriter) Rewind(ctx context.Context, ancestor indexer.BlockRef) err
 }
 
 // rewindIndex is Rewind in tx: the chain's token and settings events above a, then governance,
-// then the cursor, the communities' progress and the remembered blocks.
-func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef) error {
+// then the cursor, the communities' progress and the remembered blocks; with health, under the
+// communities' health locks taken exclusively (a reindex's shadow keeps no activity days).
+func rewindIndex(ctx context.Context, tx *sqlx.Tx, a indexer.BlockRef, health bool) error {
 	n := int64(a.Number)
 	// The cursor's row first, as a batch that moves the cursor takes it: a reindex's swap holds it
 	// while it replaces a community's rows, and must not wait for rows a rewind locked first.
 	if _, err := tx.ExecContext(ctx, `SELECT FROM index_cursor FOR UPDATE`); err != nil {
 		return err
+	}
+	if health {
+		if err := lockHealthCommunities(ctx, tx, `SELECT community_id FROM index_progress`); err != nil {
+			return err
+		}
 	}
 	at, err := ancestorTime(ctx, tx, a)
 	if err != nil {

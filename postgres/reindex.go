@@ -207,7 +207,7 @@ func (r *Reindex) shadowTable(t string) string {
 }
 
 // Shadow is the index writer of the shadow: the store a rebuilding indexer writes to.
-func (r *Reindex) Shadow() *IndexWriter { return NewIndexWriter(r.shadow) }
+func (r *Reindex) Shadow() *IndexWriter { return &IndexWriter{db: r.shadow, shadow: true} }
 
 // LiveCursor returns the live index's cursor, nil before its first batch.
 func (r *Reindex) LiveCursor(ctx context.Context) (*indexer.BlockRef, error) {
@@ -273,6 +273,11 @@ func (r *Reindex) Swap(ctx context.Context, ready func(ctx context.Context, curs
 	}
 	if !atCursor {
 		return false, nil
+	}
+	// The activity days it rewrites change the community's health rollups, which it rebuilds whole:
+	// no writer or compaction of them may run beside it.
+	if err := lockHealthCommunities(ctx, tx, `SELECT $1::text`, r.community); err != nil {
+		return false, r.db.queryError(op, err)
 	}
 	changes, err := r.replaceRows(ctx, tx, plans)
 	if err != nil {
@@ -430,5 +435,29 @@ func rebuildChainActivity(ctx context.Context, tx *sqlx.Tx, community string) er
 		UPDATE member_first_rewards r SET last_day = d.last_day
 		FROM (SELECT account, max(day) AS last_day FROM member_activity_days WHERE community_id = $1 GROUP BY 1) d
 		WHERE r.community_id = $1 AND r.account = d.account AND r.last_day <> d.last_day`, community)
+	if err != nil {
+		return err
+	}
+	return rebuildHealthRollups(ctx, tx, community)
+}
+
+// rebuildHealthRollups recomputes community's rollups (migration 0019) from its member activity
+// days, which rebuildChainActivity wrote without the triggers that keep them, in place of the
+// rollup rows and the journal, and drops its proposal snapshots: the swap's update of
+// index_progress computes them again at commit. The caller holds the community's health lock
+// exclusively (lockHealthCommunities).
+func rebuildHealthRollups(ctx context.Context, tx *sqlx.Tx, community string) error {
+	_, err := tx.ExecContext(ctx, `
+		WITH gone AS (DELETE FROM health_periods WHERE community_id = $1),
+		     gone_too AS (DELETE FROM health_retention WHERE community_id = $1),
+		     journal AS (DELETE FROM health_journal WHERE community_id = $1),
+		     snapshots AS (DELETE FROM proposal_snapshots WHERE community_id = $1)
+		SELECT 1`, community)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `SELECT health_rollup_apply(ARRAY(SELECT ROW(c.*)::health_rollup_row FROM health_contributions(
+		(SELECT array_agg(ROW(community_id, account, '-infinity', 'infinity', false, NULL)::health_span)
+		 FROM member_first_rewards WHERE community_id = $1), 'infinity', true, NULL) c))`, community)
 	return err
 }

@@ -19,7 +19,11 @@ func NewCommunityStore(db *DB) *CommunityStore { return &CommunityStore{db: db} 
 
 // IndexWriter is the indexer's store: the cursor, the remembered blocks, and the events with
 // everything derived from them. It implements indexer.Store.
-type IndexWriter struct{ db *DB }
+type IndexWriter struct {
+	db *DB
+	// shadow is a reindex's writer: its tables keep no activity days, so no health locks or journal.
+	shadow bool
+}
 
 // NewIndexWriter returns the index writer of db.
 func NewIndexWriter(db *DB) *IndexWriter { return &IndexWriter{db: db} }
