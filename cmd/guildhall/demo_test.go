@@ -21,7 +21,6 @@ import (
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/demo"
 	"github.com/guildhall/guildhall/postgres"
-	"github.com/guildhall/guildhall/postgres/pgtest"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -55,11 +54,8 @@ func TestDemoHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary; runs without -short")
 	}
-	bin := buildBinary(t)
-	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
-	api := "http://127.0.0.1:" + closedPort(t)
-	rpcAddr := "127.0.0.1:" + closedPort(t)
-	args := []string{"--data-dir", dataDir, "--database-url", dbURL, "--http-addr", strings.TrimPrefix(api, "http://"), "--dev-rpc-addr", rpcAddr}
+	in := newInstallation(t)
+	bin, dataDir, dbURL, api, rpcAddr, args := in.bin, in.dataDir, in.dbURL, in.api, in.rpcAddr, in.serve
 
 	began := time.Now()
 	s := startServe(t, bin, args...)

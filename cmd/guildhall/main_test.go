@@ -455,12 +455,8 @@ func TestServeEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary; runs without -short")
 	}
-	bin := buildBinary(t)
-	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
-	api := "http://127.0.0.1:" + closedPort(t)
-	rpcAddr := "127.0.0.1:" + closedPort(t)
-	args := []string{"--data-dir", dataDir, "--database-url", dbURL, "--http-addr", strings.TrimPrefix(api, "http://"),
-		"--dev-rpc-addr", rpcAddr, "--block-interval", "1s", "--demo=false"}
+	in := newInstallation(t, "--block-interval", "1s", "--demo=false")
+	bin, dataDir, dbURL, api, rpcAddr, args := in.bin, in.dataDir, in.dbURL, in.api, in.rpcAddr, in.serve
 
 	s := startServe(t, bin, args...)
 	s.waitHealthy(t, api)

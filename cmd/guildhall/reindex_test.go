@@ -20,7 +20,6 @@ import (
 
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
-	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
 // sendFrom makes dev account k call to with data over client and waits for a successful receipt.
@@ -58,13 +57,9 @@ func TestReindexCommandWhileServing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test of the real binary; runs without -short")
 	}
-	bin := buildBinary(t)
-	dataDir, dbURL := t.TempDir(), pgtest.URL(t)
-	api := "http://127.0.0.1:" + closedPort(t)
-	rpcAddr := "127.0.0.1:" + closedPort(t)
-	shared := []string{"--data-dir", dataDir, "--database-url", dbURL}
-	s := startServe(t, bin, append(shared, "--http-addr", strings.TrimPrefix(api, "http://"), "--dev-rpc-addr", rpcAddr,
-		"--block-interval", "1s", "--demo=false")...)
+	in := newInstallation(t, "--block-interval", "1s", "--demo=false")
+	bin, dbURL, api, rpcAddr, shared := in.bin, in.dbURL, in.api, in.rpcAddr, in.shared
+	s := startServe(t, bin, in.serve...)
 	s.waitHealthy(t, api)
 	if out, err := exec.Command(bin, append([]string{"community", "create", "--id", "bakery", "--name", "Corner Bakery", "--symbol", "BAKE"},
 		shared...)...).CombinedOutput(); err != nil {
