@@ -18,7 +18,6 @@ import (
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildgovernor"
 	"github.com/guildhall/guildhall/governance"
-	"github.com/guildhall/guildhall/postgres"
 )
 
 // openProposal gives each voter the rule's reward (recorded in want), waits until they hold voting
@@ -150,20 +149,7 @@ func signTyped(t interface{ Fatal(...any) }, typed string, v chain.DevAccount) s
 func (c *e2eCluster) checkBallotsCountedOnce(community, pid string, voters []chain.DevAccount) {
 	t := c.t
 	t.Helper()
-	db, err := postgres.Open(t.Context(), c.dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	com, err := postgres.NewCommunityStore(db).Community(t.Context(), community)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eth, err := chain.Connect(t.Context(), c.rpcURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eth.Close()
+	_, com, eth := c.communityOnChain(community)
 	gov, addr := guildgovernor.NewGuildGovernor(), common.HexToAddress(com.GovernorAddress)
 	id, _ := new(big.Int).SetString(pid, 10)
 	call := func(data []byte) []byte {

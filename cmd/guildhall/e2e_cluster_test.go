@@ -21,7 +21,9 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/postgres"
@@ -221,11 +223,7 @@ func (ic *issuerClient) sendLoad(bodies []string, clients int, base func(k, atte
 func (c *e2eCluster) checkMintedOnce(community string, total int, want map[common.Address]*big.Int) {
 	t := c.t
 	t.Helper()
-	db, err := postgres.Open(t.Context(), c.dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, com, eth := c.communityOnChain(community)
 	store := postgres.NewRewardsStore(db)
 	for deadline := time.Now().Add(3 * time.Minute); ; {
 		n := 0
@@ -244,15 +242,6 @@ func (c *e2eCluster) checkMintedOnce(community string, total int, want map[commo
 			t.Fatalf("%d of %d rewards recorded, %d unconfirmed", len(all), total, n)
 		}
 		time.Sleep(time.Second)
-	}
-	eth, err := chain.Connect(t.Context(), c.rpcURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eth.Close()
-	com, err := postgres.NewCommunityStore(db).Community(t.Context(), community)
-	if err != nil {
-		t.Fatal(err)
 	}
 	token := guildtoken.NewGuildToken()
 	tokenAddr := common.HexToAddress(com.TokenAddress)
@@ -279,6 +268,28 @@ func (c *e2eCluster) checkMintedOnce(community string, total int, want map[commo
 		seen[l.Topics[1]] = true
 	}
 	t.Logf("%d rewards to %d wallets in %d batches, all confirmed", total, len(want), len(logsOut))
+}
+
+// communityOnChain opens the cluster's database and chain for a check of community's outcome
+// (both closed when the test ends) and reads the community's record.
+func (c *e2eCluster) communityOnChain(community string) (*postgres.DB, *guildhall.Community, *ethclient.Client) {
+	t := c.t
+	t.Helper()
+	db, err := postgres.Open(t.Context(), c.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	com, err := postgres.NewCommunityStore(db).Community(t.Context(), community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eth, err := chain.Connect(t.Context(), c.rpcURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eth.Close)
+	return db, com, eth
 }
 
 // waitLog waits until the processes' output holds a line with want and returns that line.
