@@ -88,6 +88,8 @@ type seeder struct {
 	sum      Summary
 	// recording answers once the rewards of the last rewardDay are recorded (nil: none are).
 	recording chan error
+	// lastDay is what the rewards of the last rewardDay add to the supply.
+	lastDay *big.Int
 }
 
 var (
@@ -158,14 +160,19 @@ func (s *seeder) history(ctx context.Context, began time.Time) error {
 	return nil
 }
 
-// afterDay ends day d: at the end of each week of history (when recognition decides, see
-// EvaluateEvery) and on the last day it waits until every reward so far is minted; then it runs
-// Config.AfterDay.
+// afterDay ends day d: at the end of each week of history (when recognition decides from the
+// ledger, see EvaluateEvery) it waits until the day's rewards are recorded, and on the last day
+// until every reward is minted; then it runs Config.AfterDay.
 func (s *seeder) afterDay(ctx context.Context, d int) error {
-	if d%EvaluateEvery == EvaluateEvery-1 || d == HistoryDays-1 {
-		if err := s.waitMinted(ctx); err != nil {
-			return err
-		}
+	var err error
+	switch {
+	case d == HistoryDays-1:
+		err = s.waitMinted(ctx)
+	case d%EvaluateEvery == EvaluateEvery-1:
+		err = s.recorded()
+	}
+	if err != nil {
+		return err
 	}
 	if s.cfg.AfterDay == nil {
 		return nil
@@ -210,6 +217,14 @@ func (s *seeder) setUp(ctx context.Context) error {
 // afternoon instead (so votes cast on it that day come after its voting delay). A day is one move
 // of the chain's clock (three with a proposal), so the history takes few blocks.
 func (s *seeder) playDay(ctx context.Context, d int) error {
+	// Yesterday's rewards may still be minted today; everything before them (the grants
+	// executed included) is minted before today starts, so every reward is minted on its day or
+	// the next.
+	if s.lastDay != nil {
+		if err := s.waitSupply(ctx, new(big.Int).Sub(s.supply, s.lastDay)); err != nil {
+			return err
+		}
+	}
 	if err := s.advance(ctx, d, 10*time.Hour+time.Duration(s.rng.IntN(3600))*time.Second); err != nil {
 		return err
 	}
@@ -249,8 +264,9 @@ func (s *seeder) advance(ctx context.Context, d int, at time.Duration) error {
 // clock (the two issuers' requests at once, as two tills would send them). The requests are
 // recorded while the day goes on (one day's at a time: the day before's are waited for first),
 // and the demo does not wait for the minter either: the running minter mints them as the ledger
-// commits them, and the demo waits only where a member acts with tokens it may not hold yet on
-// chain (see unminted), before a proposal, and at the end of each week.
+// commits them, on their day or the next (playDay), and the demo waits for all of them only
+// where a member acts with tokens it may not hold yet on chain (see unminted), before a
+// proposal, and on the last day.
 func (s *seeder) rewardDay(ctx context.Context, d int) error {
 	planned := s.plan.rewardsOn(s.rng, d)
 	var requests [len(issuers)][]rewards.Request
@@ -274,6 +290,7 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 		wg.Wait()
 		recording <- errors.Join(errs...)
 	}()
+	before := new(big.Int).Set(s.supply)
 	for _, r := range planned {
 		amount := tokens(r.activity.tokens)
 		s.credit(r.m, amount, d)
@@ -281,6 +298,7 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 		s.referralDue(r, amount, d)
 	}
 	s.sum.Rewards += len(planned)
+	s.lastDay = new(big.Int).Sub(s.supply, before)
 	return nil
 }
 
@@ -367,9 +385,19 @@ func (s *seeder) waitMinted(ctx context.Context) error {
 	if err := s.recorded(); err != nil {
 		return err
 	}
+	if err := s.waitSupply(ctx, s.supply); err != nil {
+		return err
+	}
+	clear(s.unminted)
+	return nil
+}
+
+// waitSupply waits until the token's total supply is want at least (counted in Spent when it is
+// not yet).
+func (s *seeder) waitSupply(ctx context.Context, want *big.Int) error {
 	defer timed(&s.sum.Spent.Minter, time.Now())
 	deadline := time.Now().Add(time.Minute)
-	for {
+	for waited := false; ; waited = true {
 		out, err := s.tx.call(ctx, s.token, tokenABI.PackTotalSupply())
 		if err != nil {
 			return err
@@ -378,12 +406,14 @@ func (s *seeder) waitMinted(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if supply.Cmp(s.supply) >= 0 {
-			clear(s.unminted)
+		if supply.Cmp(want) >= 0 {
 			return nil
 		}
+		if !waited {
+			s.sum.Spent.MinterWaits++
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the minter has not minted the rewards within a minute (supply %s of %s)", supply, s.supply)
+			return fmt.Errorf("the minter has not minted the rewards within a minute (supply %s of %s)", supply, want)
 		}
 		select {
 		case <-ctx.Done():
