@@ -22,23 +22,28 @@ func (s *seeder) delegateDay(ctx context.Context, d int) {
 }
 
 // transferDay sends, on most days, a few tokens from one holder to another member: a thank-you
-// between members, which is chain activity of the sender.
-func (s *seeder) transferDay(ctx context.Context, d int) {
+// between members, which is chain activity of the sender. It waits for the minter first when
+// the sender's tokens may not all be minted yet.
+func (s *seeder) transferDay(ctx context.Context, d int) error {
 	if s.rng.Float64() > 0.6 {
-		return
+		return nil
 	}
 	from, to := s.pickHolder(d, tokens(40)), s.pickHolder(d, new(big.Int))
 	if from == nil || to == nil || from == to {
-		return
+		return nil
 	}
 	amount := tokens(int64(5 + s.rng.IntN(11)))
+	if err := s.holdOnChain(ctx, from, amount); err != nil {
+		return err
+	}
 	if err := s.tx.send(ctx, from.key, s.token, tokenABI.PackTransfer(to.addr, amount), nil, from.label+" thanks "+to.label); err != nil {
 		s.cfg.Logger.Warn("demo: transfer left out", "err", err)
-		return
+		return nil
 	}
 	s.balance[from].Sub(s.balance[from], amount)
 	s.balance[to].Add(s.balance[to], amount)
 	s.sum.Transfers++
+	return nil
 }
 
 // pickHolder picks a random member still active on day d holding more than least, or nil.

@@ -22,6 +22,7 @@ type Client interface {
 	ethereum.TransactionSender
 	ethereum.TransactionReader
 	ChainID(ctx context.Context) (*big.Int, error)
+	BlockNumber(ctx context.Context) (uint64, error)
 	PendingNonceAt(ctx context.Context, account common.Address) (uint64, error)
 }
 
@@ -39,6 +40,7 @@ type txs struct {
 	chainID *big.Int
 	nonces  map[common.Address]uint64
 	sent    []sentTx
+	spent   *Spent
 }
 
 type sentTx struct {
@@ -51,6 +53,7 @@ type sentTx struct {
 // The gas limit leaves room for what other transactions of the same block change first (a
 // delegate's checkpoint written anew costs more than one updated).
 func (t *txs) send(ctx context.Context, key *ecdsa.PrivateKey, to common.Address, data []byte, value *big.Int, what string) error {
+	defer timed(&t.spent.Sending, time.Now())
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	if value == nil {
 		value = new(big.Int)
@@ -82,6 +85,7 @@ func (t *txs) send(ctx context.Context, key *ecdsa.PrivateKey, to common.Address
 
 // settle waits until every transaction sent is mined, and fails naming any that reverted.
 func (t *txs) settle(ctx context.Context) error {
+	defer timed(&t.spent.Mining, time.Now())
 	defer func() { t.sent = t.sent[:0] }()
 	for _, s := range t.sent {
 		for {

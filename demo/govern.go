@@ -45,14 +45,19 @@ var reasons = map[uint8][]string{
 	abstain: {"", "No strong opinion."},
 }
 
-// proposeDay opens the proposal planned for day d, at midday, and plans its ballots.
-func (s *seeder) proposeDay(ctx context.Context, d int) error {
+// proposeDay opens the proposal planned for day d, at midday, and plans its ballots; opened
+// reports whether there was one. Every reward so far is minted first, so the proposer's votes
+// and the snapshot's supply hold them.
+func (s *seeder) proposeDay(ctx context.Context, d int) (opened bool, err error) {
 	for _, pp := range proposals {
 		if HistoryDays-pp.ago != d {
 			continue
 		}
+		if err := s.waitMinted(ctx); err != nil {
+			return false, err
+		}
 		if err := s.advance(ctx, d, 12*time.Hour); err != nil {
-			return err
+			return false, err
 		}
 		p := &liveProposal{proposalPlan: pp, created: d, proposer: s.pickProposer(d), grantee: s.pickHolder(d, new(big.Int)), ballots: map[int][]ballot{}}
 		if p.grantee == nil {
@@ -60,25 +65,26 @@ func (s *seeder) proposeDay(ctx context.Context, d int) error {
 		}
 		plan, err := govchain.BuildPlan(govchain.ContractsOf(s.cfg.Community), p.description(), p.actions())
 		if err != nil {
-			return err
+			return false, err
 		}
 		p.plan = plan
 		if p.id, err = s.proposalID(ctx, plan); err != nil {
-			return err
+			return false, err
 		}
 		data := governorABI.PackPropose(plan.Targets, plan.Values, plan.Calldatas, plan.Description)
 		if err := s.tx.send(ctx, p.proposer.key, s.governor, data, nil, p.proposer.label+" proposes "+pp.title); err != nil {
-			return err
+			return false, err
 		}
 		s.planBallots(p)
 		s.props = append(s.props, p)
 		s.sum.Proposals++
+		opened = true
 		if pp.outcome == stillOpen {
 			s.sum.Open = p.id
 			s.sum.Voter = s.plan.members[GeneratedMembers].addr.Hex()
 		}
 	}
-	return s.tx.settle(ctx)
+	return opened, s.tx.settle(ctx)
 }
 
 func (p *liveProposal) description() string {

@@ -236,7 +236,7 @@ func (p *plan) planReferrals(rng *rand.Rand) {
 // with ReferralTokens once a member it referred has earned QualifyTokens.
 const (
 	referralActivity = "referral"
-	ReferralTokens   = 20 // no activity rewards this much, so its mints are told apart on chain
+	ReferralTokens   = 20 // no activity rewards this much
 	QualifyTokens    = 100
 )
 

@@ -35,8 +35,10 @@ type Recognition struct {
 }
 
 // EvaluateEvery is how many days of history pass between two of the demo's evaluations (serve's
-// own recognition loop may evaluate in between).
-const EvaluateEvery = 7
+// own recognition loop may evaluate in between): a fortnight, which decides the same levels and
+// badges at the end as every week did (a badge is kept once earned, a level drops at most once in
+// 30 days) in half the evaluations.
+const EvaluateEvery = 14
 
 // AfterDay is Config.AfterDay: day is the midnight of the history's day just laid down.
 func (r *Recognition) AfterDay(ctx context.Context, day time.Time) error {

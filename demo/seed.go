@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -44,7 +46,7 @@ type Config struct {
 	DevKeys []*ecdsa.PrivateKey
 	Logger  *slog.Logger
 	// AfterDay, when set, runs after each day of history is laid down, with the chain's clock
-	// still on that day's afternoon: where recognition (seasons that end within the history,
+	// still on that day: where recognition (seasons that end within the history,
 	// levels and badges decided as the days pass) hooks into the demo.
 	AfterDay func(ctx context.Context, day time.Time) error
 }
@@ -59,7 +61,10 @@ type Summary struct {
 	// that has not voted.
 	Open  *big.Int
 	Voter string
-	Took  time.Duration
+	// Blocks is how many blocks the history took.
+	Blocks uint64
+	Took   time.Duration
+	Spent  Spent
 }
 
 // seeder plays the plan day by day.
@@ -73,11 +78,18 @@ type seeder struct {
 	issuers  [2]*rewards.Issuer
 	supply   *big.Int // what the token's total supply is once every reward so far is minted
 	balance  map[*member]*big.Int
+	// unminted is what the demo credited each member since the minter was last seen to have
+	// minted everything: it may not be on chain yet.
+	unminted map[*member]*big.Int
 	since    map[*member]int      // the day a member first held tokens
 	earned   map[*member]*big.Int // what the ledger has rewarded a referred member so far
 	paid     map[*member]bool     // referred members whose referrer has been rewarded
 	props    []*liveProposal
 	sum      Summary
+	// recording answers once the rewards of the last rewardDay are recorded (nil: none are).
+	recording chan error
+	// lastDay is what the rewards of the last rewardDay add to the supply.
+	lastDay *big.Int
 }
 
 var (
@@ -102,31 +114,71 @@ func Seed(ctx context.Context, cfg Config) (*Summary, error) {
 		rng:   rand.New(rand.NewPCG(7, 2026)),
 		tx:    &txs{client: cfg.Client, chainID: chainID, nonces: map[common.Address]uint64{}},
 		token: common.HexToAddress(cfg.Community.TokenAddress), governor: common.HexToAddress(cfg.Community.GovernorAddress),
-		supply: new(big.Int), balance: map[*member]*big.Int{}, since: map[*member]int{},
+		supply: new(big.Int), balance: map[*member]*big.Int{}, unminted: map[*member]*big.Int{}, since: map[*member]int{},
 		earned: map[*member]*big.Int{}, paid: map[*member]bool{},
 	}
+	first, err := cfg.Client.BlockNumber(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.tx.spent = &s.sum.Spent
 	if err := s.setUp(ctx); err != nil {
 		return nil, err
 	}
-	for d := range HistoryDays {
-		if err := s.playDay(ctx, d); err != nil {
-			return nil, fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
-		}
-		if cfg.AfterDay != nil {
-			if err := cfg.AfterDay(ctx, s.plan.day(d)); err != nil {
-				return nil, fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
-			}
-		}
-		if d%30 == 29 || d == HistoryDays-1 {
-			cfg.Logger.Info("demo: laying down history", "day", d+1, "of", HistoryDays, "date", s.plan.day(d).Format(time.DateOnly),
-				"members", len(s.balance), "rewards", s.sum.Rewards, "proposals", s.sum.Proposals, "elapsed", time.Since(began).Round(time.Millisecond))
-		}
+	err = s.history(ctx, began)
+	if rerr := s.recorded(); err == nil {
+		err = rerr // no request is left being recorded behind Seed's back
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := cfg.Clock.CatchUp(ctx); err != nil {
 		return nil, err
 	}
-	s.sum.Members, s.sum.Took = len(s.balance), time.Since(began)
+	last, err := cfg.Client.BlockNumber(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.sum.Members, s.sum.Blocks, s.sum.Took = len(s.balance), last-first, time.Since(began)
 	return &s.sum, nil
+}
+
+// history plays every day of the plan, with a progress line every 30 days.
+func (s *seeder) history(ctx context.Context, began time.Time) error {
+	for d := range HistoryDays {
+		if err := s.playDay(ctx, d); err != nil {
+			return fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
+		}
+		if err := s.afterDay(ctx, d); err != nil {
+			return fmt.Errorf("demo history, day %d (%s): %w", d, s.plan.day(d).Format(time.DateOnly), err)
+		}
+		if d%30 == 29 || d == HistoryDays-1 {
+			s.cfg.Logger.Info("demo: laying down history", "day", d+1, "of", HistoryDays, "date", s.plan.day(d).Format(time.DateOnly),
+				"members", len(s.balance), "rewards", s.sum.Rewards, "proposals", s.sum.Proposals, "elapsed", time.Since(began).Round(time.Millisecond))
+		}
+	}
+	return nil
+}
+
+// afterDay ends day d: at the end of each week of history (when recognition decides from the
+// ledger, see EvaluateEvery) it waits until the day's rewards are recorded, and on the last day
+// until every reward is minted; then it runs Config.AfterDay.
+func (s *seeder) afterDay(ctx context.Context, d int) error {
+	var err error
+	switch {
+	case d == HistoryDays-1:
+		err = s.waitMinted(ctx)
+	case d%EvaluateEvery == EvaluateEvery-1:
+		err = s.recorded()
+	}
+	if err != nil {
+		return err
+	}
+	if s.cfg.AfterDay == nil {
+		return nil
+	}
+	defer timed(&s.sum.Spent.Recognition, time.Now())
+	return s.cfg.AfterDay(ctx, s.plan.day(d))
 }
 
 // setUp records the two issuers and their rules (the first issuer also writes, and pays, the
@@ -160,23 +212,38 @@ func (s *seeder) setUp(ctx context.Context) error {
 	return s.tx.settle(ctx)
 }
 
-// playDay lays down day d: the rewards of the morning (minted before noon), the proposal of
-// midday, and the members' transactions of the afternoon.
+// playDay lays down day d: the morning's rewards and the members' transactions after them, and on
+// a day a proposal is opened, the proposal at midday and the members' transactions in the
+// afternoon instead (so votes cast on it that day come after its voting delay). A day is one move
+// of the chain's clock (three with a proposal), so the history takes few blocks.
 func (s *seeder) playDay(ctx context.Context, d int) error {
+	// Yesterday's rewards may still be minted today; everything before them (the grants
+	// executed included) is minted before today starts, so every reward is minted on its day or
+	// the next.
+	if s.lastDay != nil {
+		if err := s.waitSupply(ctx, new(big.Int).Sub(s.supply, s.lastDay)); err != nil {
+			return err
+		}
+	}
 	if err := s.advance(ctx, d, 10*time.Hour+time.Duration(s.rng.IntN(3600))*time.Second); err != nil {
 		return err
 	}
 	if err := s.rewardDay(ctx, d); err != nil {
 		return err
 	}
-	if err := s.proposeDay(ctx, d); err != nil {
+	opened, err := s.proposeDay(ctx, d)
+	if err != nil {
 		return err
 	}
-	if err := s.advance(ctx, d, 16*time.Hour); err != nil {
-		return err
+	if opened {
+		if err := s.advance(ctx, d, 16*time.Hour); err != nil {
+			return err
+		}
 	}
 	s.delegateDay(ctx, d)
-	s.transferDay(ctx, d)
+	if err := s.transferDay(ctx, d); err != nil {
+		return err
+	}
 	if err := s.governDay(ctx, d); err != nil {
 		return err
 	}
@@ -189,33 +256,41 @@ func (s *seeder) advance(ctx context.Context, d int, at time.Duration) error {
 	if !t.After(s.cfg.Clock.Now()) {
 		return nil
 	}
+	defer timed(&s.sum.Spent.Clock, time.Now())
 	return s.cfg.Clock.AdvanceTo(ctx, t)
 }
 
 // rewardDay records day d's rewards in the ledger, one request per issuer dated at the chain's
-// clock, and waits until the minter has minted them.
+// clock (the two issuers' requests at once, as two tills would send them). The requests are
+// recorded while the day goes on (one day's at a time: the day before's are waited for first),
+// and the demo does not wait for the minter either: the running minter mints them as the ledger
+// commits them, on their day or the next (playDay), and the demo waits for all of them only
+// where a member acts with tokens it may not hold yet on chain (see unminted), before a
+// proposal, and on the last day.
 func (s *seeder) rewardDay(ctx context.Context, d int) error {
 	planned := s.plan.rewardsOn(s.rng, d)
+	var requests [len(issuers)][]rewards.Request
+	for _, r := range planned {
+		requests[r.issuer] = append(requests[r.issuer], s.request(r, d, len(requests[r.issuer])))
+	}
+	if err := s.recorded(); err != nil {
+		return err
+	}
 	now := s.cfg.Clock.Now()
-	for k, iss := range s.issuers {
-		var items []rewards.Request
-		for _, r := range planned {
-			if r.issuer == k {
-				items = append(items, s.request(r, d, len(items)))
+	recording := make(chan error, 1)
+	s.recording = recording
+	go func() {
+		var wg sync.WaitGroup
+		errs := make([]error, len(issuers))
+		for k, items := range requests {
+			if len(items) > 0 {
+				wg.Go(func() { errs[k] = s.accept(ctx, s.issuers[k], fmt.Sprintf("demo-day-%d-issuer-%d", d, k), items, now) })
 			}
 		}
-		if len(items) == 0 {
-			continue
-		}
-		key := fmt.Sprintf("demo-day-%d-issuer-%d", d, k)
-		hash := sha256.Sum256([]byte(key))
-		if _, err := s.cfg.Rewards.Accept(ctx, rewards.AcceptInput{
-			Issuer: iss, IdempotencyKey: key, RequestHash: hash[:], Items: items, Batch: true, Now: now,
-			Render: func(rs []*rewards.Reward) ([]byte, error) { return fmt.Appendf(nil, `{"accepted":%d}`, len(rs)), nil },
-		}); err != nil {
-			return fmt.Errorf("accept rewards of %s: %w", iss.Name, err)
-		}
-	}
+		wg.Wait()
+		recording <- errors.Join(errs...)
+	}()
+	before := new(big.Int).Set(s.supply)
 	for _, r := range planned {
 		amount := tokens(r.activity.tokens)
 		s.credit(r.m, amount, d)
@@ -223,7 +298,32 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 		s.referralDue(r, amount, d)
 	}
 	s.sum.Rewards += len(planned)
-	return s.waitMinted(ctx)
+	s.lastDay = new(big.Int).Sub(s.supply, before)
+	return nil
+}
+
+// recorded waits until the rewards being recorded (rewardDay) are in the ledger.
+func (s *seeder) recorded() error {
+	if s.recording == nil {
+		return nil
+	}
+	defer timed(&s.sum.Spent.Ledger, time.Now())
+	err := <-s.recording
+	s.recording = nil
+	return err
+}
+
+// accept records items as one request of iss under key, at now.
+func (s *seeder) accept(ctx context.Context, iss *rewards.Issuer, key string, items []rewards.Request, now time.Time) error {
+	hash := sha256.Sum256([]byte(key))
+	_, err := s.cfg.Rewards.Accept(ctx, rewards.AcceptInput{
+		Issuer: iss, IdempotencyKey: key, RequestHash: hash[:], Items: items, Batch: true, Now: now,
+		Render: func(rs []*rewards.Reward) ([]byte, error) { return fmt.Appendf(nil, `{"accepted":%d}`, len(rs)), nil },
+	})
+	if err != nil {
+		return fmt.Errorf("accept rewards of %s: %w", iss.Name, err)
+	}
+	return nil
 }
 
 // request is planned reward r as item k of day d's request: a referred member's first reward
@@ -256,19 +356,48 @@ func (s *seeder) referralDue(r reward, amount *big.Int, d int) {
 	s.sum.ReferralsPaid++
 }
 
-// credit adds amount to m's balance as the demo tracks it (to pick who can send or vote).
+// credit adds amount to m's balance as the demo tracks it (to pick who can send or vote), and to
+// what may not be minted yet.
 func (s *seeder) credit(m *member, amount *big.Int, d int) {
 	if _, ok := s.balance[m]; !ok {
 		s.balance[m], s.since[m] = new(big.Int), d
 	}
 	s.balance[m].Add(s.balance[m], amount)
+	if s.unminted[m] == nil {
+		s.unminted[m] = new(big.Int)
+	}
+	s.unminted[m].Add(s.unminted[m], amount)
+}
+
+// holdOnChain waits for the minter when m may not hold amount on chain yet: when what the demo
+// credited it and is not known to be minted is part of it.
+func (s *seeder) holdOnChain(ctx context.Context, m *member, amount *big.Int) error {
+	u := s.unminted[m]
+	if u == nil || new(big.Int).Sub(s.balance[m], u).Cmp(amount) >= 0 {
+		return nil
+	}
+	return s.waitMinted(ctx)
 }
 
 // waitMinted waits until the token's total supply is all the rewards accepted (and grants
 // executed) so far: the minter has minted every reward, at the chain's clock.
 func (s *seeder) waitMinted(ctx context.Context) error {
+	if err := s.recorded(); err != nil {
+		return err
+	}
+	if err := s.waitSupply(ctx, s.supply); err != nil {
+		return err
+	}
+	clear(s.unminted)
+	return nil
+}
+
+// waitSupply waits until the token's total supply is want at least (counted in Spent when it is
+// not yet).
+func (s *seeder) waitSupply(ctx context.Context, want *big.Int) error {
+	defer timed(&s.sum.Spent.Minter, time.Now())
 	deadline := time.Now().Add(time.Minute)
-	for {
+	for waited := false; ; waited = true {
 		out, err := s.tx.call(ctx, s.token, tokenABI.PackTotalSupply())
 		if err != nil {
 			return err
@@ -277,11 +406,14 @@ func (s *seeder) waitMinted(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if supply.Cmp(s.supply) >= 0 {
+		if supply.Cmp(want) >= 0 {
 			return nil
 		}
+		if !waited {
+			s.sum.Spent.MinterWaits++
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the minter has not minted the rewards within a minute (supply %s of %s)", supply, s.supply)
+			return fmt.Errorf("the minter has not minted the rewards within a minute (supply %s of %s)", supply, want)
 		}
 		select {
 		case <-ctx.Done():

@@ -65,7 +65,7 @@ func seedDemo(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainC
 	if err != nil {
 		return err
 	}
-	log.Info("demo: history laid down", "took", sum.Took.Round(100*time.Millisecond), "members", sum.Members, "rewards", sum.Rewards,
+	log.Info("demo: history laid down", "took", sum.Took.Round(100*time.Millisecond), "blocks", sum.Blocks, "spent", sum.Spent, "members", sum.Members, "rewards", sum.Rewards,
 		"transfers", sum.Transfers, "delegations", sum.Delegations, "proposals", sum.Proposals, "votes", sum.Votes,
 		"referred", sum.Referred, "referrals_paid", sum.ReferralsPaid,
 		"recognition_decisions", rec.Decisions, "recognition_events", rec.Events)
