@@ -33,7 +33,7 @@ func healthBenchScale() float64 {
 
 // generateHealthCommunity fills community "bench" with generate_series SQL, over a year of
 // blocks (one every 10 minutes), the triggers keeping member_activity_days as they go.
-func generateHealthCommunity(b *testing.B, raw *sqlx.DB, scale float64) {
+func generateHealthCommunity(b testing.TB, raw *sqlx.DB, scale float64) {
 	members, rewards, transfers, votes := int(1e5*scale), int(1e6*scale), int(1e6*scale), int(2e5*scale)
 	const proposals, t0, step = 200, 1735689600, 600 // 2025-01-01, a block every 10 minutes
 	blocks := 365 * 24 * 6
