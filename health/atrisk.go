@@ -59,11 +59,7 @@ func AtRisk(a Activity, today Day) []AtRiskMember {
 		last := c.days[len(c.days)-1].Day
 		r := AtRiskMember{Address: c.address, LastActive: last, ActiveDays90d: len(c.days), SilentDays: int(today - last)}
 		limit := AtRiskSilence
-		days := make([]Day, len(c.days))
-		for i, d := range c.days {
-			days[i] = d.Day
-		}
-		if twice, ok := twiceMedianGap(days); ok {
+		if twice, ok := twiceMedianGap(c.days); ok {
 			limit = min(limit, twice)
 			g := float64(twice) / 2
 			r.UsualGap = &g
@@ -78,26 +74,15 @@ func AtRisk(a Activity, today Day) []AtRiskMember {
 	return out
 }
 
-// UsualGap returns the usual gap of a member with the sorted active days days in the at-risk
-// window: the median of the days between consecutive ones; nil with fewer than two days.
-func UsualGap(days []Day) *float64 {
-	twice, ok := twiceMedianGap(days)
-	if !ok {
-		return nil
-	}
-	g := float64(twice) / 2
-	return &g
-}
-
-// twiceMedianGap returns twice the median of the gaps in days between consecutive sorted days (a
-// whole number even when the median is a half); ok is false with fewer than two days.
-func twiceMedianGap(days []Day) (int, bool) {
+// twiceMedianGap returns twice the median of the gaps in days between consecutive days (a whole
+// number even when the median is a half); ok is false with fewer than two days.
+func twiceMedianGap(days []ActiveDay) (int, bool) {
 	if len(days) < 2 {
 		return 0, false
 	}
 	gaps := make([]int, len(days)-1)
 	for i := range gaps {
-		gaps[i] = int(days[i+1] - days[i])
+		gaps[i] = int(days[i+1].Day - days[i].Day)
 	}
 	slices.Sort(gaps)
 	n := len(gaps)

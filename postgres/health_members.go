@@ -430,31 +430,22 @@ type atRiskRow struct {
 	Account string
 	Last    health.Day
 	N       int
+	Median  *float64
 	Earned  string
-	Days    pq.Int64Array // its active days in the window, sorted
-	Median  *float64      // the usual gap (health.UsualGap of Days)
 }
 
-// readAtRisk reads the top quartile of members by active days in the at-risk window: one pass
-// over the window's days counts each member's, then the days of the top quartile alone are read
-// through the primary key, for their usual gaps.
+// readAtRisk reads the top quartile of members by active days in the at-risk window.
 func (h *healthTx) readAtRisk() ([]atRiskRow, error) {
 	var rows []atRiskRow
 	err := h.query(&rows, `WITH `+healthMembersCTE+`,
-			c AS MATERIALIZED (SELECT d.account, max(m.first_day) AS first_day, count(*) AS n, max(d.day) AS last,
-			             sum(d.reward_amount) AS earned
-			      FROM `+healthCounted+` AND d.day >= $3::date - $4::int + 1 GROUP BY d.account),
-			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1)
-			SELECT c.account, `+healthDay("c.last")+` AS last, c.n, c.earned::text AS earned,
-			       ARRAY(SELECT `+healthDay("d.day")+` FROM member_activity_days d WHERE d.community_id = $1 AND d.account = c.account
-			             AND d.day BETWEEN greatest(c.first_day, $3::date - $4::int + 1) AND $3::date ORDER BY d.day) AS days
-			FROM c WHERE c.n >= (SELECT n FROM b)`, h.base(health.AtRiskWindow)...)
-	for i := range rows {
-		days := make([]health.Day, len(rows[i].Days))
-		for k, d := range rows[i].Days {
-			days[k] = health.Day(d)
-		}
-		rows[i].Median = health.UsualGap(days)
-	}
+			w AS (SELECT d.account, d.day, d.reward_amount FROM `+healthCounted+` AND d.day >= $3::date - $4::int + 1),
+			c AS (SELECT account, count(*) AS n, max(day) AS last, sum(reward_amount) AS earned FROM w GROUP BY account),
+			b AS (SELECT n FROM c ORDER BY n DESC OFFSET greatest((SELECT (count(*) + 3) / 4 FROM c) - 1, 0) LIMIT 1),
+			top AS (SELECT * FROM c WHERE n >= (SELECT n FROM b)),
+			g AS (SELECT w.account, w.day - lag(w.day) OVER (PARTITION BY w.account ORDER BY w.day) AS gap
+			      FROM w JOIN top USING (account)),
+			med AS (SELECT account, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median FROM g WHERE gap IS NOT NULL GROUP BY account)
+			SELECT top.account, `+healthDay("top.last")+` AS last, top.n, top.earned::text AS earned, med.median
+			FROM top LEFT JOIN med USING (account)`, h.base(health.AtRiskWindow)...)
 	return rows, err
 }
