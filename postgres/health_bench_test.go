@@ -33,7 +33,7 @@ func healthBenchScale() float64 {
 
 // generateHealthCommunity fills community "bench" with generate_series SQL, over a year of
 // blocks (one every 10 minutes), the triggers keeping member_activity_days as they go.
-func generateHealthCommunity(b *testing.B, raw *sqlx.DB, scale float64) {
+func generateHealthCommunity(b testing.TB, raw *sqlx.DB, scale float64) {
 	members, rewards, transfers, votes := int(1e5*scale), int(1e6*scale), int(1e6*scale), int(2e5*scale)
 	const proposals, t0, step = 200, 1735689600, 600 // 2025-01-01, a block every 10 minutes
 	blocks := 365 * 24 * 6
@@ -217,6 +217,30 @@ func BenchmarkHealthTriggerCost(b *testing.B) {
 	fmt.Printf("health triggers: %d transfers in %s with, %s without: ratio %.3f\n", n, best[true].Round(time.Millisecond),
 		best[false].Round(time.Millisecond), ratio)
 	b.ReportMetric(ratio, "with/without")
+	printFunctionTimes(b, raw)
+}
+
+// printFunctionTimes prints where the SQL functions' time went (pg_stat_user_functions), when
+// the connections track it: PGOPTIONS='-c track_functions=all' on the benchmark's command line.
+func printFunctionTimes(b *testing.B, raw *sqlx.DB) {
+	var on string
+	if err := raw.Get(&on, `SHOW track_functions`); err != nil || on == "none" {
+		return
+	}
+	// A backend reports its counts when idle for a while (pgstat's idle interval: 10 s at most).
+	time.Sleep(11 * time.Second)
+	var rows []struct {
+		Name        string
+		Calls       int64
+		Total, Self float64
+	}
+	if err := raw.Select(&rows, `SELECT funcname AS name, calls, total_time AS total, self_time AS self
+		FROM pg_stat_user_functions ORDER BY total_time DESC LIMIT 20`); err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range rows {
+		fmt.Printf("function %-32s calls %7d total %10.1f ms self %10.1f ms\n", r.Name, r.Calls, r.Total, r.Self)
+	}
 }
 
 // benchMembers is how many accounts applyTransfers moves tokens between.
@@ -226,7 +250,7 @@ const benchMembers = 4000
 func benchMember(n int) common.Address { return common.BigToAddress(big.NewInt(int64(0x10000 + n))) }
 
 // seedBenchMembers makes the accounts of applyTransfers members of community id, a reward each.
-func seedBenchMembers(b *testing.B, raw *sqlx.DB, id string) {
+func seedBenchMembers(b testing.TB, raw *sqlx.DB, id string) {
 	wallets := make([]string, benchMembers)
 	for i := range wallets {
 		wallets[i] = benchMember(i).Hex()
@@ -250,7 +274,7 @@ func seedBenchMembers(b *testing.B, raw *sqlx.DB, id string) {
 }
 
 // applyTransfers writes n transfers of community id from block first on, through ApplyBatch.
-func applyTransfers(b *testing.B, db *postgres.DB, id string, first uint64, n int) {
+func applyTransfers(b testing.TB, db *postgres.DB, id string, first uint64, n int) {
 	const size, perBlock, members = 10_000, 500, benchMembers
 	for k := 0; k < n; k += size {
 		bt := &indexer.Batch{Communities: []string{id}}

@@ -44,75 +44,71 @@ func (s *HealthStore) Contribution(ctx context.Context, scope health.Scope, days
 	return &out, nil
 }
 
-// readContribution reads the member side of the contribution figures from day from to today.
+// readContribution reads the member side of the contribution figures from day from to today in
+// two queries: the window's rewards once (healthContributionSQL: the totals by activity and by
+// issuer, and each member's earnings beside its voting power now), and the members active in the
+// window, from the daily rollup's last active days (as the overview's active_28d), with those of
+// them who ever voted counted one by one (voters are few beside the members).
 func (h *healthTx) readContribution(from health.Day) (contributionMembers, error) {
 	var c contributionMembers
-	var err error
-	if c.ByActivity, c.ByIssuer, err = h.rewardTotals(from); err != nil {
+	var rows []struct {
+		Member, ByIssuer bool
+		Key, Name        string
+		Rewards, Members int
+		Amount, Power    string
+	}
+	if err := h.query(&rows, healthContributionSQL, h.base(from.String())...); err != nil {
 		return c, err
 	}
-	var members []struct {
-		Earned, Power string
+	c.ByActivity, c.ByIssuer = []health.RewardTotals{}, []health.IssuerTotals{}
+	var earned, power []*big.Int
+	for _, r := range rows {
+		t := health.RewardTotals{Key: r.Key, Rewards: r.Rewards, Amount: parseBig(r.Amount), Members: r.Members}
+		switch {
+		case r.Member:
+			earned, power = append(earned, t.Amount), append(power, parseBig(r.Power))
+		case r.ByIssuer:
+			c.ByIssuer = append(c.ByIssuer, health.IssuerTotals{RewardTotals: t, Issuer: r.Name})
+		default:
+			c.ByActivity = append(c.ByActivity, t)
+		}
 	}
-	if err := h.query(&members, `WITH `+healthMembersCTE+`,
-		e AS (SELECT d.account, sum(d.reward_amount) AS earned FROM member_activity_days d
-			WHERE d.community_id = $1 AND d.day BETWEEN $4::date AND $3::date AND d.reward_count > 0 GROUP BY d.account)
-		SELECT coalesce(e.earned, 0)::text AS earned, coalesce(a.voting_power, 0)::text AS power
-		FROM m LEFT JOIN e ON e.account = m.account
-		LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = m.account
-		`, h.base(from.String())...); err != nil {
-		return c, err
-	}
-	x, y := make([]*big.Int, len(members)), make([]*big.Int, len(members))
-	for i, m := range members {
-		x[i], y[i] = parseBig(m.Earned), parseBig(m.Power)
-	}
-	c.PowerFollowsContribution = health.Spearman(x, y)
-	var active struct{ Active, Never int }
-	if err := h.get(&active, `WITH `+healthMembersCTE+`,
-		a AS (SELECT DISTINCT d.account FROM `+healthCounted+` AND d.day >= $4::date),
-		v AS (SELECT DISTINCT account FROM member_activity_days WHERE community_id = $1 AND vote_count > 0)
-		SELECT count(*) AS active, count(*) FILTER (WHERE v.account IS NULL) AS never FROM a LEFT JOIN v USING (account)`,
+	slices.SortFunc(c.ByActivity, func(x, y health.RewardTotals) int { return strings.Compare(x.Key, y.Key) })
+	slices.SortFunc(c.ByIssuer, func(x, y health.IssuerTotals) int { return strings.Compare(x.Key, y.Key) })
+	c.PowerFollowsContribution = health.Spearman(earned, power)
+	var active struct{ Active, Voted int }
+	if err := h.get(&active, `SELECT
+			(SELECT coalesce(sum(last_members), 0) FROM health_rollup_read($1, $2, $3::date, 'day', $4::date, $3::date, false)) AS active,
+			(SELECT count(*) FROM member_first_rewards m
+			 WHERE m.community_id = $1 AND m.first_day <= $3::date AND m.account <> ALL($2)
+			   AND m.account IN (SELECT account FROM member_activity_days WHERE community_id = $1 AND vote_count > 0)
+			   AND EXISTS (SELECT 1 FROM member_activity_days d WHERE d.community_id = $1 AND d.account = m.account
+			               AND d.day BETWEEN greatest($4::date, m.first_day) AND $3::date)) AS voted`,
 		h.base(from.String())...); err != nil {
 		return c, err
 	}
-	c.EarnersNeverVotedShare = health.Ratio(active.Never, active.Active)
+	c.EarnersNeverVotedShare = health.Ratio(active.Active-active.Voted, active.Active)
 	return c, nil
 }
 
-// rewardTotals returns the rewards accepted from day from to today to non-excluded members, by
-// activity and by issuer, each ordered by key (the activity; the issuer id as text).
-func (h *healthTx) rewardTotals(from health.Day) ([]health.RewardTotals, []health.IssuerTotals, error) {
-	var rows []struct {
-		ByIssuer        bool
-		Key, Name       string
-		Rewards, Member int
-		Amount          string
-	}
-	// One scan: the window's rewards per (activity, wallet) and per (issuer, wallet), then per key.
-	err := h.query(&rows, `WITH g AS (
-			SELECT GROUPING(activity) = 1 AS byissuer, activity, issuer_id, count(*) AS n, sum(amount) AS amount
-			FROM rewards WHERE community_id = $1 AND status <> 'failed'
-			AND wallet <> ALL($2) AND created_at >= $4::timestamp AT TIME ZONE 'UTC'
-			AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
-			GROUP BY GROUPING SETS ((activity, wallet), (issuer_id, wallet)))
-		SELECT g.byissuer, CASE WHEN g.byissuer THEN g.issuer_id::text ELSE g.activity END AS key,
-		       coalesce(min(i.name), '') AS name, sum(g.n) AS rewards, count(*) AS member, sum(g.amount)::text AS amount
-		FROM g LEFT JOIN issuers i ON g.byissuer AND i.id = g.issuer_id
-		GROUP BY g.byissuer, g.activity, g.issuer_id`, h.base(from.String())...)
-	if err != nil {
-		return nil, nil, err
-	}
-	activities, issuers := []health.RewardTotals{}, []health.IssuerTotals{}
-	for _, r := range rows {
-		t := health.RewardTotals{Key: r.Key, Rewards: r.Rewards, Amount: parseBig(r.Amount), Members: r.Member}
-		if r.ByIssuer {
-			issuers = append(issuers, health.IssuerTotals{RewardTotals: t, Issuer: r.Name})
-		} else {
-			activities = append(activities, t)
-		}
-	}
-	slices.SortFunc(activities, func(x, y health.RewardTotals) int { return strings.Compare(x.Key, y.Key) })
-	slices.SortFunc(issuers, func(x, y health.IssuerTotals) int { return strings.Compare(x.Key, y.Key) })
-	return activities, issuers, nil
-}
+// healthContributionSQL reads the rewards accepted from day $4 to today to non-excluded members
+// in one scan, grouped per (activity, wallet) and per (issuer, wallet), and returns: per
+// activity and per issuer (member false) the rewards, how many members received them and their
+// amount; per member at today (member true) its earnings in the window as amount (0 without a
+// reward there) and its voting power now.
+const healthContributionSQL = `WITH ` + healthMembersCTE + `,
+	g AS MATERIALIZED (
+		SELECT GROUPING(activity) = 1 AS byissuer, activity, issuer_id, wallet, count(*) AS n, sum(amount) AS amount
+		FROM rewards WHERE community_id = $1 AND status <> 'failed'
+		AND wallet <> ALL($2) AND created_at >= $4::timestamp AT TIME ZONE 'UTC'
+		AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
+		GROUP BY GROUPING SETS ((activity, wallet), (issuer_id, wallet))),
+	e AS (SELECT wallet AS account, sum(amount) AS earned FROM g WHERE NOT byissuer GROUP BY wallet)
+	SELECT false AS member, g.byissuer, CASE WHEN g.byissuer THEN g.issuer_id::text ELSE g.activity END AS key,
+	       coalesce(min(i.name), '') AS name, sum(g.n) AS rewards, count(*) AS members, sum(g.amount)::text AS amount, '0' AS power
+	FROM g LEFT JOIN issuers i ON g.byissuer AND i.id = g.issuer_id
+	GROUP BY g.byissuer, g.activity, g.issuer_id
+	UNION ALL
+	SELECT true, false, '', '', 0, 0, coalesce(e.earned, 0)::text, coalesce(a.voting_power, 0)::text
+	FROM m LEFT JOIN e ON e.account = m.account
+	LEFT JOIN token_accounts a ON a.community_id = $1 AND a.address = m.account`

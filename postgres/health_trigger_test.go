@@ -1,0 +1,64 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// The activity triggers read again the days of the accounts whose days changed kinds
+// (health_contributions): before and after, over a few months around the changed days. With the
+// statistics of a young table (a new community's backfill) the planner could take the index by
+// (community, day) for that, which for each account reads every row of the day range and keeps
+// that account's: a first action on chain on a day of n members then read n x n rows (seen in
+// BenchmarkHealthTriggerCost: 1.1 s for 2,000 members). The day range is given so that only the
+// primary key matches it now. This statement (every member's first action on chain of its
+// reward's day) must read the table a few times at most, never once per account.
+func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
+	t.Parallel()
+	db, url := pgtest.NewDBURL(t)
+	raw, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), devChain); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"older", "young"} {
+		if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity(id, 30+i)); err != nil {
+			t.Fatal(err)
+		}
+		seedBenchMembers(t, raw, id)
+		if id == "older" { // the statistics a new community's backfill starts with
+			if _, err := raw.Exec(`ANALYZE member_activity_days`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tx, err := raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	// Every member's first action on chain of the day of its reward, in one statement.
+	if _, err := tx.Exec(`INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			from_address, to_address, value)
+		SELECT 'young', 1, 'b1', 1735689612, 't' || row_number() OVER (), row_number() OVER (), wallet, wallet, 1
+		FROM members WHERE community_id = 'young'`); err != nil {
+		t.Fatal(err)
+	}
+	var read struct{ Seq, Index, Table int64 }
+	if err := tx.Get(&read, `SELECT coalesce(x.seq_tup_read, 0) AS seq, coalesce(x.idx_tup_fetch, 0) AS index,
+			(SELECT count(*) FROM member_activity_days) AS table
+		FROM pg_stat_xact_user_tables x WHERE x.relname = 'member_activity_days'`); err != nil {
+		t.Fatal(err)
+	}
+	if limit := 8 * read.Table; read.Seq+read.Index > limit {
+		t.Errorf("a first action of %d members read %d activity days (%d sequentially, %d by index), want at most %d (8 times the table)",
+			benchMembers, read.Seq+read.Index, read.Seq, read.Index, limit)
+	}
+}
