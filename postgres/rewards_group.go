@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -322,40 +323,59 @@ func forgetRefused(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, 
 }
 
 // claimIdempotencyKeys records each request's key and returns the indexes of the requests whose
-// key was new (a dry run's, which has none, is always new); the others get their stored answer (a replay) or ECONFLICT (another request
-// under that key) in results.
+// key was new (a dry run's, which has none, is always new); the others get their stored answer (a
+// replay) or ECONFLICT (another request under that key) in results. A request whose key is
+// revoked, or no longer the issuer's key (rotated), gets EUNAUTHORIZED and claims nothing, a
+// replay included: the issuer may come from the API's cache of keys, so this statement, the
+// group's first, is where a key's revocation takes effect.
 func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, results []acceptResult) ([]int, error) {
-	if ins[0].DryRun {
-		// A dry run (a group of its own) has no key: it is answered, never stored.
-		return []int{0}, nil
-	}
-	keys, hashes := make([]string, len(ins)), make([][]byte, len(ins))
+	keys, hashes, keyHashes := make([]string, len(ins)), make([][]byte, len(ins)), make([][]byte, len(ins))
 	for k, in := range ins {
-		keys[k], hashes[k] = in.IdempotencyKey, in.RequestHash
+		keys[k], hashes[k], keyHashes[k] = in.IdempotencyKey, in.RequestHash, in.KeyHash
 	}
-	var fresh []string
-	if err := tx.SelectContext(ctx, &fresh, `
-		INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
-		SELECT $1, k, h, 0, '' FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS t(k, h, n) ORDER BY n
-		ON CONFLICT DO NOTHING RETURNING key`, ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(hashes)); err != nil {
+	// A dry run (a group of its own) has no key: it is answered, never stored. A request without a
+	// KeyHash (pq sends a nil one as empty) is checked for revocation alone.
+	var claims []struct {
+		N     int  `db:"n"`
+		Valid bool `db:"valid"`
+		Fresh bool `db:"fresh"`
+	}
+	if err := tx.SelectContext(ctx, &claims, `
+		WITH t AS (
+			SELECT t.n, t.k, t.h, i.revoked_at IS NULL AND (coalesce(t.kh, '') = '' OR t.kh = i.key_hash) AS valid
+			FROM unnest($2::text[], $3::bytea[], $4::bytea[]) WITH ORDINALITY AS t(k, h, kh, n) JOIN issuers i ON i.id = $1),
+		claimed AS (
+			INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+			SELECT $1, k, h, 0, '' FROM t WHERE valid AND NOT $5 ORDER BY n
+			ON CONFLICT DO NOTHING RETURNING key)
+		SELECT t.n - 1 AS n, t.valid, t.valid AND ($5 OR t.k IN (SELECT key FROM claimed)) AS fresh FROM t ORDER BY t.n`,
+		ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(hashes), pq.ByteaArray(keyHashes), ins[0].DryRun); err != nil {
 		return nil, err
 	}
-	isFresh := make(map[string]bool, len(fresh))
-	for _, key := range fresh {
-		isFresh[key] = true
+	if len(claims) != len(ins) {
+		return nil, fmt.Errorf("claim idempotency keys: %d of %d requests answered", len(claims), len(ins))
 	}
 	var claimed []int
 	var known []string
-	for k, key := range keys {
-		if isFresh[key] {
-			claimed = append(claimed, k)
-		} else {
-			known = append(known, key)
+	for _, c := range claims {
+		switch {
+		case !c.Valid:
+			results[c.N].err = guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
+		case c.Fresh:
+			claimed = append(claimed, c.N)
+		default:
+			known = append(known, keys[c.N])
 		}
 	}
 	if len(known) == 0 {
 		return claimed, nil
 	}
+	return claimed, answerKnownKeys(ctx, tx, ins, keys, known, results)
+}
+
+// answerKnownKeys answers each request whose key was claimed before: the stored answer when its
+// body is the same (a replay), ECONFLICT when it is another.
+func answerKnownKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, keys, known []string, results []acceptResult) error {
 	var prev []struct {
 		Key      string `db:"key"`
 		Hash     []byte `db:"request_hash"`
@@ -363,7 +383,7 @@ func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.Accept
 	}
 	if err := tx.SelectContext(ctx, &prev, `SELECT key, request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
 		ins[0].Issuer.ID, pq.Array(known)); err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range prev {
 		k := slices.Index(keys, p.Key)
@@ -373,7 +393,7 @@ func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.Accept
 			results[k].err = guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", p.Key)
 		}
 	}
-	return claimed, nil
+	return nil
 }
 
 // priceGroup prices the claimed requests with the community's current rules and checks the
