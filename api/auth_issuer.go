@@ -1,7 +1,9 @@
 package api
 
 import (
+	"crypto/subtle"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -9,13 +11,25 @@ import (
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// issuerKey is where requireIssuer stores the authenticated issuer in the Gin context.
-const issuerKey = "guildhall.issuer"
+// issuerKey is where requireIssuer stores the authenticated issuer in the Gin context, and
+// keyHashKey the hash of the key it presented.
+const (
+	issuerKey  = "guildhall.issuer"
+	keyHashKey = "guildhall.issuer-key-hash"
+)
 
 // requireIssuer authenticates the issuer API key of `Authorization: Bearer <key>` and lets the
 // request through only to the issuer's own community (the :cid of the route): 401 without a key or
-// with an unknown or revoked one, 403 for another community.
-func (s *server) requireIssuer(c *gin.Context) {
+// with an unknown or revoked one, 403 for another community. The key is looked up in the database
+// on every request.
+func (s *server) requireIssuer(c *gin.Context) { s.authenticateIssuer(c, false) }
+
+// requireAcceptingIssuer is requireIssuer for the reward accepts, which look a key up in the
+// process's cache of keys first (issuerKeys): the transaction that records the rewards checks the
+// key again, so a revoked or rotated key is refused there the moment it changed (and forgotten).
+func (s *server) requireAcceptingIssuer(c *gin.Context) { s.authenticateIssuer(c, true) }
+
+func (s *server) authenticateIssuer(c *gin.Context, cached bool) {
 	if s.rewards == nil {
 		s.writeError(c, guildhall.Errorf(guildhall.EUNAVAILABLE, "rewards are not enabled on this server"))
 		return
@@ -27,13 +41,7 @@ func (s *server) requireIssuer(c *gin.Context) {
 		return
 	}
 	secret = strings.TrimSpace(secret)
-	prefix, ok := rewards.KeyPrefix(secret)
-	if !ok {
-		c.Header("WWW-Authenticate", `Bearer realm="guildhall issuer", error="invalid_token"`)
-		s.writeError(c, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key"))
-		return
-	}
-	iss, err := s.rewards.IssuerByKey(c.Request.Context(), prefix, func(hash []byte) bool { return rewards.KeyMatches(secret, hash) })
+	iss, hash, err := s.issuerOfKey(c, secret, cached)
 	if err != nil {
 		if guildhall.ErrorCode(err) == guildhall.EUNAUTHORIZED {
 			c.Header("WWW-Authenticate", `Bearer realm="guildhall issuer", error="invalid_token"`)
@@ -46,13 +54,73 @@ func (s *server) requireIssuer(c *gin.Context) {
 		return
 	}
 	c.Set(issuerKey, iss)
+	c.Set(keyHashKey, hash)
 	c.Next()
+}
+
+// issuerOfKey returns the issuer holding the key secret and the key's hash: from the cache when
+// cached allows and it holds the key, else from the store (and then kept in the cache).
+func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewards.Issuer, []byte, error) {
+	prefix, ok := rewards.KeyPrefix(secret)
+	if !ok {
+		return nil, nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
+	}
+	hash := rewards.HashKey(secret)
+	if cached {
+		if iss := s.issuerKeys.get(hash); iss != nil {
+			return iss, hash, nil
+		}
+	}
+	iss, err := s.rewards.IssuerByKey(c.Request.Context(), prefix, func(stored []byte) bool { return subtle.ConstantTimeCompare(stored, hash) == 1 })
+	if err != nil {
+		return nil, nil, err
+	}
+	s.issuerKeys.put(hash, iss)
+	return iss, hash, nil
+}
+
+// issuerKeyCacheSize bounds the keys a process keeps; past it the cache starts again empty.
+const issuerKeyCacheSize = 4096
+
+// issuerKeyCache keeps the issuers that keys authenticated, by the key's hash. An entry is only a
+// shortcut for the routes that check the key again in their transaction (requireAcceptingIssuer);
+// a key the store refused is forgotten.
+type issuerKeyCache struct {
+	mu sync.Mutex
+	m  map[string]*rewards.Issuer
+}
+
+func (k *issuerKeyCache) get(hash []byte) *rewards.Issuer {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.m[string(hash)]
+}
+
+func (k *issuerKeyCache) put(hash []byte, iss *rewards.Issuer) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil || len(k.m) >= issuerKeyCacheSize {
+		k.m = make(map[string]*rewards.Issuer)
+	}
+	k.m[string(hash)] = iss
+}
+
+func (k *issuerKeyCache) forget(hash []byte) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, string(hash))
 }
 
 // issuerOf returns the issuer requireIssuer authenticated.
 func issuerOf(c *gin.Context) *rewards.Issuer {
 	iss, _ := c.Get(issuerKey)
 	return iss.(*rewards.Issuer)
+}
+
+// keyHashOf returns the hash of the key requireIssuer authenticated.
+func keyHashOf(c *gin.Context) []byte {
+	hash, _ := c.Get(keyHashKey)
+	return hash.([]byte)
 }
 
 // requireScope lets a request through only when the issuer requireIssuer authenticated holds

@@ -164,7 +164,7 @@ func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewa
 		return
 	}
 	out, err := s.rewards.Accept(c.Request.Context(), rewards.AcceptInput{
-		Issuer: issuerOf(c), IdempotencyKey: key, RequestHash: requestHash(kind, items), Items: items, Batch: kind == "batch",
+		Issuer: issuerOf(c), KeyHash: keyHashOf(c), IdempotencyKey: key, RequestHash: requestHash(kind, items), Items: items, Batch: kind == "batch",
 		DryRun: dry, Now: time.Now(),
 		Render: func(rs []*rewards.Reward) ([]byte, error) {
 			v := render(rs, dry)
@@ -175,6 +175,9 @@ func (s *server) acceptRewards(c *gin.Context, kind string, parse func() ([]rewa
 		},
 	})
 	if err != nil {
+		if guildhall.ErrorCode(err) == guildhall.EUNAUTHORIZED {
+			s.issuerKeys.forget(keyHashOf(c)) // revoked or rotated since it was cached
+		}
 		s.writeError(c, err)
 		return
 	}

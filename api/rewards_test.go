@@ -570,3 +570,51 @@ func TestLeaderboard(t *testing.T) {
 	}
 	wantProblem(t, srv.send(t, http.MethodGet, "/v1/communities/nowhere/leaderboard", "", "", ""), http.StatusNotFound)
 }
+
+// The reward accepts find an issuer's key in the process's cache, yet a key revoked or rotated
+// after it was cached is refused at once, on a new request, a replay, a batch and a dry run
+// alike, with a 401 problem and nothing written; the new key works at once.
+func TestCachedIssuerKeyRefusedOnceRevokedOrRotated(t *testing.T) {
+	t.Parallel()
+	srv := newRewardsServer(t, 1000)
+	store := postgres.NewRewardsStore(srv.db)
+	post := func(key, idem, path, body string) *httptest.ResponseRecorder {
+		return srv.send(t, http.MethodPost, "/v1/communities/bakery"+path, key, idem, body)
+	}
+	single := `{"wallet":"` + memberA + `","activity":"purchase"}`
+	if rec := post(srv.key, "first", "/rewards", single); rec.Code != http.StatusAccepted {
+		t.Fatalf("POST = %d %s", rec.Code, rec.Body)
+	}
+	refusedAll := func(key, when string) {
+		t.Helper()
+		before := srv.state(t, acceptWrites...)
+		other := `{"wallet":"` + memberB + `","activity":"purchase"}`
+		for name, rec := range map[string]*httptest.ResponseRecorder{
+			"new request": post(key, "new-"+strings.Fields(when)[0], "/rewards", other),
+			"replay":      post(key, "first", "/rewards", single),
+			"batch":       post(key, "batch-"+strings.Fields(when)[0], `/rewards:batch`, `{"items":[`+other+`]}`),
+			"dry run":     post(key, "", "/rewards?dry_run=true", other),
+		} {
+			if rec.Code != http.StatusUnauthorized {
+				t.Errorf("%s with the key %s = %d %s, want 401", name, when, rec.Code, rec.Body)
+				continue
+			}
+			wantProblem(t, rec, http.StatusUnauthorized)
+		}
+		if after := srv.state(t, acceptWrites...); after != before {
+			t.Errorf("refused requests with the key %s wrote:\n%s\nwant:\n%s", when, after, before)
+		}
+	}
+	rotated := rewards.NewAPIKey()
+	if err := store.RotateIssuerKey(t.Context(), srv.issuer.ID, rotated); err != nil {
+		t.Fatal(err)
+	}
+	refusedAll(srv.key, "rotated out")
+	if rec := post(rotated.Secret, "second", "/rewards", single); rec.Code != http.StatusAccepted {
+		t.Fatalf("POST with the new key = %d %s", rec.Code, rec.Body)
+	}
+	if err := store.RevokeIssuer(t.Context(), srv.issuer.ID); err != nil {
+		t.Fatal(err)
+	}
+	refusedAll(rotated.Secret, "revoked")
+}

@@ -39,8 +39,10 @@ func addRoutes(r *gin.Engine, s *server) {
 	issuer := r.Group("/v1/communities/:cid", s.requireIssuer, s.limitByIssuer)
 	issuer.GET("/rules", s.handleListRules)
 	issuer.PUT("/rules/:activity", s.requireScope(guildhall.ScopeRules), s.handlePutRule)
-	issuer.POST("/rewards", s.requireScope(guildhall.ScopeRewards), s.handleCreateReward)
-	issuer.POST(`/rewards\:batch`, s.requireScope(guildhall.ScopeRewards), s.handleCreateRewardBatch) // a literal colon, escaped for Gin
+	// The accepts find the key in the process's cache; their transaction checks it again.
+	accepts := r.Group("/v1/communities/:cid", s.requireAcceptingIssuer, s.limitByIssuer, s.requireScope(guildhall.ScopeRewards))
+	accepts.POST("/rewards", s.handleCreateReward)
+	accepts.POST(`/rewards\:batch`, s.handleCreateRewardBatch) // a literal colon, escaped for Gin
 	issuer.GET("/rewards", s.handleListRewards)
 	issuer.GET("/rewards/:id", s.handleGetReward)
 	issuer.GET("/issuer", s.handleGetIssuer)

@@ -107,6 +107,7 @@ type server struct {
 	// ipLimiter bounds unauthenticated writes per client address, issuerLimiter requests per
 	// issuer key; nil is no limit.
 	ipLimiter, issuerLimiter *keyedLimiter
+	issuerKeys               issuerKeyCache // the reward accepts' keys (requireAcceptingIssuer)
 	engine                   *gin.Engine
 }
 

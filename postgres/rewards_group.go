@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -257,10 +258,11 @@ func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput,
 	if len(items) == 0 {
 		return results, nil
 	}
-	if err := lockMemberActivities(ctx, tx, communityID, items); err != nil {
+	min, err := lockMemberActivities(ctx, tx, communityID, items)
+	if err != nil {
 		return nil, err
 	}
-	priced, err := priceGroup(ctx, tx, ins, claimed, items, results)
+	priced, err := priceGroup(ctx, tx, ins, claimed, items, min, results)
 	if err != nil {
 		return nil, err
 	}
@@ -272,14 +274,16 @@ func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput,
 	// budget: with the row taken first, that order is kept; taken last, a referral paid first
 	// leaves the group's total short only where the order above would refuse the referral, so the
 	// group runs again that way.
+	// Taken last, the row is spent by the statement that stores the answers.
+	spendLast := total
 	if budgetFirst {
-		err = spend(ctx, tx, ins[0].Issuer.ID, accepted, total)
+		err, spendLast = spend(ctx, tx, ins[0].Issuer.ID, accepted, total), nil
 	}
 	if err == nil {
-		err = writeGroup(ctx, tx, ins, accepted, counters, results)
+		err = writeGroup(ctx, tx, ins, accepted, counters)
 	}
-	if err == nil && !budgetFirst {
-		err = spend(ctx, tx, ins[0].Issuer.ID, accepted, total)
+	if err == nil {
+		err = answerGroup(ctx, tx, ins, accepted, results, spendLast)
 	}
 	if err != nil {
 		return nil, err
@@ -293,13 +297,31 @@ func spend(ctx context.Context, tx *sqlx.Tx, issuerID int64, accepted []groupOrd
 	if len(accepted) == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE issuers SET spent = spent + $2::numeric
-		WHERE id = $1 AND revoked_at IS NULL AND spent + $2::numeric <= budget`, issuerID, total.String())
-	if err != nil {
+	return storeAnswers(ctx, tx, issuerID, nil, nil, total)
+}
+
+// storeAnswers stores each key's answer (keys[k] answers bodies[k]) and, unless total is nil,
+// spends total as spend does, in one statement. The answers are found by their keys: the index
+// finds the group's few, where a join would read every key the issuer ever used.
+func storeAnswers(ctx context.Context, tx *sqlx.Tx, issuerID int64, keys []string, bodies [][]byte, total *big.Int) error {
+	amount := "0"
+	if total != nil {
+		amount = total.String()
+	}
+	var spent bool
+	if err := tx.GetContext(ctx, &spent, `
+		WITH answered AS (
+			UPDATE idempotency_keys k SET status = 202, response = t.b FROM unnest($2::text[], $3::bytea[]) AS t(key, b)
+			WHERE k.issuer_id = $1 AND k.key = ANY($2) AND k.key = t.key),
+		spent AS (
+			UPDATE issuers SET spent = spent + $4::numeric
+			WHERE $5 AND id = $1 AND revoked_at IS NULL AND spent + $4::numeric <= budget RETURNING 1)
+		SELECT NOT $5 OR EXISTS (SELECT FROM spent)`,
+		issuerID, pq.Array(keys), pq.ByteaArray(bodies), amount, total != nil); err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return cmp.Or(err, errBudgetShort)
+	if !spent {
+		return errBudgetShort
 	}
 	return nil
 }
@@ -322,40 +344,59 @@ func forgetRefused(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, 
 }
 
 // claimIdempotencyKeys records each request's key and returns the indexes of the requests whose
-// key was new (a dry run's, which has none, is always new); the others get their stored answer (a replay) or ECONFLICT (another request
-// under that key) in results.
+// key was new (a dry run's, which has none, is always new); the others get their stored answer (a
+// replay) or ECONFLICT (another request under that key) in results. A request whose key is
+// revoked, or no longer the issuer's key (rotated), gets EUNAUTHORIZED and claims nothing, a
+// replay included: the issuer may come from the API's cache of keys, so this statement, the
+// group's first, is where a key's revocation takes effect.
 func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, results []acceptResult) ([]int, error) {
-	if ins[0].DryRun {
-		// A dry run (a group of its own) has no key: it is answered, never stored.
-		return []int{0}, nil
-	}
-	keys, hashes := make([]string, len(ins)), make([][]byte, len(ins))
+	keys, hashes, keyHashes := make([]string, len(ins)), make([][]byte, len(ins)), make([][]byte, len(ins))
 	for k, in := range ins {
-		keys[k], hashes[k] = in.IdempotencyKey, in.RequestHash
+		keys[k], hashes[k], keyHashes[k] = in.IdempotencyKey, in.RequestHash, in.KeyHash
 	}
-	var fresh []string
-	if err := tx.SelectContext(ctx, &fresh, `
-		INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
-		SELECT $1, k, h, 0, '' FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS t(k, h, n) ORDER BY n
-		ON CONFLICT DO NOTHING RETURNING key`, ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(hashes)); err != nil {
+	// A dry run (a group of its own) has no key: it is answered, never stored. A request without a
+	// KeyHash (pq sends a nil one as empty) is checked for revocation alone.
+	var claims []struct {
+		N     int  `db:"n"`
+		Valid bool `db:"valid"`
+		Fresh bool `db:"fresh"`
+	}
+	if err := tx.SelectContext(ctx, &claims, `
+		WITH t AS (
+			SELECT t.n, t.k, t.h, i.revoked_at IS NULL AND (coalesce(t.kh, '') = '' OR t.kh = i.key_hash) AS valid
+			FROM unnest($2::text[], $3::bytea[], $4::bytea[]) WITH ORDINALITY AS t(k, h, kh, n) JOIN issuers i ON i.id = $1),
+		claimed AS (
+			INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
+			SELECT $1, k, h, 0, '' FROM t WHERE valid AND NOT $5 ORDER BY n
+			ON CONFLICT DO NOTHING RETURNING key)
+		SELECT t.n - 1 AS n, t.valid, t.valid AND ($5 OR t.k IN (SELECT key FROM claimed)) AS fresh FROM t ORDER BY t.n`,
+		ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(hashes), pq.ByteaArray(keyHashes), ins[0].DryRun); err != nil {
 		return nil, err
 	}
-	isFresh := make(map[string]bool, len(fresh))
-	for _, key := range fresh {
-		isFresh[key] = true
+	if len(claims) != len(ins) {
+		return nil, fmt.Errorf("claim idempotency keys: %d of %d requests answered", len(claims), len(ins))
 	}
 	var claimed []int
 	var known []string
-	for k, key := range keys {
-		if isFresh[key] {
-			claimed = append(claimed, k)
-		} else {
-			known = append(known, key)
+	for _, c := range claims {
+		switch {
+		case !c.Valid:
+			results[c.N].err = guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
+		case c.Fresh:
+			claimed = append(claimed, c.N)
+		default:
+			known = append(known, keys[c.N])
 		}
 	}
 	if len(known) == 0 {
 		return claimed, nil
 	}
+	return claimed, answerKnownKeys(ctx, tx, ins, keys, known, results)
+}
+
+// answerKnownKeys answers each request whose key was claimed before: the stored answer when its
+// body is the same (a replay), ECONFLICT when it is another.
+func answerKnownKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, keys, known []string, results []acceptResult) error {
 	var prev []struct {
 		Key      string `db:"key"`
 		Hash     []byte `db:"request_hash"`
@@ -363,7 +404,7 @@ func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.Accept
 	}
 	if err := tx.SelectContext(ctx, &prev, `SELECT key, request_hash, response FROM idempotency_keys WHERE issuer_id = $1 AND key = ANY($2)`,
 		ins[0].Issuer.ID, pq.Array(known)); err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range prev {
 		k := slices.Index(keys, p.Key)
@@ -373,18 +414,13 @@ func claimIdempotencyKeys(ctx context.Context, tx *sqlx.Tx, ins []rewards.Accept
 			results[k].err = guildhall.Errorf(guildhall.ECONFLICT, "Idempotency-Key %q was used with another request body; use a new key for a new request", p.Key)
 		}
 	}
-	return claimed, nil
+	return nil
 }
 
 // priceGroup prices the claimed requests with the community's current rules and checks the
-// minimum reward; a request refused here gets its error in results.
-func priceGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, claimed []int, items []rewards.Request, results []acceptResult) ([]groupOrder, error) {
-	communityID := ins[0].Issuer.CommunityID
-	rules, err := currentRules(ctx, tx, communityID, items)
-	if err != nil {
-		return nil, err
-	}
-	min, err := minReward(ctx, tx, communityID)
+// minimum reward min; a request refused here gets its error in results.
+func priceGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, claimed []int, items []rewards.Request, min *big.Int, results []acceptResult) ([]groupOrder, error) {
+	rules, err := currentRules(ctx, tx, ins[0].Issuer.CommunityID, items)
 	if err != nil {
 		return nil, err
 	}
@@ -516,10 +552,10 @@ func readCapUsage(ctx context.Context, tx *sqlx.Tx, communityID string, uses []r
 	return out, nil
 }
 
-// writeGroup writes what the accepted orders add: the cap counters' new values, the members, the
-// ledger rows (one statement, in request order), the referrals and each request's answer stored
-// with its key. The issuer's spending is spend's.
-func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, counters map[capKey]*big.Int, results []acceptResult) error {
+// writeGroup writes what the accepted orders add: the members, the cap counters' new values, the
+// ledger rows (one statement, in request order) and the referrals. Each request's answer and
+// the issuer's spending are answerGroup's.
+func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, counters map[capKey]*big.Int) error {
 	if len(accepted) == 0 {
 		return nil
 	}
@@ -536,13 +572,18 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 			times = append(times, at)
 		}
 	}
-	if err := insertMembers(ctx, tx, iss.CommunityID, all); err != nil {
-		return err
+	// The cap counters name members: with counters, the members come first, in a statement of
+	// their own; without, they come with the ledger rows.
+	withCounters := len(counters) > 0
+	if withCounters {
+		if err := insertMembers(ctx, tx, iss.CommunityID, all); err != nil {
+			return err
+		}
 	}
 	if err := writeCapUsage(ctx, tx, iss.CommunityID, counters); err != nil {
 		return err
 	}
-	if err := insertRewardRows(ctx, tx, iss, all, times); err != nil {
+	if err := insertRewardRows(ctx, tx, iss, all, times, !withCounters); err != nil {
 		return err
 	}
 	// A request naming referrers is a group of its own, which records them (postgres/referrals.go);
@@ -553,17 +594,18 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 	} else {
 		err = payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now)
 	}
-	if err != nil {
-		return err
-	}
-	return answerGroup(ctx, tx, ins, accepted, results)
+	return err
 }
 
 // answerGroup renders each accepted request's answer into results and, unless it is a dry run,
 // stores it with the request's key, in the transaction that records its rewards: a replay answers
 // byte for byte what the first request did, and can never find the rewards without their answer
-// or the answer without its rewards.
-func answerGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, results []acceptResult) error {
+// or the answer without its rewards. Unless spendTotal is nil, the same statement spends it (the
+// issuer's row taken last).
+func answerGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, accepted []groupOrder, results []acceptResult, spendTotal *big.Int) error {
+	if len(accepted) == 0 {
+		return nil
+	}
 	keys, bodies := make([]string, len(accepted)), make([][]byte, len(accepted))
 	for j, p := range accepted {
 		out := &rewards.AcceptOutput{Rewards: p.order.Rewards, Body: []byte{}}
@@ -580,12 +622,9 @@ func answerGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, ac
 		keys[j], bodies[j] = ins[p.k].IdempotencyKey, out.Body
 	}
 	if ins[0].DryRun {
-		return nil
+		keys, bodies = nil, nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys k SET status = 202, response = t.b
-		FROM unnest($2::text[], $3::bytea[]) AS t(key, b) WHERE k.issuer_id = $1 AND k.key = t.key`,
-		ins[0].Issuer.ID, pq.Array(keys), pq.ByteaArray(bodies))
-	return err
+	return storeAnswers(ctx, tx, ins[0].Issuer.ID, keys, bodies, spendTotal)
 }
 
 // writeCapUsage stores the counters' new values, in (activity, wallet) order.

@@ -237,12 +237,8 @@ func (s *RewardsStore) PutRule(ctx context.Context, r *rewards.Rule) error {
 
 // --- accepting rewards ---
 
-// minReward reads the community's minimum reward in tx.
-func minReward(ctx context.Context, tx *sqlx.Tx, communityID string) (*big.Int, error) {
-	var text string
-	if err := tx.GetContext(ctx, &text, `SELECT min_reward::text FROM communities WHERE id = $1`, communityID); err != nil {
-		return nil, err
-	}
+// parseMinReward reads a community's minimum reward as stored.
+func parseMinReward(communityID, text string) (*big.Int, error) {
 	min, ok := new(big.Int).SetString(text, 10)
 	if !ok {
 		return nil, fmt.Errorf("community %s: minimum reward %q is not an integer", communityID, text)
@@ -271,14 +267,21 @@ func currentRules(ctx context.Context, tx *sqlx.Tx, communityID string, items []
 
 // insertMembers records the rewarded wallets as members of the community, in wallet order.
 func insertMembers(ctx context.Context, tx *sqlx.Tx, communityID string, rs []*rewards.Reward) error {
+	_, err := tx.ExecContext(ctx, insertMembersSQL, communityID, pq.Array(memberWallets(rs)))
+	return err
+}
+
+// insertMembersSQL records the wallets $2 (memberWallets) as members of community $1.
+const insertMembersSQL = `INSERT INTO members (community_id, wallet)
+	SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`
+
+// memberWallets returns the wallets of rs, once each, in order.
+func memberWallets(rs []*rewards.Reward) []string {
 	wallets := map[string]bool{}
 	for _, r := range rs {
 		wallets[r.Wallet] = true
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO members (community_id, wallet)
-		SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`,
-		communityID, pq.Array(keysOf(wallets)))
-	return err
+	return keysOf(wallets)
 }
 
 // addCapUsage adds each cap use to its counter and returns what each counter held before: what
@@ -360,12 +363,13 @@ func insertRewards(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*
 			times[k] = &now
 		}
 	}
-	return insertRewardRows(ctx, tx, iss, rs, times)
+	return insertRewardRows(ctx, tx, iss, rs, times, false)
 }
 
 // insertRewardRows writes the ledger rows of iss's rewards rs, in order, reward k dated times[k]
-// (nil: the transaction's time), and sets their IDs and CreatedAt.
-func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, times []*time.Time) error {
+// (nil: the transaction's time), and sets their IDs and CreatedAt. With members, the same
+// statement records the rewarded wallets as members first (insertMembers).
+func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, times []*time.Time, members bool) error {
 	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]*string, len(rs)), make([]string, len(rs))
 	ats := make([]*string, len(rs))
 	for k, r := range rs {
@@ -382,12 +386,19 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
 	}
-	if err := tx.SelectContext(ctx, &inserted, `
+	query := `
 		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
 		SELECT $1, $2, r, a, w, f, m, coalesce(c, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[])
 			WITH ORDINALITY AS t(r, a, w, f, m, c, n) ORDER BY n
-		RETURNING id, created_at`,
-		iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), pq.Array(ats)); err != nil {
+		RETURNING id, created_at`
+	args := []any{iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), pq.Array(ats)}
+	if members {
+		// Every sub-statement runs to completion and the ledger rows' member checks run at the
+		// statement's end, so they find the members it adds.
+		query = `WITH added AS (` + strings.ReplaceAll(insertMembersSQL, "$2", "$9") + `)` + query
+		args = append(args, pq.Array(memberWallets(rs)))
+	}
+	if err := tx.SelectContext(ctx, &inserted, query, args...); err != nil {
 		return err
 	}
 	// Ids follow the insert's order, which is the request's.
@@ -413,8 +424,9 @@ func keysOf(m map[string]bool) []string {
 }
 
 // lockMemberActivities takes a transaction-scoped advisory lock per (community, activity, wallet)
-// of items, in one order for every transaction so that batches cannot deadlock each other.
-func lockMemberActivities(ctx context.Context, tx *sqlx.Tx, communityID string, items []rewards.Request) error {
+// of items, in one order for every transaction so that batches cannot deadlock each other, and
+// returns the community's minimum reward, read by the same statement.
+func lockMemberActivities(ctx context.Context, tx *sqlx.Tx, communityID string, items []rewards.Request) (*big.Int, error) {
 	keys := make([]int64, 0, len(items))
 	for _, it := range items {
 		h := fnv.New64a()
@@ -422,6 +434,11 @@ func lockMemberActivities(ctx context.Context, tx *sqlx.Tx, communityID string, 
 		keys = append(keys, int64(h.Sum64()))
 	}
 	slices.Sort(keys)
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k`, pq.Array(slices.Compact(keys)))
-	return err
+	var text string
+	if err := tx.GetContext(ctx, &text, `SELECT c.min_reward::text FROM communities c,
+		(SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM unnest($2::bigint[]) AS k) l) locked
+		WHERE c.id = $1`, communityID, pq.Array(slices.Compact(keys))); err != nil {
+		return nil, err
+	}
+	return parseMinReward(communityID, text)
 }

@@ -295,10 +295,29 @@ func TestIssuerKeys(t *testing.T) {
 	prefix, _ := rewards.KeyPrefix(key.Secret)
 	_, err = f.db.IssuerByKey(t.Context(), prefix, func(h []byte) bool { return rewards.KeyMatches(key.Secret+"x", h) })
 	assertCode(t, err, guildhall.EUNAUTHORIZED)
+	// The API may find an issuer in its cache of keys: the transaction that records the rewards
+	// checks the presented key again, so a rotated-out key records nothing, the current one does.
+	withKey := func(secret, idem string) error {
+		h := sha256.Sum256([]byte(idem))
+		_, err := f.db.Accept(t.Context(), rewards.AcceptInput{Issuer: f.issuer, KeyHash: rewards.HashKey(secret),
+			IdempotencyKey: idem, RequestHash: h[:], Items: []rewards.Request{{Wallet: wallet(2), Activity: "purchase"}}, Now: time.Now(),
+			Render: func(rs []*rewards.Reward) ([]byte, error) { return []byte("ok"), nil }})
+		return err
+	}
+	assertCode(t, withKey(old.Secret, "cached-old"), guildhall.EUNAUTHORIZED)
+	if err := withKey(key.Secret, "cached-new"); err != nil {
+		t.Fatalf("an accept with the current key: %v", err)
+	}
+	if n := countRewards(t, f.db); n != 1 {
+		t.Fatalf("%d rewards recorded, want only the current key's", n)
+	}
 
 	if err := f.db.RevokeIssuer(t.Context(), f.issuer.ID); err != nil {
 		t.Fatal(err)
 	}
+	// Revoked, the key records nothing and replays nothing.
+	assertCode(t, withKey(key.Secret, "cached-new"), guildhall.EUNAUTHORIZED)
+	assertCode(t, withKey(key.Secret, "cached-after"), guildhall.EUNAUTHORIZED)
 	for name, secret := range map[string]string{"first": old.Secret, "rotated": key.Secret} {
 		if _, err := byKey(secret); guildhall.ErrorCode(err) != guildhall.EUNAUTHORIZED {
 			t.Errorf("the %s key after revocation: %v, want EUNAUTHORIZED", name, err)

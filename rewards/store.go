@@ -11,7 +11,11 @@ import (
 // AcceptInput is one issuer request as the store records it: validated and normalized items, the
 // idempotency key with the hash of the request it came with, and whether to write at all.
 type AcceptInput struct {
-	Issuer         *Issuer
+	Issuer *Issuer
+	// KeyHash is the hash of the API key the request presented (HashKey), checked against the
+	// issuer's current key in the transaction that records the rewards, as is its revocation:
+	// the issuer may come from a cache. Nil for callers that hold no key (the operator's tools).
+	KeyHash        []byte
 	IdempotencyKey string // required unless DryRun
 	RequestHash    []byte
 	Items          []Request
