@@ -145,8 +145,8 @@ IdleTimeout = 600000000000
 `
 
 // startGeth starts geth --dev (a block as soon as transactions wait, a gas limit big enough for
-// thousands of transfers a block, a transaction pool deep enough for the history's bursts, HTTP
-// timeouts of 10 minutes).
+// thousands of transfers a block and kept there, a transaction pool deep enough for the history's
+// bursts, HTTP timeouts of 10 minutes).
 func startGeth(b *testing.B, bin string) *gethNode {
 	addr := freeAddr(b)
 	_, port, _ := strings.Cut(addr, ":")
@@ -154,7 +154,8 @@ func startGeth(b *testing.B, bin string) *gethNode {
 	if err := os.WriteFile(config, []byte(gethConfig), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--config", config, "--dev", "--dev.period", "0", "--dev.gaslimit", "600000000", "--datadir", b.TempDir(),
+	cmd := exec.Command(bin, "--config", config, "--dev", "--dev.period", "0", "--dev.gaslimit", "1000000000", "--miner.gaslimit", "1000000000",
+		"--datadir", b.TempDir(),
 		"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3",
 		"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--verbosity", "2", "--rpc.txfeecap", "0",
 		"--txpool.accountslots", "8192", "--txpool.globalslots", "65536", "--txpool.accountqueue", "8192", "--txpool.globalqueue", "65536")
@@ -344,7 +345,7 @@ func (h *history) fundSenders(s *txStream) {
 			h.b.Fatal(err)
 		}
 		if bal.Sign() == 0 {
-			s.send(h.operator, &h.opNonce, &to, new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18)), nil, 21_000)
+			s.send(h.operator, &h.opNonce, &to, new(big.Int).Mul(big.NewInt(100_000), big.NewInt(1e18)), nil, 21_000)
 		}
 	}
 	s.wait()
@@ -365,6 +366,11 @@ const (
 	txWindow  = 16_384
 )
 
+// maxFeePerGas is far above any base fee the history reaches: geth --dev with --dev.period 0 seals
+// a block only when transactions arrive, so transactions priced below the base fee (it passed 100
+// gwei in full blocks of mints) wait in the pool until the next send, and the last ones for good.
+var maxFeePerGas = big.NewInt(10_000e9)
+
 func (s *txStream) send(k *ecdsa.PrivateKey, nonce *uint64, to *common.Address, value *big.Int, data []byte, gas uint64) {
 	if s.chainID == nil {
 		id, err := s.c.ChainID(context.Background())
@@ -374,7 +380,7 @@ func (s *txStream) send(k *ecdsa.PrivateKey, nonce *uint64, to *common.Address, 
 		s.chainID = id
 	}
 	tx := types.MustSignNewTx(k, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{ChainID: s.chainID, Nonce: *nonce,
-		GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: gas, To: to, Value: value, Data: data})
+		GasTipCap: big.NewInt(1e9), GasFeeCap: maxFeePerGas, Gas: gas, To: to, Value: value, Data: data})
 	raw, err := tx.MarshalBinary()
 	if err != nil {
 		s.b.Fatal(err)
