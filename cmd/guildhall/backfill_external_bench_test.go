@@ -364,6 +364,9 @@ type txStream struct {
 const (
 	sendBatch = 500
 	txWindow  = 16_384
+	// receiptBatch keeps a batch of receipts under geth's 25 MB answer limit: a mintBatch's
+	// receipt holds about 85 logs.
+	receiptBatch = 50
 )
 
 // maxFeePerGas is far above any base fee the history reaches: geth --dev with --dev.period 0 seals
@@ -425,7 +428,7 @@ func (s *txStream) waitFor(hashes []common.Hash) {
 	for missing := hashes; len(missing) > 0; time.Sleep(100 * time.Millisecond) {
 		var still []common.Hash
 		for len(missing) > 0 {
-			part := missing[:min(len(missing), sendBatch)]
+			part := missing[:min(len(missing), receiptBatch)]
 			missing = missing[len(part):]
 			batch := make([]rpc.BatchElem, len(part))
 			for i, h := range part {
