@@ -162,3 +162,22 @@ func TestRangerGrowsBackAfterSuccesses(t *testing.T) {
 		t.Fatalf("dense range grew past the target: %d", dense.size())
 	}
 }
+
+// Ranges, as the external-node benchmark's ceiling uses it: geth's "request timed out" on a
+// 10,000-log range halves it at once, a dropped connection keeps the size (ask again later), and
+// successes under the target grow it back, never past the maximum.
+func TestRangesShrinkOnATimeoutAndGrowBack(t *testing.T) {
+	r := NewRanges(8, 8)
+	if size, ok := r.Refused(errors.New("request timed out"), 8); !ok || size != 4 || r.Size() != 4 {
+		t.Fatalf("after a timeout: size %d ok %v, want 4 true", size, ok)
+	}
+	if _, ok := r.Refused(io.ErrUnexpectedEOF, 4); ok || r.Size() != 4 {
+		t.Fatalf("a dropped connection changed the range to %d (ok %v)", r.Size(), ok)
+	}
+	for range 2 * growAfter {
+		r.Succeeded(r.Size(), 100, 10_000)
+	}
+	if r.Size() != 8 {
+		t.Fatalf("after successes the range is %d blocks, want back to 8", r.Size())
+	}
+}

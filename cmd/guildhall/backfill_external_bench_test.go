@@ -22,6 +22,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -133,12 +134,28 @@ type gethNode struct {
 	log    *processLog
 }
 
+// gethConfig raises geth's HTTP timeouts (30 s by default, and no flag sets them): on a loaded
+// machine geth answered a 10,000-log eth_getLogs with "request timed out" or closed the
+// connection.
+const gethConfig = `[Node.HTTPTimeouts]
+ReadTimeout = 600000000000
+ReadHeaderTimeout = 30000000000
+WriteTimeout = 600000000000
+IdleTimeout = 600000000000
+`
+
 // startGeth starts geth --dev (a block as soon as transactions wait, a gas limit big enough for
-// thousands of transfers a block, a transaction pool deep enough for the history's bursts).
+// thousands of transfers a block and kept there, a transaction pool deep enough for the history's
+// bursts, HTTP timeouts of 10 minutes).
 func startGeth(b *testing.B, bin string) *gethNode {
 	addr := freeAddr(b)
 	_, port, _ := strings.Cut(addr, ":")
-	cmd := exec.Command(bin, "--dev", "--dev.period", "0", "--dev.gaslimit", "600000000", "--datadir", b.TempDir(),
+	config := filepath.Join(b.TempDir(), "geth.toml")
+	if err := os.WriteFile(config, []byte(gethConfig), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--config", config, "--dev", "--dev.period", "0", "--dev.gaslimit", "1000000000", "--miner.gaslimit", "1000000000",
+		"--datadir", b.TempDir(),
 		"--http", "--http.addr", "127.0.0.1", "--http.port", port, "--http.api", "eth,net,web3",
 		"--ipcdisable", "--nodiscover", "--maxpeers", "0", "--verbosity", "2", "--rpc.txfeecap", "0",
 		"--txpool.accountslots", "8192", "--txpool.globalslots", "65536", "--txpool.accountqueue", "8192", "--txpool.globalqueue", "65536")
@@ -328,41 +345,75 @@ func (h *history) fundSenders(s *txStream) {
 			h.b.Fatal(err)
 		}
 		if bal.Sign() == 0 {
-			s.send(h.operator, &h.opNonce, &to, new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18)), nil, 21_000)
+			s.send(h.operator, &h.opNonce, &to, new(big.Int).Mul(big.NewInt(100_000), big.NewInt(1e18)), nil, 21_000)
 		}
 	}
 	s.wait()
 }
 
-// txStream sends signed transactions with explicit nonces, keeping at most a window of them
-// unconfirmed.
+// txStream sends signed transactions with explicit nonces in JSON-RPC batches of sendBatch, keeping
+// at most window of them unconfirmed, and checks their receipts in batches too.
 type txStream struct {
 	b       *testing.B
 	c       *ethclient.Client
 	chainID *big.Int
-	pending []common.Hash
+	queued  []rpc.BatchElem // signed, not sent yet
+	pending []common.Hash   // sent, not confirmed yet
 }
 
+const (
+	sendBatch = 500
+	txWindow  = 16_384
+	// receiptBatch keeps a batch of receipts under geth's 25 MB answer limit: a mintBatch's
+	// receipt holds about 85 logs.
+	receiptBatch = 50
+)
+
+// maxFeePerGas is far above any base fee the history reaches: geth --dev with --dev.period 0 seals
+// a block only when transactions arrive, so transactions priced below the base fee (it passed 100
+// gwei in full blocks of mints) wait in the pool until the next send, and the last ones for good.
+var maxFeePerGas = big.NewInt(10_000e9)
+
 func (s *txStream) send(k *ecdsa.PrivateKey, nonce *uint64, to *common.Address, value *big.Int, data []byte, gas uint64) {
-	ctx := context.Background()
 	if s.chainID == nil {
-		id, err := s.c.ChainID(ctx)
+		id, err := s.c.ChainID(context.Background())
 		if err != nil {
 			s.b.Fatal(err)
 		}
 		s.chainID = id
 	}
 	tx := types.MustSignNewTx(k, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{ChainID: s.chainID, Nonce: *nonce,
-		GasTipCap: big.NewInt(1e9), GasFeeCap: big.NewInt(100e9), Gas: gas, To: to, Value: value, Data: data})
-	if err := s.c.SendTransaction(ctx, tx); err != nil {
-		s.b.Fatalf("send transaction: %v", err)
+		GasTipCap: big.NewInt(1e9), GasFeeCap: maxFeePerGas, Gas: gas, To: to, Value: value, Data: data})
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		s.b.Fatal(err)
 	}
 	*nonce++
+	s.queued = append(s.queued, rpc.BatchElem{Method: "eth_sendRawTransaction", Args: []any{hexutil.Bytes(raw)}, Result: new(common.Hash)})
 	s.pending = append(s.pending, tx.Hash())
-	if len(s.pending) >= 2048 {
-		s.waitFor(s.pending[:1024])
-		s.pending = s.pending[1024:]
+	if len(s.queued) >= sendBatch {
+		s.flush()
 	}
+	if len(s.pending) >= txWindow {
+		s.waitFor(s.pending[:txWindow/2])
+		s.pending = s.pending[txWindow/2:]
+	}
+}
+
+// flush sends the queued transactions in one batch.
+func (s *txStream) flush() {
+	if len(s.queued) == 0 {
+		return
+	}
+	if err := s.c.Client().BatchCallContext(context.Background(), s.queued); err != nil {
+		s.b.Fatalf("send %d transactions: %v", len(s.queued), err)
+	}
+	for _, e := range s.queued {
+		if e.Error != nil {
+			s.b.Fatalf("send transaction: %v", e.Error)
+		}
+	}
+	s.queued = s.queued[:0]
 }
 
 func (s *txStream) wait() {
@@ -370,16 +421,35 @@ func (s *txStream) wait() {
 	s.pending = nil
 }
 
+// waitFor waits until every transaction of hashes has a successful receipt, asking for the
+// receipts still missing in batches.
 func (s *txStream) waitFor(hashes []common.Hash) {
-	for _, h := range hashes {
-		if _, err := chain.WaitSuccess(context.Background(), s.c, h); err != nil {
-			r, _ := s.c.TransactionReceipt(context.Background(), h)
-			tx, _, _ := s.c.TransactionByHash(context.Background(), h)
-			if r != nil && tx != nil {
-				s.b.Fatalf("%v (gas used %d of %d)", err, r.GasUsed, tx.Gas())
+	s.flush()
+	for missing := hashes; len(missing) > 0; time.Sleep(100 * time.Millisecond) {
+		var still []common.Hash
+		for len(missing) > 0 {
+			part := missing[:min(len(missing), receiptBatch)]
+			missing = missing[len(part):]
+			batch := make([]rpc.BatchElem, len(part))
+			for i, h := range part {
+				batch[i] = rpc.BatchElem{Method: "eth_getTransactionReceipt", Args: []any{h}, Result: new(*types.Receipt)}
 			}
-			s.b.Fatal(err)
+			if err := s.c.Client().BatchCallContext(context.Background(), batch); err != nil {
+				s.b.Fatalf("read %d receipts: %v", len(batch), err)
+			}
+			for i, e := range batch {
+				r := *e.Result.(**types.Receipt)
+				switch {
+				case e.Error != nil && !chain.IndexingInProgress(e.Error):
+					s.b.Fatalf("receipt of %s: %v", part[i], e.Error)
+				case r == nil:
+					still = append(still, part[i])
+				case r.Status != types.ReceiptStatusSuccessful:
+					s.b.Fatalf("transaction %s in block %d failed (gas used %d)", part[i], r.BlockNumber, r.GasUsed)
+				}
+			}
 		}
+		missing = still
 	}
 }
 
@@ -451,9 +521,10 @@ func (h *history) measure(bin string) externalRun {
 
 // ceiling fetches every log of the community's contracts over the history's range, as serve asks
 // for them (same addresses and topics), in ranges of about 10,000 logs, 2 in flight, decoding
-// them and writing nothing. It returns the logs, the range size and the time.
+// them and writing nothing. A range the node refuses or times out on shrinks as serve's would
+// (indexer.Ranges) and is asked again; one that failed for another reason (a dropped connection)
+// is retried after a pause. It returns the logs, the range size and the time.
 func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
-	ctx := context.Background()
 	c, err := chain.HTTPLogs(h.node.client, h.node.url)
 	if err != nil {
 		h.b.Fatal(err)
@@ -461,23 +532,21 @@ func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
 	blocks := h.head - h.deployBlock + 1
 	// 3 events a mint (Transfer, DelegateChanged, DelegateVotesChanged) and a transfer.
 	rangeSize = max(1, blocks*10_000/uint64(3*(h.mints+h.transfers)))
-	var next atomic.Uint64
+	ranges := indexer.NewRanges(rangeSize, rangeSize)
+	var next, total atomic.Uint64
 	next.Store(h.deployBlock)
-	var total atomic.Uint64
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
 	start := time.Now()
 	for range 2 {
 		wg.Go(func() {
 			for from := next.Add(rangeSize) - rangeSize; from <= h.head; from = next.Add(rangeSize) - rangeSize {
-				logs, err := c.FilterLogs(ctx, ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from),
-					ToBlock:   new(big.Int).SetUint64(min(h.head, from+rangeSize-1)),
-					Addresses: h.contracts, Topics: [][]common.Hash{indexer.Topics}})
+				n, err := h.fetchAll(c, ranges, from, min(h.head, from+rangeSize-1))
 				if err != nil {
 					errs <- err
 					return
 				}
-				total.Add(uint64(len(logs)))
+				total.Add(n)
 			}
 		})
 	}
@@ -489,6 +558,34 @@ func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
 	default:
 	}
 	return total.Load(), rangeSize, took
+}
+
+// fetchAll fetches the logs of blocks from..to in ranges sized by ranges, and returns how many
+// there were.
+func (h *history) fetchAll(c chain.Client, ranges *indexer.Ranges, from, to uint64) (uint64, error) {
+	var total uint64
+	for failures := 0; from <= to; {
+		n := min(ranges.Size(), to-from+1)
+		logs, err := c.FilterLogs(context.Background(), ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(from),
+			ToBlock: new(big.Int).SetUint64(from + n - 1), Addresses: h.contracts, Topics: [][]common.Hash{indexer.Topics}})
+		if err != nil {
+			if size, ok := ranges.Refused(err, n); ok {
+				h.b.Logf("ceiling: blocks %d..%d: %v; asking again in ranges of %d blocks", from, from+n-1, err, size)
+				continue
+			}
+			if failures++; failures > 5 {
+				return total, err
+			}
+			h.b.Logf("ceiling: blocks %d..%d: %v; asking again", from, from+n-1, err)
+			time.Sleep(time.Duration(failures) * time.Second)
+			continue
+		}
+		failures = 0
+		ranges.Succeeded(n, len(logs), 10_000)
+		total += uint64(len(logs))
+		from += n
+	}
+	return total, nil
 }
 
 // copyDatabase returns the URL of a new test database copied from the one at src (which nobody
