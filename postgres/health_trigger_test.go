@@ -25,9 +25,7 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	if err := postgres.NewCommunityStore(db).BindChain(t.Context(), devChain); err != nil {
-		t.Fatal(err)
-	}
+	bind(t, db, devChain)
 	for i, id := range []string{"older", "young"} {
 		if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity(id, 30+i)); err != nil {
 			t.Fatal(err)
