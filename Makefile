@@ -77,11 +77,7 @@ bench: postgres
 	$(GO) test -run '^$$' -bench . -benchtime 1x -benchmem -timeout 60m ./...
 
 contracts-deps:
-	@if command -v npm >/dev/null 2>&1; then \
-		cd contracts && npm ci --no-audit --no-fund --loglevel=error; \
-	else \
-		echo "npm not found: the check that contract artifacts match their sources will be skipped"; \
-	fi
+	@sh scripts/ensure-node.sh
 
 contracts: contracts-deps
 	cd contracts && node build.js
