@@ -277,7 +277,8 @@ func acceptTogether(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput,
 	// Taken last, the row is spent by the statement that stores the answers.
 	spendLast := total
 	if budgetFirst {
-		err, spendLast = spend(ctx, tx, ins[0].Issuer.ID, accepted, total), nil
+		spendLast = nil
+		err = spend(ctx, tx, ins[0].Issuer.ID, accepted, total)
 	}
 	if err == nil {
 		err = writeGroup(ctx, tx, ins, accepted, counters)

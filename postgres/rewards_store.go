@@ -267,13 +267,16 @@ func currentRules(ctx context.Context, tx *sqlx.Tx, communityID string, items []
 
 // insertMembers records the rewarded wallets as members of the community, in wallet order.
 func insertMembers(ctx context.Context, tx *sqlx.Tx, communityID string, rs []*rewards.Reward) error {
-	_, err := tx.ExecContext(ctx, insertMembersSQL, communityID, pq.Array(memberWallets(rs)))
+	_, err := tx.ExecContext(ctx, insertMembersSQL("$2"), communityID, pq.Array(memberWallets(rs)))
 	return err
 }
 
-// insertMembersSQL records the wallets $2 (memberWallets) as members of community $1.
-const insertMembersSQL = `INSERT INTO members (community_id, wallet)
-	SELECT $1, w FROM unnest($2::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`
+// insertMembersSQL records the wallets of parameter wallets (memberWallets) as members of
+// community $1.
+func insertMembersSQL(wallets string) string {
+	return `INSERT INTO members (community_id, wallet)
+	SELECT $1, w FROM unnest(` + wallets + `::text[]) AS w ORDER BY w ON CONFLICT DO NOTHING`
+}
 
 // memberWallets returns the wallets of rs, once each, in order.
 func memberWallets(rs []*rewards.Reward) []string {
@@ -395,7 +398,7 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 	if members {
 		// Every sub-statement runs to completion and the ledger rows' member checks run at the
 		// statement's end, so they find the members it adds.
-		query = `WITH added AS (` + strings.ReplaceAll(insertMembersSQL, "$2", "$9") + `)` + query
+		query = `WITH added AS (` + insertMembersSQL("$9") + `)` + query
 		args = append(args, pq.Array(memberWallets(rs)))
 	}
 	if err := tx.SelectContext(ctx, &inserted, query, args...); err != nil {
