@@ -22,10 +22,11 @@ func (s *server) addDashboard(r *gin.Engine, dashboard fs.FS) {
 	if err != nil {
 		panic("api: the dashboard cannot be read: " + err.Error())
 	}
-	if _, ok := files["index.html"]; !ok {
+	index, ok := files["index.html"]
+	if !ok {
 		panic("api: the dashboard has no index.html")
 	}
-	r.GET("/", dashboardHeaders, func(c *gin.Context) { serveDashboardFile(c, "index.html", files["index.html"]) })
+	r.GET("/", dashboardHeaders, func(c *gin.Context) { serveDashboardFile(c, "index.html", index) })
 	r.GET("/assets/*path", dashboardHeaders, func(c *gin.Context) {
 		name := strings.TrimPrefix(c.Param("path"), "/")
 		f, ok := files[name]

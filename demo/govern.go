@@ -225,7 +225,6 @@ func (s *seeder) execute(ctx context.Context, p *liveProposal) error {
 	}
 	if p.grant {
 		s.credit(p.grantee, tokens(250), p.created+8)
-		s.supply.Add(s.supply, tokens(250))
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (r *Recognition) AfterDay(ctx context.Context, day time.Time) error {
 			return err
 		}
 	}
-	if d%EvaluateEvery != EvaluateEvery-1 && d != HistoryDays-1 {
+	if !evaluatesOn(d) {
 		return nil
 	}
 	if err := r.Indexed(ctx); err != nil {
@@ -137,3 +137,7 @@ func Seasons(today time.Time) []*recognition.Season {
 	}
 	return []*recognition.Season{season(q.AddDate(0, -3, 0)), season(q)}
 }
+
+// evaluatesOn reports whether recognition decides at the end of day d of the history: every
+// EvaluateEvery days and on the last day.
+func evaluatesOn(d int) bool { return d%EvaluateEvery == EvaluateEvery-1 || d == HistoryDays-1 }

@@ -160,15 +160,15 @@ func (s *seeder) history(ctx context.Context, began time.Time) error {
 	return nil
 }
 
-// afterDay ends day d: at the end of each week of history (when recognition decides from the
-// ledger, see EvaluateEvery) it waits until the day's rewards are recorded, and on the last day
-// until every reward is minted; then it runs Config.AfterDay.
+// afterDay ends day d: on a day recognition decides from the ledger (evaluatesOn) it waits until
+// the day's rewards are recorded, and on the last day until every reward is minted; then it runs
+// Config.AfterDay.
 func (s *seeder) afterDay(ctx context.Context, d int) error {
 	var err error
 	switch {
 	case d == HistoryDays-1:
 		err = s.waitMinted(ctx)
-	case d%EvaluateEvery == EvaluateEvery-1:
+	case evaluatesOn(d):
 		err = s.recorded()
 	}
 	if err != nil {
@@ -294,7 +294,6 @@ func (s *seeder) rewardDay(ctx context.Context, d int) error {
 	for _, r := range planned {
 		amount := tokens(r.activity.tokens)
 		s.credit(r.m, amount, d)
-		s.supply.Add(s.supply, amount)
 		s.referralDue(r, amount, d)
 	}
 	s.sum.Rewards += len(planned)
@@ -352,13 +351,13 @@ func (s *seeder) referralDue(r reward, amount *big.Int, d int) {
 	}
 	s.paid[r.m] = true
 	s.credit(r.m.referrer, tokens(ReferralTokens), d)
-	s.supply.Add(s.supply, tokens(ReferralTokens))
 	s.sum.ReferralsPaid++
 }
 
-// credit adds amount to m's balance as the demo tracks it (to pick who can send or vote), and to
-// what may not be minted yet.
+// credit adds amount, newly minted to m, to m's balance as the demo tracks it (to pick who can
+// send or vote), to what may not be minted yet and to the supply once everything is minted.
 func (s *seeder) credit(m *member, amount *big.Int, d int) {
+	s.supply.Add(s.supply, amount)
 	if _, ok := s.balance[m]; !ok {
 		s.balance[m], s.since[m] = new(big.Int), d
 	}

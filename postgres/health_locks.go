@@ -67,12 +67,10 @@ func lockHealthCommunities(ctx context.Context, tx *sqlx.Tx, q string, args ...a
 }
 
 // compactHealthJournal folds the health journal of communities into their rollup rows
-// (health_journal_compact) in a short transaction of its own and returns how many journal rows it
-// folded.
-func (db *DB) compactHealthJournal(ctx context.Context, communities []string) (int64, error) {
-	var n int64
-	err := db.db.GetContext(ctx, &n, `SELECT health_journal_compact($1)`, pq.Array(communities))
-	return n, err
+// (health_journal_compact) in a short transaction of its own. A failure leaves the rows to the
+// next compaction: the reads are exact either way, the journal rows summed.
+func (db *DB) compactHealthJournal(ctx context.Context, communities []string) {
+	_, _ = db.db.ExecContext(ctx, `SELECT health_journal_compact($1)`, pq.Array(communities))
 }
 
 // healthJournalLong is how many journal rows of a community a read sums before it folds them in
@@ -88,5 +86,5 @@ func (db *DB) compactLongHealthJournal(ctx context.Context, community string) {
 		community, healthJournalLong); err != nil || !long {
 		return
 	}
-	_, _ = db.compactHealthJournal(ctx, []string{community})
+	db.compactHealthJournal(ctx, []string{community})
 }

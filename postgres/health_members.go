@@ -101,12 +101,11 @@ func (h *healthTx) overviewMembers() (overviewMembers, error) {
 // rollupRow is one row of health_rollup_read: a period's (or, with Cohort, a cohort's period's)
 // member counts and rewards.
 type rollupRow struct {
-	Cohort                             *health.Day
-	Period                             health.Day
-	Active, Reward, Chain, Both        int
-	Returning, NewMembers, LastMembers int
-	Rewards                            int
-	Amount                             string
+	Cohort                         *health.Day
+	Period                         health.Day
+	Active, Reward, Chain, Both    int
+	Returning, NewMembers, Rewards int
+	Amount                         string
 }
 
 // rollup reads the rollup rows of interval iv with periods (and, with cohorts, cohorts) in lo..hi,
@@ -114,7 +113,7 @@ type rollupRow struct {
 func (h *healthTx) rollup(iv health.Interval, lo, hi health.Day, cohorts bool) ([]rollupRow, error) {
 	var rows []rollupRow
 	err := h.query(&rows, `SELECT `+healthDay("cohort")+` AS cohort, `+healthDay("period")+` AS period, active, reward, chain,
-			"both", "returning", new_members AS newmembers, last_members AS lastmembers, rewards, rewards_amount::text AS amount
+			"both", "returning", new_members AS newmembers, rewards, rewards_amount::text AS amount
 		FROM health_rollup_read($1, $2, $3::date, $4, $5::date, $6::date, $7)`, h.base(string(iv), lo.String(), hi.String(), cohorts)...)
 	return rows, err
 }
@@ -147,18 +146,10 @@ func (s *HealthStore) Activity(ctx context.Context, scope health.Scope, iv healt
 	return &out, nil
 }
 
-// seriesRow is one period's member counts and rewards.
-type seriesRow struct {
-	Period                     health.Day
-	New, Active, Reward, Chain int
-	Both, Rewards              int
-	Amount                     string
-}
-
 // seriesMembers fills the member counts and rewards of the periods of at, which cover lo..hi.
 func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv health.Interval, lo, hi health.Day) error {
-	rows, err := h.store.series.get(h.community, h.ledgerKey(string(iv), lo.String(), hi.String()), func() ([]seriesRow, error) {
-		return h.readSeriesMembers(iv, lo, hi)
+	rows, err := h.store.series.get(h.community, h.ledgerKey(string(iv), lo.String(), hi.String()), func() ([]rollupRow, error) {
+		return h.rollup(iv, lo, hi, false)
 	})
 	if err != nil {
 		return err
@@ -168,21 +159,10 @@ func (h *healthTx) seriesMembers(at map[health.Day]*health.ActivityItem, iv heal
 		if it == nil {
 			continue
 		}
-		it.NewMembers, it.ActiveMembers, it.ActiveReward, it.ActiveChain, it.ActiveBoth = r.New, r.Active, r.Reward, r.Chain, r.Both
+		it.NewMembers, it.ActiveMembers, it.ActiveReward, it.ActiveChain, it.ActiveBoth = r.NewMembers, r.Active, r.Reward, r.Chain, r.Both
 		it.Rewards, it.RewardsAmount = r.Rewards, parseBig(r.Amount)
 	}
 	return nil
-}
-
-// readSeriesMembers reads the member counts and rewards of the periods of interval iv in lo..hi.
-func (h *healthTx) readSeriesMembers(iv health.Interval, lo, hi health.Day) ([]seriesRow, error) {
-	rows, err := h.rollup(iv, lo, hi, false)
-	out := make([]seriesRow, len(rows))
-	for i, r := range rows {
-		out[i] = seriesRow{Period: r.Period, New: r.NewMembers, Active: r.Active, Reward: r.Reward, Chain: r.Chain, Both: r.Both,
-			Rewards: r.Rewards, Amount: r.Amount}
-	}
-	return out, err
 }
 
 // holdersEnd fills each period's holders at its last block: the holders at as_of, less the

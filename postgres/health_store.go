@@ -36,7 +36,7 @@ type HealthStore struct {
 	overviewChain   blockCache[health.OverviewReport]
 	// The member figures, by ledgerKey.
 	overview     blockCache[overviewMembers]
-	series       blockCache[[]seriesRow]
+	series       blockCache[[]rollupRow]
 	retention    blockCache[[]retentionRow]
 	lifecycle    blockCache[[]rollupRow]
 	contribution blockCache[contributionMembers]

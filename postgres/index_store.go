@@ -162,7 +162,7 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// the rollups between batches. The batch stands without it: the reads add the journal, and a
 	// compaction that fails leaves its rows to the next.
 	if !w.shadow {
-		_, _ = w.db.compactHealthJournal(ctx, b.Communities)
+		w.db.compactHealthJournal(ctx, b.Communities)
 	}
 	return nil
 }

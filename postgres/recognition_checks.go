@@ -82,16 +82,12 @@ func (s *RecognitionStore) evaluated(ctx context.Context, community string) {
 	idx.refreshing.Lock()
 	defer idx.refreshing.Unlock()
 	if err := s.refreshChecks(ctx, community, idx); err != nil {
-		s.db.roleChecks.stale(community)
+		idx.stale()
 	}
 }
 
-// stale makes community's index answer nothing until its next refresh.
-func (c *roleChecks) stale(community string) {
-	idx := c.load(community)
-	if idx == nil {
-		return
-	}
+// stale makes idx answer nothing until its next refresh.
+func (idx *checkIndex) stale() {
 	idx.mu.Lock()
 	idx.verified, idx.generation = time.Time{}, idx.generation+1
 	idx.mu.Unlock()
@@ -118,7 +114,8 @@ func (idx *checkIndex) answer(role string, address common.Address, now time.Time
 // database (checkStored). An unknown community or role is ENOTFOUND; a community never evaluated
 // yet EUNAVAILABLE.
 func (s *RecognitionStore) Check(ctx context.Context, community, role string, address common.Address) (*recognition.RoleCheck, error) {
-	if idx := s.db.roleChecks.load(community); idx != nil {
+	idx := s.db.roleChecks.load(community)
+	if idx != nil {
 		out, refresh := idx.answer(role, address, time.Now())
 		if refresh {
 			s.refreshLater(community, idx)
@@ -129,7 +126,8 @@ func (s *RecognitionStore) Check(ctx context.Context, community, role string, ad
 	}
 	s.db.roleChecks.stored.Add(1)
 	out, err := s.checkStored(ctx, community, role, address)
-	if err == nil {
+	if err == nil && idx == nil {
+		// The first check the database answered gives the community its index.
 		s.refreshLater(community, s.db.roleChecks.index(community))
 	}
 	return out, err

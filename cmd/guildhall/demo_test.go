@@ -346,7 +346,13 @@ func checkDemoReferrals(t *testing.T, c, logged, dbURL, rpcURL string) {
 	if paid == 0 || paid >= planned || got.ReferredNew28d == 0 || got.ReferredShare28d == nil || got.RetentionM1.ReferredCohort == 0 {
 		t.Errorf("the demo's referrals show too little: %d referred, %d paid, %+v; want some paid, some not yet, some among the new members and a referred cohort", planned, paid, got)
 	}
-	ledger := demoRewards(t, dbURL, "referral")
+	all := demoRewards(t, dbURL)
+	var ledger []*rewards.Reward
+	for _, r := range all {
+		if r.Activity == "referral" {
+			ledger = append(ledger, r)
+		}
+	}
 	if len(ledger) != paid {
 		t.Errorf("the ledger holds %d referral rewards, want one per qualified referral (%d)", len(ledger), paid)
 	}
@@ -357,7 +363,7 @@ func checkDemoReferrals(t *testing.T, c, logged, dbURL, rpcURL string) {
 		}
 		seen[r.Reference] = true
 	}
-	checkReferralsMinted(t, rpcURL, dbURL, ledger)
+	checkReferralsMinted(t, rpcURL, all, ledger)
 }
 
 // logField is the value of the last key=value of serve's log that has key.
@@ -370,15 +376,15 @@ func logField(logged, key string) string {
 	return strings.TrimSpace(v)
 }
 
-// demoRewards returns the demo's rewards of activity (every activity's when empty) from the ledger.
-func demoRewards(t *testing.T, dbURL, activity string) []*rewards.Reward {
+// demoRewards returns the demo's rewards from the ledger.
+func demoRewards(t *testing.T, dbURL string) []*rewards.Reward {
 	t.Helper()
 	db, err := postgres.Open(t.Context(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rs, err := postgres.NewRewardsStore(db).Rewards(t.Context(), "demo", rewards.RewardFilter{Activity: activity, Limit: 100000})
+	rs, err := postgres.NewRewardsStore(db).Rewards(t.Context(), "demo", rewards.RewardFilter{Limit: 100000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,16 +392,16 @@ func demoRewards(t *testing.T, dbURL, activity string) []*rewards.Reward {
 }
 
 // checkReferralsMinted checks that each referral reward is minted to its referrer in its batch's
-// transaction: the mint to the referrer there is what the ledger's rewards of that wallet in that
-// batch add up to, the referral's included (a batch mints each wallet's rewards as one amount).
-func checkReferralsMinted(t *testing.T, rpcURL, dbURL string, referrals []*rewards.Reward) {
+// transaction: the mint to the referrer there is what the ledger's rewards (all) of that wallet in
+// that batch add up to, the referral's included (a batch mints each wallet's rewards as one amount).
+func checkReferralsMinted(t *testing.T, rpcURL string, all, referrals []*rewards.Reward) {
 	t.Helper()
 	type mintTo struct {
 		tx     common.Hash
 		wallet common.Address
 	}
 	ledger := map[mintTo]*big.Int{}
-	for _, r := range demoRewards(t, dbURL, "") {
+	for _, r := range all {
 		k := mintTo{common.HexToHash(r.TxHash), common.HexToAddress(r.Wallet)}
 		if ledger[k] == nil {
 			ledger[k] = new(big.Int)
