@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/rewards"
 )
 
@@ -87,6 +88,7 @@ type server struct {
 	gov         GovernanceConfig
 	index       IndexReader
 	stats       HealthConfig
+	latest      *health.Latest // nil when stats.Wait is 0: every read from the current snapshot
 	recognition RecognitionStore
 	ready       func(ctx context.Context) error
 	registry    *prometheus.Registry
@@ -145,6 +147,7 @@ func newServer(cfg Config) *server {
 		gov:              cfg.Governance,
 		index:            cfg.Index,
 		stats:            cfg.Health,
+		latest:           newLatest(cfg.Health.Wait),
 		recognition:      cfg.Recognition,
 		ready:            ready,
 		registry:         registry,

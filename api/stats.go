@@ -48,6 +48,10 @@ type HealthConfig struct {
 	Store HealthReader
 	// Operator is the operator account's address, left out of every figure; "" for none.
 	Operator string
+	// Wait is how long a read waits for the figures of the current snapshot before answering
+	// with the newest ones computed for it (health.Latest); 0 answers every read from the
+	// current snapshot. A request with Cache-Control: no-cache always gets the current snapshot.
+	Wait time.Duration
 }
 
 // Query parameter bounds of the stats routes.
@@ -56,6 +60,11 @@ const (
 	maxGovernanceLast     = 500  // proposals one answer lists at most
 	maxContributionDays   = 3660 // days= of the contribution window, about ten years
 )
+
+// DefaultStatsWait is HealthConfig.Wait of guildhall serve: long enough for the figures of a
+// snapshot already computed (a read of cached figures takes a few milliseconds), short enough
+// that a dashboard never waits for a new block's figures to be computed.
+const DefaultStatsWait = 15 * time.Millisecond
 
 // addStatsRoutes registers the community health routes; issuer is the group of routes reachable
 // only with an issuer key of the community in the path.
@@ -118,13 +127,38 @@ func serveStats[R any](s *server, c *gin.Context, badParams error, fetch statsFe
 		s.writeError(c, err)
 		return
 	}
-	report, err := fetch(store, c.Request.Context(), health.Scope{Community: c.Param("cid"), Operator: s.stats.Operator})
+	scope := health.Scope{Community: c.Param("cid"), Operator: s.stats.Operator}
+	report, err := health.Read(c.Request.Context(), s.latest, c.Request.URL.Path+"?"+c.Request.URL.Query().Encode(), wantsCurrent(c),
+		func(ctx context.Context) (*R, error) { return fetch(store, ctx, scope) })
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, render(report))
 }
+
+// newLatest returns the health.Latest of a stats wait, nil when it is 0.
+func newLatest(wait time.Duration) *health.Latest {
+	if wait <= 0 {
+		return nil
+	}
+	return health.NewLatest(wait)
+}
+
+// wantsCurrent reports whether the request asks for the figures of the current snapshot, not
+// the newest computed (Cache-Control: no-cache or max-age=0, as a client that has just written
+// something sends).
+func wantsCurrent(c *gin.Context) bool {
+	for _, d := range strings.Split(c.GetHeader("Cache-Control"), ",") {
+		if d = strings.ToLower(strings.TrimSpace(d)); d == "no-cache" || d == "max-age=0" {
+			return true
+		}
+	}
+	return false
+}
+
+// statsKeyPrefix is how the keys of community's stats reads start (their request paths).
+func statsKeyPrefix(community string) string { return "/v1/communities/" + community + "/" }
 
 // checkDates refuses a from= or to= that is not an ISO date, naming each, before any read.
 func checkDates(c *gin.Context, names ...string) error {

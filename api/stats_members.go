@@ -90,6 +90,7 @@ func (s *server) handlePutStaff(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	s.latest.Forget(statsKeyPrefix(c.Param("cid")))
 	staff, err := store.Staff(ctx, c.Param("cid"))
 	if err != nil {
 		s.writeError(c, err)
@@ -115,6 +116,7 @@ func (s *server) handleDeleteStaff(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	s.latest.Forget(statsKeyPrefix(c.Param("cid")))
 	c.Status(http.StatusNoContent)
 }
 

@@ -137,12 +137,13 @@ func runServe(ctx context.Context, args []string, e *env) error {
 func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *chainConn, index *postgres.IndexReader,
 	gov api.GovernanceConfig, registry *prometheus.Registry) api.Config {
 	return api.Config{
-		Logger:           log,
-		Communities:      postgres.NewCommunityStore(db),
-		Rewards:          postgres.NewRewardsStore(db),
-		Governance:       gov,
-		Index:            index,
-		Health:           api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex()},
+		Logger:      log,
+		Communities: postgres.NewCommunityStore(db),
+		Rewards:     postgres.NewRewardsStore(db),
+		Governance:  gov,
+		Index:       index,
+		Health: api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(),
+			Wait: o.statsWait},
 		Recognition:      postgres.NewRecognitionStore(db),
 		Ready:            readiness(db, cc, o.maxIndexLag),
 		Registry:         registry,
@@ -202,6 +203,7 @@ type serveOptions struct {
 	pool          postgres.Pool
 	role          role
 	readDBURL     string
+	statsWait     time.Duration
 }
 
 // parseServeFlags parses serve's arguments.
@@ -223,6 +225,8 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	o.limits.register(fs)
 	registerPoolFlags(fs, &o.pool)
 	fs.StringVar(&o.readDBURL, "read-database-url", "", "PostgreSQL URL of a streaming replica for public reads of the index and community health; each read names the block the replica holds (default: the primary)")
+	fs.DurationVar(&o.statsWait, "stats-wait", api.DefaultStatsWait, "how long a community health read waits for the figures of a new block or reward before answering with "+
+		"the newest ones computed (each names its as_of and ledger_through); 0 always waits. A request with Cache-Control: no-cache always waits")
 	fs.Var(&o.role, "role", "what this process does: all (the API and the indexer, minter and sender), api (HTTP only) or worker (the jobs; HTTP only for /healthz, /readyz, /metrics)")
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address only, not on --http-addr (default: on --http-addr)")
 	if err := o.c.parse(fs, args, e); err != nil {
@@ -236,6 +240,9 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	}
 	if err := validatePool(fs, o.pool); err != nil {
 		return nil, err
+	}
+	if o.statsWait < 0 {
+		return nil, usageError(fs, "--stats-wait must not be negative, not %s", o.statsWait)
 	}
 	if _, err := o.relay.minDelegatorBalance(); err != nil {
 		return nil, usageError(fs, "--delegation-min-balance must be a number of tokens, e.g. 1 or 0.5")
