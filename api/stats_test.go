@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -527,4 +530,100 @@ func TestStatsDefinitions(t *testing.T) {
 	// Without a health store the figures are unavailable.
 	srv.seed(t, "bakery")
 	wantProblem(t, srv.get(t, "/v1/communities/bakery/stats/overview"), http.StatusServiceUnavailable)
+}
+
+// gatedHealth is the health store whose overview reads wait while the test holds gate, as the
+// reads of a large community's new block take their time.
+type gatedHealth struct {
+	HealthReader
+	gate sync.RWMutex
+}
+
+func (g *gatedHealth) Overview(ctx context.Context, scope health.Scope) (*health.OverviewReport, error) {
+	g.gate.RLock()
+	defer g.gate.RUnlock()
+	return g.HealthReader.Overview(ctx, scope)
+}
+
+// While the figures of a new ledger version are computed, a read answers at once with the newest
+// ones computed (naming their own ledger_through); a client that asks for the current snapshot
+// (Cache-Control: no-cache) waits for it; once computed, every read gets it; a staff change is
+// never answered with figures from before it.
+func TestStatsAnswerWithTheNewestComputedWhileTheCurrentAreComputed(t *testing.T) {
+	t.Parallel()
+	srv := newStatsServer(t)
+	srv.build(t)
+	gated := &gatedHealth{HealthReader: srv.stats.Store}
+	srv.stats.Store, srv.latest = gated, health.NewLatest(20*time.Millisecond)
+	const path = "/v1/communities/bakery/stats/overview"
+	read := func(cacheControl string) <-chan map[string]any {
+		out := make(chan map[string]any, 1)
+		go func() {
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil)
+			if cacheControl != "" {
+				req.Header.Set("Cache-Control", cacheControl)
+			}
+			rec := httptest.NewRecorder()
+			srv.engine.ServeHTTP(rec, req)
+			body := map[string]any{"status": float64(rec.Code)}
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Errorf("GET %s: %v %s", path, err, rec.Body)
+			}
+			out <- body
+		}()
+		return out
+	}
+	wait := func(what string, answer <-chan map[string]any) map[string]any {
+		t.Helper()
+		select {
+		case body := <-answer:
+			return body
+		case <-time.After(10 * time.Second):
+			gated.gate.Unlock()
+			t.Fatalf("%s: no answer within 10 s", what)
+		}
+		return nil
+	}
+	notYet := func(what string, answer <-chan map[string]any) {
+		t.Helper()
+		select {
+		case body := <-answer:
+			gated.gate.Unlock()
+			t.Fatalf("%s answered before its figures were computed: %v", what, body)
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
+	members := func(body map[string]any) any { return []any{body["status"], body["members"], body["ledger_through"]} }
+	before := members(wait("first read", read("")))
+	if fmt.Sprint(before) != "[200 5 2025-03-03T09:00:00Z]" {
+		t.Fatalf("first read: %v", before)
+	}
+
+	srv.reward(t, common.HexToAddress("0x00000000000000000000000000000000000000f7"), statsAt(3, 3, 10), 4, "purchase")
+	gated.gate.Lock()
+	if got := members(wait("read while the new figures are computed", read(""))); fmt.Sprint(got) != fmt.Sprint(before) {
+		t.Errorf("read while the new figures are computed: %v, want the newest computed, %v", got, before)
+	}
+	current := read("no-cache")
+	notYet("a read with Cache-Control: no-cache", current)
+	gated.gate.Unlock()
+	const after = "[200 6 2025-03-03T10:00:00Z]"
+	if got := members(wait("no-cache read", current)); fmt.Sprint(got) != after {
+		t.Errorf("read with Cache-Control: no-cache: %v, want %s", got, after)
+	}
+	if got := members(wait("read after", read(""))); fmt.Sprint(got) != after {
+		t.Errorf("read once computed: %v, want %s", got, after)
+	}
+
+	gated.gate.Lock()
+	if rec := srv.send(t, http.MethodPut, "/v1/communities/bakery/staff/"+statsS.Hex(), srv.key, "", ""); rec.Code != http.StatusOK {
+		gated.gate.Unlock()
+		t.Fatalf("PUT staff = %d %s", rec.Code, rec.Body)
+	}
+	afterStaff := read("")
+	notYet("a read after a staff change", afterStaff)
+	gated.gate.Unlock()
+	if got := members(wait("read after the staff change", afterStaff)); fmt.Sprint(got) != "[200 5 2025-03-03T10:00:00Z]" {
+		t.Errorf("read after the staff change: %v, want S left out", got)
+	}
 }

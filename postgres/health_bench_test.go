@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/guildhall/guildhall/api"
 	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
@@ -87,6 +89,12 @@ func generateHealthCommunity(b testing.TB, raw *sqlx.DB, scale float64) {
 	}
 }
 
+// healthRead is one read of BenchmarkHealthReads.
+type healthRead struct {
+	name string
+	fn   func(ctx context.Context) error
+}
+
 // BenchmarkHealthReads measures each HealthStore read under 16 concurrent readers, p50 and p99,
 // all starting at once with nothing cached (the first of them computes, the others wait for it),
 // then one read alone after a new reward (a new ledger version: the member figures are computed
@@ -114,10 +122,7 @@ func BenchmarkHealthReads(b *testing.B) {
 	fmt.Printf("health fixture scale %.2f built in %s\n", scale, time.Since(start).Round(time.Second))
 	s := postgres.NewHealthStore(db)
 	scope := health.Scope{Community: "bench", Operator: "0x00000000000000000000000000000000000000ff"}
-	reads := []struct {
-		name string
-		fn   func(ctx context.Context) error
-	}{
+	reads := []healthRead{
 		{"overview", func(ctx context.Context) error { _, err := s.Overview(ctx, scope); return err }},
 		{"activity", func(ctx context.Context) error { _, err := s.Activity(ctx, scope, health.Weekly, "", ""); return err }},
 		{"retention", func(ctx context.Context) error {
@@ -153,10 +158,7 @@ func BenchmarkHealthReads(b *testing.B) {
 		wg.Wait()
 		slices.Sort(lat)
 		p50, p99 := lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
-		if _, err := raw.Exec(`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, status, created_at)
-			SELECT 'bench', min(i.id), min(r.id), 'purchase', '0x0000000000000000000000000000000000001000', 10, 'pending',
-			       (SELECT to_timestamp(block_time) FROM index_progress WHERE community_id = 'bench')
-			FROM issuers i, reward_rules r WHERE i.community_id = 'bench' AND r.community_id = 'bench'`); err != nil {
+		if _, err := raw.Exec(benchRewardSQL); err != nil {
 			b.Fatal(err)
 		}
 		start := time.Now()
@@ -170,7 +172,90 @@ func BenchmarkHealthReads(b *testing.B) {
 		b.ReportMetric(ms(p99), r.name+"-p99-ms")
 		b.ReportMetric(ms(cold), r.name+"-reward-ms")
 	}
+	benchLatestReads(b, raw, scale, reads)
 }
+
+// benchLatestReads measures the reads as the API serves them (health.Latest with the API's
+// default wait) while the community changes: for each read, 16 readers read for
+// GUILDHALL_HEALTH_BENCH_SECONDS (default 5) with 50 ms between reads while every second a new
+// block is indexed and a new reward accepted, so every read's figures go stale once a second.
+// It reports p50/p99 of every read after the first (the cold read above) and how many
+// computations they cost.
+func benchLatestReads(b *testing.B, raw *sqlx.DB, scale float64, reads []healthRead) {
+	seconds := envInt("GUILDHALL_HEALTH_BENCH_SECONDS", 5)
+	for _, r := range reads {
+		name, fn := r.name, r.fn
+		latest := health.NewLatest(api.DefaultStatsWait)
+		var computations atomic.Int64
+		read := func(ctx context.Context) (*struct{}, error) {
+			computations.Add(1)
+			return &struct{}{}, fn(ctx)
+		}
+		// The server has answered this read before (its first answer is the cold read above).
+		if _, err := health.Read(b.Context(), latest, name, false, read); err != nil {
+			b.Fatal(name, err)
+		}
+		stop := make(chan struct{})
+		var writer sync.WaitGroup
+		writer.Go(func() { advanceEverySecond(b, raw, stop) })
+		var mu sync.Mutex
+		var lat []time.Duration
+		var wg sync.WaitGroup
+		deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+		for range 16 {
+			wg.Go(func() {
+				for time.Now().Before(deadline) {
+					start := time.Now()
+					if _, err := health.Read(b.Context(), latest, name, false, read); err != nil {
+						b.Error(name, err)
+						return
+					}
+					mu.Lock()
+					lat = append(lat, time.Since(start))
+					mu.Unlock()
+					time.Sleep(50 * time.Millisecond)
+				}
+			})
+		}
+		wg.Wait()
+		close(stop)
+		writer.Wait()
+		slices.Sort(lat)
+		p50, p99 := lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+		fmt.Printf("health %-13s scale %.2f as served (a new block and reward every second): p50 %6.1f ms, p99 %6.1f ms (%d reads, %d computations)\n",
+			name, scale, ms(p50), ms(p99), len(lat), computations.Load())
+		b.ReportMetric(ms(p99), name+"-served-p99-ms")
+	}
+}
+
+// advanceEverySecond indexes a new block (an empty one: every chain figure is computed again)
+// and accepts a new reward (a new ledger version) every second until stop is closed.
+func advanceEverySecond(b *testing.B, raw *sqlx.DB, stop <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		if _, err := raw.Exec(`UPDATE index_progress SET block_number = block_number + 1, block_hash = 'b' || (block_number + 1),
+			block_time = block_time + 12 WHERE community_id = 'bench'`); err != nil {
+			b.Error(err)
+			return
+		}
+		if _, err := raw.Exec(benchRewardSQL); err != nil {
+			b.Error(err)
+			return
+		}
+	}
+}
+
+// benchRewardSQL accepts a new reward in community bench at its as_of time.
+const benchRewardSQL = `INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, status, created_at)
+	SELECT 'bench', min(i.id), min(r.id), 'purchase', '0x0000000000000000000000000000000000001000', 10, 'pending',
+	       (SELECT to_timestamp(block_time) FROM index_progress WHERE community_id = 'bench')
+	FROM issuers i, reward_rules r WHERE i.community_id = 'bench' AND r.community_id = 'bench'`
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
