@@ -37,9 +37,10 @@ type latestEntry struct {
 }
 
 type latestFlight struct {
-	done  chan struct{}
-	value any
-	err   error
+	started time.Time
+	done    chan struct{}
+	value   any
+	err     error
 }
 
 // NewLatest returns a Latest whose reads wait up to wait for the current snapshot's figures
@@ -49,7 +50,8 @@ func NewLatest(wait time.Duration) *Latest {
 }
 
 // Read answers key through l: the figures read returns for the current snapshot when they are
-// ready within l's wait (or current is set), else the newest ones computed for key before. read
+// ready within l's wait of the computation's start (or current is set), else the newest ones
+// computed for key before. read
 // runs detached from ctx (bounded by latestTimeout), so what it computes is kept even when the
 // reader that started it has gone.
 func Read[R any](ctx context.Context, l *Latest, key string, current bool, read func(context.Context) (*R, error)) (*R, error) {
@@ -59,7 +61,9 @@ func Read[R any](ctx context.Context, l *Latest, key string, current bool, read 
 	f, last := l.start(ctx, key, func(ctx context.Context) (any, error) { return read(ctx) })
 	var timeout <-chan time.Time
 	if !current && last != nil {
-		t := time.NewTimer(l.wait)
+		// Waiting ends when the computation is l.wait old: a read that joins one running longer
+		// answers at once.
+		t := time.NewTimer(l.wait - time.Since(f.started))
 		defer t.Stop()
 		timeout = t.C
 	}
@@ -88,7 +92,7 @@ func (l *Latest) start(ctx context.Context, key string, read func(context.Contex
 		l.entries[key] = e
 	}
 	if e.flight == nil {
-		f := &latestFlight{done: make(chan struct{})}
+		f := &latestFlight{started: time.Now(), done: make(chan struct{})}
 		e.flight = f
 		go l.compute(context.WithoutCancel(ctx), e, f, read)
 	}

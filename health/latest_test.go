@@ -170,3 +170,29 @@ func TestLatestForgetAndErrors(t *testing.T) {
 		t.Fatalf("nil Latest: %+v, %v; want the current read", f, err)
 	}
 }
+
+// A read that joins a computation already running longer than the wait answers at once: waiting
+// is bounded by the computation's age, not restarted by every reader.
+func TestLatestJoiningALongComputationAnswersAtOnce(t *testing.T) {
+	l := health.NewLatest(300 * time.Millisecond)
+	s := &snapshot{}
+	if _, err := health.Read(t.Context(), l, "k", false, s.read); err != nil {
+		t.Fatal(err)
+	}
+	s.gate.Lock()
+	defer s.gate.Unlock()
+	start := time.Now()
+	if _, err := health.Read(t.Context(), l, "k", false, s.read); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("the read that started the computation answered after %s, before the wait (300 ms)", d)
+	}
+	start = time.Now()
+	if _, err := health.Read(t.Context(), l, "k", false, s.read); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 150*time.Millisecond {
+		t.Fatalf("a read joining a computation %s old waited %s, want an answer at once", 300*time.Millisecond, d)
+	}
+}
