@@ -101,8 +101,9 @@ var sharedServer = sync.OnceValues(func() (*server, error) {
 		cluster := &localpg.Cluster{
 			Dir:  filepath.Join(os.TempDir(), "guildhall-test-postgres"),
 			Port: Port,
-			// Throwaway data: skip the disk flushes that make a test suite slow.
-			Settings: map[string]string{"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"},
+			// Throwaway data: skip the disk flushes that make a test suite slow. Test binaries of
+			// several packages (and benchmarks with 16-32 clients) share the server at once.
+			Settings: map[string]string{"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300"},
 		}
 		var err error
 		if raw, err = cluster.Start(ctx); err != nil {
