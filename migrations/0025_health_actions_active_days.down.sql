@@ -21,5 +21,3 @@ BEGIN
     PERFORM member_activity_apply(deltas, TG_OP = 'DELETE');
     RETURN NULL;
 END $$;
-
-DROP FUNCTION health_actions_add_counted(member_activity_days[]);

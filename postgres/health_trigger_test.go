@@ -64,10 +64,11 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 	}
 }
 
-// Actions on chain on days that already count one (added to their rows' counts alone, migration
-// 0025) and first actions of a day (which change its kinds and the rollups), in one statement
-// and apart, by a member and by an account that is none: every count, first and last day and
-// rollup stays what a recomputation gives, and a rewind takes each back.
+// Actions on chain on days that already count one (which change counts alone) and first actions
+// of a day (which change its kinds and the rollups), in one statement and apart, by a member and
+// by an account that is none, with automatic and explicit self-delegations (migration 0025 judges
+// a statement's candidates at once): every count, first and last day and rollup stays what a
+// recomputation gives, and a rewind takes each back.
 func TestHealthChainActionsOnActiveDays(t *testing.T) {
 	t.Parallel()
 	f := newHealthFixture(t)
