@@ -66,9 +66,9 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 
 // Actions on chain on days that already count one (which change counts alone) and first actions
 // of a day (which change its kinds and the rollups), in one statement and apart, by a member and
-// by an account that is none, with automatic and explicit self-delegations (migration 0025 judges
-// a statement's candidates at once): every count, first and last day and rollup stays what a
-// recomputation gives, and a rewind takes each back.
+// by an account that is none, with automatic and explicit self-delegations: every count, first
+// and last day and rollup stays what a recomputation gives, and a rewind takes each back. (A
+// cheaper path for the actions on active days must keep this true; see the README's trigger cost.)
 func TestHealthChainActionsOnActiveDays(t *testing.T) {
 	t.Parallel()
 	f := newHealthFixture(t)
