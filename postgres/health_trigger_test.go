@@ -1,8 +1,11 @@
 package postgres_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/guildhall/guildhall/postgres"
@@ -58,5 +61,58 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 	if limit := 8 * read.Table; read.Seq+read.Index > limit {
 		t.Errorf("a first action of %d members read %d activity days (%d sequentially, %d by index), want at most %d (8 times the table)",
 			benchMembers, read.Seq+read.Index, read.Seq, read.Index, limit)
+	}
+}
+
+// Actions on chain on days that already count one (which change counts alone) and first actions
+// of a day (which change its kinds and the rollups), in one statement and apart, by a member and
+// by an account that is none, with automatic and explicit self-delegations: every count, first
+// and last day and rollup stays what a recomputation gives, and a rewind takes each back. (A
+// cheaper path for the actions on active days must keep this true; see the README's trigger cost.)
+func TestHealthChainActionsOnActiveDays(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	a, b, c := account(1), account(2), account(3) // b is no member
+	d0, d1 := healthT0, healthT0.Add(24*time.Hour)
+	f.reward(a, d0.Add(time.Hour), 10, false, 0)
+	f.reward(c, d1.Add(time.Hour), 10, false, 0)
+	f.addBlock(d0, func(*blockEvents) {})
+	f.addBlock(d0.Add(2*time.Hour), func(e *blockEvents) {
+		e.transfer(a, b, 1)                // a's reward day gains chain
+		e.delegate(b, common.Address{}, c) // b's first action of the day
+		e.mint(c, 5, true)                 // automatic: nobody's action
+	})
+	f.addBlock(d0.Add(3*time.Hour), func(e *blockEvents) {
+		e.transfer(a, b, 1) // on a day already active on chain
+		e.transfer(a, c, 1)
+		e.delegate(a, common.Address{}, c) // another kind, same day
+		e.transfer(b, a, 1)                // b's day is active: counted, b still no member
+		e.transfer(c, a, 1)                // c's first action, before its first reward day
+		e.mint(a, 5, true)
+	})
+	f.addBlock(d1.Add(2*time.Hour), func(e *blockEvents) { e.transfer(a, c, 1) }) // a's new day
+	f.addBlock(d1.Add(3*time.Hour), func(e *blockEvents) {
+		e.transfer(a, c, 1) // active day
+		e.transfer(c, a, 2) // c's reward day gains chain
+		e.transfer(c, b, 2)
+	})
+	want := sortedLines(strings.Join([]string{
+		a.Hex() + " 2025-01-06 r1/10 t3 d1 v0 p0",
+		a.Hex() + " 2025-01-07 r0/0 t2 d0 v0 p0",
+		b.Hex() + " 2025-01-06 r0/0 t1 d1 v0 p0",
+		c.Hex() + " 2025-01-06 r0/0 t1 d0 v0 p0",
+		c.Hex() + " 2025-01-07 r1/10 t2 d0 v0 p0",
+	}, "\n"))
+	if got := f.activityRows(); got != strings.Join(want, "\n") {
+		t.Errorf("activity:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+	checkAgainstOracle(t, f, "")
+	for _, n := range []uint64{4, 2, 1} {
+		f.rewind(n)
+		checkAgainstOracle(t, f, "")
+	}
+	want = sortedLines(a.Hex() + " 2025-01-06 r1/10 t0 d0 v0 p0\n" + c.Hex() + " 2025-01-07 r1/10 t0 d0 v0 p0")
+	if got := f.activityRows(); got != strings.Join(want, "\n") {
+		t.Errorf("activity after the rewinds:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
 	}
 }
