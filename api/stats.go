@@ -66,6 +66,10 @@ const (
 // that a dashboard never waits for a new block's figures to be computed.
 const DefaultStatsWait = 15 * time.Millisecond
 
+// statsMaxAge bounds how old the newest computed figures may be to answer a read that does not
+// wait for the current ones: a read after a quiet minute waits.
+const statsMaxAge = time.Minute
+
 // addStatsRoutes registers the community health routes; issuer is the group of routes reachable
 // only with an issuer key of the community in the path.
 func addStatsRoutes(r *gin.Engine, issuer *gin.RouterGroup, s *server) {
@@ -142,7 +146,7 @@ func newLatest(wait time.Duration) *health.Latest {
 	if wait <= 0 {
 		return nil
 	}
-	return health.NewLatest(wait)
+	return health.NewLatest(wait, statsMaxAge)
 }
 
 // wantsCurrent reports whether the request asks for the figures of the current snapshot, not

@@ -554,7 +554,7 @@ func TestStatsAnswerWithTheNewestComputedWhileTheCurrentAreComputed(t *testing.T
 	srv := newStatsServer(t)
 	srv.build(t)
 	gated := &gatedHealth{HealthReader: srv.stats.Store}
-	srv.stats.Store, srv.latest = gated, health.NewLatest(20*time.Millisecond)
+	srv.stats.Store, srv.latest = gated, health.NewLatest(20*time.Millisecond, time.Hour)
 	const path = "/v1/communities/bakery/stats/overview"
 	read := func(cacheControl string) <-chan map[string]any {
 		out := make(chan map[string]any, 1)

@@ -12,14 +12,16 @@ import (
 // within the wait, because a new block or reward made the cached ones stale and computing them
 // takes longer, it answers with the newest figures already computed for the same read, which
 // name their own as_of and ledger_through, while the current ones go on computing in the
-// background for the reads that follow. A read that must see the current snapshot (after a write
-// of its own) asks for it and waits.
+// background for the reads that follow. An answer is served so only while it is fresh (its
+// computation started within a bound, a minute in the API). A read that must see the current snapshot (after a
+// write of its own) asks for it and waits.
 //
 // Each key (a read and its parameters) has at most one computation in flight, which every
 // concurrent read of the key joins, so a burst of readers after a new block costs one
 // computation. A nil *Latest serves every read from the current snapshot.
 type Latest struct {
 	wait    time.Duration
+	maxAge  time.Duration
 	mu      sync.Mutex
 	entries map[string]*latestEntry
 }
@@ -33,8 +35,10 @@ const latestTimeout = 2 * time.Minute
 
 type latestEntry struct {
 	last   any           // the newest answer computed, nil before the first
+	lastAt time.Time     // when the computation of last started
 	flight *latestFlight // the computation in progress, nil when none
 }
+
 
 type latestFlight struct {
 	started time.Time
@@ -44,9 +48,11 @@ type latestFlight struct {
 }
 
 // NewLatest returns a Latest whose reads wait up to wait for the current snapshot's figures
-// before answering with the newest computed ones.
-func NewLatest(wait time.Duration) *Latest {
-	return &Latest{wait: wait, entries: map[string]*latestEntry{}}
+// before answering with the newest computed ones, if those are at most maxAge old (counted from
+// their computation's start): an answer nobody asked for a while is not served, and its read
+// waits for the current figures.
+func NewLatest(wait, maxAge time.Duration) *Latest {
+	return &Latest{wait: wait, maxAge: maxAge, entries: map[string]*latestEntry{}}
 }
 
 // Read answers key through l: the figures read returns for the current snapshot when they are
@@ -81,7 +87,7 @@ func Read[R any](ctx context.Context, l *Latest, key string, current bool, read 
 }
 
 // start returns key's computation in flight, starting one when there is none, and the newest
-// answer computed for key (nil when none).
+// answer computed for key (nil when none, or older than l.maxAge).
 func (l *Latest) start(ctx context.Context, key string, read func(context.Context) (any, error)) (*latestFlight, any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -96,6 +102,9 @@ func (l *Latest) start(ctx context.Context, key string, read func(context.Contex
 		e.flight = f
 		go l.compute(context.WithoutCancel(ctx), e, f, read)
 	}
+	if time.Since(e.lastAt) > l.maxAge {
+		return e.flight, nil
+	}
 	return e.flight, e.last
 }
 
@@ -106,7 +115,7 @@ func (l *Latest) compute(ctx context.Context, e *latestEntry, f *latestFlight, r
 	f.value, f.err = read(ctx)
 	l.mu.Lock()
 	if f.err == nil {
-		e.last = f.value
+		e.last, e.lastAt = f.value, f.started
 	}
 	e.flight = nil
 	l.mu.Unlock()

@@ -30,7 +30,7 @@ func (s *snapshot) read(context.Context) (*figures, error) {
 
 func TestLatestAnswersWithTheNewestComputedWhileTheCurrentIsComputed(t *testing.T) {
 	ctx := t.Context()
-	l := health.NewLatest(20 * time.Millisecond)
+	l := health.NewLatest(20*time.Millisecond, time.Hour)
 	s := &snapshot{}
 	s.version.Store(1)
 	got := func(current bool) int64 {
@@ -92,7 +92,7 @@ func TestLatestAnswersWithTheNewestComputedWhileTheCurrentIsComputed(t *testing.
 }
 
 func TestLatestBurstCostsOneComputation(t *testing.T) {
-	l := health.NewLatest(time.Millisecond)
+	l := health.NewLatest(time.Millisecond, time.Hour)
 	s := &snapshot{}
 	s.gate.Lock()
 	var wg sync.WaitGroup
@@ -112,7 +112,7 @@ func TestLatestBurstCostsOneComputation(t *testing.T) {
 }
 
 func TestLatestKeepsWhatAGoneReaderStartedComputing(t *testing.T) {
-	l := health.NewLatest(10 * time.Millisecond)
+	l := health.NewLatest(10*time.Millisecond, time.Hour)
 	s := &snapshot{}
 	s.version.Store(7)
 	s.gate.Lock()
@@ -143,7 +143,7 @@ func TestLatestKeepsWhatAGoneReaderStartedComputing(t *testing.T) {
 }
 
 func TestLatestForgetAndErrors(t *testing.T) {
-	l := health.NewLatest(time.Second)
+	l := health.NewLatest(time.Second, time.Hour)
 	s := &snapshot{}
 	s.version.Store(1)
 	if _, err := health.Read(t.Context(), l, "/v1/communities/a/stats/overview", false, s.read); err != nil {
@@ -174,7 +174,7 @@ func TestLatestForgetAndErrors(t *testing.T) {
 // A read that joins a computation already running longer than the wait answers at once: waiting
 // is bounded by the computation's age, not restarted by every reader.
 func TestLatestJoiningALongComputationAnswersAtOnce(t *testing.T) {
-	l := health.NewLatest(300 * time.Millisecond)
+	l := health.NewLatest(300*time.Millisecond, time.Hour)
 	s := &snapshot{}
 	if _, err := health.Read(t.Context(), l, "k", false, s.read); err != nil {
 		t.Fatal(err)
@@ -194,5 +194,23 @@ func TestLatestJoiningALongComputationAnswersAtOnce(t *testing.T) {
 	}
 	if d := time.Since(start); d > 150*time.Millisecond {
 		t.Fatalf("a read joining a computation %s old waited %s, want an answer at once", 300*time.Millisecond, d)
+	}
+}
+
+// An answer older than the bound is not served: a read after a quiet while waits for the current
+// figures rather than showing ones from long before.
+func TestLatestServesNoAnswerOlderThanTheBound(t *testing.T) {
+	l := health.NewLatest(time.Millisecond, 100*time.Millisecond)
+	s := &snapshot{}
+	s.version.Store(1)
+	if _, err := health.Read(t.Context(), l, "k", false, s.read); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	s.version.Store(2)
+	s.gate.Lock()
+	go func() { time.Sleep(50 * time.Millisecond); s.gate.Unlock() }()
+	if f, err := health.Read(t.Context(), l, "k", false, s.read); err != nil || f.version != 2 {
+		t.Fatalf("read after the answer grew older than the bound: %+v, %v; want the current version 2", f, err)
 	}
 }

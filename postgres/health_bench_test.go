@@ -185,7 +185,7 @@ func benchLatestReads(b *testing.B, raw *sqlx.DB, scale float64, reads []healthR
 	seconds := envInt("GUILDHALL_HEALTH_BENCH_SECONDS", 5)
 	for _, r := range reads {
 		name, fn := r.name, r.fn
-		latest := health.NewLatest(api.DefaultStatsWait)
+		latest := health.NewLatest(api.DefaultStatsWait, time.Minute)
 		var computations atomic.Int64
 		read := func(ctx context.Context) (*struct{}, error) {
 			computations.Add(1)

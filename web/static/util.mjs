@@ -2,13 +2,38 @@
 
 export const state = { cid: null, community: null, account: null, session: null, chainOK: false };
 
+// wroteKey is where this tab keeps when it last wrote something (a ballot, a delegation, a
+// transaction), across page loads.
+const wroteKey = "guildhall.wroteAt";
+
+// noteWrite records that this tab has just written something: for a minute its reads ask for the
+// current snapshot (Cache-Control: no-cache), so the member sees what they did; otherwise a
+// community health read may answer with the newest figures already computed, naming their block.
+export function noteWrite() {
+  try {
+    sessionStorage.setItem(wroteKey, String(Date.now()));
+  } catch {
+    // Storage refused (a private window): reads just take the newest computed figures.
+  }
+}
+
+function wroteRecently() {
+  try {
+    return Date.now() - Number(sessionStorage.getItem(wroteKey) || 0) < 60_000;
+  } catch {
+    return false;
+  }
+}
+
 // api fetches one JSON answer of the public API. Errors are RFC 9457 problems: the thrown Error
 // carries detail (with the fields named) and status.
 export async function api(path, { method = "GET", body, auth } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (auth) headers.Authorization = "Bearer " + auth;
+  if (method === "GET" && wroteRecently()) headers["Cache-Control"] = "no-cache";
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (method !== "GET" && res.ok) noteWrite();
   const text = await res.text();
   let data = null;
   try {

@@ -4,7 +4,7 @@
 // wallet_addEthereumChain), signs in with Sign-In with Ethereum and signs EIP-712 ballots and
 // delegations that Guildhall relays, so no gas is needed.
 
-import { api, community, el, notice, short, state } from "./util.mjs";
+import { api, community, el, noteWrite, notice, short, state } from "./util.mjs";
 
 const providers = new Map(); // uuid -> {info, provider}
 let current = null; // the chosen EIP-1193 provider
@@ -177,7 +177,9 @@ export async function signTyped(typed) {
 // returns its hash.
 export async function send(to, data) {
   if (!state.chainOK && !(await checkChain())) throw new Error("Switch your wallet to the community's chain first.");
-  return request("eth_sendTransaction", [{ from: state.account, to, data }]);
+  const hash = await request("eth_sendTransaction", [{ from: state.account, to, data }]);
+  noteWrite();
+  return hash;
 }
 
 // vote signs a ballot and has Guildhall relay it.
