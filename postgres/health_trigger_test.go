@@ -1,9 +1,12 @@
 package postgres_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -59,4 +62,55 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 		t.Errorf("a first action of %d members read %d activity days (%d sequentially, %d by index), want at most %d (8 times the table)",
 			benchMembers, read.Seq+read.Index, read.Seq, read.Index, limit)
 	}
+}
+
+// The minter's updates of rewards (a batch claimed: batch_id set and submitted; a batch cut:
+// rewards given back to pending; a batch confirmed) change nothing the health figures or the
+// ledger version count, so they run no trigger function at all: no transition tables captured,
+// no activity or ledger work per statement (migration 0026). A reward failing, which the figures
+// do count, still runs both, and every figure stays exact.
+func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	f.addBlock(healthT0, func(b *blockEvents) {})
+	var ids []int64
+	for i := range 6 {
+		ids = append(ids, f.reward(account(i%3), healthT0.Add(time.Duration(i)*time.Hour), 5, false, i))
+	}
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	called := func() string {
+		t.Helper()
+		var names string
+		if err := tx.Get(&names, `SELECT coalesce(string_agg(funcname || ' ' || calls, ', ' ORDER BY funcname), '')
+			FROM pg_stat_xact_user_functions WHERE calls > 0`); err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	run := func(q string, args ...any) {
+		t.Helper()
+		if _, err := tx.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	run(`SET LOCAL track_functions = 'pl'`)
+	run(`INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total) VALUES (1, 'guild', '0x' || repeat('ab', 32), 6, 30)`)
+	run(`UPDATE rewards SET batch_id = 1, status = 'submitted' WHERE id = ANY($1)`, pq.Array(ids))
+	run(`UPDATE rewards SET batch_id = NULL, status = 'pending' WHERE id IN (SELECT id FROM rewards WHERE batch_id = 1 ORDER BY id OFFSET 4)`)
+	run(`UPDATE rewards SET status = 'confirmed' WHERE batch_id = 1`)
+	if got := called(); got != "" {
+		t.Errorf("the minter's updates of rewards called trigger functions: %s; want none", got)
+	}
+	run(`UPDATE rewards SET status = 'failed' WHERE id = $1`, ids[5])
+	if got := called(); !strings.Contains(got, "member_activity_apply 1") || !strings.Contains(got, "reward_ledger_slot 1") {
+		t.Errorf("a reward failing called %q; want member_activity_apply and reward_ledger_slot once each", got)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, f, "")
 }
