@@ -1,9 +1,10 @@
 -- The statement-level UPDATE triggers of 0009 and 0012 again, with their functions as 0009 and 0022
 -- left them.
-DROP TRIGGER rewards_health_update ON rewards;
-DROP TRIGGER rewards_ledger_version_update ON rewards;
-DROP FUNCTION health_reward_updated();
-DROP FUNCTION reward_ledger_updated();
+DROP TRIGGER rewards_counting_update ON rewards;
+DROP TRIGGER rewards_counting_apply ON rewards;
+DROP FUNCTION reward_update_stage();
+DROP FUNCTION reward_updates_apply();
+DROP TABLE reward_updates_staged;
 
 CREATE OR REPLACE FUNCTION reward_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,14 +1,21 @@
--- The minter's updates of rewards (a batch claimed or given back, a status pending -> submitted
--- -> confirmed) change nothing the health figures or the ledger version read: a reward counts
--- unless it is failed, on its member's ledger day, for its amount. The statement-level UPDATE
--- triggers of 0009 and 0012 still captured every updated row twice (transition tables) and ran
--- their functions on each such statement, only to find nothing changed. PostgreSQL takes no
--- column list or WHEN for a trigger with transition tables, so the UPDATE triggers are now
--- row-level with a WHEN that lets only an update changing what they read queue any work (a
--- reward failing or coming back, an amount, wallet, time, community or issuer rewritten by hand);
--- the minter's updates queue none. Such an update applies its row's change alone, through the
--- same member_activity_apply and the same ledger version slot as a statement of rewards does.
--- Inserts and deletes keep their statement-level triggers.
+-- The minter's updates of rewards (a batch claimed or cut: batch_id set or cleared, pending <->
+-- submitted; a batch confirmed) change nothing the health figures or the ledger version read: a
+-- reward counts unless it is failed, on its member's ledger day, for its amount, under its
+-- issuer. The statement-level UPDATE triggers of 0009 and 0012 still captured every updated row
+-- twice (transition tables) and ran their functions on each such statement, only to find nothing
+-- changed. PostgreSQL takes no column list or WHEN for a trigger with transition tables, so:
+-- * rewards_counting_update, a row-level trigger whose WHEN lets only an update that changes what
+--   they read queue anything (a reward failing or coming back, an amount, wallet, time, community
+--   or issuer rewritten by hand), stages that row's change, old and new, in
+--   reward_updates_staged and marks the transaction;
+-- * rewards_counting_apply, statement-level without transition tables, fires after the row
+--   triggers of every UPDATE of rewards; unmarked (the minter's updates) it returns at once,
+--   marked it takes the staged changes and hands them, summed per member and day, to the same
+--   member_activity_apply, and their (community, issuer) pairs to the same ledger version slot,
+--   as the statement-level work did: one call for a statement however many rows it changed.
+-- Staged rows live from a row trigger to the end of its statement, in its transaction, so nobody
+-- else ever sees them (unlogged: nothing in them outlives a crash). Inserts and deletes keep
+-- their statement-level triggers.
 DROP TRIGGER rewards_health_update ON rewards;
 DROP TRIGGER rewards_ledger_version_update ON rewards;
 
@@ -20,7 +27,7 @@ CREATE FUNCTION reward_ledger_bump(cids text[], issuers bigint[]) RETURNS void L
     ON CONFLICT (community_id, issuer_id, slot) DO UPDATE SET version = excluded.version
 $$;
 
--- Inserts and deletes (updates have their own function below).
+-- Inserts and deletes (updates: rewards_counting_apply).
 CREATE OR REPLACE FUNCTION reward_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('SELECT reward_ledger_bump(array_agg(community_id), array_agg(issuer_id)) FROM %I',
@@ -28,13 +35,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION reward_ledger_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM reward_ledger_bump(ARRAY[OLD.community_id, NEW.community_id], ARRAY[OLD.issuer_id, NEW.issuer_id]);
-    RETURN NULL;
-END $$;
-
--- Inserts and deletes (updates have their own function below).
+-- Inserts and deletes (updates: rewards_counting_apply).
 CREATE OR REPLACE FUNCTION health_rewards_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     deltas member_activity_days[];
@@ -48,27 +49,49 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- One updated reward whose counting changed: its old row taken away where it counted, its new
--- row added where it counts.
-CREATE FUNCTION health_reward_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE UNLOGGED TABLE reward_updates_staged (
+    community_id text          NOT NULL,
+    issuer_id    bigint        NOT NULL,
+    wallet       text          NOT NULL,
+    day          date          NOT NULL,
+    n            integer       NOT NULL,
+    amount       numeric(78,0) NOT NULL,
+    counts       boolean       NOT NULL
+);
+
+-- An updated reward whose counting may have changed: its old row to take away, its new row to add.
+CREATE FUNCTION reward_update_stage() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM member_activity_apply((
-        SELECT array_agg(ROW(community_id, wallet, day, n, amount, 0, 0, 0, 0)::member_activity_days)
-        FROM (SELECT community_id, wallet, day, sum(n)::int AS n, sum(amount) AS amount
-              FROM (VALUES (OLD.community_id, OLD.wallet, health_day(OLD.created_at), -1, -OLD.amount, OLD.status <> 'failed'),
-                           (NEW.community_id, NEW.wallet, health_day(NEW.created_at), 1, NEW.amount, NEW.status <> 'failed'))
-                   c (community_id, wallet, day, n, amount, counts)
-              WHERE counts GROUP BY 1, 2, 3) x
-        WHERE n <> 0 OR amount <> 0), false);
+    INSERT INTO reward_updates_staged VALUES
+        (OLD.community_id, OLD.issuer_id, OLD.wallet, health_day(OLD.created_at), -1, -OLD.amount, OLD.status <> 'failed'),
+        (NEW.community_id, NEW.issuer_id, NEW.wallet, health_day(NEW.created_at), 1, NEW.amount, NEW.status <> 'failed');
+    PERFORM set_config('guildhall.reward_updates_staged', 'yes', true);
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER rewards_health_update AFTER UPDATE ON rewards FOR EACH ROW
-    WHEN ((OLD.status = 'failed') IS DISTINCT FROM (NEW.status = 'failed')
-          OR (OLD.community_id, OLD.wallet, OLD.amount, OLD.created_at) IS DISTINCT FROM (NEW.community_id, NEW.wallet, NEW.amount, NEW.created_at))
-    EXECUTE FUNCTION health_reward_updated();
-CREATE TRIGGER rewards_ledger_version_update AFTER UPDATE ON rewards FOR EACH ROW
+CREATE FUNCTION reward_updates_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    staged reward_updates_staged[];
+    deltas member_activity_days[];
+BEGIN
+    IF current_setting('guildhall.reward_updates_staged', true) IS DISTINCT FROM 'yes' THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('guildhall.reward_updates_staged', '', true);
+    WITH d AS (DELETE FROM reward_updates_staged RETURNING *)
+    SELECT array_agg(d) INTO staged FROM d;
+    SELECT array_agg(ROW(community_id, wallet, day, n, amount, 0, 0, 0, 0)::member_activity_days) INTO deltas
+    FROM (SELECT community_id, wallet, day, sum(n)::int AS n, sum(amount) AS amount FROM unnest(staged)
+          WHERE counts GROUP BY 1, 2, 3) x
+    WHERE n <> 0 OR amount <> 0;
+    PERFORM member_activity_apply(deltas, false);
+    PERFORM reward_ledger_bump(array_agg(community_id), array_agg(issuer_id)) FROM unnest(staged);
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER rewards_counting_update AFTER UPDATE ON rewards FOR EACH ROW
     WHEN ((OLD.status = 'failed') IS DISTINCT FROM (NEW.status = 'failed')
           OR (OLD.community_id, OLD.issuer_id, OLD.wallet, OLD.amount, OLD.created_at)
              IS DISTINCT FROM (NEW.community_id, NEW.issuer_id, NEW.wallet, NEW.amount, NEW.created_at))
-    EXECUTE FUNCTION reward_ledger_updated();
+    EXECUTE FUNCTION reward_update_stage();
+CREATE TRIGGER rewards_counting_apply AFTER UPDATE ON rewards FOR EACH STATEMENT EXECUTE FUNCTION reward_updates_apply();
