@@ -35,16 +35,43 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Inserts and deletes (updates: rewards_counting_apply).
+-- Inserts and deletes (updates: rewards_counting_apply). A new member's first rewards (an
+-- inserted account with no activity day at all, rewarded on one day) skip member_activity_apply:
+-- what such an account adds to the rollups needs no reading again. Its one day is active with a
+-- reward and nothing on chain, in no period before or after it (no returning, no retention
+-- period after its cohort), it is the account's first reward day and last active day, so each
+-- of its day, week and month gains one active member with a reward, one new member and the
+-- rewards; its day one last member. Under the accounts' locks, taken first for every account of
+-- the statement (member_activity_apply takes them again at once for the others), a concurrent
+-- writer of the same account either committed before (then the account has days and takes the
+-- general path) or waits for this transaction.
 CREATE OR REPLACE FUNCTION health_rewards_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     deltas member_activity_days[];
+    fresh member_activity_days[];
 BEGIN
     EXECUTE format($q$SELECT array_agg(ROW(community_id, wallet, day, $1 * n, $1 * amount, 0, 0, 0, 0)::member_activity_days)
         FROM (SELECT community_id, wallet, health_day(created_at) AS day, count(*)::int AS n, sum(amount) AS amount
               FROM %I WHERE status <> 'failed' GROUP BY 1, 2, 3) x$q$,
         CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END)
     INTO deltas USING CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
+    IF TG_OP = 'INSERT' AND deltas IS NOT NULL THEN
+        PERFORM health_lock(c, a) FROM (SELECT array_agg(community_id) AS c, array_agg(account) AS a FROM unnest(deltas)) x;
+        SELECT array_agg(d) INTO fresh FROM unnest(deltas) d
+        JOIN (SELECT community_id, account FROM unnest(deltas) GROUP BY 1, 2 HAVING count(*) = 1) k USING (community_id, account)
+        WHERE NOT EXISTS (SELECT 1 FROM member_activity_days m WHERE m.community_id = d.community_id AND m.account = d.account);
+    END IF;
+    IF fresh IS NOT NULL THEN
+        INSERT INTO member_activity_days SELECT * FROM unnest(fresh);
+        INSERT INTO member_first_rewards (community_id, account, first_day, last_day)
+        SELECT community_id, account, day, day FROM unnest(fresh);
+        PERFORM health_journal_add(ARRAY(
+            SELECT ROW(d.community_id, gr.grain, NULL, date_trunc(gr.grain, d.day::timestamp)::date, 1, 1, 0, 0, 0, 1,
+                       (gr.grain = 'day')::int, d.reward_count, d.reward_amount)::health_rollup_row
+            FROM unnest(fresh) d CROSS JOIN (VALUES ('day'), ('week'), ('month')) gr(grain)));
+        SELECT array_agg(ROW(d.*)::member_activity_days) INTO deltas
+        FROM (SELECT * FROM unnest(deltas) EXCEPT ALL SELECT * FROM unnest(fresh)) d;
+    END IF;
     PERFORM member_activity_apply(deltas, TG_OP = 'DELETE');
     RETURN NULL;
 END $$;

@@ -124,3 +124,64 @@ func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
 	}
 	checkAgainstOracle(t, f, "")
 }
+
+// A new member's first rewards (an account with no activity day, rewarded on one day) add to the
+// rollups without reading anything again: one statement of such rewards never runs
+// health_member_changes (migration 0026). Rewards in the same statement to a returning member,
+// to an account active only on chain and to a new account on two days take the general path,
+// and every figure stays exact.
+func TestNewMembersFirstRewardsReadNothingAgain(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	day := healthT0.Add(40 * 24 * time.Hour)
+	f.addBlock(day.Add(-9*24*time.Hour), func(b *blockEvents) { b.transfer(account(3), account(4), 1) })
+	f.addBlock(day, func(b *blockEvents) { b.transfer(account(4), account(3), 1) })
+	f.reward(account(5), day.Add(-24*time.Hour), 5, false, 0)
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	reward := func(items ...[2]int) { // one statement: account items[k][0] rewarded items[k][1] hours after day
+		t.Helper()
+		var wallets []string
+		var ats []time.Time
+		for _, it := range items {
+			wallets = append(wallets, account(it[0]).Hex())
+			ats = append(ats, day.Add(time.Duration(it[1])*time.Hour))
+		}
+		if _, err := tx.Exec(`INSERT INTO members (community_id, wallet) SELECT DISTINCT 'guild', w FROM unnest($1::text[]) w ON CONFLICT DO NOTHING`,
+			pq.Array(wallets)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
+			SELECT 'guild', $3, $4, 'purchase', w, 7, at FROM unnest($1::text[], $2::timestamptz[]) u(w, at)`,
+			pq.Array(wallets), pq.Array(ats), f.issuer, f.rule); err != nil {
+			t.Fatal(err)
+		}
+	}
+	memberChanges := func() int {
+		t.Helper()
+		var n int
+		if err := tx.Get(&n, `SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'health_member_changes'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := tx.Exec(`SET LOCAL track_functions = 'all'`); err != nil {
+		t.Fatal(err)
+	}
+	reward([2]int{10, 0}, [2]int{11, 1}, [2]int{12, 2}, [2]int{10, 3}) // three new members, one rewarded twice that day
+	if n := memberChanges(); n != 0 {
+		t.Errorf("new members' first rewards ran health_member_changes %d times, want 0", n)
+	}
+	// A new member, a returning one, one active on chain only, a new one on two days.
+	reward([2]int{13, 1}, [2]int{5, 1}, [2]int{3, 2}, [2]int{14, 1}, [2]int{14, 50})
+	if n := memberChanges(); n != 1 {
+		t.Errorf("health_member_changes ran %d times for a statement with known accounts, want 1", n)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, f, "")
+}
