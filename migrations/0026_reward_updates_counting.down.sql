@@ -1,10 +1,12 @@
 -- The statement-level UPDATE triggers of 0009 and 0012 again, with their functions as 0009 and 0022
--- left them.
+-- left them; no staging, no shortcut for new members.
 DROP TRIGGER rewards_counting_update ON rewards;
 DROP TRIGGER rewards_counting_apply ON rewards;
 DROP FUNCTION reward_update_stage();
 DROP FUNCTION reward_updates_apply();
 DROP TABLE reward_updates_staged;
+DROP FUNCTION health_first_rewards_add(member_activity_days[]);
+DROP FUNCTION health_reward_deltas(text[], text[], timestamptz[], numeric[], boolean[], integer);
 
 CREATE OR REPLACE FUNCTION reward_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

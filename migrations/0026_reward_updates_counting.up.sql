@@ -15,62 +15,92 @@
 --   as the statement-level work did: one call for a statement however many rows it changed.
 -- Staged rows live from a row trigger to the end of its statement, in its transaction, so nobody
 -- else ever sees them (unlogged: nothing in them outlives a crash). Inserts and deletes keep
--- their statement-level triggers.
+-- their statement-level triggers, now with static statements (planned once a session), and a
+-- new member's first rewards are added without reading anything again (health_first_rewards_add).
 DROP TRIGGER rewards_health_update ON rewards;
 DROP TRIGGER rewards_ledger_version_update ON rewards;
 
 -- reward_ledger_bump gives each (community, issuer) of the arrays a new ledger version in the
--- slot this transaction holds.
-CREATE FUNCTION reward_ledger_bump(cids text[], issuers bigint[]) RETURNS void LANGUAGE sql AS $$
+-- slot this transaction holds. The trigger functions below call it, and health_reward_deltas,
+-- with static statements, so that each session plans them once (a statement run through EXECUTE,
+-- or in a LANGUAGE sql function, is planned on every call).
+CREATE FUNCTION reward_ledger_bump(cids text[], issuers bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO reward_ledger_versions (community_id, issuer_id, slot, version)
     SELECT c, i, reward_ledger_slot(c, i), nextval('reward_ledger_version_seq') FROM (SELECT DISTINCT c, i FROM unnest(cids, issuers) u(c, i)) x
-    ON CONFLICT (community_id, issuer_id, slot) DO UPDATE SET version = excluded.version
-$$;
+    ON CONFLICT (community_id, issuer_id, slot) DO UPDATE SET version = excluded.version;
+END $$;
 
 -- Inserts and deletes (updates: rewards_counting_apply).
 CREATE OR REPLACE FUNCTION reward_ledger_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    EXECUTE format('SELECT reward_ledger_bump(array_agg(community_id), array_agg(issuer_id)) FROM %I',
-        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END);
+    IF TG_OP = 'INSERT' THEN
+        PERFORM reward_ledger_bump(array_agg(community_id), array_agg(issuer_id)) FROM new_rows;
+    ELSE
+        PERFORM reward_ledger_bump(array_agg(community_id), array_agg(issuer_id)) FROM old_rows;
+    END IF;
     RETURN NULL;
 END $$;
 
--- Inserts and deletes (updates: rewards_counting_apply). A new member's first rewards (an
--- inserted account with no activity day at all, rewarded on one day) skip member_activity_apply:
--- what such an account adds to the rollups needs no reading again. Its one day is active with a
+-- health_reward_deltas returns what rewards (those not failed) add to member_activity_days, each
+-- counted sign times (1: added, -1: taken away), one delta per member and day that changes.
+CREATE FUNCTION health_reward_deltas(cids text[], wallets text[], created timestamptz[], amounts numeric[], failed boolean[],
+                                     sign integer) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN (SELECT array_agg(ROW(c, w, day, sign * n, sign * amount, 0, 0, 0, 0)::member_activity_days)
+            FROM (SELECT c, w, health_day(t) AS day, count(*)::int AS n, sum(a) AS amount
+                  FROM unnest(cids, wallets, created, amounts, failed) u(c, w, t, a, f) WHERE NOT f GROUP BY 1, 2, 3) x
+            WHERE n <> 0 OR amount <> 0);
+END $$;
+
+-- health_first_rewards_add applies the deltas of new members' first rewards (an account with no
+-- activity day at all, rewarded on one day) and returns the others, for member_activity_apply.
+-- What such an account adds to the rollups needs no reading again: its one day is active with a
 -- reward and nothing on chain, in no period before or after it (no returning, no retention
--- period after its cohort), it is the account's first reward day and last active day, so each
--- of its day, week and month gains one active member with a reward, one new member and the
--- rewards; its day one last member. Under the accounts' locks, taken first for every account of
--- the statement (member_activity_apply takes them again at once for the others), a concurrent
--- writer of the same account either committed before (then the account has days and takes the
--- general path) or waits for this transaction.
+-- period after its cohort), and it is the account's first reward day and last active day, so
+-- each of its day, week and month gains one active member with a reward, one new member and the
+-- rewards, and its day one last member. Under the accounts' locks, taken first for every account
+-- of the deltas (member_activity_apply takes them again at once for the others), a concurrent
+-- writer of the same account either committed before (then the account has days and is left to
+-- member_activity_apply) or waits for this transaction.
+CREATE FUNCTION health_first_rewards_add(deltas member_activity_days[]) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
+DECLARE
+    fresh member_activity_days[];
+BEGIN
+    IF deltas IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM health_lock(c, a) FROM (SELECT array_agg(community_id) AS c, array_agg(account) AS a FROM unnest(deltas)) x;
+    SELECT array_agg(d) INTO fresh FROM unnest(deltas) d
+    JOIN (SELECT community_id, account FROM unnest(deltas) GROUP BY 1, 2 HAVING count(*) = 1) k USING (community_id, account)
+    WHERE d.reward_count > 0
+      AND NOT EXISTS (SELECT 1 FROM member_activity_days m WHERE m.community_id = d.community_id AND m.account = d.account);
+    IF fresh IS NULL THEN
+        RETURN deltas;
+    END IF;
+    INSERT INTO member_activity_days SELECT * FROM unnest(fresh);
+    INSERT INTO member_first_rewards (community_id, account, first_day, last_day)
+    SELECT community_id, account, day, day FROM unnest(fresh);
+    PERFORM health_journal_add(ARRAY(
+        SELECT ROW(d.community_id, gr.grain, NULL, date_trunc(gr.grain, d.day::timestamp)::date, 1, 1, 0, 0, 0, 1,
+                   (gr.grain = 'day')::int, d.reward_count, d.reward_amount)::health_rollup_row
+        FROM unnest(fresh) d CROSS JOIN (VALUES ('day'), ('week'), ('month')) gr(grain)));
+    RETURN (SELECT array_agg(ROW(d.*)::member_activity_days) FROM (SELECT * FROM unnest(deltas) EXCEPT ALL SELECT * FROM unnest(fresh)) d);
+END $$;
+
+-- Inserts and deletes (updates: rewards_counting_apply); new members' first rewards through
+-- health_first_rewards_add.
 CREATE OR REPLACE FUNCTION health_rewards_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     deltas member_activity_days[];
-    fresh member_activity_days[];
 BEGIN
-    EXECUTE format($q$SELECT array_agg(ROW(community_id, wallet, day, $1 * n, $1 * amount, 0, 0, 0, 0)::member_activity_days)
-        FROM (SELECT community_id, wallet, health_day(created_at) AS day, count(*)::int AS n, sum(amount) AS amount
-              FROM %I WHERE status <> 'failed' GROUP BY 1, 2, 3) x$q$,
-        CASE TG_OP WHEN 'INSERT' THEN 'new_rows' ELSE 'old_rows' END)
-    INTO deltas USING CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
-    IF TG_OP = 'INSERT' AND deltas IS NOT NULL THEN
-        PERFORM health_lock(c, a) FROM (SELECT array_agg(community_id) AS c, array_agg(account) AS a FROM unnest(deltas)) x;
-        SELECT array_agg(d) INTO fresh FROM unnest(deltas) d
-        JOIN (SELECT community_id, account FROM unnest(deltas) GROUP BY 1, 2 HAVING count(*) = 1) k USING (community_id, account)
-        WHERE NOT EXISTS (SELECT 1 FROM member_activity_days m WHERE m.community_id = d.community_id AND m.account = d.account);
-    END IF;
-    IF fresh IS NOT NULL THEN
-        INSERT INTO member_activity_days SELECT * FROM unnest(fresh);
-        INSERT INTO member_first_rewards (community_id, account, first_day, last_day)
-        SELECT community_id, account, day, day FROM unnest(fresh);
-        PERFORM health_journal_add(ARRAY(
-            SELECT ROW(d.community_id, gr.grain, NULL, date_trunc(gr.grain, d.day::timestamp)::date, 1, 1, 0, 0, 0, 1,
-                       (gr.grain = 'day')::int, d.reward_count, d.reward_amount)::health_rollup_row
-            FROM unnest(fresh) d CROSS JOIN (VALUES ('day'), ('week'), ('month')) gr(grain)));
-        SELECT array_agg(ROW(d.*)::member_activity_days) INTO deltas
-        FROM (SELECT * FROM unnest(deltas) EXCEPT ALL SELECT * FROM unnest(fresh)) d;
+    IF TG_OP = 'INSERT' THEN
+        SELECT health_reward_deltas(array_agg(community_id), array_agg(wallet), array_agg(created_at), array_agg(amount),
+                                    array_agg(status = 'failed'), 1) INTO deltas FROM new_rows;
+        deltas := health_first_rewards_add(deltas);
+    ELSE
+        SELECT health_reward_deltas(array_agg(community_id), array_agg(wallet), array_agg(created_at), array_agg(amount),
+                                    array_agg(status = 'failed'), -1) INTO deltas FROM old_rows;
     END IF;
     PERFORM member_activity_apply(deltas, TG_OP = 'DELETE');
     RETURN NULL;
