@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/rewards"
@@ -59,24 +61,41 @@ func (s *server) authenticateIssuer(c *gin.Context, cached bool) {
 }
 
 // issuerOfKey returns the issuer holding the key secret and the key's hash: from the cache when
-// cached allows and it holds the key, else from the store (and then kept in the cache).
+// cached allows and it holds the key, else from the store (and then kept in the cache). Requests
+// that miss the cache for one key at once (a new server's first requests) share one read of the
+// store, under no request's cancellation: each would otherwise take a connection of its own,
+// most of them opened for it, while the first group of rewards waits for the CPU they take.
 func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewards.Issuer, []byte, error) {
 	prefix, ok := rewards.KeyPrefix(secret)
 	if !ok {
 		return nil, nil, guildhall.Errorf(guildhall.EUNAUTHORIZED, "invalid or revoked issuer API key")
 	}
 	hash := rewards.HashKey(secret)
-	if cached {
-		if iss := s.issuerKeys.get(hash); iss != nil {
-			return iss, hash, nil
-		}
+	ctx := c.Request.Context()
+	if !cached {
+		iss, err := s.lookupIssuer(ctx, prefix, hash)
+		return iss, hash, err
 	}
-	iss, err := s.rewards.IssuerByKey(c.Request.Context(), prefix, func(stored []byte) bool { return subtle.ConstantTimeCompare(stored, hash) == 1 })
+	if iss := s.issuerKeys.get(hash); iss != nil {
+		return iss, hash, nil
+	}
+	iss, err, _ := s.issuerKeys.lookups.Do(string(hash), func() (any, error) {
+		return s.lookupIssuer(context.WithoutCancel(ctx), prefix, hash)
+	})
 	if err != nil {
 		return nil, nil, err
 	}
+	return iss.(*rewards.Issuer), hash, nil
+}
+
+// lookupIssuer reads the issuer holding the key of hash from the store and keeps it in the cache.
+func (s *server) lookupIssuer(ctx context.Context, prefix string, hash []byte) (*rewards.Issuer, error) {
+	iss, err := s.rewards.IssuerByKey(ctx, prefix, func(stored []byte) bool { return subtle.ConstantTimeCompare(stored, hash) == 1 })
+	if err != nil {
+		return nil, err
+	}
 	s.issuerKeys.put(hash, iss)
-	return iss, hash, nil
+	return iss, nil
 }
 
 // issuerKeyCacheSize bounds the keys a process keeps; past it the cache starts again empty.
@@ -86,8 +105,9 @@ const issuerKeyCacheSize = 4096
 // shortcut for the routes that check the key again in their transaction (requireAcceptingIssuer);
 // a key the store refused is forgotten.
 type issuerKeyCache struct {
-	mu sync.Mutex
-	m  map[string]*rewards.Issuer
+	mu      sync.Mutex
+	m       map[string]*rewards.Issuer
+	lookups singleflight.Group // the reads of keys missing, by hash
 }
 
 func (k *issuerKeyCache) get(hash []byte) *rewards.Issuer {

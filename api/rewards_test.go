@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -8,7 +9,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
@@ -617,4 +620,46 @@ func TestCachedIssuerKeyRefusedOnceRevokedOrRotated(t *testing.T) {
 		t.Fatal(err)
 	}
 	refusedAll(rotated.Secret, "revoked")
+}
+
+// slowKeyLookups counts the store's reads of issuer keys, each slowed so that requests arriving
+// together all miss the process's key cache while the first read runs.
+type slowKeyLookups struct {
+	rewards.Store
+	reads atomic.Int32
+}
+
+func (k *slowKeyLookups) IssuerByKey(ctx context.Context, prefix string, match func([]byte) bool) (*rewards.Issuer, error) {
+	k.reads.Add(1)
+	time.Sleep(300 * time.Millisecond)
+	return k.Store.IssuerByKey(ctx, prefix, match)
+}
+
+// A new server's first reward requests, 32 at once with one key, all miss the key cache: they
+// share one read of the key (instead of 32 reads, each taking a database connection, most of
+// them opened for it, while the first rewards wait) and are all accepted.
+func TestFirstRequestsOfAKeyShareOneLookup(t *testing.T) {
+	t.Parallel()
+	srv := newRewardsServer(t, 1_000_000)
+	keys := &slowKeyLookups{Store: srv.rewards}
+	srv.rewards = keys
+	srv.issuerKeys.forget(rewards.HashKey(srv.key)) // as a new process: nothing cached
+	var wg sync.WaitGroup
+	codes := make([]int, 32)
+	for k := range codes {
+		wg.Go(func() {
+			rec := srv.send(t, http.MethodPost, "/v1/communities/bakery/rewards", srv.key, fmt.Sprint("first-", k),
+				fmt.Sprintf(`{"wallet":"0x%040x","activity":"purchase"}`, 0xbeef00+k))
+			codes[k] = rec.Code
+		})
+	}
+	wg.Wait()
+	for k, code := range codes {
+		if code != http.StatusAccepted {
+			t.Errorf("request %d = %d, want 202", k, code)
+		}
+	}
+	if n := keys.reads.Load(); n != 1 {
+		t.Errorf("32 first requests read the key %d times, want once", n)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
@@ -115,4 +116,127 @@ func TestHealthChainActionsOnActiveDays(t *testing.T) {
 	if got := f.activityRows(); got != strings.Join(want, "\n") {
 		t.Errorf("activity after the rewinds:\n%s\nwant\n%s", got, strings.Join(want, "\n"))
 	}
+}
+
+// The minter's updates of rewards (a batch claimed: batch_id set and submitted; a batch cut:
+// rewards given back to pending; a batch confirmed) change nothing the health figures or the
+// ledger version count, so they stage nothing and run no activity or ledger work: only the
+// statement trigger's check that nothing was staged (migration 0026). A reward failing, which
+// the figures do count, runs both once, and every figure stays exact.
+func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	f.addBlock(healthT0, func(b *blockEvents) {})
+	var ids []int64
+	for i := range 6 {
+		ids = append(ids, f.reward(account(i%3), healthT0.Add(time.Duration(i)*time.Hour), 5, false, i))
+	}
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	called := func() map[string]int { // the functions this transaction called, and how often
+		t.Helper()
+		var rows []struct {
+			Name  string `db:"funcname"`
+			Calls int    `db:"calls"`
+		}
+		if err := tx.Select(&rows, `SELECT funcname, calls FROM pg_stat_xact_user_functions WHERE calls > 0`); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, r := range rows {
+			out[r.Name] = r.Calls
+		}
+		return out
+	}
+	run := func(q string, args ...any) {
+		t.Helper()
+		if _, err := tx.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	run(`SET LOCAL track_functions = 'pl'`)
+	run(`INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total) VALUES (1, 'guild', '0x' || repeat('ab', 32), 6, 30)`)
+	run(`UPDATE rewards SET batch_id = 1, status = 'submitted' WHERE id = ANY($1)`, pq.Array(ids))
+	run(`UPDATE rewards SET batch_id = NULL, status = 'pending' WHERE id IN (SELECT id FROM rewards WHERE batch_id = 1 ORDER BY id OFFSET 4)`)
+	run(`UPDATE rewards SET status = 'confirmed' WHERE batch_id = 1`)
+	got := called()
+	delete(got, "reward_updates_apply") // the statement trigger's check, once a statement
+	if len(got) > 0 {
+		t.Errorf("the minter's updates of rewards called trigger functions %v; want none", got)
+	}
+	run(`UPDATE rewards SET status = 'failed' WHERE id = $1`, ids[5])
+	got = called()
+	for _, fn := range []string{"reward_update_stage", "member_activity_apply", "reward_ledger_slot"} {
+		if got[fn] != 1 {
+			t.Errorf("a reward failing called %s %d times (all: %v); want its row staged once, then the activity and the ledger version applied once", fn, got[fn], got)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, f, "")
+}
+
+// A new member's first rewards (an account with no activity day, rewarded on one day) add to the
+// rollups without reading anything again: one statement of such rewards never runs
+// health_member_changes (migration 0026). Rewards in the same statement to a returning member,
+// to an account active only on chain and to a new account on two days take the general path,
+// and every figure stays exact.
+func TestNewMembersFirstRewardsReadNothingAgain(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	day := healthT0.Add(40 * 24 * time.Hour)
+	f.addBlock(day.Add(-9*24*time.Hour), func(b *blockEvents) { b.transfer(account(3), account(4), 1) })
+	f.addBlock(day, func(b *blockEvents) { b.transfer(account(4), account(3), 1) })
+	f.reward(account(5), day.Add(-24*time.Hour), 5, false, 0)
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	reward := func(items ...[2]int) { // one statement: account items[k][0] rewarded items[k][1] hours after day
+		t.Helper()
+		var wallets []string
+		var ats []time.Time
+		for _, it := range items {
+			wallets = append(wallets, account(it[0]).Hex())
+			ats = append(ats, day.Add(time.Duration(it[1])*time.Hour))
+		}
+		if _, err := tx.Exec(`INSERT INTO members (community_id, wallet) SELECT DISTINCT 'guild', w FROM unnest($1::text[]) w ON CONFLICT DO NOTHING`,
+			pq.Array(wallets)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
+			SELECT 'guild', $3, $4, 'purchase', w, 7, at FROM unnest($1::text[], $2::timestamptz[]) u(w, at)`,
+			pq.Array(wallets), pq.Array(ats), f.issuer, f.rule); err != nil {
+			t.Fatal(err)
+		}
+	}
+	memberChanges := func() int {
+		t.Helper()
+		var n int
+		if err := tx.Get(&n, `SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'health_member_changes'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := tx.Exec(`SET LOCAL track_functions = 'all'`); err != nil {
+		t.Fatal(err)
+	}
+	reward([2]int{10, 0}, [2]int{11, 1}, [2]int{12, 2}, [2]int{10, 3}) // three new members, one rewarded twice that day
+	if n := memberChanges(); n != 0 {
+		t.Errorf("new members' first rewards ran health_member_changes %d times, want 0", n)
+	}
+	// A new member, a returning one, one active on chain only, a new one on two days.
+	reward([2]int{13, 1}, [2]int{5, 1}, [2]int{3, 2}, [2]int{14, 1}, [2]int{14, 50})
+	if n := memberChanges(); n != 1 {
+		t.Errorf("health_member_changes ran %d times for a statement with known accounts, want 1", n)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkAgainstOracle(t, f, "")
 }
