@@ -130,7 +130,7 @@ func TestMinterIsolatesACommunityThatCannotMint(t *testing.T) {
 	}
 }
 
-// counter reads a counter of reg with label reason.
+// counter reads a counter of reg with label reason ("": the counter without labels).
 func counter(t *testing.T, reg *prometheus.Registry, name, reason string) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
@@ -142,6 +142,9 @@ func counter(t *testing.T, reg *prometheus.Registry, name, reason string) float6
 			continue
 		}
 		for _, m := range mf.GetMetric() {
+			if reason == "" && len(m.GetLabel()) == 0 {
+				return m.GetCounter().GetValue()
+			}
 			for _, l := range m.GetLabel() {
 				if l.GetName() == "reason" && l.GetValue() == reason {
 					return m.GetCounter().GetValue()

@@ -62,6 +62,7 @@ type Sender interface {
 	Tx(ctx context.Context, key string) (*chain.TxRecord, error)
 	TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error)
 	EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error)
+	From() common.Address // the operator: the account that sends
 }
 
 // Caller runs eth_call: the minter asks a community's token whether it is a GuildToken and
@@ -144,8 +145,9 @@ type Minter struct {
 	// retries holds the failures of batches; unlike flights it outlives a reload from the
 	// ledger, so a failing batch keeps its backoff and its count of reverted transactions.
 	retries map[int64]*retryState
-	tokens  map[common.Address]bool // tokens seen answering batchMinted: GuildTokens
-	turn    int                     // where the next step's round-robin of communities starts
+	tokens  map[common.Address]bool      // tokens seen answering batchMinted: GuildTokens
+	gas     map[common.Address]*gasCache // per token: its holders and cached gas (see gasCache)
+	turn    int                          // where the next step's round-robin of communities starts
 	metrics *Metrics
 }
 
@@ -167,6 +169,9 @@ type flight struct {
 	txID    int64 // the newest attempt's sender intent; 0 when none is recorded
 	hashSet bool  // the mined transaction's hash is recorded on the batch
 	stale   bool  // an error may have left it unlike the ledger: read it again before use
+	// fresh: claimed by this minter this step, under a batch id no intent was recorded for (the
+	// row id is new), so the sender is not asked for its intents before the first send.
+	fresh bool
 }
 
 // New returns a minter that claims from store, sends through sender and asks the tokens through
@@ -206,7 +211,8 @@ func New(store Store, sender Sender, calls Caller, cfg Config) *Minter {
 		metrics = NewMetrics(nil)
 	}
 	return &Minter{store: store, sender: sender, calls: calls, cfg: cfg, log: log.With("component", "minter"), token: guildtoken.NewGuildToken(),
-		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{}, metrics: metrics}
+		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{},
+		gas: map[common.Address]*gasCache{}, metrics: metrics}
 }
 
 // Run mints until ctx ends. Errors (database or chain unreachable) are logged and retried.
@@ -341,7 +347,7 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 			}
 			busy = true
 			next = append(next, c)
-			f, err := m.track(ctx, b)
+			f, err := m.trackClaimed(ctx, b)
 			if err != nil {
 				return busy, fmt.Errorf("batch %d: %w", b.ID, err)
 			}
@@ -368,6 +374,7 @@ var errNotGuildToken = errors.New("the community's token is not a GuildToken")
 // failure in a row, and its community claims nothing new meanwhile. The batch and its rewards
 // stay as they are in the ledger; nothing is dropped.
 func (m *Minter) fail(f *flight, err error) {
+	f.fresh = false // what a failed send left behind is read again, never assumed
 	r := m.retry(f.b)
 	r.failures++
 	wait := m.cfg.MaxRetryBackoff
@@ -481,6 +488,18 @@ func (m *Minter) track(ctx context.Context, b *rewards.Batch) (*flight, error) {
 	return f, nil
 }
 
+// trackClaimed starts following batch b that this minter just claimed: its rewards as the
+// ledger holds them, and no transaction (its row id is new, so no intent names it).
+func (m *Minter) trackClaimed(ctx context.Context, b *rewards.Batch) (*flight, error) {
+	rs, err := m.store.BatchRewards(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	f := &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs), fresh: true}
+	m.flights[b.ID] = f
+	return f, nil
+}
+
 // refresh reads a stale flight again from the ledger and the sender; nil when the batch is no
 // longer unconfirmed.
 func (m *Minter) refresh(ctx context.Context, f *flight) (*flight, error) {
@@ -541,6 +560,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 	if st.Succeeded && !f.hashSet {
 		_ = m.store.SetBatchTxHash(ctx, b.ID, st.MinedHash.Hex(), st.BlockNumber)
 		f.hashSet = true
+		m.minedOK(f)
 	}
 	if st.State != chain.TxFinal {
 		return false, nil
@@ -553,6 +573,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		if !r.reverted[f.txID] {
 			r.reverted[f.txID] = true
 			m.metrics.reverted.Inc()
+			m.reverted(f)
 		}
 		if len(r.reverted) >= m.cfg.MaxReverts {
 			if !r.parked {
@@ -602,7 +623,7 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 		// Already minted on chain: the indexed event confirms it.
 		return m.confirm(ctx, f)
 	}
-	f.txID = rec.ID
+	f.txID, f.fresh = rec.ID, false
 	m.moved(f.b.ID)
 	m.metrics.sent.Inc()
 	if err := m.store.MarkBatchSent(ctx, f.b.ID, rec.ID); err != nil {
@@ -616,8 +637,10 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 // sent again (nil, nil): the indexed event will confirm it. Before its first transaction, a
 // batch too large for one transaction's gas is cut (its last rewards go back to the pool).
 func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxRecord, error) {
-	if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
-		return rec, err // recorded before a crash (or by an earlier step): never signed twice
+	if !f.fresh {
+		if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
+			return rec, err // recorded before a crash (or by an earlier step): never signed twice
+		}
 	}
 	if err := m.checkToken(ctx, f.b.Token); err != nil {
 		return nil, err
@@ -628,7 +651,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 		}
 		data := m.pack(f)
 		canCut := f.b.State == rewards.BatchOpen && f.attempt == 0 && len(f.mints) > 1
-		est, err := m.sender.EstimateGas(ctx, f.b.Token, data, nil)
+		est, err := m.estimate(ctx, f, data)
 		if errors.Is(err, chain.ErrWouldRevert) {
 			rd, reverted := chain.RevertData(err)
 			if reverted && isBatchAlreadyMinted(rd) {
