@@ -63,6 +63,8 @@ type Sender interface {
 	TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error)
 	EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error)
 	From() common.Address // the operator: the account that sends
+	// SendCalls records many intents in one write and broadcasts them (see chain.Sender).
+	SendCalls(ctx context.Context, calls []chain.Call) ([]*chain.TxRecord, error)
 }
 
 // Caller runs eth_call: the minter asks a community's token whether it is a GuildToken and
@@ -321,6 +323,36 @@ func (m *Minter) claimAll(ctx context.Context) (bool, error) {
 	return m.claim(ctx, communities)
 }
 
+// sendRound is how many batches claimed in a step are recorded and broadcast together.
+const sendRound = 8
+
+// outbox holds the calls of batches claimed and priced in a step, not recorded yet.
+type outbox struct {
+	flights []*flight
+	calls   []chain.Call
+}
+
+// flush records and broadcasts the outbox's calls in one round (see chain.Sender.SendCalls) and
+// links each batch to its transaction. A round that fails sets its batches aside, and blocks
+// their communities for the step, as a batch that fails alone.
+func (m *Minter) flush(ctx context.Context, out *outbox, blocked map[string]bool) {
+	if len(out.calls) == 0 {
+		return
+	}
+	flights, calls := out.flights, out.calls
+	out.flights, out.calls = nil, nil
+	recs, err := m.sender.SendCalls(ctx, calls)
+	for k, f := range flights {
+		if err == nil {
+			err = m.sentAs(ctx, f, recs[k])
+		}
+		if err != nil {
+			m.fail(f, err)
+			blocked[f.b.CommunityID] = true
+		}
+	}
+}
+
 // claim claims and sends new batches while slots are free, one batch per community per round,
 // starting each step's rounds one community further on, so that the slots a busy community's
 // confirmed batches free are shared with every community that has rewards waiting. A community
@@ -336,6 +368,7 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 			blocked[r.community] = true
 		}
 	}
+	var out outbox
 	m.turn = (m.turn + 1) % len(communities)
 	round := append(slices.Clone(communities[m.turn:]), communities[:m.turn]...)
 	for len(round) > 0 && len(m.flights) < m.cfg.MaxInFlight {
@@ -364,16 +397,25 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 			if err != nil {
 				return busy, fmt.Errorf("batch %d: %w", b.ID, err)
 			}
-			if _, err := m.advance(ctx, f, chain.TxStatus{}); err != nil {
+			call, err := m.prepare(ctx, f, txKey(b, 0))
+			if err != nil {
 				if ctx.Err() != nil {
 					return busy, ctx.Err()
 				}
 				m.fail(f, err)
 				blocked[c.ID] = true
+				continue
+			}
+			if call != nil { // nil: minted already; the next step's advance confirms it
+				out.flights, out.calls = append(out.flights, f), append(out.calls, *call)
+			}
+			if len(out.calls) == sendRound {
+				m.flush(ctx, &out, blocked)
 			}
 		}
 		round = next
 	}
+	m.flush(ctx, &out, blocked)
 	return busy, nil
 }
 
@@ -696,25 +738,40 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 		// Already minted on chain: the indexed event confirms it.
 		return m.confirm(ctx, f)
 	}
+	return true, m.sentAs(ctx, f, rec)
+}
+
+// sentAs links batch f to the transaction rec that was recorded and broadcast for it.
+func (m *Minter) sentAs(ctx context.Context, f *flight, rec *chain.TxRecord) error {
 	f.txID, f.fresh = rec.ID, false
 	m.moved(f.b.ID)
 	m.metrics.sent.Inc()
 	if err := m.store.MarkBatchSent(ctx, f.b.ID, rec.ID); err != nil {
-		return false, err
+		return err
 	}
 	f.b.State, f.b.TxID = rewards.BatchSent, rec.ID
-	return true, nil
+	return nil
 }
 
-// send sends the batch's mintBatch under key. A batch the token says is already minted is not
-// sent again (nil, nil): the indexed event will confirm it. Before its first transaction, a
-// batch too large for one transaction's gas is cut (its last rewards go back to the pool).
+// send sends the batch's mintBatch under key (see prepare). A batch the token says is already
+// minted is not sent again (nil, nil): the indexed event will confirm it.
 func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxRecord, error) {
 	if !f.fresh {
 		if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
 			return rec, err // recorded before a crash (or by an earlier step): never signed twice
 		}
 	}
+	call, err := m.prepare(ctx, f, key)
+	if err != nil || call == nil {
+		return nil, err
+	}
+	return m.sender.Send(ctx, call.Key, call.To, call.Data, nil, call.GasLimit)
+}
+
+// prepare returns the batch's mintBatch as the call to send under key, priced (see estimate);
+// nil when the token says the batch is already minted. Before its first transaction, a batch too
+// large for one transaction's gas is cut (its last rewards go back to the pool).
+func (m *Minter) prepare(ctx context.Context, f *flight, key string) (*chain.Call, error) {
 	if err := m.checkToken(ctx, f.b.Token); err != nil {
 		return nil, err
 	}
@@ -746,7 +803,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 		limit := gasLimit(est, len(f.mints))
 		if limit <= chain.MaxTxGas || !canCut {
 			m.learnSize(f, est)
-			return m.sender.Send(ctx, key, f.b.Token, data, nil, min(limit, chain.MaxTxGas))
+			return &chain.Call{Key: key, To: f.b.Token, Data: data, GasLimit: min(limit, chain.MaxTxGas)}, nil
 		}
 		if err := m.shrink(ctx, f, est); err != nil {
 			return nil, err

@@ -147,6 +147,11 @@ func (s timedSender) Send(ctx context.Context, key string, to common.Address, da
 	return s.Sender.Send(ctx, key, to, data, value, gas)
 }
 
+func (s timedSender) SendCalls(ctx context.Context, calls []chain.Call) ([]*chain.TxRecord, error) {
+	defer s.t.done("sign, record, send many", time.Now())
+	return s.Sender.SendCalls(ctx, calls)
+}
+
 func (s timedSender) Tx(ctx context.Context, key string) (*chain.TxRecord, error) {
 	defer s.t.done("read intent", time.Now())
 	return s.Sender.Tx(ctx, key)
