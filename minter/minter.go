@@ -174,7 +174,6 @@ type flight struct {
 	// fresh: claimed by this minter this step, under a batch id no intent was recorded for (the
 	// row id is new), so the sender is not asked for its intents before the first send.
 	fresh bool
-	final bool // its transaction is final: Step confirms it once the indexer holds its events
 }
 
 // New returns a minter that claims from store, sends through sender and asks the tokens through
@@ -276,43 +275,30 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 		return false, err
 	}
 	now := time.Now()
-	var final []*flight
 	for _, id := range slices.Sorted(maps.Keys(m.flights)) {
 		f := m.flights[id]
 		if m.waiting(id, now) {
 			continue
 		}
 		progressed, err := m.advance(ctx, f, statuses[f.txID])
-		if nf := m.flights[id]; nf != nil {
-			f = nf // advance may have replaced a stale flight with one read again: mark that one
-		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return busy, ctx.Err()
+			}
+			if nf := m.flights[id]; nf != nil {
+				f = nf // advance may have replaced a stale flight with one read again: mark that one
 			}
 			m.fail(f, err)
 			continue
 		}
 		m.moved(id)
 		busy = busy || progressed
-		if f.final && m.flights[id] == f {
-			final = append(final, f)
-		}
 	}
-	// The final batches are confirmed while new ones are claimed and sent: both are mostly the
-	// database's work, on separate connections, and neither waits for the other.
-	confirmed := m.confirmAll(ctx, final)
-	claimed, err := m.claimAll(ctx)
-	return m.confirmed(ctx, <-confirmed) || busy || claimed, err
-}
-
-// claimAll lists every community and claims and sends new batches for them (see claim).
-func (m *Minter) claimAll(ctx context.Context) (bool, error) {
 	var communities []*guildhall.Community
 	for after := ""; ; {
 		page, err := m.store.Communities(ctx, after, communityPage)
 		if err != nil {
-			return false, err
+			return busy, err
 		}
 		communities = append(communities, page...)
 		if len(page) < communityPage {
@@ -320,7 +306,8 @@ func (m *Minter) claimAll(ctx context.Context) (bool, error) {
 		}
 		after = page[len(page)-1].ID
 	}
-	return m.claim(ctx, communities)
+	claimed, err := m.claim(ctx, communities)
+	return busy || claimed, err
 }
 
 // sendRound is how many batches claimed in a step are recorded and broadcast together.
@@ -642,90 +629,30 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		f.txID = 0
 		return false, fmt.Errorf("%w: %s (%d of at most %d)", errReverted, st.MinedHash, len(r.reverted), m.cfg.MaxReverts)
 	}
-	f.final = true // Step confirms it (see confirmAll)
-	return false, nil
+	return m.confirm(ctx, f)
 }
 
-// confirmation is the outcome of confirming one final batch.
-type confirmation struct {
-	f      *flight
-	ok     bool
-	txHash string
-	err    error
-}
-
-// confirmAll confirms the final batches in the background, one after the other (each once the
-// indexer holds its events), and sends their outcomes on the channel it returns. It touches
-// none of the minter's state: confirmed applies the outcomes.
-func (m *Minter) confirmAll(ctx context.Context, final []*flight) <-chan []confirmation {
-	out := make(chan []confirmation, 1)
-	if len(final) == 0 {
-		out <- nil
-		return out
-	}
-	go func() {
-		results := make([]confirmation, 0, len(final))
-		depth, err := m.depth(ctx)
-		for _, f := range final {
-			c := confirmation{f: f, err: err}
-			if err == nil {
-				c.ok, c.txHash, c.err = m.store.ConfirmBatchFromIndex(ctx, f.b, f.mints, depth)
-			}
-			results = append(results, c)
-		}
-		out <- results
-	}()
-	return out
-}
-
-// confirmed applies the outcomes of confirmAll: a confirmed batch is no longer followed, one not
-// indexed yet is looked at again next step, one that failed is set aside. busy reports that one
-// was confirmed.
-func (m *Minter) confirmed(ctx context.Context, results []confirmation) (busy bool) {
-	for _, c := range results {
-		c.f.final = false
-		switch {
-		case c.err != nil && ctx.Err() == nil && m.flights[c.f.b.ID] == c.f:
-			m.fail(c.f, c.err)
-		case c.ok:
-			m.done(c.f, c.txHash)
-			busy = true
-		}
-	}
-	return busy
-}
-
-// depth is the finality depth as of now.
-func (m *Minter) depth(ctx context.Context) (uint64, error) {
-	if m.cfg.Finality != nil {
-		return m.cfg.Finality(ctx)
-	}
-	return m.cfg.FinalityDepth, nil
-}
-
-// confirm confirms a batch that the token says is minted once the indexer holds its events,
-// and stops following it.
+// confirm confirms a batch whose transaction is final (or that the token says is minted) once
+// the indexer holds its events, and stops following it.
 func (m *Minter) confirm(ctx context.Context, f *flight) (bool, error) {
-	depth, err := m.depth(ctx)
-	if err != nil {
-		return false, err
+	depth := m.cfg.FinalityDepth
+	if m.cfg.Finality != nil {
+		var err error
+		if depth, err = m.cfg.Finality(ctx); err != nil {
+			return false, err
+		}
 	}
 	ok, txHash, err := m.store.ConfirmBatchFromIndex(ctx, f.b, f.mints, depth)
 	if err != nil || !ok {
 		return false, err
 	}
-	m.done(f, txHash)
-	return true, nil
-}
-
-// done stops following a confirmed batch.
-func (m *Minter) done(f *flight, txHash string) {
 	m.log.Debug("batch confirmed", "batch", f.b.ID, "rewards", f.b.Count, "tx", txHash)
 	f.b.State = rewards.BatchConfirmed
 	delete(m.flights, f.b.ID)
 	delete(m.retries, f.b.ID)
 	m.metrics.confirmed.Inc()
 	m.metrics.rewardsConfirmed.Add(float64(f.b.Count))
+	return true, nil
 }
 
 // sendAttempt sends the batch's mintBatch as its attempt f.attempt and links the batch to it.
