@@ -328,8 +328,9 @@ func (m *Minter) flush(ctx context.Context, out *outbox, blocked map[string]bool
 	}
 	flights, calls := out.flights, out.calls
 	out.flights, out.calls = nil, nil
-	recs, err := m.sender.SendCalls(ctx, calls)
+	recs, sendErr := m.sender.SendCalls(ctx, calls)
 	for k, f := range flights {
+		err := sendErr
 		if err == nil {
 			err = m.sentAs(ctx, f, recs[k])
 		}
