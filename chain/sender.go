@@ -231,6 +231,48 @@ type Creation struct {
 // returns those records, builds nothing and broadcasts them again. Run follows them as every
 // intent; a creation's record has no To. Like Send, it takes its nonces ahead of relays.
 func (s *Sender) SendCreations(ctx context.Context, keys []string, build func(first uint64) ([]Creation, error)) ([]*TxRecord, error) {
+	return s.sendAll(ctx, keys, func(first uint64) ([]*TxRecord, error) {
+		creations, err := build(first)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*TxRecord, len(creations))
+		for k, c := range creations {
+			out[k] = &TxRecord{Data: c.Data, Value: new(big.Int), GasLimit: c.Gas}
+		}
+		return out, nil
+	})
+}
+
+// Call is one intent of SendCalls: calldata to a contract with the gas it may use.
+type Call struct {
+	Key      string
+	To       common.Address
+	Data     []byte
+	GasLimit uint64
+}
+
+// SendCalls records calls (no value, each with its gas limit) under their keys at consecutive
+// nonces, in one write of the store, with one reading of the fees and the nonce for all, and
+// broadcasts them in nonce order: what Send does for each, in one round for many. If the keys
+// are already recorded it returns those records and records nothing. Like Send, it is urgent.
+func (s *Sender) SendCalls(ctx context.Context, calls []Call) ([]*TxRecord, error) {
+	keys := make([]string, len(calls))
+	for k, c := range calls {
+		keys[k] = c.Key
+	}
+	return s.sendAll(ctx, keys, func(uint64) ([]*TxRecord, error) {
+		out := make([]*TxRecord, len(calls))
+		for k, c := range calls {
+			out[k] = &TxRecord{To: &c.To, Data: c.Data, Value: new(big.Int), GasLimit: c.GasLimit}
+		}
+		return out, nil
+	})
+}
+
+// sendAll records the intents build returns for the first of consecutive nonces under keys, each
+// signed at its nonce with the fees of now, and broadcasts them (see SendCreations, SendCalls).
+func (s *Sender) sendAll(ctx context.Context, keys []string, build func(first uint64) ([]*TxRecord, error)) ([]*TxRecord, error) {
 	defer s.lanes.enterUrgent()()
 	fee, err := s.fees(ctx)
 	if err != nil {
@@ -241,17 +283,16 @@ func (s *Sender) SendCreations(ctx context.Context, keys []string, build func(fi
 		return nil, err
 	}
 	recs, err := s.cfg.Store.RecordTxs(ctx, s.chainID.Uint64(), s.from, keys, pending, func(first uint64) ([]*TxRecord, error) {
-		creations, err := build(first)
+		out, err := build(first)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*TxRecord, len(creations))
-		for k, c := range creations {
-			a, err := s.sign(first+uint64(k), nil, c.Data, new(big.Int), c.Gas, fee)
+		for k, rec := range out {
+			a, err := s.sign(first+uint64(k), rec.To, rec.Data, rec.Value, rec.GasLimit, fee)
 			if err != nil {
 				return nil, err
 			}
-			out[k] = &TxRecord{Data: c.Data, Value: new(big.Int), GasLimit: c.Gas, Attempts: []TxAttempt{a}}
+			rec.Attempts = []TxAttempt{a}
 		}
 		return out, nil
 	})

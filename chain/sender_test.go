@@ -439,3 +439,45 @@ func TestSenderUsesLegacyGasPriceWithoutBaseFee(t *testing.T) {
 	e.commit(t, s, 1+confirmations)
 	e.assertFinalOnce(t, "legacy", data, repl.Hash())
 }
+
+// SendCalls records many intents in one write at consecutive nonces, each with its own gas limit,
+// and broadcasts them; each lands once. Called again with the same keys (a retry after an error
+// it did not see the end of) it returns what was recorded and records and sends nothing new.
+func TestSenderSendsManyCallsInOneRound(t *testing.T) {
+	t.Parallel()
+	e := newSenderEnv(t)
+	s := e.sender(t, time.Minute)
+	calls := []chain.Call{
+		{Key: "round/a", To: e.to, Data: []byte("call a"), GasLimit: 100_000},
+		{Key: "round/b", To: e.to, Data: []byte("call b"), GasLimit: 120_000},
+		{Key: "round/c", To: e.to, Data: []byte("call c"), GasLimit: 140_000},
+	}
+	recs, err := s.SendCalls(t.Context(), calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, rec := range recs {
+		if rec.Key != calls[k].Key || rec.Nonce != recs[0].Nonce+uint64(k) || rec.GasLimit != calls[k].GasLimit || *rec.To != e.to {
+			t.Errorf("record %d: key %s nonce %d gas %d to %s; want %s at nonce %d with %d gas", k, rec.Key, rec.Nonce, rec.GasLimit, rec.To,
+				calls[k].Key, recs[0].Nonce+uint64(k), calls[k].GasLimit)
+		}
+	}
+	again, err := s.SendCalls(t.Context(), []chain.Call{
+		{Key: "round/a", To: e.to, Data: []byte("other a")}, {Key: "round/b", To: e.to, Data: []byte("other b")}, {Key: "round/c", To: e.to, Data: []byte("other c")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range again {
+		if again[k].ID != recs[k].ID || again[k].Attempts[0].Hash != recs[k].Attempts[0].Hash {
+			t.Errorf("the second SendCalls recorded %s anew", again[k].Key)
+		}
+	}
+	e.commit(t, s, 1+confirmations)
+	for k, c := range calls {
+		e.assertFinalOnce(t, c.Key, c.Data, recs[k].Attempts[0].Hash)
+		if n := len(e.landed(t, []byte("other "+string(rune('a'+k))))); n != 0 {
+			t.Errorf("the second SendCalls' calldata %d landed %d times", k, n)
+		}
+	}
+}

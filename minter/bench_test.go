@@ -142,7 +142,8 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := minter.New(db, s, client, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
+	tl := newTimeline()
+	m := minter.New(timedStore{db, tl}, timedSender{s, tl}, client, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
 	ix := indexer.New(client, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
 	go s.Run(ctx)
 	go m.Run(ctx)
@@ -166,6 +167,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 			}
 		})
 	}
+	tl.restart()
 	start := time.Now() // before the first reward is accepted: the window's start
 	for k := range singles {
 		next <- k
@@ -173,6 +175,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	close(next)
 	wg.Wait()
 	singlesTook := time.Since(start)
+	tl.mark("singles accepted")
 	acceptRate := float64(singles) / singlesTook.Seconds()
 	// The first requests meet a cold server (new connections, trigger functions compiled in each
 	// new database session); the figures after them are the steady state's.
@@ -195,6 +198,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 		}
 	}
 	total := singles + batches*1000
+	tl.mark("batch POSTs accepted")
 	// Every reward is accepted by now: they are all confirmed when no batch is unconfirmed and no
 	// reward is pending (unbatched). The batches are read first, from their small table; the
 	// ledger is read only when none is in flight, as a search for a pending reward reads the whole
@@ -212,6 +216,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	elapsed := time.Since(start) // at most one poll (20ms) after the last confirmation
+	tl.mark("all seen confirmed")
 	rate := float64(total) / elapsed.Seconds()
 	if rs, err := db.Rewards(ctx, "bench", rewards.RewardFilter{Status: rewards.StatusConfirmed, Limit: total + 1}); err != nil || len(rs) != total {
 		b.Fatalf("%d rewards confirmed, want %d (%v)", len(rs), total, err)
@@ -220,6 +225,8 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	b.Logf("chain: %d blocks with mints, %d mintBatch transactions (%d reverted), %.1fM gas per such block, %.0f rewards per transaction",
 		blocks, txs, reverted, float64(gas)/float64(max(blocks, 1))/1e6, float64(total)/float64(max(txs, 1)))
 	b.ReportMetric(rate, "rewards/s-confirmed")
+	b.ReportMetric(float64(gas)/float64(total), "gas/reward")
+	b.Logf("gas per reward: %.0f (%d rewards in %d mintBatch transactions)", float64(gas)/float64(total), total, txs)
 	b.ReportMetric(float64(p50.Microseconds())/1000, "ms-p50-POST")
 	b.ReportMetric(float64(p99.Microseconds())/1000, "ms-p99-POST")
 	b.ReportMetric(float64(warmP99.Microseconds())/1000, "ms-p99-POST-warm")
@@ -232,6 +239,7 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 		total, singles, batches*1000, elapsed.Round(time.Millisecond), rate)
 	b.Logf("POST .../rewards x%d with %d clients while the minter runs: p50 %s p99 %s (%.0f/s, %s); p99 after the first %d requests %s",
 		singles, clients, p50, p99, acceptRate, singlesTook.Round(time.Millisecond), warmUp, warmP99)
+	b.Logf("minter timeline, from the first request:%s", tl)
 	for b.Loop() {
 	}
 }

@@ -130,7 +130,7 @@ func TestMinterIsolatesACommunityThatCannotMint(t *testing.T) {
 	}
 }
 
-// counter reads a counter of reg with label reason.
+// counter reads a counter of reg with label reason ("": the counter without labels).
 func counter(t *testing.T, reg *prometheus.Registry, name, reason string) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
@@ -142,6 +142,9 @@ func counter(t *testing.T, reg *prometheus.Registry, name, reason string) float6
 			continue
 		}
 		for _, m := range mf.GetMetric() {
+			if reason == "" && len(m.GetLabel()) == 0 {
+				return m.GetCounter().GetValue()
+			}
 			for _, l := range m.GetLabel() {
 				if l.GetName() == "reason" && l.GetValue() == reason {
 					return m.GetCounter().GetValue()
@@ -200,6 +203,13 @@ func (s *slotSender) EstimateGas(context.Context, common.Address, []byte, *big.I
 func (s *slotSender) Send(_ context.Context, key string, _ common.Address, _ []byte, _ *big.Int, _ uint64) (*chain.TxRecord, error) {
 	s.next++
 	return &chain.TxRecord{ID: s.next, Key: key}, nil
+}
+func (s *slotSender) SendCalls(ctx context.Context, calls []chain.Call) ([]*chain.TxRecord, error) {
+	out := make([]*chain.TxRecord, len(calls))
+	for k, c := range calls {
+		out[k], _ = s.Send(ctx, c.Key, c.To, c.Data, nil, c.GasLimit)
+	}
+	return out, nil
 }
 
 // guildToken answers every call as a GuildToken answers batchMinted for a batch not minted yet.

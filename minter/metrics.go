@@ -5,6 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // Metrics are the minter's Prometheus metrics.
 type Metrics struct {
 	sent, confirmed, rewardsConfirmed, reverted prometheus.Counter
+	gasEstimated, gasCached                     prometheus.Counter
 	failures                                    *prometheus.CounterVec
 	inFlight, backingOff, parked                prometheus.Gauge
 }
@@ -30,6 +31,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		confirmed:        c("batches_confirmed_total", "Mint batches confirmed (final, indexed events matching)."),
 		rewardsConfirmed: c("rewards_confirmed_total", "Rewards confirmed."),
 		reverted:         c("reverted_transactions_total", "mintBatch transactions mined and reverted without minting their batch."),
+		gasEstimated:     c("gas_estimates_total", "mintBatch transactions priced by the node's gas estimate."),
+		gasCached:        c("gas_cached_total", "mintBatch transactions of known holders priced from the cached gas per recipient, without an estimate."),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "guildhall", Subsystem: "minter", Name: "batch_failures_total",
 			Help: "Attempts to move a batch on that failed; the batch waits (exponential backoff) while other batches go on."}, []string{"reason"}),
 		inFlight:   g("batches_in_flight", "Batches claimed and not confirmed yet."),
@@ -40,7 +43,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.failures.WithLabelValues(r)
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.confirmed, m.rewardsConfirmed, m.reverted, m.failures, m.inFlight, m.backingOff, m.parked)
+		reg.MustRegister(m.sent, m.confirmed, m.rewardsConfirmed, m.reverted, m.gasEstimated, m.gasCached, m.failures, m.inFlight, m.backingOff, m.parked)
 	}
 	return m
 }

@@ -62,6 +62,9 @@ type Sender interface {
 	Tx(ctx context.Context, key string) (*chain.TxRecord, error)
 	TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error)
 	EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error)
+	From() common.Address // the operator: the account that sends
+	// SendCalls records many intents in one write and broadcasts them (see chain.Sender).
+	SendCalls(ctx context.Context, calls []chain.Call) ([]*chain.TxRecord, error)
 }
 
 // Caller runs eth_call: the minter asks a community's token whether it is a GuildToken and
@@ -144,8 +147,9 @@ type Minter struct {
 	// retries holds the failures of batches; unlike flights it outlives a reload from the
 	// ledger, so a failing batch keeps its backoff and its count of reverted transactions.
 	retries map[int64]*retryState
-	tokens  map[common.Address]bool // tokens seen answering batchMinted: GuildTokens
-	turn    int                     // where the next step's round-robin of communities starts
+	tokens  map[common.Address]bool      // tokens seen answering batchMinted: GuildTokens
+	gas     map[common.Address]*gasCache // per token: its holders and cached gas (see gasCache)
+	turn    int                          // where the next step's round-robin of communities starts
 	metrics *Metrics
 }
 
@@ -167,6 +171,9 @@ type flight struct {
 	txID    int64 // the newest attempt's sender intent; 0 when none is recorded
 	hashSet bool  // the mined transaction's hash is recorded on the batch
 	stale   bool  // an error may have left it unlike the ledger: read it again before use
+	// fresh: claimed by this minter this step, under a batch id no intent was recorded for (the
+	// row id is new), so the sender is not asked for its intents before the first send.
+	fresh bool
 }
 
 // New returns a minter that claims from store, sends through sender and asks the tokens through
@@ -206,7 +213,8 @@ func New(store Store, sender Sender, calls Caller, cfg Config) *Minter {
 		metrics = NewMetrics(nil)
 	}
 	return &Minter{store: store, sender: sender, calls: calls, cfg: cfg, log: log.With("component", "minter"), token: guildtoken.NewGuildToken(),
-		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{}, metrics: metrics}
+		claimSize: map[string]int{}, retries: map[int64]*retryState{}, tokens: map[common.Address]bool{},
+		gas: map[common.Address]*gasCache{}, metrics: metrics}
 }
 
 // Run mints until ctx ends. Errors (database or chain unreachable) are logged and retried.
@@ -302,6 +310,37 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 	return busy || claimed, err
 }
 
+// sendRound is how many batches claimed in a step are recorded and broadcast together.
+const sendRound = 8
+
+// outbox holds the calls of batches claimed and priced in a step, not recorded yet.
+type outbox struct {
+	flights []*flight
+	calls   []chain.Call
+}
+
+// flush records and broadcasts the outbox's calls in one round (see chain.Sender.SendCalls) and
+// links each batch to its transaction. A round that fails sets its batches aside, and blocks
+// their communities for the step, as a batch that fails alone.
+func (m *Minter) flush(ctx context.Context, out *outbox, blocked map[string]bool) {
+	if len(out.calls) == 0 {
+		return
+	}
+	flights, calls := out.flights, out.calls
+	out.flights, out.calls = nil, nil
+	recs, sendErr := m.sender.SendCalls(ctx, calls)
+	for k, f := range flights {
+		err := sendErr
+		if err == nil {
+			err = m.sentAs(ctx, f, recs[k])
+		}
+		if err != nil {
+			m.fail(f, err)
+			blocked[f.b.CommunityID] = true
+		}
+	}
+}
+
 // claim claims and sends new batches while slots are free, one batch per community per round,
 // starting each step's rounds one community further on, so that the slots a busy community's
 // confirmed batches free are shared with every community that has rewards waiting. A community
@@ -317,6 +356,7 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 			blocked[r.community] = true
 		}
 	}
+	var out outbox
 	m.turn = (m.turn + 1) % len(communities)
 	round := append(slices.Clone(communities[m.turn:]), communities[:m.turn]...)
 	for len(round) > 0 && len(m.flights) < m.cfg.MaxInFlight {
@@ -341,20 +381,29 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 			}
 			busy = true
 			next = append(next, c)
-			f, err := m.track(ctx, b)
+			f, err := m.trackClaimed(ctx, b)
 			if err != nil {
 				return busy, fmt.Errorf("batch %d: %w", b.ID, err)
 			}
-			if _, err := m.advance(ctx, f, chain.TxStatus{}); err != nil {
+			call, err := m.prepare(ctx, f, txKey(b, 0))
+			if err != nil {
 				if ctx.Err() != nil {
 					return busy, ctx.Err()
 				}
 				m.fail(f, err)
 				blocked[c.ID] = true
+				continue
+			}
+			if call != nil { // nil: minted already; the next step's advance confirms it
+				out.flights, out.calls = append(out.flights, f), append(out.calls, *call)
+			}
+			if len(out.calls) == sendRound {
+				m.flush(ctx, &out, blocked)
 			}
 		}
 		round = next
 	}
+	m.flush(ctx, &out, blocked)
 	return busy, nil
 }
 
@@ -368,6 +417,7 @@ var errNotGuildToken = errors.New("the community's token is not a GuildToken")
 // failure in a row, and its community claims nothing new meanwhile. The batch and its rewards
 // stay as they are in the ledger; nothing is dropped.
 func (m *Minter) fail(f *flight, err error) {
+	f.fresh = false // what a failed send left behind is read again, never assumed
 	r := m.retry(f.b)
 	r.failures++
 	wait := m.cfg.MaxRetryBackoff
@@ -481,6 +531,18 @@ func (m *Minter) track(ctx context.Context, b *rewards.Batch) (*flight, error) {
 	return f, nil
 }
 
+// trackClaimed starts following batch b that this minter just claimed: its rewards as the
+// ledger holds them, and no transaction (its row id is new, so no intent names it).
+func (m *Minter) trackClaimed(ctx context.Context, b *rewards.Batch) (*flight, error) {
+	rs, err := m.store.BatchRewards(ctx, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	f := &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs), fresh: true}
+	m.flights[b.ID] = f
+	return f, nil
+}
+
 // refresh reads a stale flight again from the ledger and the sender; nil when the batch is no
 // longer unconfirmed.
 func (m *Minter) refresh(ctx context.Context, f *flight) (*flight, error) {
@@ -541,6 +603,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 	if st.Succeeded && !f.hashSet {
 		_ = m.store.SetBatchTxHash(ctx, b.ID, st.MinedHash.Hex(), st.BlockNumber)
 		f.hashSet = true
+		m.minedOK(f)
 	}
 	if st.State != chain.TxFinal {
 		return false, nil
@@ -553,6 +616,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		if !r.reverted[f.txID] {
 			r.reverted[f.txID] = true
 			m.metrics.reverted.Inc()
+			m.reverted(f)
 		}
 		if len(r.reverted) >= m.cfg.MaxReverts {
 			if !r.parked {
@@ -602,23 +666,40 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 		// Already minted on chain: the indexed event confirms it.
 		return m.confirm(ctx, f)
 	}
-	f.txID = rec.ID
+	return true, m.sentAs(ctx, f, rec)
+}
+
+// sentAs links batch f to the transaction rec that was recorded and broadcast for it.
+func (m *Minter) sentAs(ctx context.Context, f *flight, rec *chain.TxRecord) error {
+	f.txID, f.fresh = rec.ID, false
 	m.moved(f.b.ID)
 	m.metrics.sent.Inc()
 	if err := m.store.MarkBatchSent(ctx, f.b.ID, rec.ID); err != nil {
-		return false, err
+		return err
 	}
 	f.b.State, f.b.TxID = rewards.BatchSent, rec.ID
-	return true, nil
+	return nil
 }
 
-// send sends the batch's mintBatch under key. A batch the token says is already minted is not
-// sent again (nil, nil): the indexed event will confirm it. Before its first transaction, a
-// batch too large for one transaction's gas is cut (its last rewards go back to the pool).
+// send sends the batch's mintBatch under key (see prepare). A batch the token says is already
+// minted is not sent again (nil, nil): the indexed event will confirm it.
 func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxRecord, error) {
-	if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
-		return rec, err // recorded before a crash (or by an earlier step): never signed twice
+	if !f.fresh {
+		if rec, err := m.sender.Tx(ctx, key); err != nil || rec != nil {
+			return rec, err // recorded before a crash (or by an earlier step): never signed twice
+		}
 	}
+	call, err := m.prepare(ctx, f, key)
+	if err != nil || call == nil {
+		return nil, err
+	}
+	return m.sender.Send(ctx, call.Key, call.To, call.Data, nil, call.GasLimit)
+}
+
+// prepare returns the batch's mintBatch as the call to send under key, priced (see estimate);
+// nil when the token says the batch is already minted. Before its first transaction, a batch too
+// large for one transaction's gas is cut (its last rewards go back to the pool).
+func (m *Minter) prepare(ctx context.Context, f *flight, key string) (*chain.Call, error) {
 	if err := m.checkToken(ctx, f.b.Token); err != nil {
 		return nil, err
 	}
@@ -628,7 +709,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 		}
 		data := m.pack(f)
 		canCut := f.b.State == rewards.BatchOpen && f.attempt == 0 && len(f.mints) > 1
-		est, err := m.sender.EstimateGas(ctx, f.b.Token, data, nil)
+		est, err := m.estimate(ctx, f, data)
 		if errors.Is(err, chain.ErrWouldRevert) {
 			rd, reverted := chain.RevertData(err)
 			if reverted && isBatchAlreadyMinted(rd) {
@@ -650,7 +731,7 @@ func (m *Minter) send(ctx context.Context, f *flight, key string) (*chain.TxReco
 		limit := gasLimit(est, len(f.mints))
 		if limit <= chain.MaxTxGas || !canCut {
 			m.learnSize(f, est)
-			return m.sender.Send(ctx, key, f.b.Token, data, nil, min(limit, chain.MaxTxGas))
+			return &chain.Call{Key: key, To: f.b.Token, Data: data, GasLimit: min(limit, chain.MaxTxGas)}, nil
 		}
 		if err := m.shrink(ctx, f, est); err != nil {
 			return nil, err

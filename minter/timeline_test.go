@@ -1,0 +1,163 @@
+package minter_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/guildhall/guildhall"
+	"github.com/guildhall/guildhall/chain"
+	"github.com/guildhall/guildhall/minter"
+	"github.com/guildhall/guildhall/rewards"
+)
+
+// timeline records where the minter's time goes in a benchmark: the time spent in each call it
+// makes of its store and its sender (the minter is one goroutine: the sum is its busy time), and
+// when each kind of call first and last happened, relative to the benchmark's start.
+type timeline struct {
+	mu          sync.Mutex
+	start       time.Time
+	spent       map[string]time.Duration
+	calls       map[string]int
+	first, last map[string]time.Duration
+}
+
+func newTimeline() *timeline {
+	return &timeline{start: time.Now(), spent: map[string]time.Duration{}, calls: map[string]int{},
+		first: map[string]time.Duration{}, last: map[string]time.Duration{}}
+}
+
+// done records a call of kind that started at t0.
+func (t *timeline) done(kind string, t0 time.Time) {
+	now := time.Now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.spent[kind] += now.Sub(t0)
+	t.calls[kind]++
+	at := now.Sub(t.start)
+	if _, ok := t.first[kind]; !ok {
+		t.first[kind] = at
+	}
+	t.last[kind] = at
+}
+
+// restart forgets what was recorded and counts from now on.
+func (t *timeline) restart() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.start = time.Now()
+	clear(t.spent)
+	clear(t.calls)
+	clear(t.first)
+	clear(t.last)
+}
+
+// mark records that event happened now (no time spent).
+func (t *timeline) mark(event string) { t.done(event, time.Now()) }
+
+// String lists each kind of call: how many, the time in them, and the first and last, by first.
+func (t *timeline) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	kinds := slices.SortedFunc(func(yield func(string) bool) {
+		for k := range t.calls {
+			if !yield(k) {
+				return
+			}
+		}
+	}, func(a, b string) int { return int(t.first[a] - t.first[b]) })
+	var s strings.Builder
+	var busy time.Duration
+	for _, k := range kinds {
+		busy += t.spent[k]
+		fmt.Fprintf(&s, "\n  %-22s %5d calls %8s in all (%6s each), first at %7s, last at %7s", k, t.calls[k],
+			t.spent[k].Round(time.Millisecond), (t.spent[k] / time.Duration(t.calls[k])).Round(100*time.Microsecond),
+			t.first[k].Round(time.Millisecond), t.last[k].Round(time.Millisecond))
+	}
+	fmt.Fprintf(&s, "\n  minter calls %s in all", busy.Round(time.Millisecond))
+	return s.String()
+}
+
+// timedStore is the minter's store, timed.
+type timedStore struct {
+	minter.Store
+	t *timeline
+}
+
+func (s timedStore) ClaimBatch(ctx context.Context, c string, n int, wait time.Duration) (*rewards.Batch, error) {
+	defer s.t.done("claim batch", time.Now())
+	return s.Store.ClaimBatch(ctx, c, n, wait)
+}
+
+func (s timedStore) BatchRewards(ctx context.Context, id int64) ([]*rewards.Reward, error) {
+	defer s.t.done("read batch rewards", time.Now())
+	return s.Store.BatchRewards(ctx, id)
+}
+
+func (s timedStore) ShrinkBatch(ctx context.Context, id int64, keep int) (*rewards.Batch, error) {
+	defer s.t.done("shrink batch", time.Now())
+	return s.Store.ShrinkBatch(ctx, id, keep)
+}
+
+func (s timedStore) MarkBatchSent(ctx context.Context, id, txID int64) error {
+	defer s.t.done("mark batch sent", time.Now())
+	return s.Store.MarkBatchSent(ctx, id, txID)
+}
+
+func (s timedStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
+	defer s.t.done("record mined hash", time.Now())
+	return s.Store.SetBatchTxHash(ctx, id, h, block)
+}
+
+func (s timedStore) Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error) {
+	defer s.t.done("list communities", time.Now())
+	return s.Store.Communities(ctx, after, limit)
+}
+
+func (s timedStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, ms []rewards.Mint, d uint64) (bool, string, error) {
+	t0 := time.Now()
+	ok, h, err := s.Store.ConfirmBatchFromIndex(ctx, b, ms, d)
+	if ok {
+		s.t.done("confirm batch", t0)
+	} else {
+		s.t.done("confirm batch (not yet)", t0)
+	}
+	return ok, h, err
+}
+
+// timedSender is the minter's sender, timed.
+type timedSender struct {
+	minter.Sender
+	t *timeline
+}
+
+func (s timedSender) EstimateGas(ctx context.Context, to common.Address, data []byte, value *big.Int) (uint64, error) {
+	defer s.t.done("estimate gas", time.Now())
+	return s.Sender.EstimateGas(ctx, to, data, value)
+}
+
+func (s timedSender) Send(ctx context.Context, key string, to common.Address, data []byte, value *big.Int, gas uint64) (*chain.TxRecord, error) {
+	defer s.t.done("sign, record, send", time.Now())
+	return s.Sender.Send(ctx, key, to, data, value, gas)
+}
+
+func (s timedSender) SendCalls(ctx context.Context, calls []chain.Call) ([]*chain.TxRecord, error) {
+	defer s.t.done("sign, record, send many", time.Now())
+	return s.Sender.SendCalls(ctx, calls)
+}
+
+func (s timedSender) Tx(ctx context.Context, key string) (*chain.TxRecord, error) {
+	defer s.t.done("read intent", time.Now())
+	return s.Sender.Tx(ctx, key)
+}
+
+func (s timedSender) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
+	defer s.t.done("read intent states", time.Now())
+	return s.Sender.TxStatuses(ctx, ids)
+}
