@@ -39,7 +39,6 @@ type latestEntry struct {
 	flight *latestFlight // the computation in progress, nil when none
 }
 
-
 type latestFlight struct {
 	started time.Time
 	done    chan struct{}
