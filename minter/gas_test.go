@@ -94,17 +94,7 @@ func TestMinterCatchesACachedGasPriceTooLow(t *testing.T) {
 		t.Errorf("%.0f transactions reverted; want the estimate's batch and one priced from the cache after it", reverted)
 	}
 	retries := 0
-	for id, misses := 1, 0; misses < 5; id++ {
-		key := fmt.Sprintf("reward-batch/bakery/%d", id)
-		rec, err := h.db.TxByKey(t.Context(), key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec == nil {
-			misses++
-			continue
-		}
-		misses = 0
+	h.eachBatchRecord(t, func(key string, _ *chain.TxRecord) {
 		for n, want := range []bool{true, false} {
 			again, err := h.db.TxByKey(t.Context(), fmt.Sprintf("%s/retry-%d", key, n+1))
 			if err != nil {
@@ -117,7 +107,7 @@ func TestMinterCatchesACachedGasPriceTooLow(t *testing.T) {
 				t.Errorf("%s reverted again after the node priced it", key)
 			}
 		}
-	}
+	})
 	if float64(retries) != reverted {
 		t.Errorf("%d batches sent again, %.0f reverted", retries, reverted)
 	}

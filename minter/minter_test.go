@@ -330,8 +330,21 @@ func TestMinterUnderRPCFaults(t *testing.T) {
 	}
 	h.check(t)
 	replaced := 0
+	h.eachBatchRecord(t, func(_ string, rec *chain.TxRecord) {
+		if len(rec.Attempts) > 1 {
+			replaced++
+		}
+	})
+	t.Logf("faults injected: %d; intents replaced as stuck: %d", faulty.faults(), replaced)
+}
+
+// eachBatchRecord calls fn with the sender's key and record of each of bakery's reward batches'
+// first transactions, by batch id, until five ids in a row have none.
+func (h *harness) eachBatchRecord(t *testing.T, fn func(key string, rec *chain.TxRecord)) {
+	t.Helper()
 	for id, misses := 1, 0; misses < 5; id++ {
-		rec, err := h.db.TxByKey(t.Context(), fmt.Sprintf("reward-batch/bakery/%d", id))
+		key := fmt.Sprintf("reward-batch/bakery/%d", id)
+		rec, err := h.db.TxByKey(t.Context(), key)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -340,11 +353,8 @@ func TestMinterUnderRPCFaults(t *testing.T) {
 			continue
 		}
 		misses = 0
-		if len(rec.Attempts) > 1 {
-			replaced++
-		}
+		fn(key, rec)
 	}
-	t.Logf("faults injected: %d; intents replaced as stuck: %d", faulty.faults(), replaced)
 }
 
 // faultyClient is an RPC proxy that fails a share of calls before they reach the node, fails a
