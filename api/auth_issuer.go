@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
@@ -63,7 +64,8 @@ func (s *server) authenticateIssuer(c *gin.Context, cached bool) {
 // issuerOfKey returns the issuer holding the key secret and the key's hash: from the cache when
 // cached allows and it holds the key, else from the store (and then kept in the cache). Requests
 // that miss the cache for one key at once (a new server's first requests) share one read of the
-// store, under no request's cancellation: each would otherwise take a connection of its own,
+// store, bounded by issuerLookupTimeout rather than one request's deadline (each request still
+// stops waiting at its own): each would otherwise take a connection of its own,
 // most of them opened for it, while the first group of rewards waits for the CPU they take.
 func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewards.Issuer, []byte, error) {
 	prefix, ok := rewards.KeyPrefix(secret)
@@ -79,14 +81,25 @@ func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewar
 	if iss := s.issuerKeys.get(hash); iss != nil {
 		return iss, hash, nil
 	}
-	iss, err, _ := s.issuerKeys.lookups.Do(string(hash), func() (any, error) {
-		return s.lookupIssuer(context.WithoutCancel(ctx), prefix, hash)
+	shared := s.issuerKeys.lookups.DoChan(string(hash), func() (any, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), issuerLookupTimeout)
+		defer cancel()
+		return s.lookupIssuer(ctx, prefix, hash)
 	})
-	if err != nil {
-		return nil, nil, err
+	select {
+	case r := <-shared:
+		if r.Err != nil {
+			return nil, nil, r.Err
+		}
+		return r.Val.(*rewards.Issuer), hash, nil
+	case <-ctx.Done(): // this request is gone or out of time; the shared read goes on for the others
+		return nil, nil, guildhall.Errorf(guildhall.EUNAVAILABLE, "reading the issuer API key: %v", ctx.Err())
 	}
-	return iss.(*rewards.Issuer), hash, nil
 }
+
+// issuerLookupTimeout bounds a key read shared by several requests, which no single request's
+// deadline bounds.
+const issuerLookupTimeout = 10 * time.Second
 
 // lookupIssuer reads the issuer holding the key of hash from the store and keeps it in the cache.
 func (s *server) lookupIssuer(ctx context.Context, prefix string, hash []byte) (*rewards.Issuer, error) {
