@@ -302,6 +302,24 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 	}
 }
 
+// forkAfterCommit mines what is pending, indexes it and makes the block of hash the head. The
+// fork needs an empty pool, and the pool re-injects the transactions an earlier fork dropped a
+// moment after that fork: those it finds then ("pending block dirty") are mined and it tries again.
+func (h *harness) forkAfterCommit(t *testing.T, hash common.Hash) {
+	t.Helper()
+	for try := 1; ; try++ {
+		h.commit()
+		h.sync(t)
+		err := h.sim.Backend.Fork(hash)
+		if err == nil {
+			return
+		}
+		if try == 5 || !strings.Contains(err.Error(), "pending block dirty") {
+			t.Fatalf("fork: %v", err)
+		}
+	}
+}
+
 // randomized: transfers, mints, delegations, votes and reorgs from a seed, checked at the end.
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()
@@ -337,11 +355,7 @@ func TestRandomizedActivityAndReorgs(t *testing.T) {
 			}
 		case r < 80 && len(history) > 2:
 			depth := 1 + rng.IntN(min(finality-1, len(history)-1))
-			h.commit() // the fork needs an empty pool
-			h.sync(t)
-			if err := h.sim.Backend.Fork(history[len(history)-1-depth]); err != nil {
-				t.Fatalf("fork: %v", err)
-			}
+			h.forkAfterCommit(t, history[len(history)-1-depth])
 			history = history[:len(history)-depth]
 		default:
 			h.commit()
