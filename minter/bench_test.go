@@ -112,6 +112,10 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	if err := db.CreateIssuer(ctx, &rewards.Issuer{CommunityID: "bench", Name: "bench", Budget: new(big.Int).Lsh(big.NewInt(1), 200)}, key); err != nil {
 		b.Fatal(err)
 	}
+	// As serve does at its start: the pool's connections open before the first requests.
+	if err := pg.Warm(ctx, postgres.DefaultPool.MaxIdle); err != nil {
+		b.Fatal(err)
+	}
 	srv := httptest.NewServer(api.NewServer(api.Config{Communities: db, Rewards: db}))
 	defer srv.Close()
 	// Each of the 32 clients keeps its connection, as a load generator or an issuer's backend does

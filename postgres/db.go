@@ -102,6 +102,29 @@ func (db *DB) SetPool(p Pool) {
 	db.db.SetConnMaxLifetime(p.MaxLifetime)
 }
 
+// Warm opens n of the pool's connections before they are needed and keeps them idle (n at most
+// the pool's idle limit), so that the first burst of requests after a start does not wait for
+// backends to start and SCRAM handshakes to finish, all at once.
+func (db *DB) Warm(ctx context.Context, n int) error {
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close() // back to the pool, idle
+		}
+	}()
+	for range n {
+		c, err := db.db.Conn(ctx)
+		if err == nil {
+			err = c.PingContext(ctx)
+		}
+		if err != nil {
+			return db.connectError(err)
+		}
+		conns = append(conns, c)
+	}
+	return nil
+}
+
 // Close closes every connection. Calls in flight fail; the DB cannot be used afterwards.
 func (db *DB) Close() error {
 	if err := db.db.Close(); err != nil {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"net"
 	"net/url"
 	"strconv"
@@ -127,5 +128,28 @@ func TestSetPoolCapsConnections(t *testing.T) {
 	unlock()
 	if err := db.Ping(t.Context()); err != nil {
 		t.Errorf("after the lock's connection is returned: %v", err)
+	}
+}
+
+// serve opens the pool's connections at its start: they are PostgreSQL backends waiting for the
+// first requests, not opened by them.
+func TestWarmOpensThePoolsConnectionsAhead(t *testing.T) {
+	t.Parallel()
+	db, url := pgtest.NewDBURL(t)
+	if err := db.Warm(t.Context(), 6); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var backends int
+	if err := raw.QueryRowContext(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+		AND pid <> pg_backend_pid()`).Scan(&backends); err != nil {
+		t.Fatal(err)
+	}
+	if backends < 6 {
+		t.Errorf("after Warm(6) the database has %d other connections, want the 6 warmed ones", backends)
 	}
 }

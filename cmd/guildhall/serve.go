@@ -49,6 +49,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	defer db.Close()
 	db.SetPool(o.pool)
+	if err := db.Warm(ctx, min(o.pool.MaxIdle, o.pool.MaxOpen)); err != nil {
+		log.Warn("could not open the database pool's connections ahead of the first requests", "err", err)
+	}
 	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval, startAt: demoChainStart(o)}, true)
 	if err != nil {
 		return err
