@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +74,7 @@ func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewar
 	hash := rewards.HashKey(secret)
 	ctx := c.Request.Context()
 	if !cached {
-		iss, err := s.lookupIssuer(ctx, prefix, hash)
+		iss, err := s.lookupIssuer(ctx, secret, prefix, hash)
 		return iss, hash, err
 	}
 	if iss := s.issuerKeys.get(hash); iss != nil {
@@ -84,7 +83,7 @@ func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewar
 	shared := s.issuerKeys.lookups.DoChan(string(hash), func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), issuerLookupTimeout)
 		defer cancel()
-		return s.lookupIssuer(ctx, prefix, hash)
+		return s.lookupIssuer(ctx, secret, prefix, hash)
 	})
 	select {
 	case r := <-shared:
@@ -101,9 +100,10 @@ func (s *server) issuerOfKey(c *gin.Context, secret string, cached bool) (*rewar
 // deadline bounds.
 const issuerLookupTimeout = 10 * time.Second
 
-// lookupIssuer reads the issuer holding the key of hash from the store and keeps it in the cache.
-func (s *server) lookupIssuer(ctx context.Context, prefix string, hash []byte) (*rewards.Issuer, error) {
-	iss, err := s.rewards.IssuerByKey(ctx, prefix, func(stored []byte) bool { return subtle.ConstantTimeCompare(stored, hash) == 1 })
+// lookupIssuer reads the issuer holding the key secret from the store and keeps it in the cache
+// under the key's hash.
+func (s *server) lookupIssuer(ctx context.Context, secret, prefix string, hash []byte) (*rewards.Issuer, error) {
+	iss, err := s.rewards.IssuerByKey(ctx, prefix, func(stored []byte) bool { return rewards.KeyMatches(secret, stored) })
 	if err != nil {
 		return nil, err
 	}

@@ -512,11 +512,10 @@ func (m *Minter) load(ctx context.Context) error {
 // track starts following batch b: its rewards as the ledger holds them and the newest
 // transaction the sender recorded for it.
 func (m *Minter) track(ctx context.Context, b *rewards.Batch) (*flight, error) {
-	rs, err := m.store.BatchRewards(ctx, b.ID)
+	f, err := m.readFlight(ctx, b)
 	if err != nil {
 		return nil, err
 	}
-	f := &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs)}
 	for n := 0; ; n++ {
 		rec, err := m.sender.Tx(ctx, txKey(b, n))
 		if err != nil {
@@ -534,13 +533,22 @@ func (m *Minter) track(ctx context.Context, b *rewards.Batch) (*flight, error) {
 // trackClaimed starts following batch b that this minter just claimed: its rewards as the
 // ledger holds them, and no transaction (its row id is new, so no intent names it).
 func (m *Minter) trackClaimed(ctx context.Context, b *rewards.Batch) (*flight, error) {
+	f, err := m.readFlight(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	f.fresh = true
+	m.flights[b.ID] = f
+	return f, nil
+}
+
+// readFlight reads batch b's rewards as the ledger holds them into a flight, not followed yet.
+func (m *Minter) readFlight(ctx context.Context, b *rewards.Batch) (*flight, error) {
 	rs, err := m.store.BatchRewards(ctx, b.ID)
 	if err != nil {
 		return nil, err
 	}
-	f := &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs), fresh: true}
-	m.flights[b.ID] = f
-	return f, nil
+	return &flight{b: b, rewards: rs, mints: rewards.Coalesce(rs)}, nil
 }
 
 // refresh reads a stale flight again from the ledger and the sender; nil when the batch is no
