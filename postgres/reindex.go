@@ -388,14 +388,14 @@ func (p tableSwap) apply(ctx context.Context, tx *sqlx.Tx, community string) (Ta
 }
 
 // chainActivitySQL recomputes the chain side of a community's member_activity_days ($1) from its
-// indexed events, as the triggers of 0009 count them ($2 is the zero address): transfers sent
-// (not mints), explicit delegations (not the token's automatic self-delegation,
-// DelegateChanged(X, 0x0 -> X) in a transaction holding a Transfer to X), votes and proposals, on
-// the UTC day of their block. Rows the events no longer support lose their chain counts; the
-// reward counts (the ledger's) are left as they are.
+// indexed events, as the triggers of 0027 mark them ($2 is the zero address): 1 for each kind of
+// action an account took on a UTC day (its block's), else 0: transfers sent (not mints), explicit
+// delegations (not the token's automatic self-delegation, DelegateChanged(X, 0x0 -> X) in a
+// transaction holding a Transfer to X), votes and proposals. Rows the events no longer support
+// lose their chain kinds; the reward counts (the ledger's) are left as they are.
 const chainActivitySQL = `
 	WITH fresh AS (
-		SELECT account, day, sum(t)::int AS t, sum(d)::int AS d, sum(v)::int AS v, sum(p)::int AS p FROM (
+		SELECT account, day, max(t) AS t, max(d) AS d, max(v) AS v, max(p) AS p FROM (
 			SELECT from_address AS account, health_day(block_time) AS day, 1 AS t, 0 AS d, 0 AS v, 0 AS p
 			FROM token_transfers WHERE community_id = $1 AND from_address <> $2
 			UNION ALL
