@@ -14,7 +14,16 @@
 --   key they touch to what the events left say, read from the event tables
 --   (health_chain_refresh), and apply the difference.
 --
+-- * The automatic self-delegation is marked by the indexer on the row (it knows the transaction's
+--   Transfers), so an insert no longer looks up a transfer per DelegateChanged(X, 0x0 -> X).
+--
 -- Reward counts and amounts are unchanged (the ledger's, still counts).
+
+-- Whether a DelegateChanged is the token's automatic self-delegation (DelegateChanged(X, 0x0 -> X)
+-- in a transaction holding a Transfer to X), as the indexer saw the transaction's events when it
+-- stored the row; NULL for rows stored before. Only the insert trigger reads it: a rewind and a
+-- rebuild judge by the transfers stored (see health_transfers_deleted).
+ALTER TABLE token_delegate_changes ADD COLUMN automatic boolean;
 
 UPDATE member_activity_days SET transfer_count = least(transfer_count, 1), delegation_count = least(delegation_count, 1),
     vote_count = least(vote_count, 1), proposal_count = least(proposal_count, 1)
@@ -62,7 +71,7 @@ BEGIN
     PERFORM member_activity_apply(deltas, false);
 END $$;
 
-CREATE OR REPLACE FUNCTION health_actions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION health_actions_changed() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     kind CONSTANT text := TG_ARGV[1];
     keys member_activity_days[];
@@ -74,18 +83,22 @@ BEGIN
         PERFORM health_chain_refresh(keys, kind);
         RETURN NULL;
     END IF;
-    EXECUTE format($q$SELECT array_agg(ROW(community_id, account, day, 0, 0, $1, $2, $3, $4)::member_activity_days)
-        FROM (SELECT DISTINCT community_id, %1$I AS account, health_day(block_time) AS day FROM new_rows r WHERE %2$s) x
+    EXECUTE format($q$WITH acts AS (%2$s)
+        SELECT array_agg(ROW(community_id, account, day, 0, 0, $1, $2, $3, $4)::member_activity_days)
+        FROM (SELECT DISTINCT community_id, account, health_day(block_time) AS day FROM acts) x
         WHERE NOT EXISTS (SELECT 1 FROM member_activity_days m
-                          WHERE m.community_id = x.community_id AND m.account = x.account AND m.day = x.day AND m.%3$I > 0)$q$,
-        TG_ARGV[0],
+                          WHERE m.community_id = x.community_id AND m.account = x.account AND m.day = x.day AND m.%1$I > 0)$q$,
+        kind || '_count',
         CASE kind
-            WHEN 'transfer' THEN $c$r.from_address <> '0x0000000000000000000000000000000000000000'$c$
-            WHEN 'delegation' THEN $c$NOT (r.from_delegate = '0x0000000000000000000000000000000000000000'
-                AND r.to_delegate = r.delegator AND EXISTS (SELECT 1 FROM token_transfers t
-                    WHERE t.tx_hash = r.tx_hash AND t.community_id = r.community_id AND t.to_address = r.delegator OFFSET 0))$c$
-            ELSE 'true' END,
-        kind || '_count')
+            WHEN 'transfer' THEN $c$SELECT community_id, from_address AS account, block_time FROM new_rows
+                WHERE from_address <> '0x0000000000000000000000000000000000000000'$c$
+            -- The indexer marks the automatic self-delegation as it stores it (the column automatic);
+            -- a row stored without the mark (before this migration) is judged by its transfers.
+            WHEN 'delegation' THEN $c$SELECT community_id, delegator AS account, block_time FROM new_rows r
+                WHERE NOT coalesce(r.automatic, r.from_delegate = '0x0000000000000000000000000000000000000000'
+                    AND r.to_delegate = r.delegator AND EXISTS (SELECT 1 FROM token_transfers t
+                        WHERE t.tx_hash = r.tx_hash AND t.community_id = r.community_id AND t.to_address = r.delegator OFFSET 0))$c$
+            ELSE format('SELECT community_id, %I AS account, block_time FROM new_rows', TG_ARGV[0]) END)
     INTO keys USING (kind = 'transfer')::int, (kind = 'delegation')::int, (kind = 'vote')::int, (kind = 'proposal')::int;
     PERFORM member_activity_apply(keys, false);
     RETURN NULL;

@@ -21,28 +21,20 @@ import (
 
 // lockHealthActors takes the health locks of the accounts whose activity days the events of a
 // batch change: senders of transfers (not mints), explicit delegators (not the token's automatic
-// self-delegation, DelegateChanged(X, 0x0 -> X) in a transaction holding a Transfer to X), voters
-// and proposers.
+// self-delegation), voters and proposers.
 func lockHealthActors(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) error {
 	var cids, accounts []string
 	add := func(m indexer.EventMeta, a common.Address) {
 		cids, accounts = append(cids, m.CommunityID), append(accounts, txt.addr.hex(a))
 	}
-	type receipt struct {
-		tx common.Hash
-		to common.Address
-	}
-	received := make(map[receipt]bool, len(ev.Transfers))
 	for _, t := range ev.Transfers {
-		received[receipt{t.TxHash, t.To}] = true
 		if t.From != (common.Address{}) {
 			add(t.EventMeta, t.From)
 		}
 	}
-	for _, d := range ev.DelegateChanges {
-		automatic := d.FromDelegate == (common.Address{}) && d.ToDelegate == d.Delegator && received[receipt{d.TxHash, d.Delegator}]
+	for i, automatic := range automaticDelegations(ev) {
 		if !automatic {
-			add(d.EventMeta, d.Delegator)
+			add(ev.DelegateChanges[i].EventMeta, ev.DelegateChanges[i].Delegator)
 		}
 	}
 	for _, v := range ev.Votes {
@@ -56,6 +48,27 @@ func lockHealthActors(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt 
 	}
 	_, err := tx.ExecContext(ctx, `SELECT health_lock($1, $2)`, pq.Array(cids), pq.Array(accounts))
 	return err
+}
+
+// automaticDelegations says, for each of ev's delegate changes, whether it is the token's
+// automatic self-delegation: DelegateChanged(X, 0x0 -> X) in a transaction holding a Transfer to
+// X (a transaction's events are in one block, so in one batch). Stored with the row
+// (token_delegate_changes.automatic, migration 0027), it spares the activity trigger looking the
+// transfer up again.
+func automaticDelegations(ev *indexer.Events) []bool {
+	type receipt struct {
+		tx common.Hash
+		to common.Address
+	}
+	received := make(map[receipt]bool, len(ev.Transfers))
+	for _, t := range ev.Transfers {
+		received[receipt{t.TxHash, t.To}] = true
+	}
+	automatic := make([]bool, len(ev.DelegateChanges))
+	for i, d := range ev.DelegateChanges {
+		automatic[i] = d.FromDelegate == (common.Address{}) && d.ToDelegate == d.Delegator && received[receipt{d.TxHash, d.Delegator}]
+	}
+	return automatic
 }
 
 // lockHealthCommunities takes the health locks of the communities named by the query q (one text

@@ -278,3 +278,23 @@ func TestHealthActionsOnDaysWithTheirKindWriteNoRow(t *testing.T) {
 	}
 	checkAgainstOracle(t, f, "")
 }
+
+// Delegate changes stored without the indexer's mark (rows indexed before migration 0027) are
+// judged by the transfers stored: DelegateChanged(X, 0x0 -> X) beside a Transfer to X in its
+// transaction is the automatic self-delegation, not activity; without one it is.
+func TestHealthUnmarkedDelegationsAreJudgedByTheirTransfers(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	x, y := account(1), account(2)
+	at := healthT0.Add(time.Hour).Unix()
+	const cols = `community_id, block_number, block_hash, block_time, tx_hash, log_index`
+	f.exec(`INSERT INTO token_transfers (`+cols+`, from_address, to_address, value)
+		VALUES ('guild', 1, '0x01', $1, '0xaa', 0, $2, $3, 5)`, at, common.Address{}.Hex(), x.Hex())
+	f.exec(`INSERT INTO token_delegate_changes (`+cols+`, delegator, from_delegate, to_delegate)
+		VALUES ('guild', 1, '0x01', $1, '0xaa', 1, $2, $3, $2), ('guild', 1, '0x01', $1, '0xbb', 0, $4, $3, $4)`,
+		at, x.Hex(), common.Address{}.Hex(), y.Hex())
+	want := y.Hex() + " 2025-01-06 r0/0 t0 d1 v0 p0"
+	if got := f.activityRows(); got != want {
+		t.Errorf("activity:\n%s\nwant\n%s", got, want)
+	}
+}

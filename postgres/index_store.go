@@ -416,12 +416,12 @@ func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events,
 		from = append(from, txt.addr.hex(d.FromDelegate))
 		to = append(to, txt.addr.hex(d.ToDelegate))
 	}
-	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress)
+	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress, pq.Array(automaticDelegations(ev)))
 	_, err := tx.ExecContext(ctx, `
 		WITH ins AS (
 			INSERT INTO token_delegate_changes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
-				delegator, from_delegate, to_delegate)
-			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::text[])
+				delegator, from_delegate, to_delegate, automatic)
+			SELECT * FROM unnest(`+indexMetaUnnest+`, $7::text[], $8::text[], $9::text[], $11::boolean[])
 			ON CONFLICT DO NOTHING
 			RETURNING community_id, delegator, to_delegate, block_number, log_index
 		), latest AS (

@@ -110,10 +110,11 @@ func insertTokenEventsOnly(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events,
 		}
 	}
 	if n := len(ev.DelegateChanges); n > 0 {
-		res, err := copyIndexRows(ctx, tx, "token_delegate_changes", []string{"delegator", "from_delegate", "to_delegate"}, n, func(i int, dst []any) {
+		automatic := automaticDelegations(ev)
+		res, err := copyIndexRows(ctx, tx, "token_delegate_changes", []string{"delegator", "from_delegate", "to_delegate", "automatic"}, n, func(i int, dst []any) {
 			d := &ev.DelegateChanges[i]
 			meta(dst, &d.EventMeta)
-			dst[6], dst[7], dst[8] = txt.addr.hex(d.Delegator), txt.addr.hex(d.FromDelegate), txt.addr.hex(d.ToDelegate)
+			dst[6], dst[7], dst[8], dst[9] = txt.addr.hex(d.Delegator), txt.addr.hex(d.FromDelegate), txt.addr.hex(d.ToDelegate), automatic[i]
 		})
 		if ok, err := check(res, err, n, &full.changes); !ok || err != nil {
 			return nil, err
