@@ -2,6 +2,7 @@ package indexer_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/big"
 	"os"
@@ -63,19 +64,14 @@ func BenchmarkBackfill(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer rpc.Close()
-	db := pgtest.NewDB(b)
 	id, err := chain.Identity(ctx, rpc)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := postgres.NewCommunityStore(db).BindChain(ctx, id); err != nil {
-		b.Fatal(err)
-	}
-	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
+	community := &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
-		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
-		b.Fatal(err)
-	}
+		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}
+	db := benchDB(b, id, community, true)
 
 	// eth_getLogs straight over HTTP with the compact parser, as serve does (set
 	// GUILDHALL_BENCH_GETH_CLIENT to measure go-ethereum's client instead).
@@ -92,17 +88,7 @@ func BenchmarkBackfill(b *testing.B) {
 	peak := watchHeap()
 	stopProfile := cpuProfile(b, "backfill")
 	b.ResetTimer()
-	start = time.Now()
-	for {
-		idle, err := ix.Step(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if idle {
-			break
-		}
-	}
-	backfillTime := time.Since(start)
+	backfillTime := runBackfill(b, ix)
 	stopProfile()
 	backfillPeak, backfillLive := peak()
 	counts, err := postgres.NewIndexReader(db).EventCounts(ctx)
@@ -149,6 +135,80 @@ func BenchmarkBackfill(b *testing.B) {
 	b.ReportMetric(float64(backfillLive>>20), "peak_live_heap_MiB")
 	if counts["token_transfers"] < int64(want) {
 		b.Errorf("indexed %d transfers, generated %d", counts["token_transfers"], generated)
+	}
+	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_ACTIVITY_PAIRS")); pairs > 0 {
+		compareActivityTable(b, client, id, community, pairs)
+	}
+}
+
+// compareActivityTable runs the same whole backfill (fetching, decoding, writing) into fresh
+// databases, with the activity triggers on and off alternately (pairs of each), and prints the
+// ratio of the best times: what keeping member_activity_days and its rollups costs the indexer.
+func compareActivityTable(b *testing.B, client indexer.Client, id guildhall.ChainIdentity, c *guildhall.Community, pairs int) {
+	best := map[bool]time.Duration{}
+	for i := range 2 * pairs {
+		on := i%2 == 0
+		db := benchDB(b, id, c, on)
+		ix := indexer.New(client, postgres.NewIndexWriter(db), indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
+		d := runBackfill(b, ix)
+		fmt.Printf("  backfill with the activity triggers %s: %s\n", map[bool]string{true: "on", false: "off"}[on], d.Round(time.Millisecond))
+		if best[on] == 0 || d < best[on] {
+			best[on] = d
+		}
+	}
+	ratio := best[true].Seconds() / best[false].Seconds()
+	fmt.Printf("  activity table: best backfill %s with, %s without: ratio %.3f\n\n", best[true].Round(time.Millisecond),
+		best[false].Round(time.Millisecond), ratio)
+	b.ReportMetric(ratio, "activity_with/without")
+}
+
+// activityTriggers are the triggers that keep member_activity_days from the indexed events.
+var activityTriggers = [][2]string{
+	{"token_transfers", "token_transfers_health_insert"}, {"token_transfers", "token_transfers_health_delete"},
+	{"token_transfers", "token_transfers_health_unmade_automatic"},
+	{"token_delegate_changes", "token_delegate_changes_health_insert"}, {"token_delegate_changes", "token_delegate_changes_health_delete"},
+	{"votes", "votes_health_insert"}, {"votes", "votes_health_delete"},
+	{"proposals", "proposals_health_insert"}, {"proposals", "proposals_health_delete"},
+}
+
+// benchDB is a fresh database bound to the chain holding community c, with the activity
+// triggers on or off.
+func benchDB(b *testing.B, id guildhall.ChainIdentity, c *guildhall.Community, activity bool) *postgres.DB {
+	ctx := b.Context()
+	db, url := pgtest.NewDBURL(b)
+	if err := postgres.NewCommunityStore(db).BindChain(ctx, id); err != nil {
+		b.Fatal(err)
+	}
+	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, c); err != nil {
+		b.Fatal(err)
+	}
+	if activity {
+		return db
+	}
+	raw, err := sql.Open("postgres", url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer raw.Close()
+	for _, t := range activityTriggers {
+		if _, err := raw.ExecContext(ctx, `ALTER TABLE `+t[0]+` DISABLE TRIGGER `+t[1]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
+
+// runBackfill steps ix until it is idle and returns how long that took.
+func runBackfill(b *testing.B, ix *indexer.Indexer) time.Duration {
+	start := time.Now()
+	for {
+		idle, err := ix.Step(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if idle {
+			return time.Since(start)
+		}
 	}
 }
 
