@@ -41,7 +41,10 @@ BEGIN
     IF cardinality(keys) IS NULL THEN
         RETURN;
     END IF;
-    WITH k AS (SELECT DISTINCT community_id, account, day FROM unnest(keys)),
+    -- A deleted community's events go before its activity rows (delete_community_health): its
+    -- keys are left to that.
+    WITH k AS (SELECT DISTINCT community_id, account, day FROM unnest(keys) u
+               WHERE EXISTS (SELECT 1 FROM communities c WHERE c.id = u.community_id)),
     live AS (
         SELECT k.* FROM k WHERE kind = 'transfer' AND EXISTS (SELECT 1 FROM token_transfers t
             WHERE t.community_id = k.community_id AND t.from_address = k.account AND health_day(t.block_time) = k.day
