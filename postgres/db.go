@@ -104,7 +104,9 @@ func (db *DB) SetPool(p Pool) {
 
 // Warm opens n of the pool's connections before they are needed and keeps them idle (n at most
 // the pool's idle limit), so that the first burst of requests after a start does not wait for
-// backends to start and SCRAM handshakes to finish, all at once.
+// backends to start and SCRAM handshakes to finish, all at once. Each connection then runs the
+// reward ledger's triggers once (warmRewardTriggers), as a session compiles a PL/pgSQL function
+// and plans its statements on the function's first call.
 func (db *DB) Warm(ctx context.Context, n int) error {
 	conns := make([]*sql.Conn, 0, n)
 	defer func() {
@@ -121,6 +123,11 @@ func (db *DB) Warm(ctx context.Context, n int) error {
 			return db.connectError(err)
 		}
 		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		if err := warmRewardTriggers(ctx, c); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -153,3 +153,43 @@ func TestWarmOpensThePoolsConnectionsAhead(t *testing.T) {
 		t.Errorf("after Warm(6) the database has %d other connections, want the 6 warmed ones", backends)
 	}
 }
+
+// Each session compiles a PL/pgSQL function on its first call and plans its statements then:
+// Warm has every connection it opens run the reward ledger's triggers once (a reward inserted,
+// rolled back), so that a new server's first accepts do not pay for it; and it leaves nothing
+// behind.
+func TestWarmCompilesTheRewardTriggersInEachSession(t *testing.T) {
+	t.Parallel()
+	f := newLeaderFixture(t)
+	f.reward(t, 1, 10, 0)
+	const n = 3
+	f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
+	counts := func() string {
+		var s string
+		if err := f.raw.Get(&s, `SELECT concat_ws(' ', (SELECT count(*) FROM issuers), (SELECT count(*) FROM reward_rules),
+			(SELECT count(*) FROM members), (SELECT count(*) FROM rewards), (SELECT count(*) FROM member_activity_days),
+			(SELECT count(*) FROM idempotency_keys), (SELECT count(*) FROM health_journal), (SELECT count(*) FROM reward_ledger_versions))`); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := counts()
+	if err := f.db.Warm(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	if after := counts(); after != before {
+		t.Errorf("Warm left rows behind: counts %s before, %s after", before, after)
+	}
+	compiled, err := postgres.PooledSessions(t.Context(), f.db, n, `SELECT count(DISTINCT ident) FROM pg_backend_memory_contexts
+		WHERE name = 'PL/pgSQL function' AND ident IN ('health_rewards_changed()', 'reward_ledger_changed()',
+			'health_first_rewards_add(member_activity_days[])', 'member_activity_apply(member_activity_days[],boolean)',
+			'reward_updates_apply()')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range compiled {
+		if c != 5 {
+			t.Errorf("session %d of %d after Warm has %d of the 5 reward trigger functions compiled, want all", k+1, n, c)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,3 +53,26 @@ func HasRoleCheckIndex(s *RecognitionStore, community string) bool {
 
 // StoredRoleChecks is how many of s's database's role checks were read from the database.
 func StoredRoleChecks(s *RecognitionStore) int64 { return s.db.roleChecks.stored.Load() }
+
+// PooledSessions runs q on n of db's pooled connections at once (all of them held together, so
+// each is another session) and returns what each answered, as an integer.
+func PooledSessions(ctx context.Context, db *DB, n int, q string) ([]int64, error) {
+	out := make([]int64, n)
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}()
+	for k := range n {
+		c, err := db.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		conns = append(conns, c)
+		if err := c.QueryRowContext(ctx, q).Scan(&out[k]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -21,6 +21,7 @@ import (
 // leaderFixture is community "bakery" with an issuer and a rule, written to with plain SQL (the
 // ledger's triggers run as for the API's writes).
 type leaderFixture struct {
+	url   string
 	db    *postgres.DB
 	raw   *sqlx.DB
 	store *postgres.RewardsStore
@@ -41,7 +42,7 @@ func newLeaderFixture(t testing.TB) *leaderFixture {
 	if err := postgres.NewCommunityStore(db).CreateCommunity(ctx, newCommunity("bakery", 1)); err != nil {
 		t.Fatal(err)
 	}
-	f := &leaderFixture{db: db, raw: raw, store: postgres.NewRewardsStore(db)}
+	f := &leaderFixture{url: url, db: db, raw: raw, store: postgres.NewRewardsStore(db)}
 	f.exec(t, `INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget) VALUES ('bakery', 'till', 'p1', decode(repeat('00', 32), 'hex'), 1e40)`)
 	f.exec(t, `INSERT INTO reward_rules (community_id, activity, amount) VALUES ('bakery', 'visit', 10)`)
 	return f
