@@ -482,25 +482,26 @@ func (h *history) measure(bin string) externalRun {
 	r.events, r.ceilingRange, r.ceilingTime = h.ceiling()
 	r.ceilingNodeCPU = procCPU(h.b, h.node.pid) - before
 	r.ceilingRate = float64(r.events) / r.ceilingTime.Seconds()
-	h.serve(bin, &r)
+	run := h.serve(bin)
+	r.serveTime, r.backfillTime = run.took, run.backfill
+	r.serveCPU, r.nodeCPU, r.peakRSS = run.cpu, run.nodeCPU, run.peakRSS
 	return r
 }
 
 // serve runs serve on a fresh database holding only the community from launch until its cursor
-// reaches the head, and records in r its time, CPU, the node's CPU and its peak RSS.
-func (h *history) serve(bin string, r *externalRun) {
+// reaches the head.
+func (h *history) serve(bin string) indexerRun {
 	dbURL := copyDatabase(h.b, h.dbURL)
 	addr := freeAddr(h.b)
 	cmd := exec.Command(bin, "serve", "--data-dir", h.b.TempDir(), "--rpc-url", h.node.url, "--http-addr", addr, "--finality-depth", "32")
 	cmd.Env = append(h.env(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=info")
 	run := h.catchUp("serve", cmd, func() (uint64, bool) { return cursorOf(addr) })
-	r.serveTime, r.backfillTime = run.took, run.backfill
-	r.serveCPU, r.nodeCPU, r.peakRSS = run.cpu, run.nodeCPU, run.peakRSS
 	for _, line := range strings.Split(run.out, "\n") {
 		if strings.Contains(line, "backfill progress") {
 			h.b.Logf("serve: %s", line)
 		}
 	}
+	return run
 }
 
 // indexerRun is an indexer process measured from its launch until it caught up with the head.
