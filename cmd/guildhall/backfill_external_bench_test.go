@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,17 +56,7 @@ func BenchmarkBackfillExternalNode(b *testing.B) {
 	if b.N > 1 {
 		b.Skip("one run is the measurement")
 	}
-	lengths := []int{20_000, 200_000}
-	if s := os.Getenv("GUILDHALL_BENCH_EXTERNAL_TRANSFERS"); s != "" {
-		lengths = nil
-		for _, f := range strings.Split(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 4 {
-				b.Fatalf("GUILDHALL_BENCH_EXTERNAL_TRANSFERS: %q is not a number of transfers", f)
-			}
-			lengths = append(lengths, n)
-		}
-	}
+	lengths := externalLengths(b)
 	node := startGeth(b, findGeth(b))
 	bin := buildBinary(b)
 	h := newHistory(b, node, bin)
@@ -97,6 +88,24 @@ func BenchmarkBackfillExternalNode(b *testing.B) {
 			}
 		}
 	}
+}
+
+// externalLengths is the chain lengths in Transfers of GUILDHALL_BENCH_EXTERNAL_TRANSFERS (default
+// 20,000 and 200,000).
+func externalLengths(b *testing.B) []int {
+	s := os.Getenv("GUILDHALL_BENCH_EXTERNAL_TRANSFERS")
+	if s == "" {
+		return []int{20_000, 200_000}
+	}
+	var lengths []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 4 {
+			b.Fatalf("GUILDHALL_BENCH_EXTERNAL_TRANSFERS: %q is not a number of transfers", f)
+		}
+		lengths = append(lengths, n)
+	}
+	return lengths
 }
 
 // findGeth returns a geth binary, installing one with `go install` if none is found; the
@@ -459,7 +468,6 @@ type externalRun struct {
 	ceilingRate                       float64
 	ceilingTime, serveTime            time.Duration
 	backfillTime                      time.Duration // from the indexer's first step
-	indexing                          time.Time     // when the indexer's cursor first showed
 	serveCPU, nodeCPU, ceilingNodeCPU time.Duration
 	peakRSS                           uint64
 }
@@ -474,48 +482,81 @@ func (h *history) measure(bin string) externalRun {
 	r.events, r.ceilingRange, r.ceilingTime = h.ceiling()
 	r.ceilingNodeCPU = procCPU(h.b, h.node.pid) - before
 	r.ceilingRate = float64(r.events) / r.ceilingTime.Seconds()
+	run := h.serve(bin)
+	r.serveTime, r.backfillTime = run.took, run.backfill
+	r.serveCPU, r.nodeCPU, r.peakRSS = run.cpu, run.nodeCPU, run.peakRSS
+	return r
+}
 
+// serve runs serve on a fresh database holding only the community from launch until its cursor
+// reaches the head.
+func (h *history) serve(bin string) indexerRun {
 	dbURL := copyDatabase(h.b, h.dbURL)
 	addr := freeAddr(h.b)
 	cmd := exec.Command(bin, "serve", "--data-dir", h.b.TempDir(), "--rpc-url", h.node.url, "--http-addr", addr, "--finality-depth", "32")
 	cmd.Env = append(h.env(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=info")
+	run := h.catchUp("serve", cmd, func() (uint64, bool) { return cursorOf(addr) })
+	for _, line := range strings.Split(run.out, "\n") {
+		if strings.Contains(line, "backfill progress") {
+			h.b.Logf("serve: %s", line)
+		}
+	}
+	return run
+}
+
+// indexerRun is an indexer process measured from its launch until it caught up with the head.
+type indexerRun struct {
+	took     time.Duration // launch to caught up
+	backfill time.Duration // from the first cursor it reported to caught up
+	cpu      time.Duration // of its process tree
+	nodeCPU  time.Duration // the node's, meanwhile
+	peakRSS  uint64        // VmHWM summed over its process tree
+	procs    int           // processes seen in its tree
+	out      string
+}
+
+// catchUp starts cmd as a process group of its own and polls cursor every 50 ms until it reports
+// the history's head, sampling the group's CPU and peak RSS; then it kills the group. It fails the
+// benchmark if the process exits first or has not caught up within 20 minutes.
+func (h *history) catchUp(name string, cmd *exec.Cmd, cursor func() (uint64, bool)) indexerRun {
 	out := newProcessLog()
 	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var r indexerRun
 	nodeBefore := procCPU(h.b, h.node.pid)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		h.b.Fatal(err)
+		h.b.Fatalf("start %s: %v", name, err)
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
-	defer func() { _ = cmd.Process.Kill(); <-exited }()
-	for deadline := start.Add(20 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		c, ok := cursorOf(addr)
-		if ok && r.indexing.IsZero() {
-			r.indexing = time.Now() // the indexer's first step: serve is up
+	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); <-exited }()
+	tree := newProcTree(cmd.Process.Pid)
+	var indexing time.Time
+	for i := 0; ; i++ {
+		if i%10 == 0 {
+			tree.sample()
+		}
+		c, ok := cursor()
+		if ok && indexing.IsZero() {
+			indexing = time.Now() // the indexer's first step: it is up
 		}
 		if ok && c >= h.head {
 			break
 		}
 		select {
 		case <-exited:
-			h.b.Fatalf("serve exited before catching up:\n%s", tail(out.String(), 4000))
-		default:
+			h.b.Fatalf("%s exited before catching up:\n%s", name, tail(out.String(), 4000))
+		case <-time.After(50 * time.Millisecond):
 		}
-		if time.Now().After(deadline) {
-			h.b.Fatalf("serve did not catch up with block %d:\n%s", h.head, tail(out.String(), 4000))
+		if time.Since(start) > 20*time.Minute {
+			h.b.Fatalf("%s did not catch up with block %d:\n%s", name, h.head, tail(out.String(), 4000))
 		}
 	}
-	r.serveTime = time.Since(start)
-	r.backfillTime = time.Since(r.indexing)
+	r.took, r.backfill = time.Since(start), time.Since(indexing)
 	r.nodeCPU = procCPU(h.b, h.node.pid) - nodeBefore
-	r.serveCPU = procCPU(h.b, cmd.Process.Pid)
-	r.peakRSS = procPeakRSS(h.b, cmd.Process.Pid)
-	for _, line := range strings.Split(out.String(), "\n") {
-		if strings.Contains(line, "backfill progress") {
-			h.b.Logf("serve: %s", line)
-		}
-	}
+	tree.sample()
+	r.cpu, r.peakRSS, r.procs, r.out = tree.cpu(), tree.peakRSS(), len(tree.seen), out.String()
 	return r
 }
 
@@ -643,34 +684,105 @@ func cursorOf(addr string) (uint64, bool) {
 
 // procCPU is the CPU time (user and system) process pid used so far, from /proc/PID/stat.
 func procCPU(b *testing.B, pid int) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	cpu, _, err := procStat(pid)
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Fields after the command name (which may hold spaces) in parentheses; utime and stime are
-	// the 14th and 15th fields of the line.
+	return cpu
+}
+
+// procStat reads the CPU time (user and system) process pid used so far and its parent's pid from
+// /proc/PID/stat.
+func procStat(pid int) (cpu time.Duration, ppid int, err error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// Fields after the command name (which may hold spaces) in parentheses; the parent's pid,
+	// utime and stime are the 4th, 14th and 15th fields of the line.
 	_, rest, _ := strings.Cut(string(raw), ") ")
 	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, 0, fmt.Errorf("/proc/%d/stat: %q", pid, raw)
+	}
+	ppid, _ = strconv.Atoi(f[1])
 	utime, _ := strconv.ParseUint(f[11], 10, 64)
 	stime, _ := strconv.ParseUint(f[12], 10, 64)
 	const ticks = 100 // USER_HZ
-	return time.Duration(utime+stime) * time.Second / ticks
+	return time.Duration(utime+stime) * time.Second / ticks, ppid, nil
 }
 
 // procPeakRSS is the peak resident set size of process pid (VmHWM in /proc/PID/status).
-func procPeakRSS(b *testing.B, pid int) uint64 {
+func procPeakRSS(pid int) (uint64, error) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		b.Fatal(err)
+		return 0, err
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
 		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
+			return kb << 10, nil
 		}
 	}
-	b.Fatalf("no VmHWM in /proc/%d/status", pid)
-	return 0
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}
+
+// procTree is a process and its descendants as last sampled: each one's CPU time and peak RSS
+// when last seen, so that a child that exits between samples still counts with its last figures.
+type procTree struct {
+	root int
+	seen map[int]procSample
+}
+
+type procSample struct {
+	cpu     time.Duration
+	peakRSS uint64
+}
+
+func newProcTree(root int) *procTree { return &procTree{root: root, seen: map[int]procSample{}} }
+
+// sample reads the CPU and peak RSS of the root and of every process descending from it now.
+func (t *procTree) sample() {
+	children := map[int][]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if _, ppid, err := procStat(pid); err == nil {
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	for todo := []int{t.root}; len(todo) > 0; {
+		pid := todo[0]
+		todo = append(todo[1:], children[pid]...)
+		cpu, _, err := procStat(pid)
+		if err != nil {
+			continue // exited: its last sample stands
+		}
+		if rss, err := procPeakRSS(pid); err == nil {
+			t.seen[pid] = procSample{cpu: cpu, peakRSS: rss}
+		}
+	}
+}
+
+// cpu is the CPU time of every process of the tree seen.
+func (t *procTree) cpu() time.Duration {
+	var sum time.Duration
+	for _, s := range t.seen {
+		sum += s.cpu
+	}
+	return sum
+}
+
+// peakRSS is the sum of the peak RSS of every process of the tree seen.
+func (t *procTree) peakRSS() uint64 {
+	var sum uint64
+	for _, s := range t.seen {
+		sum += s.peakRSS
+	}
+	return sum
 }
 
 // processLog collects a process's output.
