@@ -74,6 +74,72 @@ BEGIN
     PERFORM member_activity_apply(deltas, false);
 END $$;
 
+-- health_chain_first_actions_add applies, in closed form, the deltas of first actions of a kind
+-- on a day (each sets one chain kind to 1 on a day that lacked it; an account with one day in the
+-- statement) of an account that is no member (nothing but the row: a member's days are read again
+-- when it becomes one) or of a member (first reward day F, last active day L) on a day D with
+-- F <= D and L <= D, the way a backfill meets them; it returns the other deltas, for
+-- member_activity_apply. As for a returning member's first reward of a day (0028 does the same for
+-- rewards): no active day of the account is after D, so for each grain only the period P holding
+-- D changes: the account becomes active in P unless it was (returning if it was active in the
+-- period before), on chain unless it was, and both if rewarded in P and not yet on chain; its
+-- cohort's retention row of P likewise (week and month, P after the cohort); its last day moves
+-- to D. What the account was in P and the period before is read from its days since the month
+-- before D's, from F on, before they change. The indexer holds the accounts' health locks.
+CREATE FUNCTION health_chain_first_actions_add(deltas member_activity_days[]) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
+DECLARE
+    taken member_activity_days[];
+    changes health_member_change[];
+BEGIN
+    IF deltas IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM health_lock(c, a) FROM (SELECT array_agg(community_id) AS c, array_agg(account) AS a FROM unnest(deltas)) x;
+    SELECT array_agg(d), array_agg(ROW(d.community_id, d.account, r.first_day, r.last_day, r.first_day, greatest(r.last_day, d.day))::health_member_change)
+                         FILTER (WHERE r.account IS NOT NULL)
+    INTO taken, changes
+    FROM unnest(deltas) d
+    JOIN (SELECT community_id, account FROM unnest(deltas) GROUP BY 1, 2 HAVING count(*) = 1) k USING (community_id, account)
+    LEFT JOIN member_first_rewards r ON r.community_id = d.community_id AND r.account = d.account
+    WHERE d.reward_count = 0 AND d.reward_amount = 0 AND (r.account IS NULL OR (r.first_day <= d.day AND r.last_day <= d.day));
+    IF taken IS NULL THEN
+        RETURN deltas;
+    END IF;
+    PERFORM health_journal_add(ARRAY(
+        WITH f AS (
+            SELECT t.community_id, gr.grain, p.period, p.cohort, b.act, b.r, b.c, b.prev
+            FROM unnest(taken) t JOIN unnest(changes) ch USING (community_id, account)
+            CROSS JOIN (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month')) gr(grain, step)
+            CROSS JOIN LATERAL (SELECT date_trunc(gr.grain, t.day::timestamp)::date AS period,
+                                       date_trunc(gr.grain, ch.old_first::timestamp)::date AS cohort) p
+            CROSS JOIN LATERAL (
+                SELECT coalesce(bool_or(m.day >= p.period AND (m.reward_count > 0 OR m.cc > 0)), false) AS act,
+                       coalesce(bool_or(m.day >= p.period AND m.reward_count > 0), false) AS r,
+                       coalesce(bool_or(m.day >= p.period AND m.cc > 0), false) AS c,
+                       coalesce(bool_or(m.day < p.period AND m.day >= (p.period - gr.step)::date AND (m.reward_count > 0 OR m.cc > 0)),
+                                false) AS prev
+                FROM (SELECT day, reward_count, transfer_count + delegation_count + vote_count + proposal_count AS cc
+                      FROM member_activity_days
+                      WHERE community_id = t.community_id AND account = t.account AND day <= t.day
+                        AND day >= greatest(ch.old_first, (date_trunc('month', t.day::timestamp) - interval '1 month')::date)) m) b)
+        SELECT ROW(y.*)::health_rollup_row FROM (
+            SELECT community_id, grain, NULL::date, period, (NOT act)::int::bigint, 0::bigint, (NOT c)::int::bigint,
+                   (r AND NOT c)::int::bigint, (NOT act AND prev)::int::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric
+            FROM f
+            UNION ALL
+            SELECT community_id, grain, cohort, period, (NOT act)::int, 0, (NOT c)::int, 0, 0, 0, 0, 0, 0
+            FROM f WHERE grain <> 'day' AND period > cohort
+            UNION ALL
+            SELECT * FROM health_member_rollup(changes)) y));
+    INSERT INTO member_activity_days AS m SELECT * FROM unnest(taken)
+    ON CONFLICT (community_id, account, day) DO UPDATE SET
+        transfer_count = m.transfer_count + excluded.transfer_count, delegation_count = m.delegation_count + excluded.delegation_count,
+        vote_count = m.vote_count + excluded.vote_count, proposal_count = m.proposal_count + excluded.proposal_count;
+    UPDATE member_first_rewards r SET last_day = c.new_last FROM unnest(changes) c
+    WHERE r.community_id = c.community_id AND r.account = c.account AND c.new_last <> c.old_last;
+    RETURN (SELECT array_agg(ROW(d.*)::member_activity_days) FROM (SELECT * FROM unnest(deltas) EXCEPT ALL SELECT * FROM unnest(taken)) d);
+END $$;
+
 CREATE OR REPLACE FUNCTION health_actions_changed() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     kind CONSTANT text := TG_ARGV[1];
@@ -103,7 +169,7 @@ BEGIN
                         WHERE t.tx_hash = r.tx_hash AND t.community_id = r.community_id AND t.to_address = r.delegator OFFSET 0))$c$
             ELSE format('SELECT community_id, %I AS account, block_time FROM new_rows', TG_ARGV[0]) END)
     INTO keys USING (kind = 'transfer')::int, (kind = 'delegation')::int, (kind = 'vote')::int, (kind = 'proposal')::int;
-    PERFORM member_activity_apply(keys, false);
+    PERFORM member_activity_apply(health_chain_first_actions_add(keys), false);
     RETURN NULL;
 END $$;
 

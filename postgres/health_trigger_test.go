@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -297,4 +298,63 @@ func TestHealthUnmarkedDelegationsAreJudgedByTheirTransfers(t *testing.T) {
 	if got := f.activityRows(); got != want {
 		t.Errorf("activity:\n%s\nwant\n%s", got, want)
 	}
+}
+
+// A backfill's first action of a kind on a day, on or after the account's last active day (a
+// member's) or by an account that is no member, is added to the rollups without reading the
+// account's periods again (health_chain_first_actions_add); one before a member's last active day
+// still is. Either way the rollups equal their recomputation.
+func TestChainFirstActionsOfADayReadNoPeriodAgain(t *testing.T) {
+	t.Parallel()
+	f := newHealthFixture(t)
+	day := healthT0.Add(40 * 24 * time.Hour)
+	f.reward(account(1), day.Add(-30*24*time.Hour), 5, false, 0) // last active the month before
+	f.reward(account(2), day.Add(-24*time.Hour), 5, false, 0)    // the day before, same week
+	f.reward(account(3), day.Add(time.Hour), 5, false, 0)        // rewarded that day
+	f.reward(account(5), day.Add(48*time.Hour), 5, false, 0)     // active after the day
+	block := 0
+	// transfers inserts, in one statement, a transfer from each of senders at day plus hours, and
+	// reports how many times the periods were read again (health_member_changes, which member_activity_apply runs first).
+	transfers := func(hours int, senders ...int) int {
+		t.Helper()
+		tx, err := f.raw.Beginx()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.Exec(`SET LOCAL track_functions = 'all'`); err != nil {
+			t.Fatal(err)
+		}
+		reads := func() (n int) {
+			if err := tx.Get(&n, `SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'health_member_changes'`); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := reads()
+		block++
+		for i, s := range senders {
+			if _, err := tx.Exec(`INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				from_address, to_address, value) VALUES ('guild', $1, $3, $2, $3, $4, $5, $6, 1)`,
+				block, day.Add(time.Duration(hours)*time.Hour).Unix(), fmt.Sprintf("0x%x", block), i, account(s).Hex(), account(9).Hex()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n := reads() - before
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := transfers(2, 1, 2, 3, 4); n != 0 { // 4 is no member
+		t.Errorf("first actions of a day on or after the last active day read the periods again %d times, want 0", n)
+	}
+	checkRollups(t, f)
+	if n := transfers(3, 5); n == 0 {
+		t.Error("a first action of a day before the member's last active day did not read its periods again")
+	}
+	if n := transfers(24*8, 1, 2); n != 0 { // the next week
+		t.Errorf("first actions of a day on or after the last active day read the periods again %d times, want 0", n)
+	}
+	checkRollups(t, f)
 }
