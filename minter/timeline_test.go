@@ -90,9 +90,9 @@ type timedStore struct {
 	t *timeline
 }
 
-func (s timedStore) ClaimBatch(ctx context.Context, c string, n int, wait time.Duration) (*rewards.Batch, error) {
-	defer s.t.done("claim batch", time.Now())
-	return s.Store.ClaimBatch(ctx, c, n, wait)
+func (s timedStore) ClaimBatches(ctx context.Context, c string, size, n int, wait time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
+	defer s.t.done("claim batches", time.Now())
+	return s.Store.ClaimBatches(ctx, c, size, n, wait)
 }
 
 func (s timedStore) BatchRewards(ctx context.Context, id int64) ([]*rewards.Reward, error) {
@@ -105,9 +105,9 @@ func (s timedStore) ShrinkBatch(ctx context.Context, id int64, keep int) (*rewar
 	return s.Store.ShrinkBatch(ctx, id, keep)
 }
 
-func (s timedStore) MarkBatchSent(ctx context.Context, id, txID int64) error {
-	defer s.t.done("mark batch sent", time.Now())
-	return s.Store.MarkBatchSent(ctx, id, txID)
+func (s timedStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) error {
+	defer s.t.done("mark batches sent", time.Now())
+	return s.Store.MarkBatchesSent(ctx, sent)
 }
 
 func (s timedStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
@@ -120,15 +120,15 @@ func (s timedStore) Communities(ctx context.Context, after string, limit int) ([
 	return s.Store.Communities(ctx, after, limit)
 }
 
-func (s timedStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, ms []rewards.Mint, d uint64) (bool, string, error) {
+func (s timedStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, ms [][]rewards.Mint, d uint64) (map[int64]string, error) {
 	t0 := time.Now()
-	ok, h, err := s.Store.ConfirmBatchFromIndex(ctx, b, ms, d)
-	if ok {
-		s.t.done("confirm batch", t0)
+	hashes, err := s.Store.ConfirmBatchesFromIndex(ctx, bs, ms, d)
+	if len(hashes) > 0 {
+		s.t.done("confirm batches", t0)
 	} else {
-		s.t.done("confirm batch (not yet)", t0)
+		s.t.done("confirm batches (none yet)", t0)
 	}
-	return ok, h, err
+	return hashes, err
 }
 
 // timedSender is the minter's sender, timed.
