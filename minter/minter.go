@@ -53,7 +53,9 @@ type Store interface {
 	BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error)
 	// MarkBatchesSent links batches (row id to the sender's transaction id) in one write.
 	MarkBatchesSent(ctx context.Context, sent map[int64]int64) error
-	SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error
+	// SetBatchTxHashes records, in one write, the hash and block of batch ids[k]'s mined
+	// transaction (txHashes[k], blocks[k]) for the API, before the batches are confirmed.
+	SetBatchTxHashes(ctx context.Context, ids []int64, txHashes []string, blocks []uint64) error
 	// ConfirmBatchesFromIndex confirms, in one write, each batch bs[k] whose indexed
 	// RewardBatchMinted event is final and the indexed mints of whose transaction match mints[k];
 	// it returns the confirmed batches' transaction hashes by row id.
@@ -155,6 +157,7 @@ type Minter struct {
 	gas     map[common.Address]*gasCache // per token: its holders and cached gas (see gasCache)
 	turn    int                          // where the next step's round-robin of communities starts
 	ready   []*flight                    // the step's batches whose transactions are final: to confirm
+	mined   []minedTx                    // the step's batches whose transactions were mined: to record
 	metrics *Metrics
 }
 
@@ -165,6 +168,13 @@ type retryState struct {
 	at        time.Time
 	reverted  map[int64]bool // the batch's sender intents that were mined and reverted
 	parked    bool
+}
+
+// minedTx is a batch's transaction seen mined and succeeded, its hash not recorded on the batch yet.
+type minedTx struct {
+	batch int64
+	hash  string
+	block uint64
 }
 
 // flight is a batch the minter follows until it is confirmed.
@@ -299,6 +309,7 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 		m.moved(id)
 		busy = busy || progressed
 	}
+	m.recordMined(ctx)
 	if m.confirmReady(ctx) {
 		busy = true
 	}
@@ -661,7 +672,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		return false, nil // pending (or a status not read yet)
 	}
 	if st.Succeeded && !f.hashSet {
-		_ = m.store.SetBatchTxHash(ctx, b.ID, st.MinedHash.Hex(), st.BlockNumber)
+		m.mined = append(m.mined, minedTx{batch: b.ID, hash: st.MinedHash.Hex(), block: st.BlockNumber})
 		f.hashSet = true
 		m.minedOK(f)
 	}
@@ -692,6 +703,22 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 	}
 	m.ready = append(m.ready, f)
 	return false, nil
+}
+
+// recordMined records the hashes of the step's mined transactions on their batches, in one
+// write, for the API. It is not needed to mint or confirm them, so a failure is only logged.
+func (m *Minter) recordMined(ctx context.Context) {
+	if len(m.mined) == 0 {
+		return
+	}
+	ids, hashes, blocks := make([]int64, len(m.mined)), make([]string, len(m.mined)), make([]uint64, len(m.mined))
+	for k, t := range m.mined {
+		ids[k], hashes[k], blocks[k] = t.batch, t.hash, t.block
+	}
+	m.mined = m.mined[:0]
+	if err := m.store.SetBatchTxHashes(ctx, ids, hashes, blocks); err != nil {
+		m.log.Warn("recording mined transactions on their batches failed", "batches", len(ids), "err", err)
+	}
 }
 
 // confirmReady confirms the step's batches whose transactions are final (or that the token says

@@ -77,8 +77,8 @@ func (c *crashStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) 
 	return c.write("MarkBatchesSent", func() error { return c.stores.MarkBatchesSent(ctx, sent) })
 }
 
-func (c *crashStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
-	return c.write("SetBatchTxHash", func() error { return c.stores.SetBatchTxHash(ctx, id, h, block) })
+func (c *crashStore) SetBatchTxHashes(ctx context.Context, ids []int64, hs []string, blocks []uint64) error {
+	return c.write("SetBatchTxHashes", func() error { return c.stores.SetBatchTxHashes(ctx, ids, hs, blocks) })
 }
 
 func (c *crashStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, ms [][]rewards.Mint, d uint64) (hashes map[int64]string, err error) {

@@ -110,9 +110,9 @@ func (s timedStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) e
 	return s.Store.MarkBatchesSent(ctx, sent)
 }
 
-func (s timedStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
-	defer s.t.done("record mined hash", time.Now())
-	return s.Store.SetBatchTxHash(ctx, id, h, block)
+func (s timedStore) SetBatchTxHashes(ctx context.Context, ids []int64, hs []string, blocks []uint64) error {
+	defer s.t.done("record mined hashes", time.Now())
+	return s.Store.SetBatchTxHashes(ctx, ids, hs, blocks)
 }
 
 func (s timedStore) Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error) {

@@ -306,8 +306,24 @@ func confirmBatches(ctx context.Context, tx *sqlx.Tx, found map[int64]*rewards.I
 // SetBatchTxHash records the transaction hash of a batch's mined transaction, for the API, before
 // it is confirmed.
 func (s *BatchStore) SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error {
-	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches SET tx_hash = $2, block_number = $3 WHERE id = $1 AND state <> 'confirmed'`, batchID, txHash, int64(block)); err != nil {
-		return s.db.queryError("record batch transaction", err)
+	return s.SetBatchTxHashes(ctx, []int64{batchID}, []string{txHash}, []uint64{block})
+}
+
+// SetBatchTxHashes records, in one statement, the hash and block of each batch's mined
+// transaction (batch ids[k] mined in txHashes[k] at blocks[k]), for the API, before they are
+// confirmed. A confirmed batch keeps what its confirmation recorded.
+func (s *BatchStore) SetBatchTxHashes(ctx context.Context, ids []int64, txHashes []string, blocks []uint64) error {
+	if len(ids) != len(txHashes) || len(ids) != len(blocks) {
+		return errors.New("record batch transactions: ids, hashes and blocks differ in number")
+	}
+	nums := make([]int64, len(blocks))
+	for k, b := range blocks {
+		nums[k] = int64(b)
+	}
+	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches b SET tx_hash = v.tx_hash, block_number = v.block
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS v(id, tx_hash, block) WHERE b.id = v.id AND b.state <> 'confirmed'`,
+		int64s(ids), pq.Array(txHashes), int64s(nums)); err != nil {
+		return s.db.queryError("record batch transactions", err)
 	}
 	return nil
 }
