@@ -274,6 +274,7 @@ func (m *Minter) Step(ctx context.Context) (busy bool, err error) {
 		}
 		m.gauges()
 	}()
+	m.ready, m.mined = nil, nil // what a step that ended early left is read again from the ledger
 	if m.flights == nil {
 		if err := m.load(ctx); err != nil {
 			return false, err

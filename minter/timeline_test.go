@@ -58,6 +58,13 @@ func (t *timeline) restart() {
 	clear(t.last)
 }
 
+// count adds n to the count of kind, with no time spent.
+func (t *timeline) count(kind string, n int) {
+	for range n {
+		t.mark(kind)
+	}
+}
+
 // mark records that event happened now (no time spent).
 func (t *timeline) mark(event string) { t.done(event, time.Now()) }
 
@@ -91,8 +98,15 @@ type timedStore struct {
 }
 
 func (s timedStore) ClaimBatches(ctx context.Context, c string, size, n int, wait time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
-	defer s.t.done("claim batches", time.Now())
-	return s.Store.ClaimBatches(ctx, c, size, n, wait)
+	t0 := time.Now()
+	bs, rs, err := s.Store.ClaimBatches(ctx, c, size, n, wait)
+	if len(bs) > 0 {
+		s.t.done("claim batches", t0)
+		s.t.count("batches claimed", len(bs))
+	} else {
+		s.t.done("claim batches (none)", t0)
+	}
+	return bs, rs, err
 }
 
 func (s timedStore) BatchRewards(ctx context.Context, id int64) ([]*rewards.Reward, error) {
@@ -125,6 +139,7 @@ func (s timedStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.B
 	hashes, err := s.Store.ConfirmBatchesFromIndex(ctx, bs, ms, d)
 	if len(hashes) > 0 {
 		s.t.done("confirm batches", t0)
+		s.t.count("batches confirmed", len(hashes))
 	} else {
 		s.t.done("confirm batches (none yet)", t0)
 	}
