@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
@@ -82,7 +83,9 @@ func (t *timeline) String() string {
 	var s strings.Builder
 	var busy time.Duration
 	for _, k := range kinds {
-		busy += t.spent[k]
+		if !strings.HasPrefix(k, nodeCall) { // the sender's, partly beside the minter
+			busy += t.spent[k]
+		}
 		fmt.Fprintf(&s, "\n  %-22s %5d calls %8s in all (%6s each), first at %7s, last at %7s", k, t.calls[k],
 			t.spent[k].Round(time.Millisecond), (t.spent[k] / time.Duration(t.calls[k])).Round(100*time.Microsecond),
 			t.first[k].Round(time.Millisecond), t.last[k].Round(time.Millisecond))
@@ -175,4 +178,38 @@ func (s timedSender) Tx(ctx context.Context, key string) (*chain.TxRecord, error
 func (s timedSender) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
 	defer s.t.done("read intent states", time.Now())
 	return s.Sender.TxStatuses(ctx, ids)
+}
+
+// nodeCall prefixes the kinds of the sender's calls of the node.
+const nodeCall = "  node: "
+
+// timedClient is the sender's chain client, with the calls a send makes timed.
+type timedClient struct {
+	chain.Client
+	t *timeline
+}
+
+func (c timedClient) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	defer c.t.done(nodeCall+"send transaction", time.Now())
+	return c.Client.SendTransaction(ctx, tx)
+}
+
+func (c timedClient) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	defer c.t.done(nodeCall+"header", time.Now())
+	return c.Client.HeaderByNumber(ctx, n)
+}
+
+func (c timedClient) SuggestGasTipCap(ctx context.Context) (*big.Int, error) {
+	defer c.t.done(nodeCall+"suggest tip", time.Now())
+	return c.Client.SuggestGasTipCap(ctx)
+}
+
+func (c timedClient) PendingNonceAt(ctx context.Context, a common.Address) (uint64, error) {
+	defer c.t.done(nodeCall+"pending nonce", time.Now())
+	return c.Client.PendingNonceAt(ctx, a)
+}
+
+func (c timedClient) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
+	defer c.t.done(nodeCall+"receipt", time.Now())
+	return c.Client.TransactionReceipt(ctx, h)
 }
