@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/big"
 	"strings"
 	"sync"
@@ -495,7 +496,7 @@ func (s *Sender) tickOnce(ctx context.Context, rebroadcast bool) (reached bool, 
 	}
 	// One intent that cannot be checked (a flaky answer about it, a store error) does not hold
 	// up the others: every one is checked, and the errors are returned together.
-	t := &tick{head: head, confirmations: confirmations}
+	t := &tick{head: head, confirmations: confirmations, usedNonce: s.usedNonce(ctx)}
 	var errs []error
 	for _, rec := range open {
 		if err := s.check(ctx, t, rec, rebroadcast); err != nil {
@@ -513,6 +514,19 @@ type tick struct {
 	head          uint64
 	confirmations uint64  // blocks on top of a transaction's that make it final, now
 	finalUsed     *uint64 // the key's nonce at the final block, read when first needed
+	// usedNonce is the key's nonce at the latest block: an intent at it or above is in no block
+	// of the canonical chain, so none of its attempts has a receipt to ask for.
+	usedNonce uint64
+}
+
+// usedNonce reads the key's nonce at the latest block; on an error, the largest nonce, so that
+// every intent's receipts are asked for as if it had not been read.
+func (s *Sender) usedNonce(ctx context.Context) uint64 {
+	n, err := s.cfg.Client.NonceAt(ctx, s.from, nil)
+	if err != nil {
+		return math.MaxUint64
+	}
+	return n
 }
 
 func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast bool) error {
@@ -524,9 +538,12 @@ func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast 
 		return nil
 	}
 	// Which attempt, if any, is in a block? Any one may be: a replacement does not stop the
-	// original from being mined.
+	// original from being mined. None of a pending intent is while the key's nonce has not
+	// passed the intent's (one read per tick, instead of a receipt lookup per attempt of every
+	// pending intent); a mined one's receipt is always asked for (has it left the chain?).
 	var rcpt *types.Receipt
-	for i := len(rec.Attempts) - 1; i >= 0; i-- {
+	mayBeMined := rec.State != TxPending || rec.Nonce < t.usedNonce
+	for i := len(rec.Attempts) - 1; i >= 0 && mayBeMined; i-- {
 		r, err := s.cfg.Client.TransactionReceipt(ctx, rec.Attempts[i].Hash)
 		if errors.Is(err, ethereum.NotFound) {
 			continue

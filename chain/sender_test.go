@@ -31,6 +31,12 @@ type ctlClient struct {
 	chain.Client
 	dropSends, cheapTip, noBaseFee atomic.Bool
 	sent                           atomic.Int64 // broadcasts that reached the node
+	receipts                       atomic.Int64 // receipts asked for
+}
+
+func (c *ctlClient) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
+	c.receipts.Add(1)
+	return c.Client.TransactionReceipt(ctx, h)
 }
 
 var errLost = errors.New("injected: connection reset before the node saw the transaction")
@@ -479,5 +485,32 @@ func TestSenderSendsManyCallsInOneRound(t *testing.T) {
 		if n := len(e.landed(t, []byte("other "+string(rune('a'+k))))); n != 0 {
 			t.Errorf("the second SendCalls' calldata %d landed %d times", k, n)
 		}
+	}
+}
+
+// A tick asks for no receipt of an intent the chain has not used the nonce of yet (one read of
+// the key's nonce tells that for all of them), and asks for the receipts once they are mined.
+func TestSenderAsksNoReceiptBeforeTheNonceIsUsed(t *testing.T) {
+	t.Parallel()
+	e := newSenderEnv(t)
+	s := e.sender(t, time.Minute)
+	recs, err := s.SendCalls(t.Context(), []chain.Call{
+		{Key: "nonce/a", To: e.to, Data: []byte("call a"), GasLimit: 100_000},
+		{Key: "nonce/b", To: e.to, Data: []byte("call b"), GasLimit: 100_000},
+		{Key: "nonce/c", To: e.to, Data: []byte("call c"), GasLimit: 100_000},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.client.receipts.Load()
+	for range 3 {
+		e.tick(t, s, false)
+	}
+	if n := e.client.receipts.Load() - before; n != 0 {
+		t.Errorf("3 ticks over 3 pending intents asked for %d receipts, want none", n)
+	}
+	e.commit(t, s, 1+confirmations)
+	for k, rec := range recs {
+		e.assertFinalOnce(t, rec.Key, []byte("call "+string(rune('a'+k))), rec.Attempts[0].Hash)
 	}
 }

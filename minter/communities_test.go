@@ -30,9 +30,9 @@ func (s *pagedStore) Communities(_ context.Context, after string, limit int) ([]
 	return out, nil
 }
 
-func (s *pagedStore) ClaimBatch(_ context.Context, communityID string, _ int, _ time.Duration) (*rewards.Batch, error) {
+func (s *pagedStore) ClaimBatches(_ context.Context, communityID string, _, _ int, _ time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
 	s.claimed[communityID] = true
-	return nil, nil
+	return nil, nil, nil
 }
 
 func (s *pagedStore) UnconfirmedBatches(context.Context) ([]*rewards.Batch, error) { return nil, nil }

@@ -171,21 +171,23 @@ func (s *slotStore) Communities(_ context.Context, after string, _ int) ([]*guil
 	return []*guildhall.Community{{ID: "busy"}, {ID: "quiet"}}, nil
 }
 
-func (s *slotStore) ClaimBatch(_ context.Context, c string, _ int, _ time.Duration) (*rewards.Batch, error) {
-	if c == "quiet" && s.claimed[c] > 0 {
-		return nil, nil
+func (s *slotStore) ClaimBatches(_ context.Context, c string, _, n int, _ time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
+	var bs []*rewards.Batch
+	var rs []*rewards.Reward
+	for range n {
+		if c == "quiet" && s.claimed[c] > 0 {
+			break
+		}
+		s.claimed[c]++
+		s.next++
+		bs = append(bs, &rewards.Batch{ID: s.next, CommunityID: c, BatchID: rewards.BatchID(c, s.next), Count: 1, Total: big.NewInt(1), State: rewards.BatchOpen})
+		rs = append(rs, &rewards.Reward{ID: s.next, BatchID: s.next, Wallet: common.BigToAddress(big.NewInt(s.next)).Hex(), Amount: big.NewInt(1)})
 	}
-	s.claimed[c]++
-	s.next++
-	return &rewards.Batch{ID: s.next, CommunityID: c, BatchID: rewards.BatchID(c, s.next), Count: 1, Total: big.NewInt(1), State: rewards.BatchOpen}, nil
-}
-
-func (s *slotStore) BatchRewards(_ context.Context, id int64) ([]*rewards.Reward, error) {
-	return []*rewards.Reward{{ID: id, Wallet: common.BigToAddress(big.NewInt(id)).Hex(), Amount: big.NewInt(1)}}, nil
+	return bs, rs, nil
 }
 
 func (s *slotStore) UnconfirmedBatches(context.Context) ([]*rewards.Batch, error) { return nil, nil }
-func (s *slotStore) MarkBatchSent(context.Context, int64, int64) error            { return nil }
+func (s *slotStore) MarkBatchesSent(context.Context, map[int64]int64) error       { return nil }
 
 // slotSender records every intent and mines none.
 type slotSender struct {

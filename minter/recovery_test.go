@@ -63,9 +63,9 @@ func (c *crashStore) write(method string, fn func() error) error {
 	return nil
 }
 
-func (c *crashStore) ClaimBatch(ctx context.Context, cid string, max int, wait time.Duration) (b *rewards.Batch, err error) {
-	err = c.write("ClaimBatch", func() (err error) { b, err = c.stores.ClaimBatch(ctx, cid, max, wait); return err })
-	return b, err
+func (c *crashStore) ClaimBatches(ctx context.Context, cid string, size, n int, wait time.Duration) (bs []*rewards.Batch, rs []*rewards.Reward, err error) {
+	err = c.write("ClaimBatches", func() (err error) { bs, rs, err = c.stores.ClaimBatches(ctx, cid, size, n, wait); return err })
+	return bs, rs, err
 }
 
 func (c *crashStore) ShrinkBatch(ctx context.Context, id int64, keep int) (b *rewards.Batch, err error) {
@@ -73,17 +73,17 @@ func (c *crashStore) ShrinkBatch(ctx context.Context, id int64, keep int) (b *re
 	return b, err
 }
 
-func (c *crashStore) MarkBatchSent(ctx context.Context, id, txID int64) error {
-	return c.write("MarkBatchSent", func() error { return c.stores.MarkBatchSent(ctx, id, txID) })
+func (c *crashStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) error {
+	return c.write("MarkBatchesSent", func() error { return c.stores.MarkBatchesSent(ctx, sent) })
 }
 
-func (c *crashStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
-	return c.write("SetBatchTxHash", func() error { return c.stores.SetBatchTxHash(ctx, id, h, block) })
+func (c *crashStore) SetBatchTxHashes(ctx context.Context, ids []int64, hs []string, blocks []uint64) error {
+	return c.write("SetBatchTxHashes", func() error { return c.stores.SetBatchTxHashes(ctx, ids, hs, blocks) })
 }
 
-func (c *crashStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, ms []rewards.Mint, d uint64) (ok bool, h string, err error) {
-	err = c.write("ConfirmBatchFromIndex", func() (err error) { ok, h, err = c.stores.ConfirmBatchFromIndex(ctx, b, ms, d); return err })
-	return ok, h, err
+func (c *crashStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, ms [][]rewards.Mint, d uint64) (hashes map[int64]string, err error) {
+	err = c.write("ConfirmBatchesFromIndex", func() (err error) { hashes, err = c.stores.ConfirmBatchesFromIndex(ctx, bs, ms, d); return err })
+	return hashes, err
 }
 
 func (c *crashStore) RecordTx(ctx context.Context, rec *chain.TxRecord, minNonce uint64, sign func(uint64) (chain.TxAttempt, error)) (out *chain.TxRecord, err error) {
@@ -157,17 +157,17 @@ func TestMinterRecoversFromACrashAtEveryWrite(t *testing.T) {
 		cut       bool // new holders only: batches are cut (ShrinkBatch)
 	}
 	cases := map[string]crashCase{
-		"after ClaimBatch":  {method: "ClaimBatch", nth: 2},
-		"after ShrinkBatch": {method: "ShrinkBatch", nth: 1, cut: true},
-		"after RecordTx, before broadcast and MarkBatchSent": {method: "RecordTx", nth: 1, unlinked: true}, // a step's batches are recorded together
-		"before MarkBatchSent, after broadcast":              {method: "MarkBatchSent", before: true, nth: 2, unlinked: true},
-		"after MarkBatchSent":                                {method: "MarkBatchSent", nth: 2},
-		"after SetTxState":                                   {method: "SetTxState", nth: 3},
-		"after ConfirmBatchFromIndex":                        {method: "ConfirmBatchFromIndex", nth: 1},
-		"transient: after ClaimBatch":                        {method: "ClaimBatch", nth: 2, transient: true},
-		"transient: after ShrinkBatch":                       {method: "ShrinkBatch", nth: 1, cut: true, transient: true},
-		"transient: after RecordTx":                          {method: "RecordTx", nth: 1, transient: true, unlinked: true},
-		"transient: before MarkBatchSent":                    {method: "MarkBatchSent", before: true, nth: 2, transient: true, unlinked: true},
+		"after ClaimBatches": {method: "ClaimBatches", nth: 2},
+		"after ShrinkBatch":  {method: "ShrinkBatch", nth: 1, cut: true},
+		"after RecordTx, before broadcast and MarkBatchesSent": {method: "RecordTx", nth: 1, unlinked: true}, // a step's batches are recorded together
+		"before MarkBatchesSent, after broadcast":              {method: "MarkBatchesSent", before: true, nth: 1, unlinked: true},
+		"after MarkBatchesSent":                                {method: "MarkBatchesSent", nth: 1},
+		"after SetTxState":                                     {method: "SetTxState", nth: 3},
+		"after ConfirmBatchesFromIndex":                        {method: "ConfirmBatchesFromIndex", nth: 1},
+		"transient: after ClaimBatches":                        {method: "ClaimBatches", nth: 2, transient: true},
+		"transient: after ShrinkBatch":                         {method: "ShrinkBatch", nth: 1, cut: true, transient: true},
+		"transient: after RecordTx":                            {method: "RecordTx", nth: 1, transient: true, unlinked: true},
+		"transient: before MarkBatchesSent":                    {method: "MarkBatchesSent", before: true, nth: 1, transient: true, unlinked: true},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

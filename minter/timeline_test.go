@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/chain"
@@ -58,6 +59,13 @@ func (t *timeline) restart() {
 	clear(t.last)
 }
 
+// count adds n to the count of kind, with no time spent.
+func (t *timeline) count(kind string, n int) {
+	for range n {
+		t.mark(kind)
+	}
+}
+
 // mark records that event happened now (no time spent).
 func (t *timeline) mark(event string) { t.done(event, time.Now()) }
 
@@ -75,7 +83,9 @@ func (t *timeline) String() string {
 	var s strings.Builder
 	var busy time.Duration
 	for _, k := range kinds {
-		busy += t.spent[k]
+		if !strings.HasPrefix(k, nodeCall) { // the sender's, partly beside the minter
+			busy += t.spent[k]
+		}
 		fmt.Fprintf(&s, "\n  %-22s %5d calls %8s in all (%6s each), first at %7s, last at %7s", k, t.calls[k],
 			t.spent[k].Round(time.Millisecond), (t.spent[k] / time.Duration(t.calls[k])).Round(100*time.Microsecond),
 			t.first[k].Round(time.Millisecond), t.last[k].Round(time.Millisecond))
@@ -90,9 +100,16 @@ type timedStore struct {
 	t *timeline
 }
 
-func (s timedStore) ClaimBatch(ctx context.Context, c string, n int, wait time.Duration) (*rewards.Batch, error) {
-	defer s.t.done("claim batch", time.Now())
-	return s.Store.ClaimBatch(ctx, c, n, wait)
+func (s timedStore) ClaimBatches(ctx context.Context, c string, size, n int, wait time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
+	t0 := time.Now()
+	bs, rs, err := s.Store.ClaimBatches(ctx, c, size, n, wait)
+	if len(bs) > 0 {
+		s.t.done("claim batches", t0)
+		s.t.count("batches claimed", len(bs))
+	} else {
+		s.t.done("claim batches (none)", t0)
+	}
+	return bs, rs, err
 }
 
 func (s timedStore) BatchRewards(ctx context.Context, id int64) ([]*rewards.Reward, error) {
@@ -105,14 +122,14 @@ func (s timedStore) ShrinkBatch(ctx context.Context, id int64, keep int) (*rewar
 	return s.Store.ShrinkBatch(ctx, id, keep)
 }
 
-func (s timedStore) MarkBatchSent(ctx context.Context, id, txID int64) error {
-	defer s.t.done("mark batch sent", time.Now())
-	return s.Store.MarkBatchSent(ctx, id, txID)
+func (s timedStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) error {
+	defer s.t.done("mark batches sent", time.Now())
+	return s.Store.MarkBatchesSent(ctx, sent)
 }
 
-func (s timedStore) SetBatchTxHash(ctx context.Context, id int64, h string, block uint64) error {
-	defer s.t.done("record mined hash", time.Now())
-	return s.Store.SetBatchTxHash(ctx, id, h, block)
+func (s timedStore) SetBatchTxHashes(ctx context.Context, ids []int64, hs []string, blocks []uint64) error {
+	defer s.t.done("record mined hashes", time.Now())
+	return s.Store.SetBatchTxHashes(ctx, ids, hs, blocks)
 }
 
 func (s timedStore) Communities(ctx context.Context, after string, limit int) ([]*guildhall.Community, error) {
@@ -120,15 +137,16 @@ func (s timedStore) Communities(ctx context.Context, after string, limit int) ([
 	return s.Store.Communities(ctx, after, limit)
 }
 
-func (s timedStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, ms []rewards.Mint, d uint64) (bool, string, error) {
+func (s timedStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, ms [][]rewards.Mint, d uint64) (map[int64]string, error) {
 	t0 := time.Now()
-	ok, h, err := s.Store.ConfirmBatchFromIndex(ctx, b, ms, d)
-	if ok {
-		s.t.done("confirm batch", t0)
+	hashes, err := s.Store.ConfirmBatchesFromIndex(ctx, bs, ms, d)
+	if len(hashes) > 0 {
+		s.t.done("confirm batches", t0)
+		s.t.count("batches confirmed", len(hashes))
 	} else {
-		s.t.done("confirm batch (not yet)", t0)
+		s.t.done("confirm batches (none yet)", t0)
 	}
-	return ok, h, err
+	return hashes, err
 }
 
 // timedSender is the minter's sender, timed.
@@ -160,4 +178,38 @@ func (s timedSender) Tx(ctx context.Context, key string) (*chain.TxRecord, error
 func (s timedSender) TxStatuses(ctx context.Context, ids []int64) (map[int64]chain.TxStatus, error) {
 	defer s.t.done("read intent states", time.Now())
 	return s.Sender.TxStatuses(ctx, ids)
+}
+
+// nodeCall prefixes the kinds of the sender's calls of the node.
+const nodeCall = "  node: "
+
+// timedClient is the sender's chain client, with the calls a send makes timed.
+type timedClient struct {
+	chain.Client
+	t *timeline
+}
+
+func (c timedClient) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	defer c.t.done(nodeCall+"send transaction", time.Now())
+	return c.Client.SendTransaction(ctx, tx)
+}
+
+func (c timedClient) HeaderByNumber(ctx context.Context, n *big.Int) (*types.Header, error) {
+	defer c.t.done(nodeCall+"header", time.Now())
+	return c.Client.HeaderByNumber(ctx, n)
+}
+
+func (c timedClient) SuggestGasTipCap(ctx context.Context) (*big.Int, error) {
+	defer c.t.done(nodeCall+"suggest tip", time.Now())
+	return c.Client.SuggestGasTipCap(ctx)
+}
+
+func (c timedClient) PendingNonceAt(ctx context.Context, a common.Address) (uint64, error) {
+	defer c.t.done(nodeCall+"pending nonce", time.Now())
+	return c.Client.PendingNonceAt(ctx, a)
+}
+
+func (c timedClient) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
+	defer c.t.done(nodeCall+"receipt", time.Now())
+	return c.Client.TransactionReceipt(ctx, h)
 }

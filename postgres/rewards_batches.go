@@ -39,46 +39,122 @@ func (r batchRow) batch() *rewards.Batch {
 // when there are max of them or the oldest has waited maxWait; otherwise it returns nil.
 // Concurrent claimers skip each other's rows, so no reward lands in two batches.
 func (s *BatchStore) ClaimBatch(ctx context.Context, communityID string, max int, maxWait time.Duration) (*rewards.Batch, error) {
-	var out *rewards.Batch
-	err := s.db.inTx(ctx, "claim mint batch", true, func(tx *sqlx.Tx) error {
-		out = nil
-		var rows []struct {
-			ID        int64     `db:"id"`
-			Amount    string    `db:"amount"`
-			CreatedAt time.Time `db:"created_at"`
-		}
+	bs, _, err := s.ClaimBatches(ctx, communityID, max, 1, maxWait)
+	if err != nil || len(bs) == 0 {
+		return nil, err
+	}
+	return bs[0], nil
+}
+
+// ClaimBatches moves up to n batches of up to size of a community's unbatched rewards, oldest
+// first, into new batches in one transaction: every full batch, and a last one of fewer when its
+// oldest reward has waited maxWait. It returns the batches, by id, and their rewards, by batch
+// and id (as BatchRewards reads them); none when there is nothing to claim yet. Concurrent
+// claimers skip each other's rows, so no reward lands in two batches.
+func (s *BatchStore) ClaimBatches(ctx context.Context, communityID string, size, n int, maxWait time.Duration) ([]*rewards.Batch, []*rewards.Reward, error) {
+	if size < 1 || n < 1 {
+		return nil, nil, errors.New("claim mint batches: size and n must be at least 1")
+	}
+	var bs []*rewards.Batch
+	var rs []*rewards.Reward
+	err := s.db.inTx(ctx, "claim mint batches", true, func(tx *sqlx.Tx) error {
+		bs, rs = nil, nil
+		var rows []claimRow
 		if err := tx.SelectContext(ctx, &rows, `SELECT id, amount::text AS amount, created_at FROM rewards
-			WHERE community_id = $1 AND batch_id IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, communityID, max); err != nil {
+			WHERE community_id = $1 AND batch_id IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, communityID, size*n); err != nil {
 			return err
 		}
-		if len(rows) == 0 || (len(rows) < max && time.Since(rows[0].CreatedAt) < maxWait) {
+		chunks := claimChunks(rows, size, maxWait)
+		if len(chunks) == 0 {
 			return nil
 		}
-		var id int64
-		if err := tx.GetContext(ctx, &id, `SELECT nextval('mint_batches_id_seq')`); err != nil {
+		ids, err := insertBatches(ctx, tx, communityID, chunks)
+		if err != nil {
 			return err
 		}
-		total := new(big.Int)
-		ids := make([]int64, len(rows))
-		for k, r := range rows {
-			total.Add(total, parseBig(r.Amount))
-			ids[k] = r.ID
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total) VALUES ($1, $2, $3, $4, $5::numeric)`,
-			id, communityID, rewards.BatchID(communityID, id).Hex(), len(rows), total.String()); err != nil {
+		if bs, err = selectBatches(ctx, tx, ids); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE rewards SET batch_id = $1, status = 'submitted' WHERE id = ANY($2)`, id, int64s(ids)); err != nil {
-			return err
-		}
-		var r batchRow
-		if err := tx.GetContext(ctx, &r, batchSelect+`WHERE b.id = $1`, id); err != nil {
-			return err
-		}
-		out = r.batch()
-		return nil
+		return selectRows(ctx, tx, &rs, rewardSelect+`WHERE r.batch_id = ANY($1) ORDER BY r.batch_id, r.id`, int64s(ids))
 	})
-	return out, err
+	return bs, rs, err
+}
+
+// claimRow is an unbatched reward as a claim reads it.
+type claimRow struct {
+	ID        int64     `db:"id"`
+	Amount    string    `db:"amount"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// claimChunks cuts rows, oldest first, into batches of size: every full one, and the last one
+// of fewer when its oldest reward has waited maxWait.
+func claimChunks(rows []claimRow, size int, maxWait time.Duration) [][]claimRow {
+	var out [][]claimRow
+	for len(rows) > 0 {
+		chunk := rows[:min(size, len(rows))]
+		if len(chunk) < size && time.Since(chunk[0].CreatedAt) < maxWait {
+			break
+		}
+		out, rows = append(out, chunk), rows[len(chunk):]
+	}
+	return out
+}
+
+// insertBatches inserts a batch for each chunk of rewards and moves the rewards into it (batched
+// and submitted), returning the batches' row ids in the order of chunks.
+func insertBatches(ctx context.Context, tx *sqlx.Tx, communityID string, chunks [][]claimRow) ([]int64, error) {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, `SELECT nextval('mint_batches_id_seq') FROM generate_series(1, $1) ORDER BY 1`, len(chunks)); err != nil {
+		return nil, err
+	}
+	var batchIDs, totals []string
+	var counts, rewardIDs, rewardBatches []int64
+	for k, chunk := range chunks {
+		total := new(big.Int)
+		for _, r := range chunk {
+			total.Add(total, parseBig(r.Amount))
+			rewardIDs, rewardBatches = append(rewardIDs, r.ID), append(rewardBatches, ids[k])
+		}
+		batchIDs = append(batchIDs, rewards.BatchID(communityID, ids[k]).Hex())
+		counts, totals = append(counts, int64(len(chunk))), append(totals, total.String())
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total)
+		SELECT id, $2, batch_id, n, total::numeric FROM unnest($1::bigint[], $3::text[], $4::int[], $5::text[]) AS v(id, batch_id, n, total)`,
+		int64s(ids), communityID, pq.Array(batchIDs), int64s(counts), pq.Array(totals)); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE rewards r SET batch_id = v.batch, status = 'submitted'
+		FROM unnest($1::bigint[], $2::bigint[]) AS v(id, batch) WHERE r.id = v.id`, int64s(rewardIDs), int64s(rewardBatches)); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// selectBatches reads the batches of ids, by id.
+func selectBatches(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]*rewards.Batch, error) {
+	var rows []batchRow
+	if err := sqlx.SelectContext(ctx, q, &rows, batchSelect+`WHERE b.id = ANY($1) ORDER BY b.id`, int64s(ids)); err != nil {
+		return nil, err
+	}
+	out := make([]*rewards.Batch, len(rows))
+	for k, r := range rows {
+		out[k] = r.batch()
+	}
+	return out, nil
+}
+
+// selectRows reads rewards by query.
+func selectRows(ctx context.Context, q sqlx.QueryerContext, out *[]*rewards.Reward, query string, args ...any) error {
+	var rows []rewardRow
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return err
+	}
+	*out = make([]*rewards.Reward, len(rows))
+	for k, r := range rows {
+		(*out)[k] = r.reward()
+	}
+	return nil
 }
 
 // UnconfirmedBatches returns the batches not confirmed yet, oldest first.
@@ -109,13 +185,9 @@ func (s *BatchStore) Batch(ctx context.Context, batchID int64) (*rewards.Batch, 
 
 // BatchRewards returns a batch's rewards by id.
 func (s *BatchStore) BatchRewards(ctx context.Context, batchID int64) ([]*rewards.Reward, error) {
-	var rows []rewardRow
-	if err := s.db.db.SelectContext(ctx, &rows, rewardSelect+`WHERE r.batch_id = $1 ORDER BY r.id`, batchID); err != nil {
+	var out []*rewards.Reward
+	if err := selectRows(ctx, s.db.db, &out, rewardSelect+`WHERE r.batch_id = $1 ORDER BY r.id`, batchID); err != nil {
 		return nil, s.db.queryError("list batch rewards", err)
-	}
-	out := make([]*rewards.Reward, len(rows))
-	for k, r := range rows {
-		out[k] = r.reward()
 	}
 	return out, nil
 }
@@ -158,8 +230,19 @@ func (s *BatchStore) ShrinkBatch(ctx context.Context, batchID int64, keep int) (
 
 // MarkBatchSent links a batch to the sender's transaction that mints it.
 func (s *BatchStore) MarkBatchSent(ctx context.Context, batchID, txID int64) error {
-	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches SET state = 'sent', tx_id = $2 WHERE id = $1 AND state <> 'confirmed'`, batchID, txID); err != nil {
-		return s.db.queryError("mark batch sent", err)
+	return s.MarkBatchesSent(ctx, map[int64]int64{batchID: txID})
+}
+
+// MarkBatchesSent links each batch of sent (row id to transaction id) to the sender's
+// transaction that mints it, in one statement. A confirmed batch keeps its link.
+func (s *BatchStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) error {
+	ids, txIDs := make([]int64, 0, len(sent)), make([]int64, 0, len(sent))
+	for id, txID := range sent {
+		ids, txIDs = append(ids, id), append(txIDs, txID)
+	}
+	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches b SET state = 'sent', tx_id = v.tx_id
+		FROM unnest($1::bigint[], $2::bigint[]) AS v(id, tx_id) WHERE b.id = v.id AND b.state <> 'confirmed'`, int64s(ids), int64s(txIDs)); err != nil {
+		return s.db.queryError("mark batches sent", err)
 	}
 	return nil
 }
@@ -170,33 +253,77 @@ func (s *BatchStore) MarkBatchSent(ctx context.Context, batchID, txID int64) err
 // confirmed, with the transaction's hash; false means not yet (not indexed, not final, or not
 // matching).
 func (s *BatchStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, mints []rewards.Mint, finalityDepth uint64) (confirmed bool, txHash string, err error) {
-	m, err := s.minted.MintedBatch(ctx, b.CommunityID, b.BatchID, finalityDepth)
-	if err != nil || m == nil || !m.Matches(b, mints) {
-		return false, "", err
-	}
-	if err := s.db.inTx(ctx, "confirm mint batch", true, func(tx *sqlx.Tx) error {
-		return confirmBatch(ctx, tx, b.ID, m)
-	}); err != nil {
-		return false, "", err
-	}
-	return true, m.TxHash, nil
+	hashes, err := s.ConfirmBatchesFromIndex(ctx, []*rewards.Batch{b}, [][]rewards.Mint{mints}, finalityDepth)
+	return hashes[b.ID] != "", hashes[b.ID], err
 }
 
-// confirmBatch marks a batch and its rewards confirmed by the indexed transaction m.
-func confirmBatch(ctx context.Context, tx *sqlx.Tx, batchID int64, m *rewards.IndexedMint) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE mint_batches SET state = 'confirmed', tx_hash = $2, block_number = $3, confirmed_at = now() WHERE id = $1`,
-		batchID, m.TxHash, int64(m.Block)); err != nil {
+// ConfirmBatchesFromIndex confirms, in one transaction, each batch of bs (mints[k] the coalesced
+// mints of bs[k]) that the index says minted exactly its mints, as ConfirmBatchFromIndex does one.
+// It returns the confirmed batches' transaction hashes by row id; a batch not indexed, not final
+// or not matching yet is left as it is.
+func (s *BatchStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, mints [][]rewards.Mint, finalityDepth uint64) (map[int64]string, error) {
+	found := map[int64]*rewards.IndexedMint{}
+	for k, b := range bs {
+		m, err := s.minted.MintedBatch(ctx, b.CommunityID, b.BatchID, finalityDepth)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil && m.Matches(b, mints[k]) {
+			found[b.ID] = m
+		}
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	if err := s.db.inTx(ctx, "confirm mint batches", true, func(tx *sqlx.Tx) error {
+		return confirmBatches(ctx, tx, found)
+	}); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(found))
+	for id, m := range found {
+		out[id] = m.TxHash
+	}
+	return out, nil
+}
+
+// confirmBatches marks batches and their rewards confirmed, each by its indexed transaction.
+func confirmBatches(ctx context.Context, tx *sqlx.Tx, found map[int64]*rewards.IndexedMint) error {
+	var ids, blocks []int64
+	var hashes []string
+	for id, m := range found {
+		ids, blocks, hashes = append(ids, id), append(blocks, int64(m.Block)), append(hashes, m.TxHash)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE mint_batches b SET state = 'confirmed', tx_hash = v.tx_hash, block_number = v.block, confirmed_at = now()
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS v(id, tx_hash, block) WHERE b.id = v.id`,
+		int64s(ids), pq.Array(hashes), int64s(blocks)); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE rewards SET status = 'confirmed' WHERE batch_id = $1`, batchID)
+	_, err := tx.ExecContext(ctx, `UPDATE rewards SET status = 'confirmed' WHERE batch_id = ANY($1)`, int64s(ids))
 	return err
 }
 
 // SetBatchTxHash records the transaction hash of a batch's mined transaction, for the API, before
 // it is confirmed.
 func (s *BatchStore) SetBatchTxHash(ctx context.Context, batchID int64, txHash string, block uint64) error {
-	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches SET tx_hash = $2, block_number = $3 WHERE id = $1 AND state <> 'confirmed'`, batchID, txHash, int64(block)); err != nil {
-		return s.db.queryError("record batch transaction", err)
+	return s.SetBatchTxHashes(ctx, []int64{batchID}, []string{txHash}, []uint64{block})
+}
+
+// SetBatchTxHashes records, in one statement, the hash and block of each batch's mined
+// transaction (batch ids[k] mined in txHashes[k] at blocks[k]), for the API, before they are
+// confirmed. A confirmed batch keeps what its confirmation recorded.
+func (s *BatchStore) SetBatchTxHashes(ctx context.Context, ids []int64, txHashes []string, blocks []uint64) error {
+	if len(ids) != len(txHashes) || len(ids) != len(blocks) {
+		return errors.New("record batch transactions: ids, hashes and blocks differ in number")
+	}
+	nums := make([]int64, len(blocks))
+	for k, b := range blocks {
+		nums[k] = int64(b)
+	}
+	if _, err := s.db.db.ExecContext(ctx, `UPDATE mint_batches b SET tx_hash = v.tx_hash, block_number = v.block
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS v(id, tx_hash, block) WHERE b.id = v.id AND b.state <> 'confirmed'`,
+		int64s(ids), pq.Array(txHashes), int64s(nums)); err != nil {
+		return s.db.queryError("record batch transactions", err)
 	}
 	return nil
 }
