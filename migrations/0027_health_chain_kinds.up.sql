@@ -7,13 +7,14 @@
 -- figure reads changes. Now:
 --
 -- * An insert of events writes only the (account, day, kind) not set yet: the batch's distinct
---   keys, less those whose row already has the kind, go through member_activity_apply as before
---   (a new kind on a day, or a new day: its rollups); the rest of a backfill writes no activity row.
--- * A delete of events (a reorg's rewind, a deleted community) and a delegation whose transfer went
+--   keys, less those whose row already has the kind. A first action of a kind on a day on or after
+--   the account's last active day (a backfill's, nearly always), or by an account that is no
+--   member, is added to the rollups in closed form (health_chain_first_actions_add); the others go
+--   through member_activity_apply as before. The rest of a backfill writes no activity row.
+-- * A delete of events (a reorg's rewind) and a delegation whose transfer went
 --   (health_transfers_deleted: it is no longer the automatic self-delegation) set the kind of each
 --   key they touch to what the events left say, read from the event tables
 --   (health_chain_refresh), and apply the difference.
---
 -- * The automatic self-delegation is marked by the indexer on the row (it knows the transaction's
 --   Transfers), so an insert no longer looks up a transfer per DelegateChanged(X, 0x0 -> X).
 --
@@ -33,7 +34,7 @@ WHERE transfer_count > 1 OR delegation_count > 1 OR vote_count > 1 OR proposal_c
 -- (community_id, account, day of the rows; their counts are ignored) to whether the stored events
 -- hold such an action, and applies what changed through member_activity_apply. The automatic
 -- self-delegation (see 0009) is no action. Each kind's events are read once for all keys (a
--- semi-join the planner may hash), as a rewind's keys are few and a deleted community's many.
+-- semi-join the planner may hash).
 CREATE FUNCTION health_chain_refresh(keys member_activity_days[], kind text) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     deltas member_activity_days[];
