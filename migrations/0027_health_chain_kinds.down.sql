@@ -3,6 +3,7 @@
 -- do not change, so neither do first and last days nor rollups).
 DROP FUNCTION health_chain_refresh(member_activity_days[], text);
 DROP FUNCTION health_chain_first_actions_add(member_activity_days[]);
+DROP FUNCTION health_periods_before(text, text, date, date);
 ALTER TABLE token_delegate_changes DROP COLUMN automatic;
 
 CREATE OR REPLACE FUNCTION health_actions_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -75,6 +75,31 @@ BEGIN
     PERFORM member_activity_apply(deltas, false);
 END $$;
 
+-- health_periods_before returns, for an account (first reward day since) whose active days all
+-- lie on or before on_day, for each grain the period holding on_day, the account's cohort period,
+-- and what the account was in that period (active, rewarded, on chain) and whether it was active
+-- in the period before, as its days say before a change of on_day: read from its days since the
+-- month before on_day's (every week and month holding on_day, and the one before), from since on.
+-- A first action or reward of a day on or after the last active day changes only those periods
+-- (health_chain_first_actions_add; 0028's health_returning_rewards_add).
+CREATE FUNCTION health_periods_before(cid text, who text, on_day date, since date)
+RETURNS TABLE (grain text, period date, cohort date, act boolean, r boolean, c boolean, prev boolean) LANGUAGE sql STABLE AS $$
+    SELECT gr.grain, p.period, p.cohort, b.act, b.r, b.c, b.prev
+    FROM (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month')) gr(grain, step)
+    CROSS JOIN LATERAL (SELECT date_trunc(gr.grain, on_day::timestamp)::date AS period,
+                               date_trunc(gr.grain, since::timestamp)::date AS cohort) p
+    CROSS JOIN LATERAL (
+        SELECT coalesce(bool_or(m.day >= p.period AND (m.reward_count > 0 OR m.cc > 0)), false) AS act,
+               coalesce(bool_or(m.day >= p.period AND m.reward_count > 0), false) AS r,
+               coalesce(bool_or(m.day >= p.period AND m.cc > 0), false) AS c,
+               coalesce(bool_or(m.day < p.period AND m.day >= (p.period - gr.step)::date AND (m.reward_count > 0 OR m.cc > 0)),
+                        false) AS prev
+        FROM (SELECT d.day, d.reward_count, d.transfer_count + d.delegation_count + d.vote_count + d.proposal_count AS cc
+              FROM member_activity_days d
+              WHERE d.community_id = cid AND d.account = who AND d.day <= on_day
+                AND d.day >= greatest(since, (date_trunc('month', on_day::timestamp) - interval '1 month')::date)) m) b
+$$;
+
 -- health_chain_first_actions_add applies, in closed form, the deltas of first actions of a kind
 -- on a day (each sets one chain kind to 1 on a day that lacked it; an account with one day in the
 -- statement) of an account that is no member (nothing but the row: a member's days are read again
@@ -85,8 +110,8 @@ END $$;
 -- D changes: the account becomes active in P unless it was (returning if it was active in the
 -- period before), on chain unless it was, and both if rewarded in P and not yet on chain; its
 -- cohort's retention row of P likewise (week and month, P after the cohort); its last day moves
--- to D. What the account was in P and the period before is read from its days since the month
--- before D's, from F on, before they change. The indexer holds the accounts' health locks.
+-- to D. What the account was in P and the period before is read before they change
+-- (health_periods_before). The indexer holds the accounts' health locks.
 CREATE FUNCTION health_chain_first_actions_add(deltas member_activity_days[]) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
 DECLARE
     taken member_activity_days[];
@@ -108,21 +133,9 @@ BEGIN
     END IF;
     PERFORM health_journal_add(ARRAY(
         WITH f AS (
-            SELECT t.community_id, gr.grain, p.period, p.cohort, b.act, b.r, b.c, b.prev
+            SELECT t.community_id, b.grain, b.period, b.cohort, b.act, b.r, b.c, b.prev
             FROM unnest(taken) t JOIN unnest(changes) ch USING (community_id, account)
-            CROSS JOIN (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month')) gr(grain, step)
-            CROSS JOIN LATERAL (SELECT date_trunc(gr.grain, t.day::timestamp)::date AS period,
-                                       date_trunc(gr.grain, ch.old_first::timestamp)::date AS cohort) p
-            CROSS JOIN LATERAL (
-                SELECT coalesce(bool_or(m.day >= p.period AND (m.reward_count > 0 OR m.cc > 0)), false) AS act,
-                       coalesce(bool_or(m.day >= p.period AND m.reward_count > 0), false) AS r,
-                       coalesce(bool_or(m.day >= p.period AND m.cc > 0), false) AS c,
-                       coalesce(bool_or(m.day < p.period AND m.day >= (p.period - gr.step)::date AND (m.reward_count > 0 OR m.cc > 0)),
-                                false) AS prev
-                FROM (SELECT day, reward_count, transfer_count + delegation_count + vote_count + proposal_count AS cc
-                      FROM member_activity_days
-                      WHERE community_id = t.community_id AND account = t.account AND day <= t.day
-                        AND day >= greatest(ch.old_first, (date_trunc('month', t.day::timestamp) - interval '1 month')::date)) m) b)
+            CROSS JOIN LATERAL health_periods_before(t.community_id, t.account, t.day, ch.old_first) b)
         SELECT ROW(y.*)::health_rollup_row FROM (
             SELECT community_id, grain, NULL::date, period, (NOT act)::int::bigint, 0::bigint, (NOT c)::int::bigint,
                    (r AND NOT c)::int::bigint, (NOT act AND prev)::int::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric

@@ -12,9 +12,9 @@
 -- rewarded), returning if it becomes active and was in the period before; in its cohort's
 -- retention row of P (week and month, P after the cohort) active and rewarded likewise; its first
 -- day stays, its last day moves from L to D (health_member_rollup); the rewards are summed into
--- P. What the account was in P and the period before is read from its days since the month
--- before D's (every week and month holding D, and the one before), from F on, before they change,
--- under the accounts' locks (health_lock, as member_activity_apply takes them).
+-- P. What the account was in P and the period before is read before they change
+-- (health_periods_before, 0027), under the accounts' locks (health_lock, as member_activity_apply
+-- takes them).
 CREATE FUNCTION health_returning_rewards_add(deltas member_activity_days[]) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
 DECLARE
     taken member_activity_days[];
@@ -38,21 +38,9 @@ BEGIN
     END IF;
     PERFORM health_journal_add(ARRAY(
         WITH f AS (
-            SELECT t.community_id, gr.grain, p.period, p.cohort, t.reward_count, t.reward_amount, b.act, b.r, b.c, b.prev
+            SELECT t.community_id, b.grain, b.period, b.cohort, t.reward_count, t.reward_amount, b.act, b.r, b.c, b.prev
             FROM unnest(taken) t JOIN unnest(changes) ch USING (community_id, account)
-            CROSS JOIN (VALUES ('day', interval '1 day'), ('week', interval '1 week'), ('month', interval '1 month')) gr(grain, step)
-            CROSS JOIN LATERAL (SELECT date_trunc(gr.grain, t.day::timestamp)::date AS period,
-                                       date_trunc(gr.grain, ch.old_first::timestamp)::date AS cohort) p
-            CROSS JOIN LATERAL (
-                SELECT coalesce(bool_or(m.day >= p.period AND (m.reward_count > 0 OR m.cc > 0)), false) AS act,
-                       coalesce(bool_or(m.day >= p.period AND m.reward_count > 0), false) AS r,
-                       coalesce(bool_or(m.day >= p.period AND m.cc > 0), false) AS c,
-                       coalesce(bool_or(m.day < p.period AND m.day >= (p.period - gr.step)::date AND (m.reward_count > 0 OR m.cc > 0)),
-                                false) AS prev
-                FROM (SELECT day, reward_count, transfer_count + delegation_count + vote_count + proposal_count AS cc
-                      FROM member_activity_days
-                      WHERE community_id = t.community_id AND account = t.account AND day <= t.day
-                        AND day >= greatest(ch.old_first, (date_trunc('month', t.day::timestamp) - interval '1 month')::date)) m) b)
+            CROSS JOIN LATERAL health_periods_before(t.community_id, t.account, t.day, ch.old_first) b)
         SELECT ROW(y.*)::health_rollup_row FROM (
             SELECT community_id, grain, NULL::date, period, (NOT act)::int::bigint, (NOT r)::int::bigint, 0::bigint,
                    (c AND NOT r)::int::bigint, (NOT act AND prev)::int::bigint, 0::bigint, 0::bigint, reward_count::bigint,
