@@ -81,7 +81,7 @@ END $$;
 -- in the period before, as its days say before a change of on_day: read from its days since the
 -- month before on_day's (every week and month holding on_day, and the one before), from since on.
 -- A first action or reward of a day on or after the last active day changes only those periods
--- (health_chain_first_actions_add; 0028's health_returning_rewards_add).
+-- (health_chain_first_actions_add).
 CREATE FUNCTION health_periods_before(cid text, who text, on_day date, since date)
 RETURNS TABLE (grain text, period date, cohort date, act boolean, r boolean, c boolean, prev boolean) LANGUAGE sql STABLE AS $$
     SELECT gr.grain, p.period, p.cohort, b.act, b.r, b.c, b.prev
@@ -105,9 +105,8 @@ $$;
 -- statement) of an account that is no member (nothing but the row: a member's days are read again
 -- when it becomes one) or of a member (first reward day F, last active day L) on a day D with
 -- F <= D and L <= D, the way a backfill meets them; it returns the other deltas, for
--- member_activity_apply. As for a returning member's first reward of a day (0028 does the same for
--- rewards): no active day of the account is after D, so for each grain only the period P holding
--- D changes: the account becomes active in P unless it was (returning if it was active in the
+-- member_activity_apply. No active day of the account is after D, so for each grain only the
+-- period P holding D changes: the account becomes active in P unless it was (returning if it was active in the
 -- period before), on chain unless it was, and both if rewarded in P and not yet on chain; its
 -- cohort's retention row of P likewise (week and month, P after the cohort); its last day moves
 -- to D. What the account was in P and the period before is read before they change

@@ -11,9 +11,8 @@ import (
 // (named after its backend, so that sessions warming at once take none of each other's locks),
 // then the rewards that take each path of the ledger's triggers as an accept or the minter does:
 // a new member's first reward (health_first_rewards_add), a second the same day (the same-day
-// sums), one the next day (health_returning_rewards_add), the minter's update (staged, then
-// applied: the rewards failed, member_activity_apply reading the periods again), and an
-// idempotency key.
+// sums), one the next day (member_activity_apply reading the periods again), the minter's
+// update (staged, then applied: the rewards failed), and an idempotency key.
 var warmRewards = []string{
 	`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
 	SELECT id, 'warm', 'warm-' || pg_backend_pid(), sha256(''::bytea), 0 FROM communities ORDER BY id LIMIT 1`,
