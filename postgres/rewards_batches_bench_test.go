@@ -18,11 +18,7 @@ import (
 // (an operator's correction, the rare update the health figures and ledger version count).
 func BenchmarkMinterRewardUpdates(b *testing.B) {
 	f := newLeaderFixture(b)
-	f.exec(b, `INSERT INTO members (community_id, wallet) SELECT 'bakery', '0x' || lpad(to_hex(40960 + i), 40, '0') FROM generate_series(0, 2999) i`)
-	f.exec(b, `INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
-		SELECT 'bakery', (SELECT min(id) FROM issuers), (SELECT min(id) FROM reward_rules), 'visit',
-		       '0x' || lpad(to_hex(40960 + i % 3000), 40, '0'), 10, now() - i * interval '1 second'
-		FROM generate_series(0, 29999) i`)
+	seedPendingLedger(b, f)
 	f.exec(b, `ANALYZE`)
 	batches := postgres.NewBatchStore(f.db, nil)
 	var confirmed []int64
@@ -69,11 +65,7 @@ func (m mintedAs) MintedBatch(_ context.Context, _ string, id common.Hash, _ uin
 // -benchtime 10x.
 func BenchmarkMinterRoundWrites(b *testing.B) {
 	f := newLeaderFixture(b)
-	f.exec(b, `INSERT INTO members (community_id, wallet) SELECT 'bakery', '0x' || lpad(to_hex(40960 + i), 40, '0') FROM generate_series(0, 2999) i`)
-	f.exec(b, `INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
-		SELECT 'bakery', (SELECT min(id) FROM issuers), (SELECT min(id) FROM reward_rules), 'visit',
-		       '0x' || lpad(to_hex(40960 + i % 3000), 40, '0'), 10, now() - i * interval '1 second'
-		FROM generate_series(0, 29999) i`)
+	seedPendingLedger(b, f)
 	// One recorded transaction for every batch to name (its row id is its batch's).
 	f.exec(b, `INSERT INTO chain_txs (id, chain_id, key, from_address, to_address, nonce, data, gas_limit)
 		SELECT i, 1337, 'bench-' || i, '0x01', '0x02', i, '\x00', 21000 FROM generate_series(1, 400) i`)
@@ -126,4 +118,13 @@ func BenchmarkMinterRoundWrites(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*round)/1000, "ms/batch")
 	})
+}
+
+// seedPendingLedger gives the bakery 3,000 members and 30,000 pending rewards, a second apart.
+func seedPendingLedger(b *testing.B, f *leaderFixture) {
+	f.exec(b, `INSERT INTO members (community_id, wallet) SELECT 'bakery', '0x' || lpad(to_hex(40960 + i), 40, '0') FROM generate_series(0, 2999) i`)
+	f.exec(b, `INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount, created_at)
+		SELECT 'bakery', (SELECT min(id) FROM issuers), (SELECT min(id) FROM reward_rules), 'visit',
+		       '0x' || lpad(to_hex(40960 + i % 3000), 40, '0'), 10, now() - i * interval '1 second'
+		FROM generate_series(0, 29999) i`)
 }
