@@ -110,7 +110,8 @@ $$;
 -- period before), on chain unless it was, and both if rewarded in P and not yet on chain; its
 -- cohort's retention row of P likewise (week and month, P after the cohort); its last day moves
 -- to D. What the account was in P and the period before is read before they change
--- (health_periods_before). The indexer holds the accounts' health locks.
+-- (health_periods_before), under the accounts' health locks (taken again at once when the
+-- indexer took them for its batch; taken here for any other writer of events).
 CREATE FUNCTION health_chain_first_actions_add(deltas member_activity_days[]) RETURNS member_activity_days[] LANGUAGE plpgsql AS $$
 DECLARE
     taken member_activity_days[];

@@ -32,7 +32,7 @@ func lockHealthActors(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt 
 			add(t.EventMeta, t.From)
 		}
 	}
-	for i, automatic := range automaticDelegations(ev) {
+	for i, automatic := range txt.automatic(ev) {
 		if !automatic {
 			add(ev.DelegateChanges[i].EventMeta, ev.DelegateChanges[i].Delegator)
 		}

@@ -285,6 +285,16 @@ func (m hashHex) hex(h common.Hash) string {
 type indexTexts struct {
 	addr addressHex
 	hash hashHex
+	auto []bool // the batch's automaticDelegations, once read (see automatic)
+}
+
+// automatic returns, for each of the batch's delegate changes, whether it is the token's automatic
+// self-delegation: computed once per batch, for the health locks and for the stored rows.
+func (t *indexTexts) automatic(ev *indexer.Events) []bool {
+	if t.auto == nil {
+		t.auto = automaticDelegations(ev)
+	}
+	return t.auto
 }
 
 // indexMetaColumns holds the columns every event row starts with.
@@ -416,7 +426,7 @@ func insertDelegateChanges(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events,
 		from = append(from, txt.addr.hex(d.FromDelegate))
 		to = append(to, txt.addr.hex(d.ToDelegate))
 	}
-	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress, pq.Array(automaticDelegations(ev)))
+	args := append(meta.args(), pq.Array(delegator), pq.Array(from), pq.Array(to), indexZeroAddress, pq.Array(txt.automatic(ev)))
 	_, err := tx.ExecContext(ctx, `
 		WITH ins AS (
 			INSERT INTO token_delegate_changes (community_id, block_number, block_hash, block_time, tx_hash, log_index,

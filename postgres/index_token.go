@@ -110,7 +110,7 @@ func insertTokenEventsOnly(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events,
 		}
 	}
 	if n := len(ev.DelegateChanges); n > 0 {
-		automatic := automaticDelegations(ev)
+		automatic := txt.automatic(ev)
 		res, err := copyIndexRows(ctx, tx, "token_delegate_changes", []string{"delegator", "from_delegate", "to_delegate", "automatic"}, n, func(i int, dst []any) {
 			d := &ev.DelegateChanges[i]
 			meta(dst, &d.EventMeta)

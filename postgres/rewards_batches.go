@@ -228,11 +228,6 @@ func (s *BatchStore) ShrinkBatch(ctx context.Context, batchID int64, keep int) (
 	return out, err
 }
 
-// MarkBatchSent links a batch to the sender's transaction that mints it.
-func (s *BatchStore) MarkBatchSent(ctx context.Context, batchID, txID int64) error {
-	return s.MarkBatchesSent(ctx, map[int64]int64{batchID: txID})
-}
-
 // MarkBatchesSent links each batch of sent (row id to transaction id) to the sender's
 // transaction that mints it, in one statement. A confirmed batch keeps its link.
 func (s *BatchStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) error {
@@ -247,18 +242,9 @@ func (s *BatchStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) 
 	return nil
 }
 
-// ConfirmBatchFromIndex confirms a batch, and its rewards, when the index says it minted exactly
-// mints, the batch's coalesced mints: its RewardBatchMinted event is final (see
-// rewards.MintedBatches) and the mints of that transaction are mints. It reports whether it
-// confirmed, with the transaction's hash; false means not yet (not indexed, not final, or not
-// matching).
-func (s *BatchStore) ConfirmBatchFromIndex(ctx context.Context, b *rewards.Batch, mints []rewards.Mint, finalityDepth uint64) (confirmed bool, txHash string, err error) {
-	hashes, err := s.ConfirmBatchesFromIndex(ctx, []*rewards.Batch{b}, [][]rewards.Mint{mints}, finalityDepth)
-	return hashes[b.ID] != "", hashes[b.ID], err
-}
-
 // ConfirmBatchesFromIndex confirms, in one transaction, each batch of bs (mints[k] the coalesced
-// mints of bs[k]) that the index says minted exactly its mints, as ConfirmBatchFromIndex does one.
+// mints of bs[k]) that the index says minted exactly its mints: its RewardBatchMinted event is final
+// (see rewards.MintedBatches) and the mints of that transaction are mints[k].
 // It returns the confirmed batches' transaction hashes by row id; a batch not indexed, not final
 // or not matching yet is left as it is.
 func (s *BatchStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, mints [][]rewards.Mint, finalityDepth uint64) (map[int64]string, error) {
