@@ -517,6 +517,25 @@ type tick struct {
 	// usedNonce is the key's nonce at the latest block: an intent at it or above is in no block
 	// of the canonical chain, so none of its attempts has a receipt to ask for.
 	usedNonce uint64
+	blocks    map[uint64]common.Hash // canonical block hashes read this tick, by height
+}
+
+// canonical reports whether the canonical block at height number is hash, reading each height's
+// header once per tick (a round of batches is often mined in one block).
+func (t *tick) canonical(ctx context.Context, c Client, number uint64, hash common.Hash) (bool, error) {
+	h, ok := t.blocks[number]
+	if !ok {
+		header, err := c.HeaderByNumber(ctx, new(big.Int).SetUint64(number))
+		if err != nil {
+			return false, err
+		}
+		if t.blocks == nil {
+			t.blocks = map[uint64]common.Hash{}
+		}
+		h = header.Hash()
+		t.blocks[number] = h
+	}
+	return h == hash, nil
 }
 
 // usedNonce reads the key's nonce at the latest block; on an error, the largest nonce, so that
@@ -534,8 +553,23 @@ func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast 
 	if rec.State == TxMined && head < rec.BlockNumber+t.confirmations {
 		// Mined and not deep enough to be final: nothing to record until it is. Fetching the
 		// receipt (thousands of logs for a full mintBatch) on every tick would only tell a reorg
-		// sooner; the receipt is fetched again, and its block checked, once the depth is reached.
+		// sooner; its block is checked once the depth is reached (below).
 		return nil
+	}
+	if rec.State == TxMined {
+		// Deep enough. While the canonical block at its height is still the one it was mined in,
+		// the receipt recorded then is still its receipt (a block's hash commits to its
+		// transactions and their receipts): final, without reading the receipt (thousands of logs
+		// for a full mintBatch, encoded by the node and decoded here) a second time. Otherwise a
+		// reorg took that block, and the receipts below tell where, if anywhere, it is now.
+		same, err := t.canonical(ctx, s.cfg.Client, rec.BlockNumber, rec.BlockHash)
+		if err != nil {
+			return err
+		}
+		if same {
+			s.log.Debug("transaction "+TxFinal, "key", rec.Key, "hash", rec.MinedHash, "block", rec.BlockNumber, "success", rec.Succeeded)
+			return s.cfg.Store.SetTxState(ctx, rec.ID, TxFinal, rec.MinedHash, rec.BlockNumber, rec.BlockHash, rec.Succeeded)
+		}
 	}
 	// Which attempt, if any, is in a block? Any one may be: a replacement does not stop the
 	// original from being mined. None of a pending intent is while the key's nonce has not
@@ -575,11 +609,11 @@ func (s *Sender) check(ctx context.Context, t *tick, rec *TxRecord, rebroadcast 
 	}
 	if state == TxFinal {
 		// The receipt's block must be the canonical one at that height.
-		h, err := s.cfg.Client.HeaderByNumber(ctx, rcpt.BlockNumber)
+		same, err := t.canonical(ctx, s.cfg.Client, block, rcpt.BlockHash)
 		if err != nil {
 			return err
 		}
-		if h.Hash() != rcpt.BlockHash {
+		if !same {
 			return nil // a reorg under way; look again next time
 		}
 	}

@@ -270,6 +270,36 @@ func TestSenderReplacesStuckTransaction(t *testing.T) {
 	notMined(t, e.sim.Client, first.Hash)
 }
 
+// An intent's receipt is read once, when it is mined: at the confirmation depth its block is
+// checked (still the canonical one at its height) and the intent is final without the receipt
+// (thousands of logs for a full mintBatch) read again.
+func TestSenderReadsAMinedReceiptOnce(t *testing.T) {
+	t.Parallel()
+	e := newSenderEnv(t)
+	s := e.sender(t, time.Minute)
+	recs, err := s.SendCalls(t.Context(), []chain.Call{
+		{Key: "once/a", To: e.to, Data: []byte("once a"), GasLimit: 100_000},
+		{Key: "once/b", To: e.to, Data: []byte("once b"), GasLimit: 100_000},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.client.receipts.Load()
+	e.commit(t, s, 1)
+	for _, rec := range recs {
+		if got := e.record(t, rec.Key); got.State != chain.TxMined {
+			t.Fatalf("after one block %s is %s, want mined", rec.Key, got.State)
+		}
+	}
+	e.commit(t, s, confirmations+2)
+	for k, rec := range recs {
+		e.assertFinalOnce(t, rec.Key, []byte("once "+string(rune('a'+k))), rec.Attempts[0].Hash)
+	}
+	if n := e.client.receipts.Load() - before; n != int64(len(recs)) {
+		t.Errorf("%d receipts read from send to final for %d intents, want one each", n, len(recs))
+	}
+}
+
 // A mined transaction whose block is reorged away is found missing once the confirmation depth is
 // reached and sent again (the same signed attempt, so the same nonce): it lands once, on the new
 // chain, and the record names the canonical block.

@@ -125,7 +125,7 @@ func insertBatches(ctx context.Context, tx *sqlx.Tx, communityID string, chunks 
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE rewards r SET batch_id = v.batch, status = 'submitted'
-		FROM unnest($1::bigint[], $2::bigint[]) AS v(id, batch) WHERE r.id = v.id`, int64s(rewardIDs), int64s(rewardBatches)); err != nil {
+		FROM unnest($1::bigint[], $2::bigint[]) AS v(id, batch) WHERE r.id = v.id AND r.id = ANY($1)`, int64s(rewardIDs), int64s(rewardBatches)); err != nil {
 		return nil, err
 	}
 	return ids, nil

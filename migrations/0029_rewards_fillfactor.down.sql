@@ -1,0 +1,1 @@
+ALTER TABLE rewards RESET (fillfactor);
