@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
-	"runtime/pprof"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -24,6 +23,7 @@ import (
 	"github.com/guildhall/guildhall/chain"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/internal/benchprof"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/guildhall/guildhall/postgres/pgtest"
 )
@@ -86,7 +86,7 @@ func BenchmarkBackfill(b *testing.B) {
 	rec := &recordingStore{Store: postgres.NewIndexWriter(db)}
 	ix := indexer.New(client, rec, indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
 	peak := watchHeap()
-	stopProfile := cpuProfile(b, "backfill")
+	stopProfile := benchprof.Phase(b, "backfill")
 	b.ResetTimer()
 	backfillTime := runBackfill(b, ix)
 	stopProfile()
@@ -106,7 +106,7 @@ func BenchmarkBackfill(b *testing.B) {
 		b.Fatal(err)
 	}
 	peak = watchHeap()
-	stopProfile = cpuProfile(b, "raw")
+	stopProfile = benchprof.Phase(b, "raw")
 	start = time.Now()
 	scanned, err := indexer.Scan(ctx, client, targets, rec.ranges, 2)
 	if err != nil {
@@ -210,23 +210,6 @@ func runBackfill(b *testing.B, ix *indexer.Indexer) time.Duration {
 			return time.Since(start)
 		}
 	}
-}
-
-// cpuProfile writes a CPU profile of one phase to $GUILDHALL_BENCH_CPUPROFILE-<phase>.pprof when
-// that variable is set (go test's -cpuprofile would include the event generation).
-func cpuProfile(b *testing.B, phase string) (stop func()) {
-	prefix := os.Getenv("GUILDHALL_BENCH_CPUPROFILE")
-	if prefix == "" {
-		return func() {}
-	}
-	f, err := os.Create(prefix + "-" + phase + ".pprof")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		b.Fatal(err)
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // recordingStore records the range of every batch written that moved the cursor, and the time

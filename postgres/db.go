@@ -57,6 +57,12 @@ func Open(ctx context.Context, databaseURL string) (*DB, error) {
 
 // openConfig connects with cfg and checks that the database answers (see Open).
 func openConfig(ctx context.Context, cfg pq.Config) (*DB, error) {
+	// A statement with parameters in one round trip (Parse, Bind, Execute and Sync sent
+	// together) instead of two (Parse and Describe, answered, then Bind and Execute): lib/pq
+	// needs the parameters' types only to encode them as text, which this mode skips by sending
+	// []byte parameters as binary (bytea) and the others as text for the server to type. So JSON
+	// for a jsonb parameter goes as a string (a []byte would be taken for binary jsonb).
+	cfg.BinaryParameters = true
 	connector, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, guildhall.Errorf(guildhall.EINVALID, "invalid database URL: %s; fix --database-url",

@@ -137,7 +137,7 @@ func (s *RecognitionStore) PutLadder(ctx context.Context, community string, l re
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO recognition_ladders (community_id, levels) VALUES ($1, $2)
-			ON CONFLICT (community_id) DO UPDATE SET levels = excluded.levels, updated_at = now()`, community, raw)
+			ON CONFLICT (community_id) DO UPDATE SET levels = excluded.levels, updated_at = now()`, community, string(raw))
 		return err
 	})
 }
@@ -186,7 +186,7 @@ func (s *RecognitionStore) PutRole(ctx context.Context, community, name string, 
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO recognition_roles (community_id, role, kind, rule) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (community_id, role) DO UPDATE SET kind = excluded.kind, rule = excluded.rule, updated_at = now()`,
-			community, name, string(role.Kind), raw)
+			community, name, string(role.Kind), string(raw))
 		return err
 	})
 	return role, err

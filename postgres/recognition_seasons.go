@@ -186,7 +186,7 @@ func (e *evaluation) sealSeasons() error {
 		}
 		if _, err := h.tx.ExecContext(h.ctx, `UPDATE recognition_seasons SET sealed_at = now(), sealed_block_number = $3, sealed_block_hash = $4,
 			sealed_block_time = $5, sealed_ledger_through = $6, ranking = $7 WHERE community_id = $1 AND season = $2`,
-			h.community, season.ID, int64(h.meta.AsOf.Number), h.meta.AsOf.Hash, int64(h.meta.AsOf.Time), h.meta.LedgerThrough, raw); err != nil {
+			h.community, season.ID, int64(h.meta.AsOf.Number), h.meta.AsOf.Hash, int64(h.meta.AsOf.Time), h.meta.LedgerThrough, string(raw)); err != nil {
 			return err
 		}
 	}
