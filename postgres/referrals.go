@@ -70,10 +70,14 @@ func checkOneReferralRule(ctx context.Context, tx *sqlx.Tx, r *rewards.Rule) err
 }
 
 // acceptReferrals records the referrals in's items name (rs are their rewards, inserted) and pays
-// those the rewards qualify.
-func acceptReferrals(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, rs []*rewards.Reward) error {
+// those the rewards qualify: the ones just recorded and, when referred (insertRewardRows), those
+// recorded before.
+func acceptReferrals(ctx context.Context, tx *sqlx.Tx, in rewards.AcceptInput, rs []*rewards.Reward, referred bool) error {
 	if err := recordReferrals(ctx, tx, in, rs); err != nil {
 		return err
+	}
+	if !referred && !namesReferrer(in) {
+		return nil
 	}
 	return payReferrals(ctx, tx, in.Issuer.CommunityID, rs, in.Now)
 }

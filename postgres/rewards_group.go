@@ -584,15 +584,16 @@ func writeGroup(ctx context.Context, tx *sqlx.Tx, ins []rewards.AcceptInput, acc
 	if err := writeCapUsage(ctx, tx, iss.CommunityID, counters); err != nil {
 		return err
 	}
-	if err := insertRewardRows(ctx, tx, iss, all, times, !withCounters); err != nil {
+	referred, err := insertRewardRows(ctx, tx, iss, all, times, !withCounters)
+	if err != nil {
 		return err
 	}
 	// A request naming referrers is a group of its own, which records them (postgres/referrals.go);
 	// the referrals these rewards qualify are paid now.
-	var err error
-	if len(ins) == 1 {
-		err = acceptReferrals(ctx, tx, ins[0], all)
-	} else {
+	switch {
+	case len(ins) == 1:
+		err = acceptReferrals(ctx, tx, ins[0], all, referred)
+	case referred:
 		err = payReferrals(ctx, tx, iss.CommunityID, all, ins[accepted[len(accepted)-1].k].Now)
 	}
 	return err

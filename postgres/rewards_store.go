@@ -366,13 +366,16 @@ func insertRewards(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*
 			times[k] = &now
 		}
 	}
-	return insertRewardRows(ctx, tx, iss, rs, times, false)
+	_, err := insertRewardRows(ctx, tx, iss, rs, times, false)
+	return err
 }
 
 // insertRewardRows writes the ledger rows of iss's rewards rs, in order, reward k dated times[k]
 // (nil: the transaction's time), and sets their IDs and CreatedAt. With members, the same
-// statement records the rewarded wallets as members first (insertMembers).
-func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, times []*time.Time, members bool) error {
+// statement records the rewarded wallets as members first (insertMembers). It reports whether a
+// rewarded wallet has a referral not yet qualified (which the rewards may qualify: payReferrals),
+// read by the same statement, so that a group with none spends no statement on referrals.
+func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs []*rewards.Reward, times []*time.Time, members bool) (referred bool, err error) {
 	ruleIDs, acts, ws, refs, amounts := make([]int64, len(rs)), make([]string, len(rs)), make([]string, len(rs)), make([]*string, len(rs)), make([]string, len(rs))
 	ats := make([]*string, len(rs))
 	for k, r := range rs {
@@ -388,12 +391,14 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 	var inserted []struct {
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
+		Referred  bool      `db:"referred"`
 	}
 	query := `
 		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
 		SELECT $1, $2, r, a, w, f, m, coalesce(c, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[])
 			WITH ORDINALITY AS t(r, a, w, f, m, c, n) ORDER BY n
-		RETURNING id, created_at`
+		RETURNING id, created_at, EXISTS (SELECT 1 FROM referrals f
+			WHERE f.community_id = $1 AND f.wallet = rewards.wallet AND f.qualified_at IS NULL) AS referred`
 	args := []any{iss.CommunityID, iss.ID, pq.Array(ruleIDs), pq.Array(acts), pq.Array(ws), pq.Array(refs), pq.Array(amounts), pq.Array(ats)}
 	if members {
 		// Every sub-statement runs to completion and the ledger rows' member checks run at the
@@ -402,19 +407,21 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 		args = append(args, pq.Array(memberWallets(rs)))
 	}
 	if err := tx.SelectContext(ctx, &inserted, query, args...); err != nil {
-		return err
+		return false, err
 	}
 	// Ids follow the insert's order, which is the request's.
 	slices.SortFunc(inserted, func(a, b struct {
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
+		Referred  bool      `db:"referred"`
 	}) int {
 		return cmp.Compare(a.ID, b.ID)
 	})
 	for k := range rs {
 		rs[k].ID, rs[k].CreatedAt = inserted[k].ID, inserted[k].CreatedAt
+		referred = referred || inserted[k].Referred
 	}
-	return nil
+	return referred, nil
 }
 
 func keysOf(m map[string]bool) []string {
