@@ -87,7 +87,10 @@ type Config struct {
 	MaxBatch int
 	// MaxWait is how long a reward waits for its batch to fill; default 250ms.
 	MaxWait time.Duration
-	// MaxInFlight bounds the batches sent and not yet confirmed; default 64.
+	// MaxInFlight bounds the batches on their way to a block: claimed, and sent but not mined yet
+	// (what the node's pool holds of this minter); default 64. Batches whose transactions are
+	// mined and wait for finality are followed besides, up to followFactor times as many in all:
+	// bounding those by the same count would hold claims back for the blocks to finality.
 	MaxInFlight int
 	// FinalityDepth is the indexer's finality depth: a batch is confirmed when its event is this
 	// many blocks below the indexed head.
@@ -128,6 +131,10 @@ const (
 	// supply checkpoint) and the estimator's rounding.
 	txSlack = 100_000
 )
+
+// followFactor bounds the batches a minter follows (on their way, or mined and waiting for
+// finality) to this many times MaxInFlight: their rewards are held in memory.
+const followFactor = 4
 
 // communityPage is how many communities one read of the store lists; a step reads them all.
 const communityPage = 500
@@ -185,6 +192,7 @@ type flight struct {
 	attempt int   // the newest attempt's number (txKey)
 	txID    int64 // the newest attempt's sender intent; 0 when none is recorded
 	hashSet bool  // the mined transaction's hash is recorded on the batch
+	mined   bool  // by the status read last, the newest transaction is in a block
 	stale   bool  // an error may have left it unlike the ledger: read it again before use
 	// fresh: claimed by this minter this step, under a batch id no intent was recorded for (the
 	// row id is new), so the sender is not asked for its intents before the first send.
@@ -261,8 +269,8 @@ func (m *Minter) Run(ctx context.Context) error {
 }
 
 // Step moves every batch in flight one step on (send it, confirm it) and claims and sends new
-// batches while fewer than MaxInFlight are unconfirmed, so several transactions are on their way
-// at once (the sender gives them consecutive nonces). busy reports that it did something.
+// batches while fewer than MaxInFlight are on their way to a block (see Config.MaxInFlight), so
+// several transactions are on their way at once (the sender gives them consecutive nonces). busy reports that it did something.
 //
 // A batch that fails is set aside (see fail) and the step goes on with the others. An error of
 // the step itself (the ledger or the sender's store unreachable) ends it, and the next step
@@ -385,10 +393,10 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 	var out outbox
 	m.turn = (m.turn + 1) % len(communities)
 	round := append(slices.Clone(communities[m.turn:]), communities[:m.turn]...)
-	for len(round) > 0 && len(m.flights) < m.cfg.MaxInFlight {
+	for len(round) > 0 && m.free() > 0 {
 		var next []*guildhall.Community
 		for _, c := range round {
-			free := m.cfg.MaxInFlight - len(m.flights)
+			free := m.free()
 			if free <= 0 {
 				break
 			}
@@ -408,6 +416,18 @@ func (m *Minter) claim(ctx context.Context, communities []*guildhall.Community) 
 	}
 	m.flush(ctx, &out, blocked)
 	return busy, nil
+}
+
+// free is how many batches the minter may claim now: MaxInFlight less those on their way to a
+// block, and no more than followFactor times MaxInFlight followed in all.
+func (m *Minter) free() int {
+	onTheirWay := 0
+	for _, f := range m.flights {
+		if !f.mined {
+			onTheirWay++
+		}
+	}
+	return min(m.cfg.MaxInFlight-onTheirWay, followFactor*m.cfg.MaxInFlight-len(m.flights))
 }
 
 // claimFor claims up to n batches (at least one) of a community in one write, prices them and
@@ -658,6 +678,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 		}
 	}
 	b := f.b
+	f.mined = f.txID != 0 && (st.State == chain.TxMined || st.State == chain.TxFinal)
 	if f.txID == 0 {
 		return m.sendAttempt(ctx, f)
 	}
@@ -699,7 +720,7 @@ func (m *Minter) advance(ctx context.Context, f *flight, st chain.TxStatus) (boo
 			return false, nil
 		}
 		f.attempt++
-		f.txID = 0
+		f.txID, f.mined = 0, false
 		return false, fmt.Errorf("%w: %s (%d of at most %d)", errReverted, st.MinedHash, len(r.reverted), m.cfg.MaxReverts)
 	}
 	m.ready = append(m.ready, f)

@@ -248,6 +248,48 @@ func TestMinterMintsEveryRewardOnce(t *testing.T) {
 	h.check(t)
 }
 
+// MaxInFlight bounds the batches on their way to a block, not those mined and waiting for
+// finality: once the first batches are mined the minter claims and sends the next ones, before
+// any is final, instead of waiting the blocks to finality.
+func TestMinterClaimsWhileMinedBatchesAwaitFinality(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.reward(t, 300, 300)
+	cfg := testConfig()
+	cfg.MaxInFlight = 2
+	p := h.startWith(t, h.sim.Client, h.db, cfg)
+	sent := func() (n int) {
+		bs, err := h.db.UnconfirmedBatches(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bs {
+			if b.TxID != 0 {
+				n++
+			}
+		}
+		return n
+	}
+	// Step 1 sends two batches and seals them in a block; step 2's tick sees them mined; step
+	// 3's minter claims beside them. None is final yet (depth 2 blocks above theirs).
+	for range 3 {
+		p.step(t, h, false)
+	}
+	if got := h.unconfirmed(t); got != 300 {
+		t.Fatalf("%d of 300 rewards unconfirmed after 3 blocks, want all (none final yet)", got)
+	}
+	if n := sent(); n <= cfg.MaxInFlight {
+		t.Errorf("%d batches sent before any was final, want more than MaxInFlight (%d): mined batches still held claims back", n, cfg.MaxInFlight)
+	}
+	for i := 0; h.unconfirmed(t) > 0; i++ {
+		if i > 200 {
+			t.Fatalf("%d rewards still unconfirmed after 200 blocks", h.unconfirmed(t))
+		}
+		p.step(t, h, false)
+	}
+	h.check(t)
+}
+
 func TestMinterCutsBatchesToFitOneTransaction(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
