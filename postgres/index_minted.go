@@ -2,51 +2,79 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/rewards"
 )
 
-// MintedBatch returns the batch's first indexed RewardBatchMinted event with the mints of its
-// transaction, once the event is final; see rewards.MintedBatches.
-func (x *MintIndex) MintedBatch(ctx context.Context, communityID string, batchID common.Hash, finalityDepth uint64) (*rewards.IndexedMint, error) {
-	var ev struct {
-		Block  int64  `db:"block_number"`
-		TxHash string `db:"tx_hash"`
-		Count  string `db:"count"`
-		Total  string `db:"total"`
-		Final  bool   `db:"final"`
+// Minted returns, for each batch of refs, its first indexed RewardBatchMinted event with the
+// mints of its transaction, once the event is final; see rewards.MintedBatches. Two statements
+// for all of them: a round of batches confirmed together reads the index once.
+func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalityDepth uint64) (map[rewards.BatchRef]*rewards.IndexedMint, error) {
+	out := map[rewards.BatchRef]*rewards.IndexedMint{}
+	if len(refs) == 0 {
+		return out, nil
 	}
-	err := x.db.db.GetContext(ctx, &ev, `SELECT e.block_number, e.tx_hash, e.count::text AS count, e.total::text AS total,
-			e.block_number + $3 <= p.block_number AS final
-		FROM token_reward_batches e JOIN index_progress p ON p.community_id = e.community_id
-		WHERE e.community_id = $1 AND e.batch_id = $2 ORDER BY e.block_number LIMIT 1`,
-		communityID, batchID.Hex(), int64(finalityDepth))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	cids, ids := make([]string, len(refs)), make([]string, len(refs))
+	for k, r := range refs {
+		cids[k], ids[k] = r.CommunityID, r.BatchID.Hex()
 	}
-	if err != nil {
-		return nil, x.db.queryError("read minted batch", err)
+	var events []struct {
+		CommunityID string `db:"community_id"`
+		BatchID     string `db:"batch_id"`
+		Block       int64  `db:"block_number"`
+		TxHash      string `db:"tx_hash"`
+		Count       string `db:"count"`
+		Total       string `db:"total"`
+		Final       bool   `db:"final"`
 	}
-	if !ev.Final {
-		return nil, nil
+	if err := x.db.db.SelectContext(ctx, &events, `SELECT DISTINCT ON (e.community_id, e.batch_id) e.community_id, e.batch_id,
+			e.block_number, e.tx_hash, e.count::text AS count, e.total::text AS total, e.block_number + $3 <= p.block_number AS final
+		FROM unnest($1::text[], $2::text[]) AS t(c, b)
+		JOIN token_reward_batches e ON e.community_id = t.c AND e.batch_id = t.b
+		JOIN index_progress p ON p.community_id = e.community_id
+		ORDER BY e.community_id, e.batch_id, e.block_number`,
+		pq.Array(cids), pq.Array(ids), int64(finalityDepth)); err != nil {
+		return nil, x.db.queryError("read minted batches", err)
+	}
+	type txRef struct{ community, hash string }
+	mints := map[txRef][]rewards.Mint{}
+	var txCids, txHashes []string
+	for _, ev := range events {
+		if !ev.Final {
+			continue
+		}
+		out[rewards.BatchRef{CommunityID: ev.CommunityID, BatchID: common.HexToHash(ev.BatchID)}] = &rewards.IndexedMint{
+			TxHash: ev.TxHash, Block: uint64(ev.Block), Count: parseBig(ev.Count), Total: parseBig(ev.Total)}
+		if t := (txRef{ev.CommunityID, ev.TxHash}); mints[t] == nil {
+			mints[t] = []rewards.Mint{}
+			txCids, txHashes = append(txCids, t.community), append(txHashes, t.hash)
+		}
+	}
+	if len(mints) == 0 {
+		return out, nil
 	}
 	var transfers []struct {
-		To    string `db:"to_address"`
-		Value string `db:"value"`
+		CommunityID string `db:"community_id"`
+		TxHash      string `db:"tx_hash"`
+		To          string `db:"to_address"`
+		Value       string `db:"value"`
 	}
-	if err := x.db.db.SelectContext(ctx, &transfers, `SELECT to_address, value::text AS value FROM token_transfers
-		WHERE community_id = $1 AND tx_hash = $2 AND from_address = $3 ORDER BY log_index`,
-		communityID, ev.TxHash, indexZeroAddress); err != nil {
-		return nil, x.db.queryError("read minted batch", err)
+	if err := x.db.db.SelectContext(ctx, &transfers, `SELECT x.community_id, x.tx_hash, x.to_address, x.value::text AS value
+		FROM unnest($1::text[], $2::text[]) AS t(c, h)
+		JOIN token_transfers x ON x.tx_hash = t.h AND x.community_id = t.c AND x.from_address = $3
+		ORDER BY x.community_id, x.tx_hash, x.log_index`,
+		pq.Array(txCids), pq.Array(txHashes), indexZeroAddress); err != nil {
+		return nil, x.db.queryError("read minted batches", err)
 	}
-	m := &rewards.IndexedMint{TxHash: ev.TxHash, Block: uint64(ev.Block), Count: parseBig(ev.Count), Total: parseBig(ev.Total),
-		Mints: make([]rewards.Mint, len(transfers))}
-	for k, t := range transfers {
-		m.Mints[k] = rewards.Mint{Wallet: common.HexToAddress(t.To), Amount: parseBig(t.Value)}
+	for _, t := range transfers {
+		ref := txRef{t.CommunityID, t.TxHash}
+		mints[ref] = append(mints[ref], rewards.Mint{Wallet: common.HexToAddress(t.To), Amount: parseBig(t.Value)})
 	}
-	return m, nil
+	for ref, m := range out {
+		m.Mints = mints[txRef{ref.CommunityID, m.TxHash}]
+	}
+	return out, nil
 }

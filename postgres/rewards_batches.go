@@ -248,13 +248,17 @@ func (s *BatchStore) MarkBatchesSent(ctx context.Context, sent map[int64]int64) 
 // It returns the confirmed batches' transaction hashes by row id; a batch not indexed, not final
 // or not matching yet is left as it is.
 func (s *BatchStore) ConfirmBatchesFromIndex(ctx context.Context, bs []*rewards.Batch, mints [][]rewards.Mint, finalityDepth uint64) (map[int64]string, error) {
+	refs := make([]rewards.BatchRef, len(bs))
+	for k, b := range bs {
+		refs[k] = rewards.BatchRef{CommunityID: b.CommunityID, BatchID: b.BatchID}
+	}
+	minted, err := s.minted.Minted(ctx, refs, finalityDepth)
+	if err != nil {
+		return nil, err
+	}
 	found := map[int64]*rewards.IndexedMint{}
 	for k, b := range bs {
-		m, err := s.minted.MintedBatch(ctx, b.CommunityID, b.BatchID, finalityDepth)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil && m.Matches(b, mints[k]) {
+		if m := minted[refs[k]]; m != nil && m.Matches(b, mints[k]) {
 			found[b.ID] = m
 		}
 	}

@@ -53,8 +53,14 @@ func BenchmarkMinterRewardUpdates(b *testing.B) {
 // what the minter's confirmation writes is measured, not the index's reads.
 type mintedAs map[common.Hash]*rewards.IndexedMint
 
-func (m mintedAs) MintedBatch(_ context.Context, _ string, id common.Hash, _ uint64) (*rewards.IndexedMint, error) {
-	return m[id], nil
+func (m mintedAs) Minted(_ context.Context, refs []rewards.BatchRef, _ uint64) (map[rewards.BatchRef]*rewards.IndexedMint, error) {
+	out := map[rewards.BatchRef]*rewards.IndexedMint{}
+	for _, r := range refs {
+		if mint := m[r.BatchID]; mint != nil {
+			out[r] = mint
+		}
+	}
+	return out, nil
 }
 
 // BenchmarkMinterRoundWrites times the minter's writes of a round of 8 batches of 150 rewards

@@ -11,11 +11,16 @@ import (
 // minter. A batch is confirmed from what the indexer stored of the chain, never from the
 // minter's own view of its transaction, so a confirmed reward is one the indexed balances hold.
 type MintedBatches interface {
-	// MintedBatch returns what the index holds of the batch with on-chain id batchID in a
-	// community, once its RewardBatchMinted event is final: at least finalityDepth blocks below
-	// the block the community is indexed to. It returns nil and no error while the batch is not
-	// indexed, or not final yet.
-	MintedBatch(ctx context.Context, communityID string, batchID common.Hash, finalityDepth uint64) (*IndexedMint, error)
+	// Minted returns what the index holds of each batch of refs, once its first
+	// RewardBatchMinted event is final: at least finalityDepth blocks below the block its
+	// community is indexed to. A batch not indexed, or not final yet, is not in the map.
+	Minted(ctx context.Context, refs []BatchRef, finalityDepth uint64) (map[BatchRef]*IndexedMint, error)
+}
+
+// BatchRef names a batch on chain: its community and its on-chain id (BatchID).
+type BatchRef struct {
+	CommunityID string
+	BatchID     common.Hash
 }
 
 // IndexedMint is one indexed mintBatch transaction: its RewardBatchMinted event and its mints
