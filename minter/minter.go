@@ -270,7 +270,8 @@ func (m *Minter) Run(ctx context.Context) error {
 
 // Step moves every batch in flight one step on (send it, confirm it) and claims and sends new
 // batches while fewer than MaxInFlight are on their way to a block (see Config.MaxInFlight), so
-// several transactions are on their way at once (the sender gives them consecutive nonces). busy reports that it did something.
+// several transactions are on their way at once (the sender gives them consecutive nonces).
+// busy reports that it did something.
 //
 // A batch that fails is set aside (see fail) and the step goes on with the others. An error of
 // the step itself (the ledger or the sender's store unreachable) ends it, and the next step
