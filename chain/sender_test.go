@@ -175,6 +175,31 @@ func (e *senderEnv) landed(t *testing.T, data []byte) []*types.Transaction {
 	return out
 }
 
+// sendLettered sends n calls in one SendCalls, keyed name/a, name/b, ... with calldata "name a",
+// "name b", ...
+func (e *senderEnv) sendLettered(t *testing.T, s *chain.Sender, name string, n int) []*chain.TxRecord {
+	t.Helper()
+	calls := make([]chain.Call, n)
+	for k := range calls {
+		letter := string(rune('a' + k))
+		calls[k] = chain.Call{Key: name + "/" + letter, To: e.to, Data: []byte(name + " " + letter), GasLimit: 100_000}
+	}
+	recs, err := s.SendCalls(t.Context(), calls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// assertLetteredFinalOnce checks each intent sendLettered sent as name with assertFinalOnce, by
+// its first attempt.
+func (e *senderEnv) assertLetteredFinalOnce(t *testing.T, name string, recs []*chain.TxRecord) {
+	t.Helper()
+	for k, rec := range recs {
+		e.assertFinalOnce(t, rec.Key, []byte(name+" "+string(rune('a'+k))), rec.Attempts[0].Hash)
+	}
+}
+
 // assertFinalOnce checks that the intent is final on the canonical chain, by the attempt named
 // want, and that its calldata landed exactly once.
 func (e *senderEnv) assertFinalOnce(t *testing.T, key string, data []byte, want common.Hash) *chain.TxRecord {
@@ -277,13 +302,7 @@ func TestSenderReadsAMinedReceiptOnce(t *testing.T) {
 	t.Parallel()
 	e := newSenderEnv(t)
 	s := e.sender(t, time.Minute)
-	recs, err := s.SendCalls(t.Context(), []chain.Call{
-		{Key: "once/a", To: e.to, Data: []byte("once a"), GasLimit: 100_000},
-		{Key: "once/b", To: e.to, Data: []byte("once b"), GasLimit: 100_000},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := e.sendLettered(t, s, "once", 2)
 	before := e.client.receipts.Load()
 	e.commit(t, s, 1)
 	for _, rec := range recs {
@@ -292,9 +311,7 @@ func TestSenderReadsAMinedReceiptOnce(t *testing.T) {
 		}
 	}
 	e.commit(t, s, confirmations+2)
-	for k, rec := range recs {
-		e.assertFinalOnce(t, rec.Key, []byte("once "+string(rune('a'+k))), rec.Attempts[0].Hash)
-	}
+	e.assertLetteredFinalOnce(t, "once", recs)
 	if n := e.client.receipts.Load() - before; n != int64(len(recs)) {
 		t.Errorf("%d receipts read from send to final for %d intents, want one each", n, len(recs))
 	}
@@ -524,14 +541,7 @@ func TestSenderAsksNoReceiptBeforeTheNonceIsUsed(t *testing.T) {
 	t.Parallel()
 	e := newSenderEnv(t)
 	s := e.sender(t, time.Minute)
-	recs, err := s.SendCalls(t.Context(), []chain.Call{
-		{Key: "nonce/a", To: e.to, Data: []byte("call a"), GasLimit: 100_000},
-		{Key: "nonce/b", To: e.to, Data: []byte("call b"), GasLimit: 100_000},
-		{Key: "nonce/c", To: e.to, Data: []byte("call c"), GasLimit: 100_000},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := e.sendLettered(t, s, "nonce", 3)
 	before := e.client.receipts.Load()
 	for range 3 {
 		e.tick(t, s, false)
@@ -540,7 +550,5 @@ func TestSenderAsksNoReceiptBeforeTheNonceIsUsed(t *testing.T) {
 		t.Errorf("3 ticks over 3 pending intents asked for %d receipts, want none", n)
 	}
 	e.commit(t, s, 1+confirmations)
-	for k, rec := range recs {
-		e.assertFinalOnce(t, rec.Key, []byte("call "+string(rune('a'+k))), rec.Attempts[0].Hash)
-	}
+	e.assertLetteredFinalOnce(t, "nonce", recs)
 }

@@ -388,11 +388,12 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 			ats[k] = &at
 		}
 	}
-	var inserted []struct {
+	type insertedRow struct {
 		ID        int64     `db:"id"`
 		CreatedAt time.Time `db:"created_at"`
 		Referred  bool      `db:"referred"`
 	}
+	var inserted []insertedRow
 	query := `
 		INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, reference, amount, created_at)
 		SELECT $1, $2, r, a, w, f, m, coalesce(c, now()) FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[])
@@ -410,13 +411,7 @@ func insertRewardRows(ctx context.Context, tx *sqlx.Tx, iss *rewards.Issuer, rs 
 		return false, err
 	}
 	// Ids follow the insert's order, which is the request's.
-	slices.SortFunc(inserted, func(a, b struct {
-		ID        int64     `db:"id"`
-		CreatedAt time.Time `db:"created_at"`
-		Referred  bool      `db:"referred"`
-	}) int {
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(inserted, func(a, b insertedRow) int { return cmp.Compare(a.ID, b.ID) })
 	for k := range rs {
 		rs[k].ID, rs[k].CreatedAt = inserted[k].ID, inserted[k].CreatedAt
 		referred = referred || inserted[k].Referred
