@@ -195,6 +195,7 @@ type slotSender struct {
 	next int64
 }
 
+func (s *slotSender) From() common.Address                                { return common.Address{} }
 func (s *slotSender) Tx(context.Context, string) (*chain.TxRecord, error) { return nil, nil }
 func (s *slotSender) TxStatuses(context.Context, []int64) (map[int64]chain.TxStatus, error) {
 	return map[int64]chain.TxStatus{}, nil

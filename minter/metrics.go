@@ -5,7 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 // Metrics are the minter's Prometheus metrics.
 type Metrics struct {
 	sent, confirmed, rewardsConfirmed, reverted prometheus.Counter
-	gasEstimated, gasCached                     prometheus.Counter
+	gasEstimated, gasCached, gasProbes          prometheus.Counter
 	failures                                    *prometheus.CounterVec
 	inFlight, backingOff, parked                prometheus.Gauge
 }
@@ -32,7 +32,8 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		rewardsConfirmed: c("rewards_confirmed_total", "Rewards confirmed."),
 		reverted:         c("reverted_transactions_total", "mintBatch transactions mined and reverted without minting their batch."),
 		gasEstimated:     c("gas_estimates_total", "mintBatch transactions priced by the node's gas estimate."),
-		gasCached:        c("gas_cached_total", "mintBatch transactions of known holders priced from the cached gas per recipient, without an estimate."),
+		gasCached:        c("gas_cached_total", "mintBatch transactions priced from the token's probed gas per recipient, without an estimate of the batch."),
+		gasProbes:        c("gas_probes_total", "Gas estimates of one- and two-recipient mintBatch calls that probe a token's gas per recipient."),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "guildhall", Subsystem: "minter", Name: "batch_failures_total",
 			Help: "Attempts to move a batch on that failed; the batch waits (exponential backoff) while other batches go on."}, []string{"reason"}),
 		inFlight:   g("batches_in_flight", "Batches claimed and not confirmed yet."),
@@ -43,7 +44,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.failures.WithLabelValues(r)
 	}
 	if reg != nil {
-		reg.MustRegister(m.sent, m.confirmed, m.rewardsConfirmed, m.reverted, m.gasEstimated, m.gasCached, m.failures, m.inFlight, m.backingOff, m.parked)
+		reg.MustRegister(m.sent, m.confirmed, m.rewardsConfirmed, m.reverted, m.gasEstimated, m.gasCached, m.gasProbes, m.failures, m.inFlight, m.backingOff, m.parked)
 	}
 	return m
 }

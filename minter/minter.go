@@ -468,6 +468,7 @@ func (m *Minter) claimFor(ctx context.Context, communityID string, n int, out *o
 		}
 		if call != nil { // nil: minted already; the next step's advance confirms it
 			out.flights, out.calls = append(out.flights, f), append(out.calls, *call)
+			m.priced(f) // sent before the outbox's later batches: their price counts on it
 		}
 		if len(out.calls) == sendRound {
 			m.flush(ctx, out, blocked)
@@ -508,6 +509,7 @@ var errNotGuildToken = errors.New("the community's token is not a GuildToken")
 // stay as they are in the ledger; nothing is dropped.
 func (m *Minter) fail(f *flight, err error) {
 	f.fresh = false // what a failed send left behind is read again, never assumed
+	m.unpriced(f)
 	r := m.retry(f.b)
 	r.failures++
 	wait := m.cfg.MaxRetryBackoff
@@ -812,6 +814,7 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 // sentAs follows batch f as sent by the transaction rec that was recorded and broadcast for it.
 func (m *Minter) sentAs(f *flight, rec *chain.TxRecord) {
 	f.txID, f.fresh = rec.ID, false
+	m.priced(f)
 	m.moved(f.b.ID)
 	m.metrics.sent.Inc()
 }

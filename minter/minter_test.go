@@ -88,10 +88,22 @@ func newStores(db *postgres.DB) *stores {
 // reward accepts n rewards over wallets wallets, in batches of 100.
 func (h *harness) reward(t *testing.T, n, wallets int) {
 	t.Helper()
+	h.rewardEach(t, n, func() int64 { return int64(0x5000 + rand.IntN(wallets)) })
+}
+
+// rewardWallet accepts n rewards to the one wallet w, in batches of 100.
+func (h *harness) rewardWallet(t *testing.T, w int64, n int) {
+	t.Helper()
+	h.rewardEach(t, n, func() int64 { return w })
+}
+
+// rewardEach accepts n rewards, each to the wallet wallet returns, in batches of 100.
+func (h *harness) rewardEach(t *testing.T, n int, wallet func() int64) {
+	t.Helper()
 	for start := 0; start < n; start += 100 {
 		var items []rewards.Request
 		for k := start; k < min(n, start+100); k++ {
-			w := common.BigToAddress(big.NewInt(int64(0x5000 + rand.IntN(wallets))))
+			w := common.BigToAddress(big.NewInt(wallet()))
 			amount := big.NewInt(int64(1 + rand.IntN(1000)))
 			items = append(items, rewards.Request{Wallet: w.Hex(), Activity: "purchase", Amount: amount})
 			if h.want[w] == nil {
