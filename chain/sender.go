@@ -79,7 +79,9 @@ type TxStore interface {
 	// SetTxState records where an intent is: pending again (its block was reorged away), mined
 	// (hash, block, success) or final.
 	SetTxState(ctx context.Context, txID int64, state string, mined common.Hash, block uint64, blockHash common.Hash, succeeded bool) error
-	// OpenTxs returns the intents of (chainID, from) that are not final, by nonce.
+	// OpenTxs returns the intents of (chainID, from) that are not final, by nonce, without their
+	// payloads (Data and the attempts' Raw are nil): every tick lists them, and an intent mined
+	// and waiting for finality needs neither. TxByID reads one whole.
 	OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*TxRecord, error)
 	// TxByID returns one intent; nil when unknown.
 	TxByID(ctx context.Context, id int64) (*TxRecord, error)
@@ -631,7 +633,16 @@ func (s *Sender) pending(ctx context.Context, t *tick, rec *TxRecord, rebroadcas
 	last := rec.Attempts[len(rec.Attempts)-1]
 	state := pendingState{nonce: rec.Nonce, finalNonce: finalNonce, age: time.Since(last.CreatedAt),
 		stuckAfter: s.cfg.StuckAfter, rebroadcast: rebroadcast}
-	switch state.next() {
+	step := state.next()
+	if step != stepWait {
+		// Each step signs or broadcasts: read the intent whole (OpenTxs listed it without its
+		// calldata and signed attempts).
+		if rec, err = s.cfg.Store.TxByID(ctx, rec.ID); err != nil || rec == nil {
+			return err
+		}
+		last = rec.Attempts[len(rec.Attempts)-1]
+	}
+	switch step {
 	case stepRenonce:
 		return s.renonce(ctx, rec)
 	case stepReplace:

@@ -33,6 +33,9 @@ type txRow struct {
 
 const txColumns = `id, chain_id, key, from_address, to_address, nonce, data, value::text AS value, gas_limit, state, mined_hash, block_number, block_hash, succeeded`
 
+// txColumnsLight is txColumns without the calldata.
+const txColumnsLight = `id, chain_id, key, from_address, to_address, nonce, NULL::bytea AS data, value::text AS value, gas_limit, state, mined_hash, block_number, block_hash, succeeded`
+
 type attemptRow struct {
 	TxID      int64     `db:"tx_id"`
 	Hash      string    `db:"hash"`
@@ -62,6 +65,12 @@ func (r txRow) record(attempts []attemptRow) *chain.TxRecord {
 
 // loadTxs returns the records of rows with their attempts.
 func loadTxs(ctx context.Context, q sqlx.QueryerContext, rows []txRow) ([]*chain.TxRecord, error) {
+	return loadAttempts(ctx, q, rows, true)
+}
+
+// loadAttempts returns the records of rows with their attempts, each with its signed bytes when
+// raw is set.
+func loadAttempts(ctx context.Context, q sqlx.QueryerContext, rows []txRow, raw bool) ([]*chain.TxRecord, error) {
 	if len(rows) == 0 {
 		return nil, nil
 	}
@@ -70,7 +79,11 @@ func loadTxs(ctx context.Context, q sqlx.QueryerContext, rows []txRow) ([]*chain
 		ids[k] = r.ID
 	}
 	var attempts []attemptRow
-	if err := sqlx.SelectContext(ctx, q, &attempts, `SELECT tx_id, hash, raw, max_fee::text AS max_fee, tip::text AS tip, created_at
+	rawColumn := "raw"
+	if !raw {
+		rawColumn = "NULL::bytea AS raw"
+	}
+	if err := sqlx.SelectContext(ctx, q, &attempts, `SELECT tx_id, hash, `+rawColumn+`, max_fee::text AS max_fee, tip::text AS tip, created_at
 		FROM chain_tx_attempts WHERE tx_id = ANY($1) ORDER BY created_at, hash`, pq.Array(ids)); err != nil {
 		return nil, err
 	}
@@ -303,11 +316,11 @@ func (s *SenderStore) SetTxState(ctx context.Context, txID int64, state string, 
 // OpenTxs returns the intents not final yet, by nonce.
 func (s *SenderStore) OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*chain.TxRecord, error) {
 	var rows []txRow
-	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+txColumns+` FROM chain_txs WHERE state <> 'final' AND chain_id = $1 AND from_address = $2 ORDER BY nonce`,
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+txColumnsLight+` FROM chain_txs WHERE state <> 'final' AND chain_id = $1 AND from_address = $2 ORDER BY nonce`,
 		int64(chainID), from.Hex()); err != nil {
 		return nil, s.db.queryError("list open transactions", err)
 	}
-	recs, err := loadTxs(ctx, s.db.db, rows)
+	recs, err := loadAttempts(ctx, s.db.db, rows, false)
 	if err != nil {
 		return nil, s.db.queryError("list open transactions", err)
 	}
