@@ -31,7 +31,7 @@ func TestFailoverAcrossThreeProcesses(t *testing.T) {
 	}
 	c := newE2ECluster(t)
 	iss := newIssuerClient(t, c.community("bakery", "--voting-delay", "2s", "--voting-period", "30m"))
-	const held = "load-31" // the batch whose first answer is held back
+	const held = "held-batch" // the request whose first answer is held back (round 3 sends it)
 	hold := envHoldAnswer + "=" + held
 	// Every process holds the third voter's ballot for good once it has reserved its relay, as a
 	// process killed or hung between the reservation and the send would: the ballot's first
@@ -53,8 +53,10 @@ func TestFailoverAcrossThreeProcesses(t *testing.T) {
 	// the ring, and to the next again when one does not answer; six members' ballots meanwhile.
 	const total = 1200
 	bodies, want := rewardLoad(total, 20, 120)
+	heldBody, bodies := bodies[len(bodies)-1], bodies[:len(bodies)-1]
 	pid := iss.openProposal(base, voters, ruleAmount, want)
 	loadDone := iss.sendLoad(bodies, 3, func(k, attempt int) string { return base(k + attempt) })
+	heldDone := make(chan struct{})
 	ballotsDone := iss.relayBallots(base, pid, voters, time.Second)
 
 	type round struct {
@@ -70,6 +72,13 @@ func TestFailoverAcrossThreeProcesses(t *testing.T) {
 			return g.leadersMidBatch(t, false)
 		}, syscall.SIGKILL},
 		{"SIGKILL between a commit and its answer", func() (int, []string) {
+			// Sent now, so that the process holding its answer is one alive at this round (a
+			// request of the load could have been held by a process an earlier round killed).
+			// Retried on the next process once the holder is killed: answered as a replay.
+			go func() {
+				defer close(heldDone)
+				iss.retryUntil(http.MethodPost, base, "/rewards:batch", held, heldBody, 202)
+			}()
 			line := c.waitLog("holding back the answer", 90*time.Second)
 			victim := slices.IndexFunc(g.procs, func(p *serveProc) bool { return strings.Contains(line, "host="+p.addr) })
 			if victim < 0 {
@@ -91,6 +100,7 @@ func TestFailoverAcrossThreeProcesses(t *testing.T) {
 		t.Logf("round %d, %s: process %d led %v; takeovers %v", k+1, r.name, victim, jobs, took)
 	}
 	<-loadDone
+	<-heldDone
 	<-ballotsDone
 	c.waitLog("holding a reserved relay", time.Second)
 	c.checkMintedOnce("bakery", total+len(voters), want)
