@@ -152,8 +152,9 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	// The whole pipeline runs from before the first reward is accepted.
 	tl := newTimeline()
 	// The sender's calls of the node are timed too (its ticks' receipts and the sends' fees, nonce
-	// and broadcasts; they run beside the minter, so they are not in its busy time).
-	s, err := chain.NewSender(ctx, chain.SenderConfig{Client: timedClient{client, tl}, Key: op.Key, Store: db, Confirmations: 2, PollInterval: 200 * time.Millisecond})
+	// and broadcasts; they run beside the minter, so they are not in its busy time). As in serve,
+	// it reads receipts from the chain's database.
+	s, err := chain.NewSender(ctx, chain.SenderConfig{Client: timedClient{dev.LocalClient(), tl}, Key: op.Key, Store: db, Confirmations: 2, PollInterval: 200 * time.Millisecond})
 	if err != nil {
 		b.Fatal(err)
 	}

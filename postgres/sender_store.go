@@ -31,10 +31,13 @@ type txRow struct {
 	Succeeded   sql.NullBool   `db:"succeeded"`
 }
 
-const txColumns = `id, chain_id, key, from_address, to_address, nonce, data, value::text AS value, gas_limit, state, mined_hash, block_number, block_hash, succeeded`
-
-// txColumnsLight is txColumns without the calldata.
-const txColumnsLight = `id, chain_id, key, from_address, to_address, nonce, NULL::bytea AS data, value::text AS value, gas_limit, state, mined_hash, block_number, block_hash, succeeded`
+// txColumns are an intent's columns; txColumnsLight the same without its calldata.
+const (
+	txColumns      = txColumnsHead + `data` + txColumnsTail
+	txColumnsLight = txColumnsHead + `NULL::bytea AS data` + txColumnsTail
+	txColumnsHead  = `id, chain_id, key, from_address, to_address, nonce, `
+	txColumnsTail  = `, value::text AS value, gas_limit, state, mined_hash, block_number, block_hash, succeeded`
+)
 
 type attemptRow struct {
 	TxID      int64     `db:"tx_id"`
@@ -313,7 +316,8 @@ func (s *SenderStore) SetTxState(ctx context.Context, txID int64, state string, 
 	return nil
 }
 
-// OpenTxs returns the intents not final yet, by nonce.
+// OpenTxs returns the intents not final yet, by nonce, without their calldata and signed
+// attempts; see chain.TxStore.
 func (s *SenderStore) OpenTxs(ctx context.Context, chainID uint64, from common.Address) ([]*chain.TxRecord, error) {
 	var rows []txRow
 	if err := s.db.db.SelectContext(ctx, &rows, `SELECT `+txColumnsLight+` FROM chain_txs WHERE state <> 'final' AND chain_id = $1 AND from_address = $2 ORDER BY nonce`,

@@ -141,10 +141,15 @@ func startMinting(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 }
 
 // newOperatorSender returns a sender of the operator key over the database's nonce table, which
-// every process sending from that key shares.
+// every process sending from that key shares. On the dev chain this process runs, it reads
+// receipts from the chain's database (chain.DevChain.LocalClient).
 func newOperatorSender(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *chainConn, finality chain.Finality) (*chain.Sender, error) {
+	var client chain.Client = cc.client
+	if cc.dev != nil {
+		client = cc.dev.LocalClient()
+	}
 	return chain.NewSender(ctx, chain.SenderConfig{
-		Client: cc.client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finality.Depth, FinalizedTag: finality.Tag,
+		Client: client, Key: cc.operator, Store: postgres.NewSenderStore(db), Logger: log, Confirmations: finality.Depth, FinalizedTag: finality.Tag,
 		PollInterval: 250 * time.Millisecond, StuckAfter: 20 * time.Second,
 	})
 }
