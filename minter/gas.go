@@ -158,8 +158,8 @@ func (m *Minter) mayMint(ctx context.Context, token common.Address) bool {
 	return err == nil && ok
 }
 
-// priced records that batch f's first transaction is about to be sent: its recipients are
-// priced as holders for the batches after it while the minter follows it.
+// priced records that batch f's transaction is about to be sent: its recipients are priced as
+// holders for the batches after it while the minter follows it.
 func (m *Minter) priced(f *flight) {
 	g := m.gasOf(f.b.Token)
 	for _, mt := range f.mints {

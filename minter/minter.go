@@ -468,7 +468,6 @@ func (m *Minter) claimFor(ctx context.Context, communityID string, n int, out *o
 		}
 		if call != nil { // nil: minted already; the next step's advance confirms it
 			out.flights, out.calls = append(out.flights, f), append(out.calls, *call)
-			m.priced(f) // sent before the outbox's later batches: their price counts on it
 		}
 		if len(out.calls) == sendRound {
 			m.flush(ctx, out, blocked)
@@ -814,7 +813,6 @@ func (m *Minter) sendAttempt(ctx context.Context, f *flight) (bool, error) {
 // sentAs follows batch f as sent by the transaction rec that was recorded and broadcast for it.
 func (m *Minter) sentAs(f *flight, rec *chain.TxRecord) {
 	f.txID, f.fresh = rec.ID, false
-	m.priced(f)
 	m.moved(f.b.ID)
 	m.metrics.sent.Inc()
 }
@@ -885,6 +883,9 @@ func (m *Minter) prepare(ctx context.Context, f *flight, key string) (*chain.Cal
 		limit := gasLimit(est, len(f.mints))
 		if limit <= chain.MaxTxGas || !canCut {
 			m.learnSize(f, est)
+			// Sent before any batch priced after it (consecutive nonces, in order): their price
+			// counts on its recipients holding. A send that fails unmarks them (fail).
+			m.priced(f)
 			return &chain.Call{Key: key, To: f.b.Token, Data: data, GasLimit: min(limit, chain.MaxTxGas)}, nil
 		}
 		if err := m.shrink(ctx, f, est); err != nil {
