@@ -77,7 +77,9 @@ type DevChain struct {
 	client *ethclient.Client
 	// estimator serves eth_estimateGas for the next block (see nextBlockEstimator).
 	estimator *nextBlockEstimator
-	rpcURL    string
+	// filters serves eth_getLogs, and the logs LocalClient reads in the process.
+	filters *filters.FilterSystem
+	rpcURL  string
 	// genesis is this chain's genesis block hash, unique to the chain (see devGenesis).
 	genesis common.Hash
 
@@ -313,7 +315,7 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 	if backend.BlockChain().CurrentBlock().Number.Sign() == 0 && !cfg.StartAt.IsZero() && cfg.StartAt.Before(time.Now()) {
 		d.clock = cfg.StartAt.Truncate(time.Second)
 	}
-	filterSystem := filters.NewFilterSystem(backend.APIBackend, filters.Config{
+	d.filters = filters.NewFilterSystem(backend.APIBackend, filters.Config{
 		LogCacheSize:  ethConf.FilterLogCacheSize,
 		LogQueryLimit: ethConf.LogQueryLimit,
 		RangeLimit:    ethConf.RangeLimit,
@@ -324,7 +326,7 @@ func (d *DevChain) start(ctx context.Context, cfg DevChainConfig, chainDir strin
 		return fmt.Errorf("start dev chain gas estimator: %w", err)
 	}
 	d.estimator = estimator
-	d.stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(filterSystem)}, {Namespace: "eth", Service: estimator}})
+	d.stack.RegisterAPIs([]rpc.API{{Namespace: "eth", Service: filters.NewFilterAPI(d.filters)}, {Namespace: "eth", Service: estimator}})
 
 	if err := d.stack.Start(); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {

@@ -6,23 +6,25 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/eth/filters"
 	"github.com/ethereum/go-ethereum/ethclient"
 )
 
 // LocalClient returns a Client of this chain for code running in the same process: its
-// JSON-RPC client (see Client), except that a mined transaction's receipt is read from the
-// chain's database, as go-ethereum's eth_getTransactionReceipt reads it, instead of being
-// encoded as JSON and decoded back. A full mintBatch's receipt carries three logs per recipient:
-// through JSON-RPC the sender waited 25-30 ms for each in the end-to-end benchmark, 5-7 ms so.
-// A transaction the chain has not mined is asked of the node as usual (not found, or its index
-// still being built).
+// JSON-RPC client (see Client), except that a mined transaction's receipt and the logs of a range
+// of blocks are read from the chain's database, as go-ethereum's eth_getTransactionReceipt and
+// eth_getLogs read them, instead of being encoded as JSON and decoded back. A full mintBatch's
+// receipt carries three logs per recipient: through JSON-RPC the sender waited 25-30 ms for each
+// in the end-to-end benchmark, 5-7 ms so. A transaction the chain has not mined is asked of the
+// node as usual (not found, or its index still being built). For logs see FilterLogsUpTo.
 func (d *DevChain) LocalClient() Client {
-	return localClient{Client: d.client, chain: d.eth.BlockChain()}
+	return localClient{Client: d.client, chain: d.eth.BlockChain(), filters: d.filters}
 }
 
 type localClient struct {
 	*ethclient.Client
-	chain *core.BlockChain
+	chain   *core.BlockChain
+	filters *filters.FilterSystem
 }
 
 // TransactionReceipt returns the receipt of the canonical transaction hash, with every derived

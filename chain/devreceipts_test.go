@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
@@ -44,5 +45,99 @@ func TestDevChainLocalClientReceipts(t *testing.T) {
 	}
 	if _, err := local.TransactionReceipt(ctx, common.HexToHash("0x1234")); !errors.Is(err, ethereum.NotFound) {
 		t.Errorf("receipt of a transaction never sent: %v, want not found", err)
+	}
+}
+
+// The local client reads a range's logs from the chain's database: the logs the node's eth_getLogs
+// gives for the same query, and, under a bound, the logs of whole blocks only, the first always
+// read (as HTTPLogs' FilterLogsUpTo cuts an answer).
+func TestDevChainLocalClientLogs(t *testing.T) {
+	ctx := context.Background()
+	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	client, local := dev.Client(), dev.LocalClient()
+	op := dev.Accounts()[0]
+	dep, err := (&Deployer{Client: client, Key: op.Key}).Deploy(ctx, CommunitySpec{Name: "Local", Symbol: "LCL",
+		Settings: guildhall.DefaultGovernanceSettings(), Operator: op.Address})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := []common.Address{common.HexToAddress("0x01"), common.HexToAddress("0x02"), common.HexToAddress("0x03")}
+	amounts := []*big.Int{big.NewInt(1), big.NewInt(2), big.NewInt(3)}
+	var blocks []uint64
+	for i := range 3 {
+		mint := sendTx(t, client, op.Key, &dep.Token, nil, guildtoken.NewGuildToken().PackMintBatch(common.BigToHash(big.NewInt(int64(i+1))), to, amounts), 2_000_000)
+		blocks = append(blocks, waitMined(t, client, mint.Hash(), 3*time.Second).BlockNumber.Uint64())
+	}
+	if blocks[0] == blocks[1] || blocks[1] == blocks[2] {
+		t.Fatalf("mints in blocks %v, want one per block", blocks)
+	}
+	q := ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(dep.Block), ToBlock: new(big.Int).SetUint64(blocks[2]),
+		Addresses: []common.Address{dep.Token, dep.Governor}}
+	want, err := client.FilterLogs(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := local.FilterLogs(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 30 {
+		t.Errorf("%d logs in the range, want the deployment's and 10 per mint", len(got))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("local logs differ from the node's: %d vs %d logs", len(got), len(want))
+		for i := range min(len(got), len(want)) {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("log %d:\n%+v\nwant\n%+v", i, got[i], want[i])
+			}
+		}
+	}
+	topics := ethereum.FilterQuery{FromBlock: q.FromBlock, ToBlock: q.ToBlock, Addresses: []common.Address{dep.Token},
+		Topics: [][]common.Hash{{want[len(want)-1].Topics[0]}}}
+	wantTopic, err := client.FilterLogs(ctx, topics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotTopic, err := local.FilterLogs(ctx, topics); err != nil || !reflect.DeepEqual(gotTopic, wantTopic) || len(gotTopic) < 3 {
+		t.Errorf("logs of one topic: %d logs (err %v), want the node's %d", len(gotTopic), err, len(wantTopic))
+	}
+
+	upTo := local.(interface {
+		FilterLogsUpTo(context.Context, ethereum.FilterQuery, int, int64) ([]types.Log, uint64, error)
+	})
+	mints := ethereum.FilterQuery{FromBlock: new(big.Int).SetUint64(blocks[0]), ToBlock: new(big.Int).SetUint64(blocks[2]),
+		Addresses: []common.Address{dep.Token}}
+	for _, c := range []struct {
+		name     string
+		maxLogs  int
+		maxBytes int64
+		through  uint64
+	}{
+		{"no bound", 0, 0, blocks[2]},
+		{"15 logs: the first block's 10", 15, 0, blocks[0]},
+		{"5 logs: the first block whole", 5, 0, blocks[0]},
+		{"20 logs: two blocks", 20, 0, blocks[1]},
+		{"bytes of 1.5 blocks", 0, 15 * 420, blocks[0]},
+	} {
+		logs, through, err := upTo.FilterLogsUpTo(ctx, mints, c.maxLogs, c.maxBytes)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if through != c.through {
+			t.Errorf("%s: through block %d, want %d", c.name, through, c.through)
+		}
+		var whole []types.Log
+		for _, l := range want {
+			if l.Address == dep.Token && l.BlockNumber >= blocks[0] && l.BlockNumber <= through {
+				whole = append(whole, l)
+			}
+		}
+		if !reflect.DeepEqual(logs, whole) {
+			t.Errorf("%s: %d logs, want the %d of blocks %d..%d", c.name, len(logs), len(whole), blocks[0], through)
+		}
+	}
+	beyond := ethereum.FilterQuery{FromBlock: q.FromBlock, ToBlock: new(big.Int).SetUint64(blocks[2] + 1000)}
+	if _, _, err := upTo.FilterLogsUpTo(ctx, beyond, 0, 0); err == nil {
+		t.Error("a range beyond the head was answered")
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -30,10 +32,12 @@ import (
 
 // BenchmarkBackfill generates GUILDHALL_BENCH_TRANSFERS (default 200,000) Transfer events on the
 // embedded dev chain (on disk, as serve runs it; mintBatch in big batches, several transactions per block), then measures in
-// one run (a) the raw ceiling: the backfill's own eth_getLogs ranges fetched over JSON-RPC and
-// decoded, nothing written, and (b) a full backfill into PostgreSQL with derived state. It prints
-// events/s of both, their ratio and the peak heap. The ceiling fetches the backfill's own ranges
-// (its batches) two at a time. Run it with `make bench`.
+// one run (a) the raw ceiling: the backfill's own ranges of logs fetched through the same client
+// (by default read in the process, as serve reads the dev chain it runs) and decoded, nothing
+// written, and the same ranges over JSON-RPC for comparison, and (b) a full backfill into
+// PostgreSQL with derived state. It prints events/s of each, the ratio of (b) to (a) and the peak
+// heap. The ceilings fetch the backfill's own ranges (its batches) two at a time. Run it with
+// `make bench`.
 func BenchmarkBackfill(b *testing.B) {
 	if b.N > 1 {
 		b.Skip("one run is the measurement")
@@ -73,13 +77,19 @@ func BenchmarkBackfill(b *testing.B) {
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}
 	db := benchDB(b, id, community, true)
 
-	// eth_getLogs straight over HTTP with the compact parser, as serve does (set
-	// GUILDHALL_BENCH_GETH_CLIENT to measure go-ethereum's client instead).
-	var client indexer.Client = rpc
-	if os.Getenv("GUILDHALL_BENCH_GETH_CLIENT") == "" {
-		if client, err = chain.HTTPLogs(rpc, dev.RPCURL()); err != nil {
-			b.Fatal(err)
-		}
+	// Logs read in the process, as serve's indexer reads the dev chain it runs (LocalClient). Set
+	// GUILDHALL_BENCH_JSONRPC=1 for eth_getLogs straight over HTTP with the compact parser (as serve
+	// reads an external node), GUILDHALL_BENCH_GETH_CLIENT for go-ethereum's client.
+	overHTTP, err := chain.HTTPLogs(rpc, dev.RPCURL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var client indexer.Client = dev.LocalClient()
+	switch {
+	case os.Getenv("GUILDHALL_BENCH_GETH_CLIENT") != "":
+		client = rpc
+	case os.Getenv("GUILDHALL_BENCH_JSONRPC") != "":
+		client = overHTTP
 	}
 
 	// (b) the full backfill, recording its ranges.
@@ -115,6 +125,13 @@ func BenchmarkBackfill(b *testing.B) {
 	rawTime := time.Since(start)
 	stopProfile()
 	rawPeak, rawLive := peak()
+	// The same ranges over JSON-RPC, for comparison: what the node's eth_getLogs serves.
+	start = time.Now()
+	httpScanned, err := indexer.Scan(ctx, overHTTP, targets, rec.ranges, 2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	httpTime := time.Since(start)
 	b.StopTimer()
 
 	rawRate := float64(scanned) / rawTime.Seconds()
@@ -123,11 +140,14 @@ func BenchmarkBackfill(b *testing.B) {
 		counts["token_transfers"], events, counts, len(rec.ranges))
 	fmt.Printf("  raw ceiling (getLogs + decode, no writes): %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB in use, %d MiB live)\n",
 		rawRate, scanned, rawTime.Round(time.Millisecond), rawPeak>>20, rawLive>>20)
+	fmt.Printf("  the same over JSON-RPC (eth_getLogs):      %8.0f events/s  (%d events in %s)\n",
+		float64(httpScanned)/httpTime.Seconds(), httpScanned, httpTime.Round(time.Millisecond))
 	fmt.Printf("  backfill into PostgreSQL + derived state:  %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB in use, %d MiB live)\n",
 		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20, backfillLive>>20)
 	fmt.Printf("  of which writing batches (ApplyBatch): %s; the rest is waiting for the node and decoding\n",
 		rec.writing.Round(time.Millisecond))
 	fmt.Printf("  backfill / raw ceiling: %.2f\n\n", rate/rawRate)
+	b.ReportMetric(float64(httpScanned)/httpTime.Seconds(), "jsonrpc_raw_events/s")
 	b.ReportMetric(rate, "backfill_events/s")
 	b.ReportMetric(rawRate, "raw_events/s")
 	b.ReportMetric(rate/rawRate, "ratio")
@@ -139,6 +159,38 @@ func BenchmarkBackfill(b *testing.B) {
 	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_ACTIVITY_PAIRS")); pairs > 0 {
 		compareActivityTable(b, client, id, community, pairs)
 	}
+	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_CLIENT_PAIRS")); pairs > 0 {
+		compareClients(b, map[string]indexer.Client{"in-process": dev.LocalClient(), "JSON-RPC": overHTTP}, id, community, pairs)
+	}
+}
+
+// compareClients runs the same whole backfill into fresh databases through each client in turn
+// (pairs rounds) and prints each client's rounds and best rate, side by side in one run.
+func compareClients(b *testing.B, clients map[string]indexer.Client, id guildhall.ChainIdentity, c *guildhall.Community, pairs int) {
+	names := slices.Sorted(maps.Keys(clients))
+	best := map[string]float64{}
+	for range pairs {
+		for _, name := range names {
+			db := benchDB(b, id, c, true)
+			ix := indexer.New(clients[name], postgres.NewIndexWriter(db), indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: 20_000})
+			d := runBackfill(b, ix)
+			counts, err := postgres.NewIndexReader(db).EventCounts(b.Context())
+			if err != nil {
+				b.Fatal(err)
+			}
+			var events int64
+			for _, n := range counts {
+				events += n
+			}
+			rate := float64(events) / d.Seconds()
+			fmt.Printf("  backfill through the %s client: %8.0f events/s (%d events in %s)\n", name, rate, events, d.Round(time.Millisecond))
+			best[name] = max(best[name], rate)
+		}
+	}
+	for _, name := range names {
+		fmt.Printf("  best through the %s client: %.0f events/s\n", name, best[name])
+	}
+	fmt.Printf("  %s / %s: %.2f\n\n", names[1], names[0], best[names[1]]/best[names[0]])
 }
 
 // compareActivityTable runs the same whole backfill (fetching, decoding, writing) into fresh

@@ -54,10 +54,14 @@ func startIndexer(ctx context.Context, log *slog.Logger, db *postgres.DB, cc *ch
 	return func() { cancel(); wg.Wait() }
 }
 
-// indexerClient is the client the indexer reads the chain through: eth_getLogs over plain HTTP
-// with one-pass decoding, its hot path (see chain.HTTPLogs); a websocket or in-process URL keeps
-// the client as it is.
+// indexerClient is the client the indexer reads the chain through. On the dev chain this process
+// runs, logs are read from the chain's database (chain.DevChain.LocalClient); from a node, with
+// eth_getLogs over plain HTTP and one-pass decoding, its hot path (see chain.HTTPLogs); a
+// websocket or in-process URL keeps the client as it is.
 func indexerClient(cc *chainConn) indexer.Client {
+	if cc.dev != nil {
+		return cc.dev.LocalClient()
+	}
 	if fast, err := chain.HTTPLogs(cc.client, cc.rpcURL); err == nil {
 		return fast
 	}
