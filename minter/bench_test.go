@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -159,7 +160,15 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 		b.Fatal(err)
 	}
 	m := minter.New(timedStore{db, tl}, timedSender{s, tl}, client, minter.Config{FinalityDepth: 2, MaxBatch: minter.DefaultMaxBatch, MaxWait: 200 * time.Millisecond, MaxInFlight: 64})
-	ix := indexer.New(client, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
+	// As serve's indexer reads the dev chain it runs: logs from the chain's database. With
+	// GUILDHALL_BENCH_INDEXER_JSONRPC=1, eth_getLogs over HTTP, as it read them before.
+	var ixClient indexer.Client = dev.LocalClient()
+	if os.Getenv("GUILDHALL_BENCH_INDEXER_JSONRPC") != "" {
+		if ixClient, err = chain.HTTPLogs(client, dev.RPCURL()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ix := indexer.New(ixClient, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
 	go s.Run(ctx)
 	go m.Run(ctx)
 	go ix.Run(ctx)
