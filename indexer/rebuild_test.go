@@ -187,8 +187,8 @@ func (h *harness) ledger(t *testing.T, raw *sql.DB) {
 }
 
 // corrupt makes the community's index drift from the chain the way a bug would: a wrong
-// balance, supply, tally and setting, a lost vote, an event the chain never had, activity counted
-// twice.
+// balance, supply, tally and setting, a lost vote, an event the chain never had (at a position no
+// log of its block has), activity counted twice.
 func (h *harness) corrupt(t *testing.T, raw *sql.DB) {
 	t.Helper()
 	c, a1, a4 := h.community, h.sim.Address(1).Hex(), h.sim.Address(4).Hex()
@@ -202,7 +202,7 @@ func (h *harness) corrupt(t *testing.T, raw *sql.DB) {
 		{`UPDATE governance_settings SET value = 99 WHERE community_id = $1 AND setting = 'voting_delay'`, []any{c}},
 		{`DELETE FROM votes WHERE community_id = $1 AND voter = $2`, []any{c, a4}},
 		{`INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index, from_address, to_address, value)
-		  SELECT $1, block_number, '0x' || repeat('ab', 32), block_time, '0x' || repeat('cd', 32), 0, $2, $3, 1
+		  SELECT $1, block_number, '0x' || repeat('ab', 32), block_time, '0x' || repeat('cd', 32), 10000, $2, $3, 1
 		  FROM token_transfers WHERE community_id = $1 ORDER BY block_number DESC LIMIT 1`, []any{c, a1, a4}},
 		{`UPDATE member_activity_days SET transfer_count = transfer_count + 3 WHERE community_id = $1 AND account = $2`, []any{c, a1}},
 		{`UPDATE token_delegate_votes SET new_votes = new_votes + 1000 WHERE community_id = $1 AND delegate = $2`, []any{c, a1}},

@@ -237,9 +237,9 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 	}
 }
 
-// The reads of token_transfers still find an index after migration 0006 (partial
-// token_transfers_from, BRIN *_block): an account's transfer list by from_address, and the
-// rewind's delete by block number. Sequential scans are disabled so the tiny table cannot hide a
+// The reads of token_transfers still find an index after migrations 0006 (partial
+// token_transfers_from) and 0031 (keys by chain position, no separate block index): an account's
+// transfer list by from_address, and the rewind's delete by block number. Sequential scans are disabled so the tiny table cannot hide a
 // missing index.
 func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	t.Parallel()
@@ -278,8 +278,8 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 		ORDER BY block_number DESC, log_index DESC LIMIT 10`, "one", account, int64(1<<62), 0); !strings.Contains(p, "token_transfers_from") {
 		t.Errorf("transfers from an account: plan does not use token_transfers_from:\n%s", p)
 	}
-	if p := plan(`DELETE FROM token_transfers WHERE block_number > $1`, 10); !strings.Contains(p, "token_transfers_block") {
-		t.Errorf("rewind: plan does not use token_transfers_block:\n%s", p)
+	if p := plan(`DELETE FROM token_transfers WHERE block_number > $1`, 10); !strings.Contains(p, "token_transfers_pkey") {
+		t.Errorf("rewind: plan does not use token_transfers_pkey:\n%s", p)
 	}
 	if p := plan(`DELETE FROM token_delegate_votes WHERE block_number > $1`, 10); strings.Contains(p, "Seq Scan") {
 		t.Errorf("rewind: no index serves the delete:\n%s", p)
