@@ -193,3 +193,31 @@ func TestWarmCompilesTheRewardTriggersInEachSession(t *testing.T) {
 		}
 	}
 }
+
+// Warm's statements find the session's own rows by index: on a ledger of many rewards none reads
+// the whole of rewards or members (the warm-up's failing update once looked rewards up by wallet
+// alone, a scan of the ledger for each connection a start opens).
+func TestWarmReadsOnlyItsOwnRows(t *testing.T) {
+	t.Parallel()
+	f := newLeaderFixture(t)
+	f.exec(t, `INSERT INTO members (community_id, wallet) SELECT 'bakery', '0x' || lpad(to_hex(n), 40, '0') FROM generate_series(1, 20000) n`)
+	f.exec(t, `INSERT INTO rewards (community_id, issuer_id, rule_id, activity, wallet, amount)
+		SELECT 'bakery', (SELECT min(id) FROM issuers), (SELECT min(id) FROM reward_rules), 'visit', '0x' || lpad(to_hex(1 + n % 20000), 40, '0'), 1
+		FROM generate_series(1, 60000) n`)
+	f.exec(t, `ANALYZE rewards`)
+	f.exec(t, `ANALYZE members`)
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, q := range postgres.WarmRewards {
+		var plan []string
+		if err := tx.Select(&plan, `EXPLAIN `+q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if p := strings.Join(plan, "\n"); strings.Contains(p, "Seq Scan on rewards") || strings.Contains(p, "Seq Scan on members") {
+			t.Errorf("warm-up statement\n%s\nreads a whole table:\n%s", q, p)
+		}
+	}
+}

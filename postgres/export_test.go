@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// WarmRewards are the statements Warm runs on each connection.
+var WarmRewards = warmRewards
+
 // LeaderboardAggregations is how many times s aggregated a leaderboard ranking from the ledger.
 func LeaderboardAggregations(s *RewardsStore) int64 { return s.leaders.reads.Load() }
 

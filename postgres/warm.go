@@ -24,8 +24,11 @@ var warmRewards = []string{
 	warmReward("now()"),
 	warmReward("now()"),
 	warmReward("now() + interval '1 day'"),
-	`UPDATE rewards SET status = 'failed' WHERE wallet = '0x' || lpad(to_hex(pg_backend_pid()), 40, 'f')
-	AND issuer_id IN (SELECT id FROM issuers WHERE key_prefix = 'warm-' || pg_backend_pid())`,
+	// By (community, wallet), the ledger's index: by wallet alone it read the whole ledger, once
+	// per connection a start opens.
+	`UPDATE rewards SET status = 'failed'
+	WHERE (community_id, wallet, issuer_id) = (SELECT community_id, '0x' || lpad(to_hex(pg_backend_pid()), 40, 'f'), id
+		FROM issuers WHERE key_prefix = 'warm-' || pg_backend_pid())`,
 	`INSERT INTO idempotency_keys (issuer_id, key, request_hash, status, response)
 	SELECT id, 'warm', '', 0, '' FROM issuers WHERE key_prefix = 'warm-' || pg_backend_pid()`,
 }
