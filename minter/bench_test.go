@@ -163,12 +163,14 @@ func BenchmarkRewardsEndToEnd(b *testing.B) {
 	// As serve's indexer reads the dev chain it runs: logs from the chain's database. With
 	// GUILDHALL_BENCH_INDEXER_JSONRPC=1, eth_getLogs over HTTP, as it read them before.
 	var ixClient indexer.Client = dev.LocalClient()
+	ixConfig := indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond, TargetLogs: indexer.LocalTargetLogs}
 	if os.Getenv("GUILDHALL_BENCH_INDEXER_JSONRPC") != "" {
 		if ixClient, err = chain.HTTPLogs(client, dev.RPCURL()); err != nil {
 			b.Fatal(err)
 		}
+		ixConfig.TargetLogs = 0 // serve's default for a node
 	}
-	ix := indexer.New(ixClient, postgres.NewIndexWriter(pg), indexer.Config{FinalityDepth: 2, PollInterval: 200 * time.Millisecond})
+	ix := indexer.New(ixClient, postgres.NewIndexWriter(pg), ixConfig)
 	go s.Run(ctx)
 	go m.Run(ctx)
 	go ix.Run(ctx)

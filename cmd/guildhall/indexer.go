@@ -15,7 +15,8 @@ import (
 )
 
 // indexerConfig is the indexer's configuration for serve: the dev chain polls faster (its blocks
-// come at most a second apart and never reorg).
+// come at most a second apart and never reorg), and the dev chain this process runs is read in
+// larger batches (indexer.LocalTargetLogs).
 func indexerConfig(cc *chainConn, finality chain.Finality, pollInterval time.Duration, registry prometheus.Registerer) indexer.Config {
 	if pollInterval <= 0 {
 		pollInterval = 2 * time.Second
@@ -23,12 +24,16 @@ func indexerConfig(cc *chainConn, finality chain.Finality, pollInterval time.Dur
 			pollInterval = 500 * time.Millisecond
 		}
 	}
-	return indexer.Config{
+	cfg := indexer.Config{
 		FinalityDepth: finality.Depth,
 		FinalizedTag:  finality.Tag,
 		PollInterval:  pollInterval,
 		Metrics:       indexer.NewMetrics(registry),
 	}
+	if cc.dev != nil { // read in the process (indexerClient)
+		cfg.TargetLogs = indexer.LocalTargetLogs
+	}
+	return cfg
 }
 
 // startIndexer runs the indexer until ctx ends or stop is called; stop returns once it has ended. Only one
