@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/contracts/bindings/guildtoken"
@@ -21,17 +22,9 @@ import (
 // transaction the chain has not mined.
 func TestDevChainLocalClientReceipts(t *testing.T) {
 	ctx := context.Background()
-	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
-	client, local := dev.Client(), dev.LocalClient()
-	op := dev.Accounts()[0]
-	dep, err := (&Deployer{Client: client, Key: op.Key}).Deploy(ctx, CommunitySpec{Name: "Local", Symbol: "LCL",
-		Settings: guildhall.DefaultGovernanceSettings(), Operator: op.Address})
-	if err != nil {
-		t.Fatal(err)
-	}
-	to := []common.Address{common.HexToAddress("0x01"), common.HexToAddress("0x02"), common.HexToAddress("0x03")}
-	amounts := []*big.Int{big.NewInt(1), big.NewInt(2), big.NewInt(3)}
-	mint := sendTx(t, client, op.Key, &dep.Token, nil, guildtoken.NewGuildToken().PackMintBatch(common.HexToHash("0xbeef"), to, amounts), 2_000_000)
+	l := newLocalChain(t)
+	client, local := l.client, l.local
+	mint := l.mint(t, common.HexToHash("0xbeef"))
 	want := waitMined(t, client, mint.Hash(), 3*time.Second)
 	got, err := local.TransactionReceipt(ctx, mint.Hash())
 	if err != nil {
@@ -53,19 +46,11 @@ func TestDevChainLocalClientReceipts(t *testing.T) {
 // read (as HTTPLogs' FilterLogsUpTo cuts an answer).
 func TestDevChainLocalClientLogs(t *testing.T) {
 	ctx := context.Background()
-	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
-	client, local := dev.Client(), dev.LocalClient()
-	op := dev.Accounts()[0]
-	dep, err := (&Deployer{Client: client, Key: op.Key}).Deploy(ctx, CommunitySpec{Name: "Local", Symbol: "LCL",
-		Settings: guildhall.DefaultGovernanceSettings(), Operator: op.Address})
-	if err != nil {
-		t.Fatal(err)
-	}
-	to := []common.Address{common.HexToAddress("0x01"), common.HexToAddress("0x02"), common.HexToAddress("0x03")}
-	amounts := []*big.Int{big.NewInt(1), big.NewInt(2), big.NewInt(3)}
+	l := newLocalChain(t)
+	client, local, dep := l.client, l.local, l.dep
 	var blocks []uint64
 	for i := range 3 {
-		mint := sendTx(t, client, op.Key, &dep.Token, nil, guildtoken.NewGuildToken().PackMintBatch(common.BigToHash(big.NewInt(int64(i+1))), to, amounts), 2_000_000)
+		mint := l.mint(t, common.BigToHash(big.NewInt(int64(i+1))))
 		blocks = append(blocks, waitMined(t, client, mint.Hash(), 3*time.Second).BlockNumber.Uint64())
 	}
 	if blocks[0] == blocks[1] || blocks[1] == blocks[2] {
@@ -140,4 +125,33 @@ func TestDevChainLocalClientLogs(t *testing.T) {
 	if _, _, err := upTo.FilterLogsUpTo(ctx, beyond, 0, 0); err == nil {
 		t.Error("a range beyond the head was answered")
 	}
+}
+
+// localChain is a dev chain with a community deployed, its node client and its local client.
+type localChain struct {
+	client *ethclient.Client
+	local  Client
+	op     DevAccount
+	dep    *Deployment
+}
+
+func newLocalChain(t *testing.T) *localChain {
+	t.Helper()
+	dev := startDevChain(t, DevChainConfig{HTTPAddr: "127.0.0.1:0", BlockInterval: time.Second})
+	l := &localChain{client: dev.Client(), local: dev.LocalClient(), op: dev.Accounts()[0]}
+	dep, err := (&Deployer{Client: l.client, Key: l.op.Key}).Deploy(context.Background(), CommunitySpec{Name: "Local", Symbol: "LCL",
+		Settings: guildhall.DefaultGovernanceSettings(), Operator: l.op.Address})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.dep = dep
+	return l
+}
+
+// mint sends a mintBatch of 1, 2 and 3 to three recipients under batch id.
+func (l *localChain) mint(t *testing.T, id common.Hash) *types.Transaction {
+	t.Helper()
+	to := []common.Address{common.HexToAddress("0x01"), common.HexToAddress("0x02"), common.HexToAddress("0x03")}
+	amounts := []*big.Int{big.NewInt(1), big.NewInt(2), big.NewInt(3)}
+	return sendTx(t, l.client, l.op.Key, &l.dep.Token, nil, guildtoken.NewGuildToken().PackMintBatch(id, to, amounts), 2_000_000)
 }
