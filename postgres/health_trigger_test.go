@@ -137,6 +137,10 @@ func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
+	// The view holds the calls this backend has not reported yet: on a server that tracks
+	// functions, calls of earlier transactions may still be there, so only what is added after
+	// before counts.
+	var before map[string]int
 	called := func() map[string]int { // the functions this transaction called, and how often
 		t.Helper()
 		var rows []struct {
@@ -148,7 +152,9 @@ func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
 		}
 		out := map[string]int{}
 		for _, r := range rows {
-			out[r.Name] = r.Calls
+			if n := r.Calls - before[r.Name]; n > 0 {
+				out[r.Name] = n
+			}
 		}
 		return out
 	}
@@ -159,6 +165,7 @@ func TestMinterUpdatesOfRewardsRunNoTriggerWork(t *testing.T) {
 		}
 	}
 	run(`SET LOCAL track_functions = 'pl'`)
+	before = called()
 	run(`INSERT INTO mint_batches (id, community_id, batch_id, reward_count, total) VALUES (1, 'guild', '0x' || repeat('ab', 32), 6, 30)`)
 	run(`UPDATE rewards SET batch_id = 1, status = 'submitted' WHERE id = ANY($1)`, pq.Array(ids))
 	run(`UPDATE rewards SET batch_id = NULL, status = 'pending' WHERE id IN (SELECT id FROM rewards WHERE batch_id = 1 ORDER BY id OFFSET 4)`)
