@@ -84,15 +84,15 @@ func BenchmarkBackfill(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The batch size serve uses for each: LocalTargetLogs in the process, 20,000 over JSON-RPC
-	// (as this benchmark has always measured it; serve asks a node for 10,000).
+	// The batch size serve uses for each: LocalTargetLogs in the process, rpcTargetLogs over
+	// JSON-RPC.
 	var client indexer.Client = dev.LocalClient()
 	target := indexer.LocalTargetLogs
 	switch {
 	case os.Getenv("GUILDHALL_BENCH_GETH_CLIENT") != "":
-		client, target = rpc, 20_000
+		client, target = rpc, rpcTargetLogs
 	case os.Getenv("GUILDHALL_BENCH_JSONRPC") != "":
-		client, target = overHTTP, 20_000
+		client, target = overHTTP, rpcTargetLogs
 	}
 
 	// (b) the full backfill, recording its ranges.
@@ -156,7 +156,7 @@ func BenchmarkBackfill(b *testing.B) {
 		compareActivityTable(b, benchClient{client, target}, id, community, pairs)
 	}
 	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_CLIENT_PAIRS")); pairs > 0 {
-		compareClients(b, map[string]benchClient{"in-process": {dev.LocalClient(), indexer.LocalTargetLogs}, "JSON-RPC": {overHTTP, 20_000}}, id, community, pairs)
+		compareClients(b, map[string]benchClient{"in-process": {dev.LocalClient(), indexer.LocalTargetLogs}, "JSON-RPC": {overHTTP, rpcTargetLogs}}, id, community, pairs)
 	}
 }
 
@@ -172,6 +172,10 @@ func indexedEvents(b *testing.B, db *postgres.DB) (map[string]int64, int64) {
 	}
 	return counts, events
 }
+
+// rpcTargetLogs is the batch size of a backfill over JSON-RPC here, as this benchmark has always
+// measured it (serve asks a node for 10,000).
+const rpcTargetLogs = 20_000
 
 // benchClient is a client with the batch size it is read with.
 type benchClient struct {
