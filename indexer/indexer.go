@@ -103,7 +103,7 @@ type Config struct {
 	// client that can stop reading an answer (chain.HTTPLogs) stops there, between blocks, and the
 	// range ends at the last block read whole; default 32 MiB.
 	MaxRangeBytes int64
-	// Prefetch is the most ranges of final blocks fetched ahead while a batch is written; the
+	// Prefetch is the most ranges fetched ahead while a batch is written; the
 	// indexer keeps fewer in flight while the node answers before they are needed, and one after
 	// a refusal; default 3.
 	Prefetch int
@@ -493,25 +493,15 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 		finalTop = headNum - ix.depth
 	}
 
-	// A range fetched ahead while the previous batch was written: still all final (the head can
-	// move back on a reorg), so only its end need be remembered.
+	// A range fetched ahead while the previous batch was written, with the headers it needs now
+	// (the head can move back on a reorg: takeAhead checks).
 	var headers []*types.Header
 	var logs []types.Log
 	var err error
 	key := targetsKey(live)
 	if p := ix.takeAhead(from, finalTop, key); p != nil {
-		to, logs, headers = p.to, p.logs, []*types.Header{p.end}
-	} else if len(live) > 0 {
-		// The logs first: an answer cut at the bound ends the range early.
-		if logs, to, err = ix.fetchLogs(ctx, from, to, live); err != nil || logs == nil {
-			return err
-		}
-	}
-	// Headers to remember: every block of the range that a reorg may still replace, and the
-	// newest final one (finalTop), so that a reorg as deep as the finality depth finds its common
-	// ancestor among them; and the range's end. Blocks of the range below finalTop are final.
-	headers, err = ix.rangeHeaders(ctx, head, headers, from, to, finalTop)
-	if err != nil {
+		to, logs, headers = p.to, p.logs, p.headers
+	} else if logs, to, headers, err = ix.fetchRange(ctx, head, from, to, finalTop, live); err != nil || headers == nil {
 		return err
 	}
 	// Parent links: the first header must sit on the cursor when adjacent, and each on the one before.
@@ -530,9 +520,9 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	if err != nil {
 		return err
 	}
-	// Backfill: fetch the next final ranges while this one is decoded and written.
+	// Backfill: fetch the next ranges while this one is decoded and written.
 	if len(live) > 0 {
-		ix.fetchAhead(ctx, to, finalTop, live, key)
+		ix.fetchAhead(ctx, to, finalTop, headNum, live, key)
 	}
 	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
 		ix.dropAhead()
@@ -550,30 +540,46 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 	return nil
 }
 
-// rangeHeaders returns the headers to remember of the range from..to (see advance): those given
-// (a range fetched ahead), else every block a reorg may still replace and the newest final one;
-// and the range's end in any case.
-func (ix *Indexer) rangeHeaders(ctx context.Context, head *types.Header, headers []*types.Header, from, to, finalTop uint64) ([]*types.Header, error) {
-	headNum := head.Number.Uint64()
-	prefetched := headers != nil
-	for n := max(from, finalTop); !prefetched && n <= to; n++ {
-		h := head
-		if n != headNum {
-			var err error
-			if h, err = ix.header(ctx, n); err != nil {
-				return nil, err
-			}
+// fetchRange reads the range from..to for targets (none: headers only): the headers to remember
+// (every block of the range that a reorg may still replace, from finalTop up, so that a reorg as
+// deep as the finality depth finds its common ancestor among them; and the range's end), and the
+// logs, whose answer may end the range early at its bound (to is where it ends). The headers come
+// first: a block replaced between the two reads then has logs naming another hash than its header,
+// which checkLogHashes refuses; read the other way round, a replacing block's logs could be
+// missing with nothing to show it. head, when not nil, is the head's header, not read again.
+// headers is nil when the node refused the range (the ranger shrank it: the next step retries).
+func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to, finalTop uint64, targets []Target) (
+	logs []types.Log, through uint64, headers []*types.Header, err error) {
+	headerOf := func(n uint64) (*types.Header, error) {
+		if head != nil && head.Number.Uint64() == n {
+			return head, nil
 		}
-		headers = append(headers, h)
+		return ix.header(ctx, n)
 	}
-	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != to {
-		h, err := ix.header(ctx, to)
+	for n := max(from, finalTop); n <= to; n++ {
+		h, err := headerOf(n)
 		if err != nil {
-			return nil, err
+			return nil, 0, nil, err
 		}
 		headers = append(headers, h)
 	}
-	return headers, nil
+	through = to
+	if len(targets) > 0 {
+		if logs, through, err = ix.fetchLogs(ctx, from, to, targets); err != nil || logs == nil {
+			return nil, 0, nil, err
+		}
+		for len(headers) > 0 && headers[len(headers)-1].Number.Uint64() > through {
+			headers = headers[:len(headers)-1]
+		}
+	}
+	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != through {
+		h, err := headerOf(through)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		headers = append(headers, h)
+	}
+	return logs, through, headers, nil
 }
 
 // batchOf is the batch of range from..to with its remembered headers: blocks, communities and

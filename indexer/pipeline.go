@@ -6,9 +6,12 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 )
 
-// pipeline holds the ranges of final blocks fetched ahead while the batches before them are
-// written, oldest first. Their batches are still written one at a time, in block order, each
-// committing the cursor: a range is used only when it starts right above the cursor. At most
+// pipeline holds the ranges fetched ahead while the batches before them are written, oldest
+// first, each with the headers its batch remembers (fetchRange). Their batches are still written
+// one at a time, in block order, each committing the cursor: a range is used only when it starts
+// right above the cursor. A range of blocks a reorg replaced after it was read is written as the
+// chain was when read, as if the reorg came just after the write: its headers are remembered, so
+// the next step finds the replaced blocks and rewinds them (TestPipelinedBackfillCommitsInOrderAcrossReorgs). At most
 // depth requests are in flight, each answer bounded (2*TargetLogs logs, MaxRangeBytes), so the
 // events held between fetching and writing are bounded too.
 type pipeline struct {
@@ -26,38 +29,38 @@ type ahead struct {
 	key        string
 	cancel     context.CancelFunc
 	done       chan struct{}
+	finalTop   uint64 // headers were read from here up (and the end's)
 	logs       []types.Log
-	end        *types.Header
+	headers    []*types.Header
 	err        error
 }
 
-// fetchAhead tops the pipeline up with the next ranges of final blocks above to (the batch being
-// written), up to finalTop, for the given targets.
-func (ix *Indexer) fetchAhead(ctx context.Context, to, finalTop uint64, targets []Target, key string) {
+// fetchAhead tops the pipeline up with the next ranges above to (the batch being written), up to
+// the head, for the given targets. Final ranges need only their end's header; the blocks from
+// finalTop up have theirs read too (fetchRange).
+func (ix *Indexer) fetchAhead(ctx context.Context, to, finalTop, headNum uint64, targets []Target, key string) {
 	pl := &ix.pipe
 	next := to + 1
 	if n := len(pl.queue); n > 0 {
 		next = pl.queue[n-1].want + 1
 	}
-	for len(pl.queue) < pl.depth && next <= finalTop {
-		want := min(finalTop, next+ix.ranger.size()-1)
+	for len(pl.queue) < pl.depth && next <= headNum {
+		want := min(headNum, next+ix.ranger.size()-1)
 		pctx, cancel := context.WithCancel(ctx)
-		p := &ahead{from: next, want: want, key: key, cancel: cancel, done: make(chan struct{})}
+		p := &ahead{from: next, want: want, key: key, finalTop: finalTop, cancel: cancel, done: make(chan struct{})}
 		pl.queue = append(pl.queue, p)
 		go func() {
 			defer close(p.done)
-			if p.logs, p.to, p.err = ix.fetchLogs(pctx, p.from, p.want, targets); p.err != nil || p.logs == nil {
-				return
-			}
-			p.end, p.err = ix.header(pctx, p.to)
+			p.logs, p.to, p.headers, p.err = ix.fetchRange(pctx, nil, p.from, p.want, p.finalTop, targets)
 		}()
 		next = want + 1
 	}
 }
 
-// takeAhead returns the range fetched ahead that starts at from, for the targets of key and all
-// final (at or below finalTop), waiting for its answer. When the next range is not that one, or
-// failed, or was refused, it drops every range in flight and returns nil: the caller fetches.
+// takeAhead returns the range fetched ahead that starts at from, for the targets of key, with the
+// headers of every block of it from finalTop up, waiting for its answer. When the next range is
+// not that one, or failed, or was refused, or lacks headers (the head moved back since it was
+// read), it drops every range in flight and returns nil: the caller fetches.
 func (ix *Indexer) takeAhead(from, finalTop uint64, key string) *ahead {
 	pl := &ix.pipe
 	if len(pl.queue) == 0 {
@@ -73,10 +76,10 @@ func (ix *Indexer) takeAhead(from, finalTop uint64, key string) *ahead {
 	}
 	pl.queue = pl.queue[1:]
 	p.cancel()
-	if p.err != nil || p.logs == nil {
+	if p.err != nil || p.headers == nil {
 		pl.depth = 1
 	}
-	if p.err != nil || p.logs == nil || p.from != from || p.key != key || p.to > finalTop {
+	if p.err != nil || p.headers == nil || p.from != from || p.key != key || p.finalTop > max(from, finalTop) {
 		ix.dropAhead()
 		return nil
 	}
