@@ -18,9 +18,10 @@ import (
 )
 
 // BenchmarkApplyBatch writes synthetic backfill batches shaped like the indexer benchmark's
-// (mints to 4,000 accounts, one Transfer and one DelegateVotesChanged each): the store's side of a
-// backfill alone, without a node. GUILDHALL_BENCH_BATCHES (default 10) batches of
-// GUILDHALL_BENCH_BATCH_SIZE (default 10,000) mints. Hashes and addresses are keccak digests, as
+// (mints to 4,000 accounts in turn, one Transfer and one DelegateVotesChanged each): the store's
+// side of a backfill alone, without a node. GUILDHALL_BENCH_BATCHES (default 10) batches of
+// GUILDHALL_BENCH_BATCH_SIZE (default 10,000) mints, to GUILDHALL_BENCH_MEMBERS (default 4,000)
+// accounts (more: a community with many holders, each batch touching a few of them). Hashes and addresses are keccak digests, as
 // random as the chain's (in index order, sequential ones cost less than real ones).
 func BenchmarkApplyBatch(b *testing.B) {
 	if b.N > 1 {
@@ -38,7 +39,8 @@ func BenchmarkApplyBatch(b *testing.B) {
 		DeploymentBlock: 1, DeploymentTx: "0x" + fmt.Sprintf("%064x", 1), Settings: guildhall.DefaultGovernanceSettings()}); err != nil {
 		b.Fatal(err)
 	}
-	const members, perBlock = 4000, 1000
+	const perBlock = 1000
+	members := envInt("GUILDHALL_BENCH_MEMBERS", 4000)
 	votes := make([]*big.Int, members)
 	accounts := make([]common.Address, members)
 	for i := range votes {
