@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -79,8 +80,15 @@ func BenchmarkBackfillExternalNode(b *testing.B) {
 			fmt.Printf("  serve --rpc-url, launch to caught up:                          %8.0f events/s (%s), ratio %.2f\n", r.rate(), r.serveTime.Round(time.Millisecond), r.rate()/r.ceilingRate)
 			backfill := float64(r.events) / r.backfillTime.Seconds()
 			fmt.Printf("  of which the backfill, from the indexer's first step:           %8.0f events/s (%s), ratio %.2f\n", backfill, r.backfillTime.Round(time.Millisecond), backfill/r.ceilingRate)
-			fmt.Printf("  serve peak RSS %d MB; CPU: serve %.1f s, node %.1f s (during serve), node %.1f s (during the ceiling)\n\n",
+			fmt.Printf("  serve peak RSS %d MB; CPU: serve %.1f s, node %.1f s (during serve), node %.1f s (during the ceiling)\n",
 				r.peakRSS>>20, r.serveCPU.Seconds(), r.nodeCPU.Seconds(), r.ceilingNodeCPU.Seconds())
+			// What the cores allow: serve, PostgreSQL and the node share them, so no run can
+			// be shorter than all three's CPU spread over every core.
+			busy := r.serveCPU + r.nodeCPU + r.pgCPU
+			floor := busy.Seconds() / float64(runtime.NumCPU())
+			fmt.Printf("  PostgreSQL CPU %.1f s; the three used %.1f s of CPU, %.2f of the %d cores over the run: on these cores no run of this\n"+
+				"  work takes under %.1f s, ratio %.2f at most\n\n", r.pgCPU.Seconds(), busy.Seconds(), busy.Seconds()/r.serveTime.Seconds()/float64(runtime.NumCPU()),
+				runtime.NumCPU(), floor, float64(r.events)/floor/r.ceilingRate)
 			if i == 0 {
 				b.ReportMetric(r.rate(), fmt.Sprintf("events/s_%dk", n/1000))
 				b.ReportMetric(r.rate()/r.ceilingRate, fmt.Sprintf("ratio_%dk", n/1000))
@@ -194,6 +202,7 @@ type history struct {
 	b                *testing.B
 	node             *gethNode
 	bin, dbURL       string
+	pgPID            int // the PostgreSQL server's postmaster
 	operator         *ecdsa.PrivateKey
 	token            common.Address
 	contracts        []common.Address
@@ -238,6 +247,13 @@ func newHistory(b *testing.B, node *gethNode, bin string) *history {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	var backend int
+	if err := db.GetContext(ctx, &backend, `SELECT pg_backend_pid()`); err != nil {
+		b.Fatal(err)
+	}
+	if _, h.pgPID, err = procStat(backend); err != nil {
+		b.Fatalf("the PostgreSQL server is not on this machine (its CPU is measured): %v", err)
+	}
 	var token, governor, timelock string
 	if err := db.QueryRowContext(ctx, `SELECT token_address, governor_address, timelock_address, deployment_block FROM communities WHERE id = 'bench'`).
 		Scan(&token, &governor, &timelock, &h.deployBlock); err != nil {
@@ -469,6 +485,7 @@ type externalRun struct {
 	ceilingTime, serveTime            time.Duration
 	backfillTime                      time.Duration // from the indexer's first step
 	serveCPU, nodeCPU, ceilingNodeCPU time.Duration
+	pgCPU                             time.Duration // the PostgreSQL server's, during serve
 	peakRSS                           uint64
 }
 
@@ -484,7 +501,7 @@ func (h *history) measure(bin string) externalRun {
 	r.ceilingRate = float64(r.events) / r.ceilingTime.Seconds()
 	run := h.serve(bin)
 	r.serveTime, r.backfillTime = run.took, run.backfill
-	r.serveCPU, r.nodeCPU, r.peakRSS = run.cpu, run.nodeCPU, run.peakRSS
+	r.serveCPU, r.nodeCPU, r.pgCPU, r.peakRSS = run.cpu, run.nodeCPU, run.pgCPU, run.peakRSS
 	return r
 }
 
@@ -510,6 +527,7 @@ type indexerRun struct {
 	backfill time.Duration // from the first cursor it reported to caught up
 	cpu      time.Duration // of its process tree
 	nodeCPU  time.Duration // the node's, meanwhile
+	pgCPU    time.Duration // the PostgreSQL server's, meanwhile
 	peakRSS  uint64        // VmHWM summed over its process tree
 	procs    int           // processes seen in its tree
 	out      string
@@ -523,7 +541,7 @@ func (h *history) catchUp(name string, cmd *exec.Cmd, cursor func() (uint64, boo
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var r indexerRun
-	nodeBefore := procCPU(h.b, h.node.pid)
+	nodeBefore, pgBefore := procCPU(h.b, h.node.pid), serverCPU(h.b, h.pgPID)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		h.b.Fatalf("start %s: %v", name, err)
@@ -554,7 +572,7 @@ func (h *history) catchUp(name string, cmd *exec.Cmd, cursor func() (uint64, boo
 		}
 	}
 	r.took, r.backfill = time.Since(start), time.Since(indexing)
-	r.nodeCPU = procCPU(h.b, h.node.pid) - nodeBefore
+	r.nodeCPU, r.pgCPU = procCPU(h.b, h.node.pid)-nodeBefore, serverCPU(h.b, h.pgPID)-pgBefore
 	tree.sample()
 	r.cpu, r.peakRSS, r.procs, r.out = tree.cpu(), tree.peakRSS(), len(tree.seen), out.String()
 	return r
@@ -710,6 +728,34 @@ func procStat(pid int) (cpu time.Duration, ppid int, err error) {
 	stime, _ := strconv.ParseUint(f[12], 10, 64)
 	const ticks = 100 // USER_HZ
 	return time.Duration(utime+stime) * time.Second / ticks, ppid, nil
+}
+
+// serverCPU is the CPU time (user and system) a PostgreSQL server used so far: its postmaster's,
+// the backends and workers it reaped (cutime and cstime) and those running now.
+func serverCPU(b *testing.B, postmaster int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", postmaster))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	var ticks uint64
+	for _, k := range []int{11, 12, 13, 14} { // utime, stime, cutime, cstime
+		v, _ := strconv.ParseUint(f[k], 10, 64)
+		ticks += v
+	}
+	sum := time.Duration(ticks) * time.Second / 100 // USER_HZ
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		if cpu, ppid, err := procStat(pid); err == nil && ppid == postmaster {
+			sum += cpu
+		}
+	}
+	return sum
 }
 
 // procPeakRSS is the peak resident set size of process pid (VmHWM in /proc/PID/status).

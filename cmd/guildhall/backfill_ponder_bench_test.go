@@ -113,9 +113,9 @@ func best(runs []indexerRun) indexerRun {
 }
 
 func printIndexerRun(name string, transfers int, r indexerRun) {
-	fmt.Printf("  %-30s %8.0f Transfers/s (launch to caught up %s, from its first cursor %s), peak RSS %d MB (%d processes), CPU %.1f s, node CPU %.1f s\n",
+	fmt.Printf("  %-30s %8.0f Transfers/s (launch to caught up %s, from its first cursor %s), peak RSS %d MB (%d processes), CPU %.1f s, node CPU %.1f s, PostgreSQL CPU %.1f s\n",
 		name+":", float64(transfers)/r.took.Seconds(), r.took.Round(time.Millisecond), r.backfill.Round(time.Millisecond),
-		r.peakRSS>>20, r.procs, r.cpu.Seconds(), r.nodeCPU.Seconds())
+		r.peakRSS>>20, r.procs, r.cpu.Seconds(), r.nodeCPU.Seconds(), r.pgCPU.Seconds())
 }
 
 // loadAverage is the machine's load average over the last minute.
