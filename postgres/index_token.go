@@ -262,7 +262,7 @@ func applyAccountDeltas(ctx context.Context, tx *sqlx.Tx, d *tokenDeltas, txt *i
 	// The accounts by what changes besides the balance: bit 0 the voting power, bit 1 the delegate.
 	type group struct {
 		communities, addresses, balances, votes []string
-		delegates                              []sql.NullString
+		delegates                               []sql.NullString
 	}
 	var groups [4]group
 	for _, k := range d.order {
