@@ -286,6 +286,42 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	}
 }
 
+// Deleting a community deletes its token state and leaves the other community's alone: the
+// event tables hold no foreign key to communities (migration 0005: its delete trigger does what
+// ON DELETE CASCADE did), the accounts and the supply do.
+func TestDeletingACommunityDeletesItsTokenState(t *testing.T) {
+	t.Parallel()
+	db, raw := indexDB(t)
+	blocks := randomTokenEvents(rand.New(rand.NewSource(11)), 30)
+	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), tokenBatch(blocks, 1, 30)); err != nil {
+		t.Fatal(err)
+	}
+	count := func(community string) string {
+		t.Helper()
+		var s string
+		if err := raw.QueryRowContext(t.Context(), `SELECT concat_ws(' ',
+			(SELECT count(*) FROM token_accounts WHERE community_id = $1), (SELECT count(*) FROM token_transfers WHERE community_id = $1),
+			(SELECT count(*) FROM token_delegate_votes WHERE community_id = $1), (SELECT count(*) FROM token_delegate_changes WHERE community_id = $1),
+			(SELECT count(*) FROM token_supply WHERE community_id = $1))`, community).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	two := count("two")
+	if count("one") == "0 0 0 0 0" || strings.HasPrefix(two, "0 ") {
+		t.Fatalf("the test proves nothing: community one holds %s, two %s (accounts, transfers, vote changes, delegations, supply)", count("one"), two)
+	}
+	if _, err := raw.ExecContext(t.Context(), `DELETE FROM communities WHERE id = 'one'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("one"); got != "0 0 0 0 0" {
+		t.Errorf("after deleting community one it still holds %s (accounts, transfers, vote changes, delegations, supply)", got)
+	}
+	if got := count("two"); got != two {
+		t.Errorf("community two holds %s after deleting community one, %s before", got, two)
+	}
+}
+
 // A batch whose transaction is cancelled by its caller (a shutdown, a kill, a lost lock) returns
 // promptly, even in the middle of a COPY; reports the cancellation, never an unreachable
 // database; and applies whole or not at all.
