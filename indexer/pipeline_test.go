@@ -112,10 +112,28 @@ func (s *orderStore) Rewind(ctx context.Context, ancestor indexer.BlockRef) erro
 // some cut at the bound and some refused, still writes its batches strictly in block order, each
 // committing the cursor, across reorgs during and after the backfill; and the index equals the
 // chain.
+//
+// What the test needs to have happened (requests in flight together, answers cut and refused, a
+// rewind, non-final ranges fetched ahead) depends on timing: the answers' delays and which
+// request a refusal falls on move the ranges. Up to three histories are played, each checked in
+// full, until one shows all of it.
 func TestPipelinedBackfillCommitsInOrderAcrossReorgs(t *testing.T) {
 	t.Parallel()
+	var missing string
+	for attempt := range uint64(3) {
+		if missing = pipelinedBackfill(t, 7+attempt); missing == "" {
+			return
+		}
+		t.Logf("history %d: %s; another", attempt+1, missing)
+	}
+	t.Fatalf("in three histories, the test proved nothing (or non-final ranges were not fetched ahead): %s", missing)
+}
+
+// pipelinedBackfill plays one history of TestPipelinedBackfillCommitsInOrderAcrossReorgs with the
+// node's delays drawn from seed, checks it, and says what it lacked to prove anything ("": nothing).
+func pipelinedBackfill(t *testing.T, seed uint64) string {
 	h := newHarness(t, 6, indexer.Config{FinalityDepth: finality, TargetLogs: 12, Prefetch: 3})
-	node := &jitteryNode{Client: h.sim.Client, rng: rand.New(rand.NewPCG(7, 7)), refuseEvery: 9, finality: finality}
+	node := &jitteryNode{Client: h.sim.Client, rng: rand.New(rand.NewPCG(seed, seed)), refuseEvery: 9, finality: finality}
 	h.withClient(node)
 	store := &orderStore{Store: postgres.NewIndexWriter(h.db)}
 	h.ix = indexer.New(node, store, h.cfg)
@@ -156,19 +174,17 @@ func TestPipelinedBackfillCommitsInOrderAcrossReorgs(t *testing.T) {
 	for _, p := range store.problems {
 		t.Error(p)
 	}
-	if node.maxInFlight.Load() < 2 || node.cuts.Load() == 0 || node.refused.Load() == 0 || store.rewinds == 0 {
-		t.Fatalf("the test proves nothing: at most %d requests in flight, %d answers cut, %d refused, %d rewinds",
-			node.maxInFlight.Load(), node.cuts.Load(), node.refused.Load(), store.rewinds)
-	}
-	// The blocks a reorg may still replace are fetched ahead too (the backfill's last finality
-	// blocks would otherwise wait for each write).
-	if node.nonFinalAhead.Load() == 0 {
-		t.Error("no range of blocks above the newest final one was fetched while another was in flight")
-	}
-	t.Logf("%d batches, at most %d requests in flight (%d of non-final blocks ahead), %d answers cut, %d refused", store.batches,
-		node.maxInFlight.Load(), node.nonFinalAhead.Load(), node.cuts.Load(), node.refused.Load())
 	h.checkEqualsChain(t)
 	h.checkEventsEqualLogs(t, *store.cursor)
+	t.Logf("%d batches, at most %d requests in flight (%d of non-final blocks ahead), %d answers cut, %d refused, %d rewinds",
+		store.batches, node.maxInFlight.Load(), node.nonFinalAhead.Load(), node.cuts.Load(), node.refused.Load(), store.rewinds)
+	// The blocks a reorg may still replace are fetched ahead too (the backfill's last finality
+	// blocks would otherwise wait for each write): without that, no history shows it.
+	if node.maxInFlight.Load() < 2 || node.cuts.Load() == 0 || node.refused.Load() == 0 || store.rewinds == 0 || node.nonFinalAhead.Load() == 0 {
+		return fmt.Sprintf("at most %d requests in flight, %d answers cut, %d refused, %d rewinds, %d requests for non-final blocks ahead",
+			node.maxInFlight.Load(), node.cuts.Load(), node.refused.Load(), store.rewinds, node.nonFinalAhead.Load())
+	}
+	return ""
 }
 
 // reorgWithTransfer forks the chain depth blocks below the head and mines a longer branch whose
