@@ -204,13 +204,12 @@ type reorgAfterLogs struct {
 	indexer.Client
 	from  uint64
 	reorg func()
-	done  bool
+	done  atomic.Bool
 }
 
 func (n *reorgAfterLogs) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
 	logs, err := n.Client.FilterLogs(ctx, q)
-	if !n.done && q.FromBlock.Uint64() >= n.from {
-		n.done = true
+	if q.FromBlock.Uint64() >= n.from && n.done.CompareAndSwap(false, true) {
 		n.reorg()
 	}
 	return logs, err
@@ -232,7 +231,7 @@ func TestReorgBetweenTheReadsOfARangeLosesNothing(t *testing.T) {
 	node := &reorgAfterLogs{Client: h.sim.Client, from: ahead, reorg: func() { h.reorgWithTransfer(t, 3, 4) }}
 	h.withClient(node)
 	h.sync(t)
-	if !node.done {
+	if !node.done.Load() {
 		t.Fatal("the test proves nothing: no reorg between the reads")
 	}
 	h.checkEqualsChain(t)
