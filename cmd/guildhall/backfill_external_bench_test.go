@@ -718,39 +718,47 @@ func procCPU(b *testing.B, pid int) time.Duration {
 // procStat reads the CPU time (user and system) process pid used so far and its parent's pid from
 // /proc/PID/stat.
 func procStat(pid int) (cpu time.Duration, ppid int, err error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, 0, err
 	}
-	// Fields after the command name (which may hold spaces) in parentheses; the parent's pid,
-	// utime and stime are the 4th, 14th and 15th fields of the line.
+	ppid, _ = strconv.Atoi(f[1])
+	return ticks(f[11], f[12]), ppid, nil
+}
+
+// statFields are the fields of /proc/PID/stat after the command name (which may hold spaces) in
+// parentheses: the parent's pid is f[1]; utime, stime, cutime and cstime are f[11] to f[14].
+func statFields(pid int) ([]string, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
+	}
 	_, rest, _ := strings.Cut(string(raw), ") ")
 	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0, 0, fmt.Errorf("/proc/%d/stat: %q", pid, raw)
+	if len(f) < 15 {
+		return nil, fmt.Errorf("/proc/%d/stat: %q", pid, raw)
 	}
-	ppid, _ = strconv.Atoi(f[1])
-	utime, _ := strconv.ParseUint(f[11], 10, 64)
-	stime, _ := strconv.ParseUint(f[12], 10, 64)
-	const ticks = 100 // USER_HZ
-	return time.Duration(utime+stime) * time.Second / ticks, ppid, nil
+	return f, nil
+}
+
+// ticks is the sum of clock-tick counts as a duration (USER_HZ, 100 a second).
+func ticks(fields ...string) time.Duration {
+	var n uint64
+	for _, f := range fields {
+		v, _ := strconv.ParseUint(f, 10, 64)
+		n += v
+	}
+	return time.Duration(n) * time.Second / 100
 }
 
 // serverCPU is the CPU time (user and system) a PostgreSQL server used so far: its postmaster's,
 // the backends and workers it reaped (cutime and cstime) and those running now.
 func serverCPU(b *testing.B, postmaster int) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", postmaster))
+	f, err := statFields(postmaster)
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, rest, _ := strings.Cut(string(raw), ") ")
-	f := strings.Fields(rest)
-	var ticks uint64
-	for _, k := range []int{11, 12, 13, 14} { // utime, stime, cutime, cstime
-		v, _ := strconv.ParseUint(f[k], 10, 64)
-		ticks += v
-	}
-	sum := time.Duration(ticks) * time.Second / 100 // USER_HZ
+	sum := ticks(f[11:15]...)
 	procs, _ := os.ReadDir("/proc")
 	for _, p := range procs {
 		pid, err := strconv.Atoi(p.Name())
