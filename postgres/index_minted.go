@@ -42,6 +42,7 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 	type txRef struct{ community, hash string }
 	mints := map[txRef][]rewards.Mint{}
 	var txCids, txHashes []string
+	var txBlocks []int64
 	for _, ev := range events {
 		if !ev.Final {
 			continue
@@ -50,7 +51,7 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 			TxHash: ev.TxHash, Block: uint64(ev.Block), Count: parseBig(ev.Count), Total: parseBig(ev.Total)}
 		if t := (txRef{ev.CommunityID, ev.TxHash}); mints[t] == nil {
 			mints[t] = []rewards.Mint{}
-			txCids, txHashes = append(txCids, t.community), append(txHashes, t.hash)
+			txCids, txHashes, txBlocks = append(txCids, t.community), append(txHashes, t.hash), append(txBlocks, ev.Block)
 		}
 	}
 	if len(mints) == 0 {
@@ -62,11 +63,12 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 		To          string `db:"to_address"`
 		Value       string `db:"value"`
 	}
+	// A transaction's Transfers lie in its block: one range of the primary key per transaction.
 	if err := x.db.db.SelectContext(ctx, &transfers, `SELECT x.community_id, x.tx_hash, x.to_address, x.value::text AS value
-		FROM unnest($1::text[], $2::text[]) AS t(c, h)
-		JOIN token_transfers x ON x.tx_hash = t.h AND x.community_id = t.c AND x.from_address = $3
+		FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(c, h, b)
+		JOIN token_transfers x ON x.block_number = t.b AND x.tx_hash = t.h AND x.community_id = t.c AND x.from_address = $4
 		ORDER BY x.community_id, x.tx_hash, x.log_index`,
-		pq.Array(txCids), pq.Array(txHashes), indexZeroAddress); err != nil {
+		pq.Array(txCids), pq.Array(txHashes), pq.Array(txBlocks), indexZeroAddress); err != nil {
 		return nil, x.db.queryError("read minted batches", err)
 	}
 	for _, t := range transfers {

@@ -401,7 +401,7 @@ const chainActivitySQL = `
 			UNION ALL
 			SELECT delegator, health_day(block_time), 0, 1, 0, 0 FROM token_delegate_changes dc
 			WHERE dc.community_id = $1 AND NOT (dc.from_delegate = $2 AND dc.to_delegate = dc.delegator
-				AND EXISTS (SELECT 1 FROM token_transfers t WHERE t.tx_hash = dc.tx_hash
+				AND EXISTS (SELECT 1 FROM token_transfers t WHERE t.block_number = dc.block_number AND t.tx_hash = dc.tx_hash
 				            AND t.community_id = dc.community_id AND t.to_address = dc.delegator))
 			UNION ALL
 			SELECT voter, health_day(block_time), 0, 0, 1, 0 FROM votes WHERE community_id = $1
