@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"math/rand/v2"
@@ -17,6 +18,7 @@ import (
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/internal/testlog"
+	"github.com/guildhall/guildhall/internal/testseeds"
 	"github.com/guildhall/guildhall/postgres"
 )
 
@@ -321,9 +323,19 @@ func (h *harness) forkAfterCommit(t *testing.T, hash common.Hash) {
 }
 
 // randomized: transfers, mints, delegations, votes and reorgs from a seed, checked at the end.
+// Every run plays seed 20240601; GUILDHALL_REORG_SEEDS=N plays the N seeds after it instead.
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()
-	const seed = 20240601
+	first, last := testseeds.Range("GUILDHALL_REORG_SEEDS", 20240601, 20240601)
+	for seed := first; seed <= last; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			playRandomActivityAndReorgs(t, uint64(seed))
+		})
+	}
+}
+
+func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, seed))
 	h := newHarness(t, 10, indexer.Config{FinalityDepth: finality, InitialRange: 4})
 	pid := seedActivity(t, h)

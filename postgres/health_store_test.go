@@ -17,6 +17,7 @@ import (
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/health"
+	"github.com/guildhall/guildhall/internal/testseeds"
 )
 
 // render writes v for comparison: numbers by value (ratios to 12 digits), nil pointers as null,
@@ -371,9 +372,11 @@ func randomHistory(f *healthFixture, r *rand.Rand) {
 
 // Random histories: every figure the store returns equals package health's brute-force
 // computation from the raw rows, with and without staff and an operator, and after rewinds.
+// Every run plays seeds 0 to 2; GUILDHALL_HEALTH_SEEDS=N plays seeds 3 to N+2 instead.
 func TestHealthMatchesBruteForce(t *testing.T) {
 	t.Parallel()
-	for seed := range int64(3) {
+	first, last := testseeds.Range("GUILDHALL_HEALTH_SEEDS", 0, 2)
+	for seed := first; seed <= last; seed++ {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			f := newHealthFixture(t)
 			randomHistory(f, rand.New(rand.NewSource(seed)))

@@ -3,9 +3,7 @@ package postgres_test
 import (
 	"fmt"
 	"math/rand"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/guildhall/guildhall/health"
+	"github.com/guildhall/guildhall/internal/testseeds"
 	"github.com/guildhall/guildhall/postgres"
 )
 
@@ -155,10 +154,7 @@ func (h *history) reorg() {
 // every run, so a failing seed replays).
 func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 	t.Parallel()
-	first, last := int64(1), int64(3)
-	if n, err := strconv.ParseInt(os.Getenv("GUILDHALL_RECOGNITION_SEEDS"), 10, 64); err == nil && n > 0 {
-		first, last = 4, 3+n
-	}
+	first, last := testseeds.Range("GUILDHALL_RECOGNITION_SEEDS", 1, 3)
 	for seed := first; seed <= last; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,18 @@
+// Package testseeds chooses the seeds a randomized test plays: a few fixed ones on every run, and
+// as many more as an environment variable asks for, to hunt for a failing history by hand. A
+// seed's history is the same on every run, so a failing seed replays.
+package testseeds
+
+import (
+	"os"
+	"strconv"
+)
+
+// Range returns the seeds to play, first to last inclusive: first..last on every run; with the
+// environment variable env set to N > 0, the N seeds after last instead (last+1..last+N).
+func Range(env string, first, last int64) (int64, int64) {
+	if n, err := strconv.ParseInt(os.Getenv(env), 10, 64); err == nil && n > 0 {
+		return last + 1, last + n
+	}
+	return first, last
+}
