@@ -307,18 +307,31 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 // forkAfterCommit mines what is pending, indexes it and makes the block of hash the head. The
 // fork needs an empty pool, and the pool re-injects the transactions an earlier fork dropped a
 // moment after that fork: those it finds then ("pending block dirty") are mined and it tries again.
-func (h *harness) forkAfterCommit(t *testing.T, hash common.Hash) {
+// forkBack mines what is pending, lets the indexer reach that head and replaces the newest depth
+// blocks with an empty one: a reorg depth blocks deep from where the indexer stands. Forking fails
+// while the pool still re-injects an earlier fork's transactions ("pending block dirty"); then the
+// step runs again from the new head, so the depth stays what was asked.
+func (h *harness) forkBack(t *testing.T, depth uint64) {
 	t.Helper()
 	for try := 1; ; try++ {
 		h.commit()
 		h.sync(t)
-		err := h.sim.Backend.Fork(hash)
+		head, err := h.sim.Client.HeaderByNumber(t.Context(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parent, err := h.sim.Client.HeaderByNumber(t.Context(), new(big.Int).Sub(head.Number, new(big.Int).SetUint64(depth)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = h.sim.Backend.Fork(parent.Hash())
 		if err == nil {
 			return
 		}
-		if try == 5 || !strings.Contains(err.Error(), "pending block dirty") {
+		if try == 20 || !strings.Contains(err.Error(), "pending block dirty") {
 			t.Fatalf("fork: %v", err)
 		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -340,7 +353,8 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	h := newHarness(t, 10, indexer.Config{FinalityDepth: finality, InitialRange: 4})
 	pid := seedActivity(t, h)
 	voted := map[int]bool{1: true, 3: true, 4: true}
-	var history []common.Hash // recent block hashes, for forks
+	low := h.headNumber(t) // forks stay above the seeded activity
+	var forks, deepest uint64
 	for step := 0; step < 120; step++ {
 		switch r := rng.IntN(100); {
 		case r < 35:
@@ -365,13 +379,16 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 				voted[v] = true
 				h.trySend(t, h.sim.Accounts[v], h.dep.Governor, governor.PackCastVote(pid, uint8(rng.IntN(3))))
 			}
-		case r < 80 && len(history) > 2:
-			depth := 1 + rng.IntN(min(finality-1, len(history)-1))
-			h.forkAfterCommit(t, history[len(history)-1-depth])
-			history = history[:len(history)-depth]
+		case r < 80:
+			// Up to the finality depth below the block the fork's own commit mines: the deepest
+			// reorg the indexer must follow.
+			depth := uint64(1 + rng.IntN(finality))
+			if h.headNumber(t) > low+depth {
+				h.forkBack(t, depth)
+				forks, deepest = forks+1, max(deepest, depth)
+			}
 		default:
 			h.commit()
-			history = append(history, h.head(t))
 			if rng.IntN(3) == 0 {
 				h.sync(t)
 			}
@@ -381,7 +398,10 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	h.commit()
 	h.sync(t)
 	h.checkEqualsChain(t)
-	t.Logf("events: %s", h.eventCounts(t))
+	t.Logf("events: %s; %d reorgs, the deepest %d blocks", h.eventCounts(t), forks, deepest)
+	if forks == 0 {
+		t.Error("the history had no reorg: it proves nothing about following one")
+	}
 }
 
 func (h *harness) head(t *testing.T) common.Hash {
