@@ -307,26 +307,28 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 // forkAfterCommit mines what is pending, indexes it and makes the block of hash the head. The
 // fork needs an empty pool, and the pool re-injects the transactions an earlier fork dropped a
 // moment after that fork: those it finds then ("pending block dirty") are mined and it tries again.
-// forkBack mines what is pending, lets the indexer reach that head and replaces the newest depth
-// blocks with an empty one: a reorg depth blocks deep from where the indexer stands. Forking fails
-// while the pool still re-injects an earlier fork's transactions ("pending block dirty"); then the
-// step runs again from the new head, so the depth stays what was asked.
-func (h *harness) forkBack(t *testing.T, depth uint64) {
+// forkBack mines what is pending, lets the indexer reach that head and replaces its newest depth
+// blocks with an empty one, keeping block floor and those below it: a reorg of up to depth blocks
+// from where the indexer stands. It returns that head and the depth of the reorg (0: none, the head
+// not above floor). Forking fails while the pool still re-injects an earlier fork's transactions
+// ("pending block dirty"); then the step runs again from the new head.
+func (h *harness) forkBack(t *testing.T, depth, floor uint64) (head, reorged uint64) {
 	t.Helper()
 	for try := 1; ; try++ {
 		h.commit()
 		h.sync(t)
-		head, err := h.sim.Client.HeaderByNumber(t.Context(), nil)
+		head = h.headNumber(t)
+		parent := max(head-min(depth, head), floor)
+		if parent >= head {
+			return head, 0
+		}
+		hdr, err := h.sim.Client.HeaderByNumber(t.Context(), new(big.Int).SetUint64(parent))
 		if err != nil {
 			t.Fatal(err)
 		}
-		parent, err := h.sim.Client.HeaderByNumber(t.Context(), new(big.Int).Sub(head.Number, new(big.Int).SetUint64(depth)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = h.sim.Backend.Fork(parent.Hash())
+		err = h.sim.Backend.Fork(hdr.Hash())
 		if err == nil {
-			return
+			return head, head - parent
 		}
 		if try == 20 || !strings.Contains(err.Error(), "pending block dirty") {
 			t.Fatalf("fork: %v", err)
@@ -353,7 +355,11 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	h := newHarness(t, 10, indexer.Config{FinalityDepth: finality, InitialRange: 4})
 	pid := seedActivity(t, h)
 	voted := map[int]bool{1: true, 3: true, 4: true}
-	low := h.headNumber(t) // forks stay above the seeded activity
+	low := h.headNumber(t) // forks keep the seeded activity
+	// highest is the highest head the indexer may have seen: the blocks finality below it are
+	// final, however far a reorg takes the head back (they are not replaced, and the indexer
+	// remembers no header below them), so a fork keeps them.
+	highest := low
 	var forks, deepest uint64
 	for step := 0; step < 120; step++ {
 		switch r := rng.IntN(100); {
@@ -382,13 +388,15 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 		case r < 80:
 			// Up to the finality depth below the block the fork's own commit mines: the deepest
 			// reorg the indexer must follow.
-			depth := uint64(1 + rng.IntN(finality))
-			if h.headNumber(t) > low+depth {
-				h.forkBack(t, depth)
+			floor := max(low, highest-min(highest, finality))
+			head, depth := h.forkBack(t, uint64(1+rng.IntN(finality)), floor)
+			highest = max(highest, head)
+			if depth > 0 {
 				forks, deepest = forks+1, max(deepest, depth)
 			}
 		default:
 			h.commit()
+			highest = max(highest, h.headNumber(t))
 			if rng.IntN(3) == 0 {
 				h.sync(t)
 			}
