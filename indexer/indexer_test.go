@@ -304,9 +304,6 @@ func TestBackfillAndCatchUpReportProgress(t *testing.T) {
 	}
 }
 
-// forkAfterCommit mines what is pending, indexes it and makes the block of hash the head. The
-// fork needs an empty pool, and the pool re-injects the transactions an earlier fork dropped a
-// moment after that fork: those it finds then ("pending block dirty") are mined and it tries again.
 // forkBack mines what is pending, lets the indexer reach that head and replaces its newest depth
 // blocks with an empty one, keeping block floor and those below it: a reorg of up to depth blocks
 // from where the indexer stands. It returns that head and the depth of the reorg (0: none, the head
