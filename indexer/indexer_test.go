@@ -335,7 +335,7 @@ func (h *harness) forkBack(t *testing.T, depth, floor uint64) (head, reorged uin
 }
 
 // randomized: transfers, mints, delegations, votes and reorgs from a seed, checked at the end.
-// Every run plays seed 20240601; GUILDHALL_REORG_SEEDS=N plays the N seeds after it instead.
+// Every run plays seed 20240601; GUILDHALL_REORG_SEEDS=N plays the N seeds after it instead, =A..B seeds A to B.
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()
 	first, last := testseeds.Range("GUILDHALL_REORG_SEEDS", 20240601, 20240601)

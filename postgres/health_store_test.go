@@ -372,7 +372,7 @@ func randomHistory(f *healthFixture, r *rand.Rand) {
 
 // Random histories: every figure the store returns equals package health's brute-force
 // computation from the raw rows, with and without staff and an operator, and after rewinds.
-// Every run plays seeds 0 to 2; GUILDHALL_HEALTH_SEEDS=N plays seeds 3 to N+2 instead.
+// Every run plays seeds 0 to 2; GUILDHALL_HEALTH_SEEDS=N plays seeds 3 to N+2 instead, =A..B seeds A to B.
 func TestHealthMatchesBruteForce(t *testing.T) {
 	t.Parallel()
 	first, last := testseeds.Range("GUILDHALL_HEALTH_SEEDS", 0, 2)

@@ -150,8 +150,8 @@ func (h *history) reorg() {
 // the same levels, roles, graces and feed, event by event, after every evaluation; and most of
 // its evaluations decide fewer members, the first evaluation of each new day included (its windows,
 // tenures, streaks, demotion holds and graces move with the day). Every run plays seeds 1 to 3;
-// GUILDHALL_RECOGNITION_SEEDS=N plays seeds 4 to N+3 instead (a seed's history is the same on
-// every run, so a failing seed replays).
+// GUILDHALL_RECOGNITION_SEEDS=N plays seeds 4 to N+3 instead, =A..B seeds A to B (a seed's
+// history is the same on every run, so a failing seed replays).
 func TestRecognitionIncrementalEqualsFull(t *testing.T) {
 	t.Parallel()
 	first, last := testseeds.Range("GUILDHALL_RECOGNITION_SEEDS", 1, 3)

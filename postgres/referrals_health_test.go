@@ -84,7 +84,7 @@ func checkReferralFigures(t *testing.T, f *healthFixture, operator string) healt
 
 // Random histories with random referrals: every referral figure equals the brute-force
 // computation from the raw rows, with a staff referrer and an operator left out, and after a
-// rewind. Every run plays seeds 0 to 2; GUILDHALL_HEALTH_SEEDS=N plays seeds 3 to N+2 instead.
+// rewind. Every run plays seeds 0 to 2; GUILDHALL_HEALTH_SEEDS=N plays seeds 3 to N+2 instead, =A..B seeds A to B.
 func TestReferralFiguresMatchBruteForce(t *testing.T) {
 	t.Parallel()
 	var referred, cohorts int
