@@ -365,10 +365,12 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 		return err
 	}
 	headNum := head.Number.Uint64()
+	oldest := cursor.Number // the oldest remembered block compared with the chain
 	for _, b := range blocks {
 		if cursor.Number-b.Number > ix.depth {
 			break
 		}
+		oldest = b.Number
 		if b.Number > headNum {
 			continue
 		}
@@ -390,9 +392,13 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 		return nil
 	}
 	ix.m.deepReorgs.Inc()
-	return fmt.Errorf("%w: block %d (%s) is no longer canonical and no common ancestor lies within %d blocks of it; "+
+	// The index remembers the blocks that were not final when indexed (and each batch's last): after
+	// a reorg that lowered the head, a block within the depth of the cursor may have been final
+	// then, and a reorg past it is deeper than the finality depth allowed.
+	return fmt.Errorf("%w: block %d (%s) is no longer canonical, nor is any block the index remembers down to block %d "+
+		"(those not final when indexed, no further than --finality-depth %d below it); "+
 		"the index is left as it was: check the node and --finality-depth, then rebuild the database if the chain really changed",
-		ErrDeepReorg, cursor.Number, cursor.Hash, ix.depth)
+		ErrDeepReorg, cursor.Number, cursor.Hash, oldest, ix.depth)
 }
 
 // catchUp indexes the next range of the community furthest behind the cursor, up to the cursor.
