@@ -66,6 +66,66 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 	}
 }
 
+// A rewind of a block of mints looks up each deleted Transfer's automatic self-delegation by one
+// probe of token_delegate_changes, whatever its statistics say: here the table is vacuumed, not
+// analyzed (as an insert-driven autovacuum leaves it after a backfill). Planned as a join
+// (before migration 0034), it read the whole table and compared each self-delegation from nobody
+// with each deleted Transfer: 8,000 times 1,000 here, 0.7 s, growing with every delegation the
+// community ever had. Probes read none of the table sequentially.
+func TestRewindOfMintsProbesTheDelegations(t *testing.T) {
+	t.Parallel()
+	db, url := pgtest.NewDBURL(t)
+	raw, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	bind(t, db, devChain)
+	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("guild", 1)); err != nil {
+		t.Fatal(err)
+	}
+	// 8,000 mints to new holders in eight blocks of 1,000 transactions, each with the token's
+	// automatic DelegateChanged(X, 0x0 -> X).
+	const zero = "0x0000000000000000000000000000000000000000"
+	if _, err := raw.Exec(`WITH m AS (SELECT g, 1 + g / 1000 AS block, '0x' || lpad(to_hex(g), 40, '0') AS holder,
+			'0x' || lpad(to_hex(g), 64, '0') AS tx FROM generate_series(0, 7999) g),
+		t AS (INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+				from_address, to_address, value)
+			SELECT 'guild', block, 'b' || block, 1735689600 + block, tx, 2 * (g % 1000), $1, holder, 1 FROM m)
+		INSERT INTO token_delegate_changes (community_id, block_number, block_hash, block_time, tx_hash, log_index,
+			delegator, from_delegate, to_delegate, automatic)
+		SELECT 'guild', block, 'b' || block, 1735689600 + block, tx, 2 * (g % 1000) + 1, holder, $1, holder, true FROM m`, zero); err != nil {
+		t.Fatal(err)
+	}
+	// Vacuumed, not analyzed (an insert-driven autovacuum can do that): the table's size is
+	// known, what its rows hold is guessed.
+	if _, err := raw.Exec(`VACUUM token_delegate_changes`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.Exec(`DELETE FROM token_transfers WHERE block_number = 8`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1000 {
+		t.Fatalf("the rewind deleted %d transfers, want 1,000", n)
+	}
+	var read struct{ Seq, Index, Table int64 }
+	if err := tx.Get(&read, `SELECT coalesce(x.seq_tup_read, 0) AS seq, coalesce(x.idx_tup_fetch, 0) AS index,
+			(SELECT count(*) FROM token_delegate_changes) AS table
+		FROM pg_stat_xact_user_tables x WHERE x.relname = 'token_delegate_changes'`); err != nil {
+		t.Fatal(err)
+	}
+	if read.Seq > 0 || read.Index > 4*1000 {
+		t.Errorf("a rewind of 1,000 mints read %d delegate changes of %d sequentially and %d by index, want none sequentially and at most 4,000 by index",
+			read.Seq, read.Table, read.Index)
+	}
+}
+
 // Actions on chain on days that already have their kind (which change nothing) and first actions
 // of a day (which change its kinds and the rollups), in one statement and apart, by a member and
 // by an account that is none, with automatic and explicit self-delegations: every kind, first
