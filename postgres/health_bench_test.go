@@ -104,12 +104,7 @@ func BenchmarkHealthReads(b *testing.B) {
 		b.Skip("one run is the measurement")
 	}
 	scale := healthBenchScale()
-	db, url := pgtest.NewDBURL(b)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewDBRaw(b)
 	if err := postgres.NewCommunityStore(db).BindChain(b.Context(), devChain); err != nil {
 		b.Fatal(err)
 	}
@@ -270,12 +265,7 @@ func BenchmarkHealthTriggerCost(b *testing.B) {
 		b.Skip("one run is the measurement")
 	}
 	n := envInt("GUILDHALL_HEALTH_BENCH_TRANSFERS", 200_000)
-	db, url := pgtest.NewDBURL(b)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewDBRaw(b)
 	if err := postgres.NewCommunityStore(db).BindChain(b.Context(), devChain); err != nil {
 		b.Fatal(err)
 	}

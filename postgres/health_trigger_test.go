@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/postgres"
@@ -24,12 +23,7 @@ import (
 // reward's day) must read the table a few times at most, never once per account.
 func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 	t.Parallel()
-	db, url := pgtest.NewDBURL(t)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewDBRaw(t)
 	bind(t, db, devChain)
 	for i, id := range []string{"older", "young"} {
 		if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity(id, 30+i)); err != nil {
@@ -74,12 +68,7 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 // community ever had. Probes read none of the table sequentially.
 func TestRewindOfMintsProbesTheDelegations(t *testing.T) {
 	t.Parallel()
-	db, url := pgtest.NewDBURL(t)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewDBRaw(t)
 	bind(t, db, devChain)
 	if err := postgres.NewCommunityStore(db).CreateCommunity(t.Context(), newCommunity("guild", 1)); err != nil {
 		t.Fatal(err)

@@ -78,12 +78,7 @@ func BenchmarkRecognition(b *testing.B) {
 		b.Skip("one run is the measurement")
 	}
 	scale := healthBenchScale()
-	db, url := pgtest.NewDBURL(b)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer raw.Close()
+	db, raw := pgtest.NewDBRaw(b)
 	if err := postgres.NewCommunityStore(db).BindChain(b.Context(), devChain); err != nil {
 		b.Fatal(err)
 	}

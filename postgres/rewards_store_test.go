@@ -31,12 +31,7 @@ type rewardsFixture struct {
 
 func newRewardsFixture(t *testing.T, budget int64, rule rewards.Rule) *rewardsFixture {
 	t.Helper()
-	db, url := pgtest.NewDBURL(t)
-	raw, err := sqlx.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	db, raw := pgtest.NewDBRaw(t)
 	bind(t, db, devChain)
 	create(t, db, newCommunity("bakery", 1))
 	rule.CommunityID = "bakery"

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/guildhall/guildhall/localpg"
 	"github.com/guildhall/guildhall/postgres"
 	"github.com/lib/pq"
@@ -56,6 +58,19 @@ func NewDBURL(t testing.TB) (*postgres.DB, string) {
 		t.Fatalf("pgtest: migrate test database: %v", err)
 	}
 	return db, databaseURL
+}
+
+// NewDBRaw is NewDB that also returns a plain connection to the same database, for tests that
+// write or read rows the store has no method for; it is closed when the test ends.
+func NewDBRaw(t testing.TB) (*postgres.DB, *sqlx.DB) {
+	t.Helper()
+	db, databaseURL := NewDBURL(t)
+	raw, err := sqlx.Open("postgres", databaseURL)
+	if err != nil {
+		t.Fatalf("pgtest: open a plain connection: %v", err)
+	}
+	t.Cleanup(func() { raw.Close() }) // before NewDBURL's: cleanups run last in, first out
+	return db, raw
 }
 
 // URL creates a fresh, empty database (not migrated: run `migrate up` or use NewDB) that is
