@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/guildhall/guildhall/postgres"
@@ -48,12 +49,7 @@ func TestHealthTriggerReadsEachAccountsDaysOnce(t *testing.T) {
 		FROM members WHERE community_id = 'young'`); err != nil {
 		t.Fatal(err)
 	}
-	var read struct{ Seq, Index, Table int64 }
-	if err := tx.Get(&read, `SELECT coalesce(x.seq_tup_read, 0) AS seq, coalesce(x.idx_tup_fetch, 0) AS index,
-			(SELECT count(*) FROM member_activity_days) AS table
-		FROM pg_stat_xact_user_tables x WHERE x.relname = 'member_activity_days'`); err != nil {
-		t.Fatal(err)
-	}
+	read := tableReads(t, tx, "member_activity_days")
 	if limit := 8 * read.Table; read.Seq+read.Index > limit {
 		t.Errorf("a first action of %d members read %d activity days (%d sequentially, %d by index), want at most %d (8 times the table)",
 			benchMembers, read.Seq+read.Index, read.Seq, read.Index, limit)
@@ -103,16 +99,26 @@ func TestRewindOfMintsProbesTheDelegations(t *testing.T) {
 	if n, _ := res.RowsAffected(); n != 1000 {
 		t.Fatalf("the rewind deleted %d transfers, want 1,000", n)
 	}
-	var read struct{ Seq, Index, Table int64 }
-	if err := tx.Get(&read, `SELECT coalesce(x.seq_tup_read, 0) AS seq, coalesce(x.idx_tup_fetch, 0) AS index,
-			(SELECT count(*) FROM token_delegate_changes) AS table
-		FROM pg_stat_xact_user_tables x WHERE x.relname = 'token_delegate_changes'`); err != nil {
-		t.Fatal(err)
-	}
+	read := tableReads(t, tx, "token_delegate_changes")
 	if read.Seq > 0 || read.Index > 4*1000 {
 		t.Errorf("a rewind of 1,000 mints read %d delegate changes of %d sequentially and %d by index, want none sequentially and at most 4,000 by index",
 			read.Seq, read.Table, read.Index)
 	}
+}
+
+// tableRead is how many rows of a table transaction tx has read so far, sequentially and by
+// index, and how many rows it holds.
+type tableRead struct{ Seq, Index, Table int64 }
+
+func tableReads(t *testing.T, tx *sqlx.Tx, table string) tableRead {
+	t.Helper()
+	var read tableRead
+	if err := tx.Get(&read, `SELECT coalesce(x.seq_tup_read, 0) AS seq, coalesce(x.idx_tup_fetch, 0) AS index,
+			(SELECT count(*) FROM `+pq.QuoteIdentifier(table)+`) AS table
+		FROM pg_stat_xact_user_tables x WHERE x.relname = $1`, table); err != nil {
+		t.Fatal(err)
+	}
+	return read
 }
 
 // Actions on chain on days that already have their kind (which change nothing) and first actions

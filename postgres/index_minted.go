@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/lib/pq"
@@ -42,7 +43,7 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 	type txRef struct{ community, hash string }
 	mints := map[txRef][]rewards.Mint{}
 	var txCids, txHashes []string
-	var txBlocks []int64
+	var blocks []int64 // distinct: their transactions' Transfers lie in them
 	for _, ev := range events {
 		if !ev.Final {
 			continue
@@ -51,7 +52,10 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 			TxHash: ev.TxHash, Block: uint64(ev.Block), Count: parseBig(ev.Count), Total: parseBig(ev.Total)}
 		if t := (txRef{ev.CommunityID, ev.TxHash}); mints[t] == nil {
 			mints[t] = []rewards.Mint{}
-			txCids, txHashes, txBlocks = append(txCids, t.community), append(txHashes, t.hash), append(txBlocks, ev.Block)
+			txCids, txHashes = append(txCids, t.community), append(txHashes, t.hash)
+			if !slices.Contains(blocks, ev.Block) {
+				blocks = append(blocks, ev.Block)
+			}
 		}
 	}
 	if len(mints) == 0 {
@@ -63,12 +67,14 @@ func (x *MintIndex) Minted(ctx context.Context, refs []rewards.BatchRef, finalit
 		To          string `db:"to_address"`
 		Value       string `db:"value"`
 	}
-	// A transaction's Transfers lie in its block: one range of the primary key per transaction.
+	// A transaction's Transfers lie in its block: one range of the primary key per block, however
+	// many of the batches' transactions it holds.
 	if err := x.db.db.SelectContext(ctx, &transfers, `SELECT x.community_id, x.tx_hash, x.to_address, x.value::text AS value
-		FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(c, h, b)
-		JOIN token_transfers x ON x.block_number = t.b AND x.tx_hash = t.h AND x.community_id = t.c AND x.from_address = $4
+		FROM token_transfers x
+		WHERE x.block_number = ANY($3::bigint[]) AND x.from_address = $4
+		  AND (x.community_id, x.tx_hash) IN (SELECT * FROM unnest($1::text[], $2::text[]))
 		ORDER BY x.community_id, x.tx_hash, x.log_index`,
-		pq.Array(txCids), pq.Array(txHashes), pq.Array(txBlocks), indexZeroAddress); err != nil {
+		pq.Array(txCids), pq.Array(txHashes), pq.Array(blocks), indexZeroAddress); err != nil {
 		return nil, x.db.queryError("read minted batches", err)
 	}
 	for _, t := range transfers {

@@ -21,8 +21,9 @@ import (
 // (mints to 4,000 accounts in turn, one Transfer and one DelegateVotesChanged each): the store's
 // side of a backfill alone, without a node. GUILDHALL_BENCH_BATCHES (default 10) batches of
 // GUILDHALL_BENCH_BATCH_SIZE (default 10,000) mints, to GUILDHALL_BENCH_MEMBERS (default 4,000)
-// accounts (more: a community with many holders, each batch touching a few of them). Hashes and addresses are keccak digests, as
-// random as the chain's (in index order, sequential ones cost less than real ones).
+// accounts (more: a community with many holders, each batch touching a few of them). Hashes and
+// addresses are keccak digests, as random as the chain's (in index order, sequential ones cost
+// less than real ones).
 func BenchmarkApplyBatch(b *testing.B) {
 	if b.N > 1 {
 		b.Skip("one run is the measurement")
