@@ -140,8 +140,8 @@ func BenchmarkBackfill(b *testing.B) {
 		float64(httpScanned)/httpTime.Seconds(), httpScanned, httpTime.Round(time.Millisecond))
 	fmt.Printf("  backfill into PostgreSQL + derived state:  %8.0f events/s  (%d events in %s, peak heap above baseline %d MiB in use, %d MiB live)\n",
 		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20, backfillLive>>20)
-	fmt.Printf("  of which writing batches (ApplyBatch): %s; the rest is waiting for the node and decoding\n",
-		rec.writing.Round(time.Millisecond))
+	fmt.Printf("  of which writing batches (ApplyBatch): %s, building the indexes deferred after block %d of %d: %s; the rest is waiting for the node and decoding\n",
+		rec.writing.Round(time.Millisecond), rec.deferredAt, rec.ranges[len(rec.ranges)-1].To, rec.building.Round(time.Millisecond))
 	fmt.Printf("  backfill / raw ceiling: %.2f\n\n", rate/rawRate)
 	b.ReportMetric(float64(httpScanned)/httpTime.Seconds(), "jsonrpc_raw_events/s")
 	b.ReportMetric(rate, "backfill_events/s")
@@ -282,6 +282,25 @@ type recordingStore struct {
 	indexer.Store
 	ranges  []indexer.Range
 	writing time.Duration
+	// deferredAt is the cursor when the backfill deferred its indexes (0: never), building how
+	// long building them again took.
+	deferredAt uint64
+	building   time.Duration
+}
+
+func (s *recordingStore) DeferIndexes(ctx context.Context, expected int64) (bool, error) {
+	on, err := s.Store.DeferIndexes(ctx, expected)
+	if on && len(s.ranges) > 0 {
+		s.deferredAt = s.ranges[len(s.ranges)-1].To
+	}
+	return on, err
+}
+
+func (s *recordingStore) RestoreIndexes(ctx context.Context) (int, error) {
+	start := time.Now()
+	n, err := s.Store.RestoreIndexes(ctx)
+	s.building += time.Since(start)
+	return n, err
 }
 
 func (s *recordingStore) ApplyBatch(ctx context.Context, b *indexer.Batch) error {

@@ -76,6 +76,15 @@ type Store interface {
 	// derived state they touched, and moves the cursor, progress and remembered blocks back to
 	// ancestor: all in one transaction.
 	Rewind(ctx context.Context, ancestor BlockRef) error
+	// DeferIndexes, RestoreIndexes and IndexesDeferred put off, during a long backfill, the
+	// indexes it spends most of its writes on, and build them once at its end (migration 0035).
+	// Reads that need them are refused meanwhile; the rows are the same. DeferIndexes drops them
+	// when the events expected ahead make it worth it and reports whether they are deferred;
+	// RestoreIndexes builds every deferred index and reports how many; IndexesDeferred reports
+	// whether any is deferred (by this process or an earlier one).
+	DeferIndexes(ctx context.Context, expected int64) (bool, error)
+	RestoreIndexes(ctx context.Context) (int, error)
+	IndexesDeferred(ctx context.Context) (bool, error)
 }
 
 // Config tunes an Indexer. Zero values take the defaults.
@@ -112,7 +121,12 @@ type Config struct {
 	// StateWindow: proposals' state() is read only for batches ending within this many blocks
 	// of the head (older state may be pruned from the node); default 64.
 	StateWindow uint64
-	Logger      *slog.Logger
+	// DeferIndexesAbove: a backfill whose final blocks ahead promise at least this many events
+	// (by the density of the batch before) puts off the store's per-account indexes until it
+	// reaches the blocks a reorg may still replace, when the store has an IndexDeferrer and
+	// agrees; default DefaultDeferIndexesAbove, negative never.
+	DeferIndexesAbove int64
+	Logger            *slog.Logger
 	Metrics     *Metrics
 }
 
@@ -151,6 +165,9 @@ func (c *Config) defaults() {
 	if c.StateWindow == 0 {
 		c.StateWindow = 64
 	}
+	if c.DeferIndexesAbove == 0 {
+		c.DeferIndexesAbove = DefaultDeferIndexesAbove
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -170,6 +187,7 @@ type Indexer struct {
 	progress progress
 	pipe     pipeline
 	depth    uint64 // blocks below the head not final yet, as of the step's head
+	deferral deferral
 }
 
 func targetsKey(targets []Target) string {
@@ -333,6 +351,9 @@ func (ix *Indexer) Step(ctx context.Context) (idle bool, err error) {
 		return false, ix.catchUp(ctx, head.Number.Uint64(), *cursor, behind)
 	}
 	if head.Number.Uint64() == cursor.Number {
+		if err := ix.restoreAtHead(ctx, cursor.Number); err != nil {
+			return false, err
+		}
 		ix.progress.done(ix, head.Number.Uint64(), cursor.Number)
 		return true, nil
 	}
@@ -531,6 +552,10 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 		ix.fetchAhead(ctx, to, finalTop, headNum, live, key)
 	}
 	if err := ix.fill(ctx, b, logs, live, timeOf, headNum); err != nil {
+		ix.dropAhead()
+		return err
+	}
+	if err := ix.planIndexes(ctx, from, to, finalTop, b.Len()); err != nil {
 		ix.dropAhead()
 		return err
 	}

@@ -108,14 +108,20 @@ func openHealthTx(ctx context.Context, s *HealthStore, tx *sqlx.Tx, scope health
 		Through    sql.NullTime
 		Version    int64
 		Generation int64
+		Deferred   bool
 	}
 	// The newest reward the figures include: up to the end of today, not failed, not to an
-	// excluded account (rewards_community_created, read backwards); and the ledger version.
+	// excluded account (rewards_community_created, read backwards); the ledger version; and
+	// whether a backfill deferred the indexes the per-member lookups need (0035).
 	if err := h.get(&ledger, `SELECT (SELECT max(created_at) FROM rewards WHERE community_id = $1 AND status <> 'failed'
 			AND wallet <> ALL($2) AND created_at < ($3::date + 1)::timestamp AT TIME ZONE 'UTC') AS through,
 			coalesce((SELECT sum(version) FROM reward_ledger_versions WHERE community_id = $1), 0) AS version,
-			(SELECT generation FROM index_progress WHERE community_id = $1) AS generation`, h.base()...); err != nil {
+			(SELECT generation FROM index_progress WHERE community_id = $1) AS generation,
+			EXISTS (SELECT 1 FROM index_deferred) AS deferred`, h.base()...); err != nil {
 		return nil, err
+	}
+	if ledger.Deferred {
+		return nil, errIndexesDeferred(asOf)
 	}
 	if ledger.Through.Valid {
 		t := ledger.Through.Time.UTC()

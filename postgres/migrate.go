@@ -30,7 +30,33 @@ type MigrationState struct {
 // through an advisory lock. A database marked dirty by a failed migration, or one migrated by a
 // newer Guildhall, gives an EUNAVAILABLE *guildhall.Error saying what to do.
 func (db *DB) MigrateUp(ctx context.Context) error {
-	return db.migrate(ctx, "migrate up", true, func(m *migrate.Migrate) error { return m.Up() })
+	return db.migrate(ctx, "migrate up", true, func(m *migrate.Migrate) error {
+		current, _, err := m.Version()
+		if errors.Is(err, migrate.ErrNilVersion) {
+			return m.Up()
+		}
+		if err != nil {
+			return err
+		}
+		all, err := knownMigrations()
+		if err != nil {
+			return err
+		}
+		if current >= all[len(all)-1].Version {
+			return nil // nothing to apply: indexes a backfill deferred stay deferred
+		}
+		if err := db.restoreBeforeMigrating(ctx); err != nil {
+			return err
+		}
+		return m.Up()
+	})
+}
+
+// restoreBeforeMigrating builds the indexes a backfill deferred (0035) before any migration runs,
+// so that none meets a schema without them.
+func (db *DB) restoreBeforeMigrating(ctx context.Context) error {
+	_, err := db.restoreDeferredIndexes(ctx)
+	return err
 }
 
 // MigrateDown reverts the last steps applied migrations (the CLI's default is 1); with fewer
@@ -40,6 +66,9 @@ func (db *DB) MigrateDown(ctx context.Context, steps int) error {
 		return guildhall.Errorf(guildhall.EINVALID, "migrate down: steps must be at least 1, not %d", steps)
 	}
 	return db.migrate(ctx, "migrate down", true, func(m *migrate.Migrate) error {
+		if err := db.restoreBeforeMigrating(ctx); err != nil {
+			return err
+		}
 		err := m.Steps(-steps)
 		var short migrate.ErrShortLimit
 		if errors.As(err, &short) || errors.Is(err, fs.ErrNotExist) { // fewer than steps, or none, applied

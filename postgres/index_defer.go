@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/lib/pq"
+
+	"github.com/guildhall/guildhall"
+)
+
+// deferrableIndexes are the indexes a long backfill builds once at its end instead of row by row
+// (migration 0035): the two B-trees keyed by account on the tables a backfill fills most. Each
+// costs about as much per row as the table's heap and its primary key together; built by one
+// CREATE INDEX over the rows, about half as much.
+var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate"}
+
+// DeferIndexes drops deferrableIndexes, their definitions kept in index_deferred, when the events
+// expected ahead are at least the rows their tables hold already (pg_class.reltuples; rebuilding
+// over the old rows too must not cost more than inserting the new ones would), and reports whether
+// they are now deferred. A reindex's shadow never defers.
+func (w *IndexWriter) DeferIndexes(ctx context.Context, expected int64) (bool, error) {
+	if w.shadow {
+		return false, nil
+	}
+	const op = "defer indexes"
+	tx, err := w.db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, w.db.queryError(op, err)
+	}
+	defer tx.Rollback()
+	var held int64
+	if err := tx.GetContext(ctx, &held, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class
+		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass)`); err != nil {
+		return false, w.db.queryError(op, err)
+	}
+	if expected < held {
+		return false, nil
+	}
+	var dropped int
+	if err := tx.GetContext(ctx, &dropped, `SELECT index_defer($1)`, pq.Array(deferrableIndexes)); err != nil {
+		return false, w.db.queryError(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, w.db.queryError(op, err)
+	}
+	return dropped > 0, nil
+}
+
+// RestoreIndexes builds every deferred index again, in one transaction, and reports how many.
+func (w *IndexWriter) RestoreIndexes(ctx context.Context) (int, error) {
+	if w.shadow {
+		return 0, nil
+	}
+	return w.db.restoreDeferredIndexes(ctx)
+}
+
+// IndexesDeferred reports whether any index is deferred.
+func (w *IndexWriter) IndexesDeferred(ctx context.Context) (bool, error) {
+	if w.shadow {
+		return false, nil
+	}
+	var deferred bool
+	if err := w.db.db.GetContext(ctx, &deferred, `SELECT EXISTS (SELECT 1 FROM index_deferred)`); err != nil {
+		return false, w.db.queryError("read deferred indexes", err)
+	}
+	return deferred, nil
+}
+
+// restoreDeferredIndexes builds the indexes index_deferred lists, when the table exists (a
+// database migrated before 0035 has none).
+func (db *DB) restoreDeferredIndexes(ctx context.Context) (int, error) {
+	const op = "build deferred indexes"
+	var exists bool
+	if err := db.db.GetContext(ctx, &exists, `SELECT to_regclass('index_deferred') IS NOT NULL`); err != nil {
+		return 0, db.queryError(op, err)
+	}
+	if !exists {
+		return 0, nil
+	}
+	var built int
+	if err := db.db.GetContext(ctx, &built, `SELECT index_restore()`); err != nil {
+		return 0, db.queryError(op, err)
+	}
+	return built, nil
+}
+
+// errIndexesDeferred is the answer of a read whose per-member lookups need a deferred index.
+func errIndexesDeferred(asOf guildhall.AsOf) error {
+	return guildhall.Errorf(guildhall.EUNAVAILABLE,
+		"the first backfill is under way (indexed through block %d): these figures look members up by indexes that are built "+
+			"when it reaches the blocks a reorg may still replace; try again then", asOf.Number)
+}

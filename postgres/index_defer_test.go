@@ -1,0 +1,97 @@
+package postgres_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
+)
+
+// deferrableDefs returns the definitions of the indexes a backfill may defer that exist.
+func deferrableDefs(t *testing.T, raw *sqlx.DB) []string {
+	t.Helper()
+	var defs []string
+	if err := raw.SelectContext(t.Context(), &defs, `SELECT indexdef FROM pg_indexes
+		WHERE indexname IN ('token_transfers_to', 'token_delegate_votes_delegate') ORDER BY indexname`); err != nil {
+		t.Fatal(err)
+	}
+	return defs
+}
+
+// Deferred indexes (migration 0035) never meet a migration: a migration up with nothing to apply
+// leaves them deferred (a restarted serve goes on with its backfill), any migration that runs
+// builds them first, with their own definitions. And a backfill's deferral is declined when the
+// tables already hold more rows than it expects to add: rebuilding those would cost more.
+func TestDeferredIndexesAndMigrations(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, raw := pgtest.NewDBRaw(t)
+	w := postgres.NewIndexWriter(db)
+	built := deferrableDefs(t, raw)
+	if len(built) != 2 {
+		t.Fatalf("indexes: %v", built)
+	}
+	deferNow := func(expected int64) bool {
+		t.Helper()
+		on, err := w.DeferIndexes(ctx, expected)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return on
+	}
+	deferred := func() bool {
+		t.Helper()
+		on, err := w.IndexesDeferred(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return on
+	}
+	if deferred() || !deferNow(0) || !deferred() || len(deferrableDefs(t, raw)) != 0 {
+		t.Fatalf("deferring on empty tables: deferred %v, indexes %v", deferred(), deferrableDefs(t, raw))
+	}
+	if err := db.MigrateUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !deferred() || len(deferrableDefs(t, raw)) != 0 {
+		t.Fatal("a migration up with nothing to apply built the deferred indexes")
+	}
+	// 0035's down builds them; so does migrating down past it with them deferred again.
+	for _, steps := range []int{1, 2} {
+		if steps == 2 && !deferNow(0) {
+			t.Fatal("not deferred again")
+		}
+		if err := db.MigrateDown(ctx, steps); err != nil {
+			t.Fatalf("down %d: %v", steps, err)
+		}
+		if got := deferrableDefs(t, raw); !slices.Equal(got, built) {
+			t.Errorf("after migrating down %d: indexes\n%v\nwant\n%v", steps, got, built)
+		}
+		if err := db.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if deferred() || !slices.Equal(deferrableDefs(t, raw), built) {
+			t.Errorf("after migrating up again: deferred %v, indexes %v", deferred(), deferrableDefs(t, raw))
+		}
+	}
+
+	// 1,000 rows held: a backfill expecting 10 more keeps the indexes, one expecting 10,000 defers.
+	if _, err := raw.ExecContext(ctx, `INSERT INTO token_transfers (community_id, block_number, block_hash, block_time, tx_hash,
+			log_index, from_address, to_address, value)
+		SELECT 'none', n, 'h' || n, n, 't' || n, 0, '0x0000000000000000000000000000000000000000', 'a' || n, 1
+		FROM generate_series(1, 1000) n; ANALYZE token_transfers`); err != nil {
+		t.Fatal(err)
+	}
+	if deferNow(10) || deferred() || len(deferrableDefs(t, raw)) != 2 {
+		t.Error("deferred the indexes of 1,000 rows for 10 more")
+	}
+	if !deferNow(10_000) {
+		t.Error("did not defer the indexes of 1,000 rows for 10,000 more")
+	}
+	if n, err := w.RestoreIndexes(ctx); err != nil || n != 2 || deferred() || !slices.Equal(deferrableDefs(t, raw), built) {
+		t.Errorf("restore: %d built (%v); indexes %v", n, err, deferrableDefs(t, raw))
+	}
+}
