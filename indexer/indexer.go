@@ -127,7 +127,7 @@ type Config struct {
 	// agrees; default DefaultDeferIndexesAbove, negative never.
 	DeferIndexesAbove int64
 	Logger            *slog.Logger
-	Metrics     *Metrics
+	Metrics           *Metrics
 }
 
 // LocalTargetLogs is TargetLogs for a client that reads the chain in this process (the dev chain
