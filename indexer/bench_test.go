@@ -155,6 +155,9 @@ func BenchmarkBackfill(b *testing.B) {
 	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_ACTIVITY_PAIRS")); pairs > 0 {
 		compareActivityTable(b, benchClient{client, target}, id, community, pairs)
 	}
+	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_DEFER_PAIRS")); pairs > 0 {
+		compareDeferral(b, benchClient{client, target}, id, community, pairs)
+	}
 	if pairs, _ := strconv.Atoi(os.Getenv("GUILDHALL_BENCH_CLIENT_PAIRS")); pairs > 0 {
 		compareClients(b, map[string]benchClient{"in-process": {dev.LocalClient(), indexer.LocalTargetLogs}, "JSON-RPC": {overHTTP, rpcTargetLogs}}, id, community, pairs)
 	}
@@ -224,6 +227,32 @@ func compareActivityTable(b *testing.B, client benchClient, id guildhall.ChainId
 	fmt.Printf("  activity table: best backfill %s with, %s without: ratio %.3f\n\n", best[true].Round(time.Millisecond),
 		best[false].Round(time.Millisecond), ratio)
 	b.ReportMetric(ratio, "activity_with/without")
+}
+
+// compareDeferral runs the same whole backfill into fresh databases with the per-account indexes
+// deferred (the default) and built row by row (DeferIndexesAbove < 0) alternately, pairs of each,
+// and prints each run and the ratio of the mean rates: what deferring them gains at this length.
+func compareDeferral(b *testing.B, client benchClient, id guildhall.ChainIdentity, c *guildhall.Community, pairs int) {
+	sum := map[bool]float64{}
+	for i := range 2 * pairs {
+		deferring := i%2 == 0
+		cfg := indexer.Config{FinalityDepth: 2, InitialRange: 4, MaxRange: 10_000, TargetLogs: client.targetLogs}
+		if !deferring {
+			cfg.DeferIndexesAbove = -1
+		}
+		db := benchDB(b, id, c, true)
+		rec := &recordingStore{Store: postgres.NewIndexWriter(db)}
+		d := runBackfill(b, indexer.New(client.Client, rec, cfg))
+		_, events := indexedEvents(b, db)
+		rate := float64(events) / d.Seconds()
+		sum[deferring] += rate
+		fmt.Printf("  backfill with the indexes %s: %8.0f events/s (%d events in %s; ApplyBatch %s, building the deferred indexes %s)\n",
+			map[bool]string{true: "deferred", false: "built row by row"}[deferring], rate, events, d.Round(time.Millisecond),
+			rec.writing.Round(time.Millisecond), rec.building.Round(time.Millisecond))
+	}
+	ratio := sum[true] / sum[false]
+	fmt.Printf("  deferred / row by row, mean rates: %.3f\n\n", ratio)
+	b.ReportMetric(ratio, "deferred/row_by_row")
 }
 
 // activityTriggers are the triggers that keep member_activity_days from the indexed events.

@@ -123,8 +123,8 @@ type Config struct {
 	StateWindow uint64
 	// DeferIndexesAbove: a backfill whose final blocks ahead promise at least this many events
 	// (by the density of the batch before) puts off the store's per-account indexes until it
-	// reaches the blocks a reorg may still replace, when the store has an IndexDeferrer and
-	// agrees; default DefaultDeferIndexesAbove, negative never.
+	// reaches the blocks a reorg may still replace, when the store agrees (Store.DeferIndexes);
+	// default DefaultDeferIndexesAbove, negative never.
 	DeferIndexesAbove int64
 	Logger            *slog.Logger
 	Metrics           *Metrics

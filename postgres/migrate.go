@@ -45,18 +45,13 @@ func (db *DB) MigrateUp(ctx context.Context) error {
 		if current >= all[len(all)-1].Version {
 			return nil // nothing to apply: indexes a backfill deferred stay deferred
 		}
-		if err := db.restoreBeforeMigrating(ctx); err != nil {
+		// Indexes a backfill deferred (0035) are built before any migration runs: none meets a
+		// schema without them.
+		if _, err := db.restoreDeferredIndexes(ctx); err != nil {
 			return err
 		}
 		return m.Up()
 	})
-}
-
-// restoreBeforeMigrating builds the indexes a backfill deferred (0035) before any migration runs,
-// so that none meets a schema without them.
-func (db *DB) restoreBeforeMigrating(ctx context.Context) error {
-	_, err := db.restoreDeferredIndexes(ctx)
-	return err
 }
 
 // MigrateDown reverts the last steps applied migrations (the CLI's default is 1); with fewer
@@ -66,7 +61,7 @@ func (db *DB) MigrateDown(ctx context.Context, steps int) error {
 		return guildhall.Errorf(guildhall.EINVALID, "migrate down: steps must be at least 1, not %d", steps)
 	}
 	return db.migrate(ctx, "migrate down", true, func(m *migrate.Migrate) error {
-		if err := db.restoreBeforeMigrating(ctx); err != nil {
+		if _, err := db.restoreDeferredIndexes(ctx); err != nil { // as for MigrateUp
 			return err
 		}
 		err := m.Steps(-steps)

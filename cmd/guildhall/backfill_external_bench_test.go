@@ -520,7 +520,7 @@ func (h *history) serve(bin string) indexerRun {
 	cmd.Env = append(h.env(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=info")
 	run := h.catchUp("serve", cmd, func() (uint64, bool) { return cursorOf(addr) })
 	for _, line := range strings.Split(run.out, "\n") {
-		if strings.Contains(line, "backfill progress") {
+		if strings.Contains(line, "backfill") { // its progress, and its deferred indexes
 			h.b.Logf("serve: %s", line)
 		}
 	}
