@@ -11,18 +11,11 @@ import (
 	"github.com/guildhall/guildhall/health"
 	"github.com/guildhall/guildhall/indexer"
 	"github.com/guildhall/guildhall/postgres"
+	"github.com/guildhall/guildhall/postgres/pgtest"
 )
 
-// indexDefs returns the definitions of the per-account indexes a backfill may defer that exist.
-func indexDefs(t *testing.T, raw *sqlx.DB) []string {
-	t.Helper()
-	var defs []string
-	if err := raw.SelectContext(t.Context(), &defs, `SELECT indexdef FROM pg_indexes
-		WHERE indexname IN ('token_transfers_to', 'token_delegate_votes_delegate') ORDER BY indexname`); err != nil {
-		t.Fatal(err)
-	}
-	return defs
-}
+// deferrable are the indexes a backfill may defer.
+var deferrable = []string{"token_transfers_to", "token_delegate_votes_delegate"}
 
 // A backfill far behind the head puts off its per-account indexes while it writes final blocks,
 // builds them again (the same definitions) before the first batch a reorg may still replace, and
@@ -37,7 +30,7 @@ func TestLongBackfillDefersItsIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	built := indexDefs(t, raw)
+	built := pgtest.IndexDefs(t, raw, deferrable...)
 	if len(built) != 2 {
 		t.Fatalf("indexes before the backfill: %v", built)
 	}
@@ -47,25 +40,11 @@ func TestLongBackfillDefersItsIndexes(t *testing.T) {
 	}
 	scope := health.Scope{Community: h.community, Operator: h.sim.Address(0).Hex()}
 	healthStore := postgres.NewHealthStore(h.db)
-	var deferredSteps, restarts int
-	for i := 0; ; i++ {
-		if i == 10_000 {
-			t.Fatal("the indexer did not reach the head in 10,000 steps")
-		}
-		idle, err := h.ix.Step(t.Context())
-		if err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-		cursor, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defs := indexDefs(t, raw)
+	deferredSteps := 0
+	h.syncWatching(t, func(i int, idle bool, cursor *indexer.BlockRef) {
+		defs := pgtest.IndexDefs(t, raw, deferrable...)
 		if len(defs) == 2 {
-			if idle {
-				break
-			}
-			continue
+			return
 		}
 		deferredSteps++
 		if len(defs) != 0 {
@@ -75,9 +54,8 @@ func TestLongBackfillDefersItsIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		headNum := head.Number.Uint64()
-		if cursor != nil && cursor.Number > headNum-finality {
-			t.Fatalf("step %d: the cursor is at block %d with the indexes deferred, above the final block %d", i, cursor.Number, headNum-finality)
+		if final := head.Number.Uint64() - finality; cursor != nil && cursor.Number > final {
+			t.Fatalf("step %d: the cursor is at block %d with the indexes deferred, above the final block %d", i, cursor.Number, final)
 		}
 		if idle {
 			t.Fatalf("step %d: at the head with the indexes deferred", i)
@@ -89,14 +67,13 @@ func TestLongBackfillDefersItsIndexes(t *testing.T) {
 			}
 		}
 		if deferredSteps == 2 { // a restart in the middle: the new indexer learns they are deferred
-			restarts++
 			h.ix = indexer.New(h.client, postgres.NewIndexWriter(h.db), h.cfg)
 		}
+	})
+	if deferredSteps < 3 {
+		t.Fatalf("the indexes were deferred for %d steps, restarted after the second: the backfill should have deferred them for longer", deferredSteps)
 	}
-	if deferredSteps < 3 || restarts != 1 {
-		t.Fatalf("the indexes were deferred for %d steps (restarted %d times): the backfill should have deferred them", deferredSteps, restarts)
-	}
-	if got := indexDefs(t, raw); !slices.Equal(got, built) {
+	if got := pgtest.IndexDefs(t, raw, deferrable...); !slices.Equal(got, built) {
 		t.Errorf("indexes after the backfill:\n%v\nwant\n%v", got, built)
 	}
 	var left int

@@ -94,10 +94,24 @@ func (h *harness) withClient(c indexer.Client) {
 // sync steps the indexer until it is at the head.
 func (h *harness) sync(t *testing.T) {
 	t.Helper()
+	h.syncWatching(t, nil)
+}
+
+// syncWatching steps the indexer (h.ix, which each may replace) until it is at the head, calling
+// each, when not nil, after every step with its number, whether it found the head, and the cursor.
+func (h *harness) syncWatching(t *testing.T, each func(i int, idle bool, cursor *indexer.BlockRef)) {
+	t.Helper()
 	for i := 0; i < 10_000; i++ {
 		idle, err := h.ix.Step(t.Context())
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
+		}
+		if each != nil {
+			cursor, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			each(i, idle, cursor)
 		}
 		if idle {
 			return

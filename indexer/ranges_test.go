@@ -54,25 +54,11 @@ func TestDenseBackfillKeepsRangesUnderTheTargetAndAdvancesTheCursor(t *testing.T
 	}
 
 	commits := map[uint64]bool{}
-	for i := 0; ; i++ {
-		if i == 10_000 {
-			t.Fatal("the indexer did not reach the head in 10,000 steps")
-		}
-		idle, err := h.ix.Step(t.Context())
-		if err != nil {
-			t.Fatalf("step %d: %v", i, err)
-		}
-		cur, err := postgres.NewIndexWriter(h.db).IndexCursor(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
+	h.syncWatching(t, func(_ int, _ bool, cur *indexer.BlockRef) {
 		if cur != nil {
 			commits[cur.Number] = true
 		}
-		if idle {
-			break
-		}
-	}
+	})
 	// A range grown over sparse blocks can meet the first dense ones (growth at most doubles a
 	// range, and nothing tells how many logs the next blocks hold): one request may pass the
 	// target there, within twice it; every later one aims at it from the logs per block seen.

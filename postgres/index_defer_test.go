@@ -13,12 +13,7 @@ import (
 // deferrableDefs returns the definitions of the indexes a backfill may defer that exist.
 func deferrableDefs(t *testing.T, raw *sqlx.DB) []string {
 	t.Helper()
-	var defs []string
-	if err := raw.SelectContext(t.Context(), &defs, `SELECT indexdef FROM pg_indexes
-		WHERE indexname IN ('token_transfers_to', 'token_delegate_votes_delegate') ORDER BY indexname`); err != nil {
-		t.Fatal(err)
-	}
-	return defs
+	return pgtest.IndexDefs(t, raw, "token_transfers_to", "token_delegate_votes_delegate")
 }
 
 // Deferred indexes (migration 0035) never meet a migration: a migration up with nothing to apply

@@ -73,6 +73,18 @@ func NewDBRaw(t testing.TB) (*postgres.DB, *sqlx.DB) {
 	return db, raw
 }
 
+// IndexDefs returns the definitions (pg_indexes.indexdef) of those of the named indexes that
+// exist, ordered by name.
+func IndexDefs(t testing.TB, raw *sqlx.DB, names ...string) []string {
+	t.Helper()
+	var defs []string
+	if err := raw.SelectContext(t.Context(), &defs, `SELECT indexdef FROM pg_indexes WHERE indexname = ANY($1) ORDER BY indexname`,
+		pq.Array(names)); err != nil {
+		t.Fatalf("pgtest: read index definitions: %v", err)
+	}
+	return defs
+}
+
 // URL creates a fresh, empty database (not migrated: run `migrate up` or use NewDB) that is
 // dropped when the test ends, disconnecting whoever still uses it, and returns its URL, e.g. for
 // end-to-end tests of the guildhall binary.
