@@ -335,10 +335,13 @@ func (h *harness) forkBack(t *testing.T, depth, floor uint64) (head, reorged uin
 }
 
 // randomized: transfers, mints, delegations, votes and reorgs from a seed, checked at the end.
-// Every run plays seed 20240601; GUILDHALL_REORG_SEEDS=N plays the N seeds after it instead, =A..B seeds A to B.
+// Every run plays seeds 20240601 and 20240602; GUILDHALL_REORG_SEEDS=N plays the N seeds after
+// them instead, =A..B seeds A to B. Even seeds let the indexer defer its per-account indexes
+// whenever final blocks lie ahead (DeferIndexesAbove: 1) and sync less often, so that deferrals
+// and builds interleave with the reorgs.
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()
-	first, last := testseeds.Range("GUILDHALL_REORG_SEEDS", 20240601, 20240601)
+	first, last := testseeds.Range("GUILDHALL_REORG_SEEDS", 20240601, 20240602)
 	for seed := first; seed <= last; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
@@ -349,7 +352,16 @@ func TestRandomizedActivityAndReorgs(t *testing.T) {
 
 func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	h := newHarness(t, 10, indexer.Config{FinalityDepth: finality, InitialRange: 4})
+	cfg := indexer.Config{FinalityDepth: finality, InitialRange: 4}
+	syncOdds := 3 // the indexer steps to the head after one commit in syncOdds
+	if seed%2 == 0 {
+		// Ranges of 2 blocks and longer gaps between syncs: most syncs start more than the
+		// finality depth behind, with final blocks ahead.
+		cfg.DeferIndexesAbove, cfg.MaxRange, syncOdds = 1, 2, 10
+	}
+	h := newHarness(t, 10, cfg)
+	deferrals := &deferralCount{Store: postgres.NewIndexWriter(h.db)}
+	h.ix = indexer.New(h.client, deferrals, cfg)
 	pid := seedActivity(t, h)
 	voted := map[int]bool{1: true, 3: true, 4: true}
 	low := h.headNumber(t) // forks keep the seeded activity
@@ -394,7 +406,7 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 		default:
 			h.commit()
 			highest = max(highest, h.headNumber(t))
-			if rng.IntN(3) == 0 {
+			if rng.IntN(syncOdds) == 0 {
 				h.sync(t)
 			}
 		}
@@ -403,10 +415,32 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	h.commit()
 	h.sync(t)
 	h.checkEqualsChain(t)
-	t.Logf("events: %s; %d reorgs, the deepest %d blocks", h.eventCounts(t), forks, deepest)
+	t.Logf("events: %s; %d reorgs, the deepest %d blocks; indexes deferred %d times", h.eventCounts(t), forks, deepest, deferrals.n)
 	if forks == 0 {
 		t.Error("the history had no reorg: it proves nothing about following one")
 	}
+	if cfg.DeferIndexesAbove > 0 {
+		if deferrals.n == 0 {
+			t.Error("the indexer never deferred its indexes: the seed proves nothing about the deferral")
+		}
+		if on, err := deferrals.IndexesDeferred(t.Context()); on || err != nil {
+			t.Errorf("indexes still deferred at the head (%v)", err)
+		}
+	}
+}
+
+// deferralCount counts the deferrals a store agreed to.
+type deferralCount struct {
+	indexer.Store
+	n int
+}
+
+func (s *deferralCount) DeferIndexes(ctx context.Context, expected int64) (bool, error) {
+	on, err := s.Store.DeferIndexes(ctx, expected)
+	if on {
+		s.n++
+	}
+	return on, err
 }
 
 func (h *harness) head(t *testing.T) common.Hash {
