@@ -53,9 +53,6 @@ func (ix *Indexer) planIndexes(ctx context.Context, from, to, finalTop uint64, e
 
 // restoreAtHead restores deferred indexes once the cursor reached the head at block.
 func (ix *Indexer) restoreAtHead(ctx context.Context, block uint64) error {
-	if ix.deferral == deferralNone || ix.deferral == deferralDeclined {
-		return nil
-	}
 	if err := ix.learnDeferral(ctx); err != nil || ix.deferral != deferralActive {
 		return err
 	}
