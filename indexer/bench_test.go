@@ -75,7 +75,7 @@ func BenchmarkBackfill(b *testing.B) {
 	community := &guildhall.Community{ID: "bench", Name: "Bench", Symbol: "BENCH", ChainID: id.ChainID,
 		TokenAddress: dep.Token.Hex(), GovernorAddress: dep.Governor.Hex(), TimelockAddress: dep.Timelock.Hex(),
 		DeploymentBlock: dep.Block, DeploymentTx: dep.TxHash.Hex(), Settings: guildhall.DefaultGovernanceSettings()}
-	db := benchDB(b, id, community, true)
+	db, url := benchDBURL(b, id, community, true)
 
 	// Logs read in the process, as serve's indexer reads the dev chain it runs (LocalClient). Set
 	// GUILDHALL_BENCH_JSONRPC=1 for eth_getLogs straight over HTTP with the compact parser (as serve
@@ -129,6 +129,9 @@ func BenchmarkBackfill(b *testing.B) {
 	}
 	httpTime := time.Since(start)
 	b.StopTimer()
+	// (c) the store's ceiling for the same event rows.
+	stored, storeTime := storeCeiling(b, url, counts)
+	storeRate := float64(stored) / storeTime.Seconds()
 
 	rawRate := float64(scanned) / rawTime.Seconds()
 	rate := float64(events) / backfillTime.Seconds()
@@ -142,11 +145,16 @@ func BenchmarkBackfill(b *testing.B) {
 		rate, events, backfillTime.Round(time.Millisecond), backfillPeak>>20, backfillLive>>20)
 	fmt.Printf("  of which writing batches (ApplyBatch): %s, building the indexes deferred after block %d of %d: %s; the rest is waiting for the node and decoding\n",
 		rec.writing.Round(time.Millisecond), rec.deferredAt, rec.ranges[len(rec.ranges)-1].To, rec.building.Round(time.Millisecond))
-	fmt.Printf("  backfill / raw ceiling: %.2f\n\n", rate/rawRate)
+	fmt.Printf("  the store's ceiling (those rows alone, COPY into tables with their primary keys only): %8.0f events/s  (%d events in %s)\n",
+		storeRate, stored, storeTime.Round(time.Millisecond))
+	fmt.Printf("  backfill / raw ceiling: %.2f; backfill / store's ceiling: %.2f; store's ceiling / raw ceiling: %.2f\n\n",
+		rate/rawRate, rate/storeRate, storeRate/rawRate)
 	b.ReportMetric(float64(httpScanned)/httpTime.Seconds(), "jsonrpc_raw_events/s")
 	b.ReportMetric(rate, "backfill_events/s")
 	b.ReportMetric(rawRate, "raw_events/s")
 	b.ReportMetric(rate/rawRate, "ratio")
+	b.ReportMetric(storeRate, "store_events/s")
+	b.ReportMetric(rate/storeRate, "store_ratio")
 	b.ReportMetric(float64(backfillPeak>>20), "peak_heap_MiB")
 	b.ReportMetric(float64(backfillLive>>20), "peak_live_heap_MiB")
 	if counts["token_transfers"] < int64(want) {
@@ -267,6 +275,12 @@ var activityTriggers = [][2]string{
 // benchDB is a fresh database bound to the chain holding community c, with the activity
 // triggers on or off.
 func benchDB(b *testing.B, id guildhall.ChainIdentity, c *guildhall.Community, activity bool) *postgres.DB {
+	db, _ := benchDBURL(b, id, c, activity)
+	return db
+}
+
+// benchDBURL is benchDB with the database's URL.
+func benchDBURL(b *testing.B, id guildhall.ChainIdentity, c *guildhall.Community, activity bool) (*postgres.DB, string) {
 	ctx := b.Context()
 	db, url := pgtest.NewDBURL(b)
 	if err := postgres.NewCommunityStore(db).BindChain(ctx, id); err != nil {
@@ -276,7 +290,7 @@ func benchDB(b *testing.B, id guildhall.ChainIdentity, c *guildhall.Community, a
 		b.Fatal(err)
 	}
 	if activity {
-		return db
+		return db, url
 	}
 	raw, err := sql.Open("postgres", url)
 	if err != nil {
@@ -288,7 +302,7 @@ func benchDB(b *testing.B, id guildhall.ChainIdentity, c *guildhall.Community, a
 			b.Fatal(err)
 		}
 	}
-	return db
+	return db, url
 }
 
 // runBackfill steps ix until it is idle and returns how long that took.
