@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 
 	"github.com/lib/pq"
 
@@ -9,10 +10,17 @@ import (
 )
 
 // deferrableIndexes are the indexes a long backfill builds once at its end instead of row by row
-// (migration 0035): the two B-trees keyed by account on the tables a backfill fills most. Each
-// costs about as much per row as the table's heap and its primary key together; built by one
-// CREATE INDEX over the rows, about half as much.
-var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate"}
+// (migration 0035): the B-trees keyed by account on the tables a backfill fills most, the
+// recipients of Transfers, the delegates of DelegateVotesChanged and the delegators of
+// DelegateChanged (one per new holder: its automatic self-delegation). Each costs about as much
+// per row as the table's heap and its primary key together; built by one CREATE INDEX over the
+// rows, about half as much. No write below the final block reads them (the automatic
+// self-delegation check probes the primary key by block, 0033; a rewind cannot happen there), nor
+// does a read the health gate lets through.
+var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate", "token_delegate_changes_delegator"}
+
+// DeferrableIndexes names the indexes a long backfill defers.
+func DeferrableIndexes() []string { return slices.Clone(deferrableIndexes) }
 
 // DeferIndexes drops deferrableIndexes, their definitions kept in index_deferred, when the events
 // expected ahead are at least the rows their tables hold already (pg_class.reltuples; rebuilding
@@ -30,7 +38,7 @@ func (w *IndexWriter) DeferIndexes(ctx context.Context, expected int64) (bool, e
 	defer tx.Rollback()
 	var held int64
 	if err := tx.GetContext(ctx, &held, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class
-		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass)`); err != nil {
+		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass, 'token_delegate_changes'::regclass)`); err != nil {
 		return false, w.db.queryError(op, err)
 	}
 	if expected < held {
