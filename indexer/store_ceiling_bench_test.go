@@ -117,7 +117,11 @@ func storeCeiling(b *testing.B, url string, counts map[string]int64) (int64, tim
 	}
 	var written int64
 	for _, t := range tables {
-		stmt, err := tx.PrepareContext(ctx, pq.CopyIn(t.bare, t.cols...))
+		quoted := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			quoted[i] = pq.QuoteIdentifier(c)
+		}
+		stmt, err := tx.PrepareContext(ctx, `COPY `+t.bare+` (`+strings.Join(quoted, ", ")+`) FROM STDIN`)
 		if err != nil {
 			b.Fatal(err)
 		}
