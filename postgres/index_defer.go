@@ -10,14 +10,17 @@ import (
 )
 
 // deferrableIndexes are the indexes a long backfill builds once at its end instead of row by row
-// (migration 0035): the B-trees keyed by account on the tables a backfill fills most, the
-// recipients of Transfers, the delegates of DelegateVotesChanged and the delegators of
-// DelegateChanged (one per new holder: its automatic self-delegation). Each costs about as much
-// per row as the table's heap and its primary key together; built by one CREATE INDEX over the
-// rows, about half as much. No write below the final block reads them (the automatic
-// self-delegation check probes the primary key by block, 0033; a rewind cannot happen there), nor
-// does a read the health gate lets through.
-var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate", "token_delegate_changes_delegator"}
+// (migration 0035): the B-trees keyed by account on the tables a backfill fills most (the
+// recipients of Transfers, the delegates of DelegateVotesChanged, the delegators of DelegateChanged:
+// one per new holder, its automatic self-delegation) and the holders by balance, which takes a new
+// entry at every balance an account's row is rewritten with. Each costs about as much per row as
+// the table's heap and its primary key together; built by one CREATE INDEX over the rows, about
+// half as much. No write below the final block reads them (the automatic self-delegation check
+// probes the primary key by block, 0033; the account upserts go by the primary key; a rewind
+// cannot happen there), nor does a read the health gate lets through but the holders list, which
+// scans the accounts once per request meanwhile.
+var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate", "token_delegate_changes_delegator",
+	"token_accounts_holders"}
 
 // DeferrableIndexes names the indexes a long backfill defers.
 func DeferrableIndexes() []string { return slices.Clone(deferrableIndexes) }
@@ -38,7 +41,8 @@ func (w *IndexWriter) DeferIndexes(ctx context.Context, expected int64) (bool, e
 	defer tx.Rollback()
 	var held int64
 	if err := tx.GetContext(ctx, &held, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class
-		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass, 'token_delegate_changes'::regclass)`); err != nil {
+		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass, 'token_delegate_changes'::regclass,
+			'token_accounts'::regclass)`); err != nil {
 		return false, w.db.queryError(op, err)
 	}
 	if expected < held {
