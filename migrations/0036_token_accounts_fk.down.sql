@@ -1,13 +1,7 @@
-CREATE OR REPLACE FUNCTION delete_community_token_events() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM token_transfers WHERE community_id = OLD.id;
-    DELETE FROM token_delegate_votes WHERE community_id = OLD.id;
-    DELETE FROM token_delegate_changes WHERE community_id = OLD.id;
-    DELETE FROM token_reward_batches WHERE community_id = OLD.id;
-    RETURN OLD;
-END $$;
+DROP TRIGGER communities_delete_token_accounts ON communities;
+DROP FUNCTION delete_community_token_accounts();
 
--- An account left by a community deleted meanwhile would refuse the constraint: there is none,
--- the trigger above deleted them with their community.
+-- No account is left of a deleted community to refuse the constraint: the trigger above deleted
+-- them with it.
 ALTER TABLE token_accounts ADD CONSTRAINT token_accounts_community_id_fkey
     FOREIGN KEY (community_id) REFERENCES communities (id) ON DELETE CASCADE;

@@ -6,16 +6,15 @@
 --     transaction, which upserts the batch's communities' index_progress (whose foreign key
 --     checks and key-share locks each community once per batch), and every account of a batch
 --     belongs to one of those communities;
---   * deleting a community deletes its accounts: the trigger of 0005 now does that too, as
---     ON DELETE CASCADE did.
+--   * deleting a community deletes its accounts: the trigger below does what ON DELETE CASCADE
+--     did (beside 0005's, which deletes the community's events).
 ALTER TABLE token_accounts DROP CONSTRAINT token_accounts_community_id_fkey;
 
-CREATE OR REPLACE FUNCTION delete_community_token_events() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION delete_community_token_accounts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM token_transfers WHERE community_id = OLD.id;
-    DELETE FROM token_delegate_votes WHERE community_id = OLD.id;
-    DELETE FROM token_delegate_changes WHERE community_id = OLD.id;
-    DELETE FROM token_reward_batches WHERE community_id = OLD.id;
     DELETE FROM token_accounts WHERE community_id = OLD.id;
     RETURN OLD;
 END $$;
+
+CREATE TRIGGER communities_delete_token_accounts AFTER DELETE ON communities
+    FOR EACH ROW EXECUTE FUNCTION delete_community_token_accounts();
