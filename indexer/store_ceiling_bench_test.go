@@ -28,7 +28,7 @@ func storeCeiling(b *testing.B, url string, counts map[string]int64) (int64, tim
 	defer raw.Close()
 	type table struct {
 		name, bare string
-		cols       []string
+		cols       []string // quoted
 		rows       [][]any
 	}
 	var tables []*table
@@ -64,7 +64,7 @@ func storeCeiling(b *testing.B, url string, counts map[string]int64) (int64, tim
 				if err := rows.Scan(&c); err != nil {
 					return err
 				}
-				t.cols = append(t.cols, c)
+				t.cols = append(t.cols, pq.QuoteIdentifier(c))
 			}
 			return rows.Err()
 		}(); err != nil {
@@ -73,7 +73,7 @@ func storeCeiling(b *testing.B, url string, counts map[string]int64) (int64, tim
 		// Every value as text, as the COPY sends it.
 		texts := make([]string, len(t.cols))
 		for i, c := range t.cols {
-			texts[i] = pq.QuoteIdentifier(c) + "::text"
+			texts[i] = c + "::text"
 		}
 		if err := func() error {
 			rows, err := raw.QueryContext(ctx, `SELECT `+strings.Join(texts, ", ")+` FROM `+pq.QuoteIdentifier(name)+
@@ -117,11 +117,7 @@ func storeCeiling(b *testing.B, url string, counts map[string]int64) (int64, tim
 	}
 	var written int64
 	for _, t := range tables {
-		quoted := make([]string, len(t.cols))
-		for i, c := range t.cols {
-			quoted[i] = pq.QuoteIdentifier(c)
-		}
-		stmt, err := tx.PrepareContext(ctx, `COPY `+t.bare+` (`+strings.Join(quoted, ", ")+`) FROM STDIN`)
+		stmt, err := tx.PrepareContext(ctx, `COPY `+t.bare+` (`+strings.Join(t.cols, ", ")+`) FROM STDIN`)
 		if err != nil {
 			b.Fatal(err)
 		}
