@@ -28,15 +28,23 @@ type localClient struct {
 }
 
 // TransactionReceipt returns the receipt of the canonical transaction hash, with every derived
-// field (block, index, logs' positions) as the node's JSON-RPC gives it.
+// field (block, index, logs' positions) as the node's JSON-RPC gives it. The block's receipts
+// are read together, into the chain's cache of recent blocks' receipts: a sender asks for several
+// transactions of one block in turn, and reading one receipt alone copies the whole block's
+// encoded receipts each time (a block of full mintBatch transactions holds thousands of logs).
 func (c localClient) TransactionReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
 	lookup, tx := c.chain.GetCanonicalTransaction(hash)
 	if lookup == nil || tx == nil {
 		return c.Client.TransactionReceipt(ctx, hash)
 	}
-	r, err := c.chain.GetCanonicalReceipt(tx, lookup.BlockHash, lookup.BlockIndex, lookup.Index)
-	if err != nil {
-		return nil, err
+	var r *types.Receipt
+	if receipts := c.chain.GetReceiptsByHash(lookup.BlockHash); lookup.Index < uint64(len(receipts)) {
+		r = receipts[lookup.Index]
+	} else {
+		var err error
+		if r, err = c.chain.GetCanonicalReceipt(tx, lookup.BlockHash, lookup.BlockIndex, lookup.Index); err != nil {
+			return nil, err
+		}
 	}
 	out := *r // the chain caches its receipts: the caller gets its own
 	return &out, nil

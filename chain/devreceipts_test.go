@@ -39,6 +39,33 @@ func TestDevChainLocalClientReceipts(t *testing.T) {
 	if _, err := local.TransactionReceipt(ctx, common.HexToHash("0x1234")); !errors.Is(err, ethereum.NotFound) {
 		t.Errorf("receipt of a transaction never sent: %v, want not found", err)
 	}
+
+	// Several transactions of one block, each asked for in turn (the block's receipts are read
+	// together once): every one is the node's, with its own index, gas and log positions.
+	shared := false
+	for round := 0; round < 3 && !shared; round++ {
+		var sent []*types.Transaction
+		for i := range 3 {
+			sent = append(sent, l.mint(t, common.BigToHash(big.NewInt(int64(0x100*(round+1)+i)))))
+		}
+		blocks := map[uint64]int{}
+		for _, tx := range sent {
+			want := waitMined(t, client, tx.Hash(), 3*time.Second)
+			got, err := local.TransactionReceipt(ctx, tx.Hash())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("local receipt of transaction %d of block %d\n%+v\nwant the node's\n%+v", want.TransactionIndex, want.BlockNumber, got, want)
+			}
+			if blocks[want.BlockNumber.Uint64()]++; blocks[want.BlockNumber.Uint64()] > 1 {
+				shared = true
+			}
+		}
+	}
+	if !shared {
+		t.Fatal("no two mints landed in one block in three tries: the test proves nothing")
+	}
 }
 
 // The local client reads a range's logs from the chain's database: the logs the node's eth_getLogs
