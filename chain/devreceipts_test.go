@@ -44,9 +44,13 @@ func TestDevChainLocalClientReceipts(t *testing.T) {
 	// together once): every one is the node's, with its own index, gas and log positions.
 	shared := false
 	for round := 0; round < 3 && !shared; round++ {
+		nonce, err := client.PendingNonceAt(ctx, l.op.Address)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var sent []*types.Transaction
-		for i := range 3 {
-			sent = append(sent, l.mint(t, common.BigToHash(big.NewInt(int64(0x100*(round+1)+i)))))
+		for i := range 3 { // sent at once: the pool's pending nonce lags each
+			sent = append(sent, l.mintWithNonce(t, common.BigToHash(big.NewInt(int64(0x100*(round+1)+i))), nonce+uint64(i)))
 		}
 		blocks := map[uint64]int{}
 		for _, tx := range sent {
@@ -178,7 +182,18 @@ func newLocalChain(t *testing.T) *localChain {
 // mint sends a mintBatch of 1, 2 and 3 to three recipients under batch id.
 func (l *localChain) mint(t *testing.T, id common.Hash) *types.Transaction {
 	t.Helper()
+	return sendTx(t, l.client, l.op.Key, &l.dep.Token, nil, mintBatchOf(id), 2_000_000)
+}
+
+// mintWithNonce is mint with the nonce given (see sendTxWithNonce).
+func (l *localChain) mintWithNonce(t *testing.T, id common.Hash, nonce uint64) *types.Transaction {
+	t.Helper()
+	return sendTxWithNonce(t, l.client, l.op.Key, nonce, &l.dep.Token, nil, mintBatchOf(id), 2_000_000)
+}
+
+// mintBatchOf is the calldata of a mintBatch of 1, 2 and 3 to three recipients under batch id.
+func mintBatchOf(id common.Hash) []byte {
 	to := []common.Address{common.HexToAddress("0x01"), common.HexToAddress("0x02"), common.HexToAddress("0x03")}
 	amounts := []*big.Int{big.NewInt(1), big.NewInt(2), big.NewInt(3)}
-	return sendTx(t, l.client, l.op.Key, &l.dep.Token, nil, guildtoken.NewGuildToken().PackMintBatch(id, to, amounts), 2_000_000)
+	return guildtoken.NewGuildToken().PackMintBatch(id, to, amounts)
 }

@@ -325,16 +325,20 @@ type recordingStore struct {
 	indexer.Store
 	ranges  []indexer.Range
 	writing time.Duration
-	// deferredAt is the cursor when the backfill deferred its indexes (0: never), building how
-	// long building them again took.
+	// deferredAt is the cursor when the backfill last deferred its indexes (0: never), deferrals
+	// how many times the store agreed to, building how long building them again took.
 	deferredAt uint64
+	deferrals  int
 	building   time.Duration
 }
 
 func (s *recordingStore) DeferIndexes(ctx context.Context, expected int64) (bool, error) {
 	on, err := s.Store.DeferIndexes(ctx, expected)
-	if on && len(s.ranges) > 0 {
-		s.deferredAt = s.ranges[len(s.ranges)-1].To
+	if on {
+		s.deferrals++
+		if len(s.ranges) > 0 {
+			s.deferredAt = s.ranges[len(s.ranges)-1].To
+		}
 	}
 	return on, err
 }

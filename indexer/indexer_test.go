@@ -360,7 +360,7 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 		cfg.DeferIndexesAbove, cfg.MaxRange, syncOdds = 1, 2, 10
 	}
 	h := newHarness(t, 10, cfg)
-	deferrals := &deferralCount{Store: postgres.NewIndexWriter(h.db)}
+	deferrals := &recordingStore{Store: postgres.NewIndexWriter(h.db)}
 	h.ix = indexer.New(h.client, deferrals, cfg)
 	pid := seedActivity(t, h)
 	voted := map[int]bool{1: true, 3: true, 4: true}
@@ -415,32 +415,18 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 	h.commit()
 	h.sync(t)
 	h.checkEqualsChain(t)
-	t.Logf("events: %s; %d reorgs, the deepest %d blocks; indexes deferred %d times", h.eventCounts(t), forks, deepest, deferrals.n)
+	t.Logf("events: %s; %d reorgs, the deepest %d blocks; indexes deferred %d times", h.eventCounts(t), forks, deepest, deferrals.deferrals)
 	if forks == 0 {
 		t.Error("the history had no reorg: it proves nothing about following one")
 	}
 	if cfg.DeferIndexesAbove > 0 {
-		if deferrals.n == 0 {
+		if deferrals.deferrals == 0 {
 			t.Error("the indexer never deferred its indexes: the seed proves nothing about the deferral")
 		}
 		if on, err := deferrals.IndexesDeferred(t.Context()); on || err != nil {
 			t.Errorf("indexes still deferred at the head (%v)", err)
 		}
 	}
-}
-
-// deferralCount counts the deferrals a store agreed to.
-type deferralCount struct {
-	indexer.Store
-	n int
-}
-
-func (s *deferralCount) DeferIndexes(ctx context.Context, expected int64) (bool, error) {
-	on, err := s.Store.DeferIndexes(ctx, expected)
-	if on {
-		s.n++
-	}
-	return on, err
 }
 
 func (h *harness) head(t *testing.T) common.Hash {

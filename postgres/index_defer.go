@@ -40,9 +40,10 @@ func (w *IndexWriter) DeferIndexes(ctx context.Context, expected int64) (bool, e
 	}
 	defer tx.Rollback()
 	var held int64
-	if err := tx.GetContext(ctx, &held, `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM pg_class
-		WHERE oid IN ('token_transfers'::regclass, 'token_delegate_votes'::regclass, 'token_delegate_changes'::regclass,
-			'token_accounts'::regclass)`); err != nil {
+	// The tables of the indexes, as the catalog has them.
+	if err := tx.GetContext(ctx, &held, `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_class c
+		WHERE c.oid IN (SELECT i.indrelid FROM pg_index i WHERE i.indexrelid IN (SELECT to_regclass(n) FROM unnest($1::text[]) n))`,
+		pq.Array(deferrableIndexes)); err != nil {
 		return false, w.db.queryError(op, err)
 	}
 	if expected < held {
