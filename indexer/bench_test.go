@@ -330,6 +330,20 @@ type recordingStore struct {
 	deferredAt uint64
 	deferrals  int
 	building   time.Duration
+	// rewinds counts the rewinds, rewindsDeferred those asked with the indexes deferred.
+	rewinds, rewindsDeferred int
+}
+
+func (s *recordingStore) Rewind(ctx context.Context, ancestor indexer.BlockRef) error {
+	deferred, err := s.Store.IndexesDeferred(ctx)
+	if err != nil {
+		return err
+	}
+	s.rewinds++
+	if deferred {
+		s.rewindsDeferred++
+	}
+	return s.Store.Rewind(ctx, ancestor)
 }
 
 func (s *recordingStore) DeferIndexes(ctx context.Context, expected int64) (bool, error) {

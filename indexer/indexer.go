@@ -405,7 +405,7 @@ func (ix *Indexer) reorg(ctx context.Context, head *types.Header, cursor BlockRe
 		depth := cursor.Number - b.Number
 		ix.log.Warn("reorg: rewinding to the common ancestor", "ancestor", b.Number, "ancestor_hash", b.Hash,
 			"old_cursor", cursor.Number, "depth", depth)
-		if err := ix.store.Rewind(ctx, b); err != nil {
+		if err := ix.rewindWith(ctx, b); err != nil {
 			return fmt.Errorf("rewind to block %d: %w", b.Number, err)
 		}
 		ix.m.reorgs.Inc()
@@ -555,7 +555,7 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 		ix.dropAhead()
 		return err
 	}
-	if err := ix.planIndexes(ctx, from, to, finalTop, b.Len()); err != nil {
+	if err := ix.planIndexes(ctx, from, to, headNum, b.Len()); err != nil {
 		ix.dropAhead()
 		return err
 	}

@@ -337,7 +337,7 @@ func (h *harness) forkBack(t *testing.T, depth, floor uint64) (head, reorged uin
 // randomized: transfers, mints, delegations, votes and reorgs from a seed, checked at the end.
 // Every run plays seeds 20240601 and 20240602; GUILDHALL_REORG_SEEDS=N plays the N seeds after
 // them instead, =A..B seeds A to B. Even seeds let the indexer defer its per-account indexes
-// whenever final blocks lie ahead (DeferIndexesAbove: 1) and sync less often, so that deferrals
+// whenever blocks lie ahead (DeferIndexesAbove: 1) and sync less often, so that deferrals
 // and builds interleave with the reorgs.
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()

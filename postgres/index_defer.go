@@ -15,10 +15,10 @@ import (
 // one per new holder, its automatic self-delegation) and the holders by balance, which takes a new
 // entry at every balance an account's row is rewritten with. Each costs about as much per row as
 // the table's heap and its primary key together; built by one CREATE INDEX over the rows, about
-// half as much. No write below the final block reads them (the automatic self-delegation check
-// probes the primary key by block, 0033; the account upserts go by the primary key; a rewind
-// cannot happen there), nor does a read the health gate lets through but the holders list, which
-// scans the accounts once per request meanwhile.
+// half as much. No write of a batch reads them (the automatic self-delegation check probes the
+// primary key by block, 0033; the account upserts go by the primary key); a rewind does, and the
+// indexer builds them before one. Nor does a read the health gate lets through but the holders
+// list, which scans the accounts once per request meanwhile.
 var deferrableIndexes = []string{"token_transfers_to", "token_delegate_votes_delegate", "token_delegate_changes_delegator",
 	"token_accounts_holders"}
 
