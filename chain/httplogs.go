@@ -69,16 +69,17 @@ func (e *RPCError) ErrorCode() int { return e.Code }
 func (e *RPCError) ErrorData() any { return e.Data }
 
 type filterArg struct {
-	FromBlock string           `json:"fromBlock"`
-	ToBlock   string           `json:"toBlock"`
+	BlockHash *common.Hash     `json:"blockHash,omitempty"`
+	FromBlock string           `json:"fromBlock,omitempty"`
+	ToBlock   string           `json:"toBlock,omitempty"`
 	Address   []common.Address `json:"address,omitempty"`
 	Topics    [][]common.Hash  `json:"topics,omitempty"`
 }
 
-// FilterLogs is eth_getLogs for a range of numbered blocks, as the indexer asks; other queries (by
-// block hash, or up to "latest") go through the wrapped client.
+// FilterLogs is eth_getLogs for a range of numbered blocks or for one block by its hash, as the
+// indexer asks; other queries (up to "latest") go through the wrapped client.
 func (h *httpLogs) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
-	if !numbered(q) {
+	if !numbered(q) && q.BlockHash == nil {
 		return h.Client.FilterLogs(ctx, q)
 	}
 	a, err := h.getLogs(ctx, q, logLimit{})
@@ -109,10 +110,11 @@ func numbered(q ethereum.FilterQuery) bool {
 
 // getLogs sends eth_getLogs and reads the answer as a stream, up to limit.
 func (h *httpLogs) getLogs(ctx context.Context, q ethereum.FilterQuery, limit logLimit) (logsAnswer, error) {
-	body, err := json.Marshal(map[string]any{
-		"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs",
-		"params": []filterArg{{FromBlock: hexutil.EncodeBig(q.FromBlock), ToBlock: hexutil.EncodeBig(q.ToBlock), Address: q.Addresses, Topics: q.Topics}},
-	})
+	arg := filterArg{BlockHash: q.BlockHash, Address: q.Addresses, Topics: q.Topics}
+	if q.BlockHash == nil {
+		arg.FromBlock, arg.ToBlock = hexutil.EncodeBig(q.FromBlock), hexutil.EncodeBig(q.ToBlock)
+	}
+	body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "eth_getLogs", "params": []filterArg{arg}})
 	if err != nil {
 		return logsAnswer{}, err
 	}

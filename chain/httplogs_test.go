@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
@@ -53,6 +55,28 @@ func TestHTTPLogsMatchesGoEthereumClient(t *testing.T) {
 	}
 	if len(want) == 0 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("HTTPLogs returned %d logs, go-ethereum's client %d (or they differ)", len(got), len(want))
+	}
+	// By block hash: each block's logs, as go-ethereum's client reads them and as the range had them.
+	byBlock := map[common.Hash][]types.Log{}
+	for _, l := range want {
+		byBlock[l.BlockHash] = append(byBlock[l.BlockHash], l)
+	}
+	for hash, inRange := range byBlock {
+		q := ethereum.FilterQuery{BlockHash: &hash}
+		want, err := rpc.FilterLogs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := fast.FilterLogs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(got, inRange) {
+			t.Fatalf("block %s: HTTPLogs returned %d logs by hash, go-ethereum's client %d, the range %d (or they differ)", hash, len(got), len(want), len(inRange))
+		}
+	}
+	if _, err := fast.FilterLogs(ctx, ethereum.FilterQuery{BlockHash: &common.Hash{1}}); err == nil {
+		t.Fatal("no error for an unknown block hash")
 	}
 	// A range past the head is the node's error, as through go-ethereum's client.
 	q.ToBlock = new(big.Int).SetUint64(head + 1000)

@@ -112,6 +112,13 @@ type Config struct {
 	// client that can stop reading an answer (chain.HTTPLogs) stops there, between blocks, and the
 	// range ends at the last block read whole; default 32 MiB.
 	MaxRangeBytes int64
+	// BlockByBlock: while the range size is at most this many blocks (blocks dense with the
+	// communities' logs), logs are asked block by block, each by its block's hash (EIP-234),
+	// instead of by range. go-ethereum's log index finds each matching log of a ranged search by
+	// walking its block's logs from the first, so a range of blocks of thousands of logs costs
+	// the node the square of that per block; a block asked by hash is read once. Default 0:
+	// never (a chain read in the process); serve sets DefaultBlockByBlock for a node.
+	BlockByBlock uint64
 	// Prefetch is the most ranges fetched ahead while a batch is written; the
 	// indexer keeps fewer in flight while the node answers before they are needed, and one after
 	// a refusal; default 3.
@@ -121,14 +128,20 @@ type Config struct {
 	// StateWindow: proposals' state() is read only for batches ending within this many blocks
 	// of the head (older state may be pruned from the node); default 64.
 	StateWindow uint64
-	// DeferIndexesAbove: a backfill whose final blocks ahead promise at least this many events
-	// (by the density of the batch before) puts off the store's per-account indexes until it
-	// reaches the blocks a reorg may still replace, when the store agrees (Store.DeferIndexes);
-	// default DefaultDeferIndexesAbove, negative never.
+	// DeferIndexesAbove: a backfill whose blocks ahead promise at least this many events (by
+	// the density of the batch before) puts off the store's per-account indexes until its batch
+	// that reaches the head, or a rewind, when the store agrees (Store.DeferIndexes); default
+	// DefaultDeferIndexesAbove, negative never.
 	DeferIndexesAbove int64
 	Logger            *slog.Logger
 	Metrics           *Metrics
 }
+
+// DefaultBlockByBlock is Config.BlockByBlock for a node: ranges of 4 blocks or fewer mean
+// thousands of the communities' logs a block (TargetLogs 10,000), where a ranged search costs
+// go-ethereum more than twice the CPU of the same blocks asked by hash (the external-node
+// benchmark's ceilings), and a request per block is at most four times as many.
+const DefaultBlockByBlock = 4
 
 // LocalTargetLogs is TargetLogs for a client that reads the chain in this process (the dev chain
 // serve runs): no provider caps its answers, and a batch writes each account it touches once, so
@@ -435,7 +448,7 @@ func (ix *Indexer) catchUp(ctx context.Context, headNum uint64, cursor BlockRef,
 		}
 	}
 	to := min(cursor.Number, from+ix.ranger.size()-1)
-	logs, to, err := ix.fetchLogs(ctx, from, to, group)
+	logs, to, err := ix.fetchLogs(ctx, from, to, group, nil)
 	if err != nil {
 		return err
 	}
@@ -596,7 +609,11 @@ func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to,
 	}
 	through = to
 	if len(targets) > 0 {
-		if logs, through, err = ix.fetchLogs(ctx, from, to, targets); err != nil || logs == nil {
+		hashes := make(map[uint64]common.Hash, len(headers))
+		for _, h := range headers {
+			hashes[h.Number.Uint64()] = h.Hash()
+		}
+		if logs, through, err = ix.fetchLogs(ctx, from, to, targets, hashes); err != nil || logs == nil {
 			return nil, 0, nil, err
 		}
 		for len(headers) > 0 && headers[len(headers)-1].Number.Uint64() > through {
@@ -725,10 +742,13 @@ func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) e
 // client stopped reading it at the last block read whole. When the node refuses the range as too
 // large it shrinks the range size and returns nil logs and no error: the caller tries again with
 // the smaller size. An empty result is a non-nil empty slice.
-func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target) (logs []types.Log, through uint64, err error) {
+func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target, hashes map[uint64]common.Hash) (logs []types.Log, through uint64, err error) {
 	addrs := make([]common.Address, 0, 3*len(targets))
 	for _, t := range targets {
 		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
+	}
+	if ix.ranger.size() <= ix.cfg.BlockByBlock {
+		return ix.fetchBlockLogs(ctx, from, to, addrs, hashes)
 	}
 	q := ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
@@ -761,6 +781,38 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 	if logs == nil {
 		logs = []types.Log{}
 	}
+	return logs, through, nil
+}
+
+// fetchBlockLogs reads the logs of from..to block by block, each by its block's hash (EIP-234;
+// hashes holds those known, the others are read from the block's header), up to the block where
+// they reach 2*TargetLogs: through is the last block read. Config.BlockByBlock says when.
+func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, addrs []common.Address, hashes map[uint64]common.Hash) (logs []types.Log, through uint64, err error) {
+	q := ethereum.FilterQuery{Addresses: addrs, Topics: [][]common.Hash{Topics}}
+	logs = []types.Log{}
+	for n := from; n <= to && len(logs) < 2*ix.cfg.TargetLogs; n++ {
+		hash, ok := hashes[n]
+		if !ok {
+			h, err := ix.header(ctx, n)
+			if err != nil {
+				return nil, 0, err
+			}
+			hash = h.Hash()
+		}
+		q.BlockHash = &hash
+		got, err := ix.client.FilterLogs(ctx, q)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, 0, ctx.Err()
+			}
+			// Most likely the block was replaced since its header was read: the next step
+			// finds out.
+			return nil, 0, fmt.Errorf("get logs of block %d (%s): %w", n, hash, err)
+		}
+		logs, through = append(logs, got...), n
+	}
+	ix.ranger.succeeded(through-from+1, len(logs), ix.cfg.TargetLogs)
+	ix.m.rangeSize.Set(float64(ix.ranger.size()))
 	return logs, through, nil
 }
 

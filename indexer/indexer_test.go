@@ -338,7 +338,8 @@ func (h *harness) forkBack(t *testing.T, depth, floor uint64) (head, reorged uin
 // Every run plays seeds 20240601 and 20240602; GUILDHALL_REORG_SEEDS=N plays the N seeds after
 // them instead, =A..B seeds A to B. Even seeds let the indexer defer its per-account indexes
 // whenever blocks lie ahead (DeferIndexesAbove: 1) and sync less often, so that deferrals
-// and builds interleave with the reorgs.
+// and builds interleave with the reorgs; of those, seeds 2 mod 4 read every range block by block,
+// by hash (BlockByBlock).
 func TestRandomizedActivityAndReorgs(t *testing.T) {
 	t.Parallel()
 	first, last := testseeds.Range("GUILDHALL_REORG_SEEDS", 20240601, 20240602)
@@ -358,6 +359,9 @@ func playRandomActivityAndReorgs(t *testing.T, seed uint64) {
 		// Ranges of 2 blocks and longer gaps between syncs: most syncs start more than the
 		// finality depth behind, with final blocks ahead.
 		cfg.DeferIndexesAbove, cfg.MaxRange, syncOdds = 1, 2, 10
+		if seed%4 == 2 { // and every range is read block by block, by hash
+			cfg.BlockByBlock = 2
+		}
 	}
 	h := newHarness(t, 10, cfg)
 	deferrals := &recordingStore{Store: postgres.NewIndexWriter(h.db)}

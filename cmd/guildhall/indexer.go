@@ -16,7 +16,8 @@ import (
 
 // indexerConfig is the indexer's configuration for serve: the dev chain polls faster (its blocks
 // come at most a second apart and never reorg), and the dev chain this process runs is read in
-// larger batches (indexer.LocalTargetLogs).
+// larger batches (indexer.LocalTargetLogs); a node's blocks dense with the communities' logs are
+// read block by block (indexer.DefaultBlockByBlock).
 func indexerConfig(cc *chainConn, finality chain.Finality, pollInterval time.Duration, registry prometheus.Registerer) indexer.Config {
 	if pollInterval <= 0 {
 		pollInterval = 2 * time.Second
@@ -32,6 +33,8 @@ func indexerConfig(cc *chainConn, finality chain.Finality, pollInterval time.Dur
 	}
 	if cc.dev != nil { // read in the process (indexerClient)
 		cfg.TargetLogs = indexer.LocalTargetLogs
+	} else {
+		cfg.BlockByBlock = indexer.DefaultBlockByBlock
 	}
 	return cfg
 }
