@@ -609,15 +609,18 @@ func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to,
 	}
 	through = to
 	if len(targets) > 0 {
-		hashes := make(map[uint64]common.Hash, len(headers))
+		known := make(map[uint64]*types.Header, len(headers))
 		for _, h := range headers {
-			hashes[h.Number.Uint64()] = h.Hash()
+			known[h.Number.Uint64()] = h
 		}
-		if logs, through, err = ix.fetchLogs(ctx, from, to, targets, hashes); err != nil || logs == nil {
+		if logs, through, err = ix.fetchLogs(ctx, from, to, targets, known); err != nil || logs == nil {
 			return nil, 0, nil, err
 		}
 		for len(headers) > 0 && headers[len(headers)-1].Number.Uint64() > through {
 			headers = headers[:len(headers)-1]
+		}
+		if h := known[through]; h != nil && (len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != through) {
+			headers = append(headers, h) // read before its logs, block by block
 		}
 	}
 	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != through {
@@ -742,13 +745,16 @@ func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) e
 // client stopped reading it at the last block read whole. When the node refuses the range as too
 // large it shrinks the range size and returns nil logs and no error: the caller tries again with
 // the smaller size. An empty result is a non-nil empty slice.
-func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target, hashes map[uint64]common.Hash) (logs []types.Log, through uint64, err error) {
+//
+// While the range size is at most Config.BlockByBlock, the logs are read block by block, each by
+// its hash, from the header in known or read (and then added to known, when known is not nil).
+func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target, known map[uint64]*types.Header) (logs []types.Log, through uint64, err error) {
 	addrs := make([]common.Address, 0, 3*len(targets))
 	for _, t := range targets {
 		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
 	}
 	if ix.ranger.size() <= ix.cfg.BlockByBlock {
-		return ix.fetchBlockLogs(ctx, from, to, addrs, hashes)
+		return ix.fetchBlockLogs(ctx, from, to, addrs, known)
 	}
 	q := ethereum.FilterQuery{
 		FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
@@ -784,21 +790,23 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 	return logs, through, nil
 }
 
-// fetchBlockLogs reads the logs of from..to block by block, each by its block's hash (EIP-234;
-// hashes holds those known, the others are read from the block's header), up to the block where
-// they reach 2*TargetLogs: through is the last block read. Config.BlockByBlock says when.
-func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, addrs []common.Address, hashes map[uint64]common.Hash) (logs []types.Log, through uint64, err error) {
+// fetchBlockLogs reads the logs of from..to block by block, each by its block's hash (EIP-234),
+// its header taken from known or read first, up to the block where they reach 2*TargetLogs:
+// through is the last block read. Config.BlockByBlock says when.
+func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, addrs []common.Address, known map[uint64]*types.Header) (logs []types.Log, through uint64, err error) {
 	q := ethereum.FilterQuery{Addresses: addrs, Topics: [][]common.Hash{Topics}}
 	logs = []types.Log{}
 	for n := from; n <= to && len(logs) < 2*ix.cfg.TargetLogs; n++ {
-		hash, ok := hashes[n]
-		if !ok {
-			h, err := ix.header(ctx, n)
-			if err != nil {
+		h := known[n]
+		if h == nil {
+			if h, err = ix.header(ctx, n); err != nil {
 				return nil, 0, err
 			}
-			hash = h.Hash()
+			if known != nil {
+				known[n] = h
+			}
 		}
+		hash := h.Hash()
 		q.BlockHash = &hash
 		got, err := ix.client.FilterLogs(ctx, q)
 		if err != nil {
