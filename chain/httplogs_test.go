@@ -44,15 +44,21 @@ func TestHTTPLogsMatchesGoEthereumClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// both asks HTTPLogs and go-ethereum's client.
+	both := func(q ethereum.FilterQuery) (got, want []types.Log) {
+		t.Helper()
+		want, err := rpc.FilterLogs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = fast.FilterLogs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, want
+	}
 	q := ethereum.FilterQuery{FromBlock: big.NewInt(0), ToBlock: new(big.Int).SetUint64(head)}
-	want, err := rpc.FilterLogs(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := fast.FilterLogs(ctx, q)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, want := both(q)
 	if len(want) == 0 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("HTTPLogs returned %d logs, go-ethereum's client %d (or they differ)", len(got), len(want))
 	}
@@ -62,15 +68,7 @@ func TestHTTPLogsMatchesGoEthereumClient(t *testing.T) {
 		byBlock[l.BlockHash] = append(byBlock[l.BlockHash], l)
 	}
 	for hash, inRange := range byBlock {
-		q := ethereum.FilterQuery{BlockHash: &hash}
-		want, err := rpc.FilterLogs(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := fast.FilterLogs(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := both(ethereum.FilterQuery{BlockHash: &hash})
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(got, inRange) {
 			t.Fatalf("block %s: HTTPLogs returned %d logs by hash, go-ethereum's client %d, the range %d (or they differ)", hash, len(got), len(want), len(inRange))
 		}

@@ -612,31 +612,10 @@ func (h *history) ceiling() (events, rangeSize uint64, took time.Duration) {
 	// 3 events a mint (Transfer, DelegateChanged, DelegateVotesChanged) and a transfer.
 	rangeSize = max(1, blocks*10_000/uint64(3*(h.mints+h.transfers)))
 	ranges := indexer.NewRanges(rangeSize, rangeSize)
-	var next, total atomic.Uint64
-	next.Store(h.deployBlock)
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	start := time.Now()
-	for range 2 {
-		wg.Go(func() {
-			for from := next.Add(rangeSize) - rangeSize; from <= h.head; from = next.Add(rangeSize) - rangeSize {
-				n, err := h.fetchAll(c, ranges, from, min(h.head, from+rangeSize-1))
-				if err != nil {
-					errs <- err
-					return
-				}
-				total.Add(n)
-			}
-		})
-	}
-	wg.Wait()
-	took = time.Since(start)
-	select {
-	case err := <-errs:
-		h.b.Fatalf("ceiling: %v\ngeth's log:\n%s", err, tail(h.node.log.String(), 4000))
-	default:
-	}
-	return total.Load(), rangeSize, took
+	events, took = h.inTurns("ceiling", rangeSize, func(from uint64) (uint64, error) {
+		return h.fetchAll(c, ranges, from, min(h.head, from+rangeSize-1))
+	})
+	return events, rangeSize, took
 }
 
 // ceilingByHash is the node's ceiling asked block by block: each block's header by number, then
@@ -649,6 +628,20 @@ func (h *history) ceilingByHash() (events uint64, took time.Duration) {
 	if err != nil {
 		h.b.Fatal(err)
 	}
+	return h.inTurns("ceiling by block hash", 1, func(n uint64) (uint64, error) {
+		hdr, err := h.node.client.HeaderByNumber(context.Background(), new(big.Int).SetUint64(n))
+		if err != nil {
+			return 0, err
+		}
+		hash := hdr.Hash()
+		logs, err := c.FilterLogs(context.Background(), ethereum.FilterQuery{BlockHash: &hash, Addresses: h.contracts, Topics: [][]common.Hash{indexer.Topics}})
+		return uint64(len(logs)), err
+	})
+}
+
+// inTurns runs fetch from the history's first block to its head in steps of step blocks, 2 in
+// flight, and returns the logs they counted and the time they took.
+func (h *history) inTurns(what string, step uint64, fetch func(from uint64) (uint64, error)) (events uint64, took time.Duration) {
 	var next, total atomic.Uint64
 	next.Store(h.deployBlock)
 	var wg sync.WaitGroup
@@ -656,19 +649,13 @@ func (h *history) ceilingByHash() (events uint64, took time.Duration) {
 	start := time.Now()
 	for range 2 {
 		wg.Go(func() {
-			for n := next.Add(1) - 1; n <= h.head; n = next.Add(1) - 1 {
-				hdr, err := h.node.client.HeaderByNumber(context.Background(), new(big.Int).SetUint64(n))
+			for from := next.Add(step) - step; from <= h.head; from = next.Add(step) - step {
+				n, err := fetch(from)
 				if err != nil {
 					errs <- err
 					return
 				}
-				hash := hdr.Hash()
-				logs, err := c.FilterLogs(context.Background(), ethereum.FilterQuery{BlockHash: &hash, Addresses: h.contracts, Topics: [][]common.Hash{indexer.Topics}})
-				if err != nil {
-					errs <- err
-					return
-				}
-				total.Add(uint64(len(logs)))
+				total.Add(n)
 			}
 		})
 	}
@@ -676,7 +663,7 @@ func (h *history) ceilingByHash() (events uint64, took time.Duration) {
 	took = time.Since(start)
 	select {
 	case err := <-errs:
-		h.b.Fatalf("ceiling by block hash: %v\ngeth's log:\n%s", err, tail(h.node.log.String(), 4000))
+		h.b.Fatalf("%s: %v\ngeth's log:\n%s", what, err, tail(h.node.log.String(), 4000))
 	default:
 	}
 	return total.Load(), took
