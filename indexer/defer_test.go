@@ -19,9 +19,9 @@ var deferrable = postgres.DeferrableIndexes()
 
 // A backfill far behind the head puts off its per-account indexes while it writes its blocks,
 // those a reorg may still replace included, builds them again (the same definitions) before the
-// batch that reaches the head, and stores exactly what a backfill with them stores. Meanwhile the health figures, which look
-// members up by them, answer EUNAVAILABLE (503) naming the backfill, and an indexer started
-// anew (a restart) goes on with them deferred.
+// batch that reaches the head, and stores exactly what a backfill with them stores. Meanwhile the
+// health figures, which look members up by them, answer EUNAVAILABLE (503) naming the backfill,
+// and an indexer started anew (a restart) goes on with them deferred.
 func TestLongBackfillDefersItsIndexes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 2, MaxRange: 2, DeferIndexesAbove: 1})
