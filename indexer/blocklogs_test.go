@@ -2,6 +2,8 @@ package indexer_test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/guildhall/guildhall/indexer"
+	"github.com/guildhall/guildhall/internal/testlog"
 )
 
 // queryCounter counts the eth_getLogs queries by block hash and by range.
@@ -32,7 +35,9 @@ func (c *queryCounter) FilterLogs(ctx context.Context, q ethereum.FilterQuery) (
 // blocks thin out, the ranges grow past BlockByBlock and the indexer asks by range again.
 func TestDenseBlocksAreReadBlockByBlock(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 1, MaxRange: 2, BlockByBlock: 2})
+	logs := &testlog.Buffer{}
+	h := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 1, MaxRange: 2, BlockByBlock: 2,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	node := &queryCounter{Client: h.sim.Client}
 	h.withClient(node)
 	seedActivity(t, h)
@@ -45,6 +50,9 @@ func TestDenseBlocksAreReadBlockByBlock(t *testing.T) {
 	}
 	h.checkEqualsChain(t)
 	h.checkEventsEqualLogs(t, h.headNumber(t))
+	if got := strings.Count(logs.String(), "reading them block by block, by hash"); got != 1 {
+		t.Errorf("%d lines saying the blocks are read by hash, want 1:\n%s", got, logs)
+	}
 
 	// A second community, deployed before the cursor: caught up block by block as well.
 	second := h.sim.Deploy(t, testSettings)
@@ -64,7 +72,9 @@ func TestDenseBlocksAreReadBlockByBlock(t *testing.T) {
 	h.checkEqualsChain(t)
 
 	// Sparse blocks: the range grows past BlockByBlock and the indexer asks by range.
-	sparse := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 1, MaxRange: 100, BlockByBlock: 2})
+	sparseLogs := &testlog.Buffer{}
+	sparse := newHarness(t, 8, indexer.Config{FinalityDepth: finality, InitialRange: 1, MaxRange: 100, BlockByBlock: 2,
+		Logger: slog.New(slog.NewTextHandler(sparseLogs, nil))})
 	node = &queryCounter{Client: sparse.sim.Client}
 	sparse.withClient(node)
 	seedActivity(t, sparse)
@@ -74,6 +84,9 @@ func TestDenseBlocksAreReadBlockByBlock(t *testing.T) {
 	sparse.sync(t)
 	if node.byHash.Load() == 0 || node.ranged.Load() == 0 {
 		t.Fatalf("sparse blocks: %d queries by block hash, %d by range; want the first ranges by hash, then by range", node.byHash.Load(), node.ranged.Load())
+	}
+	if !strings.Contains(sparseLogs.String(), "reading logs by range again") {
+		t.Errorf("no line saying the logs are read by range again:\n%s", sparseLogs)
 	}
 	sparse.checkEqualsChain(t)
 	sparse.checkEventsEqualLogs(t, sparse.headNumber(t))

@@ -7,7 +7,8 @@
 // head, checks that the newest indexed block is still canonical (else walks back to the common
 // ancestor through the remembered block hashes and has the store delete everything above it, in
 // one transaction), then fetches the next range of blocks with one eth_getLogs over all addresses
-// and topics and hands the decoded events to the store, which writes them, their derived state and
+// and topics (block by block, each by its hash, where blocks are dense: Config.BlockByBlock) and
+// hands the decoded events to the store, which writes them, their derived state and
 // the new cursor in one transaction. A kill at any moment therefore loses and doubles nothing: the
 // cursor moves with the data. Blocks deeper than the finality depth are final; a reorg deeper than
 // that stops the indexer with ErrDeepReorg rather than rewrite final history.
@@ -21,6 +22,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -201,6 +203,7 @@ type Indexer struct {
 	pipe     pipeline
 	depth    uint64 // blocks below the head not final yet, as of the step's head
 	deferral deferral
+	byHash   atomic.Bool // logs are read block by block (Config.BlockByBlock), as last logged
 }
 
 func targetsKey(targets []Target) string {
@@ -753,7 +756,16 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 	for _, t := range targets {
 		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
 	}
-	if ix.ranger.size() <= ix.cfg.BlockByBlock {
+	size := ix.ranger.size()
+	dense := size <= ix.cfg.BlockByBlock
+	if ix.byHash.CompareAndSwap(!dense, dense) { // say so when it changes
+		if dense {
+			ix.log.Info("blocks are dense with the communities' logs: reading them block by block, by hash", "block", from, "range_blocks", size)
+		} else {
+			ix.log.Info("blocks are no longer dense: reading logs by range again", "block", from, "range_blocks", size)
+		}
+	}
+	if dense {
 		return ix.fetchBlockLogs(ctx, from, to, addrs, known)
 	}
 	q := ethereum.FilterQuery{
