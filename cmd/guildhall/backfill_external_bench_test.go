@@ -534,7 +534,7 @@ func (h *history) serve(bin string) indexerRun {
 	cmd.Env = append(h.env(), "GUILDHALL_DATABASE_URL="+dbURL, "GUILDHALL_LOG_LEVEL=info")
 	run := h.catchUp("serve", cmd, func() (uint64, bool) { return cursorOf(addr) })
 	for _, line := range strings.Split(run.out, "\n") {
-		if strings.Contains(line, "backfill") { // its progress, and its deferred indexes
+		if strings.Contains(line, "backfill") || strings.Contains(line, "dense") { // its progress, its deferred indexes, how it reads
 			h.b.Logf("serve: %s", line)
 		}
 	}
