@@ -451,7 +451,8 @@ func (ix *Indexer) catchUp(ctx context.Context, headNum uint64, cursor BlockRef,
 		}
 	}
 	to := min(cursor.Number, from+ix.ranger.size()-1)
-	logs, to, err := ix.fetchLogs(ctx, from, to, group, nil)
+	headerOf := ix.headerReader(ctx, nil)
+	logs, to, err := ix.fetchLogs(ctx, from, to, group, headerOf)
 	if err != nil {
 		return err
 	}
@@ -460,7 +461,7 @@ func (ix *Indexer) catchUp(ctx context.Context, headNum uint64, cursor BlockRef,
 	}
 	// The end's header gives the batch its time (the communities' as_of and the clock their
 	// proposals' states are derived at), also when it is the cursor's block.
-	h, err := ix.header(ctx, to)
+	h, err := headerOf(to)
 	if err != nil {
 		return err
 	}
@@ -597,12 +598,7 @@ func (ix *Indexer) advance(ctx context.Context, head *types.Header, cursor Block
 // headers is nil when the node refused the range (the ranger shrank it: the next step retries).
 func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to, finalTop uint64, targets []Target) (
 	logs []types.Log, through uint64, headers []*types.Header, err error) {
-	headerOf := func(n uint64) (*types.Header, error) {
-		if head != nil && head.Number.Uint64() == n {
-			return head, nil
-		}
-		return ix.header(ctx, n)
-	}
+	headerOf := ix.headerReader(ctx, head)
 	for n := max(from, finalTop); n <= to; n++ {
 		h, err := headerOf(n)
 		if err != nil {
@@ -612,18 +608,11 @@ func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to,
 	}
 	through = to
 	if len(targets) > 0 {
-		known := make(map[uint64]*types.Header, len(headers))
-		for _, h := range headers {
-			known[h.Number.Uint64()] = h
-		}
-		if logs, through, err = ix.fetchLogs(ctx, from, to, targets, known); err != nil || logs == nil {
+		if logs, through, err = ix.fetchLogs(ctx, from, to, targets, headerOf); err != nil || logs == nil {
 			return nil, 0, nil, err
 		}
 		for len(headers) > 0 && headers[len(headers)-1].Number.Uint64() > through {
 			headers = headers[:len(headers)-1]
-		}
-		if h := known[through]; h != nil && (len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != through) {
-			headers = append(headers, h) // read before its logs, block by block
 		}
 	}
 	if len(headers) == 0 || headers[len(headers)-1].Number.Uint64() != through {
@@ -634,6 +623,26 @@ func (ix *Indexer) fetchRange(ctx context.Context, head *types.Header, from, to,
 		headers = append(headers, h)
 	}
 	return logs, through, headers, nil
+}
+
+// headerReader reads headers for one step, each block's once (block by block, the logs' reads
+// take the headers the range remembers, and the end's): head, when not nil, is not read at all.
+func (ix *Indexer) headerReader(ctx context.Context, head *types.Header) func(n uint64) (*types.Header, error) {
+	read := map[uint64]*types.Header{}
+	if head != nil {
+		read[head.Number.Uint64()] = head
+	}
+	return func(n uint64) (*types.Header, error) {
+		if h := read[n]; h != nil {
+			return h, nil
+		}
+		h, err := ix.header(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		read[n] = h
+		return h, nil
+	}
 }
 
 // batchOf is the batch of range from..to with its remembered headers: blocks, communities and
@@ -750,11 +759,11 @@ func (ix *Indexer) readStates(ctx context.Context, b *Batch, targets []Target) e
 // the smaller size. An empty result is a non-nil empty slice.
 //
 // While the range size is at most Config.BlockByBlock, the logs are read block by block, each by
-// its hash, from the header in known or read (and then added to known, when known is not nil).
-func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target, known map[uint64]*types.Header) (logs []types.Log, through uint64, err error) {
-	addrs := make([]common.Address, 0, 3*len(targets))
+// the hash of its header (from headerOf, read before its logs).
+func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Target, headerOf func(uint64) (*types.Header, error)) (logs []types.Log, through uint64, err error) {
+	q := ethereum.FilterQuery{Addresses: make([]common.Address, 0, 3*len(targets)), Topics: [][]common.Hash{Topics}}
 	for _, t := range targets {
-		addrs = append(addrs, t.Token, t.Governor, t.Timelock)
+		q.Addresses = append(q.Addresses, t.Token, t.Governor, t.Timelock)
 	}
 	size := ix.ranger.size()
 	dense := size <= ix.cfg.BlockByBlock
@@ -766,12 +775,21 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 		}
 	}
 	if dense {
-		return ix.fetchBlockLogs(ctx, from, to, addrs, known)
+		if logs, through, err = ix.fetchBlockLogs(ctx, from, to, q, headerOf); err != nil {
+			return nil, 0, err
+		}
+	} else if logs, through, err = ix.fetchRangeLogs(ctx, from, to, q); err != nil || logs == nil {
+		return nil, 0, err
 	}
-	q := ethereum.FilterQuery{
-		FromBlock: new(big.Int).SetUint64(from), ToBlock: new(big.Int).SetUint64(to),
-		Addresses: addrs, Topics: [][]common.Hash{Topics},
-	}
+	ix.ranger.succeeded(through-from+1, len(logs), ix.cfg.TargetLogs)
+	ix.m.rangeSize.Set(float64(ix.ranger.size()))
+	return logs, through, nil
+}
+
+// fetchRangeLogs asks for the logs of q in from..to with one eth_getLogs. A range the node
+// refused is shrunk, with nil logs and no error.
+func (ix *Indexer) fetchRangeLogs(ctx context.Context, from, to uint64, q ethereum.FilterQuery) (logs []types.Log, through uint64, err error) {
+	q.FromBlock, q.ToBlock = new(big.Int).SetUint64(from), new(big.Int).SetUint64(to)
 	through = to
 	if c, ok := ix.client.(logsUpTo); ok {
 		logs, through, err = c.FilterLogsUpTo(ctx, q, 2*ix.cfg.TargetLogs, ix.cfg.MaxRangeBytes)
@@ -794,29 +812,20 @@ func (ix *Indexer) fetchLogs(ctx context.Context, from, to uint64, targets []Tar
 	if through < from || through > to {
 		return nil, 0, fmt.Errorf("get logs %d..%d: the answer ends at block %d", from, to, through)
 	}
-	ix.ranger.succeeded(through-from+1, len(logs), ix.cfg.TargetLogs)
-	ix.m.rangeSize.Set(float64(ix.ranger.size()))
 	if logs == nil {
 		logs = []types.Log{}
 	}
 	return logs, through, nil
 }
 
-// fetchBlockLogs reads the logs of from..to block by block, each by its block's hash (EIP-234),
-// its header taken from known or read first, up to the block where they reach 2*TargetLogs:
-// through is the last block read. Config.BlockByBlock says when.
-func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, addrs []common.Address, known map[uint64]*types.Header) (logs []types.Log, through uint64, err error) {
-	q := ethereum.FilterQuery{Addresses: addrs, Topics: [][]common.Hash{Topics}}
+// fetchBlockLogs asks for the logs of q in from..to block by block, each by its block's hash
+// (EIP-234), up to the block where they reach 2*TargetLogs: through is the last block read.
+func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, q ethereum.FilterQuery, headerOf func(uint64) (*types.Header, error)) (logs []types.Log, through uint64, err error) {
 	logs = []types.Log{}
 	for n := from; n <= to && len(logs) < 2*ix.cfg.TargetLogs; n++ {
-		h := known[n]
-		if h == nil {
-			if h, err = ix.header(ctx, n); err != nil {
-				return nil, 0, err
-			}
-			if known != nil {
-				known[n] = h
-			}
+		h, err := headerOf(n)
+		if err != nil {
+			return nil, 0, err
 		}
 		hash := h.Hash()
 		q.BlockHash = &hash
@@ -831,8 +840,6 @@ func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, addrs []
 		}
 		logs, through = append(logs, got...), n
 	}
-	ix.ranger.succeeded(through-from+1, len(logs), ix.cfg.TargetLogs)
-	ix.m.rangeSize.Set(float64(ix.ranger.size()))
 	return logs, through, nil
 }
 
