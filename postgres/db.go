@@ -23,6 +23,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/lib/pq/pqerror"
+	"golang.org/x/sync/errgroup"
 )
 
 // pingTimeout bounds a connection check when the caller's context has no deadline.
@@ -108,34 +109,42 @@ func (db *DB) SetPool(p Pool) {
 	db.db.SetConnMaxLifetime(p.MaxLifetime)
 }
 
+// warmParallel is how many connections Warm opens and warms at once: enough to overlap the
+// handshakes' round trips and keep a few server cores busy, few enough not to crowd the server.
+const warmParallel = 4
+
 // Warm opens n of the pool's connections before they are needed and keeps them idle (n at most
 // the pool's idle limit), so that the first burst of requests after a start does not wait for
 // backends to start and SCRAM handshakes to finish, all at once. Each connection then runs the
 // reward ledger's triggers once (warmRewardTriggers), as a session compiles a PL/pgSQL function
-// and plans its statements on the function's first call.
+// and plans its statements on the function's first call. The connections are opened and warmed
+// warmParallel at a time (one after another, the 20 of the default pool took 2.3 s of every
+// start); each is held until all are warm, so that each is a connection of its own.
 func (db *DB) Warm(ctx context.Context, n int) error {
-	conns := make([]*sql.Conn, 0, n)
+	conns := make([]*sql.Conn, n)
 	defer func() {
 		for _, c := range conns {
-			_ = c.Close() // back to the pool, idle
+			if c != nil {
+				_ = c.Close() // back to the pool, idle
+			}
 		}
 	}()
-	for range n {
-		c, err := db.db.Conn(ctx)
-		if err == nil {
-			err = c.PingContext(ctx)
-		}
-		if err != nil {
-			return db.connectError(err)
-		}
-		conns = append(conns, c)
+	var g errgroup.Group
+	g.SetLimit(warmParallel)
+	for i := range conns {
+		g.Go(func() error {
+			c, err := db.db.Conn(ctx)
+			if err == nil {
+				conns[i] = c
+				err = c.PingContext(ctx)
+			}
+			if err != nil {
+				return db.connectError(err)
+			}
+			return warmRewardTriggers(ctx, c)
+		})
 	}
-	for _, c := range conns {
-		if err := warmRewardTriggers(ctx, c); err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 // Close closes every connection. Calls in flight fail; the DB cannot be used afterwards.

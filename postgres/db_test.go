@@ -194,6 +194,30 @@ func TestWarmCompilesTheRewardTriggersInEachSession(t *testing.T) {
 	}
 }
 
+// Sessions warming at once (Warm's own connections, or two servers starting together) take none
+// of each other's locks: another session's warm-up left open does not hold Warm up. With a name
+// shared by every warm-up issuer, unique in its community, each waited for the one before it to
+// roll back, and the 20 connections of a start were warmed one after another.
+func TestWarmWaitsForNoOtherSessionsWarmUp(t *testing.T) {
+	t.Parallel()
+	f := newLeaderFixture(t)
+	tx, err := f.raw.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, q := range postgres.WarmRewards {
+		if _, err := tx.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := f.db.Warm(ctx, 3); err != nil {
+		t.Fatalf("Warm beside another session's open warm-up: %v", err)
+	}
+}
+
 // Warm's statements find the session's own rows by index: on a ledger of many rewards none reads
 // the whole of rewards or members (the warm-up's failing update once looked rewards up by wallet
 // alone, a scan of the ledger for each connection a start opens).

@@ -8,14 +8,15 @@ import (
 
 // warmRewards are the statements warmRewardTriggers runs, in a transaction rolled back: in the
 // first community (none: nothing to warm), an issuer, a rule and a member of the session's own
-// (named after its backend, so that sessions warming at once take none of each other's locks),
+// (each named after its backend, the issuer's name too, which is unique in its community: sessions
+// warming at once take none of each other's locks),
 // then the rewards that take each path of the ledger's triggers as an accept or the minter does:
 // a new member's first reward (health_first_rewards_add), a second the same day (the same-day
 // sums), one the next day (member_activity_apply reading the periods again), the minter's
 // update (staged, then applied: the rewards failed), and an idempotency key.
 var warmRewards = []string{
 	`INSERT INTO issuers (community_id, name, key_prefix, key_hash, budget)
-	SELECT id, 'warm', 'warm-' || pg_backend_pid(), sha256(''::bytea), 0 FROM communities ORDER BY id LIMIT 1`,
+	SELECT id, 'warm-' || pg_backend_pid(), 'warm-' || pg_backend_pid(), sha256(''::bytea), 0 FROM communities ORDER BY id LIMIT 1`,
 	`INSERT INTO reward_rules (community_id, activity, amount)
 	SELECT community_id, 'warm-' || pg_backend_pid(), 1 FROM issuers WHERE key_prefix = 'warm-' || pg_backend_pid()`,
 	`INSERT INTO members (community_id, wallet)
