@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -47,8 +48,9 @@ func HTTPLogs(c Client, rpcURL string) (Client, error) {
 
 type httpLogs struct {
 	Client
-	url  string
-	http *http.Client
+	url    string
+	http   *http.Client
+	expect atomic.Int64 // the logs of the last answer read (logLimit.Expect)
 }
 
 // RPCError is a JSON-RPC error answer. It has the methods go-ethereum's errors have (Error,
@@ -131,9 +133,13 @@ func (h *httpLogs) getLogs(ctx context.Context, q ethereum.FilterQuery, limit lo
 	// Closing an answer not read to its end (cut at the limit) closes its connection.
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
+		limit.Expect = int(h.expect.Load())
 		a, err := readLogsResponse(resp.Body, limit)
 		if err != nil && ctx.Err() != nil {
 			return a, ctx.Err()
+		}
+		if err == nil {
+			h.expect.Store(int64(len(a.Logs)))
 		}
 		return a, err
 	}

@@ -25,6 +25,9 @@ import (
 type logLimit struct {
 	Logs  int
 	Bytes int64
+	// Expect is the logs the answer likely holds (the one before it held as many): the list
+	// starts with room for them instead of growing from nothing, copied at each doubling.
+	Expect int
 }
 
 func (l logLimit) reached(logs int, bytes int64) bool {
@@ -129,7 +132,11 @@ func (s *logStream) response() (logsAnswer, error) {
 // outside strings) and parsed once by the compact parser, and a decoder over what is left reads
 // the rest of the answer: decoding each log as a json.RawMessage first scanned it twice.
 func (s *logStream) result() (logsAnswer, error) {
-	a := logsAnswer{Logs: []types.Log{}}
+	room := s.limit.Expect
+	if s.limit.Logs > 0 {
+		room = min(room, s.limit.Logs)
+	}
+	a := logsAnswer{Logs: make([]types.Log, 0, room)}
 	t, err := s.dec.Token()
 	if err != nil || t == nil {
 		return a, err

@@ -3,6 +3,7 @@ package indexer
 import (
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
@@ -98,6 +99,7 @@ func newDecoder(targets []Target) *decoder {
 // The hot token events are decoded by hand: they are most of the volume and ABI reflection would
 // dominate a backfill.
 func (d *decoder) decode(logs []types.Log, ev *Events) error {
+	growTokenEvents(logs, ev)
 	for i := range logs {
 		l := &logs[i]
 		w, ok := d.byAddress[l.Address]
@@ -113,6 +115,29 @@ func (d *decoder) decode(logs []types.Log, ev *Events) error {
 		}
 	}
 	return nil
+}
+
+// growTokenEvents makes room in ev for the token events of logs, counted by their signatures
+// first: the lists then do not grow from nothing, copied at each doubling, through a backfill's
+// thousands of events a range.
+func growTokenEvents(logs []types.Log, ev *Events) {
+	var transfers, votes, changes int
+	for i := range logs {
+		if len(logs[i].Topics) == 0 {
+			continue
+		}
+		switch logs[i].Topics[0] {
+		case topicTransfer:
+			transfers++
+		case topicDelegateVotes:
+			votes++
+		case topicDelegateChanged:
+			changes++
+		}
+	}
+	ev.Transfers = slices.Grow(ev.Transfers, transfers)
+	ev.DelegateVotes = slices.Grow(ev.DelegateVotes, votes)
+	ev.DelegateChanges = slices.Grow(ev.DelegateChanges, changes)
 }
 
 func (d *decoder) decodeOne(role contractRole, l *types.Log, meta EventMeta, ev *Events) error {

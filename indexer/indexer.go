@@ -838,7 +838,12 @@ func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, q ethere
 			// finds out.
 			return nil, 0, fmt.Errorf("get logs of block %d (%s): %w", n, hash, err)
 		}
-		logs, through = append(logs, got...), n
+		if len(logs) == 0 {
+			logs = got // most often the range's one block: kept, not copied
+		} else {
+			logs = append(logs, got...)
+		}
+		through = n
 	}
 	return logs, through, nil
 }
