@@ -56,8 +56,13 @@ func TestDeferredIndexesAndMigrations(t *testing.T) {
 	}
 	// Migrating down one step builds them (any migration does, first); so does migrating down past
 	// 0035 with them deferred again.
-	for _, steps := range []int{1, 2} {
-		if steps == 2 && !deferNow(0) {
+	states, _, err := db.MigrationStatus(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	past0035 := int(states[len(states)-1].Version) - 34
+	for _, steps := range []int{1, past0035} {
+		if steps == past0035 && !deferNow(0) {
 			t.Fatal("not deferred again")
 		}
 		if err := db.MigrateDown(ctx, steps); err != nil {
@@ -89,5 +94,62 @@ func TestDeferredIndexesAndMigrations(t *testing.T) {
 	}
 	if n, err := w.RestoreIndexes(ctx); err != nil || n != len(built) || deferred() || !slices.Equal(deferrableDefs(t, raw), built) {
 		t.Errorf("restore: %d built (%v); indexes %v", n, err, deferrableDefs(t, raw))
+	}
+}
+
+// While the indexes are deferred the facts recognition decides by are written without logging
+// their accounts (0037): the restore logs the empty account for every community instead, so the
+// first evaluation after the backfill decides every member (a member who earned a tier from the
+// backfilled history holds it), and logging resumes with the indexes.
+func TestDeferredIndexesLogEveryMemberChangedAtRestore(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, raw := pgtest.NewDBRaw(t)
+	w := postgres.NewIndexWriter(db)
+	communities := postgres.NewCommunityStore(db)
+	if err := communities.BindChain(ctx, devChain); err != nil {
+		t.Fatal(err)
+	}
+	for n, id := range []string{"one", "two"} {
+		if err := communities.CreateCommunity(ctx, newCommunity(id, n+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vote := func(block int, delegate string) {
+		t.Helper()
+		if _, err := raw.ExecContext(ctx, `INSERT INTO token_delegate_votes (community_id, block_number, block_hash, block_time, tx_hash,
+			log_index, delegate, previous_votes, new_votes) VALUES ('one', $1, 'h', 1, 't', 0, $2, 0, 5)`, block, delegate); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logged := func() []string {
+		t.Helper()
+		var got []string
+		if err := raw.SelectContext(ctx, &got, `WITH d AS (DELETE FROM recognition_changes RETURNING community_id || ':' || account AS c)
+			SELECT c FROM d ORDER BY c`); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	vote(1, "0xaa")
+	if got := logged(); !slices.Equal(got, []string{"one:0xaa"}) {
+		t.Fatalf("logged before the deferral: %v", got)
+	}
+	if on, err := w.DeferIndexes(ctx, 1_000); err != nil || !on {
+		t.Fatalf("defer: %v %v", on, err)
+	}
+	vote(2, "0xbb")
+	if got := logged(); len(got) != 0 {
+		t.Errorf("logged while the indexes are deferred: %v", got)
+	}
+	if _, err := w.RestoreIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := logged(); !slices.Equal(got, []string{"one:", "two:"}) {
+		t.Errorf("logged by the restore: %v, want every community's ''", got)
+	}
+	vote(3, "0xcc")
+	if got := logged(); !slices.Equal(got, []string{"one:0xcc"}) {
+		t.Errorf("logged after the restore: %v", got)
 	}
 }
