@@ -133,7 +133,12 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	// for good on shutdown or when it loses its lock. Bound to ctx, a statement is cancelled on
 	// the server instead (lib/pq sends a cancel request), fails, and the deferred Rollback ends
 	// the transaction in order.
-	tx, err := w.db.db.BeginTxx(context.WithoutCancel(ctx), nil)
+	conn, err := w.db.db.Connx(ctx)
+	if err != nil {
+		return w.db.indexTxError(ctx, op, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
@@ -149,7 +154,7 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
-	if err := applyIndexBatch(ctx, tx, b, !w.shadow); err != nil {
+	if err := applyIndexBatch(ctx, tx, conn, b, !w.shadow); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
 	if err := ctx.Err(); err != nil { // cancelled after the last statement: do not commit
@@ -178,9 +183,9 @@ func (db *DB) indexTxError(ctx context.Context, op string, err error) error {
 	return db.queryError(op, err)
 }
 
-// applyIndexBatch is ApplyBatch in tx; with health, the batch's health locks are taken first (a
-// reindex's shadow keeps no activity days).
-func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch, health bool) error {
+// applyIndexBatch is ApplyBatch in tx, open on conn (its COPYs write to the connection); with
+// health, the batch's health locks are taken first (a reindex's shadow keeps no activity days).
+func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, conn *sqlx.Conn, b *indexer.Batch, health bool) error {
 	if b.Advance {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO index_cursor (block_number, block_hash) VALUES ($1, $2)
@@ -211,7 +216,7 @@ func applyIndexBatch(ctx context.Context, tx *sqlx.Tx, b *indexer.Batch, health 
 			return err
 		}
 	}
-	txt := &indexTexts{addr: addressHex{}, hash: hashHex{}}
+	txt := &indexTexts{addr: addressHex{}, hash: hashHex{}, conn: conn}
 	if health {
 		if err := lockHealthActors(ctx, tx, &b.Events, txt); err != nil {
 			return err
@@ -285,7 +290,8 @@ func (m hashHex) hex(h common.Hash) string {
 type indexTexts struct {
 	addr addressHex
 	hash hashHex
-	auto []bool // the batch's automaticDelegations, once read (see automatic)
+	auto []bool     // the batch's automaticDelegations, once read (see automatic)
+	conn *sqlx.Conn // the connection the batch's transaction is open on, for its COPYs
 }
 
 // automatic returns, for each of the batch's delegate changes, whether it is the token's automatic

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,60 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 	}
 	if title != "Grant\uFFFD \uFFFD" || reason != "because\uFFFD\uFFFD" {
 		t.Fatalf("stored title %q and reason %q, want the bad bytes as U+FFFD", title, reason)
+	}
+}
+
+// A backfill's token events go to PostgreSQL in COPY's text format, written by Guildhall: text with
+// a tab, newline, carriage return or backslash in it, and amounts past 64 bits, are stored as they
+// are (an unescaped tab would shift every column after it; a newline would start another row).
+func TestTokenEventsKeepEveryCharacterOfTheirText(t *testing.T) {
+	db, raw := indexDB(t)
+	const community = "tab\there\nnewline\\backslash\rreturn"
+	value, _ := new(big.Int).SetString("123456789012345678901234567890", 10)
+	meta := func(i uint) indexer.EventMeta {
+		return indexer.EventMeta{CommunityID: community, BlockNumber: 7, BlockHash: common.BigToHash(big.NewInt(7)), BlockTime: 1007,
+			TxHash: common.BigToHash(big.NewInt(int64(700 + i))), LogIndex: i}
+	}
+	from, to := common.HexToAddress("0x00000000000000000000000000000000000000a0"), common.HexToAddress("0x00000000000000000000000000000000000000b0")
+	b := &indexer.Batch{From: 7, To: 7}
+	b.Transfers = append(b.Transfers, indexer.Transfer{EventMeta: meta(0), From: from, To: to, Value: value})
+	b.DelegateChanges = append(b.DelegateChanges, indexer.DelegateChange{EventMeta: meta(1), Delegator: to, ToDelegate: to})
+	b.DelegateVotes = append(b.DelegateVotes, indexer.DelegateVotes{EventMeta: meta(2), Delegate: to, PreviousVotes: new(big.Int),
+		NewVotes: value})
+	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := raw.QueryContext(t.Context(), `
+		SELECT concat_ws('|', community_id, value, to_address) FROM token_transfers
+		UNION ALL SELECT concat_ws('|', community_id, new_votes, delegate) FROM token_delegate_votes
+		UNION ALL SELECT concat_ws('|', community_id, automatic, to_delegate) FROM token_delegate_changes
+		UNION ALL SELECT concat_ws('|', community_id, balance, voting_power, delegate) FROM token_accounts
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		community + "|" + value.String() + "|" + to.Hex(),
+		community + "|" + value.String() + "|" + to.Hex(),
+		community + "|" + value.String() + "|" + value.String() + "|" + to.Hex(),
+		community + "|f|" + to.Hex(), // a delegation in a transaction without a mint: not automatic
+		community + "|-" + value.String() + "|0",
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("stored:\n%q\nwant:\n%q", got, want)
 	}
 }
 
