@@ -238,6 +238,30 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 	}
 }
 
+// queryStrings returns the one text column of every row q answers.
+func queryStrings(t *testing.T, db interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, q string, args ...any) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // A backfill's token events go to PostgreSQL in COPY's text format, written by Guildhall: text with
 // a tab, newline, carriage return or backslash in it, and amounts past 64 bits, are stored as they
 // are (an unescaped tab would shift every column after it; a newline would start another row).
@@ -258,27 +282,12 @@ func TestTokenEventsKeepEveryCharacterOfTheirText(t *testing.T) {
 	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := raw.QueryContext(t.Context(), `
+	got := queryStrings(t, raw, `
 		SELECT concat_ws('|', community_id, value, to_address) FROM token_transfers
 		UNION ALL SELECT concat_ws('|', community_id, new_votes, delegate) FROM token_delegate_votes
 		UNION ALL SELECT concat_ws('|', community_id, automatic, to_delegate) FROM token_delegate_changes
 		UNION ALL SELECT concat_ws('|', community_id, balance, voting_power, delegate) FROM token_accounts
 		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var got []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	want := []string{
 		community + "|" + value.String() + "|" + to.Hex(),
 		community + "|" + value.String() + "|" + to.Hex(),
@@ -313,20 +322,7 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	}
 	plan := func(q string, args ...any) string {
 		t.Helper()
-		rows, err := tx.QueryContext(t.Context(), `EXPLAIN `+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, line)
-		}
-		return strings.Join(out, "\n")
+		return strings.Join(queryStrings(t, tx, `EXPLAIN `+q, args...), "\n")
 	}
 	account := common.BigToAddress(big.NewInt(0x1001)).Hex()
 	if p := plan(`SELECT block_number FROM token_transfers WHERE community_id = $1 AND from_address = $2 AND (block_number, log_index) < ($3, $4)

@@ -38,7 +38,7 @@ func applyTokenEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt 
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT index_token_events`); err != nil {
 		return err
 	}
-	full, err := insertTokenEventsOnly(ctx, tx, ev, txt)
+	full, err := insertTokenEventsOnly(ctx, ev, txt)
 	if err != nil {
 		return err
 	}
@@ -64,10 +64,10 @@ func applyTokenEvents(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt 
 // insertedKinds says which kinds of token events a batch inserted (all of them).
 type insertedKinds struct{ transfers, votes, changes bool }
 
-// insertTokenEventsOnly inserts the events without deriving anything. It returns nil when some
-// event was stored already (the transaction is then aborted until the caller rolls back to its
-// savepoint).
-func insertTokenEventsOnly(ctx context.Context, tx *sqlx.Tx, ev *indexer.Events, txt *indexTexts) (*insertedKinds, error) {
+// insertTokenEventsOnly inserts the events (COPY, on txt.conn) without deriving anything. It
+// returns nil when some event was stored already (the transaction is then aborted until the
+// caller rolls back to its savepoint).
+func insertTokenEventsOnly(ctx context.Context, ev *indexer.Events, txt *indexTexts) (*insertedKinds, error) {
 	var full insertedKinds
 	check := func(res driver.Result, err error, n int, into *bool) (ok bool, _ error) {
 		if err != nil {
