@@ -14,7 +14,9 @@ import (
 	"github.com/guildhall/guildhall/internal/testlog"
 )
 
-// queryCounter counts the eth_getLogs queries by block hash and by range.
+// queryCounter counts the eth_getLogs queries by block hash and by range. An answer with no logs
+// comes back nil, as go-ethereum's client returns a node's `null`: the indexer must not take it
+// for a refused range.
 type queryCounter struct {
 	indexer.Client
 	byHash, ranged atomic.Int64
@@ -26,7 +28,11 @@ func (c *queryCounter) FilterLogs(ctx context.Context, q ethereum.FilterQuery) (
 	} else {
 		c.ranged.Add(1)
 	}
-	return c.Client.FilterLogs(ctx, q)
+	logs, err := c.Client.FilterLogs(ctx, q)
+	if len(logs) == 0 {
+		logs = nil
+	}
+	return logs, err
 }
 
 // Blocks dense with the community's logs (ranges at most BlockByBlock blocks) are read block by

@@ -838,8 +838,10 @@ func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, q ethere
 			// finds out.
 			return nil, 0, fmt.Errorf("get logs of block %d (%s): %w", n, hash, err)
 		}
-		if len(logs) == 0 {
-			logs = got // most often the range's one block: kept, not copied
+		// Most often the range's one block: its logs are kept, not copied. A nil answer (a node's
+		// null) leaves the list empty, not nil: nil logs mean a refused range.
+		if len(logs) == 0 && got != nil {
+			logs = got
 		} else {
 			logs = append(logs, got...)
 		}
