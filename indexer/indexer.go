@@ -821,7 +821,6 @@ func (ix *Indexer) fetchRangeLogs(ctx context.Context, from, to uint64, q ethere
 // fetchBlockLogs asks for the logs of q in from..to block by block, each by its block's hash
 // (EIP-234), up to the block where they reach 2*TargetLogs: through is the last block read.
 func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, q ethereum.FilterQuery, headerOf func(uint64) (*types.Header, error)) (logs []types.Log, through uint64, err error) {
-	logs = []types.Log{}
 	for n := from; n <= to && len(logs) < 2*ix.cfg.TargetLogs; n++ {
 		h, err := headerOf(n)
 		if err != nil {
@@ -838,14 +837,15 @@ func (ix *Indexer) fetchBlockLogs(ctx context.Context, from, to uint64, q ethere
 			// finds out.
 			return nil, 0, fmt.Errorf("get logs of block %d (%s): %w", n, hash, err)
 		}
-		// Most often the range's one block: its logs are kept, not copied. A nil answer (a node's
-		// null) leaves the list empty, not nil: nil logs mean a refused range.
-		if len(logs) == 0 && got != nil {
-			logs = got
+		if len(logs) == 0 {
+			logs = got // most often the range's one block: kept, not copied
 		} else {
 			logs = append(logs, got...)
 		}
 		through = n
+	}
+	if logs == nil { // no logs (or a node's null): nil would mean a refused range, as in fetchRangeLogs
+		logs = []types.Log{}
 	}
 	return logs, through, nil
 }

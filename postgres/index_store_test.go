@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/big"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/guildhall/guildhall"
 	"github.com/guildhall/guildhall/indexer"
@@ -21,14 +21,9 @@ import (
 )
 
 // indexDB is a migrated database with one community, and a plain connection to read it.
-func indexDB(t *testing.T) (*postgres.DB, *sql.DB) {
+func indexDB(t *testing.T) (*postgres.DB, *sqlx.DB) {
 	t.Helper()
-	db, url := pgtest.NewDBURL(t)
-	raw, err := sql.Open("postgres", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
+	db, raw := pgtest.NewDBRaw(t)
 	bind(t, db, devChain)
 	for i, id := range []string{"one", "two"} {
 		n := big.NewInt(int64(i))
@@ -90,7 +85,7 @@ func tokenBatch(blocks []indexer.Events, from, to int) *indexer.Batch {
 	return b
 }
 
-func tokenState(t *testing.T, raw *sql.DB) string {
+func tokenState(t *testing.T, raw *sqlx.DB) string {
 	t.Helper()
 	var out strings.Builder
 	for _, q := range []string{
@@ -238,30 +233,6 @@ func TestArbitraryBytesFromTheChainDoNotStopTheIndexer(t *testing.T) {
 	}
 }
 
-// queryStrings returns the one text column of every row q answers.
-func queryStrings(t *testing.T, db interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}, q string, args ...any) []string {
-	t.Helper()
-	rows, err := db.QueryContext(t.Context(), q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // A backfill's token events go to PostgreSQL in COPY's text format, written by Guildhall: text with
 // a tab, newline, carriage return or backslash in it, and amounts past 64 bits, are stored as they
 // are (an unescaped tab would shift every column after it; a newline would start another row).
@@ -282,12 +253,15 @@ func TestTokenEventsKeepEveryCharacterOfTheirText(t *testing.T) {
 	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
-	got := queryStrings(t, raw, `
+	var got []string
+	if err := raw.SelectContext(t.Context(), &got, `
 		SELECT concat_ws('|', community_id, value, to_address) FROM token_transfers
 		UNION ALL SELECT concat_ws('|', community_id, new_votes, delegate) FROM token_delegate_votes
 		UNION ALL SELECT concat_ws('|', community_id, automatic, to_delegate) FROM token_delegate_changes
 		UNION ALL SELECT concat_ws('|', community_id, balance, voting_power, delegate) FROM token_accounts
-		ORDER BY 1`)
+		ORDER BY 1`); err != nil {
+		t.Fatal(err)
+	}
 	want := []string{
 		community + "|" + value.String() + "|" + to.Hex(),
 		community + "|" + value.String() + "|" + to.Hex(),
@@ -312,7 +286,7 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	if err := postgres.NewIndexWriter(db).ApplyBatch(t.Context(), tokenBatch(blocks, 1, 30)); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := raw.BeginTx(t.Context(), nil)
+	tx, err := raw.BeginTxx(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +296,11 @@ func TestTokenTransferReadsUseIndexes(t *testing.T) {
 	}
 	plan := func(q string, args ...any) string {
 		t.Helper()
-		return strings.Join(queryStrings(t, tx, `EXPLAIN `+q, args...), "\n")
+		var lines []string
+		if err := tx.SelectContext(t.Context(), &lines, `EXPLAIN `+q, args...); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(lines, "\n")
 	}
 	account := common.BigToAddress(big.NewInt(0x1001)).Hex()
 	if p := plan(`SELECT block_number FROM token_transfers WHERE community_id = $1 AND from_address = $2 AND (block_number, log_index) < ($3, $4)
