@@ -153,42 +153,61 @@ func copyIndexRows(ctx context.Context, conn *sqlx.Conn, table string, cols []st
 	}
 	q := "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
 	err = conn.Raw(func(dc any) error {
-		prep, ok := dc.(driver.ConnPrepareContext)
-		if !ok {
-			return fmt.Errorf("copy into %s: the driver's connection %T prepares no statement", table, dc)
+		res, err = copyRows(ctx, dc, table, q, n, row)
+		if errors.Is(err, driver.ErrBadConn) {
+			return badConnInTx{err}
 		}
-		stmt, err := prep.PrepareContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		// lib/pq's COPY statement: CopyData takes rows in the text format, Exec(nil) ends the COPY
-		// and returns its result (the rows it inserted).
-		copier, ok := stmt.(interface {
-			CopyData(ctx context.Context, line string) (driver.Result, error)
-			Exec(args []driver.Value) (driver.Result, error)
-		})
-		if !ok {
-			return fmt.Errorf("copy into %s: the driver's statement %T takes no COPY data", table, stmt)
-		}
-		l := copyLine{b: make([]byte, 0, copyChunk+4<<10)}
-		for i := range n {
-			if len(l.b) > 0 {
-				l.b = append(l.b, '\n')
-			}
-			l.first = true
-			row(i, &l)
-			if len(l.b) >= copyChunk || i == n-1 {
-				if _, err := copier.CopyData(ctx, string(l.b)); err != nil { // it adds the last newline
-					return err
-				}
-				l.b = l.b[:0]
-			}
-		}
-		res, err = copier.Exec(nil)
 		return err
 	})
+	if bad := (badConnInTx{}); errors.As(err, &bad) {
+		err = bad.err
+	}
 	return res, err
+}
+
+// badConnInTx carries a broken connection's error out of sql.Conn.Raw without database/sql seeing
+// driver.ErrBadConn there: Raw would close the Conn, which waits for the transaction open on it to
+// end, and that transaction is the caller's, still open (a batch cancelled part way hung so). The
+// transaction's rollback returns the broken connection to the pool instead.
+type badConnInTx struct{ err error }
+
+func (e badConnInTx) Error() string { return e.err.Error() }
+
+// copyRows runs the COPY q on the driver's connection dc, n rows written by row.
+func copyRows(ctx context.Context, dc any, table, q string, n int, row func(i int, l *copyLine)) (driver.Result, error) {
+	prep, ok := dc.(driver.ConnPrepareContext)
+	if !ok {
+		return nil, fmt.Errorf("copy into %s: the driver's connection %T prepares no statement", table, dc)
+	}
+	stmt, err := prep.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	// lib/pq's COPY statement: CopyData takes rows in the text format, Exec(nil) ends the COPY and
+	// returns its result (the rows it inserted).
+	copier, ok := stmt.(interface {
+		CopyData(ctx context.Context, line string) (driver.Result, error)
+		Exec(args []driver.Value) (driver.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("copy into %s: the driver's statement %T takes no COPY data", table, stmt)
+	}
+	l := copyLine{b: make([]byte, 0, copyChunk+4<<10)}
+	for i := range n {
+		if len(l.b) > 0 {
+			l.b = append(l.b, '\n')
+		}
+		l.first = true
+		row(i, &l)
+		if len(l.b) >= copyChunk || i == n-1 {
+			if _, err := copier.CopyData(ctx, string(l.b)); err != nil { // it adds the last newline
+				return nil, err
+			}
+			l.b = l.b[:0]
+		}
+	}
+	return copier.Exec(nil)
 }
 
 // copyLine appends one row's columns in COPY's text format: tab-separated, text with its
