@@ -119,8 +119,16 @@ const warmParallel = 4
 // reward ledger's triggers once (warmRewardTriggers), as a session compiles a PL/pgSQL function
 // and plans its statements on the function's first call. The connections are opened and warmed
 // warmParallel at a time (one after another, the 20 of the default pool took 2.3 s of every
-// start); each is held until all are warm, so that each is a connection of its own.
+// start); each is held until all are warm, so that each is a connection of its own. Held so, n
+// connections could never all be had beside connections the process holds for good (the jobs'
+// advisory locks): n is at most the pool's room beside the connections in use when Warm starts.
 func (db *DB) Warm(ctx context.Context, n int) error {
+	if st := db.db.Stats(); st.MaxOpenConnections > 0 {
+		n = min(n, st.MaxOpenConnections-st.InUse)
+	}
+	if n <= 0 {
+		return nil
+	}
 	conns := make([]*sql.Conn, n)
 	defer func() {
 		for _, c := range conns {

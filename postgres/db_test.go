@@ -218,6 +218,33 @@ func TestWarmWaitsForNoOtherSessionsWarmUp(t *testing.T) {
 	}
 }
 
+// Warm beside connections held for good (a job's advisory lock) warms what the pool has room for
+// instead of waiting for a connection that never comes back, holding the others: serve warms once
+// its jobs hold their locks.
+func TestWarmLeavesTheHeldConnectionsAlone(t *testing.T) {
+	t.Parallel()
+	f := newLeaderFixture(t)
+	const n = 3
+	f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
+	_, unlock, err := f.db.LockIndexer(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := f.db.Warm(ctx, n); err != nil {
+		t.Fatalf("Warm(%d) with one of %d connections held by a lock: %v", n, n, err)
+	}
+	var backends int
+	if err := f.raw.Get(&backends, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	if backends < n {
+		t.Errorf("after Warm the database has %d other connections, want the lock's and the %d warmed beside it", backends, n-1)
+	}
+}
+
 // Warm's statements find the session's own rows by index: on a ledger of many rewards none reads
 // the whole of rewards or members (the warm-up's failing update once looked rewards up by wallet
 // alone, a scan of the ledger for each connection a start opens).

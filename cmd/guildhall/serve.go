@@ -49,9 +49,6 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	defer db.Close()
 	db.SetPool(o.pool)
-	if err := db.Warm(ctx, min(o.pool.MaxIdle, o.pool.MaxOpen)); err != nil {
-		log.Warn("could not open the database pool's connections ahead of the first requests", "err", err)
-	}
 	cc, err := c.openChain(ctx, e, log, devChainOptions{httpAddr: o.devRPCAddr, blockInterval: o.blockInterval, startAt: demoChainStart(o)}, true)
 	if err != nil {
 		return err
@@ -111,10 +108,14 @@ func runServe(ctx context.Context, args []string, e *env) error {
 		stopRecognition := startRecognition(bgCtx, log, db, cc.operator, recognitionInterval)
 		defer stopRecognition()
 	}
+	// Once the index has caught up (at once after a restart, after a backfill at the first start),
+	// the pool's connections are opened and warmed ahead of the requests; ready after that.
+	warmed, stopWarm := startWarm(bgCtx, log, db, min(o.pool.MaxIdle, o.pool.MaxOpen), indexCaughtUp(db, cc, o.maxIndexLag))
+	defer stopWarm()
 	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {
 		return err // nil when stopped while the demo history was laid down: nothing else to start
 	}
-	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry)
+	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry, warmed)
 	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
 	cfg.Leads = leaders.jobs
 	handler := holdAnswer(api.NewServer(cfg), e.getenv(envHoldAnswer), log)
@@ -138,7 +139,7 @@ func runServe(ctx context.Context, args []string, e *env) error {
 // index and of community health come from readDB (a replica with --read-database-url, else db);
 // the ledger, issuers and everything that writes use db.
 func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *chainConn, index *postgres.IndexReader,
-	gov api.GovernanceConfig, registry *prometheus.Registry) api.Config {
+	gov api.GovernanceConfig, registry *prometheus.Registry, warmed <-chan struct{}) api.Config {
 	return api.Config{
 		Logger:      log,
 		Communities: postgres.NewCommunityStore(db),
@@ -148,7 +149,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *c
 		Health: api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(),
 			Wait: o.statsWait},
 		Recognition:      postgres.NewRecognitionStore(db),
-		Ready:            readiness(db, cc, o.maxIndexLag),
+		Ready:            readiness(indexCaughtUp(db, cc, o.maxIndexLag), warmed),
 		Registry:         registry,
 		Dashboard:        web.FS,
 		Limits:           o.limits.api(),
@@ -220,7 +221,7 @@ func parseServeFlags(args []string, e *env) (*serveOptions, error) {
 	fs.BoolVar(&o.demo, "demo", true, "on the dev chain, create a demo community when there is none")
 	fs.StringVar(&o.siweDomain, "siwe-domain", "", "the domain Sign-In with Ethereum messages must name, as wallets see the API (default: localhost:PORT of --http-addr)")
 	o.relay.register(fs)
-	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head")
+	fs.Uint64Var(&o.maxIndexLag, "max-index-lag", 30, "/readyz answers 503 while the indexer is more than this many blocks behind the head, while a backfill's indexes are deferred, and until the database connections are warmed")
 	fs.Var((*finalityFlag)(&o.finality), "finality", "which blocks are final: N, a depth in blocks below the head (default: 2 on the dev chain, 64 otherwise), "+
 		"or tag, the node's finalized block (eth_getBlockByNumber \"finalized\", for chains with a finality gadget)")
 	fs.Var((*finalityFlag)(&o.finality), "finality-depth", "the same as --finality N")
@@ -297,9 +298,28 @@ func checkFinality(ctx context.Context, cc *chainConn, f *chain.Finality) error 
 	return nil
 }
 
-// readiness reports whether the database and the chain answer and the indexer is within maxLag
-// blocks of the head (so reads are current: a backfill, a stalled or a stopped indexer is not ready).
-func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Context) error {
+// readiness reports whether caughtUp (indexCaughtUp) does and the pool's connections have been
+// warmed (startWarm closes warmed), so that reads are current and the first requests find their
+// connections open.
+func readiness(caughtUp func(context.Context) error, warmed <-chan struct{}) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := caughtUp(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-warmed:
+			return nil
+		default:
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "the index has caught up; the database connections are being opened and warmed")
+		}
+	}
+}
+
+// indexCaughtUp reports whether the database and the chain answer, the indexer is within maxLag
+// blocks of the head (a backfill, a stalled or a stopped indexer is not) and no index is deferred
+// (a backfill's per-account indexes, built when it reaches the head: reads that need them are
+// refused until then).
+func indexCaughtUp(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Context) error {
 	return func(ctx context.Context) error {
 		if err := db.Ping(ctx); err != nil {
 			return fmt.Errorf("%w: %v", guildhall.Errorf(guildhall.EUNAVAILABLE, "database not reachable"), err)
@@ -318,6 +338,14 @@ func readiness(db *postgres.DB, cc *chainConn, maxLag uint64) func(context.Conte
 		case head > cursor.Number+maxLag:
 			return guildhall.Errorf(guildhall.EUNAVAILABLE, "indexer is %d blocks behind the head (at %d of %d; ready within %d)",
 				head-cursor.Number, cursor.Number, head, maxLag)
+		}
+		deferred, err := postgres.NewIndexWriter(db).IndexesDeferred(ctx)
+		if err != nil {
+			return err
+		}
+		if deferred {
+			return guildhall.Errorf(guildhall.EUNAVAILABLE, "the backfill has deferred its per-account indexes until it reaches the head (at %d of %d)",
+				cursor.Number, head)
 		}
 		return nil
 	}
