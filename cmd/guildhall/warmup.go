@@ -20,7 +20,7 @@ const warmTimeout = 30 * time.Second
 // first answers nil (asked every warmCheckInterval), and closes warmed when it is done or has
 // given up (warming only saves the first requests time; a failure is logged). Warming a session
 // compiles and runs the reward ledger's triggers, about 0.1 s of PostgreSQL's CPU a connection:
-// at a start with a backfill ahead it took the backfill 2.3 of PostgreSQL's 10.9 s of CPU, on a
+// at a start with a backfill ahead it took the backfill 2.0 of PostgreSQL's 10.9 s of CPU, on a
 // machine the backfill keeps busy, so it waits for the index to catch up, as readiness does.
 // stop ends a wait or a warm-up and returns when it has.
 func startWarm(ctx context.Context, log *slog.Logger, db *postgres.DB, n int, caughtUp func(context.Context) error) (warmed <-chan struct{}, stop func()) {
