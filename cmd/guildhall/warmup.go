@@ -49,7 +49,7 @@ func startWarm(ctx context.Context, log *slog.Logger, db *postgres.DB, n int, ca
 			}
 			return
 		}
-		log.Info("database connections opened and warmed", "connections", n, "took", time.Since(start).Round(time.Millisecond))
+		log.Info("database connections opened and warmed", "up_to", n, "took", time.Since(start).Round(time.Millisecond))
 	}()
 	return done, func() { cancel(); wg.Wait() }
 }
