@@ -16,6 +16,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -113,6 +114,10 @@ func (db *DB) SetPool(p Pool) {
 // handshakes' round trips and keep a few server cores busy, few enough not to crowd the server.
 const warmParallel = 4
 
+// warmConnWait is how long Warm waits for the pool to give it one more connection: longer means
+// the pool has none to spare (the requests and jobs hold the rest), and Warm stops there.
+const warmConnWait = 2 * time.Second
+
 // Warm opens n of the pool's connections before they are needed and keeps them idle (n at most
 // the pool's idle limit), so that the first burst of requests after a start does not wait for
 // backends to start and SCRAM handshakes to finish, all at once. Each connection then runs the
@@ -121,11 +126,19 @@ const warmParallel = 4
 // warmParallel at a time (one after another, the 20 of the default pool took 2.3 s of every
 // start); each is held until all are warm, so that each is a connection of its own. Held so, n
 // connections could never all be had beside connections the process holds for good (the jobs'
-// advisory locks): n is at most the pool's room beside the connections in use when Warm starts.
+// advisory locks), nor beside one held by work that waits for another (a batch that compacts
+// the health journal before returning its own): n is at most the pool's room beside the
+// connections in use when Warm starts, and Warm stops, with the connections it has, when the
+// pool has given it none for warmConnWait.
 func (db *DB) Warm(ctx context.Context, n int) error {
 	if st := db.db.Stats(); st.MaxOpenConnections > 0 {
 		n = min(n, st.MaxOpenConnections-st.InUse)
 	}
+	return db.warmConns(ctx, n)
+}
+
+// warmConns is Warm without the bound by the pool's room.
+func (db *DB) warmConns(ctx context.Context, n int) error {
 	if n <= 0 {
 		return nil
 	}
@@ -139,9 +152,19 @@ func (db *DB) Warm(ctx context.Context, n int) error {
 	}()
 	var g errgroup.Group
 	g.SetLimit(warmParallel)
+	var busy atomic.Bool // the pool gave none for warmConnWait: no more are asked for
 	for i := range conns {
 		g.Go(func() error {
-			c, err := db.db.Conn(ctx)
+			if busy.Load() {
+				return nil
+			}
+			wait, stop := context.WithTimeout(ctx, warmConnWait)
+			c, err := db.db.Conn(wait)
+			stop()
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				busy.Store(true)
+				return nil
+			}
 			if err == nil {
 				conns[i] = c
 				err = c.PingContext(ctx)

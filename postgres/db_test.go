@@ -245,6 +245,40 @@ func TestWarmLeavesTheHeldConnectionsAlone(t *testing.T) {
 	}
 }
 
+// A connection taken by other work after Warm counted the pool's room (a batch that, holding
+// one, waits for another) does not hold Warm up for good, nor Warm it: Warm stops with the
+// connections it has once the pool gives it none for a while.
+func TestWarmStopsWhenThePoolHasNoneToSpare(t *testing.T) {
+	t.Parallel()
+	f := newLeaderFixture(t)
+	const n = 3
+	f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
+	_, unlock, err := f.db.LockIndexer(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := postgres.WarmConns(ctx, f.db, n); err != nil {
+		t.Fatalf("warming %d connections with one of %d held: %v", n, n, err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("Warm took %s to give up on the held connection", took)
+	}
+	var backends int
+	if err := f.raw.Get(&backends, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	if backends < n {
+		t.Errorf("after Warm the database has %d other connections, want the lock's and the %d warmed beside it", backends, n-1)
+	}
+	if err := f.db.Ping(t.Context()); err != nil {
+		t.Errorf("the pool after Warm: %v", err)
+	}
+}
+
 // Warm's statements find the session's own rows by index: on a ledger of many rewards none reads
 // the whole of rewards or members (the warm-up's failing update once looked rewards up by wallet
 // alone, a scan of the ledger for each connection a start opens).

@@ -163,6 +163,9 @@ func (w *IndexWriter) ApplyBatch(ctx context.Context, b *indexer.Batch) error {
 	if err := tx.Commit(); err != nil {
 		return w.db.indexTxError(ctx, op, err)
 	}
+	// Back to the pool before the compaction takes one: work that holds a connection while it
+	// waits for another can wait for good on a pool that others (Warm) hold the rest of.
+	_ = conn.Close()
 	// The health journal the batch and the accepts since the last one appended is folded into
 	// the rollups between batches. The batch stands without it: the reads add the journal, and a
 	// compaction that fails leaves its rows to the next.
