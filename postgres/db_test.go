@@ -220,62 +220,42 @@ func TestWarmWaitsForNoOtherSessionsWarmUp(t *testing.T) {
 
 // Warm beside connections held for good (a job's advisory lock) warms what the pool has room for
 // instead of waiting for a connection that never comes back, holding the others: serve warms once
-// its jobs hold their locks.
+// its jobs hold their locks. Warm counts the pool's room first; and a connection taken by other
+// work after that count (a batch that, holding one, waits for another) does not hold Warm up for
+// good either: it stops with the connections it has once the pool gives it none for a while
+// (WarmConns is Warm without the count).
 func TestWarmLeavesTheHeldConnectionsAlone(t *testing.T) {
 	t.Parallel()
-	f := newLeaderFixture(t)
-	const n = 3
-	f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
-	_, unlock, err := f.db.LockIndexer(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-	defer cancel()
-	if err := f.db.Warm(ctx, n); err != nil {
-		t.Fatalf("Warm(%d) with one of %d connections held by a lock: %v", n, n, err)
-	}
-	var backends int
-	if err := f.raw.Get(&backends, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
-		t.Fatal(err)
-	}
-	if backends < n {
-		t.Errorf("after Warm the database has %d other connections, want the lock's and the %d warmed beside it", backends, n-1)
-	}
-}
-
-// A connection taken by other work after Warm counted the pool's room (a batch that, holding
-// one, waits for another) does not hold Warm up for good, nor Warm it: Warm stops with the
-// connections it has once the pool gives it none for a while.
-func TestWarmStopsWhenThePoolHasNoneToSpare(t *testing.T) {
-	t.Parallel()
-	f := newLeaderFixture(t)
-	const n = 3
-	f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
-	_, unlock, err := f.db.LockIndexer(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unlock()
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	start := time.Now()
-	if err := postgres.WarmConns(ctx, f.db, n); err != nil {
-		t.Fatalf("warming %d connections with one of %d held: %v", n, n, err)
-	}
-	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("Warm took %s to give up on the held connection", took)
-	}
-	var backends int
-	if err := f.raw.Get(&backends, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
-		t.Fatal(err)
-	}
-	if backends < n {
-		t.Errorf("after Warm the database has %d other connections, want the lock's and the %d warmed beside it", backends, n-1)
-	}
-	if err := f.db.Ping(t.Context()); err != nil {
-		t.Errorf("the pool after Warm: %v", err)
+	for name, warm := range map[string]func(*postgres.DB, context.Context, int) error{
+		"counting the room": (*postgres.DB).Warm,
+		"without the count": postgres.WarmConns,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newLeaderFixture(t)
+			const n = 3
+			f.db.SetPool(postgres.Pool{MaxOpen: n, MaxIdle: n, MaxIdleTime: time.Minute, MaxLifetime: time.Hour})
+			_, unlock, err := f.db.LockIndexer(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unlock()
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			if err := warm(f.db, ctx, n); err != nil {
+				t.Fatalf("warming %d connections with one of %d held by a lock: %v", n, n, err)
+			}
+			var backends int
+			if err := f.raw.Get(&backends, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+				t.Fatal(err)
+			}
+			if backends < n {
+				t.Errorf("after Warm the database has %d other connections, want the lock's and the %d warmed beside it", backends, n-1)
+			}
+			if err := f.db.Ping(t.Context()); err != nil {
+				t.Errorf("the pool after Warm: %v", err)
+			}
+		})
 	}
 }
 

@@ -14,7 +14,7 @@ var WarmRewards = warmRewards
 
 // WarmConns is Warm without its bound by the pool's room: it asks for n connections whatever
 // the pool holds.
-func WarmConns(ctx context.Context, db *DB, n int) error { return db.warmConns(ctx, n) }
+func WarmConns(db *DB, ctx context.Context, n int) error { return db.warmConns(ctx, n) }
 
 // LeaderboardAggregations is how many times s aggregated a leaderboard ranking from the ledger.
 func LeaderboardAggregations(s *RewardsStore) int64 { return s.leaders.reads.Load() }
