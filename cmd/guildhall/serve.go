@@ -110,12 +110,13 @@ func runServe(ctx context.Context, args []string, e *env) error {
 	}
 	// Once the index has caught up (at once after a restart, after a backfill at the first start),
 	// the pool's connections are opened and warmed ahead of the requests; ready after that.
-	warmed, stopWarm := startWarm(bgCtx, log, db, min(o.pool.MaxIdle, o.pool.MaxOpen), indexCaughtUp(db, cc, o.maxIndexLag))
+	caughtUp := indexCaughtUp(db, cc, o.maxIndexLag)
+	warmed, stopWarm := startWarm(bgCtx, log, db, min(o.pool.MaxIdle, o.pool.MaxOpen), caughtUp)
 	defer stopWarm()
 	if err := seedDemo(bgCtx, log, db, cc, newDemo, o.role.runsJobs()); err != nil || ctx.Err() != nil {
 		return err // nil when stopped while the demo history was laid down: nothing else to start
 	}
-	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry, warmed)
+	cfg := apiConfig(o, log, db, readDB, cc, index, govConfig, registry, readiness(caughtUp, warmed))
 	cfg.Warnings = watchOperatorBalance(bgCtx, log, cc, registry)
 	cfg.Leads = leaders.jobs
 	handler := holdAnswer(api.NewServer(cfg), e.getenv(envHoldAnswer), log)
@@ -137,9 +138,9 @@ func runServe(ctx context.Context, args []string, e *env) error {
 
 // apiConfig wires the API to its stores, the chain and the server's limits. Public reads of the
 // index and of community health come from readDB (a replica with --read-database-url, else db);
-// the ledger, issuers and everything that writes use db.
+// the ledger, issuers and everything that writes use db. ready is /readyz's check (readiness).
 func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *chainConn, index *postgres.IndexReader,
-	gov api.GovernanceConfig, registry *prometheus.Registry, warmed <-chan struct{}) api.Config {
+	gov api.GovernanceConfig, registry *prometheus.Registry, ready func(context.Context) error) api.Config {
 	return api.Config{
 		Logger:      log,
 		Communities: postgres.NewCommunityStore(db),
@@ -149,7 +150,7 @@ func apiConfig(o *serveOptions, log *slog.Logger, db, readDB *postgres.DB, cc *c
 		Health: api.HealthConfig{Store: postgres.NewHealthStore(readDB), Operator: crypto.PubkeyToAddress(cc.operator.PublicKey).Hex(),
 			Wait: o.statsWait},
 		Recognition:      postgres.NewRecognitionStore(db),
-		Ready:            readiness(indexCaughtUp(db, cc, o.maxIndexLag), warmed),
+		Ready:            ready,
 		Registry:         registry,
 		Dashboard:        web.FS,
 		Limits:           o.limits.api(),
